@@ -1,0 +1,245 @@
+//! `auth-return-load`: drives full SRP sign-ins (InitiateAuth + RespondToAuthChallenge) or
+//! refreshes against a running server and reports throughput, latency and — given the
+//! server's pid — the server's CPU time per operation (read from /proc, so the load
+//! generator's own SRP math on the same machine does not distort it).
+
+use anyhow::{Context, bail};
+use auth_return_crypto::srp;
+use clap::{Parser, ValueEnum};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Mode {
+    /// InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER.
+    Signin,
+    /// InitiateAuth REFRESH_TOKEN_AUTH.
+    Refresh,
+}
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// Server base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// The app id to sign in to (its config is fetched from /api/apps/{id}/config).
+    #[arg(long)]
+    app_id: String,
+    /// The server's outbox file, to confirm the benchmark user.
+    #[arg(long)]
+    outbox: String,
+    /// What to measure.
+    #[arg(long, value_enum, default_value = "signin")]
+    mode: Mode,
+    /// Operations to run.
+    #[arg(long, default_value_t = 400)]
+    count: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// The server's pid, to report its CPU time per operation.
+    #[arg(long)]
+    server_pid: Option<u32>,
+}
+
+const PASSWORD: &str = "Bench-Horse-9";
+
+struct Target {
+    url: String,
+    client_id: String,
+    pool_name: String,
+    email: String,
+    http: reqwest::Client,
+}
+
+impl Target {
+    async fn call(&self, op: &str, body: Value) -> anyhow::Result<Value> {
+        let response = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                format!("AWSCognitoIdentityProviderService.{op}"),
+            )
+            .body(body.to_string())
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        if !status.is_success() {
+            bail!("{op}: {status} {body}");
+        }
+        Ok(body)
+    }
+
+    async fn sign_in(&self) -> anyhow::Result<Value> {
+        // A 256-bit client secret: as strong as the server's, and cheaper for the generator.
+        let eph = srp::client_ephemeral_with_a(&auth_return_crypto::random::bytes::<32>());
+        let challenge = self
+            .call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": self.client_id,
+                                          "AuthParameters": {"USERNAME": self.email, "SRP_A": eph.srp_a_hex}}))
+            .await?;
+        let p = &challenge["ChallengeParameters"];
+        let text = |k: &str| {
+            p[k].as_str()
+                .map(str::to_owned)
+                .context("challenge parameter missing")
+        };
+        let (uid, block) = (text("USER_ID_FOR_SRP")?, text("SECRET_BLOCK")?);
+        let timestamp = srp::srp_timestamp_now();
+        let signature = srp::client_password_claim(
+            &self.pool_name,
+            &uid,
+            PASSWORD,
+            &eph,
+            &text("SRP_B")?,
+            &text("SALT")?,
+            &block,
+            &timestamp,
+        )
+        .map_err(|e| anyhow::anyhow!("client SRP: {e}"))?;
+        self.call("RespondToAuthChallenge", json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": self.client_id,
+            "ChallengeResponses": {"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block, "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp}}))
+            .await
+    }
+}
+
+/// utime + stime of a process, in seconds.
+fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let after_comm = stat.rsplit_once(')').context("malformed /proc stat")?.1;
+    let fields: Vec<&str> = after_comm.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
+    let hz: f64 = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0);
+    Ok(ticks / hz)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let config: Value = http
+        .get(format!("{}/api/apps/{}/config", args.url, args.app_id))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let pool_id = config["userPoolId"]
+        .as_str()
+        .context("app config")?
+        .to_owned();
+    let target = Arc::new(Target {
+        url: args.url.clone(),
+        client_id: config["clientId"]
+            .as_str()
+            .context("app config")?
+            .to_owned(),
+        pool_name: pool_id.split_once('_').context("pool id")?.1.to_owned(),
+        email: format!("bench-{}@example.com", uuid::Uuid::new_v4()),
+        http,
+    });
+    target
+        .call(
+            "SignUp",
+            json!({"ClientId": target.client_id, "Username": target.email, "Password": PASSWORD}),
+        )
+        .await?;
+    let outbox = std::fs::read_to_string(&args.outbox)?;
+    let mail: Value = outbox
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .rfind(|m| m["to"] == target.email.as_str())
+        .context("no confirmation mail in the outbox")?;
+    let code = mail["text"]
+        .as_str()
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .context("no code")?
+        .to_owned();
+    target.call("ConfirmSignUp", json!({"ClientId": target.client_id, "Username": target.email, "ConfirmationCode": code})).await?;
+    let refresh_token = target.sign_in().await?["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .context("refresh token")?
+        .to_owned();
+
+    let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.concurrency {
+        let (target, next, refresh_token) = (target.clone(), next.clone(), refresh_token.clone());
+        let (count, mode) = (args.count, args.mode);
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            while next.fetch_add(1, Ordering::Relaxed) < count {
+                let t = Instant::now();
+                let result = match mode {
+                    Mode::Signin => target.sign_in().await,
+                    Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
+                                                                        "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
+                };
+                match result {
+                    Ok(_) => latencies.push(t.elapsed()),
+                    Err(e) => {
+                        errors += 1;
+                        if errors <= 3 {
+                            eprintln!("error: {e:#}");
+                        }
+                    }
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies: Vec<Duration> = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (l, e) = worker.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let wall = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    let ok = latencies.len();
+    println!(
+        "mode={:?} ok={ok} errors={errors} concurrency={} wall={wall:.2}s",
+        args.mode, args.concurrency
+    );
+    println!(
+        "throughput={:.1}/s p50={:.1}ms p99={:.1}ms (client SRP math shares this machine)",
+        ok as f64 / wall,
+        pct(0.50),
+        pct(0.99)
+    );
+    if let (Some(pid), Some(before)) = (args.server_pid, cpu_before) {
+        let cpu = cpu_seconds(pid)? - before;
+        println!(
+            "server_cpu_ms_per_op={:.2} (=> {:.0}/s per core, {:.0}/s on 2 cores if CPU-bound)",
+            cpu * 1000.0 / ok.max(1) as f64,
+            ok as f64 / cpu,
+            2.0 * ok as f64 / cpu
+        );
+    }
+    if errors > 0 {
+        bail!("{errors} operations failed");
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! `auth-return`: run the service, and manage apps from the command line.
+
+mod apps_cmd;
+mod config;
+mod logging;
+mod master_key;
+mod runtime;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use config::GlobalOptions;
+
+/// Self-hosted, Cognito-compatible sign-in for many apps.
+#[derive(Parser, Debug)]
+#[command(name = "auth-return", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the HTTP service.
+    Serve,
+    /// Register and manage apps (works on the same data while the server runs).
+    Apps {
+        #[command(subcommand)]
+        command: apps_cmd::AppsCommand,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = match cli.global.resolve() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    logging::init(config.log_format);
+    let result = match cli.command {
+        Command::Serve => serve::run(config).await,
+        Command::Apps { command } => apps_cmd::run(config, command).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

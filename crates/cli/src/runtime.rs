@@ -1,0 +1,33 @@
+//! Wiring: configuration → store, master key, mailer → the domain service.
+
+use crate::config::Config;
+use anyhow::Context;
+use auth_return_core::clock::SystemClock;
+use auth_return_core::compute::ComputePool;
+use auth_return_core::{Dependencies, Service, Settings};
+use auth_return_server::mail::OutboxMailer;
+use std::sync::Arc;
+
+/// Opens the database and builds the service (the console app exists afterwards).
+pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    let master_key = crate::master_key::load_or_create(&config.data_dir)?;
+    let store = auth_return_store::connect(&config.database_url)
+        .await
+        .map_err(|e| anyhow::anyhow!("opening the database: {e}"))?;
+    let mailer = Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl")));
+    let service = Arc::new(Service::new(Dependencies {
+        store,
+        clock: Arc::new(SystemClock),
+        mailer,
+        master_key,
+        settings: Settings::new(config.region.clone(), config.public_url.clone()),
+        compute: ComputePool::for_this_machine(),
+    }));
+    service
+        .ensure_console_app()
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the console app: {e}"))?;
+    Ok(service)
+}

@@ -1,0 +1,84 @@
+//! `auth-return serve`: the HTTP service, with graceful shutdown on SIGTERM and SIGINT.
+
+use crate::config::Config;
+use anyhow::Context;
+use auth_return_server::{AppState, router};
+
+/// Runs until a shutdown signal arrives and in-flight requests finish.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let service = crate::runtime::open(&config).await?;
+    // Build the SRP tables now rather than on the first sign-in.
+    tokio::task::spawn_blocking(auth_return_crypto::srp::warm_up).await?;
+    let console = service.app_config(auth_return_core::AppId::CONSOLE).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        listen = %local,
+        public_url = %config.public_url,
+        database = %redact_url(&config.database_url),
+        console_client_id = %console.client_id,
+        "auth-return listening"
+    );
+    let app =
+        router(AppState { service }).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("auth-return stopped");
+    Ok(())
+}
+
+/// The URL without its password, for logs.
+fn redact_url(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, _)), Some(at)) => format!("{scheme}://***{}", &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn database_passwords_never_reach_logs() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/auth"),
+            "postgres://***@db:5432/auth"
+        );
+        assert_eq!(
+            redact_url("sqlite://./data/auth-return.db"),
+            "sqlite://./data/auth-return.db"
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! Registering apps: each gets its own pool, client and signing key, and nothing is shared.
+
+use crate::error::{Error, Result};
+use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::model::{App, Client};
+use crate::service::Service;
+use crate::store::StoreError;
+use crate::tokens::KeyCache;
+use serde::Serialize;
+
+/// Default ID/access token lifetime: 1 hour.
+pub const DEFAULT_TOKEN_VALIDITY_SECS: i64 = 3600;
+/// Default refresh token lifetime: 30 days.
+pub const DEFAULT_REFRESH_VALIDITY_SECS: i64 = 30 * 24 * 3600;
+/// Length of generated client secrets (AWS issues ~51 lowercase alphanumerics).
+const CLIENT_SECRET_LEN: usize = 51;
+
+/// Who is asking: the operator (CLI, sees everything) or one developer (sees their own apps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The operator of this deployment.
+    Operator,
+    /// A developer: a user of the console pool.
+    Developer(UserId),
+}
+
+impl Scope {
+    fn owner(self) -> Option<UserId> {
+        match self {
+            Self::Operator => None,
+            Self::Developer(id) => Some(id),
+        }
+    }
+
+    fn may_see(self, app: &App) -> bool {
+        match self {
+            Self::Operator => true,
+            Self::Developer(id) => app.owner == Some(id),
+        }
+    }
+}
+
+/// What registering an app needs.
+#[derive(Clone, Debug, Default)]
+pub struct NewApp {
+    /// Display name (1–128 characters).
+    pub name: String,
+    /// Allowed browser origins (`scheme://host[:port]`); empty = any.
+    pub origins: Vec<String>,
+    /// Whether the client gets a secret (server-side apps only).
+    pub client_secret: bool,
+}
+
+/// A freshly registered app; the client secret is shown this once.
+#[derive(Clone, Debug)]
+pub struct CreatedApp {
+    /// The app.
+    pub app: App,
+    /// The client secret, if one was asked for.
+    pub client_secret: Option<String>,
+}
+
+/// What an app's front end needs to talk to us (served publicly).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppConfig {
+    /// The app id.
+    pub app_id: String,
+    /// Its pool.
+    pub user_pool_id: String,
+    /// Its client.
+    pub client_id: String,
+    /// The pool's region prefix.
+    pub region: String,
+    /// The Cognito endpoint (POST /).
+    pub endpoint: String,
+    /// The token issuer.
+    pub issuer: String,
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
+        return Err(Error::InvalidParameter(
+            "name must be 1 to 128 printable characters".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Canonical form of an allowed origin, or an error naming it.
+fn check_origin(origin: &str) -> Result<String> {
+    let bad = || {
+        Error::InvalidParameter(format!(
+            "invalid origin '{origin}': expected scheme://host[:port]"
+        ))
+    };
+    let trimmed = origin.trim().trim_end_matches('/');
+    let (scheme, rest) = trimmed.split_once("://").ok_or_else(bad)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !(scheme == "http" || scheme == "https") || rest.is_empty() {
+        return Err(bad());
+    }
+    let valid_host = rest
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !valid_host {
+        return Err(bad());
+    }
+    Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
+}
+
+impl Service {
+    /// Registers an app owned by `scope` (operator apps have no owner).
+    pub async fn create_app(&self, scope: Scope, new: NewApp) -> Result<CreatedApp> {
+        self.create_app_with_id(AppId::generate(), scope.owner(), new)
+            .await
+    }
+
+    async fn create_app_with_id(
+        &self,
+        id: AppId,
+        owner: Option<UserId>,
+        new: NewApp,
+    ) -> Result<CreatedApp> {
+        let name = check_name(&new.name)?;
+        let origins = new
+            .origins
+            .iter()
+            .map(|o| check_origin(o))
+            .collect::<Result<Vec<_>>>()?;
+        let now = self.clock.now();
+        let pool_id = PoolId::generate(&self.settings.region);
+        let client_id = ClientId::generate();
+        let client_secret = new
+            .client_secret
+            .then(|| auth_return_crypto::random::lower_alphanumeric(CLIENT_SECRET_LEN));
+        let sealed_secret = client_secret.as_ref().map(|s| {
+            self.keyring
+                .client_secrets
+                .seal(s.as_bytes(), client_id.as_str().as_bytes())
+        });
+        let key = KeyCache::new_key_record(&self.keyring, &self.compute, &pool_id, now).await?;
+        let app = App {
+            id: id.clone(),
+            name,
+            owner,
+            pool_id: pool_id.clone(),
+            client: Client {
+                id: client_id,
+                pool_id,
+                app_id: id,
+                sealed_secret,
+                token_validity_secs: DEFAULT_TOKEN_VALIDITY_SECS,
+                refresh_validity_secs: DEFAULT_REFRESH_VALIDITY_SECS,
+            },
+            origins,
+            created_at: now,
+        };
+        self.store.insert_app(&app, &key).await?;
+        tracing::info!(app_id = %app.id, pool_id = %app.pool_id, "app registered");
+        Ok(CreatedApp { app, client_secret })
+    }
+
+    /// The built-in console app (whose users are the developers), created on first start.
+    pub async fn ensure_console_app(&self) -> Result<App> {
+        let id = AppId::new(AppId::CONSOLE);
+        if let Some(app) = self.store.get_app(&id).await? {
+            return Ok(app);
+        }
+        let new = NewApp {
+            name: "Auth Return console".into(),
+            ..NewApp::default()
+        };
+        match self.create_app_with_id(id.clone(), None, new).await {
+            Ok(created) => Ok(created.app),
+            // Another instance created it first.
+            Err(Error::Store(StoreError::Conflict(_))) => self
+                .store
+                .get_app(&id)
+                .await?
+                .ok_or_else(|| Error::Internal("console app vanished".into())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The apps `scope` may see, oldest first.
+    pub async fn list_apps(&self, scope: Scope) -> Result<Vec<App>> {
+        Ok(self.store.list_apps(scope.owner()).await?)
+    }
+
+    /// One app, if `scope` may see it (otherwise it does not exist for them).
+    pub async fn get_app(&self, scope: Scope, app_id: &str) -> Result<App> {
+        let app = self
+            .store
+            .get_app(&AppId::new(app_id))
+            .await?
+            .ok_or(Error::AppNotFound)?;
+        if scope.may_see(&app) {
+            Ok(app)
+        } else {
+            Err(Error::AppNotFound)
+        }
+    }
+
+    /// Deletes an app with its pool and every user. The console app cannot be deleted.
+    pub async fn delete_app(&self, scope: Scope, app_id: &str) -> Result<()> {
+        let app = self.get_app(scope, app_id).await?;
+        if app.id.is_console() {
+            return Err(Error::InvalidParameter(
+                "the console app cannot be deleted".into(),
+            ));
+        }
+        if !self.store.delete_app(&app.id).await? {
+            return Err(Error::AppNotFound);
+        }
+        self.keys.forget(&app.pool_id);
+        tracing::info!(app_id = %app.id, pool_id = %app.pool_id, "app deleted");
+        Ok(())
+    }
+
+    /// The public configuration of an app's front end.
+    pub async fn app_config(&self, app_id: &str) -> Result<AppConfig> {
+        let app = self
+            .store
+            .get_app(&AppId::new(app_id))
+            .await?
+            .ok_or(Error::AppNotFound)?;
+        Ok(self.config_of(&app))
+    }
+
+    /// The public configuration of `app`.
+    pub fn config_of(&self, app: &App) -> AppConfig {
+        AppConfig {
+            app_id: app.id.to_string(),
+            user_pool_id: app.pool_id.to_string(),
+            client_id: app.client.id.to_string(),
+            region: app.pool_id.region().to_owned(),
+            endpoint: self.settings.public_url.clone(),
+            issuer: self.issuer(&app.pool_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_origin;
+
+    #[test]
+    fn origins_are_canonical_or_refused() {
+        assert_eq!(
+            check_origin("https://App.Example.com/").ok().as_deref(),
+            Some("https://app.example.com")
+        );
+        assert_eq!(
+            check_origin("http://localhost:3000").ok().as_deref(),
+            Some("http://localhost:3000")
+        );
+        for bad in [
+            "",
+            "example.com",
+            "ftp://x",
+            "https://",
+            "https://x/path",
+            "https://a b",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Token-authenticated calls: GetUser, GlobalSignOut, RevokeToken, `/api/user`, and
+//! authenticating developers by their console access token.
+
+use crate::apps::Scope;
+use crate::error::{Error, Result};
+use crate::ids::{AppId, UserId};
+use crate::model::User;
+use crate::service::Service;
+use crate::tokens::claims::USER_ADMIN_SCOPE;
+use crate::tokens::refresh::refresh_hash;
+use crate::tokens::verify::{TokenRejection, claimed_pool, verify};
+use crate::tokens::{TokenUse, VerifiedToken};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A user as GetUser shows them.
+#[derive(Clone, Debug)]
+pub struct UserView {
+    /// The internal username (the sub).
+    pub username: String,
+    /// Name/value attributes, `sub` first.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// What `/api/user` answers for a valid token.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The user's `sub`.
+    pub user_id: String,
+    /// The user's email.
+    pub email: String,
+    /// The app the token belongs to.
+    pub app_id: String,
+    /// The internal username.
+    pub username: String,
+    /// `id` or `access`.
+    pub token_use: &'static str,
+    /// `exp`, epoch seconds.
+    pub expires_at: i64,
+}
+
+impl Service {
+    /// Verifies one of our tokens (any pool) and that its session is still live.
+    async fn verify_live_token(&self, token: &str) -> Result<(VerifiedToken, User), TokenProblem> {
+        let pool_id =
+            claimed_pool(token, &self.settings.public_url).ok_or(TokenProblem::Invalid)?;
+        let keys = self
+            .keys
+            .get(self.store.as_ref(), &self.keyring, &pool_id)
+            .await?
+            .ok_or(TokenProblem::Invalid)?;
+        let verified = verify(
+            token,
+            &keys,
+            &pool_id,
+            &self.issuer(&pool_id),
+            self.clock.now(),
+        )
+        .map_err(|r| match r {
+            TokenRejection::Invalid => TokenProblem::Invalid,
+            TokenRejection::Expired => TokenProblem::Expired,
+        })?;
+        let session = self
+            .store
+            .get_session(&pool_id, verified.origin_jti)
+            .await?;
+        let live = session.is_some_and(|s| {
+            s.revoked_at.is_none()
+                && s.user_id == verified.user_id
+                && s.client_id == verified.client_id
+        });
+        if !live {
+            return Err(TokenProblem::Revoked);
+        }
+        let user = self
+            .store
+            .get_user(&pool_id, verified.user_id)
+            .await?
+            .ok_or(TokenProblem::NoUser)?;
+        Ok((verified, user))
+    }
+
+    /// The user behind a valid, live access token (spec §5: the checks every access-token call makes).
+    async fn access_token_user(&self, token: &str) -> Result<(VerifiedToken, User)> {
+        let (verified, user) = self.verify_live_token(token).await.map_err(|p| match p {
+            TokenProblem::Invalid => Error::InvalidAccessToken,
+            TokenProblem::Expired => Error::AccessTokenExpired,
+            TokenProblem::Revoked => Error::AccessTokenRevoked,
+            TokenProblem::NoUser => Error::UserNotFound,
+            TokenProblem::Failed(e) => e,
+        })?;
+        let scoped = verified
+            .claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.split(' ').any(|s| s == USER_ADMIN_SCOPE));
+        if verified.token_use != TokenUse::Access || !scoped {
+            return Err(Error::InvalidAccessToken);
+        }
+        if !user.enabled {
+            return Err(Error::UserDisabled);
+        }
+        Ok((verified, user))
+    }
+
+    /// GetUser.
+    pub async fn get_user(&self, access_token: &str) -> Result<UserView> {
+        let (_, user) = self.access_token_user(access_token).await?;
+        let mut attributes = vec![
+            ("sub".to_owned(), user.id.to_string()),
+            ("email".to_owned(), user.email.clone()),
+            ("email_verified".to_owned(), user.email_verified.to_string()),
+        ];
+        attributes.extend(user.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Ok(UserView {
+            username: user.id.to_string(),
+            attributes,
+        })
+    }
+
+    /// GlobalSignOut: revokes every session of the user.
+    pub async fn global_sign_out(&self, access_token: &str) -> Result<()> {
+        let (_, user) = self.access_token_user(access_token).await?;
+        let revoked = self
+            .store
+            .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
+            .await?;
+        tracing::info!(pool_id = %user.pool_id, user_id = %user.id, sessions = revoked, "global sign-out");
+        Ok(())
+    }
+
+    /// RevokeToken: revokes the session of one refresh token (RFC 7009 semantics: an unknown
+    /// token is not an error).
+    pub async fn revoke_token(
+        &self,
+        client_id: &str,
+        token: &str,
+        client_secret: Option<&str>,
+    ) -> Result<()> {
+        let app = self.app_for_client(client_id).await?;
+        self.check_client_secret(&app, client_secret)?;
+        if token.split('.').count() == 3 {
+            return Err(Error::UnsupportedTokenType);
+        }
+        let Some(hash) = refresh_hash(token) else {
+            return Ok(());
+        };
+        let Some(session) = self.store.get_session_by_refresh_hash(&hash).await? else {
+            return Ok(());
+        };
+        if session.client_id != app.client.id {
+            return Err(Error::ClientUnauthorized);
+        }
+        self.store
+            .revoke_session(&session.pool_id, session.id, self.clock.now())
+            .await?;
+        tracing::info!(pool_id = %session.pool_id, session = %session.id, "session revoked");
+        Ok(())
+    }
+
+    /// `/api/user`: who an ID or access token of any pool belongs to, if it is valid and live.
+    pub async fn token_info(&self, token: &str) -> Result<TokenInfo> {
+        let (verified, user) = self.verify_live_token(token).await.map_err(|p| match p {
+            TokenProblem::Failed(e) => e,
+            TokenProblem::Expired => Error::AccessTokenExpired,
+            TokenProblem::Revoked => Error::AccessTokenRevoked,
+            TokenProblem::Invalid | TokenProblem::NoUser => Error::InvalidAccessToken,
+        })?;
+        if !user.enabled {
+            return Err(Error::UserDisabled);
+        }
+        let app = self
+            .store
+            .get_app_by_pool(&user.pool_id)
+            .await?
+            .ok_or(Error::InvalidAccessToken)?;
+        Ok(TokenInfo {
+            user_id: user.id.to_string(),
+            email: user.email.clone(),
+            app_id: app.id.to_string(),
+            username: user.id.to_string(),
+            token_use: verified.token_use.as_str(),
+            expires_at: verified.expires_at,
+        })
+    }
+
+    /// The developer a console access token belongs to.
+    pub async fn authenticate_developer(&self, access_token: &str) -> Result<Scope> {
+        let (verified, user) = self
+            .access_token_user(access_token)
+            .await
+            .map_err(|e| match e {
+                Error::Store(_) | Error::Internal(_) => e,
+                _ => Error::BadCredentials,
+            })?;
+        let console = self.store.get_app(&AppId::new(AppId::CONSOLE)).await?;
+        match console {
+            Some(console) if console.pool_id == verified.pool_id => Ok(Scope::Developer(user.id)),
+            _ => Err(Error::BadCredentials),
+        }
+    }
+
+    /// Looks a user up by id (for admin tooling and tests).
+    pub async fn find_user_by_id(&self, app_id: &str, user_id: UserId) -> Result<Option<User>> {
+        let app = self
+            .store
+            .get_app(&AppId::new(app_id))
+            .await?
+            .ok_or(Error::AppNotFound)?;
+        Ok(self.store.get_user(&app.pool_id, user_id).await?)
+    }
+}
+
+/// Why a token did not authenticate, before it is named for a particular API.
+enum TokenProblem {
+    Invalid,
+    Expired,
+    Revoked,
+    NoUser,
+    Failed(Error),
+}
+
+impl From<Error> for TokenProblem {
+    fn from(e: Error) -> Self {
+        Self::Failed(e)
+    }
+}
+
+impl From<crate::store::StoreError> for TokenProblem {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Failed(e.into())
+    }
+}

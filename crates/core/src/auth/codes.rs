@@ -1,0 +1,122 @@
+//! One-time codes: six digits, stored only as a keyed hash, single use, attempt-limited.
+
+use crate::error::{Error, Result};
+use crate::ids::{PoolId, UserId};
+use crate::mail::MailMessage;
+use crate::model::{App, CodePurpose, CodeRecord, User};
+use crate::service::Service;
+use auth_return_crypto::hash::{ct_eq, hmac_sha256};
+
+/// Digits in a code.
+const CODE_DIGITS: usize = 6;
+
+impl Service {
+    fn code_hash(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code: &str,
+    ) -> Vec<u8> {
+        let msg = format!("{pool_id}|{user_id}|{}|{code}", purpose.as_str());
+        hmac_sha256(self.keyring.codes.expose(), msg.as_bytes()).to_vec()
+    }
+
+    /// Issues a new code (replacing any pending one) and mails it. If the mail cannot be sent
+    /// the code is withdrawn and `DeliveryFailed` returned.
+    pub(crate) async fn send_code(
+        &self,
+        app: &App,
+        user: &User,
+        purpose: CodePurpose,
+        ttl_secs: i64,
+    ) -> Result<()> {
+        let code = auth_return_crypto::random::digits(CODE_DIGITS);
+        let record = CodeRecord {
+            code_hash: self.code_hash(&user.pool_id, user.id, purpose, &code),
+            expires_at: self.clock.now() + ttl_secs,
+            failed_attempts: 0,
+        };
+        self.store
+            .put_code(&user.pool_id, user.id, purpose, &record)
+            .await?;
+        let message = compose(app, &user.email, purpose, &code);
+        if let Err(e) = self.mailer.send(&message).await {
+            tracing::warn!(pool_id = %user.pool_id, user_id = %user.id, error = %e, "code delivery failed");
+            self.store
+                .delete_code(&user.pool_id, user.id, purpose)
+                .await?;
+            return Err(Error::DeliveryFailed);
+        }
+        Ok(())
+    }
+
+    /// Checks and consumes a code: wrong guesses are counted, and after the limit the code is
+    /// dead and a new one must be requested.
+    pub(crate) async fn redeem_code(
+        &self,
+        user: &User,
+        purpose: CodePurpose,
+        code: &str,
+    ) -> Result<()> {
+        let pending = self.store.get_code(&user.pool_id, user.id, purpose).await?;
+        let Some(pending) = pending.filter(|p| p.expires_at > self.clock.now()) else {
+            return Err(Error::CodeExpired);
+        };
+        if pending.failed_attempts >= self.settings.max_code_attempts {
+            return Err(Error::CodeAttemptsExceeded);
+        }
+        let presented = self.code_hash(&user.pool_id, user.id, purpose, code.trim());
+        if !ct_eq(&presented, &pending.code_hash) {
+            let failures = self
+                .store
+                .record_code_failure(&user.pool_id, user.id, purpose)
+                .await?;
+            return Err(if failures >= self.settings.max_code_attempts {
+                Error::CodeAttemptsExceeded
+            } else {
+                Error::CodeMismatch
+            });
+        }
+        if self
+            .store
+            .take_code(&user.pool_id, user.id, purpose, &presented)
+            .await?
+        {
+            Ok(())
+        } else {
+            // Someone else redeemed it a moment ago: single use.
+            Err(Error::CodeExpired)
+        }
+    }
+}
+
+fn compose(app: &App, to: &str, purpose: CodePurpose, code: &str) -> MailMessage {
+    let (subject, text) = match purpose {
+        CodePurpose::SignUp => (
+            format!("Your {} verification code", app.name),
+            format!(
+                "Your confirmation code for {} is {code}\n\nIt is valid for 24 hours. If you did not sign up, ignore this message.\n",
+                app.name
+            ),
+        ),
+        CodePurpose::ForgotPassword => (
+            format!("Reset your {} password", app.name),
+            format!(
+                "Your password reset code for {} is {code}\n\nIt is valid for 1 hour. If you did not ask for it, ignore this message.\n",
+                app.name
+            ),
+        ),
+        CodePurpose::VerifyEmail => (
+            format!("Verify your new {} email address", app.name),
+            format!("Your verification code for {} is {code}\n", app.name),
+        ),
+    };
+    MailMessage {
+        to: to.to_owned(),
+        subject,
+        text,
+        app_id: app.id.to_string(),
+        app_name: app.name.clone(),
+    }
+}

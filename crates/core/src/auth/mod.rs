@@ -1,0 +1,164 @@
+//! Sign-up, sign-in and sessions: the Cognito user-pool flows (spec §3, §5.1).
+
+mod access;
+mod challenge;
+mod codes;
+mod password;
+mod refresh;
+mod signup;
+mod srp;
+
+use crate::error::{Error, Result};
+use crate::ids::{PoolId, UserId};
+use crate::model::{App, Session, User, UserStatus};
+use crate::service::Service;
+use crate::tokens::claims::{self, Issuance};
+
+pub use access::{TokenInfo, UserView};
+pub use signup::SignUpOutput;
+
+/// Where a code was sent (`CodeDeliveryDetails`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeDelivery {
+    /// The masked address (`a***@e***`).
+    pub destination: String,
+}
+
+/// The tokens of a successful sign-in or refresh (`AuthenticationResult`).
+#[derive(Clone, Debug)]
+pub struct AuthTokens {
+    /// The ID token.
+    pub id_token: String,
+    /// The access token.
+    pub access_token: String,
+    /// A refresh token: on sign-in only (Cognito's non-rotating refresh omits it).
+    pub refresh_token: Option<String>,
+    /// Access token lifetime in seconds.
+    pub expires_in: i64,
+    /// When the session (its refresh token) ends, epoch seconds.
+    pub refresh_expires_at: i64,
+}
+
+/// The `PASSWORD_VERIFIER` challenge (spec §3.5 step 8).
+#[derive(Clone, Debug)]
+pub struct PasswordVerifierChallenge {
+    /// Canonical padHex salt.
+    pub salt_hex: String,
+    /// Hex of B.
+    pub srp_b_hex: String,
+    /// The sealed challenge state, base64.
+    pub secret_block: String,
+    /// `USERNAME` and `USER_ID_FOR_SRP`: the internal username.
+    pub user_id_for_srp: String,
+}
+
+/// What InitiateAuth / RespondToAuthChallenge answer.
+#[derive(Clone, Debug)]
+pub enum AuthStep {
+    /// The client must answer a challenge.
+    PasswordVerifier(PasswordVerifierChallenge),
+    /// Signed in.
+    Tokens(AuthTokens),
+}
+
+/// Finds a user by what they typed: their email, or their internal username (the sub).
+pub(crate) async fn find_user(
+    service: &Service,
+    pool_id: &PoolId,
+    username: &str,
+) -> Result<Option<User>> {
+    if let Some(id) = UserId::parse(username)
+        && let Some(user) = service.store.get_user(pool_id, id).await?
+    {
+        return Ok(Some(user));
+    }
+    let email = username.trim().to_lowercase();
+    if email.is_empty() || email.len() > 256 {
+        return Ok(None);
+    }
+    Ok(service.store.get_user_by_email(pool_id, &email).await?)
+}
+
+/// The identifiers a user may be known by in SECRET_HASH (spec §4: accept any of them).
+pub(crate) fn known_names(user: &User) -> [String; 2] {
+    [user.id.to_string(), user.email.clone()]
+}
+
+/// A required member of a parameter map, or Cognito's "Missing required parameter" error.
+pub(crate) fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| Error::InvalidParameter(format!("Missing required parameter {name}")))
+}
+
+impl Service {
+    /// After the password is proven: refuse users who may not sign in, else open a session.
+    pub(crate) async fn finish_sign_in(&self, app: &App, user: &User) -> Result<AuthStep> {
+        if !user.enabled {
+            return Err(Error::UserDisabled);
+        }
+        match user.status {
+            UserStatus::Unconfirmed => return Err(Error::UserNotConfirmed),
+            UserStatus::ResetRequired => return Err(Error::PasswordResetRequired),
+            UserStatus::ForceChangePassword | UserStatus::Confirmed => {}
+        }
+        let now = self.clock.now();
+        let (refresh_token, refresh_hash) = crate::tokens::refresh::new_refresh_token();
+        let session = Session {
+            id: uuid::Uuid::new_v4(),
+            pool_id: app.pool_id.clone(),
+            client_id: app.client.id.clone(),
+            user_id: user.id,
+            refresh_hash,
+            auth_time: now,
+            expires_at: now + app.client.refresh_validity_secs,
+            revoked_at: None,
+        };
+        self.store.insert_session(&session).await?;
+        let mut tokens = self.mint(app, user, &session).await?;
+        tokens.refresh_token = Some(refresh_token);
+        tracing::info!(pool_id = %app.pool_id, user_id = %user.id, session = %session.id, "signed in");
+        Ok(AuthStep::Tokens(tokens))
+    }
+
+    /// Signs a fresh ID and access token for `session` (no refresh token).
+    pub(crate) async fn mint(
+        &self,
+        app: &App,
+        user: &User,
+        session: &Session,
+    ) -> Result<AuthTokens> {
+        let keys = self
+            .keys
+            .get(self.store.as_ref(), &self.keyring, &app.pool_id)
+            .await?
+            .ok_or_else(|| Error::PoolNotFound(app.pool_id.clone()))?;
+        let issuer = self.issuer(&app.pool_id);
+        let issuance = Issuance {
+            issuer: &issuer,
+            user,
+            session,
+            now: self.clock.now(),
+            lifetime: app.client.token_validity_secs,
+            event_id: uuid::Uuid::new_v4(),
+        };
+        let id_claims = claims::id_token(&issuance);
+        let access_claims = claims::access_token(&issuance);
+        let (id_token, access_token) = self
+            .compute
+            .run(move || {
+                let id = keys.signing.sign_json(&id_claims)?;
+                let access = keys.signing.sign_json(&access_claims)?;
+                Ok::<_, auth_return_crypto::jws::JwsError>((id, access))
+            })
+            .await?
+            .map_err(|e| Error::Internal(format!("signing: {e}")))?;
+        Ok(AuthTokens {
+            id_token,
+            access_token,
+            refresh_token: None,
+            expires_in: app.client.token_validity_secs,
+            refresh_expires_at: session.expires_at,
+        })
+    }
+}

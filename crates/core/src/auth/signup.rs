@@ -1,0 +1,194 @@
+//! SignUp, ConfirmSignUp, ResendConfirmationCode and AdminConfirmSignUp (spec §5.1).
+
+use super::{CodeDelivery, find_user};
+use crate::apps::Scope;
+use crate::error::{Error, Result};
+use crate::ids::{PoolId, UserId};
+use crate::mail::mask_email;
+use crate::model::{CodePurpose, User, UserStatus};
+use crate::policy::{check_attribute, normalize_email};
+use crate::service::Service;
+use crate::store::StoreError;
+use std::collections::BTreeMap;
+
+/// What SignUp answers.
+#[derive(Clone, Debug)]
+pub struct SignUpOutput {
+    /// The new user's `sub`.
+    pub user_sub: UserId,
+    /// Always false: the email must be confirmed.
+    pub confirmed: bool,
+    /// Where the code went.
+    pub delivery: CodeDelivery,
+}
+
+impl Service {
+    /// Registers a user in the client's pool and mails a confirmation code.
+    pub async fn sign_up(
+        &self,
+        client_id: &str,
+        username: &str,
+        password: &str,
+        secret_hash: Option<&str>,
+        attributes: &[(String, String)],
+    ) -> Result<SignUpOutput> {
+        let app = self.app_for_client(client_id).await?;
+        self.check_secret_hash(&app, secret_hash, &[username])?;
+        let email = normalize_email(username)?;
+        self.password_policy.check(password)?;
+        let mut extra = BTreeMap::new();
+        for (name, value) in attributes {
+            match name.as_str() {
+                // The username is the email; an `email` attribute must agree with it.
+                "email" if value.trim().eq_ignore_ascii_case(&email) => {}
+                "email" => {
+                    return Err(Error::InvalidParameter(
+                        "The email attribute must match the username.".into(),
+                    ));
+                }
+                _ => {
+                    check_attribute(name, value)?;
+                    if !value.is_empty() {
+                        extra.insert(name.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        if self
+            .store
+            .get_user_by_email(&app.pool_id, &email)
+            .await?
+            .is_some()
+        {
+            return Err(Error::UsernameExists);
+        }
+        let id = UserId::generate();
+        let (salt_hex, sealed_verifier) = self.new_verifier(&app.pool_id, id, password).await?;
+        let now = self.clock.now();
+        let user = User {
+            pool_id: app.pool_id.clone(),
+            id,
+            email,
+            email_verified: false,
+            status: UserStatus::Unconfirmed,
+            enabled: true,
+            salt_hex,
+            sealed_verifier,
+            attributes: extra,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_user(&user).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return Err(Error::UsernameExists),
+            Err(e) => return Err(e.into()),
+        }
+        if let Err(e) = self
+            .send_code(
+                &app,
+                &user,
+                CodePurpose::SignUp,
+                self.settings.signup_code_ttl_secs,
+            )
+            .await
+        {
+            // No half-made user: without the code the account could never be confirmed.
+            self.store.delete_user(&app.pool_id, user.id).await?;
+            return Err(e);
+        }
+        tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user signed up");
+        Ok(SignUpOutput {
+            user_sub: user.id,
+            confirmed: false,
+            delivery: CodeDelivery {
+                destination: mask_email(&user.email),
+            },
+        })
+    }
+
+    /// Confirms an account with the mailed code.
+    pub async fn confirm_sign_up(
+        &self,
+        client_id: &str,
+        username: &str,
+        code: &str,
+        secret_hash: Option<&str>,
+    ) -> Result<()> {
+        let app = self.app_for_client(client_id).await?;
+        self.check_secret_hash(&app, secret_hash, &[username])?;
+        // Unknown users get the same answer as a wrong code (no account enumeration).
+        let Some(user) = find_user(self, &app.pool_id, username).await? else {
+            return Err(Error::CodeMismatch);
+        };
+        if user.status != UserStatus::Unconfirmed {
+            return Err(Error::CannotConfirm(user.status.as_str()));
+        }
+        self.redeem_code(&user, CodePurpose::SignUp, code).await?;
+        self.mark_confirmed(user).await
+    }
+
+    /// Mails a new confirmation code. Unknown users get a simulated delivery.
+    pub async fn resend_confirmation_code(
+        &self,
+        client_id: &str,
+        username: &str,
+        secret_hash: Option<&str>,
+    ) -> Result<CodeDelivery> {
+        let app = self.app_for_client(client_id).await?;
+        self.check_secret_hash(&app, secret_hash, &[username])?;
+        let Some(user) = find_user(self, &app.pool_id, username).await? else {
+            let destination =
+                mask_email(&normalize_email(username).unwrap_or_else(|_| username.to_owned()));
+            return Ok(CodeDelivery { destination });
+        };
+        if user.status != UserStatus::Unconfirmed {
+            return Err(Error::InvalidParameter("User is already confirmed.".into()));
+        }
+        self.send_code(
+            &app,
+            &user,
+            CodePurpose::SignUp,
+            self.settings.signup_code_ttl_secs,
+        )
+        .await?;
+        Ok(CodeDelivery {
+            destination: mask_email(&user.email),
+        })
+    }
+
+    /// Confirms a user without a code, for the developer who owns the pool.
+    pub async fn admin_confirm_sign_up(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<()> {
+        let pool_id = PoolId::new(pool_id);
+        let app = self.store.get_app_by_pool(&pool_id).await?;
+        let app = app
+            .filter(|app| match scope {
+                Scope::Operator => true,
+                Scope::Developer(dev) => app.owner == Some(dev),
+            })
+            .ok_or_else(|| Error::PoolNotFound(pool_id.clone()))?;
+        let user = find_user(self, &app.pool_id, username)
+            .await?
+            .ok_or(Error::UserNotFound)?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(Error::CannotConfirm(user.status.as_str()));
+        }
+        self.store
+            .delete_code(&app.pool_id, user.id, CodePurpose::SignUp)
+            .await?;
+        self.mark_confirmed(user).await
+    }
+
+    async fn mark_confirmed(&self, mut user: User) -> Result<()> {
+        user.status = UserStatus::Confirmed;
+        user.email_verified = true;
+        user.updated_at = self.clock.now();
+        self.store.update_user(&user).await?;
+        tracing::info!(pool_id = %user.pool_id, user_id = %user.id, "user confirmed");
+        Ok(())
+    }
+}

@@ -1,0 +1,106 @@
+//! The one error type of the domain: each variant says what happened, not how to answer it.
+//! `auth-return-server` maps these once to Cognito `__type`s and REST error bodies.
+
+use crate::ids::{ClientId, PoolId};
+use crate::store::StoreError;
+
+/// Why a domain operation did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Malformed or missing input; the message is safe to show.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// The password does not satisfy the pool's policy; the reason is Cognito's wording.
+    #[error("Password did not conform with policy: {0}")]
+    InvalidPassword(&'static str),
+    /// Unknown app client.
+    #[error("User pool client {0} does not exist.")]
+    ClientNotFound(ClientId),
+    /// Unknown (or not visible) user pool.
+    #[error("User pool {0} does not exist.")]
+    PoolNotFound(PoolId),
+    /// Unknown (or not visible) app.
+    #[error("app not found")]
+    AppNotFound,
+    /// Wrong username or password, or unknown user during sign-in (never distinguished).
+    #[error("Incorrect username or password.")]
+    IncorrectCredentials,
+    /// The user is disabled.
+    #[error("User is disabled.")]
+    UserDisabled,
+    /// SECRET_HASH missing or wrong.
+    #[error("Unable to verify secret hash for client {0}")]
+    BadSecretHash(ClientId),
+    /// The SRP challenge is unknown, expired, already answered or for another client.
+    #[error("Invalid session for the user, session is expired.")]
+    ChallengeExpired,
+    /// The access token is malformed, badly signed, of another kind or from another issuer.
+    #[error("Invalid Access Token")]
+    InvalidAccessToken,
+    /// The access token has expired.
+    #[error("Access Token has expired")]
+    AccessTokenExpired,
+    /// The access token's session was signed out.
+    #[error("Access Token has been revoked")]
+    AccessTokenRevoked,
+    /// The refresh token is unknown or belongs to another client.
+    #[error("Invalid Refresh Token")]
+    InvalidRefreshToken,
+    /// The refresh token has expired.
+    #[error("Refresh Token has expired")]
+    RefreshTokenExpired,
+    /// The refresh token's session was signed out.
+    #[error("Refresh Token has been revoked")]
+    RefreshTokenRevoked,
+    /// The user exists but has not confirmed the account.
+    #[error("User is not confirmed.")]
+    UserNotConfirmed,
+    /// An administrator reset the password.
+    #[error("Password reset required for the user")]
+    PasswordResetRequired,
+    /// ConfirmSignUp on an account that is already confirmed.
+    #[error("User cannot be confirmed. Current status is {0}")]
+    CannotConfirm(&'static str),
+    /// The user does not exist (only where Cognito reveals it: token-authenticated and admin calls).
+    #[error("User does not exist.")]
+    UserNotFound,
+    /// The email is already registered in this pool.
+    #[error("An account with the given email already exists.")]
+    UsernameExists,
+    /// Wrong confirmation code.
+    #[error("Invalid verification code provided, please try again.")]
+    CodeMismatch,
+    /// No pending code, or it expired.
+    #[error("Invalid code provided, please request a code again.")]
+    CodeExpired,
+    /// Too many wrong codes: a new one must be requested.
+    #[error("Attempt limit exceeded, please try after some time.")]
+    CodeAttemptsExceeded,
+    /// RevokeToken was given something that is not a refresh token.
+    #[error("Unsupported token type")]
+    UnsupportedTokenType,
+    /// RevokeToken for a token of another client, or with a wrong client secret.
+    #[error("Invalid client for the token")]
+    ClientUnauthorized,
+    /// An authenticated (admin/console) call came without credentials.
+    #[error("Missing Authentication Token")]
+    MissingCredentials,
+    /// An authenticated (admin/console) call came with credentials we do not accept.
+    #[error("The security token included in the request is invalid.")]
+    BadCredentials,
+    /// The mail could not be delivered; nothing was kept.
+    #[error("Unable to deliver the verification code.")]
+    DeliveryFailed,
+    /// The service is saturated; the client should retry.
+    #[error("Too many requests")]
+    Overloaded,
+    /// Storage failed; logged, never shown.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else that is our fault; logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// Result of a domain call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

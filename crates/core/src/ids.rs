@@ -1,0 +1,178 @@
+//! Typed identifiers: a pool, client, app or user id can never be passed where another is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an id read from storage or already validated input.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A user pool id, `<region>_<9 alphanumerics>` (spec §2).
+    PoolId
+);
+string_id!(
+    /// An app client id: 26 lowercase alphanumerics, unique across all pools (spec §2).
+    ClientId
+);
+string_id!(
+    /// An app id: `console` for the built-in developer app, `app_<12 lowercase alphanumerics>` otherwise.
+    AppId
+);
+
+impl PoolId {
+    /// Generates a fresh pool id for `region`.
+    pub fn generate(region: &str) -> Self {
+        Self(format!(
+            "{region}_{}",
+            auth_return_crypto::random::alphanumeric(9)
+        ))
+    }
+
+    /// The SRP "pool name": the part after the first `_`, hashed into every verifier (spec §3.4).
+    pub fn srp_name(&self) -> &str {
+        self.0
+            .split_once('_')
+            .map_or(self.0.as_str(), |(_, name)| name)
+    }
+
+    /// The pseudo-region: the part before the first `_`.
+    pub fn region(&self) -> &str {
+        self.0.split_once('_').map_or("", |(region, _)| region)
+    }
+
+    /// Whether `value` has the shape clients require (`^[\w-]+_[0-9a-zA-Z]+$`, at most 55 chars).
+    pub fn is_well_formed(value: &str) -> bool {
+        let Some((region, name)) = value.split_once('_') else {
+            return false;
+        };
+        value.len() <= 55
+            && !region.is_empty()
+            && region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+    }
+}
+
+impl ClientId {
+    /// Generates a fresh client id.
+    pub fn generate() -> Self {
+        Self(auth_return_crypto::random::lower_alphanumeric(26))
+    }
+}
+
+impl AppId {
+    /// The id of the built-in developer console app.
+    pub const CONSOLE: &'static str = "console";
+
+    /// Generates a fresh app id.
+    pub fn generate() -> Self {
+        Self(format!(
+            "app_{}",
+            auth_return_crypto::random::lower_alphanumeric(12)
+        ))
+    }
+
+    /// Whether this is the built-in console app.
+    pub fn is_console(&self) -> bool {
+        self.0 == Self::CONSOLE
+    }
+}
+
+/// A user's immutable id: the `sub` claim and, in email-as-username pools, the internal username.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(uuid::Uuid);
+
+impl UserId {
+    /// A fresh random (v4) id.
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4())
+    }
+
+    /// Wraps a UUID read from storage.
+    pub fn from_uuid(id: uuid::Uuid) -> Self {
+        Self(id)
+    }
+
+    /// Parses the hyphenated form; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Self> {
+        uuid::Uuid::try_parse(value).ok().map(Self)
+    }
+
+    /// The underlying UUID.
+    pub fn as_uuid(&self) -> uuid::Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_pool_ids_match_the_client_pattern() {
+        let id = PoolId::generate("local");
+        assert!(PoolId::is_well_formed(id.as_str()), "{id}");
+        assert_eq!(id.region(), "local");
+        assert_eq!(id.srp_name().len(), 9);
+    }
+
+    #[test]
+    fn malformed_pool_ids_are_rejected() {
+        for bad in [
+            "",
+            "local",
+            "_abc",
+            "local_",
+            "local_ab-c",
+            "lo cal_abc",
+            "local_ab.c",
+        ] {
+            assert!(!PoolId::is_well_formed(bad), "{bad}");
+        }
+        assert!(PoolId::is_well_formed("us-east-1_ExAmPle12"));
+    }
+
+    #[test]
+    fn client_ids_are_26_lowercase_alphanumerics() {
+        let id = ClientId::generate();
+        assert_eq!(id.as_str().len(), 26);
+        assert!(
+            id.as_str()
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+        );
+    }
+}

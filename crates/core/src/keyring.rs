@@ -1,0 +1,44 @@
+//! Keys derived from the master key: one per purpose, so no key is ever used for two things.
+
+use auth_return_crypto::hash::derive_key;
+use auth_return_crypto::seal::Sealer;
+use auth_return_crypto::secret::SecretBytes;
+
+/// Everything the domain seals, keys or derives, built once from the 32-byte master key.
+///
+/// The master key lives outside the database (a key file or `AUTH_RETURN_MASTER_KEY`), so a
+/// stolen database alone yields neither verifiers, nor signing keys, nor client secrets.
+pub struct KeyRing {
+    /// Seals SRP verifiers (AAD: pool and user).
+    pub verifiers: Sealer,
+    /// Seals pools' private signing keys (AAD: pool and kid).
+    pub signing_keys: Sealer,
+    /// Seals SRP challenge state into `SECRET_BLOCK` (AAD: client).
+    pub challenges: Sealer,
+    /// Seals client secrets (AAD: client).
+    pub client_secrets: Sealer,
+    /// HMAC key for one-time codes at rest.
+    pub codes: SecretBytes,
+    /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
+    pub decoys: SecretBytes,
+}
+
+impl KeyRing {
+    /// Derives every purpose key from `master` (HKDF-SHA256, RFC 5869, one label per purpose).
+    pub fn new(master: &[u8; 32]) -> Self {
+        Self {
+            verifiers: Sealer::new(derive_key(master, "auth-return/verifier/v1")),
+            signing_keys: Sealer::new(derive_key(master, "auth-return/signing-key/v1")),
+            challenges: Sealer::new(derive_key(master, "auth-return/srp-challenge/v1")),
+            client_secrets: Sealer::new(derive_key(master, "auth-return/client-secret/v1")),
+            codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
+            decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
+        }
+    }
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyRing([redacted])")
+    }
+}

@@ -1,0 +1,24 @@
+//! Auth Return's domain: pools, clients, users, sign-in sessions, codes and token minting.
+//!
+//! Storage is reached only through the [`store::Store`] trait, mail through [`mail::Mailer`],
+//! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
+
+pub mod apps;
+pub mod auth;
+pub mod clock;
+pub mod compute;
+pub mod error;
+pub mod ids;
+pub mod keyring;
+pub mod mail;
+pub mod model;
+pub mod policy;
+pub mod service;
+pub mod store;
+pub mod tokens;
+
+pub use apps::{AppConfig, CreatedApp, NewApp, Scope};
+pub use error::{Error, Result};
+pub use ids::{AppId, ClientId, PoolId, UserId};
+pub use service::{Dependencies, Service, Settings};
+pub use store::{Store, StoreError, StoreResult};

@@ -1,0 +1,174 @@
+//! The records the domain keeps: apps, clients, users, sign-in sessions, codes and signing keys.
+
+use crate::ids::{AppId, ClientId, PoolId, UserId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Seconds since the Unix epoch.
+pub type Timestamp = i64;
+
+/// A registered application: one user pool and one app client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct App {
+    /// The app's id.
+    pub id: AppId,
+    /// A display name, used in mail.
+    pub name: String,
+    /// The developer (a user of the console pool) who owns it; `None` for operator-created apps.
+    pub owner: Option<UserId>,
+    /// The app's dedicated user pool.
+    pub pool_id: PoolId,
+    /// The app's client.
+    pub client: Client,
+    /// Origins allowed to call the app from a browser (empty = any).
+    pub origins: Vec<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// An app client: the tenant key on unauthenticated Cognito calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    /// The client id.
+    pub id: ClientId,
+    /// The pool the client belongs to.
+    pub pool_id: PoolId,
+    /// The app the client belongs to.
+    pub app_id: AppId,
+    /// The client secret, sealed under the master key; `None` for public clients.
+    pub sealed_secret: Option<Vec<u8>>,
+    /// ID and access token lifetime in seconds.
+    pub token_validity_secs: i64,
+    /// Refresh token lifetime in seconds.
+    pub refresh_validity_secs: i64,
+}
+
+/// A user's lifecycle state, named as Cognito names it (`UserStatus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserStatus {
+    /// Signed up, email not yet confirmed.
+    Unconfirmed,
+    /// Confirmed; may sign in.
+    Confirmed,
+    /// Created by an administrator; must choose a new password at first sign-in.
+    ForceChangePassword,
+    /// An administrator reset the password; the user must use ForgotPassword.
+    ResetRequired,
+}
+
+impl UserStatus {
+    /// The Cognito wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ResetRequired => "RESET_REQUIRED",
+        }
+    }
+
+    /// Parses the Cognito wire name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "UNCONFIRMED" => Self::Unconfirmed,
+            "CONFIRMED" => Self::Confirmed,
+            "FORCE_CHANGE_PASSWORD" => Self::ForceChangePassword,
+            "RESET_REQUIRED" => Self::ResetRequired,
+            _ => return None,
+        })
+    }
+}
+
+/// A user of one pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// The pool the user belongs to.
+    pub pool_id: PoolId,
+    /// `sub`, and the internal username.
+    pub id: UserId,
+    /// The sign-in email, lowercased.
+    pub email: String,
+    /// Whether the email has been confirmed.
+    pub email_verified: bool,
+    /// Lifecycle state.
+    pub status: UserStatus,
+    /// Disabled users can neither sign in nor refresh.
+    pub enabled: bool,
+    /// The SRP salt as canonical padHex (spec §3.4).
+    pub salt_hex: String,
+    /// The SRP verifier, sealed under the master key.
+    pub sealed_verifier: Vec<u8>,
+    /// Other attributes (`name`, `given_name`, `custom:*`, …).
+    pub attributes: BTreeMap<String, String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+/// What a one-time code is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodePurpose {
+    /// ConfirmSignUp.
+    SignUp,
+    /// ConfirmForgotPassword.
+    ForgotPassword,
+    /// VerifyUserAttribute for the email.
+    VerifyEmail,
+}
+
+impl CodePurpose {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignUp => "sign_up",
+            Self::ForgotPassword => "forgot_password",
+            Self::VerifyEmail => "verify_email",
+        }
+    }
+}
+
+/// A pending one-time code; only its keyed hash is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRecord {
+    /// HMAC of the code under the code key.
+    pub code_hash: Vec<u8>,
+    /// When it stops being accepted.
+    pub expires_at: Timestamp,
+    /// Wrong guesses so far.
+    pub failed_attempts: i64,
+}
+
+/// A sign-in session: one refresh token and every token minted from it share its `origin_jti`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// `origin_jti`.
+    pub id: uuid::Uuid,
+    /// The pool.
+    pub pool_id: PoolId,
+    /// The client that signed in.
+    pub client_id: ClientId,
+    /// The user.
+    pub user_id: UserId,
+    /// SHA-256 of the refresh token.
+    pub refresh_hash: Vec<u8>,
+    /// The original sign-in time (`auth_time`).
+    pub auth_time: Timestamp,
+    /// When the refresh token expires.
+    pub expires_at: Timestamp,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A pool's RS256 signing key as stored: the private key sealed under the master key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningKeyRecord {
+    /// The JWK `kid`.
+    pub kid: String,
+    /// The pool it signs for.
+    pub pool_id: PoolId,
+    /// PKCS#8 DER, sealed.
+    pub sealed_private_key: Vec<u8>,
+    /// When it was created.
+    pub created_at: Timestamp,
+}

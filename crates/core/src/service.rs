@@ -1,0 +1,185 @@
+//! The domain facade: everything a transport needs, built from explicit dependencies.
+
+use crate::clock::Clock;
+use crate::compute::ComputePool;
+use crate::error::{Error, Result};
+use crate::ids::{ClientId, PoolId};
+use crate::keyring::KeyRing;
+use crate::mail::Mailer;
+use crate::model::App;
+use crate::policy::PasswordPolicy;
+use crate::store::Store;
+use crate::tokens::KeyCache;
+use auth_return_crypto::jws::Jwk;
+use auth_return_crypto::secret_hash;
+use std::sync::Arc;
+
+/// Deployment-wide settings the domain needs.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The pool-id prefix (`local` by default).
+    pub region: String,
+    /// The public base URL (no trailing slash): the Cognito endpoint and the issuer base.
+    pub public_url: String,
+    /// How long an SRP challenge may be answered, in seconds (≤ 300).
+    pub challenge_ttl_secs: i64,
+    /// How long a sign-up confirmation code is valid, in seconds.
+    pub signup_code_ttl_secs: i64,
+    /// Wrong guesses allowed per code before a new one must be requested.
+    pub max_code_attempts: i64,
+}
+
+impl Settings {
+    /// Defaults for `public_url`: 1 h tokens and Cognito's code rules.
+    pub fn new(region: impl Into<String>, public_url: impl Into<String>) -> Self {
+        Self {
+            region: region.into(),
+            public_url: public_url.into().trim_end_matches('/').to_owned(),
+            challenge_ttl_secs: 300,
+            signup_code_ttl_secs: 24 * 3600,
+            max_code_attempts: 5,
+        }
+    }
+}
+
+/// What the domain is built from.
+pub struct Dependencies {
+    /// Persistent state.
+    pub store: Arc<dyn Store>,
+    /// Current time.
+    pub clock: Arc<dyn Clock>,
+    /// Outgoing mail.
+    pub mailer: Arc<dyn Mailer>,
+    /// The master key (32 bytes).
+    pub master_key: [u8; 32],
+    /// Deployment settings.
+    pub settings: Settings,
+    /// Where expensive crypto runs.
+    pub compute: ComputePool,
+}
+
+/// Auth Return's domain operations. Cheap to share behind an `Arc`.
+pub struct Service {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) keyring: KeyRing,
+    pub(crate) keys: KeyCache,
+    pub(crate) compute: ComputePool,
+    pub(crate) settings: Settings,
+    pub(crate) password_policy: PasswordPolicy,
+}
+
+impl Service {
+    /// Builds the domain from its dependencies.
+    pub fn new(deps: Dependencies) -> Self {
+        Self {
+            store: deps.store,
+            clock: deps.clock,
+            mailer: deps.mailer,
+            keyring: KeyRing::new(&deps.master_key),
+            keys: KeyCache::default(),
+            compute: deps.compute,
+            settings: deps.settings,
+            password_policy: PasswordPolicy::default(),
+        }
+    }
+
+    /// The deployment settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The store (for health checks).
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The issuer of a pool's tokens: `<public-url>/<poolId>` (spec §2).
+    pub fn issuer(&self, pool_id: &PoolId) -> String {
+        format!("{}/{pool_id}", self.settings.public_url)
+    }
+
+    /// The public keys of a pool, for its JWKS document.
+    pub async fn jwks(&self, pool_id: &PoolId) -> Result<Vec<Jwk>> {
+        // The key cache may outlive a pool deleted by another process (the CLI): ask the store.
+        if self.store.get_app_by_pool(pool_id).await?.is_none() {
+            self.keys.forget(pool_id);
+            return Err(Error::PoolNotFound(pool_id.clone()));
+        }
+        match self
+            .keys
+            .get(self.store.as_ref(), &self.keyring, pool_id)
+            .await?
+        {
+            Some(keys) => Ok(keys.jwks.clone()),
+            None => Err(Error::PoolNotFound(pool_id.clone())),
+        }
+    }
+
+    /// The app owning `client_id`, or `ClientNotFound`.
+    pub(crate) async fn app_for_client(&self, client_id: &str) -> Result<App> {
+        if client_id.is_empty() || client_id.len() > 128 {
+            return Err(Error::InvalidParameter(
+                "1 validation error detected: Value at 'clientId' failed to satisfy constraint: Member must have length less than or equal to 128 and greater than or equal to 1".into(),
+            ));
+        }
+        let id = ClientId::new(client_id);
+        self.store
+            .get_app_by_client(&id)
+            .await?
+            .ok_or(Error::ClientNotFound(id))
+    }
+
+    /// The client secret of `app`, unsealed; `None` for public clients.
+    pub(crate) fn client_secret(&self, app: &App) -> Result<Option<String>> {
+        let Some(sealed) = &app.client.sealed_secret else {
+            return Ok(None);
+        };
+        let bytes = self
+            .keyring
+            .client_secrets
+            .open(sealed, app.client.id.as_str().as_bytes())
+            .map_err(|_| Error::Internal("client secret does not unseal".into()))?;
+        String::from_utf8(bytes.expose().to_vec())
+            .map(Some)
+            .map_err(|_| Error::Internal("client secret is not text".into()))
+    }
+
+    /// Checks SECRET_HASH (spec §4) when the client has a secret. A hash over any of
+    /// `usernames` (the identifiers the user may be known by) is accepted.
+    pub(crate) fn check_secret_hash(
+        &self,
+        app: &App,
+        presented: Option<&str>,
+        usernames: &[&str],
+    ) -> Result<()> {
+        let Some(secret) = self.client_secret(app)? else {
+            return Ok(());
+        };
+        let client_id = app.client.id.as_str();
+        let ok = presented.is_some_and(|hash| {
+            usernames
+                .iter()
+                .any(|name| secret_hash::verify(&secret, name, client_id, hash))
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::BadSecretHash(app.client.id.clone()))
+        }
+    }
+
+    /// Checks a raw client secret (RevokeToken, GetTokensFromRefreshToken) in constant time.
+    pub(crate) fn check_client_secret(&self, app: &App, presented: Option<&str>) -> Result<()> {
+        match (self.client_secret(app)?, presented) {
+            (None, _) => Ok(()),
+            (Some(secret), Some(given))
+                if auth_return_crypto::hash::ct_eq(secret.as_bytes(), given.as_bytes()) =>
+            {
+                Ok(())
+            }
+            _ => Err(Error::ClientUnauthorized),
+        }
+    }
+}

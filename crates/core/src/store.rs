@@ -1,0 +1,131 @@
+//! The storage contract. Every method that touches tenant data takes the pool first.
+
+use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::model::{App, CodePurpose, CodeRecord, Session, SigningKeyRecord, Timestamp, User};
+use async_trait::async_trait;
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness constraint was violated (e.g. the email is taken in that pool).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The backend failed; the text is for logs only, never for clients.
+    #[error("storage backend: {0}")]
+    Backend(String),
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Persistent state of Auth Return. Implemented for SQLite and PostgreSQL by `auth-return-store`.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- apps, pools, clients, signing keys ----
+
+    /// Creates an app with its pool, client and first signing key, atomically.
+    async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()>;
+    /// An app by id.
+    async fn get_app(&self, app_id: &AppId) -> StoreResult<Option<App>>;
+    /// An app by its pool id.
+    async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>>;
+    /// Apps owned by `owner`, or every app when `owner` is `None`, oldest first.
+    async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>>;
+    /// Deletes an app with its pool, client, keys, users, sessions and codes. `false` if unknown.
+    async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool>;
+    /// The app that owns client `client_id`.
+    async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>>;
+    /// The pool's signing keys, newest first.
+    async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>>;
+
+    // ---- users ----
+
+    /// Stores a new user. `Conflict` when the email is taken in that pool.
+    async fn insert_user(&self, user: &User) -> StoreResult<()>;
+    /// Replaces a user's mutable fields (email, flags, status, verifier, attributes, updated_at).
+    async fn update_user(&self, user: &User) -> StoreResult<()>;
+    /// A user by id.
+    async fn get_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Option<User>>;
+    /// A user by (lowercased) email.
+    async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>>;
+    /// Deletes a user with their sessions and codes. `false` if unknown.
+    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool>;
+
+    // ---- one-time codes ----
+
+    /// Stores (or replaces) the user's pending code for `purpose`.
+    async fn put_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code: &CodeRecord,
+    ) -> StoreResult<()>;
+    /// The user's pending code for `purpose`.
+    async fn get_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<Option<CodeRecord>>;
+    /// Counts one wrong guess; returns the new count.
+    async fn record_code_failure(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<i64>;
+    /// Deletes the pending code if its hash is `code_hash`; `true` if this call consumed it
+    /// (so two concurrent uses of one code cannot both succeed).
+    async fn take_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code_hash: &[u8],
+    ) -> StoreResult<bool>;
+    /// Deletes the pending code for `purpose`, whatever it is.
+    async fn delete_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<()>;
+
+    // ---- sign-in sessions ----
+
+    /// Stores a new sign-in session.
+    async fn insert_session(&self, session: &Session) -> StoreResult<()>;
+    /// The session whose refresh token hashes to `refresh_hash`.
+    async fn get_session_by_refresh_hash(
+        &self,
+        refresh_hash: &[u8],
+    ) -> StoreResult<Option<Session>>;
+    /// A session by `origin_jti`.
+    async fn get_session(&self, pool_id: &PoolId, id: uuid::Uuid) -> StoreResult<Option<Session>>;
+    /// Marks one session revoked (no-op if already revoked).
+    async fn revoke_session(
+        &self,
+        pool_id: &PoolId,
+        id: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Marks every live session of a user revoked; returns how many.
+    async fn revoke_user_sessions(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<u64>;
+
+    // ---- single-use SRP challenges ----
+
+    /// Records that the challenge `nonce` has been answered. `true` the first time, `false` on
+    /// replay. Expired entries may be pruned at any time after `expires_at`.
+    async fn claim_challenge(
+        &self,
+        nonce: &[u8],
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+}

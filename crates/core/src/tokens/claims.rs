@@ -1,0 +1,187 @@
+//! The exact claim sets of ID and access tokens (spec §6.2, §6.3).
+
+use crate::model::{Session, Timestamp, User};
+use serde_json::{Map, Value, json};
+
+/// The scope every user-pool API token carries.
+pub const USER_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// What both tokens of one issuance share.
+pub struct Issuance<'a> {
+    /// `<public-url>/<poolId>`.
+    pub issuer: &'a str,
+    /// The signed-in user.
+    pub user: &'a User,
+    /// The sign-in session (`origin_jti`, `auth_time`, client).
+    pub session: &'a Session,
+    /// Issue time.
+    pub now: Timestamp,
+    /// Lifetime of both tokens in seconds.
+    pub lifetime: i64,
+    /// The sign-in event this issuance belongs to (`event_id`).
+    pub event_id: uuid::Uuid,
+}
+
+/// ID token claims: identity for the client (`aud` = client id).
+pub fn id_token(i: &Issuance<'_>) -> Value {
+    let mut claims = Map::new();
+    claims.insert("sub".into(), json!(i.user.id.to_string()));
+    claims.insert("aud".into(), json!(i.session.client_id.as_str()));
+    claims.insert("email_verified".into(), json!(i.user.email_verified));
+    claims.insert("token_use".into(), json!("id"));
+    claims.insert("auth_time".into(), json!(i.session.auth_time));
+    claims.insert("iss".into(), json!(i.issuer));
+    claims.insert("cognito:username".into(), json!(i.user.id.to_string()));
+    claims.insert("exp".into(), json!(i.now + i.lifetime));
+    claims.insert("iat".into(), json!(i.now));
+    claims.insert("email".into(), json!(i.user.email));
+    for (name, value) in &i.user.attributes {
+        claims.entry(name.clone()).or_insert_with(|| json!(value));
+    }
+    claims.insert("event_id".into(), json!(i.event_id.to_string()));
+    claims.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
+    claims.insert("origin_jti".into(), json!(i.session.id.to_string()));
+    Value::Object(claims)
+}
+
+/// Access token claims: authorization for the user-pool API (no `aud`, spec §6.3).
+pub fn access_token(i: &Issuance<'_>) -> Value {
+    json!({
+        "sub": i.user.id.to_string(),
+        "iss": i.issuer,
+        "client_id": i.session.client_id.as_str(),
+        "origin_jti": i.session.id.to_string(),
+        "event_id": i.event_id.to_string(),
+        "token_use": "access",
+        "scope": USER_ADMIN_SCOPE,
+        "auth_time": i.session.auth_time,
+        "exp": i.now + i.lifetime,
+        "iat": i.now,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "username": i.user.id.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{ClientId, PoolId, UserId};
+    use crate::model::UserStatus;
+    use std::collections::BTreeMap;
+
+    fn fixture() -> (User, Session) {
+        let pool_id = PoolId::new("local_abcdefghi");
+        let user = User {
+            pool_id: pool_id.clone(),
+            id: UserId::generate(),
+            email: "alice@example.com".into(),
+            email_verified: true,
+            status: UserStatus::Confirmed,
+            enabled: true,
+            salt_hex: "00".into(),
+            sealed_verifier: vec![],
+            attributes: BTreeMap::from([
+                ("name".into(), "Alice".into()),
+                ("sub".into(), "forged".into()),
+            ]),
+            created_at: 1,
+            updated_at: 1,
+        };
+        let session = Session {
+            id: uuid::Uuid::new_v4(),
+            pool_id,
+            client_id: ClientId::new("c1"),
+            user_id: user.id,
+            refresh_hash: vec![],
+            auth_time: 100,
+            expires_at: 1000,
+            revoked_at: None,
+        };
+        (user, session)
+    }
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn id_token_has_exactly_the_spec_claims() {
+        let (user, session) = fixture();
+        let i = Issuance {
+            issuer: "http://x/local_abcdefghi",
+            user: &user,
+            session: &session,
+            now: 200,
+            lifetime: 3600,
+            event_id: uuid::Uuid::new_v4(),
+        };
+        let c = id_token(&i);
+        assert_eq!(
+            keys(&c),
+            [
+                "aud",
+                "auth_time",
+                "cognito:username",
+                "email",
+                "email_verified",
+                "event_id",
+                "exp",
+                "iat",
+                "iss",
+                "jti",
+                "name",
+                "origin_jti",
+                "sub",
+                "token_use"
+            ]
+        );
+        assert_eq!(
+            c["sub"],
+            json!(user.id.to_string()),
+            "attributes never override standard claims"
+        );
+        assert_eq!(c["aud"], json!("c1"));
+        assert_eq!(c["exp"], json!(3800));
+        assert_eq!(c["auth_time"], json!(100));
+        assert_eq!(c["email_verified"], json!(true));
+    }
+
+    #[test]
+    fn access_token_has_no_audience() {
+        let (user, session) = fixture();
+        let i = Issuance {
+            issuer: "http://x/local_abcdefghi",
+            user: &user,
+            session: &session,
+            now: 200,
+            lifetime: 60,
+            event_id: uuid::Uuid::new_v4(),
+        };
+        let c = access_token(&i);
+        assert_eq!(
+            keys(&c),
+            [
+                "auth_time",
+                "client_id",
+                "event_id",
+                "exp",
+                "iat",
+                "iss",
+                "jti",
+                "origin_jti",
+                "scope",
+                "sub",
+                "token_use",
+                "username"
+            ]
+        );
+        assert_eq!(c["token_use"], json!("access"));
+        assert_eq!(c["scope"], json!(USER_ADMIN_SCOPE));
+        assert_eq!(c["origin_jti"], json!(session.id.to_string()));
+    }
+}

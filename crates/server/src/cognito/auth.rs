@@ -1,0 +1,97 @@
+//! InitiateAuth and RespondToAuthChallenge (spec §3.5–3.7, §5.1).
+
+use super::wire::{LenientMap, required};
+use super::{Answer, answer};
+use auth_return_core::Service;
+use auth_return_core::auth::{AuthStep, AuthTokens};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InitiateAuthRequest {
+    auth_flow: Option<String>,
+    client_id: Option<String>,
+    #[serde(default)]
+    auth_parameters: LenientMap,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RespondRequest {
+    challenge_name: Option<String>,
+    client_id: Option<String>,
+    #[serde(default)]
+    challenge_responses: LenientMap,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AuthenticationResult {
+    access_token: String,
+    expires_in: i64,
+    token_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    id_token: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AuthResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    challenge_name: Option<&'static str>,
+    challenge_parameters: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authentication_result: Option<AuthenticationResult>,
+}
+
+fn step_answer(step: AuthStep) -> Answer {
+    let response = match step {
+        AuthStep::PasswordVerifier(c) => AuthResponse {
+            challenge_name: Some("PASSWORD_VERIFIER"),
+            challenge_parameters: BTreeMap::from([
+                ("SALT", c.salt_hex),
+                ("SRP_B", c.srp_b_hex),
+                ("SECRET_BLOCK", c.secret_block),
+                ("USERNAME", c.user_id_for_srp.clone()),
+                ("USER_ID_FOR_SRP", c.user_id_for_srp),
+            ]),
+            authentication_result: None,
+        },
+        AuthStep::Tokens(t) => AuthResponse {
+            challenge_name: None,
+            challenge_parameters: BTreeMap::new(),
+            authentication_result: Some(result(t)),
+        },
+    };
+    answer(&response)
+}
+
+fn result(t: AuthTokens) -> AuthenticationResult {
+    AuthenticationResult {
+        access_token: t.access_token,
+        expires_in: t.expires_in,
+        token_type: "Bearer",
+        refresh_token: t.refresh_token,
+        id_token: t.id_token,
+    }
+}
+
+pub async fn initiate_auth(service: &Service, req: InitiateAuthRequest) -> Answer {
+    let flow = required(&req.auth_flow, "authFlow")?;
+    let client_id = required(&req.client_id, "clientId")?;
+    let params = req.auth_parameters.into_map();
+    step_answer(service.initiate_auth(client_id, flow, &params).await?)
+}
+
+pub async fn respond_to_auth_challenge(service: &Service, req: RespondRequest) -> Answer {
+    let challenge = required(&req.challenge_name, "challengeName")?;
+    let client_id = required(&req.client_id, "clientId")?;
+    let responses = req.challenge_responses.into_map();
+    step_answer(
+        service
+            .respond_to_auth_challenge(client_id, challenge, &responses)
+            .await?,
+    )
+}

@@ -1,0 +1,112 @@
+//! `POST /`: the Cognito Identity Provider JSON protocol (spec §1): one dispatcher on
+//! `X-Amz-Target`, lenient request parsing, Cognito's error envelope.
+
+mod admin;
+mod auth;
+mod session;
+mod signup;
+mod wire;
+
+use crate::error::{AMZ_JSON, CognitoError};
+use crate::router::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Largest request body accepted (64 KiB).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The target prefix every operation name carries.
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// What an operation answers: the serialized output shape, or an error.
+type Answer = Result<Vec<u8>, CognitoError>;
+
+/// Serializes an output shape.
+fn answer<T: Serialize>(output: &T) -> Answer {
+    serde_json::to_vec(output).map_err(|e| {
+        tracing::error!(error = %e, "response serialization");
+        CognitoError {
+            kind: "InternalErrorException",
+            message: "An internal error occurred.".into(),
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    })
+}
+
+/// `{}`: the body of operations without output (Amplify needs a body, spec §1.2).
+fn empty() -> Answer {
+    Ok(b"{}".to_vec())
+}
+
+/// Parses a request shape; an empty body counts as `{}`.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| CognitoError::invalid(format!("Malformed request body: {e}")))
+}
+
+/// The `POST /` handler.
+pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let mut response = match dispatch(&state, &headers, body).await {
+        Ok(bytes) => {
+            let mut r = (StatusCode::OK, bytes).into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+            r
+        }
+        Err(e) => {
+            tracing::debug!(request_id, kind = e.kind, "cognito error");
+            e.into_response()
+        }
+    };
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        headers.insert(HeaderName::from_static("x-amzn-requestid"), v);
+    }
+    // Answers carry tokens: never cache them (RFC 6749 §5.1).
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn dispatch(state: &AppState, headers: &HeaderMap, body: Body) -> Answer {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| CognitoError::invalid("Missing X-Amz-Target header"))?;
+    let operation = target
+        .strip_prefix(TARGET_PREFIX)
+        .ok_or_else(|| CognitoError::invalid(format!("Unsupported target {}", truncate(target))))?;
+    let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
+        CognitoError::invalid(format!("Request body must not exceed {MAX_BODY} bytes"))
+    })?;
+    let service = state.service.as_ref();
+    match operation {
+        "SignUp" => signup::sign_up(service, parse(&body)?).await,
+        "ConfirmSignUp" => signup::confirm_sign_up(service, parse(&body)?).await,
+        "ResendConfirmationCode" => signup::resend_confirmation_code(service, parse(&body)?).await,
+        "InitiateAuth" => auth::initiate_auth(service, parse(&body)?).await,
+        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(service, parse(&body)?).await,
+        "GetUser" => session::get_user(service, parse(&body)?).await,
+        "GlobalSignOut" => session::global_sign_out(service, parse(&body)?).await,
+        "RevokeToken" => session::revoke_token(service, parse(&body)?).await,
+        "AdminConfirmSignUp" => admin::admin_confirm_sign_up(service, headers, parse(&body)?).await,
+        other => Err(CognitoError::invalid(format!(
+            "Operation {} is not supported.",
+            truncate(other)
+        ))),
+    }
+}
+
+/// Echoes at most 64 characters of client input in messages.
+fn truncate(s: &str) -> String {
+    s.chars().take(64).collect()
+}

@@ -1,0 +1,58 @@
+//! GetUser, GlobalSignOut, RevokeToken (spec §5.1).
+
+use super::wire::{Attribute, required};
+use super::{Answer, answer, empty};
+use auth_return_core::Service;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccessTokenRequest {
+    access_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetUserResponse {
+    username: String,
+    user_attributes: Vec<Attribute>,
+}
+
+pub async fn get_user(service: &Service, req: AccessTokenRequest) -> Answer {
+    let token = required(&req.access_token, "accessToken")?;
+    let user = service.get_user(token).await?;
+    answer(&GetUserResponse {
+        username: user.username,
+        user_attributes: user
+            .attributes
+            .into_iter()
+            .map(|(name, value)| Attribute {
+                name,
+                value: Some(value),
+            })
+            .collect(),
+    })
+}
+
+pub async fn global_sign_out(service: &Service, req: AccessTokenRequest) -> Answer {
+    let token = required(&req.access_token, "accessToken")?;
+    service.global_sign_out(token).await?;
+    empty()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RevokeTokenRequest {
+    token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+pub async fn revoke_token(service: &Service, req: RevokeTokenRequest) -> Answer {
+    let token = required(&req.token, "token")?;
+    let client_id = required(&req.client_id, "clientId")?;
+    service
+        .revoke_token(client_id, token, req.client_secret.as_deref())
+        .await?;
+    empty()
+}

@@ -1,0 +1,94 @@
+//! SignUp, ConfirmSignUp, ResendConfirmationCode (spec §5.1).
+
+use super::wire::{Attribute, CodeDeliveryDetails, required};
+use super::{Answer, answer, empty};
+use auth_return_core::Service;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SignUpRequest {
+    client_id: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    secret_hash: Option<String>,
+    user_attributes: Option<Vec<Attribute>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SignUpResponse {
+    user_confirmed: bool,
+    user_sub: String,
+    code_delivery_details: CodeDeliveryDetails,
+}
+
+pub async fn sign_up(service: &Service, req: SignUpRequest) -> Answer {
+    let client_id = required(&req.client_id, "clientId")?;
+    let username = required(&req.username, "username")?;
+    let password = required(&req.password, "password")?;
+    let attributes: Vec<(String, String)> = req
+        .user_attributes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| (a.name, a.value.unwrap_or_default()))
+        .collect();
+    let out = service
+        .sign_up(
+            client_id,
+            username,
+            password,
+            req.secret_hash.as_deref(),
+            &attributes,
+        )
+        .await?;
+    answer(&SignUpResponse {
+        user_confirmed: out.confirmed,
+        user_sub: out.user_sub.to_string(),
+        code_delivery_details: out.delivery.into(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmSignUpRequest {
+    client_id: Option<String>,
+    username: Option<String>,
+    confirmation_code: Option<String>,
+    secret_hash: Option<String>,
+}
+
+pub async fn confirm_sign_up(service: &Service, req: ConfirmSignUpRequest) -> Answer {
+    let client_id = required(&req.client_id, "clientId")?;
+    let username = required(&req.username, "username")?;
+    let code = required(&req.confirmation_code, "confirmationCode")?;
+    service
+        .confirm_sign_up(client_id, username, code, req.secret_hash.as_deref())
+        .await?;
+    empty()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResendRequest {
+    client_id: Option<String>,
+    username: Option<String>,
+    secret_hash: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ResendResponse {
+    code_delivery_details: CodeDeliveryDetails,
+}
+
+pub async fn resend_confirmation_code(service: &Service, req: ResendRequest) -> Answer {
+    let client_id = required(&req.client_id, "clientId")?;
+    let username = required(&req.username, "username")?;
+    let delivery = service
+        .resend_confirmation_code(client_id, username, req.secret_hash.as_deref())
+        .await?;
+    answer(&ResendResponse {
+        code_delivery_details: delivery.into(),
+    })
+}

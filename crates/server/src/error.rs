@@ -1,0 +1,296 @@
+//! The one mapping from domain errors to the wire: Cognito `__type` + message (spec §1.2, §7)
+//! for `POST /`, and `{"error","message"}` bodies for the REST API. Internal errors are logged
+//! here with their detail and answered with a bare message.
+
+use auth_return_core::Error;
+use axum::Json;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// The Cognito content type.
+pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
+
+/// A Cognito protocol error: `__type`, message and HTTP status.
+#[derive(Debug)]
+pub struct CognitoError {
+    /// The exception name, e.g. `NotAuthorizedException`.
+    pub kind: &'static str,
+    /// The human-readable message.
+    pub message: String,
+    /// 400 for client faults, 500 for ours.
+    pub status: StatusCode,
+}
+
+impl CognitoError {
+    /// A client-fault error.
+    pub fn client(kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            status: StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Malformed input.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::client("InvalidParameterException", message)
+    }
+}
+
+fn internal(e: &Error) {
+    tracing::error!(error = %e, "internal error");
+}
+
+impl From<Error> for CognitoError {
+    fn from(e: Error) -> Self {
+        let kind = match &e {
+            Error::InvalidParameter(_) => "InvalidParameterException",
+            Error::InvalidPassword(_) => "InvalidPasswordException",
+            Error::ClientNotFound(_) | Error::PoolNotFound(_) => "ResourceNotFoundException",
+            Error::AppNotFound => {
+                return Self::client("ResourceNotFoundException", "App does not exist.");
+            }
+            Error::IncorrectCredentials
+            | Error::UserDisabled
+            | Error::BadSecretHash(_)
+            | Error::ChallengeExpired
+            | Error::InvalidAccessToken
+            | Error::AccessTokenExpired
+            | Error::AccessTokenRevoked
+            | Error::InvalidRefreshToken
+            | Error::RefreshTokenExpired
+            | Error::RefreshTokenRevoked
+            | Error::CannotConfirm(_) => "NotAuthorizedException",
+            Error::UserNotConfirmed => "UserNotConfirmedException",
+            Error::PasswordResetRequired => "PasswordResetRequiredException",
+            Error::UserNotFound => "UserNotFoundException",
+            Error::UsernameExists => "UsernameExistsException",
+            Error::CodeMismatch => "CodeMismatchException",
+            Error::CodeExpired => "ExpiredCodeException",
+            Error::CodeAttemptsExceeded => "LimitExceededException",
+            Error::UnsupportedTokenType => "UnsupportedTokenTypeException",
+            Error::ClientUnauthorized => "UnauthorizedException",
+            Error::MissingCredentials => "MissingAuthenticationTokenException",
+            Error::BadCredentials => "UnrecognizedClientException",
+            Error::DeliveryFailed => "CodeDeliveryFailureException",
+            Error::Overloaded => "TooManyRequestsException",
+            Error::Store(_) | Error::Internal(_) => {
+                internal(&e);
+                return Self {
+                    kind: "InternalErrorException",
+                    message: "An internal error occurred.".into(),
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                };
+            }
+        };
+        Self::client(kind, e.to_string())
+    }
+}
+
+impl IntoResponse for CognitoError {
+    fn into_response(self) -> Response {
+        let body = json!({ "__type": self.kind, "message": self.message });
+        let mut response = (self.status, body.to_string()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+        if let Ok(v) = HeaderValue::from_str(&format!("{}:", self.kind)) {
+            headers.insert(HeaderName::from_static("x-amzn-errortype"), v);
+        }
+        // Header values must be visible ASCII; the body carries the exact text regardless.
+        let ascii: String = self
+            .message
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        if let Ok(v) = HeaderValue::from_str(&ascii) {
+            headers.insert(HeaderName::from_static("x-amzn-errormessage"), v);
+        }
+        response
+    }
+}
+
+/// A REST API error: status, a stable machine code and a message.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl ApiError {
+    /// A 400 for malformed input.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_request",
+            message: message.into(),
+        }
+    }
+
+    /// A 401 for a missing or unusable bearer token.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let (status, code) = match &e {
+            Error::InvalidParameter(_) | Error::InvalidPassword(_) => {
+                (StatusCode::BAD_REQUEST, "invalid_request")
+            }
+            Error::AppNotFound
+            | Error::PoolNotFound(_)
+            | Error::ClientNotFound(_)
+            | Error::UserNotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Error::MissingCredentials
+            | Error::BadCredentials
+            | Error::InvalidAccessToken
+            | Error::AccessTokenExpired
+            | Error::AccessTokenRevoked
+            | Error::UserDisabled => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Error::UsernameExists => (StatusCode::CONFLICT, "conflict"),
+            Error::Overloaded => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            Error::Store(_) | Error::Internal(_) => {
+                internal(&e);
+                return Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "internal",
+                    message: "An internal error occurred.".into(),
+                };
+            }
+            _ => (StatusCode::BAD_REQUEST, "bad_request"),
+        };
+        Self {
+            status,
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({ "error": self.code, "message": self.message }));
+        let mut response = (self.status, body).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750 §3.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use auth_return_core::ClientId;
+
+    #[test]
+    fn domain_errors_map_to_cognito_types_and_messages() {
+        let cases: Vec<(Error, &str, &str)> = vec![
+            (
+                Error::IncorrectCredentials,
+                "NotAuthorizedException",
+                "Incorrect username or password.",
+            ),
+            (
+                Error::UserNotConfirmed,
+                "UserNotConfirmedException",
+                "User is not confirmed.",
+            ),
+            (
+                Error::CodeMismatch,
+                "CodeMismatchException",
+                "Invalid verification code provided, please try again.",
+            ),
+            (
+                Error::CodeExpired,
+                "ExpiredCodeException",
+                "Invalid code provided, please request a code again.",
+            ),
+            (
+                Error::UsernameExists,
+                "UsernameExistsException",
+                "An account with the given email already exists.",
+            ),
+            (
+                Error::InvalidPassword("Password not long enough"),
+                "InvalidPasswordException",
+                "Password did not conform with policy: Password not long enough",
+            ),
+            (
+                Error::ClientNotFound(ClientId::new("abc")),
+                "ResourceNotFoundException",
+                "User pool client abc does not exist.",
+            ),
+            (
+                Error::BadSecretHash(ClientId::new("abc")),
+                "NotAuthorizedException",
+                "Unable to verify secret hash for client abc",
+            ),
+            (
+                Error::AccessTokenRevoked,
+                "NotAuthorizedException",
+                "Access Token has been revoked",
+            ),
+            (
+                Error::RefreshTokenRevoked,
+                "NotAuthorizedException",
+                "Refresh Token has been revoked",
+            ),
+        ];
+        for (error, kind, message) in cases {
+            let mapped = CognitoError::from(error);
+            assert_eq!(
+                (mapped.kind, mapped.message.as_str(), mapped.status),
+                (kind, message, StatusCode::BAD_REQUEST)
+            );
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let mapped = CognitoError::from(Error::Internal(
+            "database file /secret/path is locked".into(),
+        ));
+        assert_eq!(mapped.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(mapped.kind, "InternalErrorException");
+        assert!(!mapped.message.contains("secret"));
+        let api = ApiError::from(Error::Internal("driver said: password=hunter2".into()));
+        assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!api.message.contains("hunter2"));
+    }
+
+    #[test]
+    fn error_responses_carry_the_type_in_body_and_header() {
+        let response = CognitoError::from(Error::IncorrectCredentials).into_response();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            response.headers()["x-amzn-errortype"],
+            "NotAuthorizedException:"
+        );
+        assert_eq!(
+            response.headers()["x-amzn-errormessage"],
+            "Incorrect username or password."
+        );
+        assert_eq!(response.headers()[header::CONTENT_TYPE], AMZ_JSON);
+    }
+}

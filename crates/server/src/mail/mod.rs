@@ -1,0 +1,5 @@
+//! Mail transports.
+
+mod outbox;
+
+pub use outbox::OutboxMailer;

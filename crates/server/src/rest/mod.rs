@@ -1,0 +1,4 @@
+//! The REST API under `/api`.
+
+pub mod apps;
+pub mod user;

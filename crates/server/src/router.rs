@@ -1,0 +1,77 @@
+//! The route table and the layers every answer passes through.
+
+use crate::{cognito, health, rest, wellknown};
+use auth_return_core::Service;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowHeaders, Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The domain.
+    pub service: Arc<Service>,
+}
+
+/// Headers browsers may read from our answers (Amplify reads the error type; the JS SDK reads
+/// `date` for clock-skew correction; spec §1.4).
+const EXPOSED: [&str; 4] = [
+    "x-amzn-requestid",
+    "x-amzn-errortype",
+    "x-amzn-errormessage",
+    "date",
+];
+
+/// Builds the whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    // No cookies anywhere: every credential travels in a body or an Authorization header,
+    // so any origin may call (per-app origin lists arrive with per-app settings).
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(EXPOSED.map(HeaderName::from_static))
+        .max_age(Duration::from_secs(600));
+    Router::new()
+        .route("/", post(cognito::handle))
+        .route("/healthz", get(health::healthz))
+        .route("/api/apps", post(rest::apps::create).get(rest::apps::list))
+        .route(
+            "/api/apps/{app_id}",
+            get(rest::apps::show).delete(rest::apps::delete),
+        )
+        .route("/api/apps/{app_id}/config", get(rest::apps::config))
+        .route("/api/user", get(rest::user::show))
+        .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(wellknown::openid_configuration),
+        )
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
+        .layer(cors)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(serde_json::json!({ "error": "not_found", "message": "No such route." })),
+    )
+}

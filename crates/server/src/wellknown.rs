@@ -1,0 +1,58 @@
+//! Per-pool OIDC discovery and JWKS (spec §2; OpenID Connect Discovery 1.0 §3, RFC 7517 §5).
+
+use crate::error::ApiError;
+use crate::router::AppState;
+use auth_return_core::PoolId;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+fn pool(pool_id: &str) -> Result<PoolId, ApiError> {
+    if PoolId::is_well_formed(pool_id) {
+        Ok(PoolId::new(pool_id))
+    } else {
+        Err(auth_return_core::Error::PoolNotFound(PoolId::new(
+            pool_id.chars().take(55).collect::<String>(),
+        ))
+        .into())
+    }
+}
+
+fn cacheable(body: serde_json::Value) -> Response {
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+pub async fn jwks(
+    State(state): State<AppState>,
+    Path(pool_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let keys = state.service.jwks(&pool(&pool_id)?).await?;
+    Ok(cacheable(json!({ "keys": keys })))
+}
+
+pub async fn openid_configuration(
+    State(state): State<AppState>,
+    Path(pool_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let pool_id = pool(&pool_id)?;
+    // Only existing pools are described.
+    state.service.jwks(&pool_id).await?;
+    let issuer = state.service.issuer(&pool_id);
+    Ok(cacheable(json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "response_types_supported": ["token"],
+        "token_endpoint_auth_methods_supported": ["none", "client_secret_post"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "email", "email_verified", "cognito:username", "token_use"],
+        "scopes_supported": ["aws.cognito.signin.user.admin"],
+    })))
+}

@@ -1,0 +1,321 @@
+//! An in-process server on 127.0.0.1:0 with a real SQLite database in a temp directory, the
+//! outbox mail transport, and a Cognito client speaking real HTTP.
+#![allow(dead_code)]
+
+use auth_return_core::clock::{Clock, ManualClock, SystemClock};
+use auth_return_core::compute::ComputePool;
+use auth_return_core::{CreatedApp, Dependencies, NewApp, Scope, Service, Settings};
+use auth_return_crypto::srp;
+use auth_return_server::mail::OutboxMailer;
+use auth_return_server::{AppState, router};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A strong password that satisfies the default policy.
+pub const PASSWORD: &str = "Correct-Horse-9";
+
+/// A running server.
+pub struct TestServer {
+    pub url: String,
+    pub service: Arc<Service>,
+    pub clock: Arc<ManualClock>,
+    pub http: reqwest::Client,
+    outbox: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// What a Cognito call answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    /// `__type` of an error answer.
+    pub fn error_type(&self) -> &str {
+        self.body["__type"].as_str().unwrap_or("")
+    }
+
+    /// `message` of an error answer.
+    pub fn message(&self) -> &str {
+        self.body["message"].as_str().unwrap_or("")
+    }
+
+    /// Asserts the answer is the given Cognito error.
+    #[track_caller]
+    pub fn assert_error(&self, kind: &str, message: &str) {
+        assert_eq!(self.status, StatusCode::BAD_REQUEST, "{:?}", self.body);
+        assert_eq!(self.error_type(), kind, "{:?}", self.body);
+        assert_eq!(self.message(), message, "{:?}", self.body);
+        let header = self
+            .headers
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(header, Some(format!("{kind}:").as_str()));
+    }
+
+    /// Asserts success and returns the body.
+    #[track_caller]
+    pub fn ok(&self) -> &Value {
+        assert_eq!(self.status, StatusCode::OK, "{:?}", self.body);
+        &self.body
+    }
+}
+
+/// Tokens of a signed-in user.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub id: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = auth_return_store::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("test.db").display()
+        ))
+        .await
+        .unwrap();
+        let outbox = dir.path().join("outbox.jsonl");
+        let clock = Arc::new(ManualClock::new(SystemClock.now()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let service = Arc::new(Service::new(Dependencies {
+            store,
+            clock: clock.clone(),
+            mailer: Arc::new(OutboxMailer::new(&outbox)),
+            master_key: auth_return_crypto::random::bytes(),
+            settings: Settings::new("local", url.clone()),
+            compute: ComputePool::new(2),
+        }));
+        service.ensure_console_app().await.unwrap();
+        let app = router(AppState {
+            service: service.clone(),
+        });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Self {
+            url,
+            service,
+            clock,
+            http: reqwest::Client::new(),
+            outbox,
+            _dir: dir,
+        }
+    }
+
+    /// Registers an app as the operator.
+    pub async fn app(&self, name: &str) -> CreatedApp {
+        self.service
+            .create_app(
+                Scope::Operator,
+                NewApp {
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// Registers an app whose client has a secret.
+    pub async fn app_with_secret(&self, name: &str) -> CreatedApp {
+        let new = NewApp {
+            name: name.into(),
+            client_secret: true,
+            ..Default::default()
+        };
+        self.service.create_app(Scope::Operator, new).await.unwrap()
+    }
+
+    /// Calls a Cognito operation with a JSON body.
+    pub async fn call(&self, op: &str, body: Value) -> Reply {
+        self.raw(op, body.to_string().into_bytes(), None).await
+    }
+
+    /// Calls a Cognito operation with raw bytes and an optional bearer token.
+    pub async fn raw(&self, op: &str, body: Vec<u8>, bearer: Option<&str>) -> Reply {
+        let mut request = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                format!("AWSCognitoIdentityProviderService.{op}"),
+            )
+            .body(body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    /// Every message in the outbox, oldest first.
+    pub fn mails(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.outbox)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The six-digit code in the newest mail to `email`.
+    pub fn last_code(&self, email: &str) -> String {
+        let mails = self.mails();
+        let mail = mails
+            .iter()
+            .rev()
+            .find(|m| m["to"] == email)
+            .expect("a mail to that address");
+        let text = mail["text"].as_str().unwrap();
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn sign_up(&self, client_id: &str, email: &str, password: &str) -> Reply {
+        self.call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": password}),
+        )
+        .await
+    }
+
+    /// Signs up and confirms a user; returns their sub.
+    pub async fn confirmed_user(&self, client_id: &str, email: &str, password: &str) -> String {
+        let reply = self.sign_up(client_id, email, password).await;
+        let sub = reply.ok()["UserSub"].as_str().unwrap().to_owned();
+        let code = self.last_code(email);
+        self.call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code}),
+        )
+        .await
+        .ok();
+        sub
+    }
+
+    /// InitiateAuth USER_SRP_AUTH; returns the reply and the client ephemeral.
+    pub async fn srp_start(
+        &self,
+        client_id: &str,
+        username: &str,
+    ) -> (Reply, srp::ClientEphemeral) {
+        let eph = srp::client_ephemeral();
+        let reply = self
+            .call(
+                "InitiateAuth",
+                json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id,
+                       "AuthParameters": {"USERNAME": username, "SRP_A": eph.srp_a_hex}, "ClientMetadata": {}}),
+            )
+            .await;
+        (reply, eph)
+    }
+
+    /// The PASSWORD_VERIFIER answer for a challenge, as amazon-cognito-identity-js builds it.
+    pub fn srp_answer(
+        &self,
+        pool_id: &str,
+        challenge: &Value,
+        eph: &srp::ClientEphemeral,
+        password: &str,
+    ) -> Value {
+        let p = &challenge["ChallengeParameters"];
+        let uid = p["USER_ID_FOR_SRP"].as_str().unwrap();
+        let timestamp = srp::srp_timestamp_now();
+        let pool_name = pool_id.split_once('_').unwrap().1;
+        let signature = srp::client_password_claim(
+            pool_name,
+            uid,
+            password,
+            eph,
+            p["SRP_B"].as_str().unwrap(),
+            p["SALT"].as_str().unwrap(),
+            p["SECRET_BLOCK"].as_str().unwrap(),
+            &timestamp,
+        )
+        .unwrap();
+        json!({
+            "USERNAME": uid,
+            "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"],
+            "PASSWORD_CLAIM_SIGNATURE": signature,
+            "TIMESTAMP": timestamp,
+        })
+    }
+
+    /// A full SRP sign-in; returns the final reply.
+    pub async fn srp_sign_in(&self, app: &CreatedApp, username: &str, password: &str) -> Reply {
+        let client_id = app.app.client.id.as_str();
+        let (challenge, eph) = self.srp_start(client_id, username).await;
+        let challenge = challenge.ok().clone();
+        assert_eq!(challenge["ChallengeName"], "PASSWORD_VERIFIER");
+        let responses = self.srp_answer(app.app.pool_id.as_str(), &challenge, &eph, password);
+        self.call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": client_id, "ChallengeResponses": responses}),
+        )
+        .await
+    }
+
+    /// Signs in with SRP and returns the tokens.
+    pub async fn tokens(&self, app: &CreatedApp, username: &str, password: &str) -> Tokens {
+        let reply = self.srp_sign_in(app, username, password).await;
+        let result = &reply.ok()["AuthenticationResult"];
+        Tokens {
+            id: result["IdToken"].as_str().unwrap().to_owned(),
+            access: result["AccessToken"].as_str().unwrap().to_owned(),
+            refresh: result["RefreshToken"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn get(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+    ) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+        let mut request = self.http.get(format!("{}{path}", self.url));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body, headers)
+    }
+}
+
+/// The decoded claims of a JWT (no verification).
+pub fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}

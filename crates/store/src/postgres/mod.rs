@@ -1,0 +1,194 @@
+//! The PostgreSQL backend: a sized pool; several server instances may share one database, so
+//! every single-use operation is one atomic statement (`DELETE … RETURNING`-style row counts,
+//! `INSERT … ON CONFLICT DO NOTHING`, unique indexes), never an in-process check.
+
+mod apps;
+mod codes;
+mod rows;
+mod sessions;
+mod users;
+
+use crate::error::backend;
+use async_trait::async_trait;
+use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::model::{
+    App, CodePurpose, CodeRecord, Session, SigningKeyRecord, Timestamp, User,
+};
+use auth_return_core::store::{Store, StoreError, StoreResult};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+/// Connections per server instance.
+const POOL_SIZE: u32 = 16;
+/// How long a request waits for a free connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// [`Store`] on PostgreSQL.
+#[derive(Debug)]
+pub struct PgStore {
+    pool: PgPool,
+    claims: AtomicU64,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` and runs the PostgreSQL migrations (sqlx takes an
+    /// advisory lock, so instances starting together migrate once).
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        let store = Self::from_pool(pool);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Wraps an existing pool. Does not migrate.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self {
+            pool,
+            claims: AtomicU64::new(0),
+        }
+    }
+
+    /// Applies the pending PostgreSQL migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("PostgreSQL migrations: {e}")))
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()> {
+        apps::insert(&self.pool, app, key).await
+    }
+    async fn get_app(&self, app_id: &AppId) -> StoreResult<Option<App>> {
+        apps::get(&self.pool, app_id).await
+    }
+    async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>> {
+        apps::get_by_pool(&self.pool, pool_id).await
+    }
+    async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+        apps::list(&self.pool, owner).await
+    }
+    async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool> {
+        apps::delete(&self.pool, app_id).await
+    }
+    async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>> {
+        apps::get_by_client(&self.pool, client_id).await
+    }
+    async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>> {
+        apps::signing_keys(&self.pool, pool_id).await
+    }
+
+    async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        users::insert(&self.pool, user).await
+    }
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        users::update(&self.pool, user).await
+    }
+    async fn get_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Option<User>> {
+        users::get(&self.pool, pool_id, user_id).await
+    }
+    async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>> {
+        users::get_by_email(&self.pool, pool_id, email).await
+    }
+    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool> {
+        users::delete(&self.pool, pool_id, user_id).await
+    }
+
+    async fn put_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code: &CodeRecord,
+    ) -> StoreResult<()> {
+        codes::put(&self.pool, pool_id, user_id, purpose, code).await
+    }
+    async fn get_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<Option<CodeRecord>> {
+        codes::get(&self.pool, pool_id, user_id, purpose).await
+    }
+    async fn record_code_failure(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<i64> {
+        codes::record_failure(&self.pool, pool_id, user_id, purpose).await
+    }
+    async fn take_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code_hash: &[u8],
+    ) -> StoreResult<bool> {
+        codes::take(&self.pool, pool_id, user_id, purpose, code_hash).await
+    }
+    async fn delete_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<()> {
+        codes::delete(&self.pool, pool_id, user_id, purpose).await
+    }
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()> {
+        sessions::insert(&self.pool, session).await
+    }
+    async fn get_session_by_refresh_hash(
+        &self,
+        refresh_hash: &[u8],
+    ) -> StoreResult<Option<Session>> {
+        sessions::get_by_refresh_hash(&self.pool, refresh_hash).await
+    }
+    async fn get_session(&self, pool_id: &PoolId, id: uuid::Uuid) -> StoreResult<Option<Session>> {
+        sessions::get(&self.pool, pool_id, id).await
+    }
+    async fn revoke_session(
+        &self,
+        pool_id: &PoolId,
+        id: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        sessions::revoke(&self.pool, pool_id, id, at).await
+    }
+    async fn revoke_user_sessions(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        sessions::revoke_user(&self.pool, pool_id, user_id, at).await
+    }
+
+    async fn claim_challenge(
+        &self,
+        nonce: &[u8],
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        sessions::claim_challenge(&self.pool, &self.claims, nonce, expires_at, now).await
+    }
+}

@@ -1,0 +1,115 @@
+//! Row mapping for PostgreSQL: user and session ids are native UUID, booleans BOOLEAN.
+
+use crate::convert::{attributes_from_json, origins_from_json, status_from_str};
+use crate::error::backend;
+use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::model::{App, Client, CodeRecord, Session, SigningKeyRecord, User};
+use auth_return_core::store::StoreResult;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+/// `SELECT` of everything [`app`] reads, from `apps a JOIN clients c`.
+macro_rules! select_app {
+    () => {
+        "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.created_at, \
+         c.client_id, c.pool_id AS client_pool_id, c.sealed_secret, c.token_validity_secs, \
+         c.refresh_validity_secs FROM apps a JOIN clients c ON c.app_id = a.app_id"
+    };
+}
+pub(super) use select_app;
+
+/// `SELECT` of everything [`user`] reads.
+macro_rules! select_user {
+    () => {
+        "SELECT pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
+         sealed_verifier, attributes, created_at, updated_at FROM users"
+    };
+}
+pub(super) use select_user;
+
+/// `SELECT` of everything [`session`] reads.
+macro_rules! select_session {
+    () => {
+        "SELECT id, pool_id, client_id, user_id, refresh_hash, auth_time, expires_at, revoked_at \
+         FROM sessions"
+    };
+}
+pub(super) use select_session;
+
+fn get<'r, T>(row: &'r PgRow, column: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    row.try_get(column).map_err(backend)
+}
+
+/// An app with its client.
+pub(super) fn app(row: &PgRow) -> StoreResult<App> {
+    let app_id = AppId::new(get::<String>(row, "app_id")?);
+    Ok(App {
+        client: Client {
+            id: ClientId::new(get::<String>(row, "client_id")?),
+            pool_id: PoolId::new(get::<String>(row, "client_pool_id")?),
+            app_id: app_id.clone(),
+            sealed_secret: get(row, "sealed_secret")?,
+            token_validity_secs: get(row, "token_validity_secs")?,
+            refresh_validity_secs: get(row, "refresh_validity_secs")?,
+        },
+        id: app_id,
+        name: get(row, "name")?,
+        owner: get::<Option<uuid::Uuid>>(row, "owner_id")?.map(UserId::from_uuid),
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        origins: origins_from_json(&get::<String>(row, "origins")?)?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// A signing key.
+pub(super) fn signing_key(row: &PgRow) -> StoreResult<SigningKeyRecord> {
+    Ok(SigningKeyRecord {
+        kid: get(row, "kid")?,
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        sealed_private_key: get(row, "sealed_private_key")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// A user.
+pub(super) fn user(row: &PgRow) -> StoreResult<User> {
+    Ok(User {
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        id: UserId::from_uuid(get(row, "user_id")?),
+        email: get(row, "email")?,
+        email_verified: get(row, "email_verified")?,
+        status: status_from_str(&get::<String>(row, "status")?)?,
+        enabled: get(row, "enabled")?,
+        salt_hex: get(row, "salt_hex")?,
+        sealed_verifier: get(row, "sealed_verifier")?,
+        attributes: attributes_from_json(&get::<String>(row, "attributes")?)?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+/// A pending code.
+pub(super) fn code(row: &PgRow) -> StoreResult<CodeRecord> {
+    Ok(CodeRecord {
+        code_hash: get(row, "code_hash")?,
+        expires_at: get(row, "expires_at")?,
+        failed_attempts: get(row, "failed_attempts")?,
+    })
+}
+
+/// A sign-in session.
+pub(super) fn session(row: &PgRow) -> StoreResult<Session> {
+    Ok(Session {
+        id: get(row, "id")?,
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        client_id: ClientId::new(get::<String>(row, "client_id")?),
+        user_id: UserId::from_uuid(get(row, "user_id")?),
+        refresh_hash: get(row, "refresh_hash")?,
+        auth_time: get(row, "auth_time")?,
+        expires_at: get(row, "expires_at")?,
+        revoked_at: get(row, "revoked_at")?,
+    })
+}

@@ -1,0 +1,139 @@
+//! Apps, their clients and signing keys on SQLite.
+
+use super::rows::{self, select_app, uuid_text};
+use crate::convert::origins_to_json;
+use crate::error::{backend, conflict};
+use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::model::{App, SigningKeyRecord};
+use auth_return_core::store::StoreResult;
+use sqlx::SqlitePool;
+
+const TAKEN: &str = "app, pool, client or key id already exists";
+
+/// Inserts the app, its client and its first key in one transaction.
+pub(super) async fn insert(
+    pool: &SqlitePool,
+    app: &App,
+    key: &SigningKeyRecord,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(app.id.as_str())
+    .bind(&app.name)
+    .bind(app.owner.map(|o| uuid_text(o.as_uuid())))
+    .bind(app.pool_id.as_str())
+    .bind(origins_to_json(&app.origins)?)
+    .bind(app.created_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(conflict(TAKEN))?;
+    let client = &app.client;
+    sqlx::query(
+        "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, token_validity_secs, \
+         refresh_validity_secs) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(client.id.as_str())
+    .bind(client.pool_id.as_str())
+    .bind(app.id.as_str())
+    .bind(client.sealed_secret.as_deref())
+    .bind(client.token_validity_secs)
+    .bind(client.refresh_validity_secs)
+    .execute(&mut *tx)
+    .await
+    .map_err(conflict(TAKEN))?;
+    sqlx::query(
+        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&key.kid)
+    .bind(key.pool_id.as_str())
+    .bind(&key.sealed_private_key)
+    .bind(key.created_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(conflict(TAKEN))?;
+    tx.commit().await.map_err(backend)
+}
+
+/// An app by id.
+pub(super) async fn get(pool: &SqlitePool, app_id: &AppId) -> StoreResult<Option<App>> {
+    let row = sqlx::query(concat!(select_app!(), " WHERE a.app_id = ? LIMIT 1"))
+        .bind(app_id.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.as_ref().map(rows::app).transpose()
+}
+
+/// An app by pool.
+pub(super) async fn get_by_pool(pool: &SqlitePool, pool_id: &PoolId) -> StoreResult<Option<App>> {
+    let row = sqlx::query(concat!(select_app!(), " WHERE a.pool_id = ? LIMIT 1"))
+        .bind(pool_id.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.as_ref().map(rows::app).transpose()
+}
+
+/// An app by client.
+pub(super) async fn get_by_client(
+    pool: &SqlitePool,
+    client_id: &ClientId,
+) -> StoreResult<Option<App>> {
+    let row = sqlx::query(concat!(select_app!(), " WHERE c.client_id = ?"))
+        .bind(client_id.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.as_ref().map(rows::app).transpose()
+}
+
+/// Apps of `owner` (or all), oldest first.
+pub(super) async fn list(pool: &SqlitePool, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+    let rows = match owner {
+        Some(owner) => {
+            sqlx::query(concat!(
+                select_app!(),
+                " WHERE a.owner_id = ? ORDER BY a.created_at, a.app_id"
+            ))
+            .bind(uuid_text(owner.as_uuid()))
+            .fetch_all(pool)
+            .await
+        }
+        None => {
+            sqlx::query(concat!(select_app!(), " ORDER BY a.created_at, a.app_id"))
+                .fetch_all(pool)
+                .await
+        }
+    }
+    .map_err(backend)?;
+    rows.iter().map(rows::app).collect()
+}
+
+/// Deletes the app; foreign keys cascade to everything in its pool.
+pub(super) async fn delete(pool: &SqlitePool, app_id: &AppId) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM apps WHERE app_id = ?")
+        .bind(app_id.as_str())
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The pool's keys, newest first.
+pub(super) async fn signing_keys(
+    pool: &SqlitePool,
+    pool_id: &PoolId,
+) -> StoreResult<Vec<SigningKeyRecord>> {
+    let rows = sqlx::query(
+        "SELECT kid, pool_id, sealed_private_key, created_at FROM signing_keys \
+         WHERE pool_id = ? ORDER BY created_at DESC, kid DESC",
+    )
+    .bind(pool_id.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter().map(rows::signing_key).collect()
+}

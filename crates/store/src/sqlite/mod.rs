@@ -1,0 +1,216 @@
+//! The SQLite backend: one database file in WAL mode behind a small connection pool.
+
+mod apps;
+mod codes;
+mod rows;
+mod sessions;
+mod users;
+
+use crate::error::backend;
+use async_trait::async_trait;
+use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::model::{
+    App, CodePurpose, CodeRecord, Session, SigningKeyRecord, Timestamp, User,
+};
+use auth_return_core::store::{Store, StoreError, StoreResult};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+/// Connections in a file database's pool: readers run in parallel under WAL, writers queue on
+/// the busy timeout.
+const POOL_SIZE: u32 = 8;
+/// How long a writer waits for the write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// [`Store`] on SQLite.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    claims: AtomicU64,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `url` and runs the SQLite migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("invalid SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        if !memory {
+            create_parent_dir(options.get_filename())?;
+        }
+        // An in-memory database lives as long as a connection to it: keep exactly one.
+        let pool_options = if memory {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(POOL_SIZE)
+        };
+        let pool = pool_options.connect_with(options).await.map_err(backend)?;
+        let store = Self::from_pool(pool);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Wraps an existing pool (its connections must have `foreign_keys` on). Does not migrate.
+    pub fn from_pool(pool: SqlitePool) -> Self {
+        Self {
+            pool,
+            claims: AtomicU64::new(0),
+        }
+    }
+
+    /// Applies the pending SQLite migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("SQLite migrations: {e}")))
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+fn create_parent_dir(path: &std::path::Path) -> StoreResult<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Backend(format!("creating the database folder: {e}"))),
+        _ => Ok(()),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()> {
+        apps::insert(&self.pool, app, key).await
+    }
+    async fn get_app(&self, app_id: &AppId) -> StoreResult<Option<App>> {
+        apps::get(&self.pool, app_id).await
+    }
+    async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>> {
+        apps::get_by_pool(&self.pool, pool_id).await
+    }
+    async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+        apps::list(&self.pool, owner).await
+    }
+    async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool> {
+        apps::delete(&self.pool, app_id).await
+    }
+    async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>> {
+        apps::get_by_client(&self.pool, client_id).await
+    }
+    async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>> {
+        apps::signing_keys(&self.pool, pool_id).await
+    }
+
+    async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        users::insert(&self.pool, user).await
+    }
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        users::update(&self.pool, user).await
+    }
+    async fn get_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Option<User>> {
+        users::get(&self.pool, pool_id, user_id).await
+    }
+    async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>> {
+        users::get_by_email(&self.pool, pool_id, email).await
+    }
+    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool> {
+        users::delete(&self.pool, pool_id, user_id).await
+    }
+
+    async fn put_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code: &CodeRecord,
+    ) -> StoreResult<()> {
+        codes::put(&self.pool, pool_id, user_id, purpose, code).await
+    }
+    async fn get_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<Option<CodeRecord>> {
+        codes::get(&self.pool, pool_id, user_id, purpose).await
+    }
+    async fn record_code_failure(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<i64> {
+        codes::record_failure(&self.pool, pool_id, user_id, purpose).await
+    }
+    async fn take_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+        code_hash: &[u8],
+    ) -> StoreResult<bool> {
+        codes::take(&self.pool, pool_id, user_id, purpose, code_hash).await
+    }
+    async fn delete_code(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        purpose: CodePurpose,
+    ) -> StoreResult<()> {
+        codes::delete(&self.pool, pool_id, user_id, purpose).await
+    }
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()> {
+        sessions::insert(&self.pool, session).await
+    }
+    async fn get_session_by_refresh_hash(
+        &self,
+        refresh_hash: &[u8],
+    ) -> StoreResult<Option<Session>> {
+        sessions::get_by_refresh_hash(&self.pool, refresh_hash).await
+    }
+    async fn get_session(&self, pool_id: &PoolId, id: uuid::Uuid) -> StoreResult<Option<Session>> {
+        sessions::get(&self.pool, pool_id, id).await
+    }
+    async fn revoke_session(
+        &self,
+        pool_id: &PoolId,
+        id: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        sessions::revoke(&self.pool, pool_id, id, at).await
+    }
+    async fn revoke_user_sessions(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        sessions::revoke_user(&self.pool, pool_id, user_id, at).await
+    }
+
+    async fn claim_challenge(
+        &self,
+        nonce: &[u8],
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        sessions::claim_challenge(&self.pool, &self.claims, nonce, expires_at, now).await
+    }
+}

@@ -1,0 +1,82 @@
+//! Record builders for the conformance story.
+
+use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::model::{
+    App, Client, CodeRecord, Session, SigningKeyRecord, User, UserStatus,
+};
+use std::collections::BTreeMap;
+
+/// A fresh app (with a confidential client when it has an owner) and its first signing key.
+pub fn app(name: &str, owner: Option<UserId>, created_at: i64) -> (App, SigningKeyRecord) {
+    let id = AppId::generate();
+    let pool_id = PoolId::generate("local");
+    let app = App {
+        id: id.clone(),
+        name: name.to_owned(),
+        owner,
+        pool_id: pool_id.clone(),
+        client: Client {
+            id: ClientId::generate(),
+            pool_id: pool_id.clone(),
+            app_id: id,
+            sealed_secret: owner.map(|_| vec![7u8; 48]),
+            token_validity_secs: 3600,
+            refresh_validity_secs: 30 * 86_400,
+        },
+        origins: vec![
+            "https://app.example".to_owned(),
+            "http://localhost:5173".to_owned(),
+        ],
+        created_at,
+    };
+    let key = SigningKeyRecord {
+        kid: format!("kid-{}", uuid::Uuid::new_v4().simple()),
+        pool_id,
+        sealed_private_key: vec![0xAB; 1200],
+        created_at,
+    };
+    (app, key)
+}
+
+/// A fresh unconfirmed user.
+pub fn user(pool_id: &PoolId, email: &str, now: i64) -> User {
+    let mut attributes = BTreeMap::new();
+    attributes.insert("name".to_owned(), "Ada Lovelace".to_owned());
+    attributes.insert("custom:plan".to_owned(), "free \"trial\" ü".to_owned());
+    User {
+        pool_id: pool_id.clone(),
+        id: UserId::generate(),
+        email: email.to_owned(),
+        email_verified: false,
+        status: UserStatus::Unconfirmed,
+        enabled: true,
+        salt_hex: "00ff10".to_owned(),
+        sealed_verifier: vec![1, 2, 3, 4, 5, 0, 255],
+        attributes,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// A pending code with hash `hash`.
+pub fn code(hash: &[u8], expires_at: i64) -> CodeRecord {
+    CodeRecord {
+        code_hash: hash.to_vec(),
+        expires_at,
+        failed_attempts: 0,
+    }
+}
+
+/// A live session of `user` through `app`'s client, with refresh hash `hash`.
+pub fn session(app: &App, user: &User, hash: &[u8], now: i64) -> Session {
+    Session {
+        id: uuid::Uuid::new_v4(),
+        pool_id: app.pool_id.clone(),
+        client_id: app.client.id.clone(),
+        user_id: user.id,
+        refresh_hash: hash.to_vec(),
+        auth_time: now,
+        expires_at: now + 30 * 86_400,
+        revoked_at: None,
+    }
+}

@@ -1,0 +1,93 @@
+//! Races between two store instances on one database: single-use operations stay single-use.
+
+use crate::fixtures;
+use auth_return_core::model::CodePurpose;
+use auth_return_store::{Store, StoreError};
+use std::sync::Arc;
+use tokio::task::JoinSet;
+
+const CONTENDERS: usize = 16;
+
+/// Runs every race with tasks spread over both instances.
+pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
+    let stores = [a, b];
+    let pick = |i: usize| Arc::clone(&stores[i % 2]);
+    let (app, key) = fixtures::app("races", None, 1);
+    stores[0].insert_app(&app, &key).await.unwrap();
+    let user = fixtures::user(&app.pool_id, "race@example.com", 1);
+    stores[1].insert_user(&user).await.unwrap();
+    let pool_id = app.pool_id.clone();
+    let purpose = CodePurpose::SignUp;
+
+    // One code, many simultaneous redemptions: exactly one wins, in several rounds.
+    for round in 0..5u8 {
+        let hash = vec![round; 32];
+        stores[0]
+            .put_code(&pool_id, user.id, purpose, &fixtures::code(&hash, 9_999))
+            .await
+            .unwrap();
+        let mut tasks = JoinSet::new();
+        for i in 0..CONTENDERS {
+            let (store, pool_id, hash) = (pick(i), pool_id.clone(), hash.clone());
+            tasks.spawn(async move { store.take_code(&pool_id, user.id, purpose, &hash).await });
+        }
+        let wins = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|won| *won)
+            .count();
+        assert_eq!(wins, 1, "round {round}: exactly one take_code wins");
+    }
+
+    // Concurrent wrong guesses are all counted.
+    stores[0]
+        .put_code(&pool_id, user.id, purpose, &fixtures::code(b"x", 9_999))
+        .await
+        .unwrap();
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let (store, pool_id) = (pick(i), pool_id.clone());
+        tasks.spawn(async move { store.record_code_failure(&pool_id, user.id, purpose).await });
+    }
+    let mut counts: Vec<i64> = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    counts.sort_unstable();
+    let expected: Vec<i64> = (1..=CONTENDERS as i64).collect();
+    assert_eq!(counts, expected, "each failure sees its own count");
+
+    // One email, many simultaneous sign-ups: one user, the rest conflicts (never a backend error).
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let store = pick(i);
+        let twin = fixtures::user(&pool_id, "twin@example.com", 2);
+        tasks.spawn(async move { store.insert_user(&twin).await });
+    }
+    let results = tasks.join_all().await;
+    let created = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::Conflict(_))))
+        .count();
+    assert_eq!((created, conflicts), (1, CONTENDERS - 1), "{results:?}");
+
+    // One challenge, many simultaneous answers: one claim.
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let store = pick(i);
+        tasks.spawn(async move { store.claim_challenge(b"race-nonce", 10_000, 5_000).await });
+    }
+    let wins = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|won| *won)
+        .count();
+    assert_eq!(wins, 1, "exactly one claim_challenge wins");
+}
