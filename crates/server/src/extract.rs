@@ -45,7 +45,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
+            // Keep the rejection's status (400, 413 too large, 415 not JSON, 422 wrong shape).
+            Err(rejection) => Err(ApiError {
+                status: rejection.status(),
+                ..ApiError::bad_request(rejection.body_text())
+            }),
         }
     }
 }

@@ -192,9 +192,39 @@ async fn developers_manage_only_their_own_apps() {
             Some(bad.clone()),
         )
         .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad} -> {body}");
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad} -> {status} {body}"
+        );
+        assert_eq!(body["error"], "invalid_request");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
+    let huge = json!({"name": "x".repeat(70 * 1024)});
+    let (status, body) = send(
+        &server,
+        reqwest::Method::POST,
+        "/api/apps",
+        Some(&dev1),
+        Some(huge),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("invalid_request"))
+    );
+    let (_, list) = send(
+        &server,
+        reqwest::Method::GET,
+        "/api/apps",
+        Some(&dev1),
+        None,
+    )
+    .await;
+    assert_eq!(
+        list["apps"].as_array().unwrap().len(),
+        1,
+        "refused requests create nothing"
+    );
     let (status, _) = send(
         &server,
         reqwest::Method::DELETE,

@@ -1,0 +1,218 @@
+//! The real binary: zero-configuration start, graceful stop, and the `apps` commands working on
+//! the same data directory while the server runs.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_auth-return");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn cli(dir: &std::path::Path, port: u16, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .args([
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env_remove("AUTH_RETURN_MASTER_KEY")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+fn serve(dir: &std::path::Path, port: u16) -> Server {
+    let child = Command::new(BIN)
+        .args([
+            "serve",
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--log-format",
+            "json",
+        ])
+        .env_remove("AUTH_RETURN_MASTER_KEY")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if http_get(port, "/healthz").is_some_and(|(s, _)| s == 200) {
+            return Server(child);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server did not become healthy");
+}
+
+#[test]
+fn serve_and_manage_apps_on_one_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = serve(dir.path(), port);
+
+    // First start made the database (WAL) and a private master key.
+    assert!(dir.path().join("auth-return.db").exists());
+    let key = dir.path().join("master.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
+
+    let (code, out, err) = cli(
+        dir.path(),
+        port,
+        &[
+            "apps",
+            "create",
+            "--name",
+            "Shop",
+            "--origin",
+            "https://shop.example.com",
+            "--client-secret",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let app: Value = serde_json::from_str(&out).unwrap();
+    let pool = app["user_pool_id"].as_str().unwrap();
+    assert!(pool.starts_with("local_") && pool.len() == 15, "{pool}");
+    assert_eq!(app["client_id"].as_str().unwrap().len(), 26);
+    assert!(app["client_secret"].as_str().is_some());
+    assert_eq!(app["endpoint"], format!("http://127.0.0.1:{port}"));
+    assert_eq!(app["issuer"], format!("http://127.0.0.1:{port}/{pool}"));
+    let app_id = app["app_id"].as_str().unwrap();
+
+    // The running server sees the app the CLI just made.
+    let (status, body) = http_get(port, &format!("/api/apps/{app_id}/config")).unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(pool));
+    assert_eq!(
+        http_get(port, &format!("/{pool}/.well-known/jwks.json"))
+            .unwrap()
+            .0,
+        200
+    );
+
+    let (code, out, _) = cli(dir.path(), port, &["apps", "list", "--json"]);
+    assert_eq!(code, 0);
+    let list: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<&str> = list.iter().map(|a| a["app_id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [app_id, "console"]);
+    assert!(
+        list.iter().all(|a| a.get("client_secret").is_none()),
+        "secrets are shown once"
+    );
+
+    let (code, out, _) = cli(dir.path(), port, &["apps", "show", app_id]);
+    assert_eq!(code, 0);
+    assert!(out.contains(pool) && !out.contains("client_secret:"));
+
+    let (code, _, _) = cli(dir.path(), port, &["apps", "delete", app_id]);
+    assert_eq!(code, 0);
+    let (code, _, err) = cli(dir.path(), port, &["apps", "show", app_id]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not found"), "{err}");
+    assert_eq!(
+        http_get(port, &format!("/{pool}/.well-known/jwks.json"))
+            .unwrap()
+            .0,
+        404
+    );
+    let (code, _, err) = cli(dir.path(), port, &["apps", "delete", "console"]);
+    assert_eq!(code, 1, "{err}");
+
+    // SIGTERM: a graceful stop with exit code 0, logged as JSON lines.
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut lines = Vec::new();
+    for line in BufReader::new(server.0.stderr.take().unwrap()).lines() {
+        lines.push(line.unwrap());
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("auth-return listening")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn bad_configuration_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = cli(dir.path(), 1, &["apps", "list", "--region", "bad_region"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--region"), "{err}");
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "listen = 5\n").unwrap();
+    let (code, _, err) = cli(
+        dir.path(),
+        1,
+        &["apps", "list", "--config", config.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml"), "{err}");
+    let (code, _, err) = cli(dir.path(), 1, &["apps", "create", "--name", ""]);
+    assert_eq!(code, 1);
+    assert!(err.contains("name"), "{err}");
+}
