@@ -1,5 +1,6 @@
 //! The real binary: zero-configuration start, graceful stop, and the `apps` commands working on
 //! the same data directory while the server runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
@@ -59,6 +60,7 @@ struct Server(Child);
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -84,6 +86,7 @@ fn serve(dir: &std::path::Path, port: u16) -> Server {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    drop(Server(child));
     panic!("server did not become healthy");
 }
 

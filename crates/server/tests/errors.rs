@@ -1,5 +1,6 @@
 //! Every error path a Cognito client can reach: the right `__type`, the right message, a 4xx,
 //! and nothing stored.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Pools never leak into each other.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The full life of a user over real HTTP: sign-up, confirm, SRP sign-in, GetUser, refresh,
 //! RevokeToken, GlobalSignOut.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The REST API: developers (console users) manage their own apps; config, JWKS, discovery
 //! and `/api/user`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -4,7 +4,9 @@
 //! dialect's migrations (`migrations/sqlite`, `migrations/postgres`, append-only). Each dialect
 //! lives in its own module with its own SQL; only the value conversions in `convert` are shared.
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod convert;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod error;
 #[cfg(feature = "postgres")]
 pub mod postgres;

@@ -112,7 +112,10 @@ pub(super) async fn claim_challenge(
     if expires_at < now {
         return Ok(false);
     }
-    if claims.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == 0 {
+    if claims
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(PRUNE_EVERY)
+    {
         sqlx::query("DELETE FROM used_challenges WHERE expires_at < $1")
             .bind(now)
             .execute(pool)

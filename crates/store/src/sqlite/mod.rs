@@ -214,3 +214,23 @@ impl Store for SqliteStore {
         sessions::claim_challenge(&self.pool, &self.claims, nonce, expires_at, now).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_forms_name_the_expected_files() {
+        for (url, file) in [
+            (
+                "sqlite:///abs/path/auth-return.db",
+                "/abs/path/auth-return.db",
+            ),
+            ("sqlite://./data/x.db", "./data/x.db"),
+            ("sqlite:data/x.db", "data/x.db"),
+        ] {
+            let options = SqliteConnectOptions::from_str(url).unwrap();
+            assert_eq!(options.get_filename(), std::path::Path::new(file), "{url}");
+        }
+    }
+}
