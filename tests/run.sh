@@ -10,6 +10,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 STEPS_DONE=()
+LOG="$(mktemp)"
+
 CURRENT_STEP=""
 PG_STARTED=""
 
@@ -27,7 +29,18 @@ finish() {
   else
     echo
     echo "tests/run.sh: all steps passed: ${STEPS_DONE[*]}"
+    # One closing line over every runner: cargo test, pytest and node --test.
+    awk '
+      /^test result:/ { p += $4; f += $6; next }
+      /^=* ?[0-9]+ (passed|failed).* in [0-9.]+s/ {
+        for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i }
+      }
+      /^# pass / { p += $3 }
+      /^# fail / { f += $3 }
+      END { printf "total: %d passed, %d failed\n", p, f }
+    ' "$LOG"
   fi
+  rm -f "$LOG"
   exit $rc
 }
 trap finish EXIT
@@ -36,7 +49,7 @@ step() {
   CURRENT_STEP="$1"
   shift
   say "$CURRENT_STEP"
-  "$@"
+  "$@" 2>&1 | tee -a "$LOG"
   STEPS_DONE+=("$CURRENT_STEP")
 }
 
