@@ -1,7 +1,9 @@
 //! `auth-return apps …`: register, list, show and delete apps as the operator.
 
 use crate::config::Config;
-use auth_return_core::{NewApp, Scope};
+use anyhow::Context;
+use auth_return_core::settings::RefreshRotation;
+use auth_return_core::{AppUpdate, NewApp, Scope};
 use auth_return_server::views::AppView;
 use clap::Subcommand;
 
@@ -33,6 +35,39 @@ pub enum AppsCommand {
     Show {
         /// The app id.
         app_id: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an app's settings (only what is given changes).
+    Update {
+        /// The app id.
+        app_id: String,
+        /// New display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Allowed browser origin (repeatable; replaces the list).
+        #[arg(long = "origin")]
+        origins: Vec<String>,
+        /// Allow any origin again (clears the list).
+        #[arg(long, conflicts_with = "origins")]
+        any_origin: bool,
+        /// ID and access token lifetime in seconds (300–86400).
+        #[arg(long)]
+        token_validity: Option<i64>,
+        /// Refresh token lifetime in seconds (3600–315360000): the absolute session length.
+        #[arg(long)]
+        refresh_validity: Option<i64>,
+        /// Refresh-token rotation on GetTokensFromRefreshToken.
+        #[arg(long)]
+        rotation: Option<bool>,
+        /// Seconds a rotated-out refresh token stays usable (0–60).
+        #[arg(long)]
+        rotation_grace: Option<i64>,
+        /// Any other settings as the JSON body of `PATCH /api/apps/{id}`, e.g.
+        /// '{"password_policy":{"min_length":12}}'. Flags win over it.
+        #[arg(long)]
+        patch: Option<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -92,6 +127,47 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
         }
         AppsCommand::Show { app_id, json } => {
             let app = service.get_app(Scope::Operator, &app_id).await?;
+            print_app(&AppView::new(&service, &app, None), json)?;
+        }
+        AppsCommand::Update {
+            app_id,
+            name,
+            origins,
+            any_origin,
+            token_validity,
+            refresh_validity,
+            rotation,
+            rotation_grace,
+            patch,
+            json,
+        } => {
+            let mut update: AppUpdate = match patch {
+                Some(text) => {
+                    serde_json::from_str(&text).context("--patch is not a valid settings object")?
+                }
+                None => AppUpdate::default(),
+            };
+            update.name = name.or(update.name);
+            if any_origin {
+                update.origins = Some(Vec::new());
+            } else if !origins.is_empty() {
+                update.origins = Some(origins);
+            }
+            update.token_validity_secs = token_validity.or(update.token_validity_secs);
+            update.refresh_validity_secs = refresh_validity.or(update.refresh_validity_secs);
+            if rotation.is_some() || rotation_grace.is_some() {
+                let current = service
+                    .get_app(Scope::Operator, &app_id)
+                    .await?
+                    .settings
+                    .refresh_rotation;
+                let base = update.refresh_rotation.take().unwrap_or(current);
+                update.refresh_rotation = Some(RefreshRotation {
+                    enabled: rotation.unwrap_or(base.enabled),
+                    grace_secs: rotation_grace.unwrap_or(base.grace_secs),
+                });
+            }
+            let app = service.update_app(Scope::Operator, &app_id, update).await?;
             print_app(&AppView::new(&service, &app, None), json)?;
         }
         AppsCommand::Delete { app_id } => {

@@ -3,10 +3,12 @@
 use crate::error::{Error, Result};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
+use crate::policy::PasswordPolicy;
 use crate::service::Service;
+use crate::settings::{MailTemplates, RefreshRotation, bounds};
 use crate::store::StoreError;
 use crate::tokens::KeyCache;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Default ID/access token lifetime: 1 hour.
 pub const DEFAULT_TOKEN_VALIDITY_SECS: i64 = 3600;
@@ -32,7 +34,7 @@ impl Scope {
         }
     }
 
-    fn may_see(self, app: &App) -> bool {
+    pub(crate) fn may_see(self, app: &App) -> bool {
         match self {
             Self::Operator => true,
             Self::Developer(id) => app.owner == Some(id),
@@ -76,6 +78,56 @@ pub struct AppConfig {
     pub endpoint: String,
     /// The token issuer.
     pub issuer: String,
+    /// The password policy, so front ends can show it.
+    pub password_policy: PolicyView,
+}
+
+/// The password policy as the public config shows it (camelCase like the rest of it).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyView {
+    /// Minimum length.
+    pub min_length: usize,
+    /// An upper-case letter is required.
+    pub require_uppercase: bool,
+    /// A lower-case letter is required.
+    pub require_lowercase: bool,
+    /// A digit is required.
+    pub require_numbers: bool,
+    /// A symbol is required.
+    pub require_symbols: bool,
+}
+
+impl From<&PasswordPolicy> for PolicyView {
+    fn from(p: &PasswordPolicy) -> Self {
+        Self {
+            min_length: p.min_length,
+            require_uppercase: p.require_uppercase,
+            require_lowercase: p.require_lowercase,
+            require_numbers: p.require_numbers,
+            require_symbols: p.require_symbols,
+        }
+    }
+}
+
+/// A change to an app's settings: every member is optional; absent ones stay as they are.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppUpdate {
+    /// Display name.
+    pub name: Option<String>,
+    /// Allowed browser origins (empty = any).
+    pub origins: Option<Vec<String>>,
+    /// ID and access token lifetime, seconds (300–86,400).
+    pub token_validity_secs: Option<i64>,
+    /// Refresh token lifetime, seconds (3,600–315,360,000).
+    pub refresh_validity_secs: Option<i64>,
+    /// Password policy (replaced whole; missing members take Cognito's defaults).
+    pub password_policy: Option<PasswordPolicy>,
+    /// Refresh-token rotation.
+    pub refresh_rotation: Option<RefreshRotation>,
+    /// Mail templates (replaced whole).
+    pub templates: Option<MailTemplates>,
 }
 
 fn check_name(name: &str) -> Result<String> {
@@ -155,6 +207,7 @@ impl Service {
                 refresh_validity_secs: DEFAULT_REFRESH_VALIDITY_SECS,
             },
             origins,
+            settings: crate::settings::AppSettings::default(),
             created_at: now,
         };
         self.store.insert_app(&app, &key).await?;
@@ -219,6 +272,54 @@ impl Service {
         Ok(())
     }
 
+    /// Changes an app's settings after validating every member; nothing changes on error.
+    pub async fn update_app(&self, scope: Scope, app_id: &str, update: AppUpdate) -> Result<App> {
+        let mut app = self.get_app(scope, app_id).await?;
+        if let Some(name) = update.name {
+            app.name = check_name(&name)?;
+        }
+        if let Some(origins) = update.origins {
+            app.origins = origins
+                .iter()
+                .map(|o| check_origin(o))
+                .collect::<Result<Vec<_>>>()?;
+        }
+        if let Some(secs) = update.token_validity_secs {
+            if !(bounds::TOKEN_MIN_SECS..=bounds::TOKEN_MAX_SECS).contains(&secs) {
+                return Err(Error::InvalidParameter(
+                    "token_validity_secs must be 300 (5 minutes) to 86400 (1 day)".into(),
+                ));
+            }
+            app.client.token_validity_secs = secs;
+        }
+        if let Some(secs) = update.refresh_validity_secs {
+            if !(bounds::REFRESH_MIN_SECS..=bounds::REFRESH_MAX_SECS).contains(&secs) {
+                return Err(Error::InvalidParameter(
+                    "refresh_validity_secs must be 3600 (60 minutes) to 315360000 (10 years)"
+                        .into(),
+                ));
+            }
+            app.client.refresh_validity_secs = secs;
+        }
+        if let Some(policy) = update.password_policy {
+            policy.validate()?;
+            app.settings.password_policy = policy;
+        }
+        if let Some(rotation) = update.refresh_rotation {
+            rotation.validate()?;
+            app.settings.refresh_rotation = rotation;
+        }
+        if let Some(templates) = update.templates {
+            templates.validate()?;
+            app.settings.templates = templates;
+        }
+        if !self.store.update_app(&app).await? {
+            return Err(Error::AppNotFound);
+        }
+        tracing::info!(app_id = %app.id, "app settings updated");
+        Ok(app)
+    }
+
     /// The public configuration of an app's front end.
     pub async fn app_config(&self, app_id: &str) -> Result<AppConfig> {
         let app = self
@@ -238,6 +339,7 @@ impl Service {
             region: app.pool_id.region().to_owned(),
             endpoint: self.settings.public_url.clone(),
             issuer: self.issuer(&app.pool_id),
+            password_policy: (&app.settings.password_policy).into(),
         }
     }
 }

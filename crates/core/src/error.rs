@@ -52,6 +52,24 @@ pub enum Error {
     /// The refresh token's session was signed out.
     #[error("Refresh Token has been revoked")]
     RefreshTokenRevoked,
+    /// A rotated-out refresh token came back after its grace period: the session is revoked.
+    #[error("Refresh token has already been used; the session has been revoked.")]
+    RefreshTokenReused,
+    /// The administrator-set temporary password is too old.
+    #[error("Temporary password has expired and must be reset by an administrator.")]
+    TemporaryPasswordExpired,
+    /// The email is already some other user's in this pool (attribute change).
+    #[error("An account with the given email already exists.")]
+    AliasExists,
+    /// AdminCreateUser for a username that is taken.
+    #[error("User account already exists")]
+    UserAccountExists,
+    /// Not allowed in the user's current state (Cognito answers NotAuthorizedException).
+    #[error("{0}")]
+    NotAuthorizedState(&'static str),
+    /// The operation does not apply to the user's current state.
+    #[error("{0}")]
+    UnsupportedUserState(&'static str),
     /// The user exists but has not confirmed the account.
     #[error("User is not confirmed.")]
     UserNotConfirmed,

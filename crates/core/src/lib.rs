@@ -3,6 +3,7 @@
 //! Storage is reached only through the [`store::Store`] trait, mail through [`mail::Mailer`],
 //! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
 
+pub mod admin;
 pub mod apps;
 pub mod auth;
 pub mod clock;
@@ -14,10 +15,11 @@ pub mod mail;
 pub mod model;
 pub mod policy;
 pub mod service;
+pub mod settings;
 pub mod store;
 pub mod tokens;
 
-pub use apps::{AppConfig, CreatedApp, NewApp, Scope};
+pub use apps::{AppConfig, AppUpdate, CreatedApp, NewApp, Scope};
 pub use error::{Error, Result};
 pub use ids::{AppId, ClientId, PoolId, UserId};
 pub use service::{Dependencies, Service, Settings};

@@ -11,6 +11,8 @@ pub struct MailMessage {
     pub subject: String,
     /// Plain-text body.
     pub text: String,
+    /// HTML body (the same content).
+    pub html: String,
     /// The app on whose behalf it is sent.
     pub app_id: String,
     /// The app's display name (for the sender name).
@@ -29,6 +31,25 @@ pub trait Mailer: Send + Sync + 'static {
     async fn send(&self, message: &MailMessage) -> Result<(), MailError>;
 }
 
+/// The HTML form of a plain-text message: escaped, paragraphs and line breaks kept.
+pub fn text_to_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    let paragraphs: Vec<String> = escaped
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>")))
+        .collect();
+    format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5\">{}</body></html>",
+        paragraphs.concat()
+    )
+}
+
 /// Masks an address as Cognito does in `CodeDeliveryDetails.Destination`: `a***@e***`.
 pub fn mask_email(email: &str) -> String {
     let (local, domain) = email.split_once('@').unwrap_or((email, ""));
@@ -39,6 +60,15 @@ pub fn mask_email(email: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::mask_email;
+
+    #[test]
+    fn html_is_escaped_text() {
+        let html = super::text_to_html("Code <b>1</b> & more\nline two\n\nsecond");
+        assert!(
+            html.contains("<p>Code &lt;b&gt;1&lt;/b&gt; &amp; more<br>line two</p><p>second</p>"),
+            "{html}"
+        );
+    }
 
     #[test]
     fn masks_like_cognito() {

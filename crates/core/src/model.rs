@@ -1,6 +1,7 @@
 //! The records the domain keeps: apps, clients, users, sign-in sessions, codes and signing keys.
 
 use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::settings::AppSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -22,6 +23,8 @@ pub struct App {
     pub client: Client,
     /// Origins allowed to call the app from a browser (empty = any).
     pub origins: Vec<String>,
+    /// Password policy, refresh rotation, mail templates.
+    pub settings: AppSettings,
     /// When it was created.
     pub created_at: Timestamp,
 }
@@ -100,6 +103,10 @@ pub struct User {
     pub sealed_verifier: Vec<u8>,
     /// Other attributes (`name`, `given_name`, `custom:*`, …).
     pub attributes: BTreeMap<String, String>,
+    /// A new email waiting for verification; the current one stays active until then.
+    pub pending_email: Option<String>,
+    /// When a temporary (admin-set) password stops working; `None` for ordinary passwords.
+    pub password_expires_at: Option<Timestamp>,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -139,6 +146,20 @@ pub struct CodeRecord {
     pub failed_attempts: i64,
 }
 
+/// One refresh token of a session, stored as its hash. Rotation adds tokens to a session and
+/// marks the presented one superseded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshTokenRecord {
+    /// SHA-256 of the token.
+    pub hash: Vec<u8>,
+    /// The session (`origin_jti`) it belongs to.
+    pub session_id: uuid::Uuid,
+    /// When it was issued.
+    pub created_at: Timestamp,
+    /// When a rotation replaced it, if one did.
+    pub superseded_at: Option<Timestamp>,
+}
+
 /// A sign-in session: one refresh token and every token minted from it share its `origin_jti`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
@@ -150,7 +171,7 @@ pub struct Session {
     pub client_id: ClientId,
     /// The user.
     pub user_id: UserId,
-    /// SHA-256 of the refresh token.
+    /// SHA-256 of the session's first refresh token (later ones are `RefreshTokenRecord`s).
     pub refresh_hash: Vec<u8>,
     /// The original sign-in time (`auth_time`).
     pub auth_time: Timestamp,
@@ -171,4 +192,40 @@ pub struct SigningKeyRecord {
     pub sealed_private_key: Vec<u8>,
     /// When it was created.
     pub created_at: Timestamp,
+}
+
+/// A user attribute ListUsers can filter on (spec §5.2 ListUsers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserField {
+    /// `username` / `sub`: the user id, case-sensitive.
+    Id,
+    /// `email`, compared lowercased.
+    Email,
+    /// `cognito:user_status`, case-insensitive (`CONFIRMED`, …).
+    Status,
+    /// `status`: `Enabled` or `Disabled` (equality only).
+    Enabled,
+    /// Another standard attribute kept in `attributes` (`name`, `given_name`, …).
+    Attribute(String),
+}
+
+/// How a filter compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchOp {
+    /// `=`
+    Equals,
+    /// `^=`
+    StartsWith,
+}
+
+/// One ListUsers filter: `field op "value"`. The value is already normalized for the field
+/// (email lowercased, status uppercased; `Enabled` is "true"/"false").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserFilter {
+    /// What to compare.
+    pub field: UserField,
+    /// How.
+    pub op: MatchOp,
+    /// With what.
+    pub value: String,
 }

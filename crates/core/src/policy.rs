@@ -1,10 +1,12 @@
 //! Password and input rules, with Cognito's wording (spec §5.1 SignUp, §7).
 
 use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
 
 /// A pool's password policy. The default is Cognito's: 8 characters with upper case, lower
 /// case, a number and a symbol.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PasswordPolicy {
     /// Minimum length (6–99).
     pub min_length: usize,
@@ -37,6 +39,16 @@ const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 const MAX_PASSWORD_LEN: usize = 256;
 
 impl PasswordPolicy {
+    /// Checks the minimum length is within Cognito's range (6–99).
+    pub fn validate(&self) -> Result<()> {
+        if !(6..=99).contains(&self.min_length) {
+            return Err(Error::InvalidParameter(
+                "password_policy.min_length must be 6 to 99".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks `password`, naming the first rule it breaks in Cognito's words.
     pub fn check(&self, password: &str) -> Result<()> {
         if password.is_empty() || password.chars().count() > MAX_PASSWORD_LEN {

@@ -7,7 +7,6 @@ use crate::ids::{ClientId, PoolId};
 use crate::keyring::KeyRing;
 use crate::mail::Mailer;
 use crate::model::App;
-use crate::policy::PasswordPolicy;
 use crate::store::Store;
 use crate::tokens::KeyCache;
 use auth_return_crypto::jws::Jwk;
@@ -25,6 +24,10 @@ pub struct Settings {
     pub challenge_ttl_secs: i64,
     /// How long a sign-up confirmation code is valid, in seconds.
     pub signup_code_ttl_secs: i64,
+    /// How long a password-reset code is valid, in seconds.
+    pub reset_code_ttl_secs: i64,
+    /// How long an administrator-set temporary password is valid, in seconds.
+    pub temporary_password_ttl_secs: i64,
     /// Wrong guesses allowed per code before a new one must be requested.
     pub max_code_attempts: i64,
 }
@@ -37,6 +40,8 @@ impl Settings {
             public_url: public_url.into().trim_end_matches('/').to_owned(),
             challenge_ttl_secs: 300,
             signup_code_ttl_secs: 24 * 3600,
+            reset_code_ttl_secs: 3600,
+            temporary_password_ttl_secs: 7 * 24 * 3600,
             max_code_attempts: 5,
         }
     }
@@ -67,7 +72,6 @@ pub struct Service {
     pub(crate) keys: KeyCache,
     pub(crate) compute: ComputePool,
     pub(crate) settings: Settings,
-    pub(crate) password_policy: PasswordPolicy,
 }
 
 impl Service {
@@ -81,7 +85,6 @@ impl Service {
             keys: KeyCache::default(),
             compute: deps.compute,
             settings: deps.settings,
-            password_policy: PasswordPolicy::default(),
         }
     }
 
@@ -129,6 +132,26 @@ impl Service {
             .get_app_by_client(&id)
             .await?
             .ok_or(Error::ClientNotFound(id))
+    }
+
+    /// The browser origins allowed for a client's app (empty: any origin, or unknown client).
+    pub async fn client_origins(&self, client_id: &str) -> Result<Vec<String>> {
+        if client_id.is_empty() || client_id.len() > 128 {
+            return Ok(Vec::new());
+        }
+        let app = self
+            .store
+            .get_app_by_client(&ClientId::new(client_id))
+            .await?;
+        Ok(app.map(|a| a.origins).unwrap_or_default())
+    }
+
+    /// The app owning a pool.
+    pub(crate) async fn app_of_pool(&self, pool_id: &PoolId) -> Result<App> {
+        self.store
+            .get_app_by_pool(pool_id)
+            .await?
+            .ok_or_else(|| Error::PoolNotFound(pool_id.clone()))
     }
 
     /// The client secret of `app`, unsealed; `None` for public clients.

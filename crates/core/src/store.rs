@@ -1,7 +1,10 @@
 //! The storage contract. Every method that touches tenant data takes the pool first.
 
 use crate::ids::{AppId, ClientId, PoolId, UserId};
-use crate::model::{App, CodePurpose, CodeRecord, Session, SigningKeyRecord, Timestamp, User};
+use crate::model::{
+    App, CodePurpose, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, Timestamp, User,
+    UserFilter,
+};
 use async_trait::async_trait;
 
 /// What can go wrong in storage.
@@ -31,6 +34,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>>;
     /// Apps owned by `owner`, or every app when `owner` is `None`, oldest first.
     async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>>;
+    /// Replaces an app's mutable fields: name, origins, settings, and its client's token
+    /// lifetimes. `false` if unknown.
+    async fn update_app(&self, app: &App) -> StoreResult<bool>;
     /// Deletes an app with its pool, client, keys, users, sessions and codes. `false` if unknown.
     async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool>;
     /// The app that owns client `client_id`.
@@ -50,6 +56,15 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>>;
     /// Deletes a user with their sessions and codes. `false` if unknown.
     async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool>;
+    /// Users of a pool ordered by id, those with an id greater than `after`, at most `limit`,
+    /// matching `filter` when given.
+    async fn list_users(
+        &self,
+        pool_id: &PoolId,
+        filter: Option<&UserFilter>,
+        after: Option<UserId>,
+        limit: usize,
+    ) -> StoreResult<Vec<User>>;
 
     // ---- one-time codes ----
 
@@ -94,13 +109,23 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- sign-in sessions ----
 
-    /// Stores a new sign-in session.
+    /// Stores a new sign-in session and its first refresh token (`session.refresh_hash`).
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;
-    /// The session whose refresh token hashes to `refresh_hash`.
-    async fn get_session_by_refresh_hash(
+    /// The refresh token hashing to `refresh_hash`, with its session.
+    async fn get_refresh_token(
         &self,
         refresh_hash: &[u8],
-    ) -> StoreResult<Option<Session>>;
+    ) -> StoreResult<Option<(Session, RefreshTokenRecord)>>;
+    /// Adds `new_hash` to the session and marks `presented_hash` superseded at `now` (unless it
+    /// already was), atomically.
+    async fn rotate_refresh_token(
+        &self,
+        pool_id: &PoolId,
+        session_id: uuid::Uuid,
+        presented_hash: &[u8],
+        new_hash: &[u8],
+        now: Timestamp,
+    ) -> StoreResult<()>;
     /// A session by `origin_jti`.
     async fn get_session(&self, pool_id: &PoolId, id: uuid::Uuid) -> StoreResult<Option<Session>>;
     /// Marks one session revoked (no-op if already revoked).
@@ -128,4 +153,10 @@ pub trait Store: Send + Sync + 'static {
         expires_at: Timestamp,
         now: Timestamp,
     ) -> StoreResult<bool>;
+
+    // ---- housekeeping ----
+
+    /// Deletes sessions (with their refresh tokens) and codes that expired before `now`;
+    /// returns how many rows went.
+    async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64>;
 }

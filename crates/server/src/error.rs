@@ -62,6 +62,13 @@ impl From<Error> for CognitoError {
             | Error::RefreshTokenExpired
             | Error::RefreshTokenRevoked
             | Error::CannotConfirm(_) => "NotAuthorizedException",
+            Error::TemporaryPasswordExpired | Error::NotAuthorizedState(_) => {
+                "NotAuthorizedException"
+            }
+            Error::RefreshTokenReused => "RefreshTokenReuseException",
+            Error::AliasExists => "AliasExistsException",
+            Error::UserAccountExists => "UsernameExistsException",
+            Error::UnsupportedUserState(_) => "UnsupportedUserStateException",
             Error::UserNotConfirmed => "UserNotConfirmedException",
             Error::PasswordResetRequired => "PasswordResetRequiredException",
             Error::UserNotFound => "UserNotFoundException",
@@ -163,7 +170,9 @@ impl From<Error> for ApiError {
             | Error::AccessTokenExpired
             | Error::AccessTokenRevoked
             | Error::UserDisabled => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            Error::UsernameExists => (StatusCode::CONFLICT, "conflict"),
+            Error::UsernameExists | Error::AliasExists | Error::UserAccountExists => {
+                (StatusCode::CONFLICT, "conflict")
+            }
             Error::Overloaded => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::Store(_) | Error::Internal(_) => {
                 internal(&e);

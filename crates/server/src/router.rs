@@ -20,32 +20,30 @@ pub struct AppState {
     pub service: Arc<Service>,
 }
 
-/// Headers browsers may read from our answers (Amplify reads the error type; the JS SDK reads
-/// `date` for clock-skew correction; spec §1.4).
-const EXPOSED: [&str; 4] = [
-    "x-amzn-requestid",
-    "x-amzn-errortype",
-    "x-amzn-errormessage",
-    "date",
-];
-
 /// Builds the whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     // No cookies anywhere: every credential travels in a body or an Authorization header,
-    // so any origin may call (per-app origin lists arrive with per-app settings).
+    // so any origin may read the REST API and the well-known documents.
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers(AllowHeaders::mirror_request())
-        .expose_headers(EXPOSED.map(HeaderName::from_static))
+        .expose_headers(cognito::EXPOSED_HEADERS.map(HeaderName::from_static))
         .max_age(Duration::from_secs(600));
     Router::new()
-        .route("/", post(cognito::handle))
         .route("/healthz", get(health::healthz))
         .route("/api/apps", post(rest::apps::create).get(rest::apps::list))
         .route(
             "/api/apps/{app_id}",
-            get(rest::apps::show).delete(rest::apps::delete),
+            get(rest::apps::show)
+                .patch(rest::apps::update)
+                .delete(rest::apps::delete),
         )
         .route("/api/apps/{app_id}/config", get(rest::apps::config))
         .route("/api/user", get(rest::user::show))
@@ -55,8 +53,10 @@ pub fn router(state: AppState) -> Router {
             get(wellknown::openid_configuration),
         )
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
         .layer(cors)
+        // After the CORS layer: POST / answers CORS per app itself.
+        .route("/", post(cognito::handle).options(cognito::preflight))
+        .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,6 +1,7 @@
 //! JSON views shared by the REST API and the CLI's `--json` output.
 
 use auth_return_core::model::App;
+use auth_return_core::settings::AppSettings;
 use auth_return_core::{AppConfig, Service};
 use serde::Serialize;
 
@@ -33,6 +34,13 @@ pub struct AppView {
     /// Owning developer (`sub` in the console pool), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// ID and access token lifetime, seconds.
+    pub token_validity_secs: i64,
+    /// Refresh token lifetime (the absolute session length), seconds.
+    pub refresh_validity_secs: i64,
+    /// Password policy, refresh rotation, mail templates.
+    #[serde(flatten)]
+    pub settings: AppSettings,
     /// Creation time, epoch seconds.
     pub created_at: i64,
 }
@@ -61,6 +69,9 @@ impl AppView {
             region,
             origins: app.origins.clone(),
             owner: app.owner.map(|o| o.to_string()),
+            token_validity_secs: app.client.token_validity_secs,
+            refresh_validity_secs: app.client.refresh_validity_secs,
+            settings: app.settings.clone(),
             created_at: app.created_at,
         }
     }

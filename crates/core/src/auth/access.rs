@@ -13,13 +13,41 @@ use crate::tokens::{TokenUse, VerifiedToken};
 use serde::Serialize;
 use serde_json::Value;
 
-/// A user as GetUser shows them.
+/// A user as GetUser, AdminGetUser and ListUsers show them.
 #[derive(Clone, Debug)]
 pub struct UserView {
     /// The internal username (the sub).
     pub username: String,
     /// Name/value attributes, `sub` first.
     pub attributes: Vec<(String, String)>,
+    /// Creation time.
+    pub created_at: i64,
+    /// Last change.
+    pub updated_at: i64,
+    /// Whether the user may sign in.
+    pub enabled: bool,
+    /// Cognito's `UserStatus`.
+    pub status: &'static str,
+}
+
+impl UserView {
+    /// The view of a stored user.
+    pub fn of(user: &User) -> Self {
+        let mut attributes = vec![
+            ("sub".to_owned(), user.id.to_string()),
+            ("email".to_owned(), user.email.clone()),
+            ("email_verified".to_owned(), user.email_verified.to_string()),
+        ];
+        attributes.extend(user.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Self {
+            username: user.id.to_string(),
+            attributes,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+            enabled: user.enabled,
+            status: user.status.as_str(),
+        }
+    }
 }
 
 /// What `/api/user` answers for a valid token.
@@ -81,7 +109,7 @@ impl Service {
     }
 
     /// The user behind a valid, live access token (spec §5: the checks every access-token call makes).
-    async fn access_token_user(&self, token: &str) -> Result<(VerifiedToken, User)> {
+    pub(crate) async fn access_token_user(&self, token: &str) -> Result<(VerifiedToken, User)> {
         let (verified, user) = self.verify_live_token(token).await.map_err(|p| match p {
             TokenProblem::Invalid => Error::InvalidAccessToken,
             TokenProblem::Expired => Error::AccessTokenExpired,
@@ -106,16 +134,7 @@ impl Service {
     /// GetUser.
     pub async fn get_user(&self, access_token: &str) -> Result<UserView> {
         let (_, user) = self.access_token_user(access_token).await?;
-        let mut attributes = vec![
-            ("sub".to_owned(), user.id.to_string()),
-            ("email".to_owned(), user.email.clone()),
-            ("email_verified".to_owned(), user.email_verified.to_string()),
-        ];
-        attributes.extend(user.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Ok(UserView {
-            username: user.id.to_string(),
-            attributes,
-        })
+        Ok(UserView::of(&user))
     }
 
     /// GlobalSignOut: revokes every session of the user.
@@ -145,7 +164,7 @@ impl Service {
         let Some(hash) = refresh_hash(token) else {
             return Ok(());
         };
-        let Some(session) = self.store.get_session_by_refresh_hash(&hash).await? else {
+        let Some((session, _)) = self.store.get_refresh_token(&hash).await? else {
             return Ok(());
         };
         if session.client_id != app.client.id {

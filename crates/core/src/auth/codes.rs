@@ -1,5 +1,6 @@
 //! One-time codes: six digits, stored only as a keyed hash, single use, attempt-limited.
 
+use super::messages;
 use crate::error::{Error, Result};
 use crate::ids::{PoolId, UserId};
 use crate::mail::MailMessage;
@@ -22,15 +23,23 @@ impl Service {
         hmac_sha256(self.keyring.codes.expose(), msg.as_bytes()).to_vec()
     }
 
-    /// Issues a new code (replacing any pending one) and mails it. If the mail cannot be sent
+    /// Issues a new code (replacing any pending one) and mails it: to the pending email for
+    /// `VerifyEmail` when there is one, else to the user's email. If the mail cannot be sent
     /// the code is withdrawn and `DeliveryFailed` returned.
     pub(crate) async fn send_code(
         &self,
         app: &App,
         user: &User,
         purpose: CodePurpose,
-        ttl_secs: i64,
-    ) -> Result<()> {
+    ) -> Result<String> {
+        let ttl_secs = match purpose {
+            CodePurpose::SignUp | CodePurpose::VerifyEmail => self.settings.signup_code_ttl_secs,
+            CodePurpose::ForgotPassword => self.settings.reset_code_ttl_secs,
+        };
+        let to = match (purpose, &user.pending_email) {
+            (CodePurpose::VerifyEmail, Some(pending)) => pending.clone(),
+            _ => user.email.clone(),
+        };
         let code = auth_return_crypto::random::digits(CODE_DIGITS);
         let record = CodeRecord {
             code_hash: self.code_hash(&user.pool_id, user.id, purpose, &code),
@@ -40,15 +49,23 @@ impl Service {
         self.store
             .put_code(&user.pool_id, user.id, purpose, &record)
             .await?;
-        let message = compose(app, &user.email, purpose, &code);
-        if let Err(e) = self.mailer.send(&message).await {
-            tracing::warn!(pool_id = %user.pool_id, user_id = %user.id, error = %e, "code delivery failed");
+        let message = messages::verification(app, &to, purpose, &code);
+        if let Err(e) = self.deliver(&message).await {
             self.store
                 .delete_code(&user.pool_id, user.id, purpose)
                 .await?;
-            return Err(Error::DeliveryFailed);
+            return Err(e);
         }
-        Ok(())
+        Ok(to)
+    }
+
+    /// Sends one message; a failure is logged (without the body, which holds secrets) and
+    /// becomes `DeliveryFailed`.
+    pub(crate) async fn deliver(&self, message: &MailMessage) -> Result<()> {
+        self.mailer.send(message).await.map_err(|e| {
+            tracing::warn!(app_id = %message.app_id, to = %crate::mail::mask_email(&message.to), error = %e, "mail delivery failed");
+            Error::DeliveryFailed
+        })
     }
 
     /// Checks and consumes a code: wrong guesses are counted, and after the limit the code is
@@ -88,35 +105,5 @@ impl Service {
             // Someone else redeemed it a moment ago: single use.
             Err(Error::CodeExpired)
         }
-    }
-}
-
-fn compose(app: &App, to: &str, purpose: CodePurpose, code: &str) -> MailMessage {
-    let (subject, text) = match purpose {
-        CodePurpose::SignUp => (
-            format!("Your {} verification code", app.name),
-            format!(
-                "Your confirmation code for {} is {code}\n\nIt is valid for 24 hours. If you did not sign up, ignore this message.\n",
-                app.name
-            ),
-        ),
-        CodePurpose::ForgotPassword => (
-            format!("Reset your {} password", app.name),
-            format!(
-                "Your password reset code for {} is {code}\n\nIt is valid for 1 hour. If you did not ask for it, ignore this message.\n",
-                app.name
-            ),
-        ),
-        CodePurpose::VerifyEmail => (
-            format!("Verify your new {} email address", app.name),
-            format!("Your verification code for {} is {code}\n", app.name),
-        ),
-    };
-    MailMessage {
-        to: to.to_owned(),
-        subject,
-        text,
-        app_id: app.id.to_string(),
-        app_name: app.name.clone(),
     }
 }

@@ -3,7 +3,11 @@
 mod access;
 mod challenge;
 mod codes;
+pub(crate) mod messages;
+mod new_password;
 mod password;
+mod profile;
+mod recovery;
 mod refresh;
 mod signup;
 mod srp;
@@ -57,8 +61,21 @@ pub struct PasswordVerifierChallenge {
 pub enum AuthStep {
     /// The client must answer a challenge.
     PasswordVerifier(PasswordVerifierChallenge),
+    /// An administrator-created user must choose a password (spec §5.1 NEW_PASSWORD_REQUIRED).
+    NewPasswordRequired(NewPasswordChallenge),
     /// Signed in.
     Tokens(AuthTokens),
+}
+
+/// The `NEW_PASSWORD_REQUIRED` challenge.
+#[derive(Clone, Debug)]
+pub struct NewPasswordChallenge {
+    /// The sealed challenge state, to come back as `Session`.
+    pub session: String,
+    /// `USER_ID_FOR_SRP`: the internal username.
+    pub user_id_for_srp: String,
+    /// The user's current writable attributes, as a JSON object string.
+    pub user_attributes_json: String,
 }
 
 /// Finds a user by what they typed: their email, or their internal username (the sub).
@@ -100,7 +117,16 @@ impl Service {
         match user.status {
             UserStatus::Unconfirmed => return Err(Error::UserNotConfirmed),
             UserStatus::ResetRequired => return Err(Error::PasswordResetRequired),
-            UserStatus::ForceChangePassword | UserStatus::Confirmed => {}
+            UserStatus::ForceChangePassword => {
+                if user
+                    .password_expires_at
+                    .is_some_and(|t| t <= self.clock.now())
+                {
+                    return Err(Error::TemporaryPasswordExpired);
+                }
+                return self.new_password_challenge(app, user);
+            }
+            UserStatus::Confirmed => {}
         }
         let now = self.clock.now();
         let (refresh_token, refresh_hash) = crate::tokens::refresh::new_refresh_token();

@@ -1,5 +1,6 @@
 //! The InitiateAuth and RespondToAuthChallenge entry points, and USER_PASSWORD_AUTH (spec §5.1).
 
+use super::refresh::ClientProof;
 use super::srp::{SrpAnswer, SrpStart};
 use super::{AuthStep, find_user, known_names, required};
 use crate::error::{Error, Result};
@@ -37,7 +38,8 @@ impl Service {
             }
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
                 let token = required(param(params, "REFRESH_TOKEN"), "REFRESH_TOKEN")?;
-                self.refresh(&app, token, param(params, "SECRET_HASH")).await.map(AuthStep::Tokens)
+                let proof = ClientProof::SecretHash(param(params, "SECRET_HASH"));
+                self.refresh(&app, token, proof, false).await.map(AuthStep::Tokens)
             }
             "" => Err(Error::InvalidParameter(
                 "1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null".into(),
@@ -46,14 +48,16 @@ impl Service {
         }
     }
 
-    /// RespondToAuthChallenge: `PASSWORD_VERIFIER`.
+    /// RespondToAuthChallenge: `PASSWORD_VERIFIER`, `NEW_PASSWORD_REQUIRED`.
     pub async fn respond_to_auth_challenge(
         &self,
         client_id: &str,
         challenge: &str,
+        session: Option<&str>,
         responses: &HashMap<String, String>,
     ) -> Result<AuthStep> {
         match challenge {
+            "NEW_PASSWORD_REQUIRED" => self.answer_new_password(client_id, session, responses).await,
             "PASSWORD_VERIFIER" => {
                 let answer = SrpAnswer {
                     username: param(responses, "USERNAME"),

@@ -1,43 +1,103 @@
-//! REFRESH_TOKEN_AUTH: new ID and access tokens for a live session (spec §5.1, §6.4).
+//! Refreshing: REFRESH_TOKEN_AUTH (Cognito's non-rotating refresh) and GetTokensFromRefreshToken
+//! (rotating when the app has rotation on), with reuse detection and an absolute session
+//! lifetime (spec §5.1, §6.4).
 
 use super::{AuthTokens, known_names};
 use crate::error::{Error, Result};
 use crate::model::App;
 use crate::service::Service;
-use crate::tokens::refresh::refresh_hash;
+use crate::tokens::refresh::{new_refresh_token, refresh_hash};
+
+/// How the client proves itself on a refresh.
+pub(crate) enum ClientProof<'a> {
+    /// `SECRET_HASH` over one of the user's names (InitiateAuth).
+    SecretHash(Option<&'a str>),
+    /// The raw client secret (GetTokensFromRefreshToken).
+    ClientSecret(Option<&'a str>),
+}
 
 impl Service {
-    /// Mints new tokens from a refresh token; `auth_time` and `origin_jti` stay those of the
-    /// original sign-in and no new refresh token is issued (Cognito's non-rotating refresh).
+    /// New ID and access tokens for a live session. `auth_time` and `origin_jti` stay those of
+    /// the original sign-in, and the session ends when it would have ended anyway: rotation
+    /// never extends it. With `rotate`, a new refresh token replaces the presented one, which
+    /// keeps working for the app's grace period; presenting it after that revokes the session.
     pub(crate) async fn refresh(
         &self,
         app: &App,
         token: &str,
-        secret_hash: Option<&str>,
+        proof: ClientProof<'_>,
+        rotate: bool,
     ) -> Result<AuthTokens> {
         let hash = refresh_hash(token).ok_or(Error::InvalidRefreshToken)?;
-        let session = self
+        let (session, record) = self
             .store
-            .get_session_by_refresh_hash(&hash)
+            .get_refresh_token(&hash)
             .await?
-            .filter(|s| s.client_id == app.client.id && s.pool_id == app.pool_id)
+            .filter(|(s, _)| s.client_id == app.client.id && s.pool_id == app.pool_id)
             .ok_or(Error::InvalidRefreshToken)?;
+        match proof {
+            ClientProof::ClientSecret(secret) => self.check_client_secret(app, secret)?,
+            ClientProof::SecretHash(presented) => {
+                // The hash is over a name of the user; find them first (spec §4).
+                if let Some(user) = self.store.get_user(&app.pool_id, session.user_id).await? {
+                    let [uid, email] = known_names(&user);
+                    self.check_secret_hash(app, presented, &[&uid, &email])?;
+                } else {
+                    self.check_secret_hash(app, presented, &[])?;
+                }
+            }
+        }
         if session.revoked_at.is_some() {
             return Err(Error::RefreshTokenRevoked);
         }
-        if session.expires_at <= self.clock.now() {
+        let now = self.clock.now();
+        if session.expires_at <= now {
             return Err(Error::RefreshTokenExpired);
+        }
+        let grace = app.settings.refresh_rotation.grace_secs;
+        if record.superseded_at.is_some_and(|at| now > at + grace) {
+            // A token that was rotated out is back: someone holds a stolen copy.
+            self.store
+                .revoke_session(&app.pool_id, session.id, now)
+                .await?;
+            tracing::warn!(pool_id = %app.pool_id, session = %session.id, "refresh token reuse: session revoked");
+            return Err(Error::RefreshTokenReused);
         }
         let user = self
             .store
             .get_user(&app.pool_id, session.user_id)
             .await?
-            .ok_or(Error::UserNotFound)?;
-        let [uid, email] = known_names(&user);
-        self.check_secret_hash(app, secret_hash, &[&uid, &email])?;
+            .ok_or(Error::InvalidRefreshToken)?;
         if !user.enabled {
             return Err(Error::UserDisabled);
         }
-        self.mint(app, &user, &session).await
+        let mut tokens = self.mint(app, &user, &session).await?;
+        if rotate {
+            let (new_token, new_hash) = new_refresh_token();
+            self.store
+                .rotate_refresh_token(&app.pool_id, session.id, &hash, &new_hash, now)
+                .await?;
+            tokens.refresh_token = Some(new_token);
+        }
+        Ok(tokens)
+    }
+
+    /// GetTokensFromRefreshToken: rotates when the app has rotation on, else behaves like
+    /// REFRESH_TOKEN_AUTH.
+    pub async fn get_tokens_from_refresh_token(
+        &self,
+        client_id: &str,
+        token: &str,
+        client_secret: Option<&str>,
+    ) -> Result<AuthTokens> {
+        let app = self.app_for_client(client_id).await?;
+        let rotate = app.settings.refresh_rotation.enabled;
+        self.refresh(
+            &app,
+            token,
+            ClientProof::ClientSecret(client_secret),
+            rotate,
+        )
+        .await
     }
 }

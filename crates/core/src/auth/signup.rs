@@ -3,7 +3,7 @@
 use super::{CodeDelivery, find_user};
 use crate::apps::Scope;
 use crate::error::{Error, Result};
-use crate::ids::{PoolId, UserId};
+use crate::ids::UserId;
 use crate::mail::mask_email;
 use crate::model::{CodePurpose, User, UserStatus};
 use crate::policy::{check_attribute, normalize_email};
@@ -35,7 +35,7 @@ impl Service {
         let app = self.app_for_client(client_id).await?;
         self.check_secret_hash(&app, secret_hash, &[username])?;
         let email = normalize_email(username)?;
-        self.password_policy.check(password)?;
+        app.settings.password_policy.check(password)?;
         let mut extra = BTreeMap::new();
         for (name, value) in attributes {
             match name.as_str() {
@@ -75,6 +75,8 @@ impl Service {
             salt_hex,
             sealed_verifier,
             attributes: extra,
+            pending_email: None,
+            password_expires_at: None,
             created_at: now,
             updated_at: now,
         };
@@ -83,15 +85,7 @@ impl Service {
             Err(StoreError::Conflict(_)) => return Err(Error::UsernameExists),
             Err(e) => return Err(e.into()),
         }
-        if let Err(e) = self
-            .send_code(
-                &app,
-                &user,
-                CodePurpose::SignUp,
-                self.settings.signup_code_ttl_secs,
-            )
-            .await
-        {
+        if let Err(e) = self.send_code(&app, &user, CodePurpose::SignUp).await {
             // No half-made user: without the code the account could never be confirmed.
             self.store.delete_user(&app.pool_id, user.id).await?;
             return Err(e);
@@ -144,13 +138,7 @@ impl Service {
         if user.status != UserStatus::Unconfirmed {
             return Err(Error::InvalidParameter("User is already confirmed.".into()));
         }
-        self.send_code(
-            &app,
-            &user,
-            CodePurpose::SignUp,
-            self.settings.signup_code_ttl_secs,
-        )
-        .await?;
+        self.send_code(&app, &user, CodePurpose::SignUp).await?;
         Ok(CodeDelivery {
             destination: mask_email(&user.email),
         })
@@ -163,17 +151,7 @@ impl Service {
         pool_id: &str,
         username: &str,
     ) -> Result<()> {
-        let pool_id = PoolId::new(pool_id);
-        let app = self.store.get_app_by_pool(&pool_id).await?;
-        let app = app
-            .filter(|app| match scope {
-                Scope::Operator => true,
-                Scope::Developer(dev) => app.owner == Some(dev),
-            })
-            .ok_or_else(|| Error::PoolNotFound(pool_id.clone()))?;
-        let user = find_user(self, &app.pool_id, username)
-            .await?
-            .ok_or(Error::UserNotFound)?;
+        let (app, user) = self.admin_target(scope, pool_id, username).await?;
         if user.status != UserStatus::Unconfirmed {
             return Err(Error::CannotConfirm(user.status.as_str()));
         }
@@ -183,7 +161,7 @@ impl Service {
         self.mark_confirmed(user).await
     }
 
-    async fn mark_confirmed(&self, mut user: User) -> Result<()> {
+    pub(crate) async fn mark_confirmed(&self, mut user: User) -> Result<()> {
         user.status = UserStatus::Confirmed;
         user.email_verified = true;
         user.updated_at = self.clock.now();

@@ -84,6 +84,8 @@ mod tests {
                 ("name".into(), "Alice".into()),
                 ("sub".into(), "forged".into()),
             ]),
+            pending_email: None,
+            password_expires_at: None,
             created_at: 1,
             updated_at: 1,
         };

@@ -58,21 +58,34 @@ pub enum TokenRejection {
     Expired,
 }
 
-/// The pool a token claims to come from, read from its unverified `iss` (only to pick the key).
-pub fn claimed_pool(token: &str, issuer_prefix: &str) -> Option<PoolId> {
+/// The unverified claims of a token, only for choosing a key or a CORS answer.
+fn unverified_claims(token: &str) -> Option<Map<String, Value>> {
     if token.len() > MAX_TOKEN_LEN {
         return None;
     }
-    let mut parts = token.split('.');
-    let (_, payload) = (parts.next()?, parts.next()?);
-    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    let claims: Map<String, Value> = serde_json::from_slice(&bytes).ok()?;
+    let payload = token.split('.').nth(1)?;
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+}
+
+/// The pool a token claims to come from, read from its unverified `iss` (only to pick the key).
+pub fn claimed_pool(token: &str, issuer_prefix: &str) -> Option<PoolId> {
+    let claims = unverified_claims(token)?;
     let pool = claims
         .get("iss")?
         .as_str()?
         .strip_prefix(issuer_prefix)?
         .strip_prefix('/')?;
     PoolId::is_well_formed(pool).then(|| PoolId::new(pool))
+}
+
+/// The client a token claims to be for (`client_id` or `aud`), unverified.
+pub fn claimed_client(token: &str) -> Option<String> {
+    let claims = unverified_claims(token)?;
+    let client = claims
+        .get("client_id")
+        .or_else(|| claims.get("aud"))?
+        .as_str()?;
+    Some(client.to_owned())
 }
 
 /// Verifies `token` against the pool's keys and checks `iss` is exactly `issuer`.

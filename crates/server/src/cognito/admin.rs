@@ -1,18 +1,80 @@
-//! Admin operations, authorized by the owning developer's console access token
-//! (`Authorization: Bearer`; SigV4 comes later).
+//! Admin operations and ListUsers (spec §5.2), authorized by the owning developer's console
+//! access token (`Authorization: Bearer`; SigV4 comes later).
 
-use super::wire::required;
-use super::{Answer, empty};
+use super::wire::{Attribute, required};
+use super::{Answer, answer, empty};
 use crate::extract::bearer_token;
-use auth_return_core::{Error, Service};
+use auth_return_core::admin::NewUser;
+use auth_return_core::auth::UserView;
+use auth_return_core::{Error, Scope, Service};
 use axum::http::HeaderMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+/// The developer behind the request's bearer token.
+async fn developer(service: &Service, headers: &HeaderMap) -> Result<Scope, Error> {
+    let token = bearer_token(headers).ok_or(Error::MissingCredentials)?;
+    service.authenticate_developer(token).await
+}
+
+/// The members every admin user call has.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AdminUserRequest {
     user_pool_id: Option<String>,
     username: Option<String>,
+    password: Option<String>,
+    permanent: Option<bool>,
+}
+
+impl AdminUserRequest {
+    fn target(&self) -> Result<(&str, &str), crate::error::CognitoError> {
+        Ok((
+            required(&self.user_pool_id, "userPoolId")?,
+            required(&self.username, "username")?,
+        ))
+    }
+}
+
+/// `UserType` (ListUsers, AdminCreateUser) or the AdminGetUser output: the same members,
+/// with the attribute list named `Attributes` or `UserAttributes`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserType {
+    username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Vec<Attribute>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_attributes: Option<Vec<Attribute>>,
+    user_create_date: i64,
+    user_last_modified_date: i64,
+    enabled: bool,
+    user_status: &'static str,
+}
+
+fn user_type(view: UserView, attributes_member: bool, only: Option<&[String]>) -> UserType {
+    let attributes: Vec<Attribute> = view
+        .attributes
+        .into_iter()
+        .filter(|(name, _)| only.is_none_or(|names| names.contains(name)))
+        .map(|(name, value)| Attribute {
+            name,
+            value: Some(value),
+        })
+        .collect();
+    let (attributes, user_attributes) = if attributes_member {
+        (Some(attributes), None)
+    } else {
+        (None, Some(attributes))
+    };
+    UserType {
+        username: view.username,
+        attributes,
+        user_attributes,
+        user_create_date: view.created_at,
+        user_last_modified_date: view.updated_at,
+        enabled: view.enabled,
+        user_status: view.status,
+    }
 }
 
 pub async fn admin_confirm_sign_up(
@@ -20,12 +82,176 @@ pub async fn admin_confirm_sign_up(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let token = bearer_token(headers).ok_or(Error::MissingCredentials)?;
-    let scope = service.authenticate_developer(token).await?;
-    let pool_id = required(&req.user_pool_id, "userPoolId")?;
-    let username = required(&req.username, "username")?;
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
     service
         .admin_confirm_sign_up(scope, pool_id, username)
         .await?;
     empty()
+}
+
+pub async fn admin_get_user(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminUserRequest,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
+    answer(&user_type(
+        service.admin_get_user(scope, pool_id, username).await?,
+        false,
+        None,
+    ))
+}
+
+pub async fn admin_delete_user(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminUserRequest,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
+    service.admin_delete_user(scope, pool_id, username).await?;
+    empty()
+}
+
+pub async fn admin_set_enabled(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminUserRequest,
+    enabled: bool,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
+    service
+        .admin_set_user_enabled(scope, pool_id, username, enabled)
+        .await?;
+    empty()
+}
+
+pub async fn admin_set_user_password(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminUserRequest,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
+    let password = required(&req.password, "password")?;
+    service
+        .admin_set_user_password(
+            scope,
+            pool_id,
+            username,
+            password,
+            req.permanent.unwrap_or(false),
+        )
+        .await?;
+    empty()
+}
+
+pub async fn admin_reset_user_password(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminUserRequest,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
+    service
+        .admin_reset_user_password(scope, pool_id, username)
+        .await?;
+    empty()
+}
+
+pub async fn admin_user_global_sign_out(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminUserRequest,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let (pool_id, username) = req.target()?;
+    service
+        .admin_user_global_sign_out(scope, pool_id, username)
+        .await?;
+    empty()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminCreateUserRequest {
+    user_pool_id: Option<String>,
+    username: Option<String>,
+    user_attributes: Option<Vec<Attribute>>,
+    temporary_password: Option<String>,
+    message_action: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AdminCreateUserResponse {
+    user: UserType,
+}
+
+pub async fn admin_create_user(
+    service: &Service,
+    headers: &HeaderMap,
+    req: AdminCreateUserRequest,
+) -> Answer {
+    let scope = developer(service, headers).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let username = required(&req.username, "username")?;
+    let new = NewUser {
+        username: username.to_owned(),
+        attributes: req
+            .user_attributes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| (a.name, a.value.unwrap_or_default()))
+            .collect(),
+        temporary_password: req.temporary_password,
+        message_action: req.message_action,
+    };
+    let view = service.admin_create_user(scope, pool_id, new).await?;
+    answer(&AdminCreateUserResponse {
+        user: user_type(view, true, None),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUsersRequest {
+    user_pool_id: Option<String>,
+    attributes_to_get: Option<Vec<String>>,
+    limit: Option<i64>,
+    pagination_token: Option<String>,
+    filter: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListUsersResponse {
+    users: Vec<UserType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pagination_token: Option<String>,
+}
+
+pub async fn list_users(service: &Service, headers: &HeaderMap, req: ListUsersRequest) -> Answer {
+    let scope = developer(service, headers).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let (users, next) = service
+        .list_users(
+            scope,
+            pool_id,
+            req.filter.as_deref(),
+            req.limit,
+            req.pagination_token.as_deref(),
+        )
+        .await?;
+    let only = req.attributes_to_get.as_deref();
+    answer(&ListUsersResponse {
+        users: users
+            .into_iter()
+            .map(|u| user_type(u, true, only))
+            .collect(),
+        pagination_token: next,
+    })
 }

@@ -1,4 +1,4 @@
-//! InitiateAuth and RespondToAuthChallenge (spec §3.5–3.7, §5.1).
+//! InitiateAuth, RespondToAuthChallenge and GetTokensFromRefreshToken (spec §3.5–3.7, §5.1).
 
 use super::wire::{LenientMap, required};
 use super::{Answer, answer};
@@ -21,10 +21,22 @@ pub struct InitiateAuthRequest {
 pub struct RespondRequest {
     challenge_name: Option<String>,
     client_id: Option<String>,
+    session: Option<String>,
     #[serde(default)]
     challenge_responses: LenientMap,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetTokensRequest {
+    refresh_token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `AuthenticationResultType`, plus `RefreshTokenExpiresAt`: when the session ends (epoch
+/// seconds), so a client can warn its user before unsaved work is lost. Clients ignore
+/// members they do not know.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct AuthenticationResult {
@@ -34,6 +46,7 @@ struct AuthenticationResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     refresh_token: Option<String>,
     id_token: String,
+    refresh_token_expires_at: i64,
 }
 
 #[derive(Serialize)]
@@ -41,6 +54,8 @@ struct AuthenticationResult {
 struct AuthResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     challenge_name: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
     challenge_parameters: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     authentication_result: Option<AuthenticationResult>,
@@ -50,6 +65,7 @@ fn step_answer(step: AuthStep) -> Answer {
     let response = match step {
         AuthStep::PasswordVerifier(c) => AuthResponse {
             challenge_name: Some("PASSWORD_VERIFIER"),
+            session: None,
             challenge_parameters: BTreeMap::from([
                 ("SALT", c.salt_hex),
                 ("SRP_B", c.srp_b_hex),
@@ -59,8 +75,20 @@ fn step_answer(step: AuthStep) -> Answer {
             ]),
             authentication_result: None,
         },
+        // identity-js JSON.parses both attribute members, so both are always valid JSON.
+        AuthStep::NewPasswordRequired(c) => AuthResponse {
+            challenge_name: Some("NEW_PASSWORD_REQUIRED"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([
+                ("USER_ID_FOR_SRP", c.user_id_for_srp),
+                ("requiredAttributes", "[]".to_owned()),
+                ("userAttributes", c.user_attributes_json),
+            ]),
+            authentication_result: None,
+        },
         AuthStep::Tokens(t) => AuthResponse {
             challenge_name: None,
+            session: None,
             challenge_parameters: BTreeMap::new(),
             authentication_result: Some(result(t)),
         },
@@ -75,6 +103,7 @@ fn result(t: AuthTokens) -> AuthenticationResult {
         token_type: "Bearer",
         refresh_token: t.refresh_token,
         id_token: t.id_token,
+        refresh_token_expires_at: t.refresh_expires_at,
     }
 }
 
@@ -89,9 +118,25 @@ pub async fn respond_to_auth_challenge(service: &Service, req: RespondRequest) -
     let challenge = required(&req.challenge_name, "challengeName")?;
     let client_id = required(&req.client_id, "clientId")?;
     let responses = req.challenge_responses.into_map();
-    step_answer(
-        service
-            .respond_to_auth_challenge(client_id, challenge, &responses)
-            .await?,
-    )
+    let step = service
+        .respond_to_auth_challenge(client_id, challenge, req.session.as_deref(), &responses)
+        .await?;
+    step_answer(step)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetTokensResponse {
+    authentication_result: AuthenticationResult,
+}
+
+pub async fn get_tokens_from_refresh_token(service: &Service, req: GetTokensRequest) -> Answer {
+    let token = required(&req.refresh_token, "refreshToken")?;
+    let client_id = required(&req.client_id, "clientId")?;
+    let tokens = service
+        .get_tokens_from_refresh_token(client_id, token, req.client_secret.as_deref())
+        .await?;
+    answer(&GetTokensResponse {
+        authentication_result: result(tokens),
+    })
 }

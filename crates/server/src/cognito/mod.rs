@@ -3,6 +3,11 @@
 
 mod admin;
 mod auth;
+mod cors;
+
+pub use cors::{EXPOSED_HEADERS, preflight};
+mod profile;
+mod recovery;
 mod session;
 mod signup;
 mod wire;
@@ -54,9 +59,25 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError> {
 }
 
 /// The `POST /` handler.
-pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn handle(
+    State(state): State<AppState>,
+    request_headers: HeaderMap,
+    body: Body,
+) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let mut response = match dispatch(&state, &headers, body).await {
+    let (body, result) = match to_bytes(body, MAX_BODY).await {
+        Ok(body) => {
+            let result = dispatch(&state, &request_headers, &body).await;
+            (body, result)
+        }
+        Err(_) => (
+            axum::body::Bytes::new(),
+            Err(CognitoError::invalid(format!(
+                "Request body must not exceed {MAX_BODY} bytes"
+            ))),
+        ),
+    };
+    let mut response = match result {
         Ok(bytes) => {
             let mut r = (StatusCode::OK, bytes).into_response();
             r.headers_mut()
@@ -74,10 +95,11 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Bod
     }
     // Answers carry tokens: never cache them (RFC 6749 §5.1).
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    cors::grant(&state.service, &request_headers, &body, &mut response).await;
     response
 }
 
-async fn dispatch(state: &AppState, headers: &HeaderMap, body: Body) -> Answer {
+async fn dispatch(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Answer {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
@@ -85,20 +107,44 @@ async fn dispatch(state: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     let operation = target
         .strip_prefix(TARGET_PREFIX)
         .ok_or_else(|| CognitoError::invalid(format!("Unsupported target {}", truncate(target))))?;
-    let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
-        CognitoError::invalid(format!("Request body must not exceed {MAX_BODY} bytes"))
-    })?;
     let service = state.service.as_ref();
     match operation {
-        "SignUp" => signup::sign_up(service, parse(&body)?).await,
-        "ConfirmSignUp" => signup::confirm_sign_up(service, parse(&body)?).await,
-        "ResendConfirmationCode" => signup::resend_confirmation_code(service, parse(&body)?).await,
-        "InitiateAuth" => auth::initiate_auth(service, parse(&body)?).await,
-        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(service, parse(&body)?).await,
-        "GetUser" => session::get_user(service, parse(&body)?).await,
-        "GlobalSignOut" => session::global_sign_out(service, parse(&body)?).await,
-        "RevokeToken" => session::revoke_token(service, parse(&body)?).await,
-        "AdminConfirmSignUp" => admin::admin_confirm_sign_up(service, headers, parse(&body)?).await,
+        "SignUp" => signup::sign_up(service, parse(body)?).await,
+        "ConfirmSignUp" => signup::confirm_sign_up(service, parse(body)?).await,
+        "ResendConfirmationCode" => signup::resend_confirmation_code(service, parse(body)?).await,
+        "InitiateAuth" => auth::initiate_auth(service, parse(body)?).await,
+        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(service, parse(body)?).await,
+        "GetTokensFromRefreshToken" => {
+            auth::get_tokens_from_refresh_token(service, parse(body)?).await
+        }
+        "ForgotPassword" => recovery::forgot_password(service, parse(body)?).await,
+        "ConfirmForgotPassword" => recovery::confirm_forgot_password(service, parse(body)?).await,
+        "GetUser" => session::get_user(service, parse(body)?).await,
+        "GlobalSignOut" => session::global_sign_out(service, parse(body)?).await,
+        "RevokeToken" => session::revoke_token(service, parse(body)?).await,
+        "ChangePassword" => profile::change_password(service, parse(body)?).await,
+        "UpdateUserAttributes" => profile::update_user_attributes(service, parse(body)?).await,
+        "GetUserAttributeVerificationCode" => {
+            profile::get_user_attribute_verification_code(service, parse(body)?).await
+        }
+        "VerifyUserAttribute" => profile::verify_user_attribute(service, parse(body)?).await,
+        "DeleteUser" => profile::delete_user(service, parse(body)?).await,
+        "AdminConfirmSignUp" => admin::admin_confirm_sign_up(service, headers, parse(body)?).await,
+        "AdminCreateUser" => admin::admin_create_user(service, headers, parse(body)?).await,
+        "AdminGetUser" => admin::admin_get_user(service, headers, parse(body)?).await,
+        "AdminDeleteUser" => admin::admin_delete_user(service, headers, parse(body)?).await,
+        "AdminDisableUser" => admin::admin_set_enabled(service, headers, parse(body)?, false).await,
+        "AdminEnableUser" => admin::admin_set_enabled(service, headers, parse(body)?, true).await,
+        "AdminSetUserPassword" => {
+            admin::admin_set_user_password(service, headers, parse(body)?).await
+        }
+        "AdminResetUserPassword" => {
+            admin::admin_reset_user_password(service, headers, parse(body)?).await
+        }
+        "AdminUserGlobalSignOut" => {
+            admin::admin_user_global_sign_out(service, headers, parse(body)?).await
+        }
+        "ListUsers" => admin::list_users(service, headers, parse(body)?).await,
         other => Err(CognitoError::invalid(format!(
             "Operation {} is not supported.",
             truncate(other)

@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, JsonBody};
 use crate::router::AppState;
 use crate::views::AppView;
-use auth_return_core::{AppConfig, NewApp};
+use auth_return_core::{AppConfig, AppUpdate, NewApp};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -67,6 +67,16 @@ pub async fn show(
     Path(app_id): Path<String>,
 ) -> Result<Json<AppView>, ApiError> {
     let app = state.service.get_app(scope, &app_id).await?;
+    Ok(Json(AppView::new(&state.service, &app, None)))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ConsoleDeveloper(scope): ConsoleDeveloper,
+    Path(app_id): Path<String>,
+    JsonBody(update): JsonBody<AppUpdate>,
+) -> Result<Json<AppView>, ApiError> {
+    let app = state.service.update_app(scope, &app_id, update).await?;
     Ok(Json(AppView::new(&state.service, &app, None)))
 }
 

@@ -1,0 +1,42 @@
+//! Administration of a pool's users by the developer who owns it (spec §5.2): the `Admin*`
+//! operations and ListUsers.
+
+mod filter;
+mod users;
+
+pub use filter::parse_filter;
+pub use users::NewUser;
+
+use crate::apps::Scope;
+use crate::auth::find_user;
+use crate::error::{Error, Result};
+use crate::ids::PoolId;
+use crate::model::{App, User};
+use crate::service::Service;
+
+impl Service {
+    /// The app of `pool_id` if `scope` may administer it; otherwise the pool does not exist
+    /// for them.
+    pub(crate) async fn admin_app(&self, scope: Scope, pool_id: &str) -> Result<App> {
+        let pool_id = PoolId::new(pool_id.chars().take(55).collect::<String>());
+        self.store
+            .get_app_by_pool(&pool_id)
+            .await?
+            .filter(|app| scope.may_see(app))
+            .ok_or(Error::PoolNotFound(pool_id))
+    }
+
+    /// The app and the user an admin call is about.
+    pub(crate) async fn admin_target(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<(App, User)> {
+        let app = self.admin_app(scope, pool_id).await?;
+        let user = find_user(self, &app.pool_id, username)
+            .await?
+            .ok_or(Error::UserNotFound)?;
+        Ok((app, user))
+    }
+}

@@ -1,0 +1,334 @@
+//! AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminDisableUser / AdminEnableUser,
+//! AdminSetUserPassword, AdminResetUserPassword, AdminUserGlobalSignOut, ListUsers.
+
+use super::filter::parse_filter;
+use crate::apps::Scope;
+use crate::auth::{UserView, find_user};
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::model::{CodePurpose, User, UserStatus};
+use crate::policy::{PasswordPolicy, check_attribute, normalize_email};
+use crate::service::Service;
+use crate::store::StoreError;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::collections::BTreeMap;
+
+/// Most users one ListUsers page returns (Cognito's limit).
+const MAX_PAGE: i64 = 60;
+
+/// What AdminCreateUser needs.
+#[derive(Clone, Debug, Default)]
+pub struct NewUser {
+    /// The email to sign in with.
+    pub username: String,
+    /// Attributes; `email_verified` may be set to "true" by an administrator.
+    pub attributes: Vec<(String, String)>,
+    /// The temporary password; generated when absent.
+    pub temporary_password: Option<String>,
+    /// `RESEND` (new temporary password for an invited user) or `SUPPRESS` (no mail).
+    pub message_action: Option<String>,
+}
+
+/// A random temporary password that satisfies `policy`.
+fn temporary_password(policy: &PasswordPolicy) -> String {
+    use auth_return_crypto::random;
+    let len = policy.min_length.max(12);
+    let pick = |set: &str| {
+        let chars: Vec<char> = set.chars().collect();
+        let index: usize = random::digits(4).parse::<usize>().unwrap_or(0) % chars.len();
+        chars[index]
+    };
+    let mut password = random::alphanumeric(len - 4);
+    password.push(pick("ABCDEFGHJKLMNPQRSTUVWXYZ"));
+    password.push(pick("abcdefghijkmnopqrstuvwxyz"));
+    password.push(pick("23456789"));
+    password.push(pick("!#%+-=?@^_"));
+    password
+}
+
+impl Service {
+    /// AdminCreateUser: a user in `FORCE_CHANGE_PASSWORD` with a temporary password that
+    /// expires, invited by mail unless `SUPPRESS`. `RESEND` re-invites an invited user.
+    pub async fn admin_create_user(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        new: NewUser,
+    ) -> Result<UserView> {
+        let app = self.admin_app(scope, pool_id).await?;
+        let email = normalize_email(&new.username)?;
+        let action = new.message_action.as_deref();
+        if !matches!(action, None | Some("RESEND") | Some("SUPPRESS")) {
+            return Err(Error::InvalidParameter(
+                "1 validation error detected: Value at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]".into(),
+            ));
+        }
+        let policy = &app.settings.password_policy;
+        let password = match &new.temporary_password {
+            Some(p) => {
+                policy.check(p)?;
+                p.clone()
+            }
+            None => temporary_password(policy),
+        };
+        let existing = self.store.get_user_by_email(&app.pool_id, &email).await?;
+        let now = self.clock.now();
+        let expires = Some(now + self.settings.temporary_password_ttl_secs);
+        let user = match (existing, action) {
+            (Some(user), Some("RESEND")) => {
+                if user.status != UserStatus::ForceChangePassword {
+                    return Err(Error::UnsupportedUserState(
+                        "User is not in FORCE_CHANGE_PASSWORD state.",
+                    ));
+                }
+                self.set_password(user, &password, UserStatus::ForceChangePassword, expires)
+                    .await?
+            }
+            (Some(_), _) => return Err(Error::UserAccountExists),
+            (None, Some("RESEND")) => return Err(Error::UserNotFound),
+            (None, _) => {
+                let mut attributes = BTreeMap::new();
+                let mut email_verified = false;
+                for (name, value) in &new.attributes {
+                    match name.as_str() {
+                        "email" if value.trim().eq_ignore_ascii_case(&email) => {}
+                        "email" => {
+                            return Err(Error::InvalidParameter(
+                                "The email attribute must match the username.".into(),
+                            ));
+                        }
+                        "email_verified" => email_verified = value == "true",
+                        _ => {
+                            check_attribute(name, value)?;
+                            if !value.is_empty() {
+                                attributes.insert(name.clone(), value.clone());
+                            }
+                        }
+                    }
+                }
+                let id = UserId::generate();
+                let (salt_hex, sealed_verifier) =
+                    self.new_verifier(&app.pool_id, id, &password).await?;
+                let user = User {
+                    pool_id: app.pool_id.clone(),
+                    id,
+                    email: email.clone(),
+                    email_verified,
+                    status: UserStatus::ForceChangePassword,
+                    enabled: true,
+                    salt_hex,
+                    sealed_verifier,
+                    attributes,
+                    pending_email: None,
+                    password_expires_at: expires,
+                    created_at: now,
+                    updated_at: now,
+                };
+                match self.store.insert_user(&user).await {
+                    Err(StoreError::Conflict(_)) => return Err(Error::UserAccountExists),
+                    other => other?,
+                }
+                user
+            }
+        };
+        if action != Some("SUPPRESS") {
+            let days = self.settings.temporary_password_ttl_secs / 86_400;
+            let message =
+                crate::auth::messages::invitation(&app, &user.email, &user.email, &password, days);
+            if let Err(e) = self.deliver(&message).await {
+                if new.message_action.is_none() {
+                    // No half-made user: nobody could ever learn the temporary password.
+                    self.store.delete_user(&app.pool_id, user.id).await?;
+                }
+                return Err(e);
+            }
+        }
+        tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user created by administrator");
+        Ok(UserView::of(&user))
+    }
+
+    /// AdminGetUser.
+    pub async fn admin_get_user(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<UserView> {
+        let (_, user) = self.admin_target(scope, pool_id, username).await?;
+        Ok(UserView::of(&user))
+    }
+
+    /// AdminDeleteUser.
+    pub async fn admin_delete_user(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<()> {
+        let (_, user) = self.admin_target(scope, pool_id, username).await?;
+        self.remove_user(&user).await
+    }
+
+    /// AdminDisableUser (also revokes every session, as Cognito does) / AdminEnableUser.
+    pub async fn admin_set_user_enabled(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+        enabled: bool,
+    ) -> Result<()> {
+        let (_, mut user) = self.admin_target(scope, pool_id, username).await?;
+        let now = self.clock.now();
+        user.enabled = enabled;
+        user.updated_at = now;
+        self.store.update_user(&user).await?;
+        if !enabled {
+            self.store
+                .revoke_user_sessions(&user.pool_id, user.id, now)
+                .await?;
+        }
+        tracing::info!(pool_id = %user.pool_id, user_id = %user.id, enabled, "user enabled flag set");
+        Ok(())
+    }
+
+    /// AdminSetUserPassword: permanent (CONFIRMED) or temporary (FORCE_CHANGE_PASSWORD, expiring).
+    pub async fn admin_set_user_password(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        permanent: bool,
+    ) -> Result<()> {
+        let (app, user) = self.admin_target(scope, pool_id, username).await?;
+        app.settings.password_policy.check(password)?;
+        let (status, expires) = if permanent {
+            (UserStatus::Confirmed, None)
+        } else {
+            (
+                UserStatus::ForceChangePassword,
+                Some(self.clock.now() + self.settings.temporary_password_ttl_secs),
+            )
+        };
+        self.set_password(user, password, status, expires).await?;
+        Ok(())
+    }
+
+    /// AdminResetUserPassword: the password stops working (`RESET_REQUIRED`) and, when the
+    /// email is verified, a reset code is mailed for ConfirmForgotPassword.
+    pub async fn admin_reset_user_password(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<()> {
+        let (app, mut user) = self.admin_target(scope, pool_id, username).await?;
+        if user.status == UserStatus::Unconfirmed {
+            return Err(Error::NotAuthorizedState(
+                "User password cannot be reset in the current state.",
+            ));
+        }
+        user.status = UserStatus::ResetRequired;
+        user.updated_at = self.clock.now();
+        self.store.update_user(&user).await?;
+        if user.email_verified {
+            self.send_code(&app, &user, CodePurpose::ForgotPassword)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// AdminUserGlobalSignOut.
+    pub async fn admin_user_global_sign_out(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<()> {
+        let (_, user) = self.admin_target(scope, pool_id, username).await?;
+        self.store
+            .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// ListUsers: one page of a pool's users (filter syntax of spec §5.2) and the token of the
+    /// next page, if there may be one.
+    pub async fn list_users(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        filter: Option<&str>,
+        limit: Option<i64>,
+        pagination_token: Option<&str>,
+    ) -> Result<(Vec<UserView>, Option<String>)> {
+        let app = self.admin_app(scope, pool_id).await?;
+        let limit = limit.unwrap_or(MAX_PAGE);
+        if !(0..=MAX_PAGE).contains(&limit) {
+            return Err(Error::InvalidParameter(
+                "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60".into(),
+            ));
+        }
+        let filter = filter.map(parse_filter).transpose()?.flatten();
+        let after = pagination_token
+            .map(|token| {
+                URL_SAFE_NO_PAD
+                    .decode(token)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .and_then(|id| UserId::parse(&id))
+                    .ok_or_else(|| Error::InvalidParameter("Invalid pagination token.".into()))
+            })
+            .transpose()?;
+        // `limit` is at most 60; fetch one more to learn whether another page exists.
+        let want = usize::try_from(limit).unwrap_or(0);
+        let mut users = self
+            .store
+            .list_users(&app.pool_id, filter.as_ref(), after, want + 1)
+            .await?;
+        let next = if users.len() > want {
+            users.truncate(want);
+            users
+                .last()
+                .map(|u| URL_SAFE_NO_PAD.encode(u.id.to_string()))
+        } else {
+            None
+        };
+        Ok((users.iter().map(UserView::of).collect(), next))
+    }
+
+    /// A user found by username for tests and tools that already hold the app.
+    pub async fn find_user_in_pool(
+        &self,
+        scope: Scope,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<Option<User>> {
+        let app = self.admin_app(scope, pool_id).await?;
+        find_user(self, &app.pool_id, username).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_temporary_passwords_satisfy_the_policy() {
+        let strict = PasswordPolicy {
+            min_length: 20,
+            ..PasswordPolicy::default()
+        };
+        for policy in [PasswordPolicy::default(), strict] {
+            for _ in 0..50 {
+                let password = temporary_password(&policy);
+                assert!(policy.check(&password).is_ok(), "{password}");
+            }
+        }
+        assert_ne!(
+            temporary_password(&PasswordPolicy::default()),
+            temporary_password(&PasswordPolicy::default())
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! NEW_PASSWORD_REQUIRED (spec §5.1 RespondToAuthChallenge): after an administrator-created
+//! user proves the temporary password, they choose their own. The state travels sealed in
+//! `Session`, bound to the client, valid 5 minutes, single use.
+
+use super::challenge::ChallengeState;
+use super::{AuthStep, NewPasswordChallenge, known_names, required};
+use crate::error::{Error, Result};
+use crate::model::{App, User, UserStatus};
+use crate::policy::check_attribute;
+use crate::service::Service;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Longest `Session` we will try to open.
+const MAX_SESSION_LEN: usize = 4096;
+
+#[derive(Serialize, Deserialize)]
+struct NewPasswordState {
+    pool: String,
+    client: String,
+    uid: String,
+    exp: i64,
+    nonce: String,
+}
+
+fn aad(client_id: &str) -> Vec<u8> {
+    format!("new-password|{client_id}").into_bytes()
+}
+
+/// Attributes the NEW_PASSWORD_REQUIRED answer may not set (the identity-js README tells apps
+/// to drop `email_verified`; we ignore it instead of failing).
+const IGNORED: [&str; 2] = ["email_verified", "phone_number_verified"];
+
+impl Service {
+    pub(crate) fn new_password_challenge(&self, app: &App, user: &User) -> Result<AuthStep> {
+        let state = NewPasswordState {
+            pool: app.pool_id.to_string(),
+            client: app.client.id.to_string(),
+            uid: user.id.to_string(),
+            exp: self.clock.now() + self.settings.challenge_ttl_secs,
+            nonce: STANDARD.encode(auth_return_crypto::random::bytes::<16>()),
+        };
+        let plain =
+            serde_json::to_vec(&state).map_err(|e| Error::Internal(format!("challenge: {e}")))?;
+        let session = STANDARD.encode(self.keyring.challenges.seal(&plain, &aad(&state.client)));
+        let mut attributes: BTreeMap<&str, &str> = user
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        attributes.insert("email", &user.email);
+        let user_attributes_json = serde_json::to_string(&attributes)
+            .map_err(|e| Error::Internal(format!("challenge: {e}")))?;
+        Ok(AuthStep::NewPasswordRequired(NewPasswordChallenge {
+            session,
+            user_id_for_srp: user.id.to_string(),
+            user_attributes_json,
+        }))
+    }
+
+    pub(crate) async fn answer_new_password(
+        &self,
+        client_id: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> Result<AuthStep> {
+        let session = required(session, "Session")?;
+        let new_password = required(
+            responses.get("NEW_PASSWORD").map(String::as_str),
+            "NEW_PASSWORD",
+        )?;
+        let username = required(responses.get("USERNAME").map(String::as_str), "USERNAME")?;
+        let app = self.app_for_client(client_id).await?;
+        let state = self.open_new_password_state(&app, session)?;
+        let user = match crate::ids::UserId::parse(&state.uid) {
+            Some(id) => self.store.get_user(&app.pool_id, id).await?,
+            None => None,
+        };
+        let Some(mut user) = user.filter(|u| u.status == UserStatus::ForceChangePassword) else {
+            return Err(Error::ChallengeExpired);
+        };
+        let [uid, email] = known_names(&user);
+        let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
+        self.check_secret_hash(&app, secret_hash, &[username, &uid, &email])?;
+        if username != uid && !username.trim().eq_ignore_ascii_case(&email) {
+            return Err(Error::ChallengeExpired);
+        }
+        app.settings.password_policy.check(new_password)?;
+        for (key, value) in responses {
+            let Some(name) = key.strip_prefix("userAttributes.") else {
+                continue;
+            };
+            match name {
+                _ if IGNORED.contains(&name) => {}
+                "email" if value.trim().eq_ignore_ascii_case(&user.email) => {}
+                "email" | "sub" => {
+                    return Err(Error::InvalidParameter(format!(
+                        "Cannot modify the non-mutable attribute {name}"
+                    )));
+                }
+                _ => {
+                    check_attribute(name, value)?;
+                    if value.is_empty() {
+                        user.attributes.remove(name);
+                    } else {
+                        user.attributes.insert(name.to_owned(), value.clone());
+                    }
+                }
+            }
+        }
+        let nonce = ChallengeState::bytes(&state.nonce)?;
+        if !self
+            .store
+            .claim_challenge(&nonce, state.exp, self.clock.now())
+            .await?
+        {
+            return Err(Error::ChallengeExpired);
+        }
+        let user = self
+            .set_password(user, new_password, UserStatus::Confirmed, None)
+            .await?;
+        self.finish_sign_in(&app, &user).await
+    }
+
+    fn open_new_password_state(&self, app: &App, session: &str) -> Result<NewPasswordState> {
+        if session.len() > MAX_SESSION_LEN {
+            return Err(Error::ChallengeExpired);
+        }
+        let sealed = STANDARD
+            .decode(session)
+            .map_err(|_| Error::ChallengeExpired)?;
+        let plain = self
+            .keyring
+            .challenges
+            .open(&sealed, &aad(app.client.id.as_str()))
+            .map_err(|_| Error::ChallengeExpired)?;
+        let state: NewPasswordState =
+            serde_json::from_slice(plain.expose()).map_err(|_| Error::ChallengeExpired)?;
+        if state.pool != app.pool_id.as_str() || state.exp <= self.clock.now() {
+            return Err(Error::ChallengeExpired);
+        }
+        Ok(state)
+    }
+}

@@ -1,0 +1,100 @@
+//! ForgotPassword and ConfirmForgotPassword (spec §5.1): a 6-digit code to the verified email,
+//! valid 1 hour, single use, attempt-limited. Unknown, disabled and unverified users get a
+//! simulated delivery, so the answer never tells whether an account exists.
+
+use super::{CodeDelivery, find_user, known_names};
+use crate::error::{Error, Result};
+use crate::mail::mask_email;
+use crate::model::{CodePurpose, User, UserStatus};
+use crate::policy::normalize_email;
+use crate::service::Service;
+
+impl Service {
+    /// Mails a password-reset code.
+    pub async fn forgot_password(
+        &self,
+        client_id: &str,
+        username: &str,
+        secret_hash: Option<&str>,
+    ) -> Result<CodeDelivery> {
+        let app = self.app_for_client(client_id).await?;
+        let user = find_user(self, &app.pool_id, username).await?;
+        let mut names = vec![username.to_owned()];
+        if let Some(user) = &user {
+            names.extend(known_names(user));
+        }
+        self.check_secret_hash(
+            &app,
+            secret_hash,
+            &names.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
+        match user {
+            Some(user) if user.enabled && user.email_verified => {
+                let to = self
+                    .send_code(&app, &user, CodePurpose::ForgotPassword)
+                    .await?;
+                Ok(CodeDelivery {
+                    destination: mask_email(&to),
+                })
+            }
+            _ => {
+                let shown = normalize_email(username).unwrap_or_else(|_| username.to_owned());
+                Ok(CodeDelivery {
+                    destination: mask_email(&shown),
+                })
+            }
+        }
+    }
+
+    /// Sets a new password with a reset code; the account ends up confirmed.
+    pub async fn confirm_forgot_password(
+        &self,
+        client_id: &str,
+        username: &str,
+        code: &str,
+        password: &str,
+        secret_hash: Option<&str>,
+    ) -> Result<()> {
+        let app = self.app_for_client(client_id).await?;
+        let user = find_user(self, &app.pool_id, username).await?;
+        let mut names = vec![username.to_owned()];
+        if let Some(user) = &user {
+            names.extend(known_names(user));
+        }
+        self.check_secret_hash(
+            &app,
+            secret_hash,
+            &names.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
+        // Check the password first, so a weak one does not burn the code.
+        app.settings.password_policy.check(password)?;
+        let Some(user) = user.filter(|u| u.enabled) else {
+            return Err(Error::CodeMismatch);
+        };
+        self.redeem_code(&user, CodePurpose::ForgotPassword, code)
+            .await?;
+        self.set_password(user, password, UserStatus::Confirmed, None)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a new verifier for `password` and the given status; returns the updated user.
+    pub(crate) async fn set_password(
+        &self,
+        mut user: User,
+        password: &str,
+        status: UserStatus,
+        expires_at: Option<i64>,
+    ) -> Result<User> {
+        let (salt_hex, sealed_verifier) =
+            self.new_verifier(&user.pool_id, user.id, password).await?;
+        user.salt_hex = salt_hex;
+        user.sealed_verifier = sealed_verifier;
+        user.status = status;
+        user.password_expires_at = expires_at;
+        user.updated_at = self.clock.now();
+        self.store.update_user(&user).await?;
+        tracing::info!(pool_id = %user.pool_id, user_id = %user.id, status = status.as_str(), "password set");
+        Ok(user)
+    }
+}

@@ -1,0 +1,116 @@
+//! Per-app settings, with Cognito's ranges and defaults: token lifetimes live on the client,
+//! everything else here (stored as one JSON document per app, missing members defaulted).
+
+use crate::error::{Error, Result};
+use crate::policy::PasswordPolicy;
+use serde::{Deserialize, Serialize};
+
+/// The code placeholder in message templates (Cognito's).
+pub const CODE_PLACEHOLDER: &str = "{####}";
+/// The username placeholder in invitation templates (Cognito's).
+pub const USERNAME_PLACEHOLDER: &str = "{username}";
+
+/// Settings of one app.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppSettings {
+    /// The password policy.
+    pub password_policy: PasswordPolicy,
+    /// Refresh-token rotation for `GetTokensFromRefreshToken`.
+    pub refresh_rotation: RefreshRotation,
+    /// Mail templates.
+    pub templates: MailTemplates,
+}
+
+/// Refresh-token rotation: each refresh hands out a new token; the presented one keeps working
+/// for `grace_secs` (parallel tabs, retries), and presenting it later revokes the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RefreshRotation {
+    /// On for new apps.
+    pub enabled: bool,
+    /// Seconds a rotated-out token stays usable (0–60, default 10).
+    pub grace_secs: i64,
+}
+
+impl Default for RefreshRotation {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            grace_secs: 10,
+        }
+    }
+}
+
+/// Subject and text of the messages an app sends; `{####}` stands for the code and, in the
+/// invitation, `{username}` for the sign-in name. `None` means the built-in wording.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailTemplates {
+    /// Subject of verification mail (sign-up, email change, password reset).
+    pub verification_subject: Option<String>,
+    /// Text of verification mail; must contain `{####}`.
+    pub verification_message: Option<String>,
+    /// Subject of the invitation of admin-created users.
+    pub invitation_subject: Option<String>,
+    /// Text of the invitation; must contain `{username}` and `{####}` (the temporary password).
+    pub invitation_message: Option<String>,
+}
+
+impl MailTemplates {
+    /// Checks lengths and placeholders (Cognito: subject 1–140, message 6–20,000).
+    pub fn validate(&self) -> Result<()> {
+        let subject_ok = |s: &Option<String>| {
+            s.as_ref()
+                .is_none_or(|s| (1..=140).contains(&s.chars().count()))
+        };
+        let message_ok = |s: &Option<String>, needs: &[&str]| {
+            s.as_ref().is_none_or(|s| {
+                (6..=20_000).contains(&s.chars().count()) && needs.iter().all(|p| s.contains(p))
+            })
+        };
+        if !subject_ok(&self.verification_subject) || !subject_ok(&self.invitation_subject) {
+            return Err(Error::InvalidParameter(
+                "email subjects must be 1 to 140 characters".into(),
+            ));
+        }
+        if !message_ok(&self.verification_message, &[CODE_PLACEHOLDER]) {
+            return Err(Error::InvalidParameter(format!(
+                "verification_message must be 6 to 20000 characters and contain {CODE_PLACEHOLDER}"
+            )));
+        }
+        if !message_ok(
+            &self.invitation_message,
+            &[USERNAME_PLACEHOLDER, CODE_PLACEHOLDER],
+        ) {
+            return Err(Error::InvalidParameter(format!(
+                "invitation_message must be 6 to 20000 characters and contain {USERNAME_PLACEHOLDER} and {CODE_PLACEHOLDER}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl RefreshRotation {
+    /// Checks the grace period range.
+    pub fn validate(&self) -> Result<()> {
+        if !(0..=60).contains(&self.grace_secs) {
+            return Err(Error::InvalidParameter(
+                "refresh_rotation.grace_secs must be 0 to 60".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Token lifetime bounds (Cognito): ID/access 5 min – 1 day, refresh 60 min – 10 years.
+pub mod bounds {
+    /// Shortest ID/access token lifetime.
+    pub const TOKEN_MIN_SECS: i64 = 5 * 60;
+    /// Longest ID/access token lifetime.
+    pub const TOKEN_MAX_SECS: i64 = 24 * 3600;
+    /// Shortest refresh token lifetime.
+    pub const REFRESH_MIN_SECS: i64 = 60 * 60;
+    /// Longest refresh token lifetime.
+    pub const REFRESH_MAX_SECS: i64 = 10 * 365 * 24 * 3600;
+}

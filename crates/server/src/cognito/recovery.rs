@@ -1,0 +1,61 @@
+//! ForgotPassword and ConfirmForgotPassword (spec §5.1).
+
+use super::wire::{CodeDeliveryDetails, required};
+use super::{Answer, answer, empty};
+use auth_return_core::Service;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ForgotPasswordRequest {
+    client_id: Option<String>,
+    username: Option<String>,
+    secret_hash: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeliveryResponse {
+    code_delivery_details: CodeDeliveryDetails,
+}
+
+pub async fn forgot_password(service: &Service, req: ForgotPasswordRequest) -> Answer {
+    let client_id = required(&req.client_id, "clientId")?;
+    let username = required(&req.username, "username")?;
+    let delivery = service
+        .forgot_password(client_id, username, req.secret_hash.as_deref())
+        .await?;
+    answer(&DeliveryResponse {
+        code_delivery_details: delivery.into(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmForgotPasswordRequest {
+    client_id: Option<String>,
+    username: Option<String>,
+    confirmation_code: Option<String>,
+    password: Option<String>,
+    secret_hash: Option<String>,
+}
+
+pub async fn confirm_forgot_password(
+    service: &Service,
+    req: ConfirmForgotPasswordRequest,
+) -> Answer {
+    let client_id = required(&req.client_id, "clientId")?;
+    let username = required(&req.username, "username")?;
+    let code = required(&req.confirmation_code, "confirmationCode")?;
+    let password = required(&req.password, "password")?;
+    service
+        .confirm_forgot_password(
+            client_id,
+            username,
+            code,
+            password,
+            req.secret_hash.as_deref(),
+        )
+        .await?;
+    empty()
+}
