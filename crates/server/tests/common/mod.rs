@@ -117,6 +117,12 @@ impl TestServer {
         }
     }
 
+    /// The server's current time.
+    pub fn clock_now(&self) -> i64 {
+        use auth_return_core::clock::Clock;
+        self.clock.now()
+    }
+
     /// Registers an app as the operator.
     pub async fn app(&self, name: &str) -> CreatedApp {
         self.service

@@ -1,0 +1,419 @@
+//! A user's own account: ForgotPassword / ConfirmForgotPassword, ChangePassword,
+//! UpdateUserAttributes with email verification, DeleteUser — and their error paths.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{PASSWORD, TestServer, claims};
+use serde_json::json;
+
+const NEW_PASSWORD: &str = "Fresh-Horse-42";
+
+#[tokio::test]
+async fn forgotten_passwords_are_reset_with_a_mailed_code() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "fay@example.com", PASSWORD)
+        .await;
+    let session = server.tokens(&app, "fay@example.com", PASSWORD).await;
+
+    let reply = server
+        .call(
+            "ForgotPassword",
+            json!({"ClientId": client_id, "Username": "Fay@Example.com"}),
+        )
+        .await;
+    assert_eq!(
+        reply.ok()["CodeDeliveryDetails"],
+        json!({"Destination": "f***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"})
+    );
+    let mail = server.mails().pop().unwrap();
+    assert_eq!(mail["subject"], "Reset your Notes password");
+    let code = server.last_code("fay@example.com");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let confirm = |code: &str, password: &str| {
+        server.call(
+            "ConfirmForgotPassword",
+            json!({"ClientId": client_id, "Username": "fay@example.com", "ConfirmationCode": code, "Password": password}),
+        )
+    };
+
+    // A weak password is refused before the code is spent; a wrong code is counted.
+    confirm(&code, "weak").await.assert_error(
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password not long enough",
+    );
+    confirm(wrong, NEW_PASSWORD).await.assert_error(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    );
+    server
+        .srp_sign_in(&app, "fay@example.com", PASSWORD)
+        .await
+        .ok();
+
+    assert_eq!(confirm(&code, NEW_PASSWORD).await.ok(), &json!({}));
+    server
+        .srp_sign_in(&app, "fay@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+    server
+        .srp_sign_in(&app, "fay@example.com", NEW_PASSWORD)
+        .await
+        .ok();
+    // Single use.
+    confirm(&code, "Another-Horse-7").await.assert_error(
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    );
+    // As in Cognito, a reset does not end existing sessions.
+    server
+        .call("GetUser", json!({"AccessToken": session.access}))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn reset_codes_expire_after_an_hour_and_die_after_five_wrong_guesses() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "gus@example.com", PASSWORD)
+        .await;
+    let forgot = || {
+        server.call(
+            "ForgotPassword",
+            json!({"ClientId": client_id, "Username": "gus@example.com"}),
+        )
+    };
+    let confirm = |code: String| {
+        server.call(
+            "ConfirmForgotPassword",
+            json!({"ClientId": client_id, "Username": "gus@example.com", "ConfirmationCode": code, "Password": NEW_PASSWORD}),
+        )
+    };
+
+    forgot().await.ok();
+    let code = server.last_code("gus@example.com");
+    server.clock.advance(3601);
+    confirm(code).await.assert_error(
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    );
+
+    forgot().await.ok();
+    let code = server.last_code("gus@example.com");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        confirm(wrong.into()).await.assert_error(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        );
+    }
+    confirm(wrong.into()).await.assert_error(
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    );
+    confirm(code).await.assert_error(
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    );
+    server
+        .srp_sign_in(&app, "gus@example.com", PASSWORD)
+        .await
+        .ok();
+
+    // A new code works again.
+    forgot().await.ok();
+    confirm(server.last_code("gus@example.com")).await.ok();
+    server
+        .srp_sign_in(&app, "gus@example.com", NEW_PASSWORD)
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn forgot_password_never_reveals_whether_an_account_exists() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .sign_up(client_id, "unconfirmed@example.com", PASSWORD)
+        .await
+        .ok();
+    let before = server.mails().len();
+    for username in ["ghost@example.com", "unconfirmed@example.com"] {
+        let reply = server
+            .call(
+                "ForgotPassword",
+                json!({"ClientId": client_id, "Username": username}),
+            )
+            .await;
+        let destination = reply.ok()["CodeDeliveryDetails"]["Destination"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(destination, format!("{}***@e***", &username[..1]));
+    }
+    assert_eq!(
+        server.mails().len(),
+        before,
+        "no code for unknown or unverified accounts"
+    );
+    server
+        .call(
+            "ConfirmForgotPassword",
+            json!({"ClientId": client_id, "Username": "ghost@example.com", "ConfirmationCode": "123456", "Password": NEW_PASSWORD}),
+        )
+        .await
+        .assert_error("CodeMismatchException", "Invalid verification code provided, please try again.");
+    server
+        .call(
+            "ForgotPassword",
+            json!({"ClientId": "nosuchclient", "Username": "ghost@example.com"}),
+        )
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            "User pool client nosuchclient does not exist.",
+        );
+    server
+        .call("ForgotPassword", json!({"ClientId": client_id}))
+        .await
+        .assert_error("InvalidParameterException", "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null");
+}
+
+#[tokio::test]
+async fn passwords_change_with_the_previous_one() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "hal@example.com", PASSWORD)
+        .await;
+    let tokens = server.tokens(&app, "hal@example.com", PASSWORD).await;
+    let change = |previous: &str, proposed: &str| {
+        server.call(
+            "ChangePassword",
+            json!({"AccessToken": tokens.access, "PreviousPassword": previous, "ProposedPassword": proposed}),
+        )
+    };
+    change("Wrong-Horse-9", NEW_PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+    change(PASSWORD, "nouppercase-9").await.assert_error(
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password must have uppercase characters",
+    );
+    server
+        .srp_sign_in(&app, "hal@example.com", PASSWORD)
+        .await
+        .ok();
+    assert_eq!(change(PASSWORD, NEW_PASSWORD).await.ok(), &json!({}));
+    server
+        .srp_sign_in(&app, "hal@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+    server
+        .srp_sign_in(&app, "hal@example.com", NEW_PASSWORD)
+        .await
+        .ok();
+    // USER_PASSWORD_AUTH checks against the same verifier.
+    server
+        .call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.app.client.id.as_str(),
+                                      "AuthParameters": {"USERNAME": "hal@example.com", "PASSWORD": NEW_PASSWORD}}))
+        .await
+        .ok();
+    server
+        .call("ChangePassword", json!({"AccessToken": "garbage", "PreviousPassword": PASSWORD, "ProposedPassword": NEW_PASSWORD}))
+        .await
+        .assert_error("NotAuthorizedException", "Invalid Access Token");
+}
+
+#[tokio::test]
+async fn attributes_change_and_a_new_email_waits_for_verification() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "ida@example.com", PASSWORD)
+        .await;
+    server
+        .confirmed_user(client_id, "taken@example.com", PASSWORD)
+        .await;
+    let tokens = server.tokens(&app, "ida@example.com", PASSWORD).await;
+    let update = |attrs: serde_json::Value| {
+        server.call(
+            "UpdateUserAttributes",
+            json!({"AccessToken": tokens.access, "UserAttributes": attrs}),
+        )
+    };
+    let attributes = || async {
+        let reply = server
+            .call("GetUser", json!({"AccessToken": tokens.access}))
+            .await;
+        reply.ok()["UserAttributes"].as_array().unwrap().clone()
+    };
+
+    assert_eq!(
+        update(json!([{"Name": "name", "Value": "Ida"}, {"Name": "custom:team", "Value": "blue"}]))
+            .await
+            .ok(),
+        &json!({})
+    );
+    let attrs = attributes().await;
+    assert!(attrs.contains(&json!({"Name": "name", "Value": "Ida"})));
+    assert!(attrs.contains(&json!({"Name": "custom:team", "Value": "blue"})));
+    update(json!([{"Name": "custom:team", "Value": ""}]))
+        .await
+        .ok();
+    assert!(
+        !attributes()
+            .await
+            .iter()
+            .any(|a| a["Name"] == "custom:team"),
+        "an empty value deletes"
+    );
+
+    for (attrs, message) in [
+        (
+            json!([{"Name": "sub", "Value": "x"}]),
+            "Cannot modify the non-mutable attribute sub",
+        ),
+        (
+            json!([{"Name": "email_verified", "Value": "true"}]),
+            "Cannot modify the non-mutable attribute email_verified",
+        ),
+        (
+            json!([{"Name": "email", "Value": "not-an-email"}]),
+            "Invalid email address format.",
+        ),
+    ] {
+        update(attrs)
+            .await
+            .assert_error("InvalidParameterException", message);
+    }
+    assert_eq!(
+        update(json!([{"Name": "nonsense", "Value": "x"}]))
+            .await
+            .error_type(),
+        "InvalidParameterException"
+    );
+    update(json!([{"Name": "email", "Value": "taken@example.com"}]))
+        .await
+        .assert_error(
+            "AliasExistsException",
+            "An account with the given email already exists.",
+        );
+
+    // A new email: a code goes to it, and the old address stays the sign-in name until then.
+    let reply = update(json!([{"Name": "email", "Value": "ida.new@example.com"}])).await;
+    assert_eq!(
+        reply.ok()["CodeDeliveryDetailsList"],
+        json!([{"Destination": "i***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}])
+    );
+    assert!(
+        attributes()
+            .await
+            .contains(&json!({"Name": "email", "Value": "ida@example.com"}))
+    );
+    server
+        .srp_sign_in(&app, "ida@example.com", PASSWORD)
+        .await
+        .ok();
+    server
+        .srp_sign_in(&app, "ida.new@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+
+    let verify = |code: &str| {
+        server.call(
+            "VerifyUserAttribute",
+            json!({"AccessToken": tokens.access, "AttributeName": "email", "Code": code}),
+        )
+    };
+    let code = server.last_code("ida.new@example.com");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    verify(wrong).await.assert_error(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    );
+    server
+        .call(
+            "VerifyUserAttribute",
+            json!({"AccessToken": tokens.access, "AttributeName": "phone_number", "Code": code}),
+        )
+        .await
+        .assert_error(
+            "InvalidParameterException",
+            "Invalid attribute name: phone_number",
+        );
+    // A fresh code replaces the old one.
+    let resent = server
+        .call(
+            "GetUserAttributeVerificationCode",
+            json!({"AccessToken": tokens.access, "AttributeName": "email"}),
+        )
+        .await;
+    assert_eq!(
+        resent.ok()["CodeDeliveryDetails"]["Destination"],
+        "i***@e***"
+    );
+    let code = server.last_code("ida.new@example.com");
+    assert_eq!(verify(&code).await.ok(), &json!({}));
+
+    assert!(
+        attributes()
+            .await
+            .contains(&json!({"Name": "email", "Value": "ida.new@example.com"}))
+    );
+    assert!(
+        attributes()
+            .await
+            .contains(&json!({"Name": "email_verified", "Value": "true"}))
+    );
+    server
+        .srp_sign_in(&app, "ida@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+    let fresh = server.tokens(&app, "ida.new@example.com", PASSWORD).await;
+    assert_eq!(claims(&fresh.id)["email"], "ida.new@example.com");
+}
+
+#[tokio::test]
+async fn deleted_users_are_gone_with_their_sessions() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "jon@example.com", PASSWORD)
+        .await;
+    let tokens = server.tokens(&app, "jon@example.com", PASSWORD).await;
+    assert_eq!(
+        server
+            .call("DeleteUser", json!({"AccessToken": tokens.access}))
+            .await
+            .ok(),
+        &json!({})
+    );
+    server
+        .call("GetUser", json!({"AccessToken": tokens.access}))
+        .await
+        .assert_error("NotAuthorizedException", "Access Token has been revoked");
+    server
+        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client_id, "AuthParameters": {"REFRESH_TOKEN": tokens.refresh}}))
+        .await
+        .assert_error("NotAuthorizedException", "Invalid Refresh Token");
+    server
+        .srp_sign_in(&app, "jon@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+    // The email is free again.
+    server
+        .sign_up(client_id, "jon@example.com", PASSWORD)
+        .await
+        .ok();
+}
