@@ -1,7 +1,8 @@
 //! Value conversions shared by both dialects: JSON text columns and enum names.
 
 use crate::error::corrupt;
-use auth_return_core::model::UserStatus;
+use auth_return_core::model::{MatchOp, UserField, UserFilter, UserStatus};
+use auth_return_core::settings::AppSettings;
 use auth_return_core::store::{StoreError, StoreResult};
 use std::collections::BTreeMap;
 
@@ -14,6 +15,83 @@ pub(crate) fn origins_to_json(origins: &[String]) -> StoreResult<String> {
 /// Parses `apps.origins`.
 pub(crate) fn origins_from_json(text: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(text).map_err(|_| corrupt("apps.origins"))
+}
+
+/// An app's settings as the JSON object text stored in `apps.settings`.
+pub(crate) fn settings_to_json(settings: &AppSettings) -> StoreResult<String> {
+    serde_json::to_string(settings)
+        .map_err(|e| StoreError::Backend(format!("encoding settings: {e}")))
+}
+
+/// Parses `apps.settings` leniently: members it lacks take their defaults (documents written
+/// before a setting existed), members it does not know are ignored. Anything but a JSON object
+/// of well-typed members is corrupt (serde alone would also take an array, positionally).
+pub(crate) fn settings_from_json(text: &str) -> StoreResult<AppSettings> {
+    match serde_json::from_str(text) {
+        Ok(value @ serde_json::Value::Object(_)) => {
+            serde_json::from_value(value).map_err(|_| corrupt("apps.settings"))
+        }
+        _ => Err(corrupt("apps.settings")),
+    }
+}
+
+/// A ListUsers filter reduced to what both dialects' SQL needs: which column expression, how
+/// to compare, and the bound values. `None` when the filter can match no user (an `Enabled`
+/// filter that is not `= "true"`/`= "false"`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum FilterSql<'a> {
+    /// No filter.
+    All,
+    /// A text column (`user_id`, `email`, `status`) compared with `value`.
+    Column {
+        column: TextColumn,
+        op: MatchOp,
+        value: &'a str,
+    },
+    /// The `enabled` flag.
+    Enabled(bool),
+    /// The value of key `name` in the attributes JSON compared with `value`.
+    Attribute {
+        name: &'a str,
+        op: MatchOp,
+        value: &'a str,
+    },
+}
+
+/// The text columns a filter can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TextColumn {
+    /// `user_id` (its hyphenated lowercase text form).
+    Id,
+    /// `email`.
+    Email,
+    /// `status`.
+    Status,
+}
+
+/// Classifies `filter`; `None` when nothing can match.
+pub(crate) fn filter_sql(filter: Option<&UserFilter>) -> Option<FilterSql<'_>> {
+    let Some(filter) = filter else {
+        return Some(FilterSql::All);
+    };
+    let (op, value) = (filter.op, filter.value.as_str());
+    let column = |column| Some(FilterSql::Column { column, op, value });
+    match &filter.field {
+        UserField::Id => column(TextColumn::Id),
+        UserField::Email => column(TextColumn::Email),
+        UserField::Status => column(TextColumn::Status),
+        UserField::Enabled => match (op, value) {
+            (MatchOp::Equals, "true") => Some(FilterSql::Enabled(true)),
+            (MatchOp::Equals, "false") => Some(FilterSql::Enabled(false)),
+            _ => None,
+        },
+        UserField::Attribute(name) => Some(FilterSql::Attribute { name, op, value }),
+    }
+}
+
+/// A `LIMIT` value from a `usize` (saturating).
+pub(crate) fn limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
 /// A user's extra attributes as the JSON object text stored in `users.attributes`.
@@ -51,6 +129,85 @@ mod tests {
         attributes.insert("custom:tier".to_owned(), "gold".to_owned());
         let text = attributes_to_json(&attributes).unwrap();
         assert_eq!(attributes_from_json(&text).unwrap(), attributes);
+    }
+
+    #[test]
+    fn settings_read_leniently() {
+        let mut settings = AppSettings::default();
+        settings.refresh_rotation.grace_secs = 30;
+        settings.password_policy.min_length = 12;
+        settings.templates.verification_subject = Some("Your code".into());
+        let text = settings_to_json(&settings).unwrap();
+        assert_eq!(settings_from_json(&text).unwrap(), settings);
+
+        assert_eq!(settings_from_json("{}").unwrap(), AppSettings::default());
+        let partial = settings_from_json(
+            r#"{"refresh_rotation":{"enabled":false},"someday":1,"password_policy":{}}"#,
+        )
+        .unwrap();
+        assert!(!partial.refresh_rotation.enabled);
+        assert_eq!(
+            partial.refresh_rotation.grace_secs,
+            AppSettings::default().refresh_rotation.grace_secs
+        );
+        assert_eq!(
+            partial.password_policy,
+            AppSettings::default().password_policy
+        );
+        for bad in [
+            "",
+            "[]",
+            "null",
+            "{not json",
+            r#"{"refresh_rotation":{"grace_secs":"ten"}}"#,
+        ] {
+            let err = settings_from_json(bad).unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Backend(t) if t.contains("apps.settings")),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn filters_classify() {
+        let f = |field, op, value: &str| UserFilter {
+            field,
+            op,
+            value: value.to_owned(),
+        };
+        assert_eq!(filter_sql(None), Some(FilterSql::All));
+        let email = f(UserField::Email, MatchOp::StartsWith, "a%");
+        assert_eq!(
+            filter_sql(Some(&email)),
+            Some(FilterSql::Column {
+                column: TextColumn::Email,
+                op: MatchOp::StartsWith,
+                value: "a%"
+            })
+        );
+        let on = f(UserField::Enabled, MatchOp::Equals, "true");
+        assert_eq!(filter_sql(Some(&on)), Some(FilterSql::Enabled(true)));
+        let off = f(UserField::Enabled, MatchOp::Equals, "false");
+        assert_eq!(filter_sql(Some(&off)), Some(FilterSql::Enabled(false)));
+        for (op, value) in [
+            (MatchOp::Equals, "True"),
+            (MatchOp::Equals, "yes"),
+            (MatchOp::StartsWith, "t"),
+        ] {
+            assert_eq!(filter_sql(Some(&f(UserField::Enabled, op, value))), None);
+        }
+        let attr = f(UserField::Attribute("x\"".into()), MatchOp::Equals, "v");
+        assert_eq!(
+            filter_sql(Some(&attr)),
+            Some(FilterSql::Attribute {
+                name: "x\"",
+                op: MatchOp::Equals,
+                value: "v"
+            })
+        );
+        assert_eq!(limit(usize::MAX), i64::MAX);
+        assert_eq!(limit(60), 60);
     }
 
     #[test]

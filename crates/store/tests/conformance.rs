@@ -1,17 +1,25 @@
-//! Store conformance: one scripted story and a few races, run against SQLite (a temp file)
-//! always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names a server (each
-//! test gets a fresh database there, dropped afterwards). Start one with `tests/pg/start.sh`.
+//! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
+//! rotation and pruning, a few races, and an upgrade from a 0001-only database; run against
+//! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
+//! a server (each test gets a fresh database there, dropped afterwards). Start one with
+//! `tests/pg/start.sh`.
 
 // A failed unwrap here is a failed conformance check, in helpers as much as in tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(any(feature = "sqlite", feature = "postgres"))]
 
+#[path = "conformance/admin.rs"]
+mod admin;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/races.rs"]
 mod races;
+#[path = "conformance/rotation.rs"]
+mod rotation;
 #[path = "conformance/story.rs"]
 mod story;
+#[path = "conformance/upgrade.rs"]
+mod upgrade;
 
 use auth_return_store::{Store, StoreError, connect};
 #[cfg(feature = "postgres")]
@@ -160,6 +168,251 @@ async fn postgres_migrations_are_idempotent_across_instances() {
     a.expect("first instance");
     b.expect("second instance");
     drop(open(&db.url).await);
+    db.drop_database().await;
+}
+
+/// One conformance chapter on a fresh database of each backend: `sqlite_<name>` always,
+/// `postgres_<name>` when a server is configured.
+macro_rules! on_both {
+    ($($name:ident => $chapter:path;)*) => {
+        #[cfg(feature = "sqlite")]
+        mod sqlite_chapters {
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let db = TempSqlite::new();
+                    $chapter(open(&db.url()).await).await;
+                }
+            )*
+        }
+        #[cfg(feature = "postgres")]
+        mod postgres_chapters {
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let Some(db) = TempPostgres::new().await else {
+                        return;
+                    };
+                    $chapter(open(&db.url).await).await;
+                    db.drop_database().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both! {
+    app_settings_and_update_app => admin::apps;
+    user_pending_email_and_password_expiry => admin::user_fields;
+    list_users_pages_and_filters => admin::list_users;
+    refresh_tokens_rotate_and_cascade => rotation::refresh_tokens;
+    prune_expired_removes_only_expired_rows => rotation::prune;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn sqlite_upgrades_a_0001_database() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::str::FromStr;
+
+    let db = TempSqlite::new();
+    std::fs::create_dir_all(&db.dir).unwrap();
+    let url = format!("sqlite://{}", db.dir.join("old.db").display());
+    let options = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let raw = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::migrate!("./migrations/sqlite")
+        .run_to(1, &raw)
+        .await
+        .unwrap();
+    let seed = upgrade::Seed::new();
+    let (app, user) = (&seed.app, &seed.user);
+    let text = |id: uuid::Uuid| id.hyphenated().to_string();
+    sqlx::query(
+        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(app.id.as_str())
+    .bind(&app.name)
+    .bind(app.owner.map(|o| text(o.as_uuid())))
+    .bind(app.pool_id.as_str())
+    .bind(serde_json::to_string(&app.origins).unwrap())
+    .bind(app.created_at)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, token_validity_secs, \
+         refresh_validity_secs) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(app.client.id.as_str())
+    .bind(app.pool_id.as_str())
+    .bind(app.id.as_str())
+    .bind(app.client.sealed_secret.as_deref())
+    .bind(app.client.token_validity_secs)
+    .bind(app.client.refresh_validity_secs)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
+         sealed_verifier, attributes, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.pool_id.as_str())
+    .bind(text(user.id.as_uuid()))
+    .bind(&user.email)
+    .bind(user.email_verified)
+    .bind(user.status.as_str())
+    .bind(user.enabled)
+    .bind(&user.salt_hex)
+    .bind(&user.sealed_verifier)
+    .bind(serde_json::to_string(&user.attributes).unwrap())
+    .bind(user.created_at)
+    .bind(user.updated_at)
+    .execute(&raw)
+    .await
+    .unwrap();
+    for session in &seed.sessions {
+        sqlx::query(
+            "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, auth_time, \
+             expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(text(session.id))
+        .bind(session.pool_id.as_str())
+        .bind(session.client_id.as_str())
+        .bind(text(session.user_id.as_uuid()))
+        .bind(&session.refresh_hash)
+        .bind(session.auth_time)
+        .bind(session.expires_at)
+        .bind(session.revoked_at)
+        .execute(&raw)
+        .await
+        .unwrap();
+    }
+
+    let store = open(&url).await;
+    upgrade::check(store.as_ref(), &seed).await;
+    drop(open(&url).await);
+
+    upgrade::lenient_settings(store.as_ref(), app, |doc| {
+        let raw = raw.clone();
+        let app_id = app.id.as_str().to_owned();
+        async move {
+            sqlx::query("UPDATE apps SET settings = ? WHERE app_id = ?")
+                .bind(doc)
+                .bind(app_id)
+                .execute(&raw)
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_upgrades_a_0001_database() {
+    let Some(db) = TempPostgres::new().await else {
+        return;
+    };
+    let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::migrate!("./migrations/postgres")
+        .run_to(1, &raw)
+        .await
+        .unwrap();
+    let seed = upgrade::Seed::new();
+    let (app, user) = (&seed.app, &seed.user);
+    sqlx::query(
+        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(app.id.as_str())
+    .bind(&app.name)
+    .bind(app.owner.map(|o| o.as_uuid()))
+    .bind(app.pool_id.as_str())
+    .bind(serde_json::to_string(&app.origins).unwrap())
+    .bind(app.created_at)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, token_validity_secs, \
+         refresh_validity_secs) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(app.client.id.as_str())
+    .bind(app.pool_id.as_str())
+    .bind(app.id.as_str())
+    .bind(app.client.sealed_secret.as_deref())
+    .bind(app.client.token_validity_secs)
+    .bind(app.client.refresh_validity_secs)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
+         sealed_verifier, attributes, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(user.pool_id.as_str())
+    .bind(user.id.as_uuid())
+    .bind(&user.email)
+    .bind(user.email_verified)
+    .bind(user.status.as_str())
+    .bind(user.enabled)
+    .bind(&user.salt_hex)
+    .bind(&user.sealed_verifier)
+    .bind(serde_json::to_string(&user.attributes).unwrap())
+    .bind(user.created_at)
+    .bind(user.updated_at)
+    .execute(&raw)
+    .await
+    .unwrap();
+    for session in &seed.sessions {
+        sqlx::query(
+            "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, auth_time, \
+             expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(session.id)
+        .bind(session.pool_id.as_str())
+        .bind(session.client_id.as_str())
+        .bind(session.user_id.as_uuid())
+        .bind(&session.refresh_hash)
+        .bind(session.auth_time)
+        .bind(session.expires_at)
+        .bind(session.revoked_at)
+        .execute(&raw)
+        .await
+        .unwrap();
+    }
+
+    let store = open(&db.url).await;
+    upgrade::check(store.as_ref(), &seed).await;
+    drop(open(&db.url).await);
+
+    upgrade::lenient_settings(store.as_ref(), app, |doc| {
+        let raw = raw.clone();
+        let app_id = app.id.as_str().to_owned();
+        async move {
+            sqlx::query("UPDATE apps SET settings = $1 WHERE app_id = $2")
+                .bind(doc)
+                .bind(app_id)
+                .execute(&raw)
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    drop(store);
+    raw.close().await;
     db.drop_database().await;
 }
 

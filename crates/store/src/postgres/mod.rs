@@ -12,7 +12,8 @@ use crate::error::backend;
 use async_trait::async_trait;
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, CodePurpose, CodeRecord, Session, SigningKeyRecord, Timestamp, User,
+    App, CodePurpose, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, Timestamp, User,
+    UserFilter,
 };
 use auth_return_core::store::{Store, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -85,6 +86,9 @@ impl Store for PgStore {
     async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
         apps::list(&self.pool, owner).await
     }
+    async fn update_app(&self, app: &App) -> StoreResult<bool> {
+        apps::update(&self.pool, app).await
+    }
     async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool> {
         apps::delete(&self.pool, app_id).await
     }
@@ -109,6 +113,15 @@ impl Store for PgStore {
     }
     async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool> {
         users::delete(&self.pool, pool_id, user_id).await
+    }
+    async fn list_users(
+        &self,
+        pool_id: &PoolId,
+        filter: Option<&UserFilter>,
+        after: Option<UserId>,
+        limit: usize,
+    ) -> StoreResult<Vec<User>> {
+        users::list(&self.pool, pool_id, filter, after, limit).await
     }
 
     async fn put_code(
@@ -157,11 +170,29 @@ impl Store for PgStore {
     async fn insert_session(&self, session: &Session) -> StoreResult<()> {
         sessions::insert(&self.pool, session).await
     }
-    async fn get_session_by_refresh_hash(
+    async fn get_refresh_token(
         &self,
         refresh_hash: &[u8],
-    ) -> StoreResult<Option<Session>> {
-        sessions::get_by_refresh_hash(&self.pool, refresh_hash).await
+    ) -> StoreResult<Option<(Session, RefreshTokenRecord)>> {
+        sessions::get_refresh_token(&self.pool, refresh_hash).await
+    }
+    async fn rotate_refresh_token(
+        &self,
+        pool_id: &PoolId,
+        session_id: uuid::Uuid,
+        presented_hash: &[u8],
+        new_hash: &[u8],
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sessions::rotate_refresh_token(
+            &self.pool,
+            pool_id,
+            session_id,
+            presented_hash,
+            new_hash,
+            now,
+        )
+        .await
     }
     async fn get_session(&self, pool_id: &PoolId, id: uuid::Uuid) -> StoreResult<Option<Session>> {
         sessions::get(&self.pool, pool_id, id).await
@@ -190,5 +221,9 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<bool> {
         sessions::claim_challenge(&self.pool, &self.claims, nonce, expires_at, now).await
+    }
+
+    async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {
+        sessions::prune_expired(&self.pool, now).await
     }
 }

@@ -1,9 +1,9 @@
 //! Sign-in sessions and single-use SRP challenges on PostgreSQL.
 
-use super::rows::{self, select_session};
+use super::rows::{self, select_refresh_token, select_session};
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::{Session, Timestamp};
+use auth_return_core::model::{RefreshTokenRecord, Session, Timestamp};
 use auth_return_core::store::StoreResult;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,8 +11,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Expired challenge nonces are pruned on one claim in this many.
 const PRUNE_EVERY: u64 = 64;
 
-/// Inserts a session.
+/// Inserts a session and its first refresh token in one transaction.
 pub(super) async fn insert(pool: &PgPool, session: &Session) -> StoreResult<()> {
+    const TAKEN: &str = "session id or refresh token already exists";
+    let mut tx = pool.begin().await.map_err(backend)?;
     sqlx::query(
         "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, auth_time, \
          expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -25,23 +27,71 @@ pub(super) async fn insert(pool: &PgPool, session: &Session) -> StoreResult<()> 
     .bind(session.auth_time)
     .bind(session.expires_at)
     .bind(session.revoked_at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
-    .map_err(conflict("session id or refresh token already exists"))?;
-    Ok(())
+    .map_err(conflict(TAKEN))?;
+    sqlx::query(
+        "INSERT INTO refresh_tokens (pool_id, hash, session_id, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(session.pool_id.as_str())
+    .bind(&session.refresh_hash)
+    .bind(session.id)
+    .bind(session.auth_time)
+    .execute(&mut *tx)
+    .await
+    .map_err(conflict(TAKEN))?;
+    tx.commit().await.map_err(backend)
 }
 
-/// The session of a refresh token hash.
-pub(super) async fn get_by_refresh_hash(
+/// The refresh token of a hash, with its session.
+pub(super) async fn get_refresh_token(
     pool: &PgPool,
     refresh_hash: &[u8],
-) -> StoreResult<Option<Session>> {
-    let row = sqlx::query(concat!(select_session!(), " WHERE refresh_hash = $1"))
+) -> StoreResult<Option<(Session, RefreshTokenRecord)>> {
+    let row = sqlx::query(concat!(select_refresh_token!(), " WHERE t.hash = $1"))
         .bind(refresh_hash)
         .fetch_optional(pool)
         .await
         .map_err(backend)?;
-    row.as_ref().map(rows::session).transpose()
+    row.as_ref().map(rows::refresh_token).transpose()
+}
+
+/// Adds `new_hash` to the session (when the session is in the pool) and supersedes
+/// `presented_hash` if no rotation did yet, in one transaction. Concurrent rotations of one
+/// token each add their token; only the first sets `superseded_at`.
+pub(super) async fn rotate_refresh_token(
+    pool: &PgPool,
+    pool_id: &PoolId,
+    session_id: uuid::Uuid,
+    presented_hash: &[u8],
+    new_hash: &[u8],
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query(
+        "UPDATE refresh_tokens SET superseded_at = $1 \
+         WHERE hash = $2 AND session_id = $3 AND pool_id = $4 AND superseded_at IS NULL",
+    )
+    .bind(now)
+    .bind(presented_hash)
+    .bind(session_id)
+    .bind(pool_id.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO refresh_tokens (pool_id, hash, session_id, created_at) \
+         SELECT pool_id, $1, id, $2 FROM sessions WHERE pool_id = $3 AND id = $4",
+    )
+    .bind(new_hash)
+    .bind(now)
+    .bind(pool_id.as_str())
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(conflict("refresh token already exists"))?;
+    tx.commit().await.map_err(backend)
 }
 
 /// A session by id, within the pool.
@@ -131,4 +181,23 @@ pub(super) async fn claim_challenge(
     .await
     .map_err(backend)?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Deletes expired sessions (their refresh tokens cascade), codes and used challenges; the
+/// number of sessions, codes and challenges deleted.
+pub(super) async fn prune_expired(pool: &PgPool, now: Timestamp) -> StoreResult<u64> {
+    let mut pruned = 0;
+    for sql in [
+        "DELETE FROM sessions WHERE expires_at < $1",
+        "DELETE FROM codes WHERE expires_at < $1",
+        "DELETE FROM used_challenges WHERE expires_at < $1",
+    ] {
+        let done = sqlx::query(sql)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(backend)?;
+        pruned += done.rows_affected();
+    }
+    Ok(pruned)
 }

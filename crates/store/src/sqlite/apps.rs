@@ -1,7 +1,7 @@
 //! Apps, their clients and signing keys on SQLite.
 
 use super::rows::{self, select_app, uuid_text};
-use crate::convert::origins_to_json;
+use crate::convert::{origins_to_json, settings_to_json};
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{App, SigningKeyRecord};
@@ -18,14 +18,15 @@ pub(super) async fn insert(
 ) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(backend)?;
     sqlx::query(
-        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, settings, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(app.id.as_str())
     .bind(&app.name)
     .bind(app.owner.map(|o| uuid_text(o.as_uuid())))
     .bind(app.pool_id.as_str())
     .bind(origins_to_json(&app.origins)?)
+    .bind(settings_to_json(&app.settings)?)
     .bind(app.created_at)
     .execute(&mut *tx)
     .await
@@ -110,6 +111,35 @@ pub(super) async fn list(pool: &SqlitePool, owner: Option<UserId>) -> StoreResul
     }
     .map_err(backend)?;
     rows.iter().map(rows::app).collect()
+}
+
+/// Rewrites the name, origins, settings and the client's token lifetimes in one transaction;
+/// `false` (and nothing written) for an unknown app.
+pub(super) async fn update(pool: &SqlitePool, app: &App) -> StoreResult<bool> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let done = sqlx::query("UPDATE apps SET name = ?, origins = ?, settings = ? WHERE app_id = ?")
+        .bind(&app.name)
+        .bind(origins_to_json(&app.origins)?)
+        .bind(settings_to_json(&app.settings)?)
+        .bind(app.id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        tx.rollback().await.map_err(backend)?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE clients SET token_validity_secs = ?, refresh_validity_secs = ? WHERE app_id = ?",
+    )
+    .bind(app.client.token_validity_secs)
+    .bind(app.client.refresh_validity_secs)
+    .bind(app.id.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }
 
 /// Deletes the app; foreign keys cascade to everything in its pool.

@@ -1,9 +1,13 @@
 //! Row mapping for SQLite: ids are TEXT (UUIDs hyphenated), booleans INTEGER.
 
-use crate::convert::{attributes_from_json, origins_from_json, status_from_str};
+use crate::convert::{
+    attributes_from_json, origins_from_json, settings_from_json, status_from_str,
+};
 use crate::error::{backend, corrupt};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
-use auth_return_core::model::{App, Client, CodeRecord, Session, SigningKeyRecord, User};
+use auth_return_core::model::{
+    App, Client, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, User,
+};
 use auth_return_core::store::StoreResult;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -11,7 +15,7 @@ use sqlx::sqlite::SqliteRow;
 /// `SELECT` of everything [`app`] reads, from `apps a JOIN clients c`.
 macro_rules! select_app {
     () => {
-        "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.created_at, \
+        "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.settings, a.created_at, \
          c.client_id, c.pool_id AS client_pool_id, c.sealed_secret, c.token_validity_secs, \
          c.refresh_validity_secs FROM apps a JOIN clients c ON c.app_id = a.app_id"
     };
@@ -22,7 +26,8 @@ pub(super) use select_app;
 macro_rules! select_user {
     () => {
         "SELECT pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
-         sealed_verifier, attributes, created_at, updated_at FROM users"
+         sealed_verifier, attributes, pending_email, password_expires_at, created_at, updated_at \
+         FROM users"
     };
 }
 pub(super) use select_user;
@@ -35,6 +40,16 @@ macro_rules! select_session {
     };
 }
 pub(super) use select_session;
+
+/// `SELECT` of everything [`refresh_token`] reads: a token joined with its session.
+macro_rules! select_refresh_token {
+    () => {
+        "SELECT s.id, s.pool_id, s.client_id, s.user_id, s.refresh_hash, s.auth_time, \
+         s.expires_at, s.revoked_at, t.hash AS token_hash, t.created_at AS token_created_at, \
+         t.superseded_at FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+    };
+}
+pub(super) use select_refresh_token;
 
 /// The text form every UUID is stored in.
 pub(super) fn uuid_text(id: uuid::Uuid) -> String {
@@ -73,6 +88,7 @@ pub(super) fn app(row: &SqliteRow) -> StoreResult<App> {
         owner,
         pool_id: PoolId::new(get::<String>(row, "pool_id")?),
         origins: origins_from_json(&get::<String>(row, "origins")?)?,
+        settings: settings_from_json(&get::<String>(row, "settings")?)?,
         created_at: get(row, "created_at")?,
     })
 }
@@ -99,6 +115,8 @@ pub(super) fn user(row: &SqliteRow) -> StoreResult<User> {
         salt_hex: get(row, "salt_hex")?,
         sealed_verifier: get(row, "sealed_verifier")?,
         attributes: attributes_from_json(&get::<String>(row, "attributes")?)?,
+        pending_email: get(row, "pending_email")?,
+        password_expires_at: get(row, "password_expires_at")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
     })
@@ -125,4 +143,16 @@ pub(super) fn session(row: &SqliteRow) -> StoreResult<Session> {
         expires_at: get(row, "expires_at")?,
         revoked_at: get(row, "revoked_at")?,
     })
+}
+
+/// A refresh token with its session, from [`select_refresh_token`].
+pub(super) fn refresh_token(row: &SqliteRow) -> StoreResult<(Session, RefreshTokenRecord)> {
+    let session = session(row)?;
+    let token = RefreshTokenRecord {
+        hash: get(row, "token_hash")?,
+        session_id: session.id,
+        created_at: get(row, "token_created_at")?,
+        superseded_at: get(row, "superseded_at")?,
+    };
+    Ok((session, token))
 }

@@ -1,10 +1,10 @@
 //! Users on SQLite.
 
 use super::rows::{self, select_user, uuid_text};
-use crate::convert::attributes_to_json;
+use crate::convert::{FilterSql, TextColumn, attributes_to_json, filter_sql, limit as sql_limit};
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::User;
+use auth_return_core::model::{MatchOp, User, UserFilter};
 use auth_return_core::store::StoreResult;
 use sqlx::SqlitePool;
 
@@ -14,8 +14,8 @@ const TAKEN: &str = "a user with that email or id already exists in the pool";
 pub(super) async fn insert(pool: &SqlitePool, user: &User) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
-         sealed_verifier, attributes, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         sealed_verifier, attributes, pending_email, password_expires_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(user.pool_id.as_str())
     .bind(uuid_text(user.id.as_uuid()))
@@ -26,6 +26,8 @@ pub(super) async fn insert(pool: &SqlitePool, user: &User) -> StoreResult<()> {
     .bind(&user.salt_hex)
     .bind(&user.sealed_verifier)
     .bind(attributes_to_json(&user.attributes)?)
+    .bind(user.pending_email.as_deref())
+    .bind(user.password_expires_at)
     .bind(user.created_at)
     .bind(user.updated_at)
     .execute(pool)
@@ -38,7 +40,8 @@ pub(super) async fn insert(pool: &SqlitePool, user: &User) -> StoreResult<()> {
 pub(super) async fn update(pool: &SqlitePool, user: &User) -> StoreResult<()> {
     sqlx::query(
         "UPDATE users SET email = ?, email_verified = ?, status = ?, enabled = ?, salt_hex = ?, \
-         sealed_verifier = ?, attributes = ?, updated_at = ? WHERE pool_id = ? AND user_id = ?",
+         sealed_verifier = ?, attributes = ?, pending_email = ?, password_expires_at = ?, \
+         updated_at = ? WHERE pool_id = ? AND user_id = ?",
     )
     .bind(&user.email)
     .bind(user.email_verified)
@@ -47,6 +50,8 @@ pub(super) async fn update(pool: &SqlitePool, user: &User) -> StoreResult<()> {
     .bind(&user.salt_hex)
     .bind(&user.sealed_verifier)
     .bind(attributes_to_json(&user.attributes)?)
+    .bind(user.pending_email.as_deref())
+    .bind(user.password_expires_at)
     .bind(user.updated_at)
     .bind(user.pool_id.as_str())
     .bind(uuid_text(user.id.as_uuid()))
@@ -102,4 +107,78 @@ pub(super) async fn delete(
         .await
         .map_err(backend)?;
     Ok(done.rows_affected() > 0)
+}
+
+/// ListUsers SQL around one filter condition: `?1` pool, `?2` the exclusive lower bound on the
+/// id text (`''` for the first page: every id is greater), `?3` limit, `?4` the compared value,
+/// `?5` the attribute name. Only fixed fragments are ever spliced in; user input is bound.
+macro_rules! list_sql {
+    ($cond:expr) => {
+        concat!(
+            select_user!(),
+            " WHERE pool_id = ?1 AND user_id > ?2",
+            $cond,
+            " ORDER BY user_id LIMIT ?3"
+        )
+    };
+}
+
+/// `column` starts with `?4`, with no pattern characters (`%`, `_`) interpreted.
+macro_rules! starts_with {
+    ($column:literal) => {
+        concat!(" AND substr(", $column, ", 1, length(?4)) = ?4")
+    };
+}
+
+/// The attribute `?5` exists as a JSON string, and `$test` holds for its value `j.value`.
+macro_rules! attribute {
+    ($test:literal) => {
+        concat!(
+            " AND EXISTS (SELECT 1 FROM json_each(users.attributes) AS j \
+             WHERE j.key = ?5 AND j.type = 'text' AND ",
+            $test,
+            ")"
+        )
+    };
+}
+
+/// Users of the pool in id text order after `after`, at most `limit`, matching `filter`.
+pub(super) async fn list(
+    pool: &SqlitePool,
+    pool_id: &PoolId,
+    filter: Option<&UserFilter>,
+    after: Option<UserId>,
+    limit: usize,
+) -> StoreResult<Vec<User>> {
+    let Some(filter) = filter_sql(filter) else {
+        return Ok(Vec::new());
+    };
+    let sql = match &filter {
+        FilterSql::All => list_sql!(""),
+        FilterSql::Column { column, op, .. } => match (column, op) {
+            (TextColumn::Id, MatchOp::Equals) => list_sql!(" AND user_id = ?4"),
+            (TextColumn::Id, MatchOp::StartsWith) => list_sql!(starts_with!("user_id")),
+            (TextColumn::Email, MatchOp::Equals) => list_sql!(" AND email = ?4"),
+            (TextColumn::Email, MatchOp::StartsWith) => list_sql!(starts_with!("email")),
+            (TextColumn::Status, MatchOp::Equals) => list_sql!(" AND status = ?4"),
+            (TextColumn::Status, MatchOp::StartsWith) => list_sql!(starts_with!("status")),
+        },
+        FilterSql::Enabled(_) => list_sql!(" AND enabled = ?4"),
+        FilterSql::Attribute { op, .. } => match op {
+            MatchOp::Equals => list_sql!(attribute!("j.value = ?4")),
+            MatchOp::StartsWith => list_sql!(attribute!("substr(j.value, 1, length(?4)) = ?4")),
+        },
+    };
+    let query = sqlx::query(sql)
+        .bind(pool_id.as_str())
+        .bind(after.map(|id| uuid_text(id.as_uuid())).unwrap_or_default())
+        .bind(sql_limit(limit));
+    let query = match filter {
+        FilterSql::All => query,
+        FilterSql::Column { value, .. } => query.bind(value),
+        FilterSql::Enabled(enabled) => query.bind(enabled),
+        FilterSql::Attribute { name, value, .. } => query.bind(value).bind(name),
+    };
+    let rows = query.fetch_all(pool).await.map_err(backend)?;
+    rows.iter().map(rows::user).collect()
 }

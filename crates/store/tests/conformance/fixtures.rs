@@ -4,6 +4,7 @@ use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
     App, Client, CodeRecord, Session, SigningKeyRecord, User, UserStatus,
 };
+use auth_return_core::settings::AppSettings;
 use std::collections::BTreeMap;
 
 /// A fresh app (with a confidential client when it has an owner) and its first signing key.
@@ -27,6 +28,7 @@ pub fn app(name: &str, owner: Option<UserId>, created_at: i64) -> (App, SigningK
             "https://app.example".to_owned(),
             "http://localhost:5173".to_owned(),
         ],
+        settings: AppSettings::default(),
         created_at,
     };
     let key = SigningKeyRecord {
@@ -53,6 +55,8 @@ pub fn user(pool_id: &PoolId, email: &str, now: i64) -> User {
         salt_hex: "00ff10".to_owned(),
         sealed_verifier: vec![1, 2, 3, 4, 5, 0, 255],
         attributes,
+        pending_email: None,
+        password_expires_at: None,
         created_at: now,
         updated_at: now,
     }

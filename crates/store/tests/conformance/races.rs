@@ -90,4 +90,38 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         .filter(|won| *won)
         .count();
     assert_eq!(wins, 1, "exactly one claim_challenge wins");
+
+    // One refresh token, many simultaneous rotations: every new token lands, and the presented
+    // one is superseded once, at one of the contenders' times.
+    let session = fixtures::session(&app, &user, b"race-refresh", 5_000);
+    stores[0].insert_session(&session).await.unwrap();
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let (store, pool_id) = (pick(i), pool_id.clone());
+        let (new_hash, now) = (format!("race-refresh-{i}").into_bytes(), 6_000 + i as i64);
+        tasks.spawn(async move {
+            store
+                .rotate_refresh_token(&pool_id, session.id, b"race-refresh", &new_hash, now)
+                .await
+        });
+    }
+    for result in tasks.join_all().await {
+        result.unwrap();
+    }
+    for i in 0..CONTENDERS {
+        let hash = format!("race-refresh-{i}").into_bytes();
+        let (found, token) = stores[i % 2]
+            .get_refresh_token(&hash)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.id, token.superseded_at), (session.id, None));
+    }
+    let (_, presented) = stores[1]
+        .get_refresh_token(b"race-refresh")
+        .await
+        .unwrap()
+        .unwrap();
+    let at = presented.superseded_at.expect("superseded");
+    assert!((6_000..6_000 + CONTENDERS as i64).contains(&at), "{at}");
 }

@@ -19,14 +19,18 @@ pub(super) async fn sessions(
         s.insert_session(session).await.unwrap();
     }
     assert_eq!(
-        s.get_session_by_refresh_hash(b"refresh-1")
+        s.get_refresh_token(b"refresh-1")
             .await
             .unwrap()
+            .map(|(session, _)| session)
             .as_ref(),
         Some(&s1)
     );
     assert_eq!(
-        s.get_session_by_refresh_hash(b"refresh-9").await.unwrap(),
+        s.get_refresh_token(b"refresh-9")
+            .await
+            .unwrap()
+            .map(|(session, _)| session),
         None
     );
     assert_eq!(s.get_session(p1, s2.id).await.unwrap().as_ref(), Some(&s2));

@@ -54,9 +54,10 @@ pub async fn run(store: Arc<dyn Store>) {
     assert_eq!(s.get_code(p1, ada.id, code_purpose).await.unwrap(), None);
     assert_eq!(s.get_session(p1, live.id).await.unwrap(), None);
     assert_eq!(
-        s.get_session_by_refresh_hash(b"refresh-before-delete")
+        s.get_refresh_token(b"refresh-before-delete")
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|(session, _)| session),
         None
     );
     assert!(
@@ -71,9 +72,10 @@ pub async fn run(store: Arc<dyn Store>) {
         "bob keeps his code"
     );
     assert!(
-        s.get_session_by_refresh_hash(b"refresh-bob")
+        s.get_refresh_token(b"refresh-bob")
             .await
             .unwrap()
+            .map(|(session, _)| session)
             .is_some()
     );
     assert_eq!(
@@ -195,9 +197,10 @@ async fn delete_app(
 ) {
     let p2 = &a2.pool_id;
     let s3 = s
-        .get_session_by_refresh_hash(b"refresh-3")
+        .get_refresh_token(b"refresh-3")
         .await
         .unwrap()
+        .map(|(session, _)| session)
         .unwrap();
     assert!(
         s.get_code(p2, ada2.id, CodePurpose::SignUp)
@@ -220,7 +223,10 @@ async fn delete_app(
     );
     assert_eq!(s.get_session(p2, s3.id).await.unwrap(), None);
     assert_eq!(
-        s.get_session_by_refresh_hash(b"refresh-3").await.unwrap(),
+        s.get_refresh_token(b"refresh-3")
+            .await
+            .unwrap()
+            .map(|(session, _)| session),
         None
     );
     assert_eq!(
@@ -239,9 +245,10 @@ async fn delete_app(
             .is_some()
     );
     assert!(
-        s.get_session_by_refresh_hash(b"refresh-bob")
+        s.get_refresh_token(b"refresh-bob")
             .await
             .unwrap()
+            .map(|(session, _)| session)
             .is_some()
     );
 }
