@@ -125,6 +125,7 @@ fi
 log "registered apps: $(python3 -c 'import json,sys; print(", ".join(json.loads(a)["client_id"] for a in sys.argv[1:]))' "$APP_PUBLIC" "$APP_SECRET")"
 
 export AUTH_RETURN_URL="$URL"
+export AUTH_RETURN_BIN="$BIN"
 export AUTH_RETURN_OUTBOX="$DATA_DIR/outbox.jsonl"
 export AUTH_RETURN_APP_PUBLIC="$APP_PUBLIC"
 export AUTH_RETURN_APP_SECRET="$APP_SECRET"

@@ -2,8 +2,10 @@
 //! file, then defaults. Parsed by clap and serde, never by hand.
 
 use anyhow::Context;
+use auth_return_server::mail::{SmtpConfig, default_from_address};
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +44,23 @@ pub struct GlobalOptions {
     /// Log format [default: plain].
     #[arg(long, global = true, env = "AUTH_RETURN_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Deliver mail through this SMTP server: smtp://[user:password@]host[:port][?tls=required|
+    /// opportunistic|none] (STARTTLS) or smtps://… (implicit TLS) [default: none, mail goes to
+    /// <data-dir>/outbox.jsonl].
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_SMTP_URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender address of outgoing mail; the app's name is its display name
+    /// [default: no-reply@<host of the public URL>].
+    #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Extra CA certificate(s) (PEM) to trust for the SMTP server, e.g. a private CA.
+    #[arg(long, global = true, env = "AUTH_RETURN_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 /// The settings a TOML file may hold (same names as the flags, with underscores).
@@ -54,6 +73,28 @@ struct FileSettings {
     public_url: Option<String>,
     region: Option<String>,
     log_format: Option<LogFormat>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    smtp_ca_file: Option<PathBuf>,
+}
+
+/// Where outgoing mail goes.
+#[derive(Debug, Clone)]
+pub enum MailTransport {
+    /// JSON lines in `<data-dir>/outbox.jsonl` (development).
+    Outbox,
+    /// An SMTP server.
+    Smtp(SmtpConfig),
+}
+
+/// For logs: `outbox`, or the SMTP URL without its credentials.
+impl fmt::Display for MailTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Outbox => f.write_str("outbox"),
+            Self::Smtp(smtp) => write!(f, "{smtp}"),
+        }
+    }
 }
 
 /// Fully resolved configuration.
@@ -71,6 +112,8 @@ pub struct Config {
     pub region: String,
     /// Log format.
     pub log_format: LogFormat,
+    /// Outgoing mail.
+    pub mail: MailTransport,
 }
 
 impl GlobalOptions {
@@ -117,6 +160,28 @@ impl GlobalOptions {
         if !valid_region {
             anyhow::bail!("--region must be letters, digits and '-', got {region:?}");
         }
+        let smtp_url = self
+            .smtp_url
+            .clone()
+            .or(file.smtp_url)
+            .filter(|url| !url.trim().is_empty());
+        let mail = match smtp_url {
+            None => MailTransport::Outbox,
+            Some(url) => {
+                let from = self
+                    .mail_from
+                    .clone()
+                    .or(file.mail_from)
+                    .unwrap_or_else(|| default_from_address(&public_url));
+                // The error never repeats the URL: it may hold a password.
+                let mut smtp = SmtpConfig::from_url(&url, &from)
+                    .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
+                if let Some(ca_file) = self.smtp_ca_file.clone().or(file.smtp_ca_file) {
+                    smtp = smtp.with_ca_file(ca_file);
+                }
+                MailTransport::Smtp(smtp)
+            }
+        };
         Ok(Config {
             listen,
             data_dir,
@@ -124,6 +189,7 @@ impl GlobalOptions {
             public_url,
             region,
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
+            mail,
         })
     }
 }
@@ -177,5 +243,99 @@ mod tests {
             ..Default::default()
         };
         assert!(bad_url.resolve().is_err());
+    }
+
+    #[test]
+    fn mail_goes_to_the_outbox_without_an_smtp_url() {
+        let config = GlobalOptions::default().resolve().unwrap();
+        assert!(matches!(config.mail, MailTransport::Outbox));
+        assert_eq!(config.mail.to_string(), "outbox");
+        let blank = GlobalOptions {
+            smtp_url: Some(" ".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            blank.resolve().unwrap().mail,
+            MailTransport::Outbox
+        ));
+    }
+
+    #[test]
+    fn smtp_settings_from_flags_and_file() {
+        let options = GlobalOptions {
+            public_url: Some("https://auth.example.com".into()),
+            smtp_url: Some("smtp://mailer:s%40cret@mail.example.com".into()),
+            ..Default::default()
+        };
+        let MailTransport::Smtp(smtp) = options.resolve().unwrap().mail else {
+            panic!("expected SMTP");
+        };
+        assert_eq!(smtp.host(), "mail.example.com");
+        assert_eq!(smtp.port(), 587);
+        assert_eq!(smtp.password(), Some("s@cret"));
+        assert_eq!(smtp.from_address().to_string(), "no-reply@auth.example.com");
+        assert_eq!(smtp.ca_file(), None);
+        assert_eq!(
+            MailTransport::Smtp(smtp).to_string(),
+            "smtp://***@mail.example.com:587?tls=required"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(
+            &file,
+            "smtp_url = \"smtps://mail.internal\"\nmail_from = \"auth@example.com\"\nsmtp_ca_file = \"/etc/ca.pem\"\n",
+        )
+        .unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        let MailTransport::Smtp(smtp) = from_file.resolve().unwrap().mail else {
+            panic!("expected SMTP");
+        };
+        assert_eq!((smtp.host(), smtp.port()), ("mail.internal", 465));
+        assert_eq!(smtp.from_address().to_string(), "auth@example.com");
+        assert_eq!(smtp.ca_file(), Some(Path::new("/etc/ca.pem")));
+        // Flags win over the file.
+        let flags = GlobalOptions {
+            config: Some(file),
+            mail_from: Some("other@example.com".into()),
+            smtp_url: Some("smtp://127.0.0.1:2525?tls=none".into()),
+            ..Default::default()
+        };
+        let MailTransport::Smtp(smtp) = flags.resolve().unwrap().mail else {
+            panic!("expected SMTP");
+        };
+        assert_eq!((smtp.host(), smtp.port()), ("127.0.0.1", 2525));
+        assert_eq!(smtp.from_address().to_string(), "other@example.com");
+    }
+
+    #[test]
+    fn a_malformed_smtp_url_is_a_startup_error() {
+        for (url, why) in [
+            ("mail.example.com:587", "unsupported scheme"),
+            ("smtp://", "no host"),
+            (
+                "smtp://mailer:hunter2@mail.example.com?tls=none",
+                "loopback",
+            ),
+            ("smtp://mail.example.com?tls=sometimes", "tls="),
+        ] {
+            let options = GlobalOptions {
+                smtp_url: Some(url.into()),
+                ..Default::default()
+            };
+            let message = format!("{:#}", options.resolve().unwrap_err());
+            assert!(message.starts_with("--smtp-url: "), "{url}: {message}");
+            assert!(message.contains(why), "{url}: {message}");
+            assert!(!message.contains("hunter2"), "{url}: {message}");
+        }
+        let bad_from = GlobalOptions {
+            smtp_url: Some("smtp://mail.example.com".into()),
+            mail_from: Some("no at sign".into()),
+            ..Default::default()
+        };
+        assert!(format!("{:#}", bad_from.resolve().unwrap_err()).contains("from-address"));
     }
 }

@@ -1,11 +1,12 @@
 //! Wiring: configuration → store, master key, mailer → the domain service.
 
-use crate::config::Config;
+use crate::config::{Config, MailTransport};
 use anyhow::Context;
 use auth_return_core::clock::SystemClock;
 use auth_return_core::compute::ComputePool;
+use auth_return_core::mail::Mailer;
 use auth_return_core::{Dependencies, Service, Settings};
-use auth_return_server::mail::OutboxMailer;
+use auth_return_server::mail::{OutboxMailer, SmtpMailer};
 use std::sync::Arc;
 
 /// Opens the database and builds the service (the console app exists afterwards).
@@ -16,7 +17,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
     let store = auth_return_store::connect(&config.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("opening the database: {e}"))?;
-    let mailer = Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl")));
+    let mailer = mailer(config)?;
     let service = Arc::new(Service::new(Dependencies {
         store,
         clock: Arc::new(SystemClock),
@@ -30,4 +31,14 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         .await
         .map_err(|e| anyhow::anyhow!("creating the console app: {e}"))?;
     Ok(service)
+}
+
+/// The mail transport: SMTP when `--smtp-url` is given, else the outbox file.
+fn mailer(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match &config.mail {
+        MailTransport::Outbox => Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl"))),
+        MailTransport::Smtp(smtp) => {
+            Arc::new(SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!("--smtp-url {smtp}: {e}"))?)
+        }
+    })
 }

@@ -18,6 +18,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         listen = %local,
         public_url = %config.public_url,
         database = %redact_url(&config.database_url),
+        mail = %config.mail,
         console_client_id = %console.client_id,
         "auth-return listening"
     );

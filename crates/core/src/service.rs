@@ -134,6 +134,11 @@ impl Service {
             .ok_or(Error::ClientNotFound(id))
     }
 
+    /// Deletes expired sessions, codes and answered challenges; returns how many rows went.
+    pub async fn prune_expired(&self) -> Result<u64> {
+        Ok(self.store.prune_expired(self.clock.now()).await?)
+    }
+
     /// The browser origins allowed for a client's app (empty: any origin, or unknown client).
     pub async fn client_origins(&self, client_id: &str) -> Result<Vec<String>> {
         if client_id.is_empty() || client_id.len() > 128 {
