@@ -22,13 +22,31 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         console_client_id = %console.client_id,
         "auth-return listening"
     );
+    let housekeeping = tokio::spawn(prune_periodically(service.clone()));
     let app =
         router(AppState { service }).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    housekeeping.abort();
     tracing::info!("auth-return stopped");
     Ok(())
+}
+
+/// How often expired sessions, codes and answered challenges are deleted.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes expired rows once an hour (several instances may all do it: it is idempotent).
+async fn prune_periodically(service: std::sync::Arc<auth_return_core::Service>) {
+    let mut ticks = tokio::time::interval(PRUNE_EVERY);
+    loop {
+        ticks.tick().await;
+        match service.prune_expired().await {
+            Ok(0) => {}
+            Ok(rows) => tracing::info!(rows, "pruned expired sessions and codes"),
+            Err(e) => tracing::warn!(error = %e, "pruning failed"),
+        }
+    }
 }
 
 /// The URL without its password, for logs.
