@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use anyhow::Context;
-use auth_return_core::settings::RefreshRotation;
+use auth_return_core::settings::RotationPatch;
 use auth_return_core::{AppUpdate, NewApp, Scope};
 use auth_return_server::views::AppView;
 use clap::Subcommand;
@@ -156,16 +156,11 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
             update.token_validity_secs = token_validity.or(update.token_validity_secs);
             update.refresh_validity_secs = refresh_validity.or(update.refresh_validity_secs);
             if rotation.is_some() || rotation_grace.is_some() {
-                let current = service
-                    .get_app(Scope::Operator, &app_id)
-                    .await?
-                    .settings
-                    .refresh_rotation;
-                let base = update.refresh_rotation.take().unwrap_or(current);
-                update.refresh_rotation = Some(RefreshRotation {
-                    enabled: rotation.unwrap_or(base.enabled),
-                    grace_secs: rotation_grace.unwrap_or(base.grace_secs),
-                });
+                let patch = update
+                    .refresh_rotation
+                    .get_or_insert_with(RotationPatch::default);
+                patch.enabled = rotation.or(patch.enabled);
+                patch.grace_secs = rotation_grace.or(patch.grace_secs);
             }
             let app = service.update_app(Scope::Operator, &app_id, update).await?;
             print_app(&AppView::new(&service, &app, None), json)?;

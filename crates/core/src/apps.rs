@@ -5,7 +5,7 @@ use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::policy::PasswordPolicy;
 use crate::service::Service;
-use crate::settings::{MailTemplates, RefreshRotation, bounds};
+use crate::settings::{PolicyPatch, RotationPatch, TemplatesPatch, bounds};
 use crate::store::StoreError;
 use crate::tokens::KeyCache;
 use serde::{Deserialize, Serialize};
@@ -122,12 +122,12 @@ pub struct AppUpdate {
     pub token_validity_secs: Option<i64>,
     /// Refresh token lifetime, seconds (3,600–315,360,000).
     pub refresh_validity_secs: Option<i64>,
-    /// Password policy (replaced whole; missing members take Cognito's defaults).
-    pub password_policy: Option<PasswordPolicy>,
+    /// Password policy changes (absent members stay).
+    pub password_policy: Option<PolicyPatch>,
     /// Refresh-token rotation.
-    pub refresh_rotation: Option<RefreshRotation>,
-    /// Mail templates (replaced whole).
-    pub templates: Option<MailTemplates>,
+    pub refresh_rotation: Option<RotationPatch>,
+    /// Mail template changes (absent members stay, "" restores the built-in wording).
+    pub templates: Option<TemplatesPatch>,
 }
 
 fn check_name(name: &str) -> Result<String> {
@@ -301,15 +301,18 @@ impl Service {
             }
             app.client.refresh_validity_secs = secs;
         }
-        if let Some(policy) = update.password_policy {
+        if let Some(patch) = update.password_policy {
+            let policy = patch.apply(&app.settings.password_policy);
             policy.validate()?;
             app.settings.password_policy = policy;
         }
-        if let Some(rotation) = update.refresh_rotation {
+        if let Some(patch) = update.refresh_rotation {
+            let rotation = patch.apply(&app.settings.refresh_rotation);
             rotation.validate()?;
             app.settings.refresh_rotation = rotation;
         }
-        if let Some(templates) = update.templates {
+        if let Some(patch) = update.templates {
+            let templates = patch.apply(&app.settings.templates);
             templates.validate()?;
             app.settings.templates = templates;
         }

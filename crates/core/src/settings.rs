@@ -114,3 +114,131 @@ pub mod bounds {
     /// Longest refresh token lifetime.
     pub const REFRESH_MAX_SECS: i64 = 10 * 365 * 24 * 3600;
 }
+
+/// A change to the password policy: absent members keep their current value.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyPatch {
+    /// Minimum length (6–99).
+    pub min_length: Option<usize>,
+    /// Require an upper-case letter.
+    pub require_uppercase: Option<bool>,
+    /// Require a lower-case letter.
+    pub require_lowercase: Option<bool>,
+    /// Require a digit.
+    pub require_numbers: Option<bool>,
+    /// Require a symbol.
+    pub require_symbols: Option<bool>,
+}
+
+impl PolicyPatch {
+    /// The policy after this change.
+    pub fn apply(&self, current: &PasswordPolicy) -> PasswordPolicy {
+        PasswordPolicy {
+            min_length: self.min_length.unwrap_or(current.min_length),
+            require_uppercase: self.require_uppercase.unwrap_or(current.require_uppercase),
+            require_lowercase: self.require_lowercase.unwrap_or(current.require_lowercase),
+            require_numbers: self.require_numbers.unwrap_or(current.require_numbers),
+            require_symbols: self.require_symbols.unwrap_or(current.require_symbols),
+        }
+    }
+}
+
+/// A change to refresh rotation: absent members keep their current value.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotationPatch {
+    /// Rotation on or off.
+    pub enabled: Option<bool>,
+    /// Grace period in seconds (0–60).
+    pub grace_secs: Option<i64>,
+}
+
+impl RotationPatch {
+    /// The rotation settings after this change.
+    pub fn apply(&self, current: &RefreshRotation) -> RefreshRotation {
+        RefreshRotation {
+            enabled: self.enabled.unwrap_or(current.enabled),
+            grace_secs: self.grace_secs.unwrap_or(current.grace_secs),
+        }
+    }
+}
+
+/// A change to the mail templates: an absent member stays, an empty string restores the
+/// built-in wording, anything else replaces it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesPatch {
+    /// Subject of verification mail.
+    pub verification_subject: Option<String>,
+    /// Text of verification mail.
+    pub verification_message: Option<String>,
+    /// Subject of invitations.
+    pub invitation_subject: Option<String>,
+    /// Text of invitations.
+    pub invitation_message: Option<String>,
+}
+
+impl TemplatesPatch {
+    /// The templates after this change.
+    pub fn apply(&self, current: &MailTemplates) -> MailTemplates {
+        let merge = |patch: &Option<String>, current: &Option<String>| match patch {
+            None => current.clone(),
+            Some(s) if s.is_empty() => None,
+            Some(s) => Some(s.clone()),
+        };
+        MailTemplates {
+            verification_subject: merge(&self.verification_subject, &current.verification_subject),
+            verification_message: merge(&self.verification_message, &current.verification_message),
+            invitation_subject: merge(&self.invitation_subject, &current.invitation_subject),
+            invitation_message: merge(&self.invitation_message, &current.invitation_message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patches_change_only_what_they_name() {
+        let current = PasswordPolicy {
+            min_length: 12,
+            require_symbols: false,
+            ..PasswordPolicy::default()
+        };
+        let patched = PolicyPatch {
+            require_numbers: Some(false),
+            ..Default::default()
+        }
+        .apply(&current);
+        assert_eq!(
+            patched,
+            PasswordPolicy {
+                require_numbers: false,
+                ..current
+            }
+        );
+        let templates = MailTemplates {
+            verification_subject: Some("S".into()),
+            invitation_subject: Some("I".into()),
+            ..Default::default()
+        };
+        let patch = TemplatesPatch {
+            verification_subject: Some(String::new()),
+            verification_message: Some("Code {####}".into()),
+            ..Default::default()
+        };
+        let applied = patch.apply(&templates);
+        assert_eq!(applied.verification_subject, None);
+        assert_eq!(applied.verification_message.as_deref(), Some("Code {####}"));
+        assert_eq!(applied.invitation_subject.as_deref(), Some("I"));
+    }
+
+    #[test]
+    fn typos_in_patches_are_refused() {
+        assert!(serde_json::from_str::<PolicyPatch>(r#"{"min_lenght": 12}"#).is_err());
+        assert!(serde_json::from_str::<RotationPatch>(r#"{"grace": 5}"#).is_err());
+        assert!(serde_json::from_str::<TemplatesPatch>(r#"{"subject": "x"}"#).is_err());
+    }
+}

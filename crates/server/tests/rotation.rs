@@ -181,9 +181,9 @@ async fn refresh_token_auth_keeps_cognitos_non_rotating_behaviour() {
 
     // With rotation off, GetTokensFromRefreshToken behaves the same.
     let update = auth_return_core::AppUpdate {
-        refresh_rotation: Some(auth_return_core::settings::RefreshRotation {
-            enabled: false,
-            grace_secs: 10,
+        refresh_rotation: Some(auth_return_core::settings::RotationPatch {
+            enabled: Some(false),
+            grace_secs: None,
         }),
         ..Default::default()
     };

@@ -21,6 +21,8 @@ struct NewPasswordState {
     pool: String,
     client: String,
     uid: String,
+    /// The salt of the temporary password: a re-issued password voids older challenges.
+    salt: String,
     exp: i64,
     nonce: String,
 }
@@ -39,6 +41,7 @@ impl Service {
             pool: app.pool_id.to_string(),
             client: app.client.id.to_string(),
             uid: user.id.to_string(),
+            salt: user.salt_hex.clone(),
             exp: self.clock.now() + self.settings.challenge_ttl_secs,
             nonce: STANDARD.encode(auth_return_crypto::random::bytes::<16>()),
         };
@@ -78,9 +81,14 @@ impl Service {
             Some(id) => self.store.get_user(&app.pool_id, id).await?,
             None => None,
         };
-        let Some(mut user) = user.filter(|u| u.status == UserStatus::ForceChangePassword) else {
+        let Some(mut user) = user
+            .filter(|u| u.status == UserStatus::ForceChangePassword && u.salt_hex == state.salt)
+        else {
             return Err(Error::ChallengeExpired);
         };
+        if !user.enabled {
+            return Err(Error::UserDisabled);
+        }
         let [uid, email] = known_names(&user);
         let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
         self.check_secret_hash(&app, secret_hash, &[username, &uid, &email])?;
