@@ -31,6 +31,9 @@ pub enum Error {
     /// SECRET_HASH missing or wrong.
     #[error("Unable to verify secret hash for client {0}")]
     BadSecretHash(ClientId),
+    /// GetTokensFromRefreshToken without the right client secret.
+    #[error("Unable to verify client secret for client {0}")]
+    BadClientSecret(ClientId),
     /// The SRP challenge is unknown, expired, already answered or for another client.
     #[error("Invalid session for the user, session is expired.")]
     ChallengeExpired,

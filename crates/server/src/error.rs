@@ -54,6 +54,7 @@ impl From<Error> for CognitoError {
             Error::IncorrectCredentials
             | Error::UserDisabled
             | Error::BadSecretHash(_)
+            | Error::BadClientSecret(_)
             | Error::ChallengeExpired
             | Error::InvalidAccessToken
             | Error::AccessTokenExpired

@@ -238,14 +238,20 @@ async fn get_tokens_from_refresh_token_checks_client_and_token() {
             json!({"ClientId": client_id, "RefreshToken": token}),
         )
         .await
-        .assert_error("UnauthorizedException", "Invalid client for the token");
+        .assert_error(
+            "NotAuthorizedException",
+            &format!("Unable to verify client secret for client {client_id}"),
+        );
     server
         .call(
             "GetTokensFromRefreshToken",
             json!({"ClientId": client_id, "RefreshToken": token, "ClientSecret": "wrong"}),
         )
         .await
-        .assert_error("UnauthorizedException", "Invalid client for the token");
+        .assert_error(
+            "NotAuthorizedException",
+            &format!("Unable to verify client secret for client {client_id}"),
+        );
     server
         .call(
             "GetTokensFromRefreshToken",
@@ -260,6 +266,17 @@ async fn get_tokens_from_refresh_token_checks_client_and_token() {
         )
         .await
         .assert_error("NotAuthorizedException", "Invalid Refresh Token");
+    // Without the secret, nobody learns whether a token is valid.
+    server
+        .call(
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": client_id, "RefreshToken": "garbage", "ClientSecret": "wrong"}),
+        )
+        .await
+        .assert_error(
+            "NotAuthorizedException",
+            &format!("Unable to verify client secret for client {client_id}"),
+        );
     server
         .call("GetTokensFromRefreshToken", json!({"ClientId": client_id}))
         .await

@@ -171,3 +171,186 @@ export async function expectCode(promise, code) {
   }
   return error;
 }
+
+// --- Account operations (promise wrappers around identity-js callbacks) ------------------------
+
+export const NEW_PASSWORD = 'Fresh-Horse-42!';
+
+/** ForgotPassword; resolves with {via, data}: `via` names the callback identity-js called. */
+export function forgotPassword(user, { withInputCallback = true } = {}) {
+  return new Promise((resolve, reject) => {
+    const callbacks = {
+      onSuccess: (data) => resolve({ via: 'onSuccess', data }),
+      onFailure: reject,
+    };
+    if (withInputCallback) {
+      callbacks.inputVerificationCode = (data) => resolve({ via: 'inputVerificationCode', data });
+    }
+    user.forgotPassword(callbacks);
+  });
+}
+
+export function confirmPassword(user, code, newPassword) {
+  return new Promise((resolve, reject) => {
+    user.confirmPassword(code, newPassword, { onSuccess: resolve, onFailure: reject });
+  });
+}
+
+export function changePassword(user, oldPassword, newPassword) {
+  return new Promise((resolve, reject) => {
+    user.changePassword(oldPassword, newPassword, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** UpdateUserAttributes; resolves with {result, details} (details = the raw output). */
+export function updateAttributes(user, attributes) {
+  return new Promise((resolve, reject) => {
+    user.updateAttributes(attributes, (err, result, details) =>
+      err ? reject(err) : resolve({ result, details }),
+    );
+  });
+}
+
+export function getAttributeVerificationCode(user, name) {
+  return new Promise((resolve, reject) => {
+    user.getAttributeVerificationCode(name, {
+      onSuccess: () => reject(new Error('expected the inputVerificationCode callback')),
+      onFailure: reject,
+      inputVerificationCode: resolve,
+    });
+  });
+}
+
+export function verifyAttribute(user, name, code) {
+  return new Promise((resolve, reject) => {
+    user.verifyAttribute(name, code, { onSuccess: resolve, onFailure: reject });
+  });
+}
+
+export function deleteUser(user) {
+  return new Promise((resolve, reject) => {
+    user.deleteUser((err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** authenticateUser expecting NEW_PASSWORD_REQUIRED; resolves with {userAttributes, requiredAttributes}. */
+export function authenticateExpectingNewPassword(user, email, password) {
+  const details = new AuthenticationDetails({ Username: email, Password: password });
+  return new Promise((resolve, reject) => {
+    user.authenticateUser(details, {
+      onSuccess: () => reject(new Error('expected NEW_PASSWORD_REQUIRED, got a session')),
+      onFailure: reject,
+      newPasswordRequired: (userAttributes, requiredAttributes) =>
+        resolve({ userAttributes, requiredAttributes }),
+    });
+  });
+}
+
+export function completeNewPasswordChallenge(user, newPassword, attributes = {}) {
+  return new Promise((resolve, reject) => {
+    user.completeNewPasswordChallenge(newPassword, attributes, {
+      onSuccess: resolve,
+      onFailure: reject,
+      newPasswordRequired: () => reject(new Error('NEW_PASSWORD_REQUIRED again')),
+    });
+  });
+}
+
+// --- Raw protocol calls, developers and the apps they own --------------------------------------
+
+/** POST / with X-Amz-Target; resolves with {status, body}. `token` → Authorization: Bearer. */
+export async function cognitoCall(operation, body, token) {
+  const headers = {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+  };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${BASE_URL}/`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
+/** An admin operation (Bearer console token) that must succeed; resolves with its output. */
+export async function adminCall(token, operation, body) {
+  const { status, body: answer } = await cognitoCall(operation, body, token);
+  if (status !== 200) throw new Error(`${operation}: HTTP ${status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** The built-in console app, shaped like the apps-create JSON ({user_pool_id, client_id}). */
+export async function consoleApp() {
+  const response = await fetch(`${BASE_URL}/api/apps/console/config`);
+  if (response.status !== 200) throw new Error(`console config: HTTP ${response.status}`);
+  const config = await response.json();
+  return { app_id: config.appId, user_pool_id: config.userPoolId, client_id: config.clientId };
+}
+
+/** A fresh developer (signed up, confirmed, SRP-signed-in in the console app): their access token. */
+export async function developerToken() {
+  const { pool, email } = await newConfirmedUser('dev', await consoleApp());
+  const session = await authenticate(userOf(pool, email), email);
+  return session.getAccessToken().getJwtToken();
+}
+
+/** POST /api/apps as the developer behind `token`. */
+export async function createOwnedApp(token, name) {
+  const response = await fetch(`${BASE_URL}/api/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name }),
+  });
+  const body = await response.json();
+  if (response.status !== 201) throw new Error(`POST /api/apps: HTTP ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** AdminCreateUser with email = username; resolves with the `User` member. */
+export async function adminCreateUser(token, app, email, { temporaryPassword, messageAction } = {}) {
+  const body = {
+    UserPoolId: app.user_pool_id,
+    Username: email,
+    UserAttributes: [{ Name: 'email', Value: email }],
+  };
+  if (temporaryPassword !== undefined) body.TemporaryPassword = temporaryPassword;
+  if (messageAction !== undefined) body.MessageAction = messageAction;
+  return (await adminCall(token, 'AdminCreateUser', body)).User;
+}
+
+export function temporaryPasswordOf(message) {
+  const match = /temporary password (\S+)/.exec(message.text);
+  if (!match) throw new Error(`no temporary password in the invitation: ${JSON.stringify(message.text)}`);
+  return match[1];
+}
+
+/**
+ * Records the Cognito protocol traffic that goes through global fetch (identity-js and Amplify
+ * both use it): [{target, request, status, body}]. Call `stop()` to restore fetch.
+ */
+export function recordCognitoTraffic() {
+  const original = globalThis.fetch;
+  const calls = [];
+  globalThis.fetch = async (input, init = {}) => {
+    const response = await original(input, init);
+    const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    const target = headers.get('x-amz-target');
+    if (target) {
+      let body = null;
+      try {
+        body = await response.clone().json();
+      } catch {
+        body = null;
+      }
+      let request = null;
+      try {
+        request = typeof init.body === 'string' ? JSON.parse(init.body) : null;
+      } catch {
+        request = null;
+      }
+      calls.push({ target: target.replace(/^AWSCognitoIdentityProviderService\./, ''), request, status: response.status, body });
+    }
+    return response;
+  };
+  calls.stop = () => {
+    globalThis.fetch = original;
+  };
+  return calls;
+}

@@ -173,3 +173,139 @@ def error_of(exc_info) -> tuple[str, str]:
     """(code, message) of a botocore ClientError caught by pytest.raises."""
     error = exc_info.value.response["Error"]
     return error["Code"], error["Message"]
+
+
+# --- Developers, their own apps, and the admin operations ------------------------------------------
+# Admin operations (AdminCreateUser, AdminGetUser, ListUsers, ...) are authorized by the owning
+# developer's console access token (`Authorization: Bearer`), not SigV4, so they are sent as raw
+# HTTP. A developer is an ordinary user of the built-in `console` app; `POST /api/apps` with their
+# access token creates an app they own.
+
+NEW_PASSWORD = "Fresh-Horse-42!"
+TEMP_PASSWORD_RE = re.compile(r"temporary password (\S+)")
+
+
+def cognito_call(base_url: str, operation: str, body: dict, token: str | None = None):
+    """POST / with `X-Amz-Target: AWSCognitoIdentityProviderService.<operation>`; returns
+    (HTTP status, parsed JSON body)."""
+    import requests
+
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
+    }
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = requests.post(f"{base_url}/", data=json.dumps(body), headers=headers, timeout=10)
+    return response.status_code, response.json()
+
+
+def admin_call(base_url: str, token: str, operation: str, body: dict) -> dict:
+    """An admin operation that must succeed; returns its output."""
+    status, answer = cognito_call(base_url, operation, body, token)
+    assert status == 200, f"{operation} failed with HTTP {status}: {answer}"
+    return answer
+
+
+def console_app(base_url: str) -> dict:
+    """The built-in console app as an app dict ({user_pool_id, client_id, ...})."""
+    import requests
+
+    response = requests.get(f"{base_url}/api/apps/console/config", timeout=10)
+    assert response.status_code == 200, response.text
+    config = response.json()
+    return {"app_id": config["appId"], "user_pool_id": config["userPoolId"], "client_id": config["clientId"]}
+
+
+def developer_token(base_url: str, idp, outbox: Path) -> str:
+    """Signs up, confirms and SRP-signs-in a fresh developer in the console app; returns the
+    access token."""
+    from pycognito.aws_srp import AWSSRP
+
+    console = console_app(base_url)
+    email = unique_email("dev")
+    sign_up(idp, console, email)
+    confirm(idp, console, email, code_of(wait_for_message(outbox, email)))
+    tokens = AWSSRP(
+        username=email,
+        password=PASSWORD,
+        pool_id=console["user_pool_id"],
+        client_id=console["client_id"],
+        client=idp,
+    ).authenticate_user()
+    return tokens["AuthenticationResult"]["AccessToken"]
+
+
+def create_owned_app(base_url: str, token: str, name: str, client_secret: bool = False) -> dict:
+    """POST /api/apps as the developer behind `token`."""
+    import requests
+
+    body = {"name": name}
+    if client_secret:
+        body["client_secret"] = True
+    response = requests.post(
+        f"{base_url}/api/apps",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, f"POST /api/apps: HTTP {response.status_code} {response.text}"
+    app = response.json()
+    for key in ("app_id", "user_pool_id", "client_id"):
+        assert app.get(key), f"POST /api/apps answer lacks {key!r}: {app}"
+    if client_secret:
+        assert app.get("client_secret"), f"POST /api/apps gave no client_secret: {app}"
+    return app
+
+
+@pytest.fixture(scope="session")
+def owned_apps(base_url, idp, outbox_path) -> dict:
+    """A developer's console token and two apps they own: {"token", "public", "secret"}."""
+    token = developer_token(base_url, idp, outbox_path)
+    return {
+        "token": token,
+        "public": create_owned_app(base_url, token, "e2e owned public"),
+        "secret": create_owned_app(base_url, token, "e2e owned confidential", client_secret=True),
+    }
+
+
+def admin_create_user(
+    base_url: str,
+    token: str,
+    app: dict,
+    email: str,
+    temporary_password: str | None = None,
+    message_action: str | None = None,
+) -> dict:
+    """AdminCreateUser; returns the `User` member."""
+    body = {
+        "UserPoolId": app["user_pool_id"],
+        "Username": email,
+        "UserAttributes": [{"Name": "email", "Value": email}],
+    }
+    if temporary_password is not None:
+        body["TemporaryPassword"] = temporary_password
+    if message_action is not None:
+        body["MessageAction"] = message_action
+    return admin_call(base_url, token, "AdminCreateUser", body)["User"]
+
+
+def temporary_password_of(message: dict) -> str:
+    match = TEMP_PASSWORD_RE.search(message["text"])
+    assert match, f"no temporary password in the invitation: {message['text']!r}"
+    return match.group(1)
+
+
+def capture_raw_responses(client) -> list[dict]:
+    """Records the raw JSON body of every response `client` receives (botocore drops members
+    its service model does not know, e.g. RefreshTokenExpiresAt)."""
+    seen: list[dict] = []
+
+    def record(http_response, parsed, model, **_):
+        try:
+            seen.append({"operation": model.name, "body": json.loads(http_response.content)})
+        except ValueError:
+            seen.append({"operation": model.name, "body": None})
+
+    client.meta.events.register("after-call", record)
+    return seen

@@ -28,6 +28,12 @@ impl Service {
         proof: ClientProof<'_>,
         rotate: bool,
     ) -> Result<AuthTokens> {
+        // A raw secret is checked before the token is looked up, so nobody without it
+        // learns whether a token is valid.
+        if let ClientProof::ClientSecret(secret) = proof {
+            self.check_client_secret(app, secret)
+                .map_err(|_| Error::BadClientSecret(app.client.id.clone()))?;
+        }
         let hash = refresh_hash(token).ok_or(Error::InvalidRefreshToken)?;
         let (session, record) = self
             .store
@@ -35,17 +41,12 @@ impl Service {
             .await?
             .filter(|(s, _)| s.client_id == app.client.id && s.pool_id == app.pool_id)
             .ok_or(Error::InvalidRefreshToken)?;
-        match proof {
-            ClientProof::ClientSecret(secret) => self.check_client_secret(app, secret)?,
-            ClientProof::SecretHash(presented) => {
-                // The hash is over a name of the user; find them first (spec §4).
-                if let Some(user) = self.store.get_user(&app.pool_id, session.user_id).await? {
-                    let [uid, email] = known_names(&user);
-                    self.check_secret_hash(app, presented, &[&uid, &email])?;
-                } else {
-                    self.check_secret_hash(app, presented, &[])?;
-                }
-            }
+        if let ClientProof::SecretHash(presented) = proof {
+            // The hash is over a name of the user; find them first (spec §4).
+            let user = self.store.get_user(&app.pool_id, session.user_id).await?;
+            let names = user.as_ref().map(known_names);
+            let accepted: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+            self.check_secret_hash(app, presented, &accepted)?;
         }
         if session.revoked_at.is_some() {
             return Err(Error::RefreshTokenRevoked);
