@@ -159,6 +159,62 @@ fn serve_and_manage_apps_on_one_data_directory() {
     assert_eq!(code, 0);
     assert!(out.contains(pool) && !out.contains("client_secret:"));
 
+    // Settings change from the command line; the running server applies them at once.
+    let (code, out, err) = cli(
+        dir.path(),
+        port,
+        &[
+            "apps",
+            "update",
+            app_id,
+            "--token-validity",
+            "900",
+            "--rotation",
+            "false",
+            "--origin",
+            "https://a.example",
+            "--origin",
+            "https://b.example",
+            "--patch",
+            r#"{"password_policy": {"min_length": 12}}"#,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let updated: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(updated["token_validity_secs"], 900);
+    assert_eq!(updated["refresh_rotation"]["enabled"], false);
+    assert_eq!(updated["refresh_rotation"]["grace_secs"], 10);
+    assert_eq!(updated["password_policy"]["min_length"], 12);
+    assert_eq!(updated["password_policy"]["require_symbols"], true);
+    assert_eq!(
+        updated["origins"],
+        serde_json::json!(["https://a.example", "https://b.example"])
+    );
+    let (_, config) = http_get(port, &format!("/api/apps/{app_id}/config")).unwrap();
+    let config: Value = serde_json::from_str(&config).unwrap();
+    assert_eq!(config["passwordPolicy"]["minLength"], 12);
+    for (args, needle) in [
+        (vec!["--token-validity", "60"], "token_validity_secs"),
+        (vec!["--rotation-grace", "61"], "grace_secs"),
+        (vec!["--patch", "{not json"], "--patch"),
+        (
+            vec!["--patch", r#"{"password_policy": {"min_lenght": 12}}"#],
+            "--patch",
+        ),
+    ] {
+        let mut full = vec!["apps", "update", app_id];
+        full.extend(args);
+        let (code, _, err) = cli(dir.path(), port, &full);
+        assert_eq!(code, 1, "{full:?}");
+        assert!(err.contains(needle), "{full:?}: {err}");
+    }
+    let (_, out, _) = cli(dir.path(), port, &["apps", "show", app_id, "--json"]);
+    let unchanged: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        unchanged["token_validity_secs"], 900,
+        "refused updates change nothing"
+    );
     let (code, _, _) = cli(dir.path(), port, &["apps", "delete", app_id]);
     assert_eq!(code, 0);
     let (code, _, err) = cli(dir.path(), port, &["apps", "show", app_id]);
