@@ -168,12 +168,21 @@ if [[ ! -d "$NODE_DIR/node_modules" || "$NODE_DIR/package-lock.json" -nt "$NODE_
   (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-log "running node --test (amazon-cognito-identity-js, jose)"
+log "running node --test (amazon-cognito-identity-js, aws-amplify, jose)"
 set +e
 (cd "$NODE_DIR" && node --test)
 node_rc=$?
 set -e
 if [[ $node_rc -ne 0 ]]; then FAILED+=("node --test (exit $node_rc)"); fi
+
+# The embeddable component's SRP and session logic, in Node against this server.
+WEB_TESTS="$(cd "$E2E_DIR/../web" && pwd)"
+log "running node --test tests/web (auth_component.js)"
+set +e
+node --test "$WEB_TESTS"/*.test.mjs
+web_rc=$?
+set -e
+if [[ $web_rc -ne 0 ]]; then FAILED+=("node --test tests/web (exit $web_rc)"); fi
 
 # --- the server must still be alive, and stop cleanly ---------------------------------------------
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then

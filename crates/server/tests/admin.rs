@@ -5,7 +5,7 @@
 mod common;
 
 use auth_return_core::{CreatedApp, Scope};
-use common::{PASSWORD, Reply, TestServer, claims};
+use common::{PASSWORD, Reply, TestServer, claims, console, developer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -14,27 +14,6 @@ const INVALID_SESSION: &str = "Invalid session for the user, session is expired.
 const INCORRECT: &str = "Incorrect username or password.";
 const BAD_TOKEN: &str = "The security token included in the request is invalid.";
 const SEVEN_DAYS: i64 = 7 * 24 * 3600;
-
-/// The console app, as the harness's SRP helpers want it.
-async fn console(server: &TestServer) -> CreatedApp {
-    CreatedApp {
-        app: server
-            .service
-            .get_app(Scope::Operator, "console")
-            .await
-            .unwrap(),
-        client_secret: None,
-    }
-}
-
-/// Signs a developer up in the console app; returns their console access token.
-async fn developer(server: &TestServer, email: &str) -> String {
-    let console = console(server).await;
-    server
-        .confirmed_user(console.app.client.id.as_str(), email, PASSWORD)
-        .await;
-    server.tokens(&console, email, PASSWORD).await.access
-}
 
 /// A fresh console access token of an existing developer (after the clock moved).
 async fn developer_again(server: &TestServer, email: &str) -> String {

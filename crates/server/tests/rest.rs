@@ -4,51 +4,9 @@
 
 mod common;
 
-use common::{PASSWORD, TestServer, claims};
+use common::{PASSWORD, TestServer, claims, developer, send};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn developer(server: &TestServer, email: &str) -> String {
-    let console = server.service.app_config("console").await.unwrap();
-    server
-        .confirmed_user(&console.client_id, email, PASSWORD)
-        .await;
-    let app = server
-        .service
-        .get_app(auth_return_core::Scope::Operator, "console")
-        .await
-        .unwrap();
-    server
-        .tokens(
-            &auth_return_core::CreatedApp {
-                app,
-                client_secret: None,
-            },
-            email,
-            PASSWORD,
-        )
-        .await
-        .access
-}
-
-async fn send(
-    server: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = server.http.request(method, format!("{}{path}", server.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn developers_manage_only_their_own_apps() {

@@ -5,49 +5,10 @@
 mod common;
 
 use auth_return_core::{CreatedApp, Scope};
-use common::{PASSWORD, TestServer, claims};
+use common::{PASSWORD, TestServer, claims, developer, send};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
-
-async fn console(server: &TestServer) -> CreatedApp {
-    CreatedApp {
-        app: server
-            .service
-            .get_app(Scope::Operator, "console")
-            .await
-            .unwrap(),
-        client_secret: None,
-    }
-}
-
-/// Signs a developer up in the console app; returns their console access token.
-async fn developer(server: &TestServer, email: &str) -> String {
-    let console = console(server).await;
-    server
-        .confirmed_user(console.app.client.id.as_str(), email, PASSWORD)
-        .await;
-    server.tokens(&console, email, PASSWORD).await.access
-}
-
-async fn send(
-    server: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = server.http.request(method, format!("{}{path}", server.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// A developer and an app of theirs.
 struct Fixture {

@@ -325,3 +325,45 @@ pub fn claims(token: &str) -> Value {
     )
     .unwrap()
 }
+
+/// The built-in console app, as the SRP helpers want it.
+pub async fn console(server: &TestServer) -> CreatedApp {
+    let app = server
+        .service
+        .get_app(Scope::Operator, "console")
+        .await
+        .unwrap();
+    CreatedApp {
+        app,
+        client_secret: None,
+    }
+}
+
+/// Signs a developer up in the console app; returns their console access token.
+pub async fn developer(server: &TestServer, email: &str) -> String {
+    let console = console(server).await;
+    server
+        .confirmed_user(console.app.client.id.as_str(), email, PASSWORD)
+        .await;
+    server.tokens(&console, email, PASSWORD).await.access
+}
+
+/// A REST call with an optional bearer token and JSON body.
+pub async fn send(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = server.http.request(method, format!("{}{path}", server.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}

@@ -1,0 +1,161 @@
+/*
+ * <auth-header>: "Sign in" when signed out; the user's email and a menu with "Sign out" when
+ * signed in. Follows window.AuthReturn (auth_component.js) live, whichever script loads first.
+ * Themed with the same --ar-* custom properties; data-theme="light|dark" forces a theme.
+ */
+"use strict";
+(() => {
+  if (typeof customElements === "undefined" || customElements.get("auth-header")) return;
+
+  const STYLE = `
+    :host {
+      --_accent: var(--ar-accent, #2563eb);
+      --_accent-fg: var(--ar-accent-fg, #ffffff);
+      --_bg: var(--ar-bg, #ffffff);
+      --_fg: var(--ar-fg, #1f2328);
+      --_border: var(--ar-border, #d1d9e0);
+      --_radius: var(--ar-radius, 10px);
+      display: inline-flex; position: relative; align-items: center;
+      font-family: var(--ar-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+      font-size: 14px; color: var(--_fg);
+    }
+    @media (prefers-color-scheme: dark) {
+      :host(:not([data-theme="light"])) {
+        --_accent: var(--ar-accent, #4c8dff);
+        --_accent-fg: var(--ar-accent-fg, #0b1220);
+        --_bg: var(--ar-bg, #1b1f24);
+        --_fg: var(--ar-fg, #e6edf3);
+        --_border: var(--ar-border, #3d444d);
+      }
+    }
+    :host([data-theme="dark"]) {
+      --_accent: var(--ar-accent, #4c8dff);
+      --_accent-fg: var(--ar-accent-fg, #0b1220);
+      --_bg: var(--ar-bg, #1b1f24);
+      --_fg: var(--ar-fg, #e6edf3);
+      --_border: var(--ar-border, #3d444d);
+    }
+    [hidden] { display: none !important; }
+    button { font: inherit; cursor: pointer; border-radius: var(--_radius); }
+    :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+    .signin { background: var(--_accent); color: var(--_accent-fg); border: 0; padding: 0.5em 1em; font-weight: 600; }
+    .user { display: inline-flex; align-items: center; gap: 8px; min-width: 0; }
+    .email { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
+    .toggle {
+      background: transparent; color: inherit; border: 1px solid var(--_border);
+      padding: 0.35em 0.7em; line-height: 1;
+    }
+    .menu {
+      position: absolute; right: 0; top: calc(100% + 6px); z-index: 2147483000; min-width: 10em;
+      margin: 0; padding: 4px; list-style: none; background: var(--_bg); color: var(--_fg);
+      border: 1px solid var(--_border); border-radius: var(--_radius);
+      box-shadow: 0 10px 30px rgba(0, 0, 0, 0.18);
+    }
+    .menu button {
+      display: block; width: 100%; text-align: left; background: none; color: inherit;
+      border: 0; padding: 0.55em 0.8em;
+    }
+    .menu button:hover, .menu button:focus-visible { background: color-mix(in srgb, var(--_accent) 14%, transparent); }
+  `;
+
+  /** window.AuthReturn, now or as soon as auth_component.js installs it. */
+  function whenAuthReturn() {
+    if (window.AuthReturn) return Promise.resolve(window.AuthReturn);
+    return new Promise((resolve) =>
+      window.addEventListener("authreturn:load", () => resolve(window.AuthReturn), { once: true }),
+    );
+  }
+
+  const EVENTS = ["signin", "signout", "tokenrefresh"];
+
+  class AuthHeader extends HTMLElement {
+    constructor() {
+      super();
+      const root = this.attachShadow({ mode: "open" });
+      root.innerHTML = `
+        <style>${STYLE}</style>
+        <button class="signin" type="button" disabled>Sign in</button>
+        <div class="user" hidden>
+          <span class="email"></span>
+          <button class="toggle" type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="menu">
+            Account <span aria-hidden="true">▾</span>
+          </button>
+          <ul class="menu" id="menu" role="menu" hidden>
+            <li role="none"><button type="button" role="menuitem" class="signout">Sign out</button></li>
+          </ul>
+        </div>`;
+      this.parts = {
+        signIn: root.querySelector(".signin"),
+        user: root.querySelector(".user"),
+        email: root.querySelector(".email"),
+        toggle: root.querySelector(".toggle"),
+        menu: root.querySelector(".menu"),
+        signOut: root.querySelector(".signout"),
+      };
+      this.update = () => this.render();
+      this.onOutside = (event) => !event.composedPath().includes(this) && this.closeMenu(false);
+      this.parts.signIn.addEventListener("click", () => this.api?.signIn());
+      this.parts.toggle.addEventListener("click", () => (this.menuOpen() ? this.closeMenu(true) : this.openMenu()));
+      this.parts.signOut.addEventListener("click", () => {
+        this.closeMenu(false);
+        this.api?.signOut();
+      });
+      this.parts.user.addEventListener("keydown", (event) => this.onKey(event));
+    }
+
+    connectedCallback() {
+      document.addEventListener("pointerdown", this.onOutside);
+      whenAuthReturn().then((api) => {
+        if (!this.isConnected || this.api) return;
+        this.api = api;
+        for (const event of EVENTS) api.on(event, this.update);
+        this.render();
+      });
+    }
+
+    disconnectedCallback() {
+      document.removeEventListener("pointerdown", this.onOutside);
+      for (const event of EVENTS) this.api?.off(event, this.update);
+      this.api = null;
+    }
+
+    render() {
+      const user = this.api?.getUser() ?? null;
+      this.parts.signIn.disabled = !this.api;
+      this.parts.signIn.hidden = Boolean(user);
+      this.parts.user.hidden = !user;
+      this.parts.email.textContent = user?.email ?? "";
+      this.parts.toggle.setAttribute("aria-label", user ? `Account menu for ${user.email}` : "Account menu");
+      if (!user) this.closeMenu(false);
+    }
+
+    menuOpen() {
+      return !this.parts.menu.hidden;
+    }
+
+    openMenu() {
+      this.parts.menu.hidden = false;
+      this.parts.toggle.setAttribute("aria-expanded", "true");
+      this.parts.signOut.focus();
+    }
+
+    closeMenu(returnFocus) {
+      if (!this.menuOpen()) return;
+      this.parts.menu.hidden = true;
+      this.parts.toggle.setAttribute("aria-expanded", "false");
+      if (returnFocus) this.parts.toggle.focus();
+    }
+
+    onKey(event) {
+      if (event.key === "Escape" && this.menuOpen()) {
+        event.preventDefault();
+        this.closeMenu(true);
+      } else if (event.key === "ArrowDown" && event.target === this.parts.toggle) {
+        event.preventDefault();
+        this.openMenu();
+      }
+    }
+  }
+
+  customElements.define("auth-header", AuthHeader);
+})();
