@@ -23,8 +23,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         "auth-return listening"
     );
     let housekeeping = tokio::spawn(prune_periodically(service.clone()));
-    let app =
-        router(AppState { service }).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = router(AppState::new(service))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

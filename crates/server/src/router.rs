@@ -1,5 +1,6 @@
 //! The route table and the layers every answer passes through.
 
+use crate::assets::{self, Assets};
 use crate::{cognito, health, rest, wellknown};
 use auth_return_core::Service;
 use axum::Router;
@@ -18,6 +19,18 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     /// The domain.
     pub service: Arc<Service>,
+    /// The embeddable scripts.
+    pub assets: Arc<Assets>,
+}
+
+impl AppState {
+    /// State for `service`, with the scripts built into this binary.
+    pub fn new(service: Arc<Service>) -> Self {
+        Self {
+            service,
+            assets: Arc::new(Assets::embedded()),
+        }
+    }
 }
 
 /// Builds the whole HTTP surface.
@@ -47,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/apps/{app_id}/config", get(rest::apps::config))
         .route("/api/user", get(rest::user::show))
+        .route("/demo/{app_id}", get(assets::demo))
+        .route("/{file}", get(assets::script))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
@@ -69,7 +84,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> impl IntoResponse {
+/// The JSON 404 of unknown routes.
+pub async fn not_found() -> impl IntoResponse {
     (
         StatusCode::NOT_FOUND,
         axum::Json(serde_json::json!({ "error": "not_found", "message": "No such route." })),

@@ -96,9 +96,7 @@ impl TestServer {
             compute: ComputePool::new(2),
         }));
         service.ensure_console_app().await.unwrap();
-        let app = router(AppState {
-            service: service.clone(),
-        });
+        let app = router(AppState::new(service.clone()));
         tokio::spawn(async move {
             axum::serve(
                 listener,
