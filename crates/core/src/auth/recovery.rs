@@ -5,7 +5,7 @@
 use super::{CodeDelivery, find_user, known_names};
 use crate::error::{Error, Result};
 use crate::mail::mask_email;
-use crate::model::{CodePurpose, User, UserStatus};
+use crate::model::{App, CodePurpose, User, UserStatus};
 use crate::policy::normalize_email;
 use crate::service::Service;
 
@@ -18,16 +18,7 @@ impl Service {
         secret_hash: Option<&str>,
     ) -> Result<CodeDelivery> {
         let app = self.app_for_client(client_id).await?;
-        let user = find_user(self, &app.pool_id, username).await?;
-        let mut names = vec![username.to_owned()];
-        if let Some(user) = &user {
-            names.extend(known_names(user));
-        }
-        self.check_secret_hash(
-            &app,
-            secret_hash,
-            &names.iter().map(String::as_str).collect::<Vec<_>>(),
-        )?;
+        let user = self.find_checked(&app, username, secret_hash).await?;
         match user {
             Some(user) if user.enabled && user.email_verified => {
                 let to = self
@@ -56,16 +47,7 @@ impl Service {
         secret_hash: Option<&str>,
     ) -> Result<()> {
         let app = self.app_for_client(client_id).await?;
-        let user = find_user(self, &app.pool_id, username).await?;
-        let mut names = vec![username.to_owned()];
-        if let Some(user) = &user {
-            names.extend(known_names(user));
-        }
-        self.check_secret_hash(
-            &app,
-            secret_hash,
-            &names.iter().map(String::as_str).collect::<Vec<_>>(),
-        )?;
+        let user = self.find_checked(&app, username, secret_hash).await?;
         // Check the password first, so a weak one does not burn the code.
         app.settings.password_policy.check(password)?;
         let Some(user) = user.filter(|u| u.enabled) else {
@@ -76,6 +58,23 @@ impl Service {
         self.set_password(user, password, UserStatus::Confirmed, None)
             .await?;
         Ok(())
+    }
+
+    /// The user `username` names (if any), after checking SECRET_HASH over any of their names.
+    async fn find_checked(
+        &self,
+        app: &App,
+        username: &str,
+        secret_hash: Option<&str>,
+    ) -> Result<Option<User>> {
+        let user = find_user(self, &app.pool_id, username).await?;
+        let mut names = vec![username.to_owned()];
+        if let Some(user) = &user {
+            names.extend(known_names(user));
+        }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.check_secret_hash(app, secret_hash, &names)?;
+        Ok(user)
     }
 
     /// Stores a new verifier for `password` and the given status; returns the updated user.
