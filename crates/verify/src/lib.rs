@@ -1,0 +1,1 @@
+//! Verification of Auth Return tokens for app backends.
