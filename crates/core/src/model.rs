@@ -190,8 +190,24 @@ pub struct SigningKeyRecord {
     pub pool_id: PoolId,
     /// PKCS#8 DER, sealed.
     pub sealed_private_key: Vec<u8>,
-    /// When it was created.
+    /// When it was created (and first published in the JWKS).
     pub created_at: Timestamp,
+    /// When it starts signing: later than `created_at` for a rotated-in key, so verifiers'
+    /// JWKS caches learn it before any token needs it.
+    pub activates_at: Timestamp,
+}
+
+/// A signed-out session, for the revocation feed: tokens with this `origin_jti` are void.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revocation {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// The session's `origin_jti`.
+    pub origin_jti: uuid::Uuid,
+    /// When it was revoked.
+    pub revoked_at: Timestamp,
+    /// After this, every token of the session has expired anyway and the entry no longer matters.
+    pub expires_at: Timestamp,
 }
 
 /// A user attribute ListUsers can filter on (spec §5.2 ListUsers).

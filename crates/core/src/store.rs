@@ -2,8 +2,8 @@
 
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{
-    App, CodePurpose, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, Timestamp, User,
-    UserFilter,
+    App, CodePurpose, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
+    Timestamp, User, UserFilter,
 };
 use async_trait::async_trait;
 
@@ -41,8 +41,12 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool>;
     /// The app that owns client `client_id`.
     async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>>;
-    /// The pool's signing keys, newest first.
+    /// The pool's signing keys, newest (`created_at`, then `kid`) first.
     async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>>;
+    /// Adds a signing key to its pool (`Conflict` on a duplicate kid).
+    async fn insert_signing_key(&self, key: &SigningKeyRecord) -> StoreResult<()>;
+    /// Removes a signing key. `false` if unknown.
+    async fn delete_signing_key(&self, pool_id: &PoolId, kid: &str) -> StoreResult<bool>;
 
     // ---- users ----
 
@@ -54,8 +58,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Option<User>>;
     /// A user by (lowercased) email.
     async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>>;
-    /// Deletes a user with their sessions and codes. `false` if unknown.
-    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool>;
+    /// Deletes a user with their sessions and codes, recording a revocation (at `at`) for each
+    /// session that was not revoked yet, atomically. `false` if unknown.
+    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId, at: Timestamp) -> StoreResult<bool>;
     /// Users of a pool ordered by id, those with an id greater than `after`, at most `limit`,
     /// matching `filter` when given.
     async fn list_users(
@@ -128,7 +133,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A session by `origin_jti`.
     async fn get_session(&self, pool_id: &PoolId, id: uuid::Uuid) -> StoreResult<Option<Session>>;
-    /// Marks one session revoked (no-op if already revoked).
+    /// Marks one session revoked (no-op if already revoked). Every session this or
+    /// `revoke_user_sessions` newly revokes also gets a `Revocation` whose `expires_at` is `at`
+    /// plus its client's token validity, in the same transaction.
     async fn revoke_session(
         &self,
         pool_id: &PoolId,
@@ -154,9 +161,21 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> StoreResult<bool>;
 
+    // ---- revocation feed ----
+
+    /// Revocations of a pool still in force at `now` (`expires_at > now`), ordered by
+    /// (`revoked_at`, `origin_jti` as text), after the `after` position, at most `limit`.
+    async fn list_revocations(
+        &self,
+        pool_id: &PoolId,
+        after: Option<(Timestamp, uuid::Uuid)>,
+        now: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Revocation>>;
+
     // ---- housekeeping ----
 
-    /// Deletes sessions (with their refresh tokens) and codes that expired before `now`;
-    /// returns how many rows went.
+    /// Deletes sessions (with their refresh tokens), codes and revocations that expired before
+    /// `now`; returns how many rows went.
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64>;
 }

@@ -53,6 +53,7 @@ impl KeyCache {
             kid,
             pool_id: pool_id.clone(),
             created_at: now,
+            activates_at: now,
         })
     }
 
