@@ -895,7 +895,10 @@
       box-sizing: border-box; width: min(400px, 100%); max-height: calc(100vh - 24px);
       overflow: auto; background: var(--_bg); color: var(--_fg);
       border-radius: var(--_radius); box-shadow: var(--_shadow);
+      /* A shadow does not show on a dark page: the border keeps the dialog's edge visible. */
+      border: 1px solid var(--_border);
       padding: 24px; position: relative; font-size: 16px; line-height: 1.45;
+      font-family: var(--_font);
     }
     @media (prefers-reduced-motion: no-preference) {
       .dialog { animation: rise 160ms ease-out; }
@@ -974,6 +977,13 @@
     code: { label: "Confirmation code", type: "text", autocomplete: "one-time-code", inputmode: "numeric" },
   };
 
+  /** The focused element, looking through open shadow roots (focus inside <auth-header>). */
+  function deepActiveElement(doc) {
+    let active = doc.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active;
+  }
+
   /** The modal: one dialog, six views. Resolves `open()` with the user, or null when closed. */
   class Modal {
     constructor(auth, doc) {
@@ -987,7 +997,7 @@
     open(view, ctx = {}) {
       this.ctx = { ...ctx };
       if (!this.host) this.build();
-      if (!this.isOpen()) this.returnFocus = this.doc.activeElement;
+      if (!this.isOpen()) this.returnFocus = deepActiveElement(this.doc);
       this.backdrop.hidden = false;
       this.show(view);
       this.resolve?.(null);
@@ -1072,13 +1082,15 @@
       const links = (spec.links ?? []).map(([label, go]) =>
         h(doc, "button", { type: "button", class: "link", text: label, onclick: go }),
       );
-      this.dialog.replaceChildren(
+      // replaceChildren would print a null as the text "null": leave absent parts out.
+      const parts = [
         h(doc, "button", { type: "button", class: "close", "aria-label": "Close", text: "×", onclick: () => this.close() }),
         h(doc, "h2", { id: "ar-title", text: spec.title }),
         spec.intro ? h(doc, "p", { text: spec.intro }) : null,
         form,
         links.length ? h(doc, "div", { class: "links" }, links) : null,
-      );
+      ];
+      this.dialog.replaceChildren(...parts.filter(Boolean));
       this.form = form;
       this.focusFirst();
     }

@@ -2,7 +2,8 @@
 # End-to-end tests: starts a real Auth Return server on a free loopback port with a fresh data
 # dir, registers the apps the tests need through the CLI, then runs the real client libraries
 # against it: pycognito + boto3 + PyJWT (pytest) and amazon-cognito-identity-js + jose
-# (node --test). Always stops the server; exits non-zero if anything failed.
+# (node --test), then the embeddable components in Chromium (tests/browser/run.sh). Always stops
+# the server; exits non-zero if anything failed.
 #
 # Usage: tests/e2e/run.sh [path/to/auth-return]     (default: target/debug/auth-return)
 # Env:   AUTH_RETURN_E2E_KEEP=1   keep the temporary data dir (server log, outbox) afterwards
@@ -183,6 +184,15 @@ node --test "$WEB_TESTS"/*.test.mjs
 web_rc=$?
 set -e
 if [[ $web_rc -ne 0 ]]; then FAILED+=("node --test tests/web (exit $web_rc)"); fi
+
+# Both components in Debian's Chromium (Playwright), the page on another origin; the data dir lets
+# them register an app of their own with the CLI.
+log "running tests/browser/run.sh (auth_component.js, auth_header_component.js in Chromium)"
+set +e
+AUTH_RETURN_DATA_DIR="$DATA_DIR" "$ROOT/tests/browser/run.sh"
+browser_rc=$?
+set -e
+if [[ $browser_rc -ne 0 ]]; then FAILED+=("tests/browser/run.sh (exit $browser_rc)"); fi
 
 # --- the server must still be alive, and stop cleanly ---------------------------------------------
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Real-browser tests of web/auth_component.js and web/auth_header_component.js: playwright-core
+# driving Debian's Chromium (headless) against a running Auth Return, the test page served from
+# another origin by the tests themselves. Called by tests/e2e/run.sh, which starts the server.
+#
+# Needs from the caller: AUTH_RETURN_URL, AUTH_RETURN_OUTBOX, AUTH_RETURN_APP_PUBLIC (apps create
+# --json), and for the session-end test AUTH_RETURN_BIN and AUTH_RETURN_DATA_DIR.
+# Installs Chromium with apt-get when /usr/bin/chromium is missing (as root), and the npm packages
+# with npm ci when node_modules is missing or older than package-lock.json.
+# Screenshots of the modal go to tests/browser/screenshots/ (look at them).
+set -euo pipefail
+
+DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$DIR"
+log() { printf 'browser: %s\n' "$*" >&2; }
+
+for var in AUTH_RETURN_URL AUTH_RETURN_OUTBOX AUTH_RETURN_APP_PUBLIC; do
+  if [[ -z "${!var:-}" ]]; then
+    log "$var is not set (run through tests/e2e/run.sh, which starts a server)"
+    exit 1
+  fi
+done
+
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [[ ! -x "$CHROMIUM" ]]; then
+  if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
+    log "installing Debian's chromium with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "$CHROMIUM is missing; install Debian's chromium package (apt-get install chromium)"
+    exit 1
+  fi
+fi
+log "$("$CHROMIUM" --version 2>/dev/null || echo "chromium at $CHROMIUM")"
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+rm -rf screenshots
+log "running node --test tests/browser"
+exec node --test ./*.test.mjs

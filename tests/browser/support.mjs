@@ -1,0 +1,293 @@
+// Shared helpers of the real-browser tests: the environment from tests/e2e/run.sh, Debian's
+// Chromium through playwright-core, a test site on ANOTHER origin than the Auth Return server
+// (a page embedding both components, plus a small protected endpoint for AuthReturn.fetch), the
+// mail outbox, users made through the Cognito API, and the modal driven like a user would.
+import { createServer } from "node:http";
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const env = process.env;
+export const BASE = env.AUTH_RETURN_URL?.replace(/\/+$/, "");
+export const OUTBOX = env.AUTH_RETURN_OUTBOX;
+export const APP = env.AUTH_RETURN_APP_PUBLIC ? JSON.parse(env.AUTH_RETURN_APP_PUBLIC) : null;
+export const skip =
+  BASE && OUTBOX && APP ? false : "needs AUTH_RETURN_URL, AUTH_RETURN_OUTBOX, AUTH_RETURN_APP_PUBLIC (tests/e2e/run.sh)";
+export const CHROMIUM = env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const PASSWORD = "Correct-Horse-9";
+export const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+
+export const uniqueEmail = (tag) => `browser-${tag}-${randomUUID()}@example.com`;
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Debian's Chromium, headless, with a fresh temporary user-data-dir (Playwright makes one). */
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/** A fresh context (own storage) with console errors collected, and short timeouts. */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The test site: another origin than the server
+
+/**
+ * Serves, on 127.0.0.1, `/` (a plain page with both script tags and <auth-header>) and
+ * `/api/protected` (401 unless `GET {BASE}/api/user` accepts the Bearer token; a token passed to
+ * `rejectOnce` is refused the first time it is seen; `rejectNext(n)` refuses the next n tokens). The page is addressed as
+ * http://localhost:PORT, so it is cross-origin to the server at http://127.0.0.1:PORT2.
+ *
+ * Page query: ?storage=local|session|memory &app=APP_ID &warn=MINUTES &idle=MINUTES
+ */
+export async function startSite() {
+  const rejectOnce = new Set();
+  let rejectNext = 0;
+  const seen = []; // {token, status} per /api/protected request
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    if (url.pathname === "/") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      res.end(page(url.searchParams));
+    } else if (url.pathname === "/api/protected") {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? null;
+      let status = 401;
+      let body = { message: "Unauthorized" };
+      if (token && (rejectOnce.delete(token) || (rejectNext > 0 && rejectNext--))) {
+        body = { message: "rejected once by the test" };
+      } else if (token) {
+        const user = await fetch(`${BASE}/api/user`, { headers: { authorization: `Bearer ${token}` } });
+        if (user.ok) [status, body] = [200, { ok: true, user: await user.json() }];
+      }
+      seen.push({ token, status });
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://localhost:${server.address().port}`;
+  return {
+    origin,
+    url: (query = {}) => `${origin}/?${new URLSearchParams(query)}`,
+    rejectOnce: (token) => rejectOnce.add(token),
+    rejectNext: (count) => (rejectNext = count),
+    seen,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+const attr = (text) => String(text).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(query) {
+  const data = [`data-app-id="${attr(query.get("app") ?? APP.app_id)}"`];
+  if (query.get("storage")) data.push(`data-storage="${attr(query.get("storage"))}"`);
+  if (query.get("warn")) data.push(`data-warn-before="${attr(query.get("warn"))}"`);
+  if (query.get("idle")) data.push(`data-idle-timeout="${attr(query.get("idle"))}"`);
+  if (query.get("theme")) data.push(`data-theme="${attr(query.get("theme"))}"`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>A plain page on another origin</title>
+  <style>
+    /* Hostile host-page CSS: the Shadow DOM must keep the modal intact. */
+    button { background: hotpink; border: 3px dashed green; }
+    label, input { display: none; }
+    h2, p { color: red; }
+    body { margin: 0; font: 16px Georgia, serif; }
+    header { display: flex; justify-content: space-between; align-items: center; padding: 12px 16px; border-bottom: 1px solid #ddd; }
+    main { padding: 16px; }
+    @media (prefers-color-scheme: dark) { body { background: #0d1117; color: #e6edf3; } }
+  </style>
+  <script src="${BASE}/auth_component.js" ${data.join(" ")}></script>
+  <script src="${BASE}/auth_header_component.js"></script>
+</head>
+<body>
+  <header><strong>Example app</strong><auth-header></auth-header></header>
+  <main>
+    <h1>Notes</h1>
+    <p>Some content the user is working on. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.</p>
+  </main>
+</body>
+</html>`;
+}
+
+/** Opens the site's page and waits for AuthReturn.ready. */
+export async function openPage(context, site, query = {}) {
+  const p = await context.newPage();
+  await p.goto(site.url(query));
+  await p.waitForFunction(() => window.AuthReturn !== undefined, null, { polling: 50 });
+  await p.evaluate(() => window.AuthReturn.ready);
+  return p;
+}
+
+/** Records the component's events in the page, in `window.__events`. */
+export async function recordEvents(p) {
+  await p.evaluate(() => {
+    window.__events = [];
+    for (const name of ["signin", "signout", "tokenrefresh", "sessionexpiring", "sessionexpired", "error"]) {
+      window.AuthReturn.on(name, (detail) =>
+        window.__events.push({ name, detail: JSON.parse(JSON.stringify(detail ?? null)) }),
+      );
+    }
+  });
+}
+
+export const events = (p, name) => p.evaluate((n) => window.__events.filter((e) => !n || e.name === n), name);
+
+/**
+ * Polls `fn` (async, in Node) until it returns a truthy value. Deliberately not
+ * page.waitForFunction: with Playwright's fake clock installed, in-page polling timers are faked.
+ */
+export async function until(fn, { timeout = 15_000, message = "condition" } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${message} (last: ${JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail and users
+
+function mailsTo(email) {
+  if (!existsSync(OUTBOX)) return [];
+  return readFileSync(OUTBOX, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((mail) => mail.to === email);
+}
+
+export const mailCount = (email) => mailsTo(email).length;
+
+/** The code in the newest mail to `email`, once there are more than `after` of them. */
+export async function codeFor(email, after = 0) {
+  const mails = await until(() => {
+    const found = mailsTo(email);
+    return found.length > after ? found : null;
+  }, { timeout: 10_000, message: `mail #${after + 1} to ${email}` });
+  const mail = mails.at(-1);
+  const match = /(?<!\d)(\d{6})(?!\d)/.exec(`${mail.text ?? ""} ${mail.subject ?? ""} ${mail.html ?? ""}`);
+  if (!match) throw new Error(`no code in ${JSON.stringify(mail)}`);
+  return match[1];
+}
+
+export async function cognito(operation, body) {
+  const response = await fetch(`${BASE}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`${operation}: ${response.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+/** A confirmed user made through the Cognito API (not the modal), for tests about other things. */
+export async function confirmedUser(tag, { clientId = APP.client_id, password = PASSWORD } = {}) {
+  const email = uniqueEmail(tag);
+  await cognito("SignUp", {
+    ClientId: clientId,
+    Username: email,
+    Password: password,
+    UserAttributes: [{ Name: "email", Value: email }],
+  });
+  await cognito("ConfirmSignUp", { ClientId: clientId, Username: email, ConfirmationCode: await codeFor(email) });
+  return email;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI (apps of the tests' own)
+
+const run = promisify(execFile);
+
+export const cliSkip =
+  env.AUTH_RETURN_BIN && env.AUTH_RETURN_DATA_DIR ? false : "needs AUTH_RETURN_BIN and AUTH_RETURN_DATA_DIR (tests/e2e/run.sh)";
+
+export async function cli(...args) {
+  const listen = new URL(BASE).host;
+  const { stdout } = await run(env.AUTH_RETURN_BIN, [
+    ...args,
+    "--json",
+    "--listen",
+    listen,
+    "--data-dir",
+    env.AUTH_RETURN_DATA_DIR,
+  ]);
+  return JSON.parse(stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The modal, as a user sees it (Playwright's locators pierce open shadow roots)
+
+export const dialog = (p) => p.getByRole("dialog");
+export const field = (p, label) => dialog(p).getByLabel(label, { exact: true });
+export const button = (p, name) => dialog(p).getByRole("button", { name, exact: true });
+export const alert = (p) => dialog(p).getByRole("alert");
+
+/** The header element's parts. */
+export const header = {
+  signIn: (p) => p.locator("auth-header").getByRole("button", { name: "Sign in", exact: true }),
+  email: (p) => p.locator("auth-header .email"),
+  menu: (p) => p.locator("auth-header").getByRole("button", { name: /^Account menu/ }),
+  signOut: (p) => p.locator("auth-header").getByRole("menuitem", { name: "Sign out" }),
+};
+
+/** The focused element through open shadow roots, e.g. "auth-header > button(Sign in)". */
+export const deepActive = (p) =>
+  p.evaluate(() => {
+    let el = document.activeElement;
+    const path = [el?.localName];
+    while (el?.shadowRoot?.activeElement) {
+      el = el.shadowRoot.activeElement;
+      path.push(el.localName + (el.name ? `[name=${el.name}]` : "") + (el.textContent ? `(${el.textContent.trim()})` : ""));
+    }
+    return path.join(" > ");
+  });
+
+export const isSignedIn = (p) => p.evaluate(() => window.AuthReturn.isSignedIn());
+
+/** Opens the modal from the header and signs in; waits until the modal closed. */
+export async function signInThroughModal(p, email, password = PASSWORD) {
+  await header.signIn(p).click();
+  await field(p, "Email").fill(email);
+  await field(p, "Password").fill(password);
+  await button(p, "Sign in").click();
+  await dialog(p).waitFor({ state: "hidden" });
+  await until(() => isSignedIn(p), { message: "signed in" });
+}
+
+export async function screenshot(p, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await p.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+}
