@@ -44,6 +44,14 @@ pub struct GlobalOptions {
     /// Log format [default: plain].
     #[arg(long, global = true, env = "AUTH_RETURN_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Rotate every pool's signing key when it is this many days old (0 = only by hand)
+    /// [default: 0].
+    #[arg(long, global = true, env = "AUTH_RETURN_KEY_ROTATION_DAYS")]
+    pub key_rotation_days: Option<u32>,
+    /// Seconds a rotated-in key is published before it signs (at least 300, the JWKS cache
+    /// lifetime) [default: 3600].
+    #[arg(long, global = true, env = "AUTH_RETURN_KEY_PROPAGATION_SECS")]
+    pub key_propagation_secs: Option<u32>,
     /// Deliver mail through this SMTP server: smtp://[user:password@]host[:port][?tls=required|
     /// opportunistic|none] (STARTTLS) or smtps://… (implicit TLS) [default: none, mail goes to
     /// <data-dir>/outbox.jsonl].
@@ -76,6 +84,8 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     smtp_ca_file: Option<PathBuf>,
+    key_rotation_days: Option<u32>,
+    key_propagation_secs: Option<u32>,
 }
 
 /// Where outgoing mail goes.
@@ -114,6 +124,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Outgoing mail.
     pub mail: MailTransport,
+    /// Automatic key rotation age in days (0 = off).
+    pub key_rotation_days: u32,
+    /// Seconds a new key is published before it signs.
+    pub key_propagation_secs: u32,
 }
 
 impl GlobalOptions {
@@ -182,7 +196,19 @@ impl GlobalOptions {
                 MailTransport::Smtp(smtp)
             }
         };
+        let key_propagation_secs = self
+            .key_propagation_secs
+            .or(file.key_propagation_secs)
+            .unwrap_or(3600);
+        if key_propagation_secs < 300 {
+            anyhow::bail!("--key-propagation-secs must be at least 300 (the JWKS cache lifetime)");
+        }
         Ok(Config {
+            key_rotation_days: self
+                .key_rotation_days
+                .or(file.key_rotation_days)
+                .unwrap_or(0),
+            key_propagation_secs,
             listen,
             data_dir,
             database_url,

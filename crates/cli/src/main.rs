@@ -2,6 +2,7 @@
 
 mod apps_cmd;
 mod config;
+mod keys_cmd;
 mod logging;
 mod master_key;
 mod runtime;
@@ -29,6 +30,11 @@ enum Command {
         #[command(subcommand)]
         command: apps_cmd::AppsCommand,
     },
+    /// List and rotate apps' signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys_cmd::KeysCommand,
+    },
 }
 
 #[tokio::main]
@@ -45,6 +51,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve => serve::run(config).await,
         Command::Apps { command } => apps_cmd::run(config, command).await,
+        Command::Keys { command } => keys_cmd::run(config, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -23,7 +23,10 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         clock: Arc::new(SystemClock),
         mailer,
         master_key,
-        settings: Settings::new(config.region.clone(), config.public_url.clone()),
+        settings: Settings {
+            key_propagation_secs: i64::from(config.key_propagation_secs),
+            ..Settings::new(config.region.clone(), config.public_url.clone())
+        },
         compute: ComputePool::for_this_machine(),
     }));
     service

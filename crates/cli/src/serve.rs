@@ -22,29 +22,39 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         console_client_id = %console.client_id,
         "auth-return listening"
     );
-    let housekeeping = tokio::spawn(prune_periodically(service.clone()));
+    let chores = tokio::spawn(housekeeping(service.clone(), config.key_rotation_days));
     let app = router(AppState::new(service))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    housekeeping.abort();
+    chores.abort();
     tracing::info!("auth-return stopped");
     Ok(())
 }
 
-/// How often expired sessions, codes and answered challenges are deleted.
-const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How often expired sessions, codes and revocations are deleted and keys maintained.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Deletes expired rows once an hour (several instances may all do it: it is idempotent).
-async fn prune_periodically(service: std::sync::Arc<auth_return_core::Service>) {
-    let mut ticks = tokio::time::interval(PRUNE_EVERY);
+/// Once an hour (several instances may all do it: every step is idempotent): deletes expired
+/// rows, withdraws signing keys whose tokens have all expired, and rotates keys that are older
+/// than the configured age.
+async fn housekeeping(service: std::sync::Arc<auth_return_core::Service>, key_rotation_days: u32) {
+    let max_key_age = (key_rotation_days > 0).then(|| i64::from(key_rotation_days) * 86_400);
+    let mut ticks = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         ticks.tick().await;
         match service.prune_expired().await {
             Ok(0) => {}
-            Ok(rows) => tracing::info!(rows, "pruned expired sessions and codes"),
+            Ok(rows) => tracing::info!(rows, "pruned expired sessions, codes and revocations"),
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
+        }
+        match service.maintain_signing_keys(max_key_age).await {
+            Ok((0, 0)) => {}
+            Ok((withdrawn, rotated)) => {
+                tracing::info!(withdrawn, rotated, "signing keys maintained")
+            }
+            Err(e) => tracing::warn!(error = %e, "key maintenance failed"),
         }
     }
 }

@@ -159,6 +159,42 @@ fn serve_and_manage_apps_on_one_data_directory() {
     assert_eq!(code, 0);
     assert!(out.contains(pool) && !out.contains("client_secret:"));
 
+    // Signing keys: listed, rotated (the new key is published first), emergency-rotated.
+    let keys = |args: &[&str]| {
+        let mut full = vec!["keys"];
+        full.extend_from_slice(args);
+        let (code, out, err) = cli(dir.path(), port, &full);
+        assert_eq!(code, 0, "{err}");
+        let list: Vec<Value> = serde_json::from_str(&out).unwrap();
+        list.iter()
+            .map(|k| k["state"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&["list", "--app", app_id, "--json"]), ["active"]);
+    assert_eq!(
+        keys(&["rotate", "--app", app_id, "--json"]),
+        ["next", "active"]
+    );
+    assert_eq!(
+        http_get(port, &format!("/{pool}/.well-known/jwks.json"))
+            .unwrap()
+            .1
+            .matches("\"kid\"")
+            .count(),
+        2
+    );
+    assert_eq!(
+        keys(&["rotate", "--app", app_id, "--emergency", "--json"]),
+        ["active"]
+    );
+    let (code, _, err) = cli(
+        dir.path(),
+        port,
+        &["keys", "rotate", "--app", "app_nosuchapp"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("not found"), "{err}");
+
     // Settings change from the command line; the running server applies them at once.
     let (code, out, err) = cli(
         dir.path(),
@@ -271,6 +307,13 @@ fn bad_configuration_is_refused_clearly() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("bad.toml"), "{err}");
+    let (code, _, err) = cli(
+        dir.path(),
+        1,
+        &["apps", "list", "--key-propagation-secs", "60"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--key-propagation-secs"), "{err}");
     let (code, _, err) = cli(dir.path(), 1, &["apps", "create", "--name", ""]);
     assert_eq!(code, 1);
     assert!(err.contains("name"), "{err}");

@@ -192,7 +192,8 @@ impl Service {
                 .client_secrets
                 .seal(s.as_bytes(), client_id.as_str().as_bytes())
         });
-        let key = KeyCache::new_key_record(&self.keyring, &self.compute, &pool_id, now).await?;
+        let key =
+            KeyCache::new_key_record(&self.keyring, &self.compute, &pool_id, now, now).await?;
         let app = App {
             id: id.clone(),
             name,

@@ -28,6 +28,9 @@ pub struct Settings {
     pub reset_code_ttl_secs: i64,
     /// How long an administrator-set temporary password is valid, in seconds.
     pub temporary_password_ttl_secs: i64,
+    /// How long a rotated-in signing key is published before it signs (seconds), so that
+    /// verifiers' JWKS caches (ours say `max-age=300`) know it first.
+    pub key_propagation_secs: i64,
     /// Wrong guesses allowed per code before a new one must be requested.
     pub max_code_attempts: i64,
 }
@@ -42,6 +45,7 @@ impl Settings {
             signup_code_ttl_secs: 24 * 3600,
             reset_code_ttl_secs: 3600,
             temporary_password_ttl_secs: 7 * 24 * 3600,
+            key_propagation_secs: 3600,
             max_code_attempts: 5,
         }
     }
@@ -110,9 +114,10 @@ impl Service {
             self.keys.forget(pool_id);
             return Err(Error::PoolNotFound(pool_id.clone()));
         }
+        let now = self.clock.now();
         match self
             .keys
-            .get(self.store.as_ref(), &self.keyring, pool_id)
+            .current(self.store.as_ref(), &self.keyring, pool_id, now)
             .await?
         {
             Some(keys) => Ok(keys.jwks.clone()),

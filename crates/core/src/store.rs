@@ -60,7 +60,12 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>>;
     /// Deletes a user with their sessions and codes, recording a revocation (at `at`) for each
     /// session that was not revoked yet, atomically. `false` if unknown.
-    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId, at: Timestamp) -> StoreResult<bool>;
+    async fn delete_user(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
     /// Users of a pool ordered by id, those with an id greater than `after`, at most `limit`,
     /// matching `filter` when given.
     async fn list_users(

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/demo/{app_id}", get(assets::demo))
         .route("/{file}", get(assets::script))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
+        .route("/{pool_id}/revocations", get(wellknown::revocations))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(wellknown::openid_configuration),

@@ -1,4 +1,5 @@
-//! Per-pool OIDC discovery and JWKS (spec §2; OpenID Connect Discovery 1.0 §3, RFC 7517 §5).
+//! Per-pool public documents: OIDC discovery and JWKS (spec §2; OpenID Connect Discovery 1.0
+//! §3, RFC 7517 §5) and the revocation feed.
 
 use crate::error::ApiError;
 use crate::router::AppState;
@@ -55,4 +56,27 @@ pub async fn openid_configuration(
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "email", "email_verified", "cognito:username", "token_use"],
         "scopes_supported": ["aws.cognito.signin.user.admin"],
     })))
+}
+
+/// `GET /{poolId}/revocations?since=<cursor>`: the pool's revoked sessions still in force.
+pub async fn revocations(
+    State(state): State<AppState>,
+    Path(pool_id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<RevocationQuery>,
+) -> Result<Response, ApiError> {
+    let page = state
+        .service
+        .revocations(&pool(&pool_id)?, query.since.as_deref())
+        .await?;
+    let mut response = Json(page).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The query of the revocation feed.
+#[derive(serde::Deserialize)]
+pub struct RevocationQuery {
+    since: Option<String>,
 }

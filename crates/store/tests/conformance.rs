@@ -1,5 +1,5 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
-//! rotation and pruning, a few races, and an upgrade from a 0001-only database; run against
+//! rotation and pruning, signing keys and the revocation feed, a few races, and an upgrade from a 0001-only database; run against
 //! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
 //! a server (each test gets a fresh database there, dropped afterwards). Start one with
 //! `tests/pg/start.sh`.
@@ -12,6 +12,8 @@
 mod admin;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
+#[path = "conformance/keys_and_revocations.rs"]
+mod keys_and_revocations;
 #[path = "conformance/races.rs"]
 mod races;
 #[path = "conformance/rotation.rs"]
@@ -209,6 +211,9 @@ on_both! {
     list_users_pages_and_filters => admin::list_users;
     refresh_tokens_rotate_and_cascade => rotation::refresh_tokens;
     prune_expired_removes_only_expired_rows => rotation::prune;
+    signing_keys_insert_list_delete => keys_and_revocations::signing_keys;
+    revocations_recorded_by_revoke_and_delete_user => keys_and_revocations::recorded;
+    revocation_feed_pages_filters_and_prunes => keys_and_revocations::feed_order;
 }
 
 #[cfg(feature = "sqlite")]
@@ -259,6 +264,18 @@ async fn sqlite_upgrades_a_0001_database() {
     .bind(app.client.sealed_secret.as_deref())
     .bind(app.client.token_validity_secs)
     .bind(app.client.refresh_validity_secs)
+    .execute(&raw)
+    .await
+    .unwrap();
+    let key = &seed.key;
+    sqlx::query(
+        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) \
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(&key.kid)
+    .bind(key.pool_id.as_str())
+    .bind(&key.sealed_private_key)
+    .bind(key.created_at)
     .execute(&raw)
     .await
     .unwrap();
@@ -354,6 +371,18 @@ async fn postgres_upgrades_a_0001_database() {
     .bind(app.client.sealed_secret.as_deref())
     .bind(app.client.token_validity_secs)
     .bind(app.client.refresh_validity_secs)
+    .execute(&raw)
+    .await
+    .unwrap();
+    let key = &seed.key;
+    sqlx::query(
+        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&key.kid)
+    .bind(key.pool_id.as_str())
+    .bind(&key.sealed_private_key)
+    .bind(key.created_at)
     .execute(&raw)
     .await
     .unwrap();

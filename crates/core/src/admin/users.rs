@@ -139,7 +139,9 @@ impl Service {
             if let Err(e) = self.deliver(&message).await {
                 if new.message_action.is_none() {
                     // No half-made user: nobody could ever learn the temporary password.
-                    self.store.delete_user(&app.pool_id, user.id, self.clock.now()).await?;
+                    self.store
+                        .delete_user(&app.pool_id, user.id, self.clock.now())
+                        .await?;
                 }
                 return Err(e);
             }

@@ -72,11 +72,21 @@ impl Service {
     async fn verify_live_token(&self, token: &str) -> Result<(VerifiedToken, User), TokenProblem> {
         let pool_id =
             claimed_pool(token, &self.settings.public_url).ok_or(TokenProblem::Invalid)?;
-        let keys = self
+        let now = self.clock.now();
+        let mut keys = self
             .keys
-            .get(self.store.as_ref(), &self.keyring, &pool_id)
+            .get(self.store.as_ref(), &self.keyring, &pool_id, now)
             .await?
             .ok_or(TokenProblem::Invalid)?;
+        // A kid the cache does not know may come from a key rotated in elsewhere just now.
+        let kid = auth_return_crypto::jws::peek_kid(token).map_err(|_| TokenProblem::Invalid)?;
+        if !keys.verifying.contains_key(&kid) {
+            keys = self
+                .keys
+                .current(self.store.as_ref(), &self.keyring, &pool_id, now)
+                .await?
+                .ok_or(TokenProblem::Invalid)?;
+        }
         let verified = verify(
             token,
             &keys,

@@ -154,9 +154,10 @@ impl Service {
         user: &User,
         session: &Session,
     ) -> Result<AuthTokens> {
+        let now = self.clock.now();
         let keys = self
             .keys
-            .get(self.store.as_ref(), &self.keyring, &app.pool_id)
+            .get(self.store.as_ref(), &self.keyring, &app.pool_id, now)
             .await?
             .ok_or_else(|| Error::PoolNotFound(app.pool_id.clone()))?;
         let issuer = self.issuer(&app.pool_id);
@@ -164,7 +165,7 @@ impl Service {
             issuer: &issuer,
             user,
             session,
-            now: self.clock.now(),
+            now,
             lifetime: app.client.token_validity_secs,
             event_id: uuid::Uuid::new_v4(),
         };
@@ -173,8 +174,11 @@ impl Service {
         let (id_token, access_token) = self
             .compute
             .run(move || {
-                let id = keys.signing.sign_json(&id_claims)?;
-                let access = keys.signing.sign_json(&access_claims)?;
+                let key = keys
+                    .signing_at(now)
+                    .ok_or(auth_return_crypto::jws::JwsError::Crypto)?;
+                let id = key.sign_json(&id_claims)?;
+                let access = key.sign_json(&access_claims)?;
                 Ok::<_, auth_return_crypto::jws::JwsError>((id, access))
             })
             .await?

@@ -148,7 +148,9 @@ impl Service {
 
     /// Deletes a user and everything of theirs.
     pub(crate) async fn remove_user(&self, user: &User) -> Result<()> {
-        self.store.delete_user(&user.pool_id, user.id, self.clock.now()).await?;
+        self.store
+            .delete_user(&user.pool_id, user.id, self.clock.now())
+            .await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, "user deleted");
         Ok(())
     }

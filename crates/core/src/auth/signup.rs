@@ -87,7 +87,9 @@ impl Service {
         }
         if let Err(e) = self.send_code(&app, &user, CodePurpose::SignUp).await {
             // No half-made user: without the code the account could never be confirmed.
-            self.store.delete_user(&app.pool_id, user.id, self.clock.now()).await?;
+            self.store
+                .delete_user(&app.pool_id, user.id, self.clock.now())
+                .await?;
             return Err(e);
         }
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user signed up");

@@ -6,7 +6,9 @@ use crate::error::{backend, conflict};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{App, SigningKeyRecord};
 use auth_return_core::store::StoreResult;
-use sqlx::PgPool;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{PgPool, Postgres};
 
 const TAKEN: &str = "app, pool, client or key id already exists";
 
@@ -41,17 +43,24 @@ pub(super) async fn insert(pool: &PgPool, app: &App, key: &SigningKeyRecord) -> 
     .execute(&mut *tx)
     .await
     .map_err(conflict(TAKEN))?;
+    insert_key_sql(key)
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict(TAKEN))?;
+    tx.commit().await.map_err(backend)
+}
+
+/// The `INSERT` of one signing key.
+fn insert_key_sql(key: &SigningKeyRecord) -> Query<'_, Postgres, PgArguments> {
     sqlx::query(
-        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at, activates_at) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&key.kid)
     .bind(key.pool_id.as_str())
     .bind(&key.sealed_private_key)
     .bind(key.created_at)
-    .execute(&mut *tx)
-    .await
-    .map_err(conflict(TAKEN))?;
-    tx.commit().await.map_err(backend)
+    .bind(key.activates_at)
 }
 
 /// An app by id.
@@ -152,7 +161,7 @@ pub(super) async fn signing_keys(
     pool_id: &PoolId,
 ) -> StoreResult<Vec<SigningKeyRecord>> {
     let rows = sqlx::query(
-        "SELECT kid, pool_id, sealed_private_key, created_at FROM signing_keys \
+        "SELECT kid, pool_id, sealed_private_key, created_at, activates_at FROM signing_keys \
          WHERE pool_id = $1 ORDER BY created_at DESC, kid DESC",
     )
     .bind(pool_id.as_str())
@@ -160,4 +169,28 @@ pub(super) async fn signing_keys(
     .await
     .map_err(backend)?;
     rows.iter().map(rows::signing_key).collect()
+}
+
+/// Adds a key to its pool; a taken kid (in any pool) is a conflict.
+pub(super) async fn insert_signing_key(pool: &PgPool, key: &SigningKeyRecord) -> StoreResult<()> {
+    insert_key_sql(key)
+        .execute(pool)
+        .await
+        .map_err(conflict("signing key id already exists"))?;
+    Ok(())
+}
+
+/// Removes a key of the pool; `false` when the pool has no such kid.
+pub(super) async fn delete_signing_key(
+    pool: &PgPool,
+    pool_id: &PoolId,
+    kid: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM signing_keys WHERE pool_id = $1 AND kid = $2")
+        .bind(pool_id.as_str())
+        .bind(kid)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(done.rows_affected() > 0)
 }

@@ -12,8 +12,8 @@ use crate::error::backend;
 use async_trait::async_trait;
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, CodePurpose, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, Timestamp, User,
-    UserFilter,
+    App, CodePurpose, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
+    Timestamp, User, UserFilter,
 };
 use auth_return_core::store::{Store, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -98,6 +98,12 @@ impl Store for PgStore {
     async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>> {
         apps::signing_keys(&self.pool, pool_id).await
     }
+    async fn insert_signing_key(&self, key: &SigningKeyRecord) -> StoreResult<()> {
+        apps::insert_signing_key(&self.pool, key).await
+    }
+    async fn delete_signing_key(&self, pool_id: &PoolId, kid: &str) -> StoreResult<bool> {
+        apps::delete_signing_key(&self.pool, pool_id, kid).await
+    }
 
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
         users::insert(&self.pool, user).await
@@ -111,8 +117,13 @@ impl Store for PgStore {
     async fn get_user_by_email(&self, pool_id: &PoolId, email: &str) -> StoreResult<Option<User>> {
         users::get_by_email(&self.pool, pool_id, email).await
     }
-    async fn delete_user(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool> {
-        users::delete(&self.pool, pool_id, user_id).await
+    async fn delete_user(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        users::delete(&self.pool, pool_id, user_id, at).await
     }
     async fn list_users(
         &self,
@@ -221,6 +232,16 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<bool> {
         sessions::claim_challenge(&self.pool, &self.claims, nonce, expires_at, now).await
+    }
+
+    async fn list_revocations(
+        &self,
+        pool_id: &PoolId,
+        after: Option<(Timestamp, uuid::Uuid)>,
+        now: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<Revocation>> {
+        sessions::list_revocations(&self.pool, pool_id, after, now, limit).await
     }
 
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {

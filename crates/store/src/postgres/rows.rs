@@ -6,7 +6,7 @@ use crate::convert::{
 use crate::error::backend;
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, Client, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, User,
+    App, Client, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
 };
 use auth_return_core::store::StoreResult;
 use sqlx::Row;
@@ -40,6 +40,29 @@ macro_rules! select_session {
     };
 }
 pub(super) use select_session;
+
+/// Revokes the pool's (`$2`) not-yet-revoked sessions meeting `$cond` (`AND …`, binding `$3`)
+/// at `$1` and records a revocation for each (expiring `$1` plus its client's token validity),
+/// in one statement; selects how many sessions it revoked. The `UPDATE` locks each session row
+/// before its entry is written, so every writer of entries takes locks in one order (session,
+/// then entry) and a concurrent revocation of the same session waits, then finds it revoked
+/// and records nothing.
+macro_rules! revoke_sessions {
+    ($cond:literal) => {
+        concat!(
+            "WITH revoked AS (UPDATE sessions SET revoked_at = $1 \
+             WHERE revoked_at IS NULL AND pool_id = $2",
+            $cond,
+            " RETURNING pool_id, id, client_id), \
+             recorded AS (INSERT INTO revocations (pool_id, origin_jti, revoked_at, expires_at) \
+             SELECT r.pool_id, r.id, $1, $1 + c.token_validity_secs \
+             FROM revoked r JOIN clients c ON c.client_id = r.client_id \
+             ON CONFLICT (pool_id, origin_jti) DO NOTHING) \
+             SELECT count(*) FROM revoked"
+        )
+    };
+}
+pub(super) use revoke_sessions;
 
 /// `SELECT` of everything [`refresh_token`] reads: a token joined with its session.
 macro_rules! select_refresh_token {
@@ -87,6 +110,17 @@ pub(super) fn signing_key(row: &PgRow) -> StoreResult<SigningKeyRecord> {
         pool_id: PoolId::new(get::<String>(row, "pool_id")?),
         sealed_private_key: get(row, "sealed_private_key")?,
         created_at: get(row, "created_at")?,
+        activates_at: get(row, "activates_at")?,
+    })
+}
+
+/// A revocation-feed entry.
+pub(super) fn revocation(row: &PgRow) -> StoreResult<Revocation> {
+    Ok(Revocation {
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        origin_jti: get(row, "origin_jti")?,
+        revoked_at: get(row, "revoked_at")?,
+        expires_at: get(row, "expires_at")?,
     })
 }
 

@@ -1,9 +1,10 @@
 //! Sign-in sessions and single-use SRP challenges on PostgreSQL.
 
-use super::rows::{self, select_refresh_token, select_session};
+use super::rows::{self, revoke_sessions, select_refresh_token, select_session};
+use crate::convert::limit as sql_limit;
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::{RefreshTokenRecord, Session, Timestamp};
+use auth_return_core::model::{RefreshTokenRecord, Revocation, Session, Timestamp};
 use auth_return_core::store::StoreResult;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -112,42 +113,75 @@ pub(super) async fn get(
     row.as_ref().map(rows::session).transpose()
 }
 
-/// Revokes one session, keeping the first revocation time.
+/// Revokes one session, keeping the first revocation time; a newly revoked session gets its
+/// revocation entry atomically.
 pub(super) async fn revoke(
     pool: &PgPool,
     pool_id: &PoolId,
     id: uuid::Uuid,
     at: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE sessions SET revoked_at = $1 WHERE pool_id = $2 AND id = $3 AND revoked_at IS NULL",
-    )
-    .bind(at)
-    .bind(pool_id.as_str())
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(backend)?;
+    sqlx::query_scalar::<_, i64>(revoke_sessions!(" AND id = $3"))
+        .bind(at)
+        .bind(pool_id.as_str())
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
     Ok(())
 }
 
-/// Revokes every not-yet-revoked session of the user.
+/// Revokes every not-yet-revoked session of the user, each with its revocation entry,
+/// atomically.
 pub(super) async fn revoke_user(
     pool: &PgPool,
     pool_id: &PoolId,
     user_id: UserId,
     at: Timestamp,
 ) -> StoreResult<u64> {
-    let done = sqlx::query(
-        "UPDATE sessions SET revoked_at = $1 WHERE pool_id = $2 AND user_id = $3 AND revoked_at IS NULL",
-    )
-    .bind(at)
+    let revoked = sqlx::query_scalar::<_, i64>(revoke_sessions!(" AND user_id = $3"))
+        .bind(at)
+        .bind(pool_id.as_str())
+        .bind(user_id.as_uuid())
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
+    Ok(u64::try_from(revoked).unwrap_or(0))
+}
+
+/// Revocations of the pool in force at `now`, in (`revoked_at`, `origin_jti`) order after
+/// `after`, at most `limit`. Native UUID order equals lowercase hyphenated text order
+/// (bytewise comparison; hex digits sort in value order), so pages match SQLite's.
+pub(super) async fn list_revocations(
+    pool: &PgPool,
+    pool_id: &PoolId,
+    after: Option<(Timestamp, uuid::Uuid)>,
+    now: Timestamp,
+    limit: usize,
+) -> StoreResult<Vec<Revocation>> {
+    macro_rules! list_sql {
+        ($cond:literal) => {
+            concat!(
+                "SELECT pool_id, origin_jti, revoked_at, expires_at FROM revocations \
+                 WHERE pool_id = $1 AND expires_at > $2",
+                $cond,
+                " ORDER BY revoked_at, origin_jti LIMIT $3"
+            )
+        };
+    }
+    let query = match after {
+        None => sqlx::query(list_sql!("")),
+        Some(_) => sqlx::query(list_sql!(" AND (revoked_at, origin_jti) > ($4, $5)")),
+    }
     .bind(pool_id.as_str())
-    .bind(user_id.as_uuid())
-    .execute(pool)
-    .await
-    .map_err(backend)?;
-    Ok(done.rows_affected())
+    .bind(now)
+    .bind(sql_limit(limit));
+    let query = match after {
+        None => query,
+        Some((revoked_at, origin_jti)) => query.bind(revoked_at).bind(origin_jti),
+    };
+    let rows = query.fetch_all(pool).await.map_err(backend)?;
+    rows.iter().map(rows::revocation).collect()
 }
 
 /// Records the nonce; `true` when this call inserted it. An already-expired challenge is never
@@ -183,14 +217,15 @@ pub(super) async fn claim_challenge(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes expired sessions (their refresh tokens cascade), codes and used challenges; the
-/// number of sessions, codes and challenges deleted.
+/// Deletes expired sessions (their refresh tokens cascade), codes, used challenges and
+/// revocations; the number of sessions, codes, challenges and revocations deleted.
 pub(super) async fn prune_expired(pool: &PgPool, now: Timestamp) -> StoreResult<u64> {
     let mut pruned = 0;
     for sql in [
         "DELETE FROM sessions WHERE expires_at < $1",
         "DELETE FROM codes WHERE expires_at < $1",
         "DELETE FROM used_challenges WHERE expires_at < $1",
+        "DELETE FROM revocations WHERE expires_at < $1",
     ] {
         let done = sqlx::query(sql)
             .bind(now)

@@ -1,10 +1,10 @@
 //! Users on PostgreSQL.
 
-use super::rows::{self, select_user};
+use super::rows::{self, revoke_sessions, select_user};
 use crate::convert::{FilterSql, TextColumn, attributes_to_json, filter_sql, limit as sql_limit};
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::{MatchOp, User, UserFilter};
+use auth_return_core::model::{MatchOp, Timestamp, User, UserFilter};
 use auth_return_core::store::StoreResult;
 use sqlx::PgPool;
 
@@ -97,14 +97,42 @@ pub(super) async fn get_by_email(
     row.as_ref().map(rows::user).transpose()
 }
 
-/// Deletes a user; foreign keys cascade to their codes and sessions.
-pub(super) async fn delete(pool: &PgPool, pool_id: &PoolId, user_id: UserId) -> StoreResult<bool> {
+/// Deletes a user (foreign keys cascade to their codes and sessions; the revocations stay)
+/// after revoking and recording each of their live sessions, in one transaction. Locks go user
+/// row, then sessions, then entries: a session being opened concurrently either commits before
+/// (and is recorded) or fails its foreign key after, and a concurrent revocation takes the
+/// session lock in the same order (no deadlock).
+pub(super) async fn delete(
+    pool: &PgPool,
+    pool_id: &PoolId,
+    user_id: UserId,
+    at: Timestamp,
+) -> StoreResult<bool> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let found = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND user_id = $2 FOR UPDATE")
+        .bind(pool_id.as_str())
+        .bind(user_id.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if found.is_none() {
+        tx.rollback().await.map_err(backend)?;
+        return Ok(false);
+    }
+    sqlx::query_scalar::<_, i64>(revoke_sessions!(" AND user_id = $3"))
+        .bind(at)
+        .bind(pool_id.as_str())
+        .bind(user_id.as_uuid())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
     let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND user_id = $2")
         .bind(pool_id.as_str())
         .bind(user_id.as_uuid())
-        .execute(pool)
+        .execute(&mut *tx)
         .await
         .map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
     Ok(done.rows_affected() > 0)
 }
 

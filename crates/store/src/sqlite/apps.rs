@@ -6,7 +6,9 @@ use crate::error::{backend, conflict};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{App, SigningKeyRecord};
 use auth_return_core::store::StoreResult;
-use sqlx::SqlitePool;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqlitePool};
 
 const TAKEN: &str = "app, pool, client or key id already exists";
 
@@ -45,17 +47,24 @@ pub(super) async fn insert(
     .execute(&mut *tx)
     .await
     .map_err(conflict(TAKEN))?;
+    insert_key_sql(key)
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict(TAKEN))?;
+    tx.commit().await.map_err(backend)
+}
+
+/// The `INSERT` of one signing key.
+fn insert_key_sql(key: &SigningKeyRecord) -> Query<'_, Sqlite, SqliteArguments> {
     sqlx::query(
-        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at, activates_at) \
+         VALUES (?, ?, ?, ?, ?)",
     )
     .bind(&key.kid)
     .bind(key.pool_id.as_str())
     .bind(&key.sealed_private_key)
     .bind(key.created_at)
-    .execute(&mut *tx)
-    .await
-    .map_err(conflict(TAKEN))?;
-    tx.commit().await.map_err(backend)
+    .bind(key.activates_at)
 }
 
 /// An app by id.
@@ -158,7 +167,7 @@ pub(super) async fn signing_keys(
     pool_id: &PoolId,
 ) -> StoreResult<Vec<SigningKeyRecord>> {
     let rows = sqlx::query(
-        "SELECT kid, pool_id, sealed_private_key, created_at FROM signing_keys \
+        "SELECT kid, pool_id, sealed_private_key, created_at, activates_at FROM signing_keys \
          WHERE pool_id = ? ORDER BY created_at DESC, kid DESC",
     )
     .bind(pool_id.as_str())
@@ -166,4 +175,31 @@ pub(super) async fn signing_keys(
     .await
     .map_err(backend)?;
     rows.iter().map(rows::signing_key).collect()
+}
+
+/// Adds a key to its pool; a taken kid (in any pool) is a conflict.
+pub(super) async fn insert_signing_key(
+    pool: &SqlitePool,
+    key: &SigningKeyRecord,
+) -> StoreResult<()> {
+    insert_key_sql(key)
+        .execute(pool)
+        .await
+        .map_err(conflict("signing key id already exists"))?;
+    Ok(())
+}
+
+/// Removes a key of the pool; `false` when the pool has no such kid.
+pub(super) async fn delete_signing_key(
+    pool: &SqlitePool,
+    pool_id: &PoolId,
+    kid: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?")
+        .bind(pool_id.as_str())
+        .bind(kid)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(done.rows_affected() > 0)
 }

@@ -6,7 +6,7 @@ use crate::convert::{
 use crate::error::{backend, corrupt};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, Client, CodeRecord, RefreshTokenRecord, Session, SigningKeyRecord, User,
+    App, Client, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
 };
 use auth_return_core::store::StoreResult;
 use sqlx::Row;
@@ -50,6 +50,24 @@ macro_rules! select_refresh_token {
     };
 }
 pub(super) use select_refresh_token;
+
+/// Records a revocation (at `?1`, expiring `?1` plus the client's token validity) for every
+/// not-yet-revoked session of pool `?2` that also meets `$cond` (`AND …`, binding `?3`). Run
+/// before the statement that revokes or deletes those sessions, in its transaction. An entry
+/// that exists already is kept.
+macro_rules! record_revocations {
+    ($cond:literal) => {
+        concat!(
+            "INSERT INTO revocations (pool_id, origin_jti, revoked_at, expires_at) \
+             SELECT s.pool_id, s.id, ?1, ?1 + c.token_validity_secs \
+             FROM sessions s JOIN clients c ON c.client_id = s.client_id \
+             WHERE s.revoked_at IS NULL AND s.pool_id = ?2",
+            $cond,
+            " ON CONFLICT (pool_id, origin_jti) DO NOTHING"
+        )
+    };
+}
+pub(super) use record_revocations;
 
 /// The text form every UUID is stored in.
 pub(super) fn uuid_text(id: uuid::Uuid) -> String {
@@ -100,6 +118,17 @@ pub(super) fn signing_key(row: &SqliteRow) -> StoreResult<SigningKeyRecord> {
         pool_id: PoolId::new(get::<String>(row, "pool_id")?),
         sealed_private_key: get(row, "sealed_private_key")?,
         created_at: get(row, "created_at")?,
+        activates_at: get(row, "activates_at")?,
+    })
+}
+
+/// A revocation-feed entry.
+pub(super) fn revocation(row: &SqliteRow) -> StoreResult<Revocation> {
+    Ok(Revocation {
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        origin_jti: uuid_col(row, "origin_jti")?,
+        revoked_at: get(row, "revoked_at")?,
+        expires_at: get(row, "expires_at")?,
     })
 }
 

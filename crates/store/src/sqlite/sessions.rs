@@ -1,9 +1,10 @@
 //! Sign-in sessions and single-use SRP challenges on SQLite.
 
-use super::rows::{self, select_refresh_token, select_session, uuid_text};
+use super::rows::{self, record_revocations, select_refresh_token, select_session, uuid_text};
+use crate::convert::limit as sql_limit;
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::{RefreshTokenRecord, Session, Timestamp};
+use auth_return_core::model::{RefreshTokenRecord, Revocation, Session, Timestamp};
 use auth_return_core::store::StoreResult;
 use sqlx::SqlitePool;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -109,42 +110,97 @@ pub(super) async fn get(
     row.as_ref().map(rows::session).transpose()
 }
 
-/// Revokes one session, keeping the first revocation time.
+/// Revokes one session, keeping the first revocation time; a newly revoked session gets its
+/// revocation entry in the same transaction.
 pub(super) async fn revoke(
     pool: &SqlitePool,
     pool_id: &PoolId,
     id: uuid::Uuid,
     at: Timestamp,
 ) -> StoreResult<()> {
+    let id = uuid_text(id);
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query(record_revocations!(" AND s.id = ?3"))
+        .bind(at)
+        .bind(pool_id.as_str())
+        .bind(id.clone())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     sqlx::query(
         "UPDATE sessions SET revoked_at = ? WHERE pool_id = ? AND id = ? AND revoked_at IS NULL",
     )
     .bind(at)
     .bind(pool_id.as_str())
-    .bind(uuid_text(id))
-    .execute(pool)
+    .bind(id)
+    .execute(&mut *tx)
     .await
     .map_err(backend)?;
-    Ok(())
+    tx.commit().await.map_err(backend)
 }
 
-/// Revokes every not-yet-revoked session of the user.
+/// Revokes every not-yet-revoked session of the user, each with its revocation entry, in one
+/// transaction.
 pub(super) async fn revoke_user(
     pool: &SqlitePool,
     pool_id: &PoolId,
     user_id: UserId,
     at: Timestamp,
 ) -> StoreResult<u64> {
+    let user = uuid_text(user_id.as_uuid());
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query(record_revocations!(" AND s.user_id = ?3"))
+        .bind(at)
+        .bind(pool_id.as_str())
+        .bind(user.clone())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = ? WHERE pool_id = ? AND user_id = ? AND revoked_at IS NULL",
     )
     .bind(at)
     .bind(pool_id.as_str())
-    .bind(uuid_text(user_id.as_uuid()))
-    .execute(pool)
+    .bind(user)
+    .execute(&mut *tx)
     .await
     .map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
     Ok(done.rows_affected())
+}
+
+/// Revocations of the pool in force at `now`, in (`revoked_at`, `origin_jti` text) order after
+/// `after`, at most `limit`.
+pub(super) async fn list_revocations(
+    pool: &SqlitePool,
+    pool_id: &PoolId,
+    after: Option<(Timestamp, uuid::Uuid)>,
+    now: Timestamp,
+    limit: usize,
+) -> StoreResult<Vec<Revocation>> {
+    macro_rules! list_sql {
+        ($cond:literal) => {
+            concat!(
+                "SELECT pool_id, origin_jti, revoked_at, expires_at FROM revocations \
+                 WHERE pool_id = ?1 AND expires_at > ?2",
+                $cond,
+                " ORDER BY revoked_at, origin_jti LIMIT ?3"
+            )
+        };
+    }
+    let query = match after {
+        None => sqlx::query(list_sql!("")),
+        Some(_) => sqlx::query(list_sql!(" AND (revoked_at, origin_jti) > (?4, ?5)")),
+    }
+    .bind(pool_id.as_str())
+    .bind(now)
+    .bind(sql_limit(limit));
+    let query = match after {
+        None => query,
+        Some((revoked_at, origin_jti)) => query.bind(revoked_at).bind(uuid_text(origin_jti)),
+    };
+    let rows = query.fetch_all(pool).await.map_err(backend)?;
+    rows.iter().map(rows::revocation).collect()
 }
 
 /// Records the nonce; `true` when this call inserted it. An already-expired challenge is never
@@ -180,14 +236,15 @@ pub(super) async fn claim_challenge(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes expired sessions (their refresh tokens cascade), codes and used challenges; the
-/// number of sessions, codes and challenges deleted.
+/// Deletes expired sessions (their refresh tokens cascade), codes, used challenges and
+/// revocations; the number of sessions, codes, challenges and revocations deleted.
 pub(super) async fn prune_expired(pool: &SqlitePool, now: Timestamp) -> StoreResult<u64> {
     let mut pruned = 0;
     for sql in [
         "DELETE FROM sessions WHERE expires_at < ?",
         "DELETE FROM codes WHERE expires_at < ?",
         "DELETE FROM used_challenges WHERE expires_at < ?",
+        "DELETE FROM revocations WHERE expires_at < ?",
     ] {
         let done = sqlx::query(sql)
             .bind(now)

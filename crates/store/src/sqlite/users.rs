@@ -1,10 +1,10 @@
 //! Users on SQLite.
 
-use super::rows::{self, select_user, uuid_text};
+use super::rows::{self, record_revocations, select_user, uuid_text};
 use crate::convert::{FilterSql, TextColumn, attributes_to_json, filter_sql, limit as sql_limit};
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::{MatchOp, User, UserFilter};
+use auth_return_core::model::{MatchOp, Timestamp, User, UserFilter};
 use auth_return_core::store::StoreResult;
 use sqlx::SqlitePool;
 
@@ -94,19 +94,35 @@ pub(super) async fn get_by_email(
     row.as_ref().map(rows::user).transpose()
 }
 
-/// Deletes a user; foreign keys cascade to their codes and sessions.
+/// Records a revocation for each of the user's live sessions, then deletes the user (foreign
+/// keys cascade to their codes and sessions; the revocations stay), in one transaction.
 pub(super) async fn delete(
     pool: &SqlitePool,
     pool_id: &PoolId,
     user_id: UserId,
+    at: Timestamp,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM users WHERE pool_id = ? AND user_id = ?")
+    let user = uuid_text(user_id.as_uuid());
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query(record_revocations!(" AND s.user_id = ?3"))
+        .bind(at)
         .bind(pool_id.as_str())
-        .bind(uuid_text(user_id.as_uuid()))
-        .execute(pool)
+        .bind(user.clone())
+        .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    Ok(done.rows_affected() > 0)
+    let done = sqlx::query("DELETE FROM users WHERE pool_id = ? AND user_id = ?")
+        .bind(pool_id.as_str())
+        .bind(user)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        tx.rollback().await.map_err(backend)?;
+        return Ok(false);
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }
 
 /// ListUsers SQL around one filter condition: `?1` pool, `?2` the exclusive lower bound on the

@@ -36,6 +36,7 @@ pub fn app(name: &str, owner: Option<UserId>, created_at: i64) -> (App, SigningK
         pool_id,
         sealed_private_key: vec![0xAB; 1200],
         created_at,
+        activates_at: created_at,
     };
     (app, key)
 }

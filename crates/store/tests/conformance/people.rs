@@ -99,10 +99,10 @@ pub(super) async fn users(
     steal.email = "ada.l@example.com".into();
     assert!(is_conflict(s.update_user(&steal).await));
     assert_eq!(s.get_user(p1, carol.id).await.unwrap(), Some(carol.clone()));
-    assert!(s.delete_user(p1, carol.id).await.unwrap());
-    assert!(!s.delete_user(p1, UserId::generate()).await.unwrap());
+    assert!(s.delete_user(p1, carol.id, 5_000).await.unwrap());
+    assert!(!s.delete_user(p1, UserId::generate(), 5_000).await.unwrap());
     assert!(
-        !s.delete_user(p2, ada.id).await.unwrap(),
+        !s.delete_user(p2, ada.id, 5_000).await.unwrap(),
         "a pool cannot delete another's user"
     );
 

@@ -1,4 +1,5 @@
-//! Races between two store instances on one database: single-use operations stay single-use.
+//! Races between two store instances on one database: single-use operations stay single-use,
+//! and a session revoked by several calls at once gets one revocation entry.
 
 use crate::fixtures;
 use auth_return_core::model::CodePurpose;
@@ -124,4 +125,43 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         .unwrap();
     let at = presented.superseded_at.expect("superseded");
     assert!((6_000..6_000 + CONTENDERS as i64).contains(&at), "{at}");
+
+    // Simultaneous revocations of one session (one by id, one for the whole user, one by
+    // deleting the user) record it exactly once, at the time the winner revoked it.
+    for round in 0..3u8 {
+        let victim = fixtures::user(&pool_id, &format!("victim{round}@example.com"), 1);
+        stores[0].insert_user(&victim).await.unwrap();
+        let session = fixtures::session(&app, &victim, &[b'v', round], 7_000);
+        stores[1].insert_session(&session).await.unwrap();
+        let mut tasks = JoinSet::new();
+        for i in 0..CONTENDERS {
+            let (store, pool_id) = (pick(i), pool_id.clone());
+            let at = 8_000 + i as i64;
+            tasks.spawn(async move {
+                match (i + usize::from(round)) % 3 {
+                    0 => store.revoke_session(&pool_id, session.id, at).await,
+                    1 => store
+                        .revoke_user_sessions(&pool_id, victim.id, at)
+                        .await
+                        .map(|_| ()),
+                    _ => store.delete_user(&pool_id, victim.id, at).await.map(|_| ()),
+                }
+            });
+        }
+        for result in tasks.join_all().await {
+            result.unwrap();
+        }
+        let entries: Vec<_> = stores[0]
+            .list_revocations(&pool_id, None, 0, 1_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.origin_jti == session.id)
+            .collect();
+        assert_eq!(entries.len(), 1, "round {round}: one entry per session");
+        let at = entries[0].revoked_at;
+        assert!((8_000..8_000 + CONTENDERS as i64).contains(&at), "{at}");
+        assert_eq!(entries[0].expires_at, at + app.client.token_validity_secs);
+        assert_eq!(stores[1].get_user(&pool_id, victim.id).await.unwrap(), None);
+    }
 }

@@ -119,7 +119,7 @@ pub async fn refresh_tokens(store: Arc<dyn Store>) {
     s.rotate_refresh_token(p2, s3.id, b"e1", b"e2", 1_100)
         .await
         .unwrap();
-    assert!(s.delete_user(p1, ada.id).await.unwrap());
+    assert!(s.delete_user(p1, ada.id, 1_700).await.unwrap());
     for hash in [&b"h1"[..], b"h2", b"h3", b"h4"] {
         assert_eq!(token(s, hash).await, None);
     }

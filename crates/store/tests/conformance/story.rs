@@ -49,7 +49,7 @@ pub async fn run(store: Arc<dyn Store>) {
     s.insert_session(&fixtures::session(&a1, &bob, b"refresh-bob", 2_000))
         .await
         .unwrap();
-    assert!(s.delete_user(p1, ada.id).await.unwrap());
+    assert!(s.delete_user(p1, ada.id, 3_000).await.unwrap());
     assert_eq!(s.get_user(p1, ada.id).await.unwrap(), None);
     assert_eq!(s.get_code(p1, ada.id, code_purpose).await.unwrap(), None);
     assert_eq!(s.get_session(p1, live.id).await.unwrap(), None);
@@ -61,7 +61,7 @@ pub async fn run(store: Arc<dyn Store>) {
         None
     );
     assert!(
-        !s.delete_user(p1, ada.id).await.unwrap(),
+        !s.delete_user(p1, ada.id, 3_000).await.unwrap(),
         "a second delete finds nothing"
     );
     assert!(

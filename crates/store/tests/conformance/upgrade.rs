@@ -1,10 +1,12 @@
 //! A database made by migration 0001 alone, with data in it, then opened by this version:
-//! 0002 must keep its sessions findable by refresh hash and read its apps and users.
+//! 0002 must keep its sessions findable by refresh hash and read its apps and users, 0003 must
+//! give its signing key an activation time (its creation) and its live sessions revocations.
 
 use crate::fixtures;
 use auth_return_core::ids::UserId;
 use auth_return_core::model::{
-    App, MatchOp, RefreshTokenRecord, Session, User, UserField, UserFilter,
+    App, MatchOp, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User, UserField,
+    UserFilter,
 };
 use auth_return_core::settings::AppSettings;
 use auth_return_store::{Store, StoreError};
@@ -12,13 +14,17 @@ use auth_return_store::{Store, StoreError};
 /// What the old database holds, as this version should read it.
 pub struct Seed {
     pub app: App,
+    /// Inserted with 0001's columns; `activates_at` holds what 0003 should fill in.
+    pub key: SigningKeyRecord,
     pub user: User,
     pub sessions: Vec<Session>,
 }
 
 impl Seed {
     pub fn new() -> Self {
-        let (mut app, _) = fixtures::app("old", Some(UserId::generate()), 50);
+        let (mut app, mut key) = fixtures::app("old", Some(UserId::generate()), 50);
+        key.created_at = 55;
+        key.activates_at = 55;
         app.settings = AppSettings::default();
         let user = fixtures::user(&app.pool_id, "old@example.com", 60);
         let mut live = fixtures::session(&app, &user, b"old-refresh-1", 70);
@@ -27,6 +33,7 @@ impl Seed {
         revoked.revoked_at = Some(90);
         Self {
             app,
+            key,
             user,
             sessions: vec![live, revoked],
         }
@@ -38,6 +45,11 @@ pub async fn check(s: &dyn Store, seed: &Seed) {
     assert_eq!(
         s.get_app(&seed.app.id).await.unwrap().as_ref(),
         Some(&seed.app)
+    );
+    assert_eq!(
+        s.signing_keys(&seed.app.pool_id).await.unwrap(),
+        vec![seed.key.clone()],
+        "an old key activates when it was created"
     );
     assert_eq!(
         s.get_user(&seed.app.pool_id, seed.user.id)
@@ -105,9 +117,21 @@ pub async fn check(s: &dyn Store, seed: &Seed) {
     assert_eq!(s.get_app(&app.id).await.unwrap(), Some(app.clone()));
     assert_eq!(s.prune_expired(1_000).await.unwrap(), 0);
     assert!(
-        s.delete_user(&seed.app.pool_id, seed.user.id)
+        s.delete_user(&seed.app.pool_id, seed.user.id, 2_000)
             .await
             .unwrap()
+    );
+    assert_eq!(
+        s.list_revocations(&seed.app.pool_id, None, 2_000, 10)
+            .await
+            .unwrap(),
+        vec![Revocation {
+            pool_id: seed.app.pool_id.clone(),
+            origin_jti: old.id,
+            revoked_at: 2_000,
+            expires_at: 2_000 + seed.app.client.token_validity_secs,
+        }],
+        "the old live session is recorded; the one revoked before 0003 is not"
     );
     assert_eq!(s.get_refresh_token(b"new-refresh").await.unwrap(), None);
     assert_eq!(s.get_refresh_token(&old.refresh_hash).await.unwrap(), None);

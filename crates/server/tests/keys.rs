@@ -1,0 +1,292 @@
+//! Signing-key rotation per pool and the revocation feed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use auth_return_core::{AppUpdate, Scope};
+use common::{PASSWORD, TestServer, claims};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn kid(token: &str) -> String {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap();
+    let header: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header)
+            .unwrap(),
+    )
+    .unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+async fn published(server: &TestServer, pool: &str) -> Vec<String> {
+    let (status, jwks, _) = server
+        .get(&format!("/{pool}/.well-known/jwks.json"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens_expire() {
+    let server = TestServer::start().await;
+    let app = server.app("Keys").await;
+    let (app_id, pool) = (app.app.id.as_str(), app.app.pool_id.as_str());
+    // Day-long tokens, so tokens signed before the switch outlive it.
+    let day = AppUpdate {
+        token_validity_secs: Some(86_400),
+        ..Default::default()
+    };
+    server
+        .service
+        .update_app(Scope::Operator, app_id, day)
+        .await
+        .unwrap();
+    server
+        .confirmed_user(app.app.client.id.as_str(), "rot@example.com", PASSWORD)
+        .await;
+    let before = server.tokens(&app, "rot@example.com", PASSWORD).await;
+    let old_kid = kid(&before.access);
+
+    let keys = server
+        .service
+        .rotate_signing_key(Scope::Operator, app_id, false)
+        .await
+        .unwrap();
+    let states: Vec<&str> = keys.iter().map(|k| k.state).collect();
+    assert_eq!(states, ["next", "active"]);
+    let new_kid = keys[0].kid.clone();
+    assert_eq!(
+        published(&server, pool).await,
+        [new_kid.clone(), old_kid.clone()]
+    );
+    // Until the propagation delay is over, the old key still signs.
+    let during = server.tokens(&app, "rot@example.com", PASSWORD).await;
+    assert_eq!(kid(&during.access), old_kid);
+
+    server.clock.advance(3600);
+    let after = server.tokens(&app, "rot@example.com", PASSWORD).await;
+    assert_eq!(kid(&after.access), new_kid);
+    for token in [&before.access, &during.access, &after.access] {
+        server
+            .call("GetUser", json!({"AccessToken": token}))
+            .await
+            .ok();
+    }
+    // Maintenance keeps the old key while its tokens may live, then withdraws it.
+    assert_eq!(
+        server.service.maintain_signing_keys(None).await.unwrap(),
+        (0, 0)
+    );
+    assert_eq!(published(&server, pool).await.len(), 2);
+    server.clock.advance(86_400 + 300);
+    assert_eq!(
+        server.service.maintain_signing_keys(None).await.unwrap(),
+        (1, 0)
+    );
+    assert_eq!(
+        published(&server, pool).await,
+        std::slice::from_ref(&new_kid)
+    );
+    let keys = server
+        .service
+        .signing_keys(Scope::Operator, app_id)
+        .await
+        .unwrap();
+    assert_eq!((keys.len(), keys[0].state), (1, "active"));
+
+    // Scheduled rotation: keys older than the age get a successor (this app's and the
+    // console's, both over a day old now).
+    assert_eq!(
+        server
+            .service
+            .maintain_signing_keys(Some(86_400))
+            .await
+            .unwrap(),
+        (0, 2)
+    );
+    assert_eq!(published(&server, pool).await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_emergency_rotation_voids_the_old_keys_at_once() {
+    let server = TestServer::start().await;
+    let app = server.app("Leak").await;
+    let other = server.app("Bystander").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "leak@example.com", PASSWORD)
+        .await;
+    server
+        .confirmed_user(other.app.client.id.as_str(), "leak@example.com", PASSWORD)
+        .await;
+    let before = server.tokens(&app, "leak@example.com", PASSWORD).await;
+    let bystander = server.tokens(&other, "leak@example.com", PASSWORD).await;
+
+    let keys = server
+        .service
+        .rotate_signing_key(Scope::Operator, app.app.id.as_str(), true)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(
+        published(&server, app.app.pool_id.as_str()).await,
+        [keys[0].kid.clone()]
+    );
+    server
+        .call("GetUser", json!({"AccessToken": before.access}))
+        .await
+        .assert_error("NotAuthorizedException", "Invalid Access Token");
+    // The session itself lives on: a refresh mints tokens with the new key.
+    let refreshed = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": app.app.client.id.as_str(),
+                                      "AuthParameters": {"REFRESH_TOKEN": before.refresh}}),
+        )
+        .await;
+    let access = refreshed.ok()["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(kid(&access), keys[0].kid);
+    server
+        .call("GetUser", json!({"AccessToken": access}))
+        .await
+        .ok();
+    // Other pools are untouched.
+    server
+        .call("GetUser", json!({"AccessToken": bystander.access}))
+        .await
+        .ok();
+    assert!(
+        server
+            .service
+            .rotate_signing_key(Scope::Operator, "app_nosuchapp", true)
+            .await
+            .is_err()
+    );
+}
+
+async fn feed(
+    server: &TestServer,
+    path: &str,
+    since: Option<&str>,
+) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+    match since {
+        Some(cursor) => server.get(&format!("{path}?since={cursor}"), None).await,
+        None => server.get(path, None).await,
+    }
+}
+
+#[tokio::test]
+async fn the_revocation_feed_lists_signed_out_sessions_until_their_tokens_expire() {
+    let server = TestServer::start().await;
+    let app = server.app("Feed").await;
+    let client_id = app.app.client.id.as_str();
+    let feed_path = format!("/{}/revocations", app.app.pool_id);
+
+    let (status, empty, headers) = feed(&server, &feed_path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        empty,
+        json!({"revocations": [], "cursor": "", "more": false})
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+
+    server
+        .confirmed_user(client_id, "gone@example.com", PASSWORD)
+        .await;
+    let first = server.tokens(&app, "gone@example.com", PASSWORD).await;
+    let second = server.tokens(&app, "gone@example.com", PASSWORD).await;
+    server
+        .call(
+            "RevokeToken",
+            json!({"Token": first.refresh, "ClientId": client_id}),
+        )
+        .await
+        .ok();
+    let (_, page, _) = feed(&server, &feed_path, None).await;
+    let revoked_at = server.clock_now();
+    assert_eq!(
+        page["revocations"],
+        json!([{"origin_jti": claims(&first.access)["origin_jti"], "expires_at": revoked_at + 3600}])
+    );
+    let cursor = page["cursor"].as_str().unwrap().to_owned();
+    let (_, nothing_new, _) = feed(&server, &feed_path, Some(&cursor)).await;
+    assert_eq!(nothing_new["revocations"], json!([]));
+    assert_eq!(
+        nothing_new["cursor"],
+        cursor.as_str(),
+        "the cursor stays where it was"
+    );
+
+    // GlobalSignOut revokes the rest; revoking again adds nothing.
+    server.clock.advance(10);
+    server
+        .call("GlobalSignOut", json!({"AccessToken": second.access}))
+        .await
+        .ok();
+    server
+        .call(
+            "RevokeToken",
+            json!({"Token": first.refresh, "ClientId": client_id}),
+        )
+        .await
+        .ok();
+    let (_, page, _) = feed(&server, &feed_path, Some(&cursor)).await;
+    assert_eq!(
+        page["revocations"],
+        json!([{"origin_jti": claims(&second.access)["origin_jti"], "expires_at": revoked_at + 10 + 3600}])
+    );
+
+    // Deleting a user revokes their live sessions too (a second later: the feed is ordered by
+    // revocation time, then id).
+    server.clock.advance(1);
+    let third = server.tokens(&app, "gone@example.com", PASSWORD).await;
+    server
+        .call("DeleteUser", json!({"AccessToken": third.access}))
+        .await
+        .ok();
+    let (_, all, _) = feed(&server, &feed_path, None).await;
+    let listed: Vec<&Value> = all["revocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["origin_jti"])
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            &claims(&first.access)["origin_jti"],
+            &claims(&second.access)["origin_jti"],
+            &claims(&third.access)["origin_jti"]
+        ]
+    );
+
+    // Once every token of a session has expired, its entry no longer matters.
+    server.clock.advance(3600 - 6);
+    let (_, later, _) = feed(&server, &feed_path, None).await;
+    assert_eq!(later["revocations"].as_array().unwrap().len(), 2);
+
+    for bad in [
+        format!("{feed_path}?since=garbage"),
+        "/local_nosuchpool/revocations".to_owned(),
+    ] {
+        let (status, body, _) = server.get(&bad, None).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND,
+            "{bad}: {status}"
+        );
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{bad}: {body}"
+        );
+    }
+}
