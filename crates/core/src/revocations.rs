@@ -32,14 +32,37 @@ pub struct RevocationPage {
     pub more: bool,
 }
 
-fn encode_cursor(revoked_at: i64, origin_jti: uuid::Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{revoked_at}:{origin_jti}"))
+/// How far back a cursor from a last page reaches: entries are ordered by revocation time, and
+/// one written a moment late (the same second, or another instance with a slightly slower
+/// clock) must not fall behind a cursor already handed out. Re-sent entries are harmless:
+/// clients keep a set of `origin_jti`s.
+const OVERLAP_SECS: i64 = 5;
+
+/// A position in the feed. `overlap` marks a cursor from a last page (continue a little
+/// earlier); a cursor from a full page continues exactly where it ended.
+fn encode_cursor(revoked_at: i64, origin_jti: uuid::Uuid, overlap: bool) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{revoked_at}:{origin_jti}:{}", u8::from(overlap)))
 }
 
+/// Where to continue after a cursor.
 fn decode_cursor(cursor: &str) -> Option<(i64, uuid::Uuid)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let (at, id) = text.split_once(':')?;
-    Some((at.parse().ok()?, uuid::Uuid::try_parse(id).ok()?))
+    let mut parts = text.split(':');
+    let at: i64 = parts.next()?.parse().ok()?;
+    let id = uuid::Uuid::try_parse(parts.next()?).ok()?;
+    let overlap = match parts.next()? {
+        "1" => true,
+        "0" => false,
+        _ => return None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(if overlap {
+        (at - OVERLAP_SECS, uuid::Uuid::nil())
+    } else {
+        (at, id)
+    })
 }
 
 impl Service {
@@ -64,9 +87,9 @@ impl Service {
             .await?;
         let more = entries.len() > PAGE;
         entries.truncate(PAGE);
-        let cursor = match (entries.last(), after) {
-            (Some(last), _) => encode_cursor(last.revoked_at, last.origin_jti),
-            (None, Some((at, id))) => encode_cursor(at, id),
+        let cursor = match (entries.last(), since.filter(|s| !s.is_empty())) {
+            (Some(last), _) => encode_cursor(last.revoked_at, last.origin_jti, !more),
+            (None, Some(given)) => given.to_owned(),
             (None, None) => String::new(),
         };
         Ok(RevocationPage {
@@ -88,20 +111,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
+    fn cursors_continue_exactly_or_reach_back() {
         let id = uuid::Uuid::new_v4();
         assert_eq!(
-            decode_cursor(&encode_cursor(1_700_000_000, id)),
+            decode_cursor(&encode_cursor(1_700_000_000, id, false)),
             Some((1_700_000_000, id))
         );
+        assert_eq!(
+            decode_cursor(&encode_cursor(1_700_000_000, id, true)),
+            Some((1_700_000_000 - OVERLAP_SECS, uuid::Uuid::nil()))
+        );
+        let nil = "00000000-0000-0000-0000-000000000000";
         for bad in [
-            "",
-            "x",
-            "!!!",
-            &URL_SAFE_NO_PAD.encode("12:not-a-uuid"),
-            &URL_SAFE_NO_PAD.encode("nan:00000000-0000-0000-0000-000000000000"),
+            "".to_owned(),
+            "x".into(),
+            "!!!".into(),
+            URL_SAFE_NO_PAD.encode("12:not-a-uuid:0"),
+            URL_SAFE_NO_PAD.encode(format!("nan:{nil}:0")),
+            URL_SAFE_NO_PAD.encode(format!("12:{nil}")),
+            URL_SAFE_NO_PAD.encode(format!("12:{nil}:2")),
+            URL_SAFE_NO_PAD.encode(format!("12:{nil}:0:extra")),
         ] {
-            assert_eq!(decode_cursor(bad), None, "{bad}");
+            assert_eq!(decode_cursor(&bad), None, "{bad}");
         }
     }
 }

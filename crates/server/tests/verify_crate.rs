@@ -1,0 +1,154 @@
+//! `auth-return-verify` against the real server: discovery and JWKS, a key rotation with tokens
+//! in flight, an emergency rotation, and the revocation feed refusing signed-out sessions.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use auth_return_core::Scope;
+use auth_return_core::clock::Clock;
+use auth_return_verify::{Verifier, VerifyError};
+use common::{PASSWORD, TestServer};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn verifier(server: &TestServer, app: &auth_return_core::CreatedApp) -> Verifier {
+    let clock = server.clock.clone();
+    Verifier::builder(
+        format!("{}/{}", server.url, app.app.pool_id),
+        app.app.client.id.as_str(),
+    )
+    // The verifier reads the server's (test-controlled) clock.
+    .clock(Arc::new(move || clock.now()))
+    .min_refetch_interval(Duration::ZERO)
+    .build()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn tokens_verify_through_a_key_rotation() {
+    let server = TestServer::start().await;
+    let app = server.app("Backend").await;
+    let other = server.app("Other").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "v@example.com", PASSWORD)
+        .await;
+    server
+        .confirmed_user(other.app.client.id.as_str(), "v@example.com", PASSWORD)
+        .await;
+    let verifier = verifier(&server, &app);
+    let before = server.tokens(&app, "v@example.com", PASSWORD).await;
+    assert_eq!(
+        verifier
+            .verify_access_token(&before.access)
+            .await
+            .unwrap()
+            .sub,
+        verifier.verify_id_token(&before.id).await.unwrap().sub
+    );
+    let foreign = server.tokens(&other, "v@example.com", PASSWORD).await;
+    assert!(
+        matches!(
+            verifier.verify_access_token(&foreign.access).await,
+            Err(VerifyError::WrongIssuer { .. }) | Err(VerifyError::UnknownKey(_))
+        ),
+        "another app's token"
+    );
+    assert!(
+        verifier.verify_access_token(&before.id).await.is_err(),
+        "an ID token is not an access token"
+    );
+
+    server
+        .service
+        .rotate_signing_key(Scope::Operator, app.app.id.as_str(), false)
+        .await
+        .unwrap();
+    server.clock.advance(3600);
+    let after = server.tokens(&app, "v@example.com", PASSWORD).await;
+    // The new kid is unknown to the verifier's cache: it refetches the JWKS once.
+    let fetches = verifier.key_fetch_count().await;
+    verifier.verify_access_token(&after.access).await.unwrap();
+    assert_eq!(verifier.key_fetch_count().await, fetches + 1);
+    // The session goes on across the switch: a refresh gets tokens of the new key.
+    let refreshed = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": app.app.client.id.as_str(),
+                                      "AuthParameters": {"REFRESH_TOKEN": before.refresh}}),
+        )
+        .await;
+    let access = refreshed.ok()["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    verifier.verify_access_token(&access).await.unwrap();
+
+    // An emergency rotation withdraws the old keys: their tokens stop verifying.
+    server
+        .service
+        .rotate_signing_key(Scope::Operator, app.app.id.as_str(), true)
+        .await
+        .unwrap();
+    let emergency = server.tokens(&app, "v@example.com", PASSWORD).await;
+    verifier
+        .verify_access_token(&emergency.access)
+        .await
+        .unwrap();
+    assert!(
+        verifier.verify_access_token(&after.access).await.is_err(),
+        "tokens of a withdrawn key"
+    );
+}
+
+#[tokio::test]
+async fn the_revocation_feed_makes_sign_out_effective_at_once() {
+    let server = TestServer::start().await;
+    let app = server.app("Backend").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "r@example.com", PASSWORD)
+        .await;
+    let clock = server.clock.clone();
+    let verifier = Verifier::builder(format!("{}/{}", server.url, app.app.pool_id), client_id)
+        .clock(Arc::new(move || clock.now()))
+        .revocation_polling(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let kept = server.tokens(&app, "r@example.com", PASSWORD).await;
+    let ended = server.tokens(&app, "r@example.com", PASSWORD).await;
+    verifier.verify_access_token(&ended.access).await.unwrap();
+
+    server
+        .call(
+            "RevokeToken",
+            json!({"Token": ended.refresh, "ClientId": client_id}),
+        )
+        .await
+        .ok();
+    // Until the verifier polls, the JWT alone still verifies: that is the trade-off.
+    verifier.verify_access_token(&ended.access).await.unwrap();
+    verifier.poll_revocations().await.unwrap();
+    assert_eq!(verifier.revoked_sessions(), 1);
+    assert!(matches!(
+        verifier.verify_access_token(&ended.access).await,
+        Err(VerifyError::Revoked)
+    ));
+    assert!(matches!(
+        verifier.verify_id_token(&ended.id).await,
+        Err(VerifyError::Revoked)
+    ));
+    verifier.verify_access_token(&kept.access).await.unwrap();
+
+    server
+        .call("GlobalSignOut", json!({"AccessToken": kept.access}))
+        .await
+        .ok();
+    verifier.poll_revocations().await.unwrap();
+    assert_eq!(verifier.revoked_sessions(), 2);
+    assert!(matches!(
+        verifier.verify_access_token(&kept.access).await,
+        Err(VerifyError::Revoked)
+    ));
+}
