@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (CI runs it through .ci/run):
-#   1. cargo build --workspace --all-targets
-#   2. cargo test --workspace            (with a PostgreSQL for the store tests, when tests/pg exists)
+#   1. cargo build --workspace --all-targets --all-features
+#   2. cargo test --workspace --all-features (with a PostgreSQL for the store tests, when tests/pg exists)
 #   3. tests/e2e/run.sh target/debug/auth-return   (real Cognito clients against a running server)
 # Stops at the first failing step with a clear message and prints a one-line summary at the end.
 set -euo pipefail
@@ -53,7 +53,7 @@ step() {
   STEPS_DONE+=("$CURRENT_STEP")
 }
 
-step "cargo build" cargo build --workspace --all-targets
+step "cargo build" cargo build --workspace --all-targets --all-features
 
 # --- PostgreSQL step (owned by the storage work) ---------------------------------------------------
 # If tests/pg/start.sh exists it must start a throw-away PostgreSQL and print its connection URL
@@ -71,6 +71,6 @@ if [[ -x tests/pg/start.sh && -z "${AUTH_RETURN_TEST_POSTGRES_URL:-}" ]]; then
 fi
 # --- end of PostgreSQL step ------------------------------------------------------------------------
 
-step "cargo test" cargo test --workspace
+step "cargo test" cargo test --workspace --all-features
 
 step "end-to-end tests" tests/e2e/run.sh target/debug/auth-return

@@ -2,7 +2,8 @@
 # End-to-end tests: starts a real Auth Return server on a free loopback port with a fresh data
 # dir, registers the apps the tests need through the CLI, then runs the real client libraries
 # against it: pycognito + boto3 + PyJWT (pytest) and amazon-cognito-identity-js + jose
-# (node --test), then the embeddable components in Chromium (tests/browser/run.sh). Always stops
+# (node --test), the Rust crate auth-return-verify's example backend (verify_crate.sh), then the
+# embeddable components in Chromium (tests/browser/run.sh). Always stops
 # the server; exits non-zero if anything failed.
 #
 # Usage: tests/e2e/run.sh [path/to/auth-return]     (default: target/debug/auth-return)
@@ -130,6 +131,8 @@ export AUTH_RETURN_BIN="$BIN"
 export AUTH_RETURN_OUTBOX="$DATA_DIR/outbox.jsonl"
 export AUTH_RETURN_APP_PUBLIC="$APP_PUBLIC"
 export AUTH_RETURN_APP_SECRET="$APP_SECRET"
+# For tests that run the CLI against this server (keys rotate, apps create) with its --data-dir.
+export AUTH_RETURN_E2E_DATA_DIR="$DATA_DIR"
 # The real AWS SDKs must never look for other configuration or credentials on this machine.
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 
@@ -175,6 +178,14 @@ set +e
 node_rc=$?
 set -e
 if [[ $node_rc -ne 0 ]]; then FAILED+=("node --test (exit $node_rc)"); fi
+
+# The Rust verification crate's example backend (built next to $BIN) against this server.
+log "running tests/e2e/verify_crate.sh (auth-return-verify's protected-api example)"
+set +e
+"$E2E_DIR/verify_crate.sh"
+crate_rc=$?
+set -e
+if [[ $crate_rc -ne 0 ]]; then FAILED+=("tests/e2e/verify_crate.sh (exit $crate_rc)"); fi
 
 # The embeddable component's SRP and session logic, in Node against this server.
 WEB_TESTS="$(cd "$E2E_DIR/../web" && pwd)"
