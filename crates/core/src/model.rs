@@ -245,3 +245,15 @@ pub struct UserFilter {
     /// With what.
     pub value: String,
 }
+
+/// Failed sign-ins of one sign-in name in a pool (a real user's id, or a hash of a name that is
+/// no user, so lockouts do not reveal which accounts exist).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockoutRecord {
+    /// Failures in the current streak.
+    pub failures: i64,
+    /// When the last one happened.
+    pub last_failure_at: Timestamp,
+    /// Every attempt before this is refused, even with the right password.
+    pub locked_until: Timestamp,
+}

@@ -2,8 +2,8 @@
 
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{
-    App, CodePurpose, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
-    Timestamp, User, UserFilter,
+    App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+    SigningKeyRecord, Timestamp, User, UserFilter,
 };
 use async_trait::async_trait;
 
@@ -178,9 +178,19 @@ pub trait Store: Send + Sync + 'static {
         limit: usize,
     ) -> StoreResult<Vec<Revocation>>;
 
+    // ---- sign-in lockout ----
+
+    /// The failure streak of `subject` (an opaque sign-in name key) in a pool.
+    async fn get_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<Option<LockoutRecord>>;
+    /// Stores (inserts or replaces) the failure streak of `subject`.
+    async fn put_lockout(&self, pool_id: &PoolId, subject: &str, record: &LockoutRecord) -> StoreResult<()>;
+    /// Forgets the failure streak of `subject` (after a successful sign-in).
+    async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()>;
+
     // ---- housekeeping ----
 
     /// Deletes sessions (with their refresh tokens), codes and revocations that expired before
-    /// `now`; returns how many rows went.
+    /// `now`, and failure streaks whose last failure is more than an hour before `now`; returns
+    /// how many rows went.
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64>;
 }
