@@ -121,6 +121,33 @@ test("a wrong password or an unknown email says so in plain words, in role=alert
   await context.close();
 });
 
+test("after five wrong passwords the name is locked, and the modal says so in plain words", { skip }, async () => {
+  const email = await confirmedUser("locked");
+  const context = await newContext(browser);
+  const p = await openPage(context, site);
+  await header.signIn(p).click();
+  await field(p, "Email").fill(email);
+  const clearAlert = () =>
+    p.evaluate(() => {
+      document.querySelector("auth-return-modal").shadowRoot.querySelector('[role="alert"]').textContent = "";
+    });
+  for (let i = 0; i < 5; i++) {
+    await clearAlert();
+    await field(p, "Password").fill("Not-The-Password-1");
+    await button(p, "Sign in").click();
+    await until(async () => (await alert(p).textContent()) !== "", { message: `alert ${i + 1}` });
+    assert.equal(await alert(p).textContent(), "Wrong email or password");
+  }
+  // Locked: even the right password is refused, with the lockout wording.
+  await clearAlert();
+  await field(p, "Password").fill(PASSWORD);
+  await button(p, "Sign in").click();
+  await until(async () => (await alert(p).textContent()) !== "", { message: "lockout alert" });
+  assert.equal(await alert(p).textContent(), "Too many attempts, try again in a minute");
+  assert.equal(await isSignedIn(p), false);
+  await context.close();
+});
+
 test("forgot password: code by mail, reset in the modal, signed in with the new password", { skip }, async () => {
   const email = await confirmedUser("forgot");
   const newPassword = "Battery-Staple-7";

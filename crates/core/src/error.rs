@@ -73,6 +73,12 @@ pub enum Error {
     /// The operation does not apply to the user's current state.
     #[error("{0}")]
     UnsupportedUserState(&'static str),
+    /// Too many failed sign-ins: the name is locked for a while.
+    #[error("Password attempts exceeded")]
+    PasswordAttemptsExceeded,
+    /// Too many wrong previous passwords on ChangePassword.
+    #[error("Attempt limit exceeded, please try after some time.")]
+    AttemptLimitExceeded,
     /// The user exists but has not confirmed the account.
     #[error("User is not confirmed.")]
     UserNotConfirmed,

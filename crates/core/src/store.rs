@@ -181,9 +181,18 @@ pub trait Store: Send + Sync + 'static {
     // ---- sign-in lockout ----
 
     /// The failure streak of `subject` (an opaque sign-in name key) in a pool.
-    async fn get_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<Option<LockoutRecord>>;
+    async fn get_lockout(
+        &self,
+        pool_id: &PoolId,
+        subject: &str,
+    ) -> StoreResult<Option<LockoutRecord>>;
     /// Stores (inserts or replaces) the failure streak of `subject`.
-    async fn put_lockout(&self, pool_id: &PoolId, subject: &str, record: &LockoutRecord) -> StoreResult<()>;
+    async fn put_lockout(
+        &self,
+        pool_id: &PoolId,
+        subject: &str,
+        record: &LockoutRecord,
+    ) -> StoreResult<()>;
     /// Forgets the failure streak of `subject` (after a successful sign-in).
     async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()>;
 

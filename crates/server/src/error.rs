@@ -63,9 +63,10 @@ impl From<Error> for CognitoError {
             | Error::RefreshTokenExpired
             | Error::RefreshTokenRevoked
             | Error::CannotConfirm(_) => "NotAuthorizedException",
-            Error::TemporaryPasswordExpired | Error::NotAuthorizedState(_) => {
-                "NotAuthorizedException"
-            }
+            Error::TemporaryPasswordExpired
+            | Error::NotAuthorizedState(_)
+            | Error::PasswordAttemptsExceeded => "NotAuthorizedException",
+            Error::AttemptLimitExceeded => "LimitExceededException",
             Error::RefreshTokenReused => "RefreshTokenReuseException",
             Error::AliasExists => "AliasExistsException",
             Error::UserAccountExists => "UsernameExistsException",

@@ -1,5 +1,5 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
-//! rotation and pruning, signing keys and the revocation feed, a few races, and an upgrade from a 0001-only database; run against
+//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, a few races, and an upgrade from a 0001-only database; run against
 //! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
 //! a server (each test gets a fresh database there, dropped afterwards). Start one with
 //! `tests/pg/start.sh`.
@@ -14,6 +14,8 @@ mod admin;
 mod fixtures;
 #[path = "conformance/keys_and_revocations.rs"]
 mod keys_and_revocations;
+#[path = "conformance/lockouts.rs"]
+mod lockouts;
 #[path = "conformance/races.rs"]
 mod races;
 #[path = "conformance/rotation.rs"]
@@ -214,6 +216,7 @@ on_both! {
     signing_keys_insert_list_delete => keys_and_revocations::signing_keys;
     revocations_recorded_by_revoke_and_delete_user => keys_and_revocations::recorded;
     revocation_feed_pages_filters_and_prunes => keys_and_revocations::feed_order;
+    lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
 }
 
 #[cfg(feature = "sqlite")]

@@ -3,6 +3,7 @@
 mod access;
 mod challenge;
 mod codes;
+mod lockout;
 pub(crate) mod messages;
 mod new_password;
 mod password;

@@ -96,14 +96,16 @@ impl Service {
             .await
     }
 
-    /// Spends the same work as [`Self::password_matches`] for a user who does not exist.
+    /// Spends the same work as [`Self::password_matches`] for a user who does not exist;
+    /// returns the decoy id the name is known by (for the lockout).
     pub(crate) async fn password_decoy(
         &self,
         pool_id: &PoolId,
         username: &str,
         password: &str,
-    ) -> Result<()> {
+    ) -> Result<String> {
         let decoy = self.decoy(pool_id, username);
+        let uid = decoy.uid.clone();
         let pool_name = pool_id.srp_name().to_owned();
         let password = SecretBytes::new(password.as_bytes().to_vec());
         self.compute
@@ -112,7 +114,12 @@ impl Service {
                 srp::check_password(&pool_name, &decoy.uid, &password, &decoy.salt_hex, &decoy.v)
             })
             .await?;
-        Ok(())
+        Ok(uid)
+    }
+
+    /// The stable decoy id of a name that is no user.
+    pub(crate) fn decoy_id(&self, pool_id: &PoolId, username: &str) -> String {
+        self.decoy(pool_id, username).uid
     }
 
     fn decoy(&self, pool_id: &PoolId, username: &str) -> Decoy {
@@ -226,6 +233,8 @@ impl Service {
         {
             return Err(Error::ChallengeExpired);
         }
+        let lockout = super::lockout::subject(&state.uid);
+        self.check_lockout(&app.pool_id, &lockout).await?;
         let v = match &user {
             Some(user) => self.open_verifier(user)?.expose().to_vec(),
             None => self.decoy(&app.pool_id, &state.uid).v,
@@ -254,8 +263,14 @@ impl Service {
             })
             .await?;
         match user {
-            Some(user) if valid => self.finish_sign_in(&app, &user).await,
-            _ => Err(Error::IncorrectCredentials),
+            Some(user) if valid => {
+                self.clear_sign_in_failures(&app.pool_id, &lockout).await?;
+                self.finish_sign_in(&app, &user).await
+            }
+            _ => {
+                self.record_sign_in_failure(&app.pool_id, &lockout).await?;
+                Err(Error::IncorrectCredentials)
+            }
         }
     }
 }

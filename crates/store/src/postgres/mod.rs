@@ -4,6 +4,7 @@
 
 mod apps;
 mod codes;
+mod lockouts;
 mod rows;
 mod sessions;
 mod users;
@@ -12,8 +13,8 @@ use crate::error::backend;
 use async_trait::async_trait;
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, CodePurpose, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
-    Timestamp, User, UserFilter,
+    App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+    SigningKeyRecord, Timestamp, User, UserFilter,
 };
 use auth_return_core::store::{Store, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -242,6 +243,25 @@ impl Store for PgStore {
         limit: usize,
     ) -> StoreResult<Vec<Revocation>> {
         sessions::list_revocations(&self.pool, pool_id, after, now, limit).await
+    }
+
+    async fn get_lockout(
+        &self,
+        pool_id: &PoolId,
+        subject: &str,
+    ) -> StoreResult<Option<LockoutRecord>> {
+        lockouts::get(&self.pool, pool_id, subject).await
+    }
+    async fn put_lockout(
+        &self,
+        pool_id: &PoolId,
+        subject: &str,
+        record: &LockoutRecord,
+    ) -> StoreResult<()> {
+        lockouts::put(&self.pool, pool_id, subject, record).await
+    }
+    async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()> {
+        lockouts::clear(&self.pool, pool_id, subject).await
     }
 
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {

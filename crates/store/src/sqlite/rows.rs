@@ -6,7 +6,8 @@ use crate::convert::{
 use crate::error::{backend, corrupt};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, Client, CodeRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
+    App, Client, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+    SigningKeyRecord, User,
 };
 use auth_return_core::store::StoreResult;
 use sqlx::Row;
@@ -157,6 +158,15 @@ pub(super) fn code(row: &SqliteRow) -> StoreResult<CodeRecord> {
         code_hash: get(row, "code_hash")?,
         expires_at: get(row, "expires_at")?,
         failed_attempts: get(row, "failed_attempts")?,
+    })
+}
+
+/// A sign-in failure streak.
+pub(super) fn lockout(row: &SqliteRow) -> StoreResult<LockoutRecord> {
+    Ok(LockoutRecord {
+        failures: get(row, "failures")?,
+        last_failure_at: get(row, "last_failure_at")?,
+        locked_until: get(row, "locked_until")?,
     })
 }
 

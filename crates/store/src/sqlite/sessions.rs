@@ -12,6 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Expired challenge nonces are pruned on one claim in this many.
 const PRUNE_EVERY: u64 = 64;
 
+/// How long a failure streak is remembered after its last failure.
+const LOCKOUT_MEMORY_SECS: i64 = 3600;
+
 /// Inserts a session and its first refresh token in one transaction.
 pub(super) async fn insert(pool: &SqlitePool, session: &Session) -> StoreResult<()> {
     const TAKEN: &str = "session id or refresh token already exists";
@@ -237,7 +240,8 @@ pub(super) async fn claim_challenge(
 }
 
 /// Deletes expired sessions (their refresh tokens cascade), codes, used challenges and
-/// revocations; the number of sessions, codes, challenges and revocations deleted.
+/// revocations, and failure streaks whose last failure is more than [`LOCKOUT_MEMORY_SECS`]
+/// before `now`; the number of sessions, codes, challenges, revocations and streaks deleted.
 pub(super) async fn prune_expired(pool: &SqlitePool, now: Timestamp) -> StoreResult<u64> {
     let mut pruned = 0;
     for sql in [
@@ -253,5 +257,11 @@ pub(super) async fn prune_expired(pool: &SqlitePool, now: Timestamp) -> StoreRes
             .map_err(backend)?;
         pruned += done.rows_affected();
     }
+    let done = sqlx::query("DELETE FROM lockouts WHERE last_failure_at < ?")
+        .bind(now.saturating_sub(LOCKOUT_MEMORY_SECS))
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    pruned += done.rows_affected();
     Ok(pruned)
 }

@@ -1,0 +1,93 @@
+//! Brute-force protection per sign-in name, as Cognito does it: after 5 failed sign-ins the
+//! name is locked for 1 s, doubling with each further failure up to 15 minutes; while locked,
+//! every attempt — even with the right password — is refused. A streak is forgotten after a
+//! success or a quiet hour. Names that are no user are counted the same way (keyed by their
+//! decoy id), so a lockout never tells which accounts exist.
+
+use crate::error::{Error, Result};
+use crate::ids::PoolId;
+use crate::model::{LockoutRecord, Timestamp};
+use crate::service::Service;
+
+/// Failures allowed before the first lock.
+const FREE_FAILURES: i64 = 5;
+/// The longest lock.
+const MAX_LOCK_SECS: i64 = 15 * 60;
+/// Quiet time after which a streak starts over (longer than the longest lock, or waiting out
+/// a lock would reset the streak).
+const STREAK_RESET_SECS: i64 = 60 * 60;
+
+/// The lock after the `failures`-th failure in a streak (0 before the 5th).
+fn lock_secs(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        return 0;
+    }
+    let doublings = u32::try_from(failures - FREE_FAILURES)
+        .unwrap_or(u32::MAX)
+        .min(20);
+    (1i64 << doublings).min(MAX_LOCK_SECS)
+}
+
+/// The lockout key of a user (or of a decoy id for a name that is no user).
+pub(crate) fn subject(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+impl Service {
+    /// Refuses the attempt while `subject` is locked.
+    pub(crate) async fn check_lockout(&self, pool_id: &PoolId, subject: &str) -> Result<()> {
+        let record = self.store.get_lockout(pool_id, subject).await?;
+        match record {
+            Some(r) if r.locked_until > self.clock.now() => Err(Error::PasswordAttemptsExceeded),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed attempt and locks as the schedule says.
+    pub(crate) async fn record_sign_in_failure(
+        &self,
+        pool_id: &PoolId,
+        subject: &str,
+    ) -> Result<()> {
+        let now: Timestamp = self.clock.now();
+        let previous = self.store.get_lockout(pool_id, subject).await?;
+        let failures = match previous {
+            Some(r) if now - r.last_failure_at < STREAK_RESET_SECS => r.failures + 1,
+            _ => 1,
+        };
+        let record = LockoutRecord {
+            failures,
+            last_failure_at: now,
+            locked_until: now + lock_secs(failures),
+        };
+        self.store.put_lockout(pool_id, subject, &record).await?;
+        if failures >= FREE_FAILURES {
+            tracing::warn!(pool_id = %pool_id, failures, locked_secs = lock_secs(failures), "sign-in name locked");
+        }
+        Ok(())
+    }
+
+    /// Forgets the streak after a successful sign-in.
+    pub(crate) async fn clear_sign_in_failures(
+        &self,
+        pool_id: &PoolId,
+        subject: &str,
+    ) -> Result<()> {
+        Ok(self.store.clear_lockout(pool_id, subject).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_secs;
+
+    #[test]
+    fn the_lock_doubles_from_the_fifth_failure_up_to_fifteen_minutes() {
+        let schedule: Vec<i64> = (1..=16).map(lock_secs).collect();
+        assert_eq!(
+            schedule,
+            [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+        );
+        assert_eq!(lock_secs(10_000), 900);
+    }
+}

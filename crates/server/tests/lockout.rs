@@ -1,0 +1,167 @@
+//! Brute-force protection per sign-in name (Cognito's schedule), on the server's clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{PASSWORD, TestServer};
+use serde_json::json;
+
+const WRONG: &str = "Wrong-Horse-9";
+const INCORRECT: &str = "Incorrect username or password.";
+const EXCEEDED: &str = "Password attempts exceeded";
+
+#[tokio::test]
+async fn five_failures_lock_the_name_with_a_doubling_lock() {
+    let server = TestServer::start().await;
+    let app = server.app("Vault").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "lock@example.com", PASSWORD)
+        .await;
+    let attempt = |password: &'static str| server.srp_sign_in(&app, "lock@example.com", password);
+
+    for _ in 0..5 {
+        attempt(WRONG)
+            .await
+            .assert_error("NotAuthorizedException", INCORRECT);
+    }
+    // Locked for 1 s: even the right password is refused.
+    attempt(PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", EXCEEDED);
+    server.clock.advance(1);
+    attempt(WRONG)
+        .await
+        .assert_error("NotAuthorizedException", INCORRECT);
+    // The 6th failure locks for 2 s.
+    server.clock.advance(1);
+    attempt(PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", EXCEEDED);
+    server.clock.advance(1);
+    attempt(PASSWORD).await.ok();
+    // A success forgets the streak: five more failures before the next lock.
+    for _ in 0..5 {
+        attempt(WRONG)
+            .await
+            .assert_error("NotAuthorizedException", INCORRECT);
+    }
+    attempt(PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", EXCEEDED);
+
+    // USER_PASSWORD_AUTH shares the lock.
+    let password_auth = server
+        .call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.app.client.id.as_str(),
+                                      "AuthParameters": {"USERNAME": "lock@example.com", "PASSWORD": PASSWORD}}))
+        .await;
+    password_auth.assert_error("NotAuthorizedException", EXCEEDED);
+
+    // Other names are not affected.
+    server
+        .confirmed_user(app.app.client.id.as_str(), "other@example.com", PASSWORD)
+        .await;
+    server
+        .srp_sign_in(&app, "other@example.com", PASSWORD)
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn the_lock_is_capped_at_fifteen_minutes_and_a_quiet_hour_starts_over() {
+    let server = TestServer::start().await;
+    let app = server.app("Vault").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "cap@example.com", PASSWORD)
+        .await;
+    let password_auth = |password: &'static str| {
+        server.call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.app.client.id.as_str(),
+                   "AuthParameters": {"USERNAME": "cap@example.com", "PASSWORD": password}}),
+        )
+    };
+    // Each failure waits out the lock before it: 1 s, 2 s, 4 s … never more than 15 minutes.
+    for failure in 1..=20 {
+        password_auth(WRONG)
+            .await
+            .assert_error("NotAuthorizedException", INCORRECT);
+        let lock = if failure < 5 {
+            0
+        } else {
+            (1i64 << (failure - 5)).min(900)
+        };
+        if lock > 0 {
+            server.clock.advance(lock - 1);
+            password_auth(PASSWORD)
+                .await
+                .assert_error("NotAuthorizedException", EXCEEDED);
+            server.clock.advance(1);
+        }
+    }
+    // A quiet hour after the last failure: the streak starts over.
+    server.clock.advance(3600);
+    for _ in 0..4 {
+        password_auth(WRONG)
+            .await
+            .assert_error("NotAuthorizedException", INCORRECT);
+    }
+    password_auth(PASSWORD).await.ok();
+}
+
+#[tokio::test]
+async fn unknown_names_lock_exactly_like_real_ones() {
+    let server = TestServer::start().await;
+    let app = server.app("Vault").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "real@example.com", PASSWORD)
+        .await;
+    for name in ["real@example.com", "ghost@example.com"] {
+        for _ in 0..5 {
+            server
+                .srp_sign_in(&app, name, WRONG)
+                .await
+                .assert_error("NotAuthorizedException", INCORRECT);
+        }
+        server
+            .srp_sign_in(&app, name, PASSWORD)
+            .await
+            .assert_error("NotAuthorizedException", EXCEEDED);
+        let password_auth = server
+            .call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.app.client.id.as_str(),
+                                          "AuthParameters": {"USERNAME": name, "PASSWORD": PASSWORD}}))
+            .await;
+        password_auth.assert_error("NotAuthorizedException", EXCEEDED);
+    }
+}
+
+#[tokio::test]
+async fn change_password_guesses_count_too() {
+    let server = TestServer::start().await;
+    let app = server.app("Vault").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "cp@example.com", PASSWORD)
+        .await;
+    let tokens = server.tokens(&app, "cp@example.com", PASSWORD).await;
+    let change = |previous: &'static str| {
+        server.call(
+            "ChangePassword",
+            json!({"AccessToken": tokens.access, "PreviousPassword": previous, "ProposedPassword": "Fresh-Horse-42"}),
+        )
+    };
+    for _ in 0..5 {
+        change(WRONG)
+            .await
+            .assert_error("NotAuthorizedException", INCORRECT);
+    }
+    change(PASSWORD).await.assert_error(
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    );
+    server
+        .srp_sign_in(&app, "cp@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", EXCEEDED);
+    server.clock.advance(1);
+    change(PASSWORD).await.ok();
+}
