@@ -33,25 +33,35 @@ pub(crate) fn subject(user_id: &str) -> String {
     format!("user:{user_id}")
 }
 
+/// A sign-in name's failure streak as read before an attempt: the attempt's outcome is
+/// recorded against it without reading it again.
+pub(crate) struct Streak {
+    pool_id: PoolId,
+    subject: String,
+    current: Option<LockoutRecord>,
+}
+
 impl Service {
-    /// Refuses the attempt while `subject` is locked.
-    pub(crate) async fn check_lockout(&self, pool_id: &PoolId, subject: &str) -> Result<()> {
-        let record = self.store.get_lockout(pool_id, subject).await?;
-        match record {
-            Some(r) if r.locked_until > self.clock.now() => Err(Error::PasswordAttemptsExceeded),
-            _ => Ok(()),
+    /// Reads `subject`'s streak and refuses the attempt while it is locked.
+    pub(crate) async fn check_lockout(&self, pool_id: &PoolId, subject: String) -> Result<Streak> {
+        let current = self.store.get_lockout(pool_id, &subject).await?;
+        if current
+            .as_ref()
+            .is_some_and(|r| r.locked_until > self.clock.now())
+        {
+            return Err(Error::PasswordAttemptsExceeded);
         }
+        Ok(Streak {
+            pool_id: pool_id.clone(),
+            subject,
+            current,
+        })
     }
 
     /// Counts a failed attempt and locks as the schedule says.
-    pub(crate) async fn record_sign_in_failure(
-        &self,
-        pool_id: &PoolId,
-        subject: &str,
-    ) -> Result<()> {
+    pub(crate) async fn record_sign_in_failure(&self, streak: Streak) -> Result<()> {
         let now: Timestamp = self.clock.now();
-        let previous = self.store.get_lockout(pool_id, subject).await?;
-        let failures = match previous {
+        let failures = match streak.current {
             Some(r) if now - r.last_failure_at < STREAK_RESET_SECS => r.failures + 1,
             _ => 1,
         };
@@ -60,20 +70,24 @@ impl Service {
             last_failure_at: now,
             locked_until: now + lock_secs(failures),
         };
-        self.store.put_lockout(pool_id, subject, &record).await?;
+        self.store
+            .put_lockout(&streak.pool_id, &streak.subject, &record)
+            .await?;
         if failures >= FREE_FAILURES {
-            tracing::warn!(pool_id = %pool_id, failures, locked_secs = lock_secs(failures), "sign-in name locked");
+            tracing::warn!(pool_id = %streak.pool_id, failures, locked_secs = lock_secs(failures), "sign-in name locked");
         }
         Ok(())
     }
 
-    /// Forgets the streak after a successful sign-in.
-    pub(crate) async fn clear_sign_in_failures(
-        &self,
-        pool_id: &PoolId,
-        subject: &str,
-    ) -> Result<()> {
-        Ok(self.store.clear_lockout(pool_id, subject).await?)
+    /// Forgets the streak after a successful sign-in (no write when there was none: the
+    /// common case on the sign-in path).
+    pub(crate) async fn clear_sign_in_failures(&self, streak: Streak) -> Result<()> {
+        if streak.current.is_some() {
+            self.store
+                .clear_lockout(&streak.pool_id, &streak.subject)
+                .await?;
+        }
+        Ok(())
     }
 }
 

@@ -88,23 +88,23 @@ impl Service {
     ) -> Result<AuthStep> {
         let Some(user) = find_user(self, &app.pool_id, username).await? else {
             self.check_secret_hash(app, secret_hash, &[username])?;
-            let decoy_uid = self.decoy_id(&app.pool_id, username);
-            let lockout = super::lockout::subject(&decoy_uid);
-            self.check_lockout(&app.pool_id, &lockout).await?;
+            let subject = super::lockout::subject(&self.decoy_id(&app.pool_id, username));
+            let streak = self.check_lockout(&app.pool_id, subject).await?;
             self.password_decoy(&app.pool_id, username, password)
                 .await?;
-            self.record_sign_in_failure(&app.pool_id, &lockout).await?;
+            self.record_sign_in_failure(streak).await?;
             return Err(Error::IncorrectCredentials);
         };
         let [uid, email] = known_names(&user);
         self.check_secret_hash(app, secret_hash, &[username, &uid, &email])?;
-        let lockout = super::lockout::subject(&uid);
-        self.check_lockout(&app.pool_id, &lockout).await?;
+        let streak = self
+            .check_lockout(&app.pool_id, super::lockout::subject(&uid))
+            .await?;
         if !self.password_matches(&user, password).await? {
-            self.record_sign_in_failure(&app.pool_id, &lockout).await?;
+            self.record_sign_in_failure(streak).await?;
             return Err(Error::IncorrectCredentials);
         }
-        self.clear_sign_in_failures(&app.pool_id, &lockout).await?;
+        self.clear_sign_in_failures(streak).await?;
         self.finish_sign_in(app, &user).await
     }
 }

@@ -21,15 +21,15 @@ impl Service {
         let (_, user) = self.access_token_user(access_token).await?;
         let app = self.app_of_pool(&user.pool_id).await?;
         // Guessing the previous password with a stolen access token counts like sign-ins.
-        let lockout = super::lockout::subject(&user.id.to_string());
-        self.check_lockout(&user.pool_id, &lockout)
+        let streak = self
+            .check_lockout(&user.pool_id, super::lockout::subject(&user.id.to_string()))
             .await
             .map_err(|e| match e {
                 Error::PasswordAttemptsExceeded => Error::AttemptLimitExceeded,
                 other => other,
             })?;
         if !self.password_matches(&user, previous).await? {
-            self.record_sign_in_failure(&user.pool_id, &lockout).await?;
+            self.record_sign_in_failure(streak).await?;
             return Err(Error::IncorrectCredentials);
         }
         app.settings.password_policy.check(proposed)?;

@@ -96,16 +96,14 @@ impl Service {
             .await
     }
 
-    /// Spends the same work as [`Self::password_matches`] for a user who does not exist;
-    /// returns the decoy id the name is known by (for the lockout).
+    /// Spends the same work as [`Self::password_matches`] for a user who does not exist.
     pub(crate) async fn password_decoy(
         &self,
         pool_id: &PoolId,
         username: &str,
         password: &str,
-    ) -> Result<String> {
+    ) -> Result<()> {
         let decoy = self.decoy(pool_id, username);
-        let uid = decoy.uid.clone();
         let pool_name = pool_id.srp_name().to_owned();
         let password = SecretBytes::new(password.as_bytes().to_vec());
         self.compute
@@ -114,7 +112,7 @@ impl Service {
                 srp::check_password(&pool_name, &decoy.uid, &password, &decoy.salt_hex, &decoy.v)
             })
             .await?;
-        Ok(uid)
+        Ok(())
     }
 
     /// The stable decoy id of a name that is no user.
@@ -233,8 +231,9 @@ impl Service {
         {
             return Err(Error::ChallengeExpired);
         }
-        let lockout = super::lockout::subject(&state.uid);
-        self.check_lockout(&app.pool_id, &lockout).await?;
+        let streak = self
+            .check_lockout(&app.pool_id, super::lockout::subject(&state.uid))
+            .await?;
         let v = match &user {
             Some(user) => self.open_verifier(user)?.expose().to_vec(),
             None => self.decoy(&app.pool_id, &state.uid).v,
@@ -264,11 +263,11 @@ impl Service {
             .await?;
         match user {
             Some(user) if valid => {
-                self.clear_sign_in_failures(&app.pool_id, &lockout).await?;
+                self.clear_sign_in_failures(streak).await?;
                 self.finish_sign_in(&app, &user).await
             }
             _ => {
-                self.record_sign_in_failure(&app.pool_id, &lockout).await?;
+                self.record_sign_in_failure(streak).await?;
                 Err(Error::IncorrectCredentials)
             }
         }
