@@ -62,21 +62,22 @@ pub async fn openid_configuration(
 pub async fn revocations(
     State(state): State<AppState>,
     Path(pool_id): Path<String>,
-    axum::extract::Query(query): axum::extract::Query<RevocationQuery>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, ApiError> {
+    // Parsed by hand so that no query string can earn a non-JSON rejection: unknown
+    // parameters are ignored and the first `since` wins.
+    let since = query.as_deref().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "since")
+            .map(|(_, v)| v.into_owned())
+    });
     let page = state
         .service
-        .revocations(&pool(&pool_id)?, query.since.as_deref())
+        .revocations(&pool(&pool_id)?, since.as_deref())
         .await?;
     let mut response = Json(page).into_response();
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-/// The query of the revocation feed.
-#[derive(serde::Deserialize)]
-pub struct RevocationQuery {
-    since: Option<String>,
 }

@@ -284,6 +284,7 @@ async fn the_revocation_feed_lists_signed_out_sessions_until_their_tokens_expire
 
     for bad in [
         format!("{feed_path}?since=garbage"),
+        format!("{feed_path}?since=a&since=b&since=%ZZ"),
         "/local_nosuchpool/revocations".to_owned(),
     ] {
         let (status, body, _) = server.get(&bad, None).await;
