@@ -54,12 +54,24 @@ pub struct NewApp {
 }
 
 /// A freshly registered app; the client secret is shown this once.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreatedApp {
     /// The app.
     pub app: App,
     /// The client secret, if one was asked for.
     pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for CreatedApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApp")
+            .field("app", &self.app.id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 /// What an app's front end needs to talk to us (served publicly).

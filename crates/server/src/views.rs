@@ -6,7 +6,7 @@ use auth_return_core::{AppConfig, Service};
 use serde::Serialize;
 
 /// An app as developers and operators see it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct AppView {
     /// App id.
     pub app_id: String,

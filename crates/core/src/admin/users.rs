@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 /// Most users one ListUsers page returns (Cognito's limit).
 const MAX_PAGE: i64 = 60;
 
-/// What AdminCreateUser needs.
-#[derive(Clone, Debug, Default)]
+/// What AdminCreateUser needs (no `Debug`: it carries a temporary password).
+#[derive(Clone, Default)]
 pub struct NewUser {
     /// The email to sign in with.
     pub username: String,

@@ -29,8 +29,9 @@ pub struct CodeDelivery {
     pub destination: String,
 }
 
-/// The tokens of a successful sign-in or refresh (`AuthenticationResult`).
-#[derive(Clone, Debug)]
+/// The tokens of a successful sign-in or refresh (`AuthenticationResult`). No `Debug`: every
+/// member but the lifetimes is a credential.
+#[derive(Clone)]
 pub struct AuthTokens {
     /// The ID token.
     pub id_token: String,
@@ -58,7 +59,7 @@ pub struct PasswordVerifierChallenge {
 }
 
 /// What InitiateAuth / RespondToAuthChallenge answer.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum AuthStep {
     /// The client must answer a challenge.
     PasswordVerifier(PasswordVerifierChallenge),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A string→string map whose values may be `null` (dropped).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(transparent)]
 pub struct LenientMap(Option<HashMap<String, Option<String>>>);
 
