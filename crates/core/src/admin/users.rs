@@ -3,7 +3,7 @@
 
 use super::filter::parse_filter;
 use crate::apps::Scope;
-use crate::auth::{UserView, find_user};
+use crate::auth::UserView;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::model::{CodePurpose, User, UserStatus};
@@ -298,17 +298,6 @@ impl Service {
             None
         };
         Ok((users.iter().map(UserView::of).collect(), next))
-    }
-
-    /// A user found by username for tests and tools that already hold the app.
-    pub async fn find_user_in_pool(
-        &self,
-        scope: Scope,
-        pool_id: &str,
-        username: &str,
-    ) -> Result<Option<User>> {
-        let app = self.admin_app(scope, pool_id).await?;
-        find_user(self, &app.pool_id, username).await
     }
 }
 

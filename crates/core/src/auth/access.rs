@@ -3,7 +3,7 @@
 
 use crate::apps::Scope;
 use crate::error::{Error, Result};
-use crate::ids::{AppId, UserId};
+use crate::ids::AppId;
 use crate::model::User;
 use crate::service::Service;
 use crate::tokens::claims::USER_ADMIN_SCOPE;
@@ -227,16 +227,6 @@ impl Service {
             Some(console) if console.pool_id == verified.pool_id => Ok(Scope::Developer(user.id)),
             _ => Err(Error::BadCredentials),
         }
-    }
-
-    /// Looks a user up by id (for admin tooling and tests).
-    pub async fn find_user_by_id(&self, app_id: &str, user_id: UserId) -> Result<Option<User>> {
-        let app = self
-            .store
-            .get_app(&AppId::new(app_id))
-            .await?
-            .ok_or(Error::AppNotFound)?;
-        Ok(self.store.get_user(&app.pool_id, user_id).await?)
     }
 }
 
