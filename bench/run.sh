@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Measures full SRP sign-ins and refreshes against a release `auth-return serve` on loopback.
+# Measures full SRP sign-ins, refreshes and API-key verifications against a release
+# `auth-return serve` on loopback (per-address rate limits off: all load comes from one address).
 # Usage: bench/run.sh [COUNT] [CONCURRENCY]. Prints throughput, latency and the server's CPU ms
 # per operation (the load generator shares the machine; the CPU figure is the server's own).
+# Key verification runs COUNT*50 requests at 32 connections over 1,000 distinct keys, and again
+# with wrk (Debian's package) for 10 s when it is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-400}
@@ -10,7 +13,8 @@ cargo build --release -q -p auth-return -p auth-return-bench
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 bin=target/release/auth-return
-AUTH_RETURN_LOG=warn "$bin" serve --listen "127.0.0.1:$port" --data-dir "$data" &
+AUTH_RETURN_LOG=warn "$bin" serve --listen "127.0.0.1:$port" --data-dir "$data" \
+  --rate-limit-sign-in 0 --rate-limit-sign-up 0 --rate-limit-refresh 0 --rate-limit-key-verify 0 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -21,4 +25,15 @@ for mode in signin refresh; do
   target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$app" --outbox "$data/outbox.jsonl" \
     --mode "$mode" --count "$count" --concurrency "$concurrency" --server-pid "$pid"
 done
+target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$app" --outbox "$data/outbox.jsonl" \
+  --mode verify --keys 1000 --keys-out "$data/keys.txt" --count $((count * 50)) --concurrency 32 --server-pid "$pid"
+if command -v wrk >/dev/null; then
+  ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+  before=$(ticks)
+  out=$(KEYS_FILE="$data/keys.txt" wrk -t1 -c32 -d10s --latency -s bench/wrk/verify.lua "http://127.0.0.1:$port")
+  after=$(ticks)
+  echo "$out" | grep -E "Requests/sec|99%"
+  requests=$(echo "$out" | awk '/requests in/{print $1}')
+  echo "wrk verify: server_cpu_us_per_op=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))"
+fi
 echo "RSS after load: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status) (peak $(awk '/VmHWM/{print $2, $3}' /proc/$pid/status))"

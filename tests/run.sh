@@ -14,6 +14,7 @@ LOG="$(mktemp)"
 
 CURRENT_STEP=""
 PG_STARTED=""
+TEST_ADDR_UNDO=""
 
 say() { printf '\n==> %s\n' "$*"; }
 
@@ -22,6 +23,9 @@ finish() {
   # --- PostgreSQL (optional): stop what we started ------------------------------------------------
   if [[ -n "$PG_STARTED" && -x tests/pg/stop.sh ]]; then
     tests/pg/stop.sh || echo "tests/run.sh: warning: tests/pg/stop.sh failed" >&2
+  fi
+  if [[ -n "$TEST_ADDR_UNDO" ]]; then
+    $TEST_ADDR_UNDO 2>/dev/null || true
   fi
   if [[ $rc -ne 0 ]]; then
     echo
@@ -70,6 +74,43 @@ if [[ -x tests/pg/start.sh && -z "${AUTH_RETURN_TEST_POSTGRES_URL:-}" ]]; then
   STEPS_DONE+=("postgres")
 fi
 # --- end of PostgreSQL step ------------------------------------------------------------------------
+
+# --- A non-loopback address for the HTTPS-required test (crates/cli/tests/https_required.rs) -----
+# The test calls the server through one of this machine's own non-loopback addresses (the traffic
+# stays on the machine) and fails when there is none. A machine without one gets a documentation
+# address (RFC 5737) on a dummy interface, or on lo where the kernel has no dummy driver (as in
+# some containers); as root, with iproute2 installed if missing. Removed again on exit.
+if [[ -z "${AUTH_RETURN_TEST_REMOTE_IP:-}" ]]; then
+  CURRENT_STEP="non-loopback test address"
+  if ! command -v ip >/dev/null && [[ $(id -u) -eq 0 ]]; then
+    say "installing iproute2 (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y iproute2 >/dev/null
+  fi
+  remote_ip=""
+  if command -v ip >/dev/null; then
+    remote_ip="$(ip -o -4 addr show scope global | awk '{ split($4, a, "/"); print a[1]; exit }')"
+    if [[ -z "$remote_ip" && $(id -u) -eq 0 ]]; then
+      say "adding 198.51.100.10 for the HTTPS-required test"
+      if ip link add ar-test0 type dummy 2>/dev/null; then
+        TEST_ADDR_UNDO="ip link del ar-test0"
+        ip addr add 198.51.100.10/32 dev ar-test0
+        ip link set ar-test0 up
+        remote_ip=198.51.100.10
+      elif ip addr add 198.51.100.10/32 dev lo; then
+        TEST_ADDR_UNDO="ip addr del 198.51.100.10/32 dev lo"
+        remote_ip=198.51.100.10
+      fi
+    fi
+  fi
+  if [[ -n "$remote_ip" ]]; then
+    export AUTH_RETURN_TEST_REMOTE_IP="$remote_ip"
+    echo "tests/run.sh: AUTH_RETURN_TEST_REMOTE_IP=$remote_ip"
+  else
+    echo "tests/run.sh: warning: no non-loopback address (not root, or no iproute2): the HTTPS-required test will fail" >&2
+  fi
+fi
+# --- end of the test address ----------------------------------------------------------------------
 
 step "cargo test" cargo test --workspace --all-features
 

@@ -1,7 +1,7 @@
-//! `auth-return-load`: drives full SRP sign-ins (InitiateAuth + RespondToAuthChallenge) or
-//! refreshes against a running server and reports throughput, latency and — given the
-//! server's pid — the server's CPU time per operation (read from /proc, so the load
-//! generator's own SRP math on the same machine does not distort it).
+//! `auth-return-load`: drives full SRP sign-ins (InitiateAuth + RespondToAuthChallenge),
+//! refreshes or API-key verifications against a running server and reports throughput, latency
+//! and — given the server's pid — the server's CPU time per operation (read from /proc, so the
+//! load generator's own work on the same machine does not distort it).
 
 use anyhow::{Context, bail};
 use auth_return_crypto::srp;
@@ -17,6 +17,8 @@ enum Mode {
     Signin,
     /// InitiateAuth REFRESH_TOKEN_AUTH.
     Refresh,
+    /// `POST /api/keys/verify` with `X-API-Key`, round-robin over `--keys` distinct keys.
+    Verify,
 }
 
 #[derive(Parser, Debug)]
@@ -42,7 +44,16 @@ struct Args {
     /// The server's pid, to report its CPU time per operation.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Distinct API keys to verify with (`--mode verify`); made by users of 100 keys each.
+    #[arg(long, default_value_t = 1000)]
+    keys: usize,
+    /// Also write the keys here, one per line (for an external load generator such as wrk).
+    #[arg(long)]
+    keys_out: Option<std::path::PathBuf>,
 }
+
+/// Live keys one user may hold (the server's cap).
+const KEYS_PER_USER: usize = 100;
 
 const PASSWORD: &str = "Bench-Horse-9";
 
@@ -52,6 +63,7 @@ struct Target {
     pool_name: String,
     email: String,
     http: reqwest::Client,
+    outbox: String,
 }
 
 impl Target {
@@ -71,6 +83,83 @@ impl Target {
         let body: Value = response.json().await?;
         if !status.is_success() {
             bail!("{op}: {status} {body}");
+        }
+        Ok(body)
+    }
+
+    /// Signs `email` up and confirms it with the code from the outbox.
+    async fn register(&self, email: &str) -> anyhow::Result<()> {
+        self.call(
+            "SignUp",
+            json!({"ClientId": self.client_id, "Username": email, "Password": PASSWORD}),
+        )
+        .await?;
+        let outbox = std::fs::read_to_string(&self.outbox)?;
+        let mail: Value = outbox
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .rfind(|m| m["to"] == email)
+            .context("no confirmation mail in the outbox")?;
+        let code = mail["text"]
+            .as_str()
+            .unwrap_or("")
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .context("no code")?
+            .to_owned();
+        self.call(
+            "ConfirmSignUp",
+            json!({"ClientId": self.client_id, "Username": email, "ConfirmationCode": code}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `count` API keys: users of this app create them with their access tokens.
+    async fn api_keys(&self, count: usize) -> anyhow::Result<Vec<String>> {
+        let mut keys = Vec::with_capacity(count);
+        while keys.len() < count {
+            let email = format!("bench-keys-{}@example.com", uuid::Uuid::new_v4());
+            self.register(&email).await?;
+            let response = self.password_sign_in(&email).await?;
+            let access = response["AuthenticationResult"]["AccessToken"]
+                .as_str()
+                .context("access token")?
+                .to_owned();
+            for i in 0..KEYS_PER_USER.min(count - keys.len()) {
+                let created: Value = self
+                    .http
+                    .post(format!("{}/api/keys", self.url))
+                    .bearer_auth(&access)
+                    .json(&json!({ "name": format!("bench {i}") }))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                keys.push(created["key"].as_str().context("key")?.to_owned());
+            }
+        }
+        Ok(keys)
+    }
+
+    async fn password_sign_in(&self, email: &str) -> anyhow::Result<Value> {
+        self.call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": self.client_id,
+                                          "AuthParameters": {"USERNAME": email, "PASSWORD": PASSWORD}}))
+            .await
+    }
+
+    async fn verify(&self, key: &str) -> anyhow::Result<Value> {
+        let response = self
+            .http
+            .post(format!("{}/api/keys/verify", self.url))
+            .header("x-api-key", key)
+            .send()
+            .await?
+            .error_for_status()?;
+        let body: Value = response.json().await?;
+        if body["valid"] != true {
+            bail!("key did not verify: {body}");
         }
         Ok(body)
     }
@@ -148,31 +237,20 @@ async fn main() -> anyhow::Result<()> {
         pool_name: pool_id.split_once('_').context("pool id")?.1.to_owned(),
         email: format!("bench-{}@example.com", uuid::Uuid::new_v4()),
         http,
+        outbox: args.outbox.clone(),
     });
-    target
-        .call(
-            "SignUp",
-            json!({"ClientId": target.client_id, "Username": target.email, "Password": PASSWORD}),
-        )
-        .await?;
-    let outbox = std::fs::read_to_string(&args.outbox)?;
-    let mail: Value = outbox
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .rfind(|m| m["to"] == target.email.as_str())
-        .context("no confirmation mail in the outbox")?;
-    let code = mail["text"]
-        .as_str()
-        .unwrap_or("")
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .context("no code")?
-        .to_owned();
-    target.call("ConfirmSignUp", json!({"ClientId": target.client_id, "Username": target.email, "ConfirmationCode": code})).await?;
+    target.register(&target.email).await?;
     let refresh_token = target.sign_in().await?["AuthenticationResult"]["RefreshToken"]
         .as_str()
         .context("refresh token")?
         .to_owned();
+    let keys: Arc<Vec<String>> = Arc::new(match args.mode {
+        Mode::Verify => target.api_keys(args.keys).await?,
+        _ => Vec::new(),
+    });
+    if let Some(path) = &args.keys_out {
+        std::fs::write(path, keys.join("\n") + "\n")?;
+    }
 
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
@@ -180,16 +258,22 @@ async fn main() -> anyhow::Result<()> {
     let mut workers = Vec::new();
     for _ in 0..args.concurrency {
         let (target, next, refresh_token) = (target.clone(), next.clone(), refresh_token.clone());
+        let keys = keys.clone();
         let (count, mode) = (args.count, args.mode);
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0usize;
-            while next.fetch_add(1, Ordering::Relaxed) < count {
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= count {
+                    break;
+                }
                 let t = Instant::now();
                 let result = match mode {
                     Mode::Signin => target.sign_in().await,
                     Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
                                                                         "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
+                    Mode::Verify => target.verify(&keys[n % keys.len()]).await,
                 };
                 match result {
                     Ok(_) => latencies.push(t.elapsed()),
@@ -224,7 +308,7 @@ async fn main() -> anyhow::Result<()> {
         args.mode, args.concurrency
     );
     println!(
-        "throughput={:.1}/s p50={:.1}ms p99={:.1}ms (client SRP math shares this machine)",
+        "throughput={:.1}/s p50={:.2}ms p99={:.2}ms (the load generator shares this machine)",
         ok as f64 / wall,
         pct(0.50),
         pct(0.99)

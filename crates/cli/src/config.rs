@@ -2,6 +2,8 @@
 //! file, then defaults. Parsed by clap and serde, never by hand.
 
 use anyhow::Context;
+use auth_return_server::client::TrustedProxies;
+use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::{SmtpConfig, default_from_address};
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
@@ -35,7 +37,8 @@ pub struct GlobalOptions {
     /// Database URL (`sqlite://…` or `postgres://…`) [default: SQLite in the data directory].
     #[arg(long, global = true, env = "AUTH_RETURN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// Public base URL: the Cognito endpoint and the issuer base [default: http://<listen>].
+    /// Public base URL: the Cognito endpoint and the issuer base [default: http://<listen>, or
+    /// https://<listen> with --tls-cert].
     #[arg(long, global = true, env = "AUTH_RETURN_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Pool-id prefix (the pseudo-region clients see) [default: local].
@@ -69,6 +72,33 @@ pub struct GlobalOptions {
     /// Extra CA certificate(s) (PEM) to trust for the SMTP server, e.g. a private CA.
     #[arg(long, global = true, env = "AUTH_RETURN_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key. Both files
+    /// are read again on SIGHUP.
+    #[arg(long, global = true, env = "AUTH_RETURN_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1); needs --tls-cert.
+    #[arg(long, global = true, env = "AUTH_RETURN_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Proxies whose Forwarded / X-Forwarded-For / X-Forwarded-Proto headers are believed:
+    /// addresses or CIDR networks, comma-separated or repeated [default: none].
+    #[arg(long, global = true, env = "AUTH_RETURN_TRUSTED_PROXIES")]
+    pub trusted_proxies: Vec<String>,
+    /// Sign-in attempts (password flows, confirmation and reset codes) per minute per client
+    /// address, 0 = unlimited [default: 60].
+    #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_SIGN_IN")]
+    pub rate_limit_sign_in: Option<u32>,
+    /// Sign-ups per minute per client address, 0 = unlimited [default: 20].
+    #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_SIGN_UP")]
+    pub rate_limit_sign_up: Option<u32>,
+    /// Requests that mail a code per minute per client address, 0 = unlimited [default: 10].
+    #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_CODES")]
+    pub rate_limit_codes: Option<u32>,
+    /// Refresh-token sign-ins per minute per client address, 0 = unlimited [default: 120].
+    #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_REFRESH")]
+    pub rate_limit_refresh: Option<u32>,
+    /// API-key verifications per minute per client address, 0 = unlimited [default: 100].
+    #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_KEY_VERIFY")]
+    pub rate_limit_key_verify: Option<u32>,
 }
 
 /// The settings a TOML file may hold (same names as the flags, with underscores).
@@ -86,6 +116,23 @@ struct FileSettings {
     smtp_ca_file: Option<PathBuf>,
     key_rotation_days: Option<u32>,
     key_propagation_secs: Option<u32>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    trusted_proxies: Option<Vec<String>>,
+    rate_limit_sign_in: Option<u32>,
+    rate_limit_sign_up: Option<u32>,
+    rate_limit_codes: Option<u32>,
+    rate_limit_refresh: Option<u32>,
+    rate_limit_key_verify: Option<u32>,
+}
+
+/// The PEM files of built-in HTTPS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key of the leaf certificate.
+    pub key: PathBuf,
 }
 
 /// Where outgoing mail goes.
@@ -128,6 +175,12 @@ pub struct Config {
     pub key_rotation_days: u32,
     /// Seconds a new key is published before it signs.
     pub key_propagation_secs: u32,
+    /// Built-in HTTPS, when configured.
+    pub tls: Option<TlsFiles>,
+    /// Peers whose forwarding headers are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Requests per minute per client address, by kind.
+    pub rate_limits: RateLimitSettings,
 }
 
 impl GlobalOptions {
@@ -151,11 +204,16 @@ impl GlobalOptions {
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("auth-return.db").display()));
+        let tls = tls_files(
+            non_empty(self.tls_cert.clone()).or(non_empty(file.tls_cert)),
+            non_empty(self.tls_key.clone()).or(non_empty(file.tls_key)),
+        )?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = self
             .public_url
             .clone()
             .or(file.public_url)
-            .unwrap_or_else(|| format!("http://{listen}"))
+            .unwrap_or_else(|| format!("{scheme}://{listen}"))
             .trim_end_matches('/')
             .to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -203,7 +261,41 @@ impl GlobalOptions {
         if key_propagation_secs < 300 {
             anyhow::bail!("--key-propagation-secs must be at least 300 (the JWKS cache lifetime)");
         }
+        let proxies = if self.trusted_proxies.is_empty() {
+            file.trusted_proxies.unwrap_or_default()
+        } else {
+            self.trusted_proxies.clone()
+        };
+        let trusted_proxies = TrustedProxies::parse(&proxies.join(","))
+            .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
+        let defaults = RateLimitSettings::default();
+        let rate_limits = RateLimitSettings {
+            sign_in: self
+                .rate_limit_sign_in
+                .or(file.rate_limit_sign_in)
+                .unwrap_or(defaults.sign_in),
+            sign_up: self
+                .rate_limit_sign_up
+                .or(file.rate_limit_sign_up)
+                .unwrap_or(defaults.sign_up),
+            code_delivery: self
+                .rate_limit_codes
+                .or(file.rate_limit_codes)
+                .unwrap_or(defaults.code_delivery),
+            refresh: self
+                .rate_limit_refresh
+                .or(file.rate_limit_refresh)
+                .unwrap_or(defaults.refresh),
+            key_verify: self
+                .rate_limit_key_verify
+                .or(file.rate_limit_key_verify)
+                .unwrap_or(defaults.key_verify),
+            ..defaults
+        };
         Ok(Config {
+            tls,
+            trusted_proxies,
+            rate_limits,
             key_rotation_days: self
                 .key_rotation_days
                 .or(file.key_rotation_days)
@@ -217,6 +309,27 @@ impl GlobalOptions {
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             mail,
         })
+    }
+}
+
+/// An empty path (e.g. `AUTH_RETURN_TLS_CERT=`) counts as not given.
+fn non_empty(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| !p.as_os_str().is_empty())
+}
+
+/// Both files or neither: half a TLS configuration is a mistake, not plain HTTP.
+fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> anyhow::Result<Option<TlsFiles>> {
+    match (cert, key) {
+        (Some(cert), Some(key)) => Ok(Some(TlsFiles { cert, key })),
+        (None, None) => Ok(None),
+        (Some(_), None) => anyhow::bail!(
+            "--tls-cert needs --tls-key: give both PEM files (certificate chain and private key) \
+             to serve HTTPS, or neither"
+        ),
+        (None, Some(_)) => anyhow::bail!(
+            "--tls-key needs --tls-cert: give both PEM files (certificate chain and private key) \
+             to serve HTTPS, or neither"
+        ),
     }
 }
 
@@ -363,5 +476,169 @@ mod tests {
             ..Default::default()
         };
         assert!(format!("{:#}", bad_from.resolve().unwrap_err()).contains("from-address"));
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_makes_the_default_url_https() {
+        let both = GlobalOptions {
+            listen: Some("0.0.0.0:8443".parse().unwrap()),
+            tls_cert: Some("/etc/auth/cert.pem".into()),
+            tls_key: Some("/etc/auth/key.pem".into()),
+            ..Default::default()
+        };
+        let config = both.resolve().unwrap();
+        assert_eq!(
+            config.tls,
+            Some(TlsFiles {
+                cert: "/etc/auth/cert.pem".into(),
+                key: "/etc/auth/key.pem".into()
+            })
+        );
+        assert_eq!(config.public_url, "https://0.0.0.0:8443");
+        // An explicit public URL wins.
+        let explicit = GlobalOptions {
+            public_url: Some("https://auth.example.com".into()),
+            ..both
+        };
+        assert_eq!(
+            explicit.resolve().unwrap().public_url,
+            "https://auth.example.com"
+        );
+        assert_eq!(GlobalOptions::default().resolve().unwrap().tls, None);
+
+        let cert_only = GlobalOptions {
+            tls_cert: Some("cert.pem".into()),
+            ..Default::default()
+        };
+        let message = format!("{:#}", cert_only.resolve().unwrap_err());
+        assert!(
+            message.starts_with("--tls-cert needs --tls-key"),
+            "{message}"
+        );
+        let key_only = GlobalOptions {
+            tls_key: Some("key.pem".into()),
+            // An empty value (from the environment) counts as not given.
+            tls_cert: Some("".into()),
+            ..Default::default()
+        };
+        let message = format!("{:#}", key_only.resolve().unwrap_err());
+        assert!(
+            message.starts_with("--tls-key needs --tls-cert"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_from_flags_or_file() {
+        let flags = GlobalOptions {
+            trusted_proxies: vec!["10.0.0.0/8, 127.0.0.1".into(), "fd00::/8".into()],
+            ..Default::default()
+        };
+        let proxies = flags.resolve().unwrap().trusted_proxies;
+        for ip in ["10.1.2.3", "127.0.0.1", "fd00::1"] {
+            assert!(proxies.contains(ip.parse().unwrap()), "{ip}");
+        }
+        assert!(!proxies.contains("192.0.2.1".parse().unwrap()));
+        assert!(
+            GlobalOptions::default()
+                .resolve()
+                .unwrap()
+                .trusted_proxies
+                .is_empty()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "trusted_proxies = [\"192.0.2.0/24\"]\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        let proxies = from_file.resolve().unwrap().trusted_proxies;
+        assert!(proxies.contains("192.0.2.9".parse().unwrap()));
+        let flags_win = GlobalOptions {
+            config: Some(file),
+            trusted_proxies: vec!["10.0.0.1".into()],
+            ..Default::default()
+        };
+        let proxies = flags_win.resolve().unwrap().trusted_proxies;
+        assert!(!proxies.contains("192.0.2.9".parse().unwrap()));
+
+        let bad = GlobalOptions {
+            trusted_proxies: vec!["10.0.0.0/8,proxy.internal".into()],
+            ..Default::default()
+        };
+        let message = format!("{:#}", bad.resolve().unwrap_err());
+        assert!(message.starts_with("--trusted-proxies: "), "{message}");
+        assert!(message.contains("proxy.internal"), "{message}");
+    }
+
+    #[test]
+    fn rate_limits_from_flags_file_and_defaults() {
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().rate_limits,
+            RateLimitSettings::default()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(
+            &file,
+            "rate_limit_sign_in = 5\nrate_limit_sign_up = 6\nrate_limit_codes = 7\n\
+             rate_limit_refresh = 8\nrate_limit_key_verify = 9\n",
+        )
+        .unwrap();
+        let options = GlobalOptions {
+            config: Some(file),
+            rate_limit_codes: Some(0),
+            ..Default::default()
+        };
+        let limits = options.resolve().unwrap().rate_limits;
+        assert_eq!(
+            limits,
+            RateLimitSettings {
+                sign_in: 5,
+                sign_up: 6,
+                code_delivery: 0,
+                refresh: 8,
+                key_verify: 9,
+                ..RateLimitSettings::default()
+            }
+        );
+    }
+
+    #[test]
+    fn the_help_states_the_real_rate_limit_defaults() {
+        use clap::Args;
+        let command = GlobalOptions::augment_args(clap::Command::new("auth-return"));
+        let defaults = RateLimitSettings::default();
+        for (flag, default) in [
+            ("rate_limit_sign_in", defaults.sign_in),
+            ("rate_limit_sign_up", defaults.sign_up),
+            ("rate_limit_codes", defaults.code_delivery),
+            ("rate_limit_refresh", defaults.refresh),
+            ("rate_limit_key_verify", defaults.key_verify),
+        ] {
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_id() == flag)
+                .unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(
+                help.ends_with(&format!("[default: {default}]")),
+                "{flag}: {help}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_file_settings_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "tls_certificate = \"cert.pem\"\n").unwrap();
+        let options = GlobalOptions {
+            config: Some(file),
+            ..Default::default()
+        };
+        assert!(format!("{:#}", options.resolve().unwrap_err()).contains("tls_certificate"));
     }
 }

@@ -7,6 +7,7 @@ mod logging;
 mod master_key;
 mod runtime;
 mod serve;
+mod tls;
 
 use clap::{Parser, Subcommand};
 use config::GlobalOptions;
@@ -30,7 +31,7 @@ enum Command {
         #[command(subcommand)]
         command: apps_cmd::AppsCommand,
     },
-    /// List and rotate apps' signing keys.
+    /// API keys (create, list, revoke) and apps' signing keys (signing, rotate).
     Keys {
         #[command(subcommand)]
         command: keys_cmd::KeysCommand,

@@ -1,11 +1,17 @@
-//! `auth-return serve`: the HTTP service, with graceful shutdown on SIGTERM and SIGINT.
+//! `auth-return serve`: the HTTP(S) service, with graceful shutdown on SIGTERM and SIGINT.
 
 use crate::config::Config;
 use anyhow::Context;
-use auth_return_server::{AppState, router};
+use auth_return_server::{AppState, ServerOptions, router};
+use std::net::{IpAddr, SocketAddr};
 
 /// Runs until a shutdown signal arrives and in-flight requests finish.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    // A bad certificate stops the start before anything else is touched.
+    let tls = match &config.tls {
+        Some(files) => Some((crate::tls::load(files)?, files.clone())),
+        None => None,
+    };
     let service = crate::runtime::open(&config).await?;
     // Build the SRP tables now rather than on the first sign-in.
     tokio::task::spawn_blocking(auth_return_crypto::srp::warm_up).await?;
@@ -16,21 +22,72 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(
         listen = %local,
+        tls = tls.is_some(),
         public_url = %config.public_url,
         database = %redact_url(&config.database_url),
         mail = %config.mail,
         console_client_id = %console.client_id,
         "auth-return listening"
     );
+    warn_about_plain_http(&config, local, tls.is_some());
     let chores = tokio::spawn(housekeeping(service.clone(), config.key_rotation_days));
-    let app = router(AppState::new(service))
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let options = ServerOptions {
+        tls: tls.is_some(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        rate_limits: config.rate_limits.clone(),
+        ..ServerOptions::default()
+    };
+    let app = router(AppState::with_options(service, options))
+        .into_make_service_with_connect_info::<SocketAddr>();
+    match tls {
+        Some((server_config, files)) => {
+            crate::tls::serve(listener, app, server_config, files, shutdown_signal()).await?;
+        }
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+    }
     chores.abort();
     tracing::info!("auth-return stopped");
     Ok(())
+}
+
+/// Plain HTTP is served to loopback clients only (see the server's `https` module): say so at
+/// start when the configuration suggests someone expects otherwise.
+fn warn_about_plain_http(config: &Config, local: SocketAddr, tls: bool) {
+    if let Some(host) = remote_http_host(&config.public_url) {
+        tracing::warn!(
+            public_url = %config.public_url,
+            "the public URL is plain http:// on the non-loopback host {host}: browsers and \
+             clients there are refused (HTTPS is required); use --tls-cert/--tls-key or a \
+             TLS-terminating proxy and an https:// --public-url"
+        );
+    }
+    if !tls && config.trusted_proxies.is_empty() && !local.ip().is_loopback() {
+        tracing::warn!(
+            listen = %local,
+            "listening on a non-loopback address without TLS or --trusted-proxies: only \
+             loopback clients are served, everyone else is refused (HTTPS is required)"
+        );
+    }
+}
+
+/// The host of an `http://` URL when it is not a loopback name or address.
+fn remote_http_host(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("http://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let lower = host.to_ascii_lowercase();
+    let loopback = lower == "localhost"
+        || lower.ends_with(".localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then_some(host)
 }
 
 /// How often expired sessions, codes and revocations are deleted and keys maintained.
@@ -97,7 +154,39 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use super::{redact_url, remote_http_host};
+
+    #[test]
+    fn plain_http_public_urls_off_loopback_are_spotted() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:8080/",
+            "http://app.localhost",
+            "http://[::1]:8080",
+            "https://auth.example.com",
+            "https://192.0.2.1",
+        ] {
+            assert_eq!(remote_http_host(url), None, "{url}");
+        }
+        assert_eq!(
+            remote_http_host("http://auth.example.com"),
+            Some("auth.example.com")
+        );
+        assert_eq!(remote_http_host("http://0.0.0.0:8080"), Some("0.0.0.0"));
+        assert_eq!(
+            remote_http_host("http://192.0.2.2:8080/x"),
+            Some("192.0.2.2")
+        );
+        assert_eq!(
+            remote_http_host("http://[2001:db8::1]:80"),
+            Some("2001:db8::1")
+        );
+        assert_eq!(
+            remote_http_host("http://u:p@evil.example"),
+            Some("evil.example")
+        );
+    }
 
     #[test]
     fn database_passwords_never_reach_logs() {

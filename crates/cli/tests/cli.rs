@@ -1,5 +1,5 @@
-//! The real binary: zero-configuration start, graceful stop, and the `apps` commands working on
-//! the same data directory while the server runs.
+//! The real binary: zero-configuration start, graceful stop, and the `apps` and `keys` commands
+//! working on the same data directory while the server runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
@@ -52,6 +52,23 @@ fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
+    Some((status, body))
+}
+
+/// `POST /api/keys/verify` with the key in `X-API-Key`.
+fn http_verify(port: u16, key: &str) -> Option<(u16, Value)> {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "POST /api/keys/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {key}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = serde_json::from_str(response.split_once("\r\n\r\n")?.1).ok()?;
     Some((status, body))
 }
 
@@ -170,7 +187,7 @@ fn serve_and_manage_apps_on_one_data_directory() {
             .map(|k| k["state"].as_str().unwrap().to_owned())
             .collect::<Vec<_>>()
     };
-    assert_eq!(keys(&["list", "--app", app_id, "--json"]), ["active"]);
+    assert_eq!(keys(&["signing", "--app", app_id, "--json"]), ["active"]);
     assert_eq!(
         keys(&["rotate", "--app", app_id, "--json"]),
         ["next", "active"]
@@ -194,6 +211,116 @@ fn serve_and_manage_apps_on_one_data_directory() {
     );
     assert_eq!(code, 1);
     assert!(err.contains("not found"), "{err}");
+
+    // API keys: created by the operator (shown once), verified by the running server, listed
+    // without the secret, revoked (twice is fine).
+    let (code, out, err) = cli(
+        dir.path(),
+        port,
+        &[
+            "keys",
+            "create",
+            "--app",
+            app_id,
+            "--name",
+            "deploy",
+            "--expires-in-days",
+            "7",
+            "--scope",
+            "read",
+            "--scope",
+            "orders:write",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let created: Value = serde_json::from_str(&out).unwrap();
+    let api_key = created["key"].as_str().unwrap().to_owned();
+    let key_id = created["key_id"].as_str().unwrap().to_owned();
+    assert!(
+        api_key.starts_with("ar_") && api_key.len() == 46,
+        "{api_key}"
+    );
+    assert_eq!(created["app_id"], app_id);
+    assert_eq!(created["user_id"], Value::Null);
+    assert_eq!(
+        created["scopes"],
+        serde_json::json!(["read", "orders:write"])
+    );
+    assert_eq!(
+        created["expires_at"].as_i64().unwrap() - created["created_at"].as_i64().unwrap(),
+        7 * 86_400
+    );
+    let (status, verdict) = http_verify(port, &api_key).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        (&verdict["valid"], &verdict["app_id"], &verdict["key_id"]),
+        (&Value::Bool(true), &created["app_id"], &created["key_id"])
+    );
+    let (code, out, _) = cli(
+        dir.path(),
+        port,
+        &["keys", "list", "--app", app_id, "--json"],
+    );
+    assert_eq!(code, 0);
+    assert!(!out.contains(&api_key[10..]), "the secret is shown once");
+    let listed: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["key_id"], key_id.as_str());
+    assert!(listed[0]["last_used_at"].is_i64(), "{out}");
+    let (code, out, err) = cli(
+        dir.path(),
+        port,
+        &["keys", "create", "--app", app_id, "--name", "by hand"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ar_") && out.contains("shown once"), "{out}");
+    let (code, out, _) = cli(dir.path(), port, &["keys", "list", "--app", app_id]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&key_id) && out.contains("by hand") && out.contains("active"),
+        "{out}"
+    );
+    for _ in 0..2 {
+        let (code, out, err) = cli(dir.path(), port, &["keys", "revoke", &key_id]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("revoked"), "{out}");
+    }
+    let (_, verdict) = http_verify(port, &api_key).unwrap();
+    assert_eq!(verdict, serde_json::json!({"valid": false}));
+    let (_, out, _) = cli(dir.path(), port, &["keys", "list", "--app", app_id]);
+    assert!(out.contains("revoked"), "{out}");
+    for (args, needle) in [
+        (
+            vec!["create", "--app", "app_nosuchapp", "--name", "x"],
+            "not found",
+        ),
+        (vec!["create", "--app", app_id, "--name", " "], "name"),
+        (
+            vec![
+                "create",
+                "--app",
+                app_id,
+                "--name",
+                "x",
+                "--expires-in-days",
+                "0",
+            ],
+            "expires_in_days",
+        ),
+        (
+            vec!["create", "--app", app_id, "--name", "x", "--scope", "a b"],
+            "scopes",
+        ),
+        (vec!["list", "--app", "app_nosuchapp"], "not found"),
+        (vec!["revoke", "key_nosuchkey"], "not found"),
+    ] {
+        let mut full = vec!["keys"];
+        full.extend(args);
+        let (code, _, err) = cli(dir.path(), port, &full);
+        assert_eq!(code, 1, "{full:?}");
+        assert!(err.contains(needle), "{full:?}: {err}");
+    }
 
     // Settings change from the command line; the running server applies them at once.
     let (code, out, err) = cli(

@@ -22,6 +22,12 @@ pub enum Error {
     /// Unknown (or not visible) app.
     #[error("app not found")]
     AppNotFound,
+    /// Unknown API key, or one the caller may not see.
+    #[error("API key not found")]
+    ApiKeyNotFound,
+    /// The owner already has the most live API keys allowed.
+    #[error("at most {0} live API keys per owner: revoke one first")]
+    ApiKeyLimitExceeded(u64),
     /// Wrong username or password, or unknown user during sign-in (never distinguished).
     #[error("Incorrect username or password.")]
     IncorrectCredentials,

@@ -42,6 +42,11 @@ string_id!(
     /// An app id: `console` for the built-in developer app, `app_<12 lowercase alphanumerics>` otherwise.
     AppId
 );
+string_id!(
+    /// An API key's public id, `key_<20 lowercase alphanumerics>`: names the key in lists,
+    /// revocations and verify answers; it is no secret.
+    ApiKeyId
+);
 
 impl PoolId {
     /// Generates a fresh pool id for `region`.
@@ -83,6 +88,16 @@ impl ClientId {
     /// Generates a fresh client id.
     pub fn generate() -> Self {
         Self(auth_return_crypto::random::lower_alphanumeric(26))
+    }
+}
+
+impl ApiKeyId {
+    /// Generates a fresh key id.
+    pub fn generate() -> Self {
+        Self(format!(
+            "key_{}",
+            auth_return_crypto::random::lower_alphanumeric(20)
+        ))
     }
 }
 

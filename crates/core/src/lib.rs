@@ -1,9 +1,11 @@
-//! Auth Return's domain: pools, clients, users, sign-in sessions, codes and token minting.
+//! Auth Return's domain: pools, clients, users, sign-in sessions, codes, API keys and token
+//! minting.
 //!
 //! Storage is reached only through the [`store::Store`] trait, mail through [`mail::Mailer`],
 //! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
 
 pub mod admin;
+pub mod api_keys;
 pub mod apps;
 pub mod auth;
 pub mod clock;
@@ -21,8 +23,9 @@ pub mod settings;
 pub mod store;
 pub mod tokens;
 
+pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
 pub use apps::{AppConfig, AppUpdate, CreatedApp, NewApp, Scope};
 pub use error::{Error, Result};
-pub use ids::{AppId, ClientId, PoolId, UserId};
+pub use ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 pub use service::{Dependencies, Service, Settings};
 pub use store::{Store, StoreError, StoreResult};

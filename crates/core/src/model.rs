@@ -1,6 +1,7 @@
-//! The records the domain keeps: apps, clients, users, sign-in sessions, codes and signing keys.
+//! The records the domain keeps: apps, clients, users, sign-in sessions, codes, signing keys and
+//! API keys.
 
-use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use crate::settings::AppSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -256,4 +257,41 @@ pub struct LockoutRecord {
     pub last_failure_at: Timestamp,
     /// Every attempt before this is refused, even with the right password.
     pub locked_until: Timestamp,
+}
+
+/// An API key as stored: never the key itself, only its SHA-256. Owned by an app, and by one of
+/// its users when `user_id` is set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKey {
+    /// The public id.
+    pub id: ApiKeyId,
+    /// The app the key belongs to.
+    pub app_id: AppId,
+    /// That app's pool (a user-owned key goes when its user does).
+    pub pool_id: PoolId,
+    /// The owning user, or `None` for a key of the app itself.
+    pub user_id: Option<UserId>,
+    /// A label chosen by its creator.
+    pub name: String,
+    /// The first characters of the key (`ar_` and 7 more), for people to recognise it.
+    pub prefix: String,
+    /// SHA-256 of the whole key; unique.
+    pub hash: Vec<u8>,
+    /// Free-form scopes the verifying service interprets.
+    pub scopes: Vec<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it stops verifying, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When it last verified (to the minute: writes are coalesced).
+    pub last_used_at: Option<Timestamp>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl ApiKey {
+    /// Whether it still verifies at `now`: not revoked and not expired.
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|at| now < at)
+    }
 }

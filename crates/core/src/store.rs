@@ -1,8 +1,8 @@
 //! The storage contract. Every method that touches tenant data takes the pool first.
 
-use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use crate::model::{
-    App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+    ApiKey, App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
     SigningKeyRecord, Timestamp, User, UserFilter,
 };
 use async_trait::async_trait;
@@ -195,6 +195,40 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Forgets the failure streak of `subject` (after a successful sign-in).
     async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()>;
+
+    // ---- API keys ----
+
+    /// Stores a new API key (`Conflict` on a taken id or hash). Its app must exist; a user's key
+    /// names a user of that app's pool. Keys go with their app, and a user's keys with the user.
+    async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    /// An API key by id.
+    async fn get_api_key(&self, key_id: &ApiKeyId) -> StoreResult<Option<ApiKey>>;
+    /// The API key whose hash is `hash`, and whether its owner may use it: `true` for a key of
+    /// the app itself, for a user's key whether that user is enabled. One read.
+    async fn get_api_key_by_hash(&self, hash: &[u8]) -> StoreResult<Option<(ApiKey, bool)>>;
+    /// The keys of an app (revoked and expired ones too), only `user`'s when given; oldest
+    /// (`created_at`, then id) first.
+    async fn list_api_keys(&self, app_id: &AppId, user: Option<UserId>)
+    -> StoreResult<Vec<ApiKey>>;
+    /// How many keys with exactly this owner are live at `now` (not revoked, not expired):
+    /// `owner`'s, or the app's own keys (no user) when `owner` is `None`.
+    async fn count_live_api_keys(
+        &self,
+        app_id: &AppId,
+        owner: Option<UserId>,
+        now: Timestamp,
+    ) -> StoreResult<u64>;
+    /// Marks a key revoked at `at` unless it already is. `true` if this call revoked it.
+    async fn revoke_api_key(&self, key_id: &ApiKeyId, at: Timestamp) -> StoreResult<bool>;
+    /// Sets a key's `last_used_at` to `at` when it is unset or not after `stale_at`, in one
+    /// statement (so instances sharing the database write at most once per interval). `true`
+    /// if it wrote.
+    async fn touch_api_key(
+        &self,
+        key_id: &ApiKeyId,
+        at: Timestamp,
+        stale_at: Timestamp,
+    ) -> StoreResult<bool>;
 
     // ---- housekeeping ----
 

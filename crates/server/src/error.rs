@@ -2,6 +2,7 @@
 //! for `POST /`, and `{"error","message"}` bodies for the REST API. Internal errors are logged
 //! here with their detail and answered with a bare message.
 
+use crate::limits::Throttled;
 use auth_return_core::Error;
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -20,6 +21,8 @@ pub struct CognitoError {
     pub message: String,
     /// 400 for client faults, 500 for ours.
     pub status: StatusCode,
+    /// Seconds for a `Retry-After` header (RFC 9110 §10.2.3), when throttled.
+    pub retry_after_secs: Option<u64>,
 }
 
 impl CognitoError {
@@ -29,12 +32,63 @@ impl CognitoError {
             kind,
             message: message.into(),
             status: StatusCode::BAD_REQUEST,
+            retry_after_secs: None,
+        }
+    }
+
+    /// Our fault; the detail was logged where it happened.
+    pub fn internal() -> Self {
+        Self {
+            kind: "InternalErrorException",
+            message: "An internal error occurred.".into(),
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            retry_after_secs: None,
         }
     }
 
     /// Malformed input.
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::client("InvalidParameterException", message)
+    }
+}
+
+/// What a throttled client is told to wait: the per-client buckets know exactly.
+fn throttled_message(t: Throttled) -> String {
+    format!(
+        "Too many requests from this address; retry in {} s.",
+        t.retry_after_secs
+    )
+}
+
+impl From<Throttled> for CognitoError {
+    fn from(t: Throttled) -> Self {
+        Self {
+            retry_after_secs: Some(t.retry_after_secs),
+            ..Self::client("TooManyRequestsException", throttled_message(t))
+        }
+    }
+}
+
+impl From<Throttled> for ApiError {
+    fn from(t: Throttled) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too_many_requests",
+            message: throttled_message(t),
+            retry_after_secs: Some(t.retry_after_secs),
+        }
+    }
+}
+
+/// `Retry-After` of an answer shed by the busy crypto pool: soon, it drains in milliseconds.
+const OVERLOAD_RETRY_SECS: u64 = 1;
+
+/// Adds `Retry-After` when there is one.
+fn set_retry_after(response: &mut Response, secs: Option<u64>) {
+    if let Some(secs) = secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
 }
 
@@ -47,7 +101,10 @@ impl From<Error> for CognitoError {
         let kind = match &e {
             Error::InvalidParameter(_) => "InvalidParameterException",
             Error::InvalidPassword(_) => "InvalidPasswordException",
-            Error::ClientNotFound(_) | Error::PoolNotFound(_) => "ResourceNotFoundException",
+            Error::ClientNotFound(_) | Error::PoolNotFound(_) | Error::ApiKeyNotFound => {
+                "ResourceNotFoundException"
+            }
+            Error::ApiKeyLimitExceeded(_) => "LimitExceededException",
             Error::AppNotFound => {
                 return Self::client("ResourceNotFoundException", "App does not exist.");
             }
@@ -86,14 +143,14 @@ impl From<Error> for CognitoError {
             Error::Overloaded => "TooManyRequestsException",
             Error::Store(_) | Error::Internal(_) => {
                 internal(&e);
-                return Self {
-                    kind: "InternalErrorException",
-                    message: "An internal error occurred.".into(),
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                };
+                return Self::internal();
             }
         };
-        Self::client(kind, e.to_string())
+        let retry_after_secs = matches!(e, Error::Overloaded).then_some(OVERLOAD_RETRY_SECS);
+        Self {
+            retry_after_secs,
+            ..Self::client(kind, e.to_string())
+        }
     }
 }
 
@@ -101,6 +158,7 @@ impl IntoResponse for CognitoError {
     fn into_response(self) -> Response {
         let body = json!({ "__type": self.kind, "message": self.message });
         let mut response = (self.status, body.to_string()).into_response();
+        set_retry_after(&mut response, self.retry_after_secs);
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
         if let Ok(v) = HeaderValue::from_str(&format!("{}:", self.kind)) {
@@ -134,6 +192,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// Human-readable message.
     pub message: String,
+    /// Seconds for a `Retry-After` header, when throttled.
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
@@ -143,6 +203,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_request",
             message: message.into(),
+            retry_after_secs: None,
         }
     }
 
@@ -152,6 +213,7 @@ impl ApiError {
             status: StatusCode::UNAUTHORIZED,
             code: "unauthorized",
             message: message.into(),
+            retry_after_secs: None,
         }
     }
 }
@@ -165,7 +227,9 @@ impl From<Error> for ApiError {
             Error::AppNotFound
             | Error::PoolNotFound(_)
             | Error::ClientNotFound(_)
-            | Error::UserNotFound => (StatusCode::NOT_FOUND, "not_found"),
+            | Error::UserNotFound
+            | Error::ApiKeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
             Error::MissingCredentials
             | Error::BadCredentials
             | Error::InvalidAccessToken
@@ -182,6 +246,7 @@ impl From<Error> for ApiError {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
                     code: "internal",
                     message: "An internal error occurred.".into(),
+                    retry_after_secs: None,
                 };
             }
             _ => (StatusCode::BAD_REQUEST, "bad_request"),
@@ -189,6 +254,7 @@ impl From<Error> for ApiError {
         Self {
             status,
             code,
+            retry_after_secs: matches!(e, Error::Overloaded).then_some(OVERLOAD_RETRY_SECS),
             message: e.to_string(),
         }
     }
@@ -198,6 +264,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Json(json!({ "error": self.code, "message": self.message }));
         let mut response = (self.status, body).into_response();
+        set_retry_after(&mut response, self.retry_after_secs);
         if self.status == StatusCode::UNAUTHORIZED {
             // RFC 6750 §3.
             response.headers_mut().insert(
@@ -206,6 +273,31 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+/// Why a plain-HTTP request from a non-loopback address is refused (see `https.rs`).
+pub const HTTPS_REQUIRED: &str = "HTTPS is required: plain HTTP is accepted only from loopback \
+     addresses. Use https:// or put a TLS-terminating proxy listed in --trusted-proxies in front.";
+
+impl CognitoError {
+    /// 403 `AccessDeniedException`: a plain-HTTP call from a non-loopback address.
+    pub fn https_required() -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            ..Self::client("AccessDeniedException", HTTPS_REQUIRED)
+        }
+    }
+}
+
+impl ApiError {
+    /// 403 `https_required`: a plain-HTTP request from a non-loopback address.
+    pub fn https_required() -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            code: "https_required",
+            ..Self::bad_request(HTTPS_REQUIRED)
+        }
     }
 }
 
@@ -288,6 +380,35 @@ mod tests {
         let api = ApiError::from(Error::Internal("driver said: password=hunter2".into()));
         assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!api.message.contains("hunter2"));
+    }
+
+    #[test]
+    fn throttled_and_overloaded_answers_say_when_to_retry() {
+        let throttled = Throttled {
+            retry_after_secs: 7,
+        };
+        let response = CognitoError::from(throttled).into_response();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            response.headers()["x-amzn-errortype"],
+            "TooManyRequestsException:"
+        );
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        let response = ApiError::from(throttled).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+
+        let shed = CognitoError::from(Error::Overloaded);
+        assert_eq!(
+            (shed.kind, shed.retry_after_secs),
+            ("TooManyRequestsException", Some(1))
+        );
+        let response = ApiError::from(Error::Overloaded).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        // Other errors carry no Retry-After.
+        let response = CognitoError::from(Error::IncorrectCredentials).into_response();
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
     }
 
     #[test]

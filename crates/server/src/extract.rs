@@ -2,7 +2,7 @@
 
 use crate::error::ApiError;
 use crate::router::AppState;
-use auth_return_core::Scope;
+use auth_return_core::{KeyManager, Scope};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -33,6 +33,27 @@ impl FromRequestParts<AppState> for ConsoleDeveloper {
             ApiError::unauthorized("Authorization: Bearer <console access token> required")
         })?;
         Ok(Self(state.service.authenticate_developer(token).await?))
+    }
+}
+
+/// A caller of `/api/keys`, proven by an access token: a developer when it is a console
+/// token, else a user of the token's app (see `Service::authenticate_key_manager`).
+pub struct KeyCaller(pub KeyManager);
+
+impl FromRequestParts<AppState> for KeyCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(&parts.headers).ok_or_else(|| {
+            ApiError::unauthorized(
+                "Authorization: Bearer <access token> required (an app user's, or a developer's \
+                 console token)",
+            )
+        })?;
+        Ok(Self(state.service.authenticate_key_manager(token).await?))
     }
 }
 

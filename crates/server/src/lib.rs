@@ -2,14 +2,20 @@
 //! OIDC well-known routes, and the one place where domain errors become HTTP answers.
 
 pub mod assets;
+pub mod client;
 mod cognito;
 mod error;
 mod extract;
 mod health;
+mod https;
+pub mod limits;
 pub mod mail;
+mod options;
 mod rest;
 mod router;
+mod transport;
 pub mod views;
 mod wellknown;
 
+pub use options::ServerOptions;
 pub use router::{AppState, router};

@@ -1,7 +1,9 @@
 //! The route table and the layers every answer passes through.
 
 use crate::assets::{self, Assets};
-use crate::{cognito, health, rest, wellknown};
+use crate::limits::RateLimits;
+use crate::options::ServerOptions;
+use crate::{cognito, health, rest, transport, wellknown};
 use auth_return_core::Service;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -21,14 +23,28 @@ pub struct AppState {
     pub service: Arc<Service>,
     /// The embeddable scripts.
     pub assets: Arc<Assets>,
+    /// How this server is deployed.
+    pub options: Arc<ServerOptions>,
+    /// Per-client rate limits.
+    pub limits: Arc<RateLimits>,
 }
 
 impl AppState {
-    /// State for `service`, with the scripts built into this binary.
+    /// State for `service` with the default [`ServerOptions`].
     pub fn new(service: Arc<Service>) -> Self {
+        Self::with_options(service, ServerOptions::default())
+    }
+
+    /// State for `service` deployed as `options` say, with the scripts built into this binary.
+    pub fn with_options(service: Arc<Service>, options: ServerOptions) -> Self {
         Self {
             service,
             assets: Arc::new(Assets::embedded()),
+            limits: Arc::new(RateLimits::new(
+                &options.rate_limits,
+                options.limiter_clock.clone(),
+            )),
+            options: Arc::new(options),
         }
     }
 }
@@ -60,6 +76,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/apps/{app_id}/config", get(rest::apps::config))
         .route("/api/user", get(rest::user::show))
+        .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
+        // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).
+        .route("/api/keys/verify", post(rest::keys::verify))
+        .route(
+            "/api/keys/{key_id}",
+            axum::routing::delete(rest::keys::revoke),
+        )
         .route("/demo/{app_id}", get(assets::demo))
         .route("/{file}", get(assets::script))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
@@ -80,6 +103,11 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(axum::middleware::from_fn(crate::https::require_https))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            transport::identify_client,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

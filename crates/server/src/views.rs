@@ -1,8 +1,8 @@
 //! JSON views shared by the REST API and the CLI's `--json` output.
 
-use auth_return_core::model::App;
+use auth_return_core::model::{ApiKey, App};
 use auth_return_core::settings::AppSettings;
-use auth_return_core::{AppConfig, Service};
+use auth_return_core::{AppConfig, CreatedApiKey, Service};
 use serde::Serialize;
 
 /// An app as developers and operators see it.
@@ -73,6 +73,91 @@ impl AppView {
             refresh_validity_secs: app.client.refresh_validity_secs,
             settings: app.settings.clone(),
             created_at: app.created_at,
+        }
+    }
+}
+
+/// An API key as lists show it: never the secret, never its hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct ApiKeyView {
+    /// Public id.
+    pub key_id: String,
+    /// Label.
+    pub name: String,
+    /// The key's first characters (`ar_` and 7 more), to recognise it.
+    pub prefix: String,
+    /// The app it belongs to.
+    pub app_id: String,
+    /// The owning user (`sub`), or null for a key of the app itself.
+    pub user_id: Option<String>,
+    /// Scopes for the verifying service.
+    pub scopes: Vec<String>,
+    /// Creation time, epoch seconds.
+    pub created_at: i64,
+    /// Expiry, epoch seconds; null = until revoked.
+    pub expires_at: Option<i64>,
+    /// Last successful verification, epoch seconds, to the minute; null = never.
+    pub last_used_at: Option<i64>,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// When it was revoked, epoch seconds.
+    pub revoked_at: Option<i64>,
+}
+
+impl From<&ApiKey> for ApiKeyView {
+    fn from(key: &ApiKey) -> Self {
+        Self {
+            key_id: key.id.to_string(),
+            name: key.name.clone(),
+            prefix: key.prefix.clone(),
+            app_id: key.app_id.to_string(),
+            user_id: key.user_id.map(|u| u.to_string()),
+            scopes: key.scopes.clone(),
+            created_at: key.created_at,
+            expires_at: key.expires_at,
+            last_used_at: key.last_used_at,
+            revoked: key.revoked_at.is_some(),
+            revoked_at: key.revoked_at,
+        }
+    }
+}
+
+/// A key just created, with the secret: the only answer that ever carries it. No `Debug`.
+#[derive(Clone, Serialize)]
+pub struct CreatedApiKeyView {
+    /// The key itself (`ar_…`).
+    pub key: String,
+    /// Public id.
+    pub key_id: String,
+    /// The key's first characters.
+    pub prefix: String,
+    /// Label.
+    pub name: String,
+    /// The app it belongs to.
+    pub app_id: String,
+    /// The owning user, or null for a key of the app itself.
+    pub user_id: Option<String>,
+    /// Scopes for the verifying service.
+    pub scopes: Vec<String>,
+    /// Creation time, epoch seconds.
+    pub created_at: i64,
+    /// Expiry, epoch seconds; null = until revoked.
+    pub expires_at: Option<i64>,
+}
+
+impl From<&CreatedApiKey> for CreatedApiKeyView {
+    fn from(created: &CreatedApiKey) -> Self {
+        let key = &created.record;
+        Self {
+            key: created.key.expose().to_owned(),
+            key_id: key.id.to_string(),
+            prefix: key.prefix.clone(),
+            name: key.name.clone(),
+            app_id: key.app_id.to_string(),
+            user_id: key.user_id.map(|u| u.to_string()),
+            scopes: key.scopes.clone(),
+            created_at: key.created_at,
+            expires_at: key.expires_at,
         }
     }
 }

@@ -35,6 +35,16 @@ pub(crate) fn settings_from_json(text: &str) -> StoreResult<AppSettings> {
     }
 }
 
+/// An API key's scopes as the JSON array text stored in `api_keys.scopes`.
+pub(crate) fn scopes_to_json(scopes: &[String]) -> StoreResult<String> {
+    serde_json::to_string(scopes).map_err(|e| StoreError::Backend(format!("encoding scopes: {e}")))
+}
+
+/// Parses `api_keys.scopes`.
+pub(crate) fn scopes_from_json(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text).map_err(|_| corrupt("api_keys.scopes"))
+}
+
 /// A ListUsers filter reduced to what both dialects' SQL needs: which column expression, how
 /// to compare, and the bound values. `None` when the filter can match no user (an `Enabled`
 /// filter that is not `= "true"`/`= "false"`).
@@ -129,6 +139,11 @@ mod tests {
         attributes.insert("custom:tier".to_owned(), "gold".to_owned());
         let text = attributes_to_json(&attributes).unwrap();
         assert_eq!(attributes_from_json(&text).unwrap(), attributes);
+
+        let scopes = vec!["read".to_owned(), "orders:write".to_owned()];
+        let text = scopes_to_json(&scopes).unwrap();
+        assert_eq!(scopes_from_json(&text).unwrap(), scopes);
+        assert!(scopes_from_json("{}").is_err());
     }
 
     #[test]

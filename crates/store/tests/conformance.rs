@@ -1,5 +1,5 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
-//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, a few races, and an upgrade from a 0001-only database; run against
+//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, a few races, and an upgrade from a 0001-only database; run against
 //! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
 //! a server (each test gets a fresh database there, dropped afterwards). Start one with
 //! `tests/pg/start.sh`.
@@ -10,6 +10,8 @@
 
 #[path = "conformance/admin.rs"]
 mod admin;
+#[path = "conformance/api_keys.rs"]
+mod api_keys;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/keys_and_revocations.rs"]
@@ -217,6 +219,7 @@ on_both! {
     revocations_recorded_by_revoke_and_delete_user => keys_and_revocations::recorded;
     revocation_feed_pages_filters_and_prunes => keys_and_revocations::feed_order;
     lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
+    api_keys_store_find_list_count_revoke_touch_cascade => api_keys::api_keys;
 }
 
 #[cfg(feature = "sqlite")]

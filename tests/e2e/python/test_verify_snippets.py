@@ -154,7 +154,7 @@ def test_tokens_keep_verifying_through_a_key_rotation(base_url, idp, new_user):
     states = {k["state"]: k["kid"] for k in keys}
     assert states.get("active") == old_kid and states.get("next"), keys
     new_kid = states["next"]
-    assert cli(base_url, "keys", "list", "--app", app["app_id"], "--json") == keys
+    assert cli(base_url, "keys", "signing", "--app", app["app_id"], "--json") == keys
 
     # The running server re-reads its keys at most a minute later.
     deadline = time.monotonic() + 90

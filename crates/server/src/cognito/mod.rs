@@ -10,12 +10,14 @@ mod profile;
 mod recovery;
 mod session;
 mod signup;
+mod throttle;
 mod wire;
 
+use crate::client::ClientInfo;
 use crate::error::{AMZ_JSON, CognitoError};
 use crate::router::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -34,11 +36,7 @@ type Answer = Result<Vec<u8>, CognitoError>;
 fn answer<T: Serialize>(output: &T) -> Answer {
     serde_json::to_vec(output).map_err(|e| {
         tracing::error!(error = %e, "response serialization");
-        CognitoError {
-            kind: "InternalErrorException",
-            message: "An internal error occurred.".into(),
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        CognitoError::internal()
     })
 }
 
@@ -61,13 +59,15 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError> {
 /// The `POST /` handler.
 pub async fn handle(
     State(state): State<AppState>,
+    client: Option<Extension<ClientInfo>>,
     request_headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let client = client.map(|Extension(c)| c);
     let request_id = uuid::Uuid::new_v4().to_string();
     let (body, result) = match to_bytes(body, MAX_BODY).await {
         Ok(body) => {
-            let result = dispatch(&state, &request_headers, &body).await;
+            let result = dispatch(&state, client, &request_headers, &body).await;
             (body, result)
         }
         Err(_) => (
@@ -99,7 +99,12 @@ pub async fn handle(
     response
 }
 
-async fn dispatch(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Answer {
+async fn dispatch(
+    state: &AppState,
+    client: Option<ClientInfo>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Answer {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
@@ -107,6 +112,9 @@ async fn dispatch(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Answer 
     let operation = target
         .strip_prefix(TARGET_PREFIX)
         .ok_or_else(|| CognitoError::invalid(format!("Unsupported target {}", truncate(target))))?;
+    if let (Some(bucket), Some(client)) = (throttle::bucket(operation, body), client) {
+        state.limits.check(bucket, client.limit_key())?;
+    }
     let service = state.service.as_ref();
     match operation {
         "SignUp" => signup::sign_up(service, parse(body)?).await,

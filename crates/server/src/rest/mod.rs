@@ -1,4 +1,5 @@
 //! The REST API under `/api`.
 
 pub mod apps;
+pub mod keys;
 pub mod user;

@@ -6,8 +6,9 @@ use auth_return_core::clock::{Clock, ManualClock, SystemClock};
 use auth_return_core::compute::ComputePool;
 use auth_return_core::{CreatedApp, Dependencies, NewApp, Scope, Service, Settings};
 use auth_return_crypto::srp;
+use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::OutboxMailer;
-use auth_return_server::{AppState, router};
+use auth_return_server::{AppState, ServerOptions, router};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -75,7 +76,17 @@ pub struct Tokens {
 }
 
 impl TestServer {
+    /// A server with rate limits high enough that no functional test meets them.
     pub async fn start() -> Self {
+        Self::start_with(ServerOptions {
+            rate_limits: RateLimitSettings::uniform(10_000),
+            ..ServerOptions::default()
+        })
+        .await
+    }
+
+    /// A server deployed with `options`.
+    pub async fn start_with(options: ServerOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = auth_return_store::connect(&format!(
             "sqlite://{}",
@@ -96,7 +107,7 @@ impl TestServer {
             compute: ComputePool::new(2),
         }));
         service.ensure_console_app().await.unwrap();
-        let app = router(AppState::new(service.clone()));
+        let app = router(AppState::with_options(service.clone(), options));
         tokio::spawn(async move {
             axum::serve(
                 listener,

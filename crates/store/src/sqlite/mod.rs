@@ -1,5 +1,6 @@
 //! The SQLite backend: one database file in WAL mode behind a small connection pool.
 
+mod api_keys;
 mod apps;
 mod codes;
 mod lockouts;
@@ -9,9 +10,9 @@ mod users;
 
 use crate::error::backend;
 use async_trait::async_trait;
-use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+    ApiKey, App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
     SigningKeyRecord, Timestamp, User, UserFilter,
 };
 use auth_return_core::store::{Store, StoreError, StoreResult};
@@ -284,6 +285,42 @@ impl Store for SqliteStore {
     }
     async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()> {
         lockouts::clear(&self.pool, pool_id, subject).await
+    }
+
+    async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()> {
+        api_keys::insert(&self.pool, key).await
+    }
+    async fn get_api_key(&self, key_id: &ApiKeyId) -> StoreResult<Option<ApiKey>> {
+        api_keys::get(&self.pool, key_id).await
+    }
+    async fn get_api_key_by_hash(&self, hash: &[u8]) -> StoreResult<Option<(ApiKey, bool)>> {
+        api_keys::get_by_hash(&self.pool, hash).await
+    }
+    async fn list_api_keys(
+        &self,
+        app_id: &AppId,
+        user: Option<UserId>,
+    ) -> StoreResult<Vec<ApiKey>> {
+        api_keys::list(&self.pool, app_id, user).await
+    }
+    async fn count_live_api_keys(
+        &self,
+        app_id: &AppId,
+        owner: Option<UserId>,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        api_keys::count_live(&self.pool, app_id, owner, now).await
+    }
+    async fn revoke_api_key(&self, key_id: &ApiKeyId, at: Timestamp) -> StoreResult<bool> {
+        api_keys::revoke(&self.pool, key_id, at).await
+    }
+    async fn touch_api_key(
+        &self,
+        key_id: &ApiKeyId,
+        at: Timestamp,
+        stale_at: Timestamp,
+    ) -> StoreResult<bool> {
+        api_keys::touch(&self.pool, key_id, at, stale_at).await
     }
 
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {

@@ -1,12 +1,12 @@
 //! Row mapping for SQLite: ids are TEXT (UUIDs hyphenated), booleans INTEGER.
 
 use crate::convert::{
-    attributes_from_json, origins_from_json, settings_from_json, status_from_str,
+    attributes_from_json, origins_from_json, scopes_from_json, settings_from_json, status_from_str,
 };
 use crate::error::{backend, corrupt};
-use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    App, Client, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+    ApiKey, App, Client, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
     SigningKeyRecord, User,
 };
 use auth_return_core::store::StoreResult;
@@ -32,6 +32,23 @@ macro_rules! select_user {
     };
 }
 pub(super) use select_user;
+
+/// The columns [`api_key`] reads, of `api_keys k`.
+macro_rules! api_key_columns {
+    () => {
+        "k.key_id, k.app_id, k.pool_id, k.user_id, k.name, k.prefix, k.hash, k.scopes, \
+         k.created_at, k.expires_at, k.last_used_at, k.revoked_at"
+    };
+}
+pub(super) use api_key_columns;
+
+/// `SELECT` of everything [`api_key`] reads, from `api_keys k`.
+macro_rules! select_api_key {
+    () => {
+        concat!("SELECT ", api_key_columns!(), " FROM api_keys k")
+    };
+}
+pub(super) use select_api_key;
 
 /// `SELECT` of everything [`session`] reads.
 macro_rules! select_session {
@@ -194,4 +211,28 @@ pub(super) fn refresh_token(row: &SqliteRow) -> StoreResult<(Session, RefreshTok
         superseded_at: get(row, "superseded_at")?,
     };
     Ok((session, token))
+}
+
+/// An API key.
+pub(super) fn api_key(row: &SqliteRow) -> StoreResult<ApiKey> {
+    Ok(ApiKey {
+        id: ApiKeyId::new(get::<String>(row, "key_id")?),
+        app_id: AppId::new(get::<String>(row, "app_id")?),
+        pool_id: PoolId::new(get::<String>(row, "pool_id")?),
+        user_id: get::<Option<String>>(row, "user_id")?
+            .map(|text| {
+                uuid::Uuid::try_parse(&text)
+                    .map(UserId::from_uuid)
+                    .map_err(|_| corrupt("api_keys.user_id"))
+            })
+            .transpose()?,
+        name: get(row, "name")?,
+        prefix: get(row, "prefix")?,
+        hash: get(row, "hash")?,
+        scopes: scopes_from_json(&get::<String>(row, "scopes")?)?,
+        created_at: get(row, "created_at")?,
+        expires_at: get(row, "expires_at")?,
+        last_used_at: get(row, "last_used_at")?,
+        revoked_at: get(row, "revoked_at")?,
+    })
 }

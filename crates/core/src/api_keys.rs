@@ -1,0 +1,416 @@
+//! API keys for services: `ar_` and 32 random bytes (base64url), shown once, stored only as a
+//! SHA-256 hash, owned by an app or by one of its users, and checked by any service through
+//! [`Service::verify_api_key`].
+//!
+//! A fast hash is right for these keys (as for refresh tokens): 256 random bits leave nothing
+//! to brute-force, so a slow KDF would only spend CPU on every verification. Verification
+//! finds the key by the hash of the whole presented string (a unique index), then compares
+//! the stored hash in constant time anyway; the short prefix kept beside it is for people.
+
+use crate::apps::Scope;
+use crate::error::{Error, Result};
+use crate::ids::{ApiKeyId, AppId, PoolId, UserId};
+use crate::model::{ApiKey, Timestamp};
+use crate::service::Service;
+use auth_return_crypto::hash::{ct_eq, sha256};
+use auth_return_crypto::random::token_urlsafe;
+use auth_return_crypto::secret::SecretString;
+
+/// Every key starts with this.
+pub const KEY_PREFIX: &str = "ar_";
+/// Random bytes in a key.
+const KEY_BYTES: usize = 32;
+/// Characters of a key kept in clear and shown in lists: `ar_` and 7 more (42 bits: enough
+/// to tell keys apart, far too few to help anyone guess the other 250).
+const DISPLAY_PREFIX_CHARS: usize = 10;
+/// Live keys one owner (an app itself, or one user of it) may hold.
+pub const MAX_LIVE_KEYS: u64 = 100;
+/// `last_used_at` is written at most once per this many seconds per key.
+pub const LAST_USED_RESOLUTION_SECS: i64 = 60;
+/// Longest key name, in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// Most scopes on one key.
+const MAX_SCOPES: usize = 20;
+/// Longest scope, in characters.
+const MAX_SCOPE_CHARS: usize = 100;
+/// Longest lifetime, in days (about ten years).
+const MAX_EXPIRY_DAYS: i64 = 3650;
+/// Longer key ids are no ids of ours.
+const MAX_KEY_ID_LEN: usize = 64;
+
+/// Who manages API keys, as their credentials prove.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyManager {
+    /// The operator, or a developer: the keys of the apps that scope may see, the app's own
+    /// and its users' alike. Each request names the app (`app_id`).
+    Apps(Scope),
+    /// A user of an app: only their own keys in that app.
+    User {
+        /// The user's app.
+        app_id: AppId,
+        /// That app's pool.
+        pool_id: PoolId,
+        /// The user.
+        user_id: UserId,
+    },
+}
+
+/// What creating a key takes.
+#[derive(Clone, Debug, Default)]
+pub struct NewApiKey {
+    /// A label (1–100 characters).
+    pub name: String,
+    /// Lifetime in days (1–3650); `None` = until revoked.
+    pub expires_in_days: Option<i64>,
+    /// Scopes for the verifying service (at most 20, each 1–100 RFC 6749 scope characters).
+    pub scopes: Vec<String>,
+}
+
+/// A key just created: the secret is here this once and nowhere else, ever.
+pub struct CreatedApiKey {
+    /// The key itself.
+    pub key: SecretString,
+    /// What is stored about it.
+    pub record: ApiKey,
+}
+
+impl std::fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApiKey")
+            .field("key", &"[redacted]")
+            .field("record", &self.record.id)
+            .finish()
+    }
+}
+
+/// What verifying a presented key found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiKeyVerdict {
+    /// A live key of an enabled owner.
+    Valid(Box<ApiKey>),
+    /// Anything else: unknown, malformed, revoked, expired, or its user disabled.
+    Invalid,
+}
+
+/// A new key and the hash to store.
+fn new_secret() -> (String, Vec<u8>) {
+    let key = format!("{KEY_PREFIX}{}", token_urlsafe(KEY_BYTES));
+    let hash = sha256(key.as_bytes()).to_vec();
+    (key, hash)
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
+        return Err(Error::InvalidParameter(format!(
+            "name is required: 1 to {MAX_NAME_CHARS} printable characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+/// A scope-token of RFC 6749 §3.3: printable ASCII but space, `"` and `\`.
+fn is_scope_char(c: char) -> bool {
+    matches!(c, '\x21' | '\x23'..='\x5B' | '\x5D'..='\x7E')
+}
+
+/// The scopes, each checked, repeats dropped (first occurrence kept).
+fn check_scopes(scopes: Vec<String>) -> Result<Vec<String>> {
+    if scopes.len() > MAX_SCOPES {
+        return Err(Error::InvalidParameter(format!(
+            "scopes: at most {MAX_SCOPES}"
+        )));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        let valid =
+            !scope.is_empty() && scope.len() <= MAX_SCOPE_CHARS && scope.chars().all(is_scope_char);
+        if !valid {
+            return Err(Error::InvalidParameter(format!(
+                "scopes: each must be 1 to {MAX_SCOPE_CHARS} printable ASCII characters \
+                 without spaces, quotes or backslashes"
+            )));
+        }
+        if !out.contains(&scope) {
+            out.push(scope);
+        }
+    }
+    Ok(out)
+}
+
+fn check_expiry(days: i64, now: Timestamp) -> Result<Timestamp> {
+    if !(1..=MAX_EXPIRY_DAYS).contains(&days) {
+        return Err(Error::InvalidParameter(format!(
+            "expires_in_days must be 1 to {MAX_EXPIRY_DAYS}"
+        )));
+    }
+    Ok(now.saturating_add(days * 86_400))
+}
+
+impl Service {
+    /// Who an access token lets manage API keys: a token of the console pool is a developer's
+    /// (their apps' keys), a token of any other pool a user's of that app (their own keys).
+    /// The token's pool decides, never the request, so one token always means one thing.
+    pub async fn authenticate_key_manager(&self, access_token: &str) -> Result<KeyManager> {
+        let (_, user) = self
+            .access_token_user(access_token)
+            .await
+            .map_err(|e| match e {
+                Error::UserNotFound => Error::InvalidAccessToken,
+                e => e,
+            })?;
+        let app = self.app_of_pool(&user.pool_id).await.map_err(|e| match e {
+            Error::PoolNotFound(_) => Error::InvalidAccessToken,
+            e => e,
+        })?;
+        Ok(if app.id.is_console() {
+            KeyManager::Apps(Scope::Developer(user.id))
+        } else {
+            KeyManager::User {
+                app_id: app.id,
+                pool_id: app.pool_id,
+                user_id: user.id,
+            }
+        })
+    }
+
+    /// The app `manager` acts on and the owner it stands for (`None`: the app itself). The
+    /// operator and developers must name the app; users act in their own and must not.
+    async fn key_target(
+        &self,
+        manager: &KeyManager,
+        app_id: Option<&str>,
+    ) -> Result<(AppId, PoolId, Option<UserId>)> {
+        match (manager, app_id) {
+            (KeyManager::Apps(scope), Some(app_id)) => {
+                let app = self.get_app(*scope, app_id).await?;
+                Ok((app.id, app.pool_id, None))
+            }
+            (KeyManager::Apps(_), None) => Err(Error::InvalidParameter(
+                "app_id is required with a console access token: it names the app whose keys \
+                 to manage"
+                    .into(),
+            )),
+            (
+                KeyManager::User {
+                    app_id,
+                    pool_id,
+                    user_id,
+                },
+                None,
+            ) => Ok((app_id.clone(), pool_id.clone(), Some(*user_id))),
+            (KeyManager::User { .. }, Some(_)) => Err(Error::InvalidParameter(
+                "app_id is only for a developer's console access token; an app user's token \
+                 manages that user's own keys"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Creates a key: for the app `app_id` (operator, developer) or for the calling user.
+    pub async fn create_api_key(
+        &self,
+        manager: &KeyManager,
+        app_id: Option<&str>,
+        new: NewApiKey,
+    ) -> Result<CreatedApiKey> {
+        let (app_id, pool_id, user_id) = self.key_target(manager, app_id).await?;
+        let name = check_name(&new.name)?;
+        let scopes = check_scopes(new.scopes)?;
+        let now = self.clock.now();
+        let expires_at = new
+            .expires_in_days
+            .map(|days| check_expiry(days, now))
+            .transpose()?;
+        // Checked before the insert: creations racing each other may overshoot by a few, which
+        // a cap against runaway scripts can live with.
+        if self
+            .store
+            .count_live_api_keys(&app_id, user_id, now)
+            .await?
+            >= MAX_LIVE_KEYS
+        {
+            return Err(Error::ApiKeyLimitExceeded(MAX_LIVE_KEYS));
+        }
+        let (key, hash) = new_secret();
+        let record = ApiKey {
+            id: ApiKeyId::generate(),
+            app_id,
+            pool_id,
+            user_id,
+            name,
+            prefix: key.chars().take(DISPLAY_PREFIX_CHARS).collect(),
+            hash,
+            scopes,
+            created_at: now,
+            expires_at,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        self.store.insert_api_key(&record).await?;
+        tracing::info!(
+            key_id = %record.id,
+            app_id = %record.app_id,
+            user_id = ?record.user_id.map(|u| u.to_string()),
+            "API key created"
+        );
+        Ok(CreatedApiKey {
+            key: SecretString::new(key),
+            record,
+        })
+    }
+
+    /// The keys `manager` may see: all of app `app_id`'s (operator, developer), or the calling
+    /// user's own. Revoked and expired keys are included; secrets never are (only hashes exist).
+    pub async fn list_api_keys(
+        &self,
+        manager: &KeyManager,
+        app_id: Option<&str>,
+    ) -> Result<Vec<ApiKey>> {
+        let (app_id, _, user_id) = self.key_target(manager, app_id).await?;
+        Ok(self.store.list_api_keys(&app_id, user_id).await?)
+    }
+
+    /// Revokes a key `manager` may see; revoking it again is fine. A key they may not see does
+    /// not exist for them.
+    pub async fn revoke_api_key(&self, manager: &KeyManager, key_id: &str) -> Result<()> {
+        if key_id.is_empty() || key_id.len() > MAX_KEY_ID_LEN {
+            return Err(Error::ApiKeyNotFound);
+        }
+        let key = self
+            .store
+            .get_api_key(&ApiKeyId::new(key_id))
+            .await?
+            .ok_or(Error::ApiKeyNotFound)?;
+        let visible = match manager {
+            KeyManager::User {
+                app_id, user_id, ..
+            } => key.app_id == *app_id && key.user_id == Some(*user_id),
+            KeyManager::Apps(scope) => self
+                .store
+                .get_app(&key.app_id)
+                .await?
+                .is_some_and(|app| scope.may_see(&app)),
+        };
+        if !visible {
+            return Err(Error::ApiKeyNotFound);
+        }
+        if self.store.revoke_api_key(&key.id, self.clock.now()).await? {
+            tracing::info!(key_id = %key.id, app_id = %key.app_id, "API key revoked");
+        }
+        Ok(())
+    }
+
+    /// Checks a presented key. Whatever it is — unknown, malformed, revoked, expired — the
+    /// work is the same (one SHA-256, one indexed read) and so is the verdict, `Invalid`.
+    /// A valid key's `last_used_at` is refreshed when it is a minute old or more.
+    pub async fn verify_api_key(&self, presented: &str) -> Result<ApiKeyVerdict> {
+        // No format check first: it would answer malformed keys faster than unknown ones.
+        let hash = sha256(presented.as_bytes());
+        let found = self.store.get_api_key_by_hash(&hash).await?;
+        let now = self.clock.now();
+        let Some((key, owner_enabled)) = found else {
+            return Ok(ApiKeyVerdict::Invalid);
+        };
+        if !(ct_eq(&key.hash, &hash) && owner_enabled && key.is_live(now)) {
+            return Ok(ApiKeyVerdict::Invalid);
+        }
+        let stale_at = now.saturating_sub(LAST_USED_RESOLUTION_SECS);
+        if key.last_used_at.is_none_or(|at| at <= stale_at) {
+            // A lost timestamp must not fail a valid key.
+            if let Err(e) = self.store.touch_api_key(&key.id, now, stale_at).await {
+                tracing::warn!(key_id = %key.id, error = %e, "recording API key use failed");
+            }
+        }
+        Ok(ApiKeyVerdict::Valid(Box::new(key)))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_prefixed_base64url_and_hash_to_what_is_stored() {
+        let (key, hash) = new_secret();
+        assert!(key.starts_with(KEY_PREFIX));
+        assert_eq!(key.len(), 3 + 43);
+        assert!(
+            key[3..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(hash, sha256(key.as_bytes()).to_vec());
+        assert_ne!(new_secret().0, key);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(check_name("  CI deploy ").unwrap(), "CI deploy");
+        assert_eq!(check_name(&"é".repeat(100)).unwrap().chars().count(), 100);
+        for bad in ["", "   ", &"x".repeat(101), "tab\there"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn scopes_are_scope_tokens_without_repeats() {
+        let ok = check_scopes(vec![
+            "read".into(),
+            "orders:write".into(),
+            "api/admin".into(),
+            "read".into(),
+        ])
+        .unwrap();
+        assert_eq!(ok, ["read", "orders:write", "api/admin"]);
+        assert_eq!(check_scopes(Vec::new()).unwrap(), Vec::<String>::new());
+        for bad in [
+            "",
+            "two words",
+            "quote\"",
+            "back\\slash",
+            "é",
+            &"s".repeat(101),
+        ] {
+            assert!(check_scopes(vec![bad.to_owned()]).is_err(), "{bad:?}");
+        }
+        assert!(check_scopes((0..21).map(|i| format!("s{i}")).collect()).is_err());
+        assert!(check_scopes((0..20).map(|i| format!("s{i}")).collect()).is_ok());
+    }
+
+    #[test]
+    fn expiry_is_one_day_to_ten_years() {
+        assert_eq!(check_expiry(1, 1_000).unwrap(), 1_000 + 86_400);
+        assert_eq!(check_expiry(3650, 0).unwrap(), 3650 * 86_400);
+        for bad in [0, -1, 3651, i64::MAX] {
+            assert!(check_expiry(bad, 0).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn created_keys_do_not_print_their_secret() {
+        let (key, hash) = new_secret();
+        let created = CreatedApiKey {
+            key: SecretString::new(key.clone()),
+            record: ApiKey {
+                id: ApiKeyId::generate(),
+                app_id: AppId::new("app_x"),
+                pool_id: PoolId::new("local_x"),
+                user_id: None,
+                name: "n".into(),
+                prefix: key[..10].to_owned(),
+                hash,
+                scopes: Vec::new(),
+                created_at: 0,
+                expires_at: None,
+                last_used_at: None,
+                revoked_at: None,
+            },
+        };
+        assert!(!format!("{created:?}").contains(&key[10..]));
+    }
+}

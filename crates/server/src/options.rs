@@ -1,0 +1,18 @@
+//! How the HTTP surface is deployed: TLS, trusted proxies and per-client rate limits.
+
+use crate::client::TrustedProxies;
+use crate::limits::{LimiterClock, RateLimitSettings};
+
+/// Deployment options of the HTTP surface. `Default` is a plain-HTTP server trusting no proxy,
+/// with the default rate limits.
+#[derive(Clone, Debug, Default)]
+pub struct ServerOptions {
+    /// Whether the listener speaks TLS (every request arrived over HTTPS).
+    pub tls: bool,
+    /// Peers whose `Forwarded` / `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Requests per minute per client address, by kind.
+    pub rate_limits: RateLimitSettings,
+    /// The time the rate limiters read (a manual one in tests).
+    pub limiter_clock: LimiterClock,
+}

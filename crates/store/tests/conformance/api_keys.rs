@@ -1,0 +1,208 @@
+//! API keys: stored whole, found by id and by hash (with whether the owner may use them),
+//! listed per app or per user, counted while live, revoked once, touched at most once per
+//! interval, and gone with their user or their app.
+
+use crate::fixtures;
+use auth_return_core::ids::{ApiKeyId, AppId, PoolId, UserId};
+use auth_return_core::model::ApiKey;
+use auth_return_store::{Store, StoreError};
+use std::sync::Arc;
+
+fn key(app: &AppId, pool: &PoolId, user: Option<UserId>, name: &str, created_at: i64) -> ApiKey {
+    let secret = format!("ar_{}", uuid::Uuid::new_v4().simple());
+    // Any 32 unique bytes stand in for the SHA-256 of the key here.
+    let mut hash = uuid::Uuid::new_v4().as_bytes().to_vec();
+    hash.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    ApiKey {
+        id: ApiKeyId::generate(),
+        app_id: app.clone(),
+        pool_id: pool.clone(),
+        user_id: user,
+        name: name.to_owned(),
+        prefix: secret[..10].to_owned(),
+        hash,
+        scopes: vec!["read".to_owned(), "orders:write".to_owned()],
+        created_at,
+        expires_at: None,
+        last_used_at: None,
+        revoked_at: None,
+    }
+}
+
+pub async fn api_keys(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    let (a, ka) = fixtures::app("keys-a", None, 1);
+    let (b, kb) = fixtures::app("keys-b", None, 1);
+    s.insert_app(&a, &ka).await.unwrap();
+    s.insert_app(&b, &kb).await.unwrap();
+    let ada = fixtures::user(&a.pool_id, "ada@example.com", 1);
+    let bob = fixtures::user(&a.pool_id, "bob@example.com", 1);
+    s.insert_user(&ada).await.unwrap();
+    s.insert_user(&bob).await.unwrap();
+
+    // Stored whole; found by id and by hash.
+    let mut app_key = key(&a.id, &a.pool_id, None, "deploy", 100);
+    app_key.scopes = Vec::new();
+    app_key.expires_at = Some(10_000);
+    let ada_key = key(&a.id, &a.pool_id, Some(ada.id), "ada's \"laptop\" ü", 200);
+    let bob_key = key(&a.id, &a.pool_id, Some(bob.id), "bob", 150);
+    let b_key = key(&b.id, &b.pool_id, None, "other app", 100);
+    for k in [&app_key, &ada_key, &bob_key, &b_key] {
+        s.insert_api_key(k).await.unwrap();
+    }
+    assert_eq!(
+        s.get_api_key(&ada_key.id).await.unwrap(),
+        Some(ada_key.clone())
+    );
+    assert_eq!(
+        s.get_api_key(&app_key.id).await.unwrap(),
+        Some(app_key.clone())
+    );
+    assert_eq!(
+        s.get_api_key(&ApiKeyId::new("key_nope")).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        s.get_api_key_by_hash(&app_key.hash).await.unwrap(),
+        Some((app_key.clone(), true))
+    );
+    assert_eq!(
+        s.get_api_key_by_hash(&ada_key.hash).await.unwrap(),
+        Some((ada_key.clone(), true))
+    );
+    assert_eq!(s.get_api_key_by_hash(&[0u8; 32]).await.unwrap(), None);
+
+    // A taken id or hash is a conflict; a user who is not in the pool cannot own a key.
+    let mut same_id = key(&a.id, &a.pool_id, None, "dup", 300);
+    same_id.id = app_key.id.clone();
+    assert!(matches!(
+        s.insert_api_key(&same_id).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mut same_hash = key(&a.id, &a.pool_id, None, "dup", 300);
+    same_hash.hash = ada_key.hash.clone();
+    assert!(matches!(
+        s.insert_api_key(&same_hash).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let stranger = key(&b.id, &b.pool_id, Some(ada.id), "not in b", 300);
+    assert!(s.insert_api_key(&stranger).await.is_err());
+    assert_eq!(s.get_api_key(&stranger.id).await.unwrap(), None);
+
+    // A disabled user's keys are found but marked unusable.
+    let mut disabled = ada.clone();
+    disabled.enabled = false;
+    s.update_user(&disabled).await.unwrap();
+    assert_eq!(
+        s.get_api_key_by_hash(&ada_key.hash).await.unwrap(),
+        Some((ada_key.clone(), false))
+    );
+    s.update_user(&ada).await.unwrap();
+    assert_eq!(
+        s.get_api_key_by_hash(&ada_key.hash).await.unwrap(),
+        Some((ada_key.clone(), true))
+    );
+
+    // Listing: the whole app oldest first (ties by id), or one user's; nothing across apps.
+    let bob_twin = key(&a.id, &a.pool_id, Some(bob.id), "bob again", 150);
+    s.insert_api_key(&bob_twin).await.unwrap();
+    let mut bobs = [bob_key.id.clone(), bob_twin.id.clone()];
+    bobs.sort();
+    let ids = |keys: Vec<ApiKey>| keys.into_iter().map(|k| k.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(s.list_api_keys(&a.id, None).await.unwrap()),
+        [
+            app_key.id.clone(),
+            bobs[0].clone(),
+            bobs[1].clone(),
+            ada_key.id.clone()
+        ]
+    );
+    assert_eq!(
+        s.list_api_keys(&a.id, Some(ada.id)).await.unwrap(),
+        std::slice::from_ref(&ada_key)
+    );
+    assert_eq!(s.list_api_keys(&b.id, Some(ada.id)).await.unwrap(), []);
+    assert_eq!(
+        ids(s.list_api_keys(&b.id, None).await.unwrap()),
+        std::slice::from_ref(&b_key.id)
+    );
+
+    // Counting: exactly one owner's live keys (not revoked, not expired at `now`).
+    let now = 5_000;
+    assert_eq!(s.count_live_api_keys(&a.id, None, now).await.unwrap(), 1);
+    assert_eq!(
+        s.count_live_api_keys(&a.id, Some(ada.id), now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.count_live_api_keys(&b.id, Some(ada.id), now)
+            .await
+            .unwrap(),
+        0
+    );
+    let mut expired = key(&a.id, &a.pool_id, Some(ada.id), "expired", 300);
+    expired.expires_at = Some(now);
+    let mut later = key(&a.id, &a.pool_id, Some(ada.id), "later", 300);
+    later.expires_at = Some(now + 1);
+    s.insert_api_key(&expired).await.unwrap();
+    s.insert_api_key(&later).await.unwrap();
+    assert_eq!(
+        s.count_live_api_keys(&a.id, Some(ada.id), now)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(s.count_live_api_keys(&a.id, None, 10_000).await.unwrap(), 0);
+
+    // Revoking: once; the first time stays.
+    assert!(s.revoke_api_key(&later.id, now).await.unwrap());
+    assert!(!s.revoke_api_key(&later.id, now + 50).await.unwrap());
+    assert!(
+        !s.revoke_api_key(&ApiKeyId::new("key_nope"), now)
+            .await
+            .unwrap()
+    );
+    let revoked = s.get_api_key(&later.id).await.unwrap().unwrap();
+    assert_eq!(revoked.revoked_at, Some(now));
+    assert_eq!(
+        s.count_live_api_keys(&a.id, Some(ada.id), now)
+            .await
+            .unwrap(),
+        1
+    );
+
+    // Touching: when unset, then only once the stored time is not after `stale_at`.
+    assert!(s.touch_api_key(&ada_key.id, 1_000, 940).await.unwrap());
+    assert!(!s.touch_api_key(&ada_key.id, 1_030, 970).await.unwrap());
+    let stored = s.get_api_key(&ada_key.id).await.unwrap().unwrap();
+    assert_eq!(stored.last_used_at, Some(1_000));
+    assert!(s.touch_api_key(&ada_key.id, 1_060, 1_000).await.unwrap());
+    let stored = s.get_api_key(&ada_key.id).await.unwrap().unwrap();
+    assert_eq!(stored.last_used_at, Some(1_060));
+    assert_eq!(
+        s.get_api_key(&bob_key.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_used_at,
+        None
+    );
+
+    // Deleting a user deletes their keys, and only theirs.
+    assert!(s.delete_user(&a.pool_id, bob.id, now).await.unwrap());
+    assert_eq!(s.get_api_key(&bob_key.id).await.unwrap(), None);
+    assert_eq!(s.get_api_key(&bob_twin.id).await.unwrap(), None);
+    assert_eq!(s.get_api_key_by_hash(&bob_key.hash).await.unwrap(), None);
+    assert!(s.get_api_key(&ada_key.id).await.unwrap().is_some());
+
+    // Deleting an app deletes all its keys, and only its.
+    assert!(s.delete_app(&a.id).await.unwrap());
+    for k in [&app_key, &ada_key, &expired, &later] {
+        assert_eq!(s.get_api_key(&k.id).await.unwrap(), None);
+    }
+    assert_eq!(s.list_api_keys(&a.id, None).await.unwrap(), []);
+    assert_eq!(s.get_api_key(&b_key.id).await.unwrap(), Some(b_key));
+}
