@@ -165,3 +165,69 @@ async fn change_password_guesses_count_too() {
     server.clock.advance(1);
     change(PASSWORD).await.ok();
 }
+
+#[tokio::test]
+async fn wrong_codes_lock_on_the_same_schedule_and_new_codes_do_not_reset_it() {
+    let server = TestServer::start().await;
+    let app = server.app("Vault").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .sign_up(client_id, "codes@example.com", PASSWORD)
+        .await
+        .ok();
+    let first = server.last_code("codes@example.com");
+    let wrong = if first == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let confirm = |code: &str| {
+        server.call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": "codes@example.com", "ConfirmationCode": code}),
+        )
+    };
+    const LIMIT: &str = "Attempt limit exceeded, please try after some time.";
+    for _ in 0..4 {
+        confirm(wrong).await.assert_error(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        );
+    }
+    confirm(wrong)
+        .await
+        .assert_error("LimitExceededException", LIMIT);
+    // A fresh code does not buy fresh guesses: the user's codes are locked for 1 s.
+    server
+        .call(
+            "ResendConfirmationCode",
+            json!({"ClientId": client_id, "Username": "codes@example.com"}),
+        )
+        .await
+        .ok();
+    let second = server.last_code("codes@example.com");
+    confirm(&second)
+        .await
+        .assert_error("LimitExceededException", LIMIT);
+    server.clock.advance(1);
+    // The sixth failure locks for 2 s, the right code included.
+    let wrong = if second == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    confirm(wrong).await.assert_error(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    );
+    confirm(&second)
+        .await
+        .assert_error("LimitExceededException", LIMIT);
+    server.clock.advance(2);
+    confirm(&second).await.ok();
+    // Confirmed, and the streak is gone: signing in works at once.
+    server
+        .srp_sign_in(&app, "codes@example.com", PASSWORD)
+        .await
+        .ok();
+}

@@ -68,14 +68,24 @@ impl Service {
         })
     }
 
-    /// Checks and consumes a code: wrong guesses are counted, and after the limit the code is
-    /// dead and a new one must be requested.
+    /// Checks and consumes a code: wrong guesses are counted against the code (after the limit
+    /// it is dead and a new one must be requested) and against the user and purpose on the
+    /// sign-in lockout's schedule, which new codes do not reset: while locked, every code —
+    /// even the right one — is refused.
     pub(crate) async fn redeem_code(
         &self,
         user: &User,
         purpose: CodePurpose,
         code: &str,
     ) -> Result<()> {
+        let subject = super::lockout::code_subject(purpose, &user.id.to_string());
+        let streak = self
+            .check_lockout(&user.pool_id, subject)
+            .await
+            .map_err(|e| match e {
+                Error::PasswordAttemptsExceeded => Error::CodeAttemptsExceeded,
+                e => e,
+            })?;
         let pending = self.store.get_code(&user.pool_id, user.id, purpose).await?;
         let Some(pending) = pending.filter(|p| p.expires_at > self.clock.now()) else {
             return Err(Error::CodeExpired);
@@ -85,6 +95,7 @@ impl Service {
         }
         let presented = self.code_hash(&user.pool_id, user.id, purpose, code.trim());
         if !ct_eq(&presented, &pending.code_hash) {
+            self.record_failure(streak).await?;
             let failures = self
                 .store
                 .record_code_failure(&user.pool_id, user.id, purpose)
@@ -95,6 +106,7 @@ impl Service {
                 Error::CodeMismatch
             });
         }
+        self.clear_failures(streak).await?;
         if self
             .store
             .take_code(&user.pool_id, user.id, purpose, &presented)

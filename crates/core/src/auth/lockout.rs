@@ -2,11 +2,12 @@
 //! name is locked for 1 s, doubling with each further failure up to 15 minutes; while locked,
 //! every attempt — even with the right password — is refused. A streak is forgotten after a
 //! success or a quiet hour. Names that are no user are counted the same way (keyed by their
-//! decoy id), so a lockout never tells which accounts exist.
+//! decoy id), so a lockout never tells which accounts exist. Wrong confirmation codes follow the
+//! same schedule, per user and purpose.
 
 use crate::error::{Error, Result};
 use crate::ids::PoolId;
-use crate::model::{LockoutRecord, Timestamp};
+use crate::model::{CodePurpose, LockoutRecord, Timestamp};
 use crate::service::Service;
 
 /// Failures allowed before the first lock.
@@ -31,6 +32,11 @@ fn lock_secs(failures: i64) -> i64 {
 /// The lockout key of a user (or of a decoy id for a name that is no user).
 pub(crate) fn subject(user_id: &str) -> String {
     format!("user:{user_id}")
+}
+
+/// The lockout key of wrong confirmation codes of one purpose for a user.
+pub(crate) fn code_subject(purpose: CodePurpose, user_id: &str) -> String {
+    format!("code:{}:{user_id}", purpose.as_str())
 }
 
 /// A sign-in name's failure streak as read before an attempt: the attempt's outcome is
@@ -59,7 +65,7 @@ impl Service {
     }
 
     /// Counts a failed attempt and locks as the schedule says.
-    pub(crate) async fn record_sign_in_failure(&self, streak: Streak) -> Result<()> {
+    pub(crate) async fn record_failure(&self, streak: Streak) -> Result<()> {
         let now: Timestamp = self.clock.now();
         let failures = match streak.current {
             Some(r) if now - r.last_failure_at < STREAK_RESET_SECS => r.failures + 1,
@@ -81,7 +87,7 @@ impl Service {
 
     /// Forgets the streak after a successful sign-in (no write when there was none: the
     /// common case on the sign-in path).
-    pub(crate) async fn clear_sign_in_failures(&self, streak: Streak) -> Result<()> {
+    pub(crate) async fn clear_failures(&self, streak: Streak) -> Result<()> {
         if streak.current.is_some() {
             self.store
                 .clear_lockout(&streak.pool_id, &streak.subject)

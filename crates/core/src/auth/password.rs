@@ -92,7 +92,7 @@ impl Service {
             let streak = self.check_lockout(&app.pool_id, subject).await?;
             self.password_decoy(&app.pool_id, username, password)
                 .await?;
-            self.record_sign_in_failure(streak).await?;
+            self.record_failure(streak).await?;
             return Err(Error::IncorrectCredentials);
         };
         let [uid, email] = known_names(&user);
@@ -101,10 +101,10 @@ impl Service {
             .check_lockout(&app.pool_id, super::lockout::subject(&uid))
             .await?;
         if !self.password_matches(&user, password).await? {
-            self.record_sign_in_failure(streak).await?;
+            self.record_failure(streak).await?;
             return Err(Error::IncorrectCredentials);
         }
-        self.clear_sign_in_failures(streak).await?;
+        self.clear_failures(streak).await?;
         self.finish_sign_in(app, &user).await
     }
 }

@@ -29,7 +29,7 @@ impl Service {
                 other => other,
             })?;
         if !self.password_matches(&user, previous).await? {
-            self.record_sign_in_failure(streak).await?;
+            self.record_failure(streak).await?;
             return Err(Error::IncorrectCredentials);
         }
         app.settings.password_policy.check(proposed)?;

@@ -263,11 +263,11 @@ impl Service {
             .await?;
         match user {
             Some(user) if valid => {
-                self.clear_sign_in_failures(streak).await?;
+                self.clear_failures(streak).await?;
                 self.finish_sign_in(&app, &user).await
             }
             _ => {
-                self.record_sign_in_failure(streak).await?;
+                self.record_failure(streak).await?;
                 Err(Error::IncorrectCredentials)
             }
         }
