@@ -19,6 +19,12 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// The bearer token, or a 401 saying which token `what` names.
+fn required_bearer<'a>(parts: &'a Parts, what: &str) -> Result<&'a str, ApiError> {
+    bearer_token(&parts.headers)
+        .ok_or_else(|| ApiError::unauthorized(format!("Authorization: Bearer {what} required")))
+}
+
 /// A developer proven by a console access token.
 pub struct ConsoleDeveloper(pub Scope);
 
@@ -29,9 +35,7 @@ impl FromRequestParts<AppState> for ConsoleDeveloper {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(&parts.headers).ok_or_else(|| {
-            ApiError::unauthorized("Authorization: Bearer <console access token> required")
-        })?;
+        let token = required_bearer(parts, "<console access token>")?;
         Ok(Self(state.service.authenticate_developer(token).await?))
     }
 }
@@ -47,12 +51,10 @@ impl FromRequestParts<AppState> for KeyCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(&parts.headers).ok_or_else(|| {
-            ApiError::unauthorized(
-                "Authorization: Bearer <access token> required (an app user's, or a developer's \
-                 console token)",
-            )
-        })?;
+        let token = required_bearer(
+            parts,
+            "<access token> (an app user's, or a developer's console token)",
+        )?;
         Ok(Self(state.service.authenticate_key_manager(token).await?))
     }
 }

@@ -28,27 +28,9 @@ async fn limited(per_minute: u32, trusted: &str) -> (TestServer, LimiterClock) {
 
 /// A Cognito call with extra headers.
 async fn call_with(server: &TestServer, op: &str, body: Value, headers: &[(&str, &str)]) -> Reply {
-    let mut request = server
-        .http
-        .post(&server.url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header(
-            "x-amz-target",
-            format!("AWSCognitoIdentityProviderService.{op}"),
-        )
-        .body(body.to_string());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.json().await.unwrap();
-    Reply {
-        status,
-        body,
-        headers,
-    }
+    server
+        .raw_with(op, body.to_string().into_bytes(), headers)
+        .await
 }
 
 fn srp_start(client_id: &str, username: &str) -> Value {

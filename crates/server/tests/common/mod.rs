@@ -163,6 +163,16 @@ impl TestServer {
 
     /// Calls a Cognito operation with raw bytes and an optional bearer token.
     pub async fn raw(&self, op: &str, body: Vec<u8>, bearer: Option<&str>) -> Reply {
+        let authorization = bearer.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = authorization
+            .iter()
+            .map(|v| ("authorization", v.as_str()))
+            .collect();
+        self.raw_with(op, body, &headers).await
+    }
+
+    /// Calls a Cognito operation with raw bytes and extra headers.
+    pub async fn raw_with(&self, op: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
         let mut request = self
             .http
             .post(&self.url)
@@ -172,8 +182,8 @@ impl TestServer {
                 format!("AWSCognitoIdentityProviderService.{op}"),
             )
             .body(body);
-        if let Some(token) = bearer {
-            request = request.bearer_auth(token);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request.send().await.unwrap();
         let status = response.status();
