@@ -255,8 +255,9 @@ pub struct LockoutRecord {
     pub failures: i64,
     /// When the last one happened.
     pub last_failure_at: Timestamp,
-    /// Every attempt before this is refused, even with the right password.
-    pub locked_until: Timestamp,
+    /// Every attempt before this (Unix epoch milliseconds: a lock of 1 s lasts 1 s, not
+    /// "until the next second") is refused, even with the right password.
+    pub locked_until_ms: i64,
 }
 
 /// An API key as stored: never the key itself, only its SHA-256. Owned by an app, and by one of

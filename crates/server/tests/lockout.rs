@@ -231,3 +231,30 @@ async fn wrong_codes_lock_on_the_same_schedule_and_new_codes_do_not_reset_it() {
         .await
         .ok();
 }
+
+#[tokio::test]
+async fn a_one_second_lock_lasts_a_whole_second_whenever_it_starts() {
+    let server = TestServer::start().await;
+    let app = server.app("Vault").await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "ms@example.com", PASSWORD)
+        .await;
+    // The fifth failure lands late in a second: the lock still lasts 1 s from it.
+    server.clock.advance_millis(900);
+    for _ in 0..5 {
+        server
+            .srp_sign_in(&app, "ms@example.com", WRONG)
+            .await
+            .assert_error("NotAuthorizedException", INCORRECT);
+    }
+    server.clock.advance_millis(999);
+    server
+        .srp_sign_in(&app, "ms@example.com", PASSWORD)
+        .await
+        .assert_error("NotAuthorizedException", EXCEEDED);
+    server.clock.advance_millis(1);
+    server
+        .srp_sign_in(&app, "ms@example.com", PASSWORD)
+        .await
+        .ok();
+}

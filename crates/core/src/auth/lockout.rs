@@ -53,7 +53,7 @@ impl Service {
         let current = self.store.get_lockout(pool_id, &subject).await?;
         if current
             .as_ref()
-            .is_some_and(|r| r.locked_until > self.clock.now())
+            .is_some_and(|r| r.locked_until_ms > self.clock.now_millis())
         {
             return Err(Error::PasswordAttemptsExceeded);
         }
@@ -74,7 +74,10 @@ impl Service {
         let record = LockoutRecord {
             failures,
             last_failure_at: now,
-            locked_until: now + lock_secs(failures),
+            locked_until_ms: self
+                .clock
+                .now_millis()
+                .saturating_add(lock_secs(failures) * 1000),
         };
         self.store
             .put_lockout(&streak.pool_id, &streak.subject, &record)

@@ -18,6 +18,8 @@ CREATE TABLE api_keys (
     expires_at   BIGINT,
     last_used_at BIGINT,
     revoked_at   BIGINT,
+    -- Creation order within one second (created_at is in seconds), for stable listings.
+    seq          BIGINT GENERATED ALWAYS AS IDENTITY,
     FOREIGN KEY (pool_id, user_id) REFERENCES users (pool_id, user_id) ON DELETE CASCADE
 );
 -- For list_api_keys and count_live_api_keys (one owner's keys), and the user cascade.

@@ -4,7 +4,7 @@
 -- its first characters, for people. A key belongs to an app and, when user_id is set, to one
 -- of its users: deleting the app or the user deletes the key (a composite foreign key with a
 -- NULL user_id is not checked, so app-owned keys only follow their app). Scopes are a JSON
--- array of strings.
+-- array of strings. Listings order by created_at, then rowid (creation order within a second).
 CREATE TABLE api_keys (
     key_id       TEXT    NOT NULL PRIMARY KEY,
     app_id       TEXT    NOT NULL REFERENCES apps (app_id) ON DELETE CASCADE,

@@ -75,7 +75,7 @@ pub(super) async fn list(
         Some(user) => {
             sqlx::query(concat!(
                 select_api_key!(),
-                " WHERE k.app_id = $1 AND k.user_id = $2 ORDER BY k.created_at, k.key_id"
+                " WHERE k.app_id = $1 AND k.user_id = $2 ORDER BY k.created_at, k.seq"
             ))
             .bind(app_id.as_str())
             .bind(user.as_uuid())
@@ -85,7 +85,7 @@ pub(super) async fn list(
         None => {
             sqlx::query(concat!(
                 select_api_key!(),
-                " WHERE k.app_id = $1 ORDER BY k.created_at, k.key_id"
+                " WHERE k.app_id = $1 ORDER BY k.created_at, k.seq"
             ))
             .bind(app_id.as_str())
             .fetch_all(pool)

@@ -78,7 +78,7 @@ pub(super) async fn list(
         Some(user) => {
             sqlx::query(concat!(
                 select_api_key!(),
-                " WHERE k.app_id = ? AND k.user_id = ? ORDER BY k.created_at, k.key_id"
+                " WHERE k.app_id = ? AND k.user_id = ? ORDER BY k.created_at, k.rowid"
             ))
             .bind(app_id.as_str())
             .bind(uuid_text(user.as_uuid()))
@@ -88,7 +88,7 @@ pub(super) async fn list(
         None => {
             sqlx::query(concat!(
                 select_api_key!(),
-                " WHERE k.app_id = ? ORDER BY k.created_at, k.key_id"
+                " WHERE k.app_id = ? ORDER BY k.created_at, k.rowid"
             ))
             .bind(app_id.as_str())
             .fetch_all(pool)

@@ -42,7 +42,7 @@ pub(super) async fn put(
     .bind(subject)
     .bind(record.failures)
     .bind(record.last_failure_at)
-    .bind(record.locked_until)
+    .bind(record.locked_until_ms)
     .execute(pool)
     .await
     .map_err(backend)?;

@@ -183,7 +183,7 @@ pub(super) fn lockout(row: &SqliteRow) -> StoreResult<LockoutRecord> {
     Ok(LockoutRecord {
         failures: get(row, "failures")?,
         last_failure_at: get(row, "last_failure_at")?,
-        locked_until: get(row, "locked_until")?,
+        locked_until_ms: get(row, "locked_until")?,
     })
 }
 

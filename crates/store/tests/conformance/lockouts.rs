@@ -10,7 +10,7 @@ fn streak(failures: i64, last_failure_at: i64, locked_until: i64) -> LockoutReco
     LockoutRecord {
         failures,
         last_failure_at,
-        locked_until,
+        locked_until_ms: locked_until,
     }
 }
 
