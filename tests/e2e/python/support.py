@@ -6,8 +6,12 @@ The server is started by tests/e2e/run.sh, which exports:
 * AUTH_RETURN_OUTBOX         the outbox.jsonl the server writes confirmation mails to
 * AUTH_RETURN_APP_PUBLIC     JSON of `auth-return apps create --json` for an app without a secret
 * AUTH_RETURN_APP_SECRET     JSON of `auth-return apps create --client-secret --json`
+* AUTH_RETURN_BIN            the binary under test (for dedicated servers and the CLI)
+* AUTH_RETURN_E2E_DATA_DIR   the shared server's --data-dir (for the CLI)
 
 Every test creates its own users (uuid-based emails), so the order of the tests never matters.
+Tests that need other flags (SMTP, low rate limits, trusted proxies) start dedicated servers of
+their own with the `auth_return` factory fixture below.
 """
 
 from __future__ import annotations
@@ -18,8 +22,12 @@ import hmac
 import json
 import os
 import re
+import socket
+import subprocess
 import time
+import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -69,7 +77,8 @@ def make_idp_client(base_url: str):
         region_name=REGION,
         aws_access_key_id="AKIDEXAMPLE",
         aws_secret_access_key="dummy-secret",
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        # One attempt: a retried 5xx or throttle would hide what the server answered.
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
     )
 
 
@@ -309,3 +318,110 @@ def capture_raw_responses(client) -> list[dict]:
 
     client.meta.events.register("after-call", record)
     return seen
+
+
+# --- Dedicated servers --------------------------------------------------------------------------
+# A test that needs flags of its own (SMTP, low rate limits, trusted proxies) starts its own
+# `auth-return serve` on a free loopback port with a fresh data dir through the `auth_return`
+# factory fixture (import it into the test module); every instance is stopped after the test,
+# whether it passed or not.
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env() -> dict:
+    """The environment without any AUTH_RETURN_* setting: only the given flags count."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTH_RETURN_")}
+    env["NO_COLOR"] = "1"
+    return env
+
+
+@dataclass
+class Instance:
+    url: str
+    listen: str
+    data_dir: Path
+    process: subprocess.Popen
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    @property
+    def outbox(self) -> Path:
+        """Where this instance writes mail without --smtp-url."""
+        return self.data_dir / "outbox.jsonl"
+
+
+@pytest.fixture
+def auth_return(tmp_path):
+    """Factory: starts `auth-return serve` with its own data dir (or a given one) and flags."""
+    binary = _env("AUTH_RETURN_BIN")
+    running: list[Instance] = []
+
+    def start(*args: str, data_dir: Path | None = None) -> Instance:
+        data_dir = data_dir or Path(tmp_path) / f"data-{len(running)}"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        listen = f"127.0.0.1:{free_port()}"
+        log = data_dir / f"server-{time.monotonic_ns()}.log"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [binary, "serve", "--listen", listen, "--data-dir", str(data_dir), *args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=clean_env(),
+            )
+        instance = Instance(f"http://{listen}", listen, data_dir, process, log)
+        running.append(instance)
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"auth-return exited early:\n{instance.log_text()}")
+            try:
+                with urllib.request.urlopen(f"{instance.url}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return instance
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"auth-return did not become healthy:\n{instance.log_text()}")
+            time.sleep(0.1)
+
+    yield start
+    for instance in running:
+        stop(instance)
+
+
+def stop(instance: Instance) -> None:
+    if instance.process.poll() is None:
+        instance.process.terminate()
+        try:
+            instance.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            instance.process.kill()
+            instance.process.wait()
+
+
+def create_app(instance: Instance, name: str, *extra: str) -> dict:
+    """`auth-return apps create --json` on a dedicated instance's data dir."""
+    out = run_cli(
+        "apps", "create", "--json", "--name", name, *extra,
+        data_dir=instance.data_dir, listen=instance.listen,
+    )
+    return json.loads(out)
+
+
+def run_cli(*args: str, data_dir: Path | str, listen: str, env: dict | None = None) -> str:
+    """The auth-return CLI on a server's data dir (with its --listen, which the issuer derives
+    from), in `env` (default: `clean_env()`, as the dedicated servers run); fails the test on a
+    non-zero exit. Returns the standard output."""
+    out = subprocess.run(
+        [_env("AUTH_RETURN_BIN"), *args, "--data-dir", str(data_dir), "--listen", listen],
+        capture_output=True, text=True, env=clean_env() if env is None else env, timeout=60,
+    )
+    assert out.returncode == 0, f"auth-return {' '.join(args)} exited {out.returncode}: {out.stderr}"
+    return out.stdout

@@ -13,14 +13,9 @@ import datetime
 import email
 import email.policy
 import ipaddress
-import json
-import os
-import socket
 import ssl
-import subprocess
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,29 +28,27 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from support import (
+from support import (  # noqa: F401  (auth_return is a fixture)
     CODE_RE,
     PASSWORD,
-    _env,
+    Instance,
+    auth_return,
     confirm,
     error_of,
+    free_port,
     make_idp_client,
     password_auth,
     sign_up,
+    stop,
     unique_email,
 )
+from support import create_app as create_app_in
 
 SMTP_USER = "mailer"
 SMTP_PASSWORD = "p@ss w0rd/%"  # percent-encoded in the URL
 SMTP_PASSWORD_URL = "p%40ss%20w0rd%2F%25"
 APP_NAME = 'SMTP "Test" Café'
 DELIVERY_FAILED = "CodeDeliveryFailureException"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- the SMTP server --------------------------------------------------------------------------
@@ -214,85 +207,11 @@ def smtp_server():
 
 
 # --- the Auth Return server -------------------------------------------------------------------
-
-
-def clean_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTH_RETURN_")}
-    env["NO_COLOR"] = "1"
-    return env
-
-
-@dataclass
-class Instance:
-    url: str
-    listen: str
-    data_dir: Path
-    process: subprocess.Popen
-    log: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-@pytest.fixture
-def auth_return(tmp_path):
-    """Factory: starts `auth-return serve` with its own data dir (or a given one) and flags."""
-    binary = _env("AUTH_RETURN_BIN")
-    running: list[Instance] = []
-
-    def start(*args: str, data_dir: Path | None = None) -> Instance:
-        data_dir = data_dir or Path(tmp_path) / f"data-{len(running)}"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        listen = f"127.0.0.1:{free_port()}"
-        log = data_dir / f"server-{time.monotonic_ns()}.log"
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                [binary, "serve", "--listen", listen, "--data-dir", str(data_dir), *args],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=clean_env(),
-            )
-        instance = Instance(f"http://{listen}", listen, data_dir, process, log)
-        running.append(instance)
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"auth-return exited early:\n{instance.log_text()}")
-            try:
-                with urllib.request.urlopen(f"{instance.url}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        return instance
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"auth-return did not become healthy:\n{instance.log_text()}")
-            time.sleep(0.1)
-
-    yield start
-    for instance in running:
-        stop(instance)
-
-
-def stop(instance: Instance) -> None:
-    if instance.process.poll() is None:
-        instance.process.terminate()
-        try:
-            instance.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            instance.process.kill()
-            instance.process.wait()
+# (the `auth_return` factory, `stop` and `create_app` live in support.py)
 
 
 def create_app(instance: Instance, name: str = APP_NAME) -> dict:
-    out = subprocess.run(
-        [
-            _env("AUTH_RETURN_BIN"), "apps", "create", "--json", "--name", name,
-            "--data-dir", str(instance.data_dir), "--listen", instance.listen,
-        ],
-        capture_output=True, text=True, env=clean_env(), timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    return create_app_in(instance, name)
 
 
 # --- helpers --------------------------------------------------------------------------------------
