@@ -14,7 +14,6 @@ Needs AUTH_RETURN_BIN (exported by tests/e2e/run.sh): the binary under test.
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 
@@ -359,9 +358,8 @@ def test_key_verification_beyond_the_limit_is_429_with_retry_after(auth_return):
 def certainly_locked(failure_started: float, checked_by: float, lock_secs: int) -> bool:
     """Whether a lock of `lock_secs` set by a failure the server recorded no earlier than
     `failure_started` must still hold at every moment up to `checked_by` (this machine's clock,
-    which the server reads too). The server counts whole seconds: the lock lasts until
-    floor(time of the failure) + lock_secs."""
-    return checked_by < math.floor(failure_started) + lock_secs
+    which the server reads too, in milliseconds: the lock lasts `lock_secs` from the failure)."""
+    return checked_by < failure_started + lock_secs
 
 
 def sleep_until(moment: float) -> None:
@@ -391,18 +389,16 @@ def test_pycognito_wrong_passwords_lock_the_name(auth_return):
     for _ in range(4):
         assert sign_in(server, app, email, WRONG_PASSWORD) == INCORRECT
 
-    # The 5th failure locks the name for 1 s, which on the server's whole-second clock ends at
-    # the next full second. Started just after a full second, the 5th failure and a 6th
-    # attempt fall in the same second (unless this machine is very slow: then try again).
+    # The 5th failure locks the name for 1 s from the moment the server records it: the right
+    # password straight after is refused (unless this machine is so slow that a second passed:
+    # then the success starts the streak over, and we try again).
     for _ in range(3):
-        sleep_until(math.floor(time.time()) + 1.01)
         fifth_started = time.time()
         assert sign_in(server, app, email, WRONG_PASSWORD) == INCORRECT
+        fifth_answered = time.time()
         sixth = sign_in(server, app, email, PASSWORD)  # the right password
         if sixth == EXCEEDED:
             break
-        # The right password got in: acceptable only if the lock may have ended before the
-        # attempt was checked (too slow to tell); that success started the streak over.
         assert not certainly_locked(fifth_started, time.time(), 1), (
             f"the right password was accepted during the lock: {sixth!r}"
         )
@@ -410,15 +406,21 @@ def test_pycognito_wrong_passwords_lock_the_name(auth_return):
         for _ in range(4):
             assert sign_in(server, app, email, WRONG_PASSWORD) == INCORRECT
     else:
-        pytest.fail("two SRP sign-ins took over 0.9 s three times: cannot check the 1-s lock")
+        pytest.fail("two SRP sign-ins took over 1 s three times: cannot check the 1-s lock")
 
-    # Once the lock is over, a further failure is counted (the 6th) and locks for 2 s; the one
-    # after it (the 7th) for 4 s: long enough to check without racing the clock.
-    sleep_until(math.floor(time.time()) + 1.01)
+    # Once the lock is over (it began before the 5th answer came), a further failure is counted
+    # (the 6th) and locks for 2 s; the 7th for 4 s: long enough to check without racing.
+    sleep_until(fifth_answered + 1.05)
+    sixth_started = time.time()
     assert sign_in(server, app, email, WRONG_PASSWORD) == INCORRECT
-    sleep_until(math.floor(time.time()) + 2.01)
+    sixth_answered = time.time()
+    assert sign_in(server, app, email, PASSWORD) == EXCEEDED or not certainly_locked(
+        sixth_started, time.time(), 2
+    )
+    sleep_until(sixth_answered + 2.05)
     seventh_started = time.time()
     assert sign_in(server, app, email, WRONG_PASSWORD) == INCORRECT
+    seventh_answered = time.time()
     assert sign_in(server, app, email, PASSWORD) == EXCEEDED
     # USER_PASSWORD_AUTH (boto3) shares the lock.
     with pytest.raises(ClientError) as exc:
@@ -428,7 +430,7 @@ def test_pycognito_wrong_passwords_lock_the_name(auth_return):
 
     # The lock ends: the right password signs in, and that forgets the streak (four failures
     # are free again).
-    sleep_until(math.floor(seventh_started) + 4.01)
+    sleep_until(seventh_answered + 4.05)
     assert sign_in(server, app, email, PASSWORD) == "ok"
     for _ in range(4):
         assert sign_in(server, app, email, WRONG_PASSWORD) == INCORRECT
