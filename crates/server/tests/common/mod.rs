@@ -87,6 +87,22 @@ impl TestServer {
 
     /// A server deployed with `options`.
     pub async fn start_with(options: ServerOptions) -> Self {
+        Self::start_full(options, ComputePool::new(2)).await
+    }
+
+    /// A server whose expensive crypto runs on `compute` (a clone stays with the test).
+    pub async fn start_with_compute(compute: ComputePool) -> Self {
+        Self::start_full(
+            ServerOptions {
+                rate_limits: RateLimitSettings::uniform(10_000),
+                ..ServerOptions::default()
+            },
+            compute,
+        )
+        .await
+    }
+
+    async fn start_full(options: ServerOptions, compute: ComputePool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = auth_return_store::connect(&format!(
             "sqlite://{}",
@@ -104,7 +120,7 @@ impl TestServer {
             mailer: Arc::new(OutboxMailer::new(&outbox)),
             master_key: auth_return_crypto::random::bytes(),
             settings: Settings::new("local", url.clone()),
-            compute: ComputePool::new(2),
+            compute,
         }));
         service.ensure_console_app().await.unwrap();
         let app = router(AppState::with_options(service.clone(), options));
