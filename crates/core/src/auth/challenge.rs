@@ -75,4 +75,19 @@ impl Service {
         }
         Ok((state, block))
     }
+
+    /// Marks the challenge with this (base64) `nonce` answered, remembered until `exp`: a
+    /// second answer, on any instance, is `ChallengeExpired`.
+    pub(crate) async fn claim_challenge(&self, nonce: &str, exp: i64) -> Result<()> {
+        let nonce = ChallengeState::bytes(nonce)?;
+        if self
+            .store
+            .claim_challenge(&nonce, exp, self.clock.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(Error::ChallengeExpired)
+        }
+    }
 }

@@ -83,7 +83,9 @@ impl Service {
             .put_lockout(&streak.pool_id, &streak.subject, &record)
             .await?;
         if failures >= FREE_FAILURES {
-            tracing::warn!(pool_id = %streak.pool_id, failures, locked_secs = lock_secs(failures), "sign-in name locked");
+            // The subject's kind only ("user" or "code:<purpose>"): ids stay out of the logs.
+            let kind = streak.subject.rsplit_once(':').map_or("", |(kind, _)| kind);
+            tracing::warn!(pool_id = %streak.pool_id, kind, failures, locked_secs = lock_secs(failures), "locked after repeated failures");
         }
         Ok(())
     }

@@ -2,7 +2,6 @@
 //! user proves the temporary password, they choose their own. The state travels sealed in
 //! `Session`, bound to the client, valid 5 minutes, single use.
 
-use super::challenge::ChallengeState;
 use super::{AuthStep, NewPasswordChallenge, known_names, required};
 use crate::error::{Error, Result};
 use crate::model::{App, User, UserStatus};
@@ -118,14 +117,7 @@ impl Service {
                 }
             }
         }
-        let nonce = ChallengeState::bytes(&state.nonce)?;
-        if !self
-            .store
-            .claim_challenge(&nonce, state.exp, self.clock.now())
-            .await?
-        {
-            return Err(Error::ChallengeExpired);
-        }
+        self.claim_challenge(&state.nonce, state.exp).await?;
         let user = self
             .set_password(user, new_password, UserStatus::Confirmed, None)
             .await?;

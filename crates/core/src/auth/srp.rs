@@ -223,14 +223,7 @@ impl Service {
         if !same_user {
             return Err(Error::IncorrectCredentials);
         }
-        let nonce = ChallengeState::bytes(&state.nonce)?;
-        if !self
-            .store
-            .claim_challenge(&nonce, state.exp, self.clock.now())
-            .await?
-        {
-            return Err(Error::ChallengeExpired);
-        }
+        self.claim_challenge(&state.nonce, state.exp).await?;
         let streak = self
             .check_lockout(&app.pool_id, super::lockout::subject(&state.uid))
             .await?;
