@@ -165,11 +165,11 @@ try:
     states = {k["state"]: k["kid"] for k in keys}
     check(states.get("active") == old_kid and bool(states.get("next")),
           f"keys rotate --json shows the old key active and a next one: {keys}")
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 5
     while states.get("next") not in (kids := jwks_kids(app)) and time.monotonic() < deadline:
-        time.sleep(1)
+        time.sleep(0.1)
     check(sorted(kids) == sorted([old_kid, states.get("next")]),
-          f"the JWKS publishes both keys (within 90 s): {kids}")
+          f"the JWKS publishes both keys (within 5 s, as the README promises): {kids}")
     after = tokens(app, before["email"])
     fresh_api = start_api(app)
     for name, base in (("warm", warm_api), ("fresh", fresh_api)):

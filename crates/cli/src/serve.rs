@@ -13,6 +13,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         None => None,
     };
     let service = crate::runtime::open(&config).await?;
+    // Start following the change feed before serving anything from the caches.
+    service.follow_changes().await?;
     // Build the SRP tables now rather than on the first sign-in.
     tokio::task::spawn_blocking(auth_return_crypto::srp::warm_up).await?;
     let console = service.app_config(auth_return_core::AppId::CONSOLE).await?;
@@ -31,6 +33,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     );
     warn_about_plain_http(&config, local, tls.is_some());
     let chores = tokio::spawn(housekeeping(service.clone(), config.key_rotation_days));
+    let follower = tokio::spawn(follow_changes(service.clone()));
     let options = ServerOptions {
         tls: tls.is_some(),
         trusted_proxies: config.trusted_proxies.clone(),
@@ -50,6 +53,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     }
     chores.abort();
+    follower.abort();
     tracing::info!("auth-return stopped");
     Ok(())
 }
@@ -112,6 +116,33 @@ async fn housekeeping(service: std::sync::Arc<auth_return_core::Service>, key_ro
                 tracing::info!(withdrawn, rotated, "signing keys maintained")
             }
             Err(e) => tracing::warn!(error = %e, "key maintenance failed"),
+        }
+    }
+}
+
+/// How often the change feed is read: what the CLI or another instance changes (signing keys)
+/// reaches this server's caches within this interval plus one query.
+const FOLLOW_CHANGES_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Applies what other processes changed to this server's caches, once a second.
+async fn follow_changes(service: std::sync::Arc<auth_return_core::Service>) {
+    let mut ticks = tokio::time::interval(FOLLOW_CHANGES_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        ticks.tick().await;
+        match service.follow_changes().await {
+            Ok(_) if failing => {
+                failing = false;
+                tracing::info!("following the change feed again");
+            }
+            Ok(_) => {}
+            // Said once per outage rather than every second.
+            Err(e) if !failing => {
+                failing = true;
+                tracing::warn!(error = %e, "reading the change feed failed; retrying every second");
+            }
+            Err(_) => {}
         }
     }
 }

@@ -80,6 +80,8 @@ impl std::fmt::Debug for CreatedApp {
 pub struct AppConfig {
     /// The app id.
     pub app_id: String,
+    /// The app's display name, so a sign-in form can say where the user is signing in.
+    pub name: String,
     /// Its pool.
     pub user_pool_id: String,
     /// Its client.
@@ -350,6 +352,7 @@ impl Service {
     pub fn config_of(&self, app: &App) -> AppConfig {
         AppConfig {
             app_id: app.id.to_string(),
+            name: app.name.clone(),
             user_pool_id: app.pool_id.to_string(),
             client_id: app.client.id.to_string(),
             region: app.pool_id.region().to_owned(),

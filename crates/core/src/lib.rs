@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api_keys;
 pub mod apps;
 pub mod auth;
+pub mod changes;
 pub mod clock;
 pub mod compute;
 pub mod error;

@@ -1,5 +1,5 @@
 //! The records the domain keeps: apps, clients, users, sign-in sessions, codes, signing keys and
-//! API keys.
+//! API keys, and the feed of changes to what servers cache.
 
 use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use crate::settings::AppSettings;
@@ -196,6 +196,44 @@ pub struct SigningKeyRecord {
     /// When it starts signing: later than `created_at` for a rotated-in key, so verifiers'
     /// JWKS caches learn it before any token needs it.
     pub activates_at: Timestamp,
+}
+
+/// What a recorded change touched: every instance drops what it cached of it (see
+/// [`crate::changes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeSubject {
+    /// A pool's signing keys (a key added or withdrawn, or the pool deleted).
+    SigningKeys(PoolId),
+    /// A kind this version does not know (written by a newer instance): nothing it caches.
+    Other(String),
+}
+
+impl ChangeSubject {
+    /// The stored `(kind, subject)` pair.
+    pub fn to_parts(&self) -> (&str, &str) {
+        match self {
+            Self::SigningKeys(pool) => ("signing_keys", pool.as_str()),
+            Self::Other(kind) => (kind.as_str(), ""),
+        }
+    }
+
+    /// The subject of a stored `(kind, subject)` pair.
+    pub fn from_parts(kind: &str, subject: &str) -> Self {
+        match kind {
+            "signing_keys" => Self::SigningKeys(PoolId::new(subject)),
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// One entry of the change feed: numbered in commit order, without gaps except where old
+/// entries were pruned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Its position in the feed (1, 2, 3, …).
+    pub seq: i64,
+    /// What changed.
+    pub subject: ChangeSubject,
 }
 
 /// A signed-out session, for the revocation feed: tokens with this `origin_jti` are void.

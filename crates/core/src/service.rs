@@ -1,5 +1,6 @@
 //! The domain facade: everything a transport needs, built from explicit dependencies.
 
+use crate::changes::ChangeCursor;
 use crate::clock::Clock;
 use crate::compute::ComputePool;
 use crate::error::{Error, Result};
@@ -74,6 +75,7 @@ pub struct Service {
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) keyring: KeyRing,
     pub(crate) keys: KeyCache,
+    pub(crate) change_cursor: ChangeCursor,
     pub(crate) compute: ComputePool,
     pub(crate) settings: Settings,
 }
@@ -87,6 +89,7 @@ impl Service {
             mailer: deps.mailer,
             keyring: KeyRing::new(&deps.master_key),
             keys: KeyCache::default(),
+            change_cursor: ChangeCursor::default(),
             compute: deps.compute,
             settings: deps.settings,
         }
@@ -109,15 +112,9 @@ impl Service {
 
     /// The public keys of a pool, for its JWKS document.
     pub async fn jwks(&self, pool_id: &PoolId) -> Result<Vec<Jwk>> {
-        // The key cache may outlive a pool deleted by another process (the CLI): ask the store.
-        if self.store.get_app_by_pool(pool_id).await?.is_none() {
-            self.keys.forget(pool_id);
-            return Err(Error::PoolNotFound(pool_id.clone()));
-        }
-        let now = self.clock.now();
         match self
             .keys
-            .current(self.store.as_ref(), &self.keyring, pool_id, now)
+            .get(self.store.as_ref(), &self.keyring, pool_id)
             .await?
         {
             Some(keys) => Ok(keys.jwks.clone()),

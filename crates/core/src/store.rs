@@ -2,8 +2,8 @@
 
 use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use crate::model::{
-    ApiKey, App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
-    SigningKeyRecord, Timestamp, User, UserFilter,
+    ApiKey, App, Change, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation,
+    Session, SigningKeyRecord, Timestamp, User, UserFilter,
 };
 use async_trait::async_trait;
 
@@ -21,6 +21,10 @@ pub enum StoreError {
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How many of the newest changes pruning keeps: a reader further behind than that finds a gap
+/// and drops everything it cached.
+pub const CHANGES_KEPT: i64 = 10_000;
+
 /// Persistent state of Auth Return. Implemented for SQLite and PostgreSQL by `auth-return-store`.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -37,15 +41,18 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces an app's mutable fields: name, origins, settings, and its client's token
     /// lifetimes. `false` if unknown.
     async fn update_app(&self, app: &App) -> StoreResult<bool>;
-    /// Deletes an app with its pool, client, keys, users, sessions and codes. `false` if unknown.
+    /// Deletes an app with its pool, client, keys, users, sessions and codes, and records a
+    /// `SigningKeys` change for its pool in the same transaction. `false` if unknown.
     async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool>;
     /// The app that owns client `client_id`.
     async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>>;
     /// The pool's signing keys, newest (`created_at`, then `kid`) first.
     async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>>;
-    /// Adds a signing key to its pool (`Conflict` on a duplicate kid).
+    /// Adds a signing key to its pool (`Conflict` on a duplicate kid) and records a
+    /// `SigningKeys` change for the pool, atomically.
     async fn insert_signing_key(&self, key: &SigningKeyRecord) -> StoreResult<()>;
-    /// Removes a signing key. `false` if unknown.
+    /// Removes a signing key and records a `SigningKeys` change for the pool, atomically.
+    /// `false` (and nothing recorded) if unknown.
     async fn delete_signing_key(&self, pool_id: &PoolId, kid: &str) -> StoreResult<bool>;
 
     // ---- users ----
@@ -230,10 +237,18 @@ pub trait Store: Send + Sync + 'static {
         stale_at: Timestamp,
     ) -> StoreResult<bool>;
 
+    // ---- change feed ----
+
+    /// Recorded changes with `seq > after`, oldest first, at most `limit`. Entries are numbered
+    /// in commit order: once a reader has seen `seq`, no entry below it can appear later.
+    async fn changes_since(&self, after: i64, limit: usize) -> StoreResult<Vec<Change>>;
+    /// The newest change's `seq`, 0 when none was ever recorded.
+    async fn latest_change(&self) -> StoreResult<i64>;
+
     // ---- housekeeping ----
 
     /// Deletes sessions (with their refresh tokens), codes and revocations that expired before
-    /// `now`, and failure streaks whose last failure is more than an hour before `now`; returns
-    /// how many rows went.
+    /// `now`, failure streaks whose last failure is more than an hour before `now`, and all but
+    /// the newest [`CHANGES_KEPT`] changes (never the newest one); returns how many rows went.
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64>;
 }

@@ -75,6 +75,14 @@ pub fn router(state: AppState) -> Router {
                 .delete(rest::apps::delete),
         )
         .route("/api/apps/{app_id}/config", get(rest::apps::config))
+        .route(
+            "/api/apps/{app_id}/signing-keys",
+            get(rest::signing_keys::list),
+        )
+        .route(
+            "/api/apps/{app_id}/signing-keys/rotate",
+            post(rest::signing_keys::rotate),
+        )
         .route("/api/user", get(rest::user::show))
         .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
         // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).

@@ -298,3 +298,152 @@ async fn the_revocation_feed_lists_signed_out_sessions_until_their_tokens_expire
         );
     }
 }
+
+#[tokio::test]
+async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
+    let a = TestServer::start().await;
+    let b = a.second_instance().await;
+    assert_eq!(
+        b.service.follow_changes().await.unwrap(),
+        0,
+        "starts at the newest"
+    );
+    let app = a.app("Shared").await;
+    let (app_id, pool) = (app.app.id.as_str(), app.app.pool_id.as_str());
+    a.confirmed_user(app.app.client.id.as_str(), "two@example.com", PASSWORD)
+        .await;
+    // B signs, publishes and verifies with the pool's keys, cached.
+    let before = b.tokens(&app, "two@example.com", PASSWORD).await;
+    let old_kid = kid(&before.access);
+    assert_eq!(published(&b, pool).await, std::slice::from_ref(&old_kid));
+
+    // A planned rotation on A: B still serves its cached key set until it reads the feed.
+    let next = a
+        .service
+        .rotate_signing_key(Scope::Operator, app_id, false)
+        .await
+        .unwrap()[0]
+        .kid
+        .clone();
+    assert_eq!(published(&b, pool).await, std::slice::from_ref(&old_kid));
+    assert_eq!(b.service.follow_changes().await.unwrap(), 1);
+    assert_eq!(published(&b, pool).await, [next.clone(), old_kid.clone()]);
+    assert_eq!(b.service.follow_changes().await.unwrap(), 0);
+
+    // An emergency rotation on A (one key added, two withdrawn): after one poll B publishes
+    // only the new key, refuses the old tokens and signs with the new key.
+    let emergency = a
+        .service
+        .rotate_signing_key(Scope::Operator, app_id, true)
+        .await
+        .unwrap();
+    let new_kid = emergency[0].kid.clone();
+    b.call("GetUser", json!({"AccessToken": before.access}))
+        .await
+        .ok();
+    assert_eq!(b.service.follow_changes().await.unwrap(), 3);
+    assert_eq!(published(&b, pool).await, std::slice::from_ref(&new_kid));
+    b.call("GetUser", json!({"AccessToken": before.access}))
+        .await
+        .assert_error("NotAuthorizedException", "Invalid Access Token");
+    let (status, body, _) = b.get("/api/user", Some(&before.id)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let after = b.tokens(&app, "two@example.com", PASSWORD).await;
+    assert_eq!(kid(&after.access), new_kid);
+    assert_eq!(kid(&after.id), new_kid);
+
+    // The app deleted on A: B stops publishing its keys after one poll.
+    a.service.delete_app(Scope::Operator, app_id).await.unwrap();
+    assert_eq!(b.service.follow_changes().await.unwrap(), 1);
+    let (status, _, _) = b.get(&format!("/{pool}/.well-known/jwks.json"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
+    let server = TestServer::start().await;
+    let dev = common::developer(&server, "keys-dev@example.com").await;
+    let other = common::developer(&server, "keys-other@example.com").await;
+    let (status, created) = common::send(
+        &server,
+        reqwest::Method::POST,
+        "/api/apps",
+        Some(&dev),
+        Some(json!({"name": "Rotating"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let app_id = created["app_id"].as_str().unwrap();
+    let pool = created["user_pool_id"].as_str().unwrap();
+    let path = format!("/api/apps/{app_id}/signing-keys");
+    let states = |body: &Value| {
+        body["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["state"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+
+    let (status, body) = common::send(&server, reqwest::Method::GET, &path, Some(&dev), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(states(&body), ["active"]);
+    let first = body["keys"][0]["kid"].as_str().unwrap().to_owned();
+
+    // No body: a planned rotation, the new key published first.
+    let rotate = format!("{path}/rotate");
+    let (status, body) =
+        common::send(&server, reqwest::Method::POST, &rotate, Some(&dev), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(states(&body), ["next", "active"]);
+    assert_eq!(published(&server, pool).await.len(), 2);
+
+    // Bad bodies change nothing.
+    for bad in [
+        json!({"emergency": "yes"}),
+        json!({"emergnecy": true}),
+        json!([]),
+    ] {
+        let (status, body) = common::send(
+            &server,
+            reqwest::Method::POST,
+            &rotate,
+            Some(&dev),
+            Some(bad.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(body["error"], "invalid_request", "{body}");
+    }
+    // Someone else's app, no token, an unknown app: nothing is rotated.
+    let (status, _) =
+        common::send(&server, reqwest::Method::POST, &rotate, Some(&other), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = common::send(&server, reqwest::Method::POST, &rotate, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = common::send(
+        &server,
+        reqwest::Method::POST,
+        "/api/apps/app_nosuchapp/signing-keys/rotate",
+        Some(&dev),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(published(&server, pool).await.len(), 2);
+
+    // An emergency: one key left, the first one withdrawn.
+    let (status, body) = common::send(
+        &server,
+        reqwest::Method::POST,
+        &rotate,
+        Some(&dev),
+        Some(json!({"emergency": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(states(&body), ["active"]);
+    let published = published(&server, pool).await;
+    assert_eq!(published.len(), 1);
+    assert_ne!(published[0], first);
+}

@@ -210,6 +210,7 @@ async fn developers_manage_only_their_own_apps() {
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
     let config: Value = response.json().await.unwrap();
     assert_eq!(config["appId"], app_id.as_str());
+    assert_eq!(config["name"], created["name"]);
     assert_eq!(config["userPoolId"], created["user_pool_id"]);
     assert_eq!(config["clientId"], created["client_id"]);
     assert_eq!(config["region"], "local");

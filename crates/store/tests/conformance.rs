@@ -1,5 +1,6 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
-//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, a few races, and an upgrade from a 0001-only database; run against
+//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, the
+//! change feed, a few races, and an upgrade from a 0001-only database; run against
 //! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
 //! a server (each test gets a fresh database there, dropped afterwards). Start one with
 //! `tests/pg/start.sh`.
@@ -12,6 +13,8 @@
 mod admin;
 #[path = "conformance/api_keys.rs"]
 mod api_keys;
+#[path = "conformance/changes.rs"]
+mod changes;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/keys_and_revocations.rs"]
@@ -164,6 +167,23 @@ async fn postgres_races_between_two_instances() {
     db.drop_database().await;
 }
 
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_change_feed_numbers_concurrent_writers_in_commit_order() {
+    let db = TempSqlite::new();
+    changes::concurrent(open(&db.url()).await, open(&db.url()).await).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_change_feed_numbers_concurrent_writers_in_commit_order() {
+    let Some(db) = TempPostgres::new().await else {
+        return;
+    };
+    changes::concurrent(open(&db.url).await, open(&db.url).await).await;
+    db.drop_database().await;
+}
+
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_migrations_are_idempotent_across_instances() {
@@ -220,6 +240,7 @@ on_both! {
     revocation_feed_pages_filters_and_prunes => keys_and_revocations::feed_order;
     lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
     api_keys_store_find_list_count_revoke_touch_cascade => api_keys::api_keys;
+    change_feed_records_key_changes_in_order => changes::recorded;
 }
 
 #[cfg(feature = "sqlite")]

@@ -156,11 +156,11 @@ def test_tokens_keep_verifying_through_a_key_rotation(base_url, idp, new_user):
     new_kid = states["next"]
     assert cli(base_url, "keys", "signing", "--app", app["app_id"], "--json") == keys
 
-    # The running server re-reads its keys at most a minute later.
-    deadline = time.monotonic() + 90
+    # The running server follows the change feed: the README promises 5 s at most.
+    deadline = time.monotonic() + 5
     while new_kid not in (kids := jwks_kids(app)):
-        assert time.monotonic() < deadline, f"the JWKS did not publish {new_kid} within 90 s: {kids}"
-        time.sleep(1)
+        assert time.monotonic() < deadline, f"the JWKS did not publish {new_kid} within 5 s: {kids}"
+        time.sleep(0.1)
     assert sorted(kids) == sorted([old_kid, new_kid])
 
     # New tokens are still signed by the old key until the new one activates.

@@ -72,10 +72,9 @@ impl Service {
     async fn verify_live_token(&self, token: &str) -> Result<(VerifiedToken, User), TokenProblem> {
         let pool_id =
             claimed_pool(token, &self.settings.public_url).ok_or(TokenProblem::Invalid)?;
-        let now = self.clock.now();
         let mut keys = self
             .keys
-            .get(self.store.as_ref(), &self.keyring, &pool_id, now)
+            .get(self.store.as_ref(), &self.keyring, &pool_id)
             .await?
             .ok_or(TokenProblem::Invalid)?;
         // A kid the cache does not know may come from a key rotated in elsewhere just now.
@@ -83,7 +82,7 @@ impl Service {
         if !keys.verifying.contains_key(&kid) {
             keys = self
                 .keys
-                .current(self.store.as_ref(), &self.keyring, &pool_id, now)
+                .current(self.store.as_ref(), &self.keyring, &pool_id)
                 .await?
                 .ok_or(TokenProblem::Invalid)?;
         }

@@ -159,7 +159,7 @@ impl Service {
         let now = self.clock.now();
         let keys = self
             .keys
-            .get(self.store.as_ref(), &self.keyring, &app.pool_id, now)
+            .get(self.store.as_ref(), &self.keyring, &app.pool_id)
             .await?
             .ok_or_else(|| Error::PoolNotFound(app.pool_id.clone()))?;
         let issuer = self.issuer(&app.pool_id);

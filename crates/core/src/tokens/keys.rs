@@ -1,6 +1,9 @@
 //! Each pool's RS256 keys, unsealed and parsed once, then cached: a leaked key of one pool
 //! cannot forge tokens for another. A pool may publish several keys during a rotation; the
 //! newest one whose activation time has come signs.
+//!
+//! A cached key set is kept until the change feed ([`crate::changes`]) says the pool's keys
+//! changed, in this process or any other sharing the database.
 
 use crate::compute::ComputePool;
 use crate::error::{Error, Result};
@@ -11,10 +14,6 @@ use crate::store::Store;
 use auth_return_crypto::jws::{Jwk, SigningKey, VerifyingKey};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-
-/// How long (seconds) a cached key set is used before it is read again, so that keys rotated
-/// by another instance or the CLI are picked up.
-const CACHE_TTL_SECS: i64 = 60;
 
 /// One published key.
 pub struct PoolKey {
@@ -34,7 +33,6 @@ pub struct PoolKeys {
     pub verifying: HashMap<String, VerifyingKey>,
     /// The public JWKS document's keys (RFC 7517 §5).
     pub jwks: Vec<Jwk>,
-    loaded_at: Timestamp,
 }
 
 impl PoolKeys {
@@ -48,10 +46,18 @@ impl PoolKeys {
     }
 }
 
-/// Parsed keys per pool, loaded from the store on first use and re-read every minute.
+/// Parsed keys per pool, loaded from the store on first use and kept until forgotten.
 #[derive(Default)]
 pub struct KeyCache {
-    pools: RwLock<HashMap<PoolId, Arc<PoolKeys>>>,
+    entries: RwLock<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    pools: HashMap<PoolId, Arc<PoolKeys>>,
+    /// Bumped by every forget: a load that read the store before it cannot cache what it read,
+    /// which may be the keys as they were before the change being forgotten.
+    generation: u64,
 }
 
 /// The AAD binding a sealed private key to its pool and kid.
@@ -85,53 +91,53 @@ impl KeyCache {
         })
     }
 
-    /// The pool's keys; `None` when the pool does not exist (or has no key). Cached for a
-    /// minute: enough for signing, since a rotated-in key waits longer than that to sign.
+    /// The pool's keys; `None` when the pool does not exist (or has no key). Read from the
+    /// store only when not cached.
     pub async fn get(
         &self,
         store: &dyn Store,
         keyring: &KeyRing,
         pool_id: &PoolId,
-        now: Timestamp,
     ) -> Result<Option<Arc<PoolKeys>>> {
-        if let Some(keys) = self
-            .read()
-            .get(pool_id)
-            .filter(|k| now - k.loaded_at < CACHE_TTL_SECS)
-        {
-            return Ok(Some(Arc::clone(keys)));
-        }
+        let generation = {
+            let entries = self.read();
+            if let Some(keys) = entries.pools.get(pool_id) {
+                return Ok(Some(Arc::clone(keys)));
+            }
+            entries.generation
+        };
         let records = crate::key_rotation::ordered_keys(store, pool_id).await?;
-        self.build(keyring, pool_id, &records, now)
+        self.build(keyring, pool_id, &records, generation)
     }
 
     /// The pool's keys as the store has them now: one cheap query, and the keys are parsed
-    /// again only if another process (the CLI, another instance) changed them. For the JWKS
-    /// document and for tokens naming a `kid` the cache does not know.
+    /// again only if they differ from the cached ones. For tokens naming a `kid` the cache
+    /// does not know (a key rotated in elsewhere a moment ago).
     pub async fn current(
         &self,
         store: &dyn Store,
         keyring: &KeyRing,
         pool_id: &PoolId,
-        now: Timestamp,
     ) -> Result<Option<Arc<PoolKeys>>> {
+        let generation = self.read().generation;
         let records = crate::key_rotation::ordered_keys(store, pool_id).await?;
-        let cached = self.read().get(pool_id).cloned();
+        let cached = self.read().pools.get(pool_id).cloned();
         match cached {
             Some(keys) if keys.kids.iter().eq(records.iter().map(|r| &r.kid)) => Ok(Some(keys)),
-            _ => self.build(keyring, pool_id, &records, now),
+            _ => self.build(keyring, pool_id, &records, generation),
         }
     }
 
+    /// Parses `records` and caches them, unless a forget came after they were read.
     fn build(
         &self,
         keyring: &KeyRing,
         pool_id: &PoolId,
         records: &[SigningKeyRecord],
-        now: Timestamp,
+        generation: u64,
     ) -> Result<Option<Arc<PoolKeys>>> {
         if records.is_empty() {
-            self.forget(pool_id);
+            self.write().pools.remove(pool_id);
             return Ok(None);
         }
         let mut keys = Vec::with_capacity(records.len());
@@ -162,25 +168,36 @@ impl KeyCache {
             kids,
             verifying,
             jwks,
-            loaded_at: now,
         });
-        self.write().insert(pool_id.clone(), Arc::clone(&keys));
+        let mut entries = self.write();
+        if entries.generation == generation {
+            entries.pools.insert(pool_id.clone(), Arc::clone(&keys));
+        }
         Ok(Some(keys))
     }
 
-    /// Drops a pool's cached keys (after the app is deleted or its keys change).
+    /// Drops a pool's cached keys (after they changed, here or elsewhere).
     pub fn forget(&self, pool_id: &PoolId) {
-        self.write().remove(pool_id);
+        let mut entries = self.write();
+        entries.pools.remove(pool_id);
+        entries.generation += 1;
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<PoolId, Arc<PoolKeys>>> {
-        self.pools
+    /// Drops every cached key set (when changes may have been missed).
+    pub fn forget_all(&self) {
+        let mut entries = self.write();
+        entries.pools.clear();
+        entries.generation += 1;
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.entries
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<PoolId, Arc<PoolKeys>>> {
-        self.pools
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+        self.entries
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

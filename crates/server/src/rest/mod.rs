@@ -2,4 +2,5 @@
 
 pub mod apps;
 pub mod keys;
+pub mod signing_keys;
 pub mod user;

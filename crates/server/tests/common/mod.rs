@@ -24,7 +24,18 @@ pub struct TestServer {
     pub clock: Arc<ManualClock>,
     pub http: reqwest::Client,
     outbox: PathBuf,
+    database_url: String,
+    master_key: [u8; 32],
     _dir: tempfile::TempDir,
+}
+
+/// What a second instance shares with the first: the database, the master key and the outbox.
+struct Shared {
+    database_url: String,
+    master_key: [u8; 32],
+    outbox: PathBuf,
+    /// The deployment's public URL (the issuer base), when not this instance's own address.
+    public_url: Option<String>,
 }
 
 /// What a Cognito call answered.
@@ -87,7 +98,27 @@ impl TestServer {
 
     /// A server deployed with `options`.
     pub async fn start_with(options: ServerOptions) -> Self {
-        Self::start_full(options, ComputePool::new(2)).await
+        Self::start_full(options, ComputePool::new(2), None).await
+    }
+
+    /// Another instance on this one's database (and master key and outbox), as when several
+    /// servers share a PostgreSQL: each has its own caches and clock.
+    pub async fn second_instance(&self) -> Self {
+        let shared = Shared {
+            database_url: self.database_url.clone(),
+            master_key: self.master_key,
+            outbox: self.outbox.clone(),
+            public_url: Some(self.service.settings().public_url.clone()),
+        };
+        Self::start_full(
+            ServerOptions {
+                rate_limits: RateLimitSettings::uniform(10_000),
+                ..ServerOptions::default()
+            },
+            ComputePool::new(2),
+            Some(shared),
+        )
+        .await
     }
 
     /// A server whose expensive crypto runs on `compute` (a clone stays with the test).
@@ -98,19 +129,27 @@ impl TestServer {
                 ..ServerOptions::default()
             },
             compute,
+            None,
         )
         .await
     }
 
-    async fn start_full(options: ServerOptions, compute: ComputePool) -> Self {
+    async fn start_full(
+        options: ServerOptions,
+        compute: ComputePool,
+        shared: Option<Shared>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = auth_return_store::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("test.db").display()
-        ))
-        .await
-        .unwrap();
-        let outbox = dir.path().join("outbox.jsonl");
+        let shared = shared.unwrap_or_else(|| Shared {
+            database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
+            master_key: auth_return_crypto::random::bytes(),
+            outbox: dir.path().join("outbox.jsonl"),
+            public_url: None,
+        });
+        let store = auth_return_store::connect(&shared.database_url)
+            .await
+            .unwrap();
+        let outbox = shared.outbox;
         let clock = Arc::new(ManualClock::new(SystemClock.now()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -118,8 +157,8 @@ impl TestServer {
             store,
             clock: clock.clone(),
             mailer: Arc::new(OutboxMailer::new(&outbox)),
-            master_key: auth_return_crypto::random::bytes(),
-            settings: Settings::new("local", url.clone()),
+            master_key: shared.master_key,
+            settings: Settings::new("local", shared.public_url.unwrap_or_else(|| url.clone())),
             compute,
         }));
         service.ensure_console_app().await.unwrap();
@@ -138,6 +177,8 @@ impl TestServer {
             clock,
             http: reqwest::Client::new(),
             outbox,
+            database_url: shared.database_url,
+            master_key: shared.master_key,
             _dir: dir,
         }
     }

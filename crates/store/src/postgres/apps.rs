@@ -1,10 +1,11 @@
 //! Apps, their clients and signing keys on PostgreSQL.
 
+use super::changes;
 use super::rows::{self, select_app};
 use crate::convert::{origins_to_json, settings_to_json};
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
-use auth_return_core::model::{App, SigningKeyRecord};
+use auth_return_core::model::{App, ChangeSubject, SigningKeyRecord};
 use auth_return_core::store::StoreResult;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
@@ -145,14 +146,22 @@ pub(super) async fn update(pool: &PgPool, app: &App) -> StoreResult<bool> {
     Ok(true)
 }
 
-/// Deletes the app; foreign keys cascade to everything in its pool.
+/// Deletes the app (foreign keys cascade to everything in its pool) and records that its pool's
+/// keys changed, in one transaction.
 pub(super) async fn delete(pool: &PgPool, app_id: &AppId) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM apps WHERE app_id = $1")
-        .bind(app_id.as_str())
-        .execute(pool)
-        .await
-        .map_err(backend)?;
-    Ok(done.rows_affected() > 0)
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let pool_id: Option<String> =
+        sqlx::query_scalar("DELETE FROM apps WHERE app_id = $1 RETURNING pool_id")
+            .bind(app_id.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+    let Some(pool_id) = pool_id else {
+        return Ok(false);
+    };
+    changes::record(&mut tx, &ChangeSubject::SigningKeys(PoolId::new(pool_id))).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }
 
 /// The pool's keys, newest first.
@@ -171,26 +180,36 @@ pub(super) async fn signing_keys(
     rows.iter().map(rows::signing_key).collect()
 }
 
-/// Adds a key to its pool; a taken kid (in any pool) is a conflict.
+/// Adds a key to its pool and records the change, in one transaction; a taken kid (in any pool)
+/// is a conflict.
 pub(super) async fn insert_signing_key(pool: &PgPool, key: &SigningKeyRecord) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
     insert_key_sql(key)
-        .execute(pool)
+        .execute(&mut *tx)
         .await
         .map_err(conflict("signing key id already exists"))?;
-    Ok(())
+    changes::record(&mut tx, &ChangeSubject::SigningKeys(key.pool_id.clone())).await?;
+    tx.commit().await.map_err(backend)
 }
 
-/// Removes a key of the pool; `false` when the pool has no such kid.
+/// Removes a key of the pool and records the change, in one transaction; `false` (nothing
+/// recorded) when the pool has no such kid.
 pub(super) async fn delete_signing_key(
     pool: &PgPool,
     pool_id: &PoolId,
     kid: &str,
 ) -> StoreResult<bool> {
+    let mut tx = pool.begin().await.map_err(backend)?;
     let done = sqlx::query("DELETE FROM signing_keys WHERE pool_id = $1 AND kid = $2")
         .bind(pool_id.as_str())
         .bind(kid)
-        .execute(pool)
+        .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    Ok(done.rows_affected() > 0)
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    changes::record(&mut tx, &ChangeSubject::SigningKeys(pool_id.clone())).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }

@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod apps;
+mod changes;
 mod codes;
 mod lockouts;
 mod rows;
@@ -12,8 +13,8 @@ use crate::error::backend;
 use async_trait::async_trait;
 use auth_return_core::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 use auth_return_core::model::{
-    ApiKey, App, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation, Session,
-    SigningKeyRecord, Timestamp, User, UserFilter,
+    ApiKey, App, Change, CodePurpose, CodeRecord, LockoutRecord, RefreshTokenRecord, Revocation,
+    Session, SigningKeyRecord, Timestamp, User, UserFilter,
 };
 use auth_return_core::store::{Store, StoreError, StoreResult};
 use sqlx::sqlite::{
@@ -323,8 +324,15 @@ impl Store for SqliteStore {
         api_keys::touch(&self.pool, key_id, at, stale_at).await
     }
 
+    async fn changes_since(&self, after: i64, limit: usize) -> StoreResult<Vec<Change>> {
+        changes::since(&self.pool, after, limit).await
+    }
+    async fn latest_change(&self) -> StoreResult<i64> {
+        changes::latest(&self.pool).await
+    }
+
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {
-        sessions::prune_expired(&self.pool, now).await
+        Ok(sessions::prune_expired(&self.pool, now).await? + changes::prune(&self.pool).await?)
     }
 }
 
