@@ -508,6 +508,7 @@
       return config;
     }
 
+    /** Before the config arrives, the same as the script tag's data-*; after, applied at once. */
     configure(options) {
       const previous = this.options;
       this.options = { ...previous, ...options };
@@ -516,10 +517,21 @@
       return { ...this.options };
     }
 
+    /** Takes a live session to the new storage; never overwrites a saved one with nothing. */
     moveStorage() {
-      this.store.removeItem(this.key);
+      const source = this.store;
       this.store = this.env.storage(this.options.storage);
-      this.save();
+      const saved = this.load();
+      if (!this.client) {
+        // Nothing has used the session read at load yet: read this storage, as data-storage would.
+        this.session = saved;
+      } else if (this.isSignedIn()) {
+        this.save();
+        const ours = this.load(source)?.refreshToken === this.session.refreshToken;
+        if (source !== this.store && ours) source.removeItem(this.key);
+      } else if (saved) {
+        this.adopt(saved, "signin");
+      }
     }
 
     // -- events
@@ -545,9 +557,9 @@
 
     // -- state
 
-    load() {
+    load(store = this.store) {
       try {
-        const session = JSON.parse(this.store.getItem(this.key));
+        const session = JSON.parse(store.getItem(this.key));
         return session?.refreshToken && sessionEnd(session) > this.env.now() ? session : null;
       } catch {
         return null;
@@ -762,11 +774,15 @@
 
     noteActivity(at) {
       this.lastActivity = Math.max(this.lastActivity, at);
-      if (this.idleWarned) {
-        this.idleWarned = false;
-        this.emit("_idlereset");
-        this.tick();
-      }
+      if (this.clearIdleWarning()) this.tick();
+    }
+
+    /** Takes back the idle warning; true when there was one. */
+    clearIdleWarning() {
+      if (!this.idleWarned) return false;
+      this.idleWarned = false;
+      this.emit("_idlereset");
+      return true;
     }
 
     idleDeadlines() {
@@ -801,14 +817,22 @@
       return this.options.warnBeforeMinutes * MINUTE;
     }
 
+    /** Warns once per deadline; a warning no longer due under the current options is taken back. */
     checkWarnings(now, end, idle) {
-      if (now >= end - this.warnBefore() && this.warnedEnd !== end) {
+      const endDue = now >= end - this.warnBefore();
+      if (endDue && this.warnedEnd !== end) {
         this.warnedEnd = end;
         this.emit("sessionexpiring", { reason: "session", expiresAt: end, minutesLeft: minutesUntil(end, now) });
+      } else if (!endDue && this.warnedEnd === end) {
+        this.warnedEnd = null;
+        this.emit("_sessionreset");
       }
-      if (idle && now >= idle.warn && !this.idleWarned) {
+      const idleDue = Boolean(idle) && now >= idle.warn;
+      if (idleDue && !this.idleWarned) {
         this.idleWarned = true;
         this.emit("sessionexpiring", { reason: "idle", expiresAt: idle.end, minutesLeft: minutesUntil(idle.end, now) });
+      } else if (!idleDue) {
+        this.clearIdleWarning();
       }
     }
   }
@@ -904,7 +928,7 @@
       .dialog { animation: rise 160ms ease-out; }
       @keyframes rise { from { opacity: 0; transform: translateY(8px); } }
     }
-    h2 { margin: 0 2em 0.5em 0; font-size: 1.35em; line-height: 1.25; }
+    h2 { margin: 0 2em 0.5em 0; font-size: 1.35em; line-height: 1.25; overflow-wrap: anywhere; }
     p { margin: 0 0 1em; color: var(--_muted); }
     form { display: flex; flex-direction: column; gap: 14px; }
     label { display: flex; flex-direction: column; gap: 6px; font-weight: 600; font-size: 0.95em; }
@@ -983,6 +1007,9 @@
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     return active;
   }
+
+  /** The app's name from its public config, or null (older servers send none). */
+  const appName = (config) => (typeof config?.name === "string" && config.name.trim()) || null;
 
   /** The modal: one dialog, six views. Resolves `open()` with the user, or null when closed. */
   class Modal {
@@ -1176,11 +1203,12 @@
 
     views() {
       const c = this.auth.client;
+      const app = appName(this.auth.config);
       const go = (view) => () => this.show(view);
       const back = ["Back to sign-in", go("signin")];
       return {
         signin: () => ({
-          title: this.ctx.reauth ? "Stay signed in" : "Sign in",
+          title: this.ctx.reauth ? "Stay signed in" : app ? `Sign in to ${app}` : "Sign in",
           intro: this.ctx.reauth ? "Your session is about to end. Sign in again to keep working." : null,
           fields: ["email", "password"],
           submit: "Sign in",
@@ -1191,7 +1219,7 @@
           links: [["Forgot your password?", go("forgot")], ["Create an account", go("signup")]],
         }),
         signup: () => ({
-          title: "Create account",
+          title: app ? `Create your ${app} account` : "Create account",
           fields: ["email", "newPassword"],
           submit: "Create account",
           action: async ({ email, newPassword }) => {
@@ -1214,7 +1242,7 @@
           links: [["Send a new code", () => this.resend()], back],
         }),
         forgot: () => ({
-          title: "Reset your password",
+          title: app ? `Reset your ${app} password` : "Reset your password",
           intro: "We will email you a code to choose a new password.",
           fields: ["email"],
           submit: "Send code",
@@ -1225,7 +1253,7 @@
           links: [back],
         }),
         reset: () => ({
-          title: "Choose a new password",
+          title: app ? `Choose a new ${app} password` : "Choose a new password",
           intro: `Enter the code we emailed to ${this.ctx.email} and your new password.`,
           fields: ["code", "resetPassword"],
           submit: "Reset password",
@@ -1356,6 +1384,7 @@
     });
     auth.on("sessionexpiring", (warning) => prompt.show(warning));
     auth.on("_idlereset", () => prompt.hide("idle"));
+    auth.on("_sessionreset", () => prompt.hide("session"));
     for (const event of ["signin", "signout"]) auth.on(event, () => prompt.hide());
 
     const ready = auth.start();

@@ -1,6 +1,7 @@
 /*
- * <auth-header>: "Sign in" when signed out; the user's email and a menu with "Sign out" when
- * signed in. Follows window.AuthReturn (auth_component.js) live, whichever script loads first.
+ * <auth-header>: "Sign in" when signed out; when signed in, one button with the user's email that
+ * opens a menu with "Sign out". Follows window.AuthReturn (auth_component.js) live, whichever
+ * script loads first.
  * Themed with the same --ar-* custom properties; data-theme="light|dark" forces a theme.
  */
 "use strict";
@@ -39,12 +40,13 @@
     button { font: inherit; cursor: pointer; border-radius: var(--_radius); }
     :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
     .signin { background: var(--_accent); color: var(--_accent-fg); border: 0; padding: 0.5em 1em; font-weight: 600; }
-    .user { display: inline-flex; align-items: center; gap: 8px; min-width: 0; }
-    .email { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
+    .user { display: inline-flex; align-items: center; min-width: 0; max-width: 100%; }
     .toggle {
+      display: inline-flex; align-items: center; gap: 6px; min-width: 0; max-width: 100%;
       background: transparent; color: inherit; border: 1px solid var(--_border);
-      padding: 0.35em 0.7em; line-height: 1;
+      padding: 0.35em 0.7em; line-height: 1.25;
     }
+    .email { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
     .menu {
       position: absolute; right: 0; top: calc(100% + 6px); z-index: 2147483000; min-width: 10em;
       margin: 0; padding: 4px; list-style: none; background: var(--_bg); color: var(--_fg);
@@ -76,9 +78,8 @@
         <style>${STYLE}</style>
         <button class="signin" type="button" disabled>Sign in</button>
         <div class="user" hidden>
-          <span class="email"></span>
           <button class="toggle" type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="menu">
-            Account <span aria-hidden="true">▾</span>
+            <span class="email"></span><span aria-hidden="true">▾</span>
           </button>
           <ul class="menu" id="menu" role="menu" hidden>
             <li role="none"><button type="button" role="menuitem" class="signout">Sign out</button></li>
@@ -110,6 +111,8 @@
         this.api = api;
         for (const event of EVENTS) api.on(event, this.update);
         this.render();
+        // A storage set with configure() before ready may hold another session than the default.
+        api.ready.then(this.update, () => {});
       });
     }
 
@@ -125,6 +128,7 @@
       this.parts.signIn.hidden = Boolean(user);
       this.parts.user.hidden = !user;
       this.parts.email.textContent = user?.email ?? "";
+      this.parts.email.title = user?.email ?? "";
       this.parts.toggle.setAttribute("aria-label", user ? `Account menu for ${user.email}` : "Account menu");
       if (!user) this.closeMenu(false);
     }

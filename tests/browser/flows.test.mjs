@@ -1,7 +1,7 @@
 // The modal and the header in Debian's Chromium, on a page of another origin than the server:
 // sign up → code from the outbox → confirm → signed in; header states live; wrong password;
-// forgot password; each storage mode across a reload; sign-in and sign-out across two tabs;
-// keyboard only.
+// forgot password; sign-in and sign-out across two tabs; keyboard only. (Storage modes:
+// storage.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -180,31 +180,6 @@ test("forgot password: code by mail, reset in the modal, signed in with the new 
   await until(() => isSignedIn(p), { message: "signed in with the new password" });
   await context.close();
 });
-
-for (const [storage, survives] of [["local", true], ["session", true], ["memory", false]]) {
-  test(`storage=${storage}: a reload ${survives ? "keeps" : "loses"} the session`, { skip }, async () => {
-    const email = await confirmedUser(`storage-${storage}`);
-    const context = await newContext(browser);
-    const p = await openPage(context, site, { storage });
-    await signInThroughModal(p, email);
-    const key = `authreturn:${APP.app_id}:session`;
-    const where = await p.evaluate((k) => ({ local: localStorage.getItem(k) !== null, session: sessionStorage.getItem(k) !== null }), key);
-    assert.deepEqual(where, { local: storage === "local", session: storage === "session" });
-
-    await p.reload();
-    await p.evaluate(() => window.AuthReturn.ready);
-    assert.equal(await isSignedIn(p), survives);
-    if (survives) {
-      assert.equal((await p.evaluate(() => window.AuthReturn.getUser())).email, email);
-      await header.email(p).waitFor();
-      assert.equal(await header.email(p).textContent(), email);
-      assert.ok(await p.evaluate(() => window.AuthReturn.getAccessToken()));
-    } else {
-      await header.signIn(p).waitFor();
-    }
-    await context.close();
-  });
-}
 
 test("sign-in and sign-out in one tab reach a second tab", { skip }, async () => {
   const email = await confirmedUser("tabs");

@@ -4,10 +4,11 @@
 # another origin by the tests themselves. Called by tests/e2e/run.sh, which starts the server.
 #
 # Needs from the caller: AUTH_RETURN_URL, AUTH_RETURN_OUTBOX, AUTH_RETURN_APP_PUBLIC (apps create
-# --json), and for the session-end test AUTH_RETURN_BIN and AUTH_RETURN_DATA_DIR.
+# --json), and for the tests that make apps of their own with the CLI AUTH_RETURN_BIN and
+# AUTH_RETURN_DATA_DIR.
 # Installs Chromium with apt-get when /usr/bin/chromium is missing (as root), and the npm packages
 # with npm ci when node_modules is missing or older than package-lock.json.
-# Screenshots of the modal go to tests/browser/screenshots/ (look at them).
+# Screenshots of the modal and the header go to tests/browser/screenshots/ (look at them).
 set -euo pipefail
 
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -58,7 +58,9 @@ export async function newContext(browser, options = {}) {
  * `rejectOnce` is refused the first time it is seen; `rejectNext(n)` refuses the next n tokens). The page is addressed as
  * http://localhost:PORT, so it is cross-origin to the server at http://127.0.0.1:PORT2.
  *
- * Page query: ?storage=local|session|memory &app=APP_ID &warn=MINUTES &idle=MINUTES
+ * Page query: ?storage=local|session|memory &app=APP_ID &warn=MINUTES &idle=MINUTES &theme=light|dark
+ * &fetchToken=id|access (each as its data-* attribute) &configure=JSON (AuthReturn.configure(JSON)
+ * in a script right after the script tag)
  */
 export async function startSite() {
   const rejectOnce = new Set();
@@ -106,6 +108,9 @@ function page(query) {
   if (query.get("warn")) data.push(`data-warn-before="${attr(query.get("warn"))}"`);
   if (query.get("idle")) data.push(`data-idle-timeout="${attr(query.get("idle"))}"`);
   if (query.get("theme")) data.push(`data-theme="${attr(query.get("theme"))}"`);
+  if (query.get("fetchToken")) data.push(`data-fetch-token="${attr(query.get("fetchToken"))}"`);
+  const options = query.get("configure") && JSON.stringify(JSON.parse(query.get("configure"))).replace(/</g, "\\u003c");
+  const configure = options ? `\n  <script>AuthReturn.configure(${options});</script>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -122,7 +127,7 @@ function page(query) {
     main { padding: 16px; }
     @media (prefers-color-scheme: dark) { body { background: #0d1117; color: #e6edf3; } }
   </style>
-  <script src="${BASE}/auth_component.js" ${data.join(" ")}></script>
+  <script src="${BASE}/auth_component.js" ${data.join(" ")}></script>${configure}
   <script src="${BASE}/auth_header_component.js"></script>
 </head>
 <body>
@@ -143,6 +148,21 @@ export async function openPage(context, site, query = {}) {
   await p.evaluate(() => window.AuthReturn.ready);
   return p;
 }
+
+/** Holds the page's request for the app's config until `release()`: the time before AuthReturn.ready. */
+export async function holdConfig(p) {
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await p.route((url) => url.pathname.endsWith("/config"), async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+/** The saved session (JSON text or null) in the page's localStorage and sessionStorage. */
+export const stored = (p, appId = APP.app_id) =>
+  p.evaluate((key) => ({ local: localStorage.getItem(key), session: sessionStorage.getItem(key) }), `authreturn:${appId}:session`);
 
 /** Records the component's events in the page, in `window.__events`. */
 export async function recordEvents(p) {

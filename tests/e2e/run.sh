@@ -8,6 +8,8 @@
 #
 # Usage: tests/e2e/run.sh [path/to/auth-return]     (default: target/debug/auth-return)
 # Env:   AUTH_RETURN_E2E_KEEP=1   keep the temporary data dir (server log, outbox) afterwards
+#        AUTH_RETURN_E2E_ONLY=web,browser   run only these suites, a comma list of python, node,
+#                                 crate, web, browser (default: all; for development)
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +24,17 @@ if [[ ! -x "$BIN" ]]; then
 fi
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
+
+SUITES="python,node,crate,web,browser"
+ONLY="${AUTH_RETURN_E2E_ONLY:-$SUITES}"
+for suite in ${ONLY//,/ }; do
+  if [[ ",$SUITES," != *",$suite,"* ]]; then
+    log "AUTH_RETURN_E2E_ONLY: unknown suite '$suite' (known: $SUITES)"
+    exit 1
+  fi
+done
+wanted() { [[ ",$ONLY," == *",$1,"* ]]; }
+if [[ "$ONLY" != "$SUITES" ]]; then log "running only: $ONLY"; fi
 
 # Settings must come from our flags only, not from a developer's environment.
 unset AUTH_RETURN_PUBLIC_URL AUTH_RETURN_CONFIG AUTH_RETURN_LISTEN AUTH_RETURN_DATA_DIR || true
@@ -141,6 +154,7 @@ export AUTH_RETURN_E2E_DATA_DIR="$DATA_DIR"
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 
 # --- Python clients -------------------------------------------------------------------------------
+if wanted python; then
 VENV="$E2E_DIR/.venv"
 REQS="$E2E_DIR/python/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
@@ -168,8 +182,10 @@ set +e
 py_rc=$?
 set -e
 if [[ $py_rc -ne 0 ]]; then FAILED+=("pytest (exit $py_rc)"); fi
+fi
 
 # --- Node clients ---------------------------------------------------------------------------------
+if wanted node; then
 NODE_DIR="$E2E_DIR/node"
 if [[ ! -d "$NODE_DIR/node_modules" || "$NODE_DIR/package-lock.json" -nt "$NODE_DIR/node_modules/.package-lock.json" ]]; then
   log "installing npm packages (npm ci)"
@@ -182,16 +198,20 @@ set +e
 node_rc=$?
 set -e
 if [[ $node_rc -ne 0 ]]; then FAILED+=("node --test (exit $node_rc)"); fi
+fi
 
 # The Rust verification crate's example backend (built next to $BIN) against this server.
+if wanted crate; then
 log "running tests/e2e/verify_crate.sh (auth-return-verify's protected-api example)"
 set +e
 "$E2E_DIR/verify_crate.sh"
 crate_rc=$?
 set -e
 if [[ $crate_rc -ne 0 ]]; then FAILED+=("tests/e2e/verify_crate.sh (exit $crate_rc)"); fi
+fi
 
 # The embeddable component's SRP and session logic, in Node against this server.
+if wanted web; then
 WEB_TESTS="$(cd "$E2E_DIR/../web" && pwd)"
 log "running node --test tests/web (auth_component.js)"
 set +e
@@ -199,15 +219,18 @@ node --test "$WEB_TESTS"/*.test.mjs
 web_rc=$?
 set -e
 if [[ $web_rc -ne 0 ]]; then FAILED+=("node --test tests/web (exit $web_rc)"); fi
+fi
 
 # Both components in Debian's Chromium (Playwright), the page on another origin; the data dir lets
 # them register an app of their own with the CLI.
+if wanted browser; then
 log "running tests/browser/run.sh (auth_component.js, auth_header_component.js in Chromium)"
 set +e
 AUTH_RETURN_DATA_DIR="$DATA_DIR" "$ROOT/tests/browser/run.sh"
 browser_rc=$?
 set -e
 if [[ $browser_rc -ne 0 ]]; then FAILED+=("tests/browser/run.sh (exit $browser_rc)"); fi
+fi
 
 # --- the server must still be alive, and stop cleanly ---------------------------------------------
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then

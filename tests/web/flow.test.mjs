@@ -58,8 +58,9 @@ function record(core, ...events) {
 
 const expectCode = (promise, code) => assert.rejects(promise, (e) => e.code === code || assert.fail(`${e.code}: ${e.message}`));
 
-test("the public config names the app's pool, client and password policy", { skip }, async () => {
+test("the public config names the app, its pool, client and password policy", { skip }, async () => {
   const config = await ar.fetchConfig(BASE, APP.app_id);
+  assert.equal(config.name, APP.name);
   assert.equal(config.clientId, APP.client_id);
   assert.equal(config.userPoolId, APP.user_pool_id);
   assert.equal(typeof config.passwordPolicy.minLength, "number");

@@ -1,6 +1,7 @@
 // The session core of web/auth_component.js on a fake clock, with a fake Cognito endpoint:
-// scheduled refresh, the session-end warning and expiry, the idle timeout, storage modes, and
-// tabs that share sign-in, sign-out and one refresh at a time.
+// scheduled refresh, the session-end warning and expiry, the idle timeout, storage modes, options
+// set with configure before and after start (the same as data-*), and tabs that share sign-in,
+// sign-out and one refresh at a time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -94,8 +95,12 @@ function world({ sessionSecs = 3600, tokenSecs = 3600 } = {}) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function tab(w, { options = {}, env = {} } = {}) {
-  const core = new ar.AuthCore({ appId: APP, baseUrl: "https://auth.test", options, env: { ...w.env, ...env } });
+/** A core not started yet: the page before AuthReturn.ready. */
+const unstarted = (w, { options = {}, env = {} } = {}) =>
+  new ar.AuthCore({ appId: APP, baseUrl: "https://auth.test", options, env: { ...w.env, ...env } });
+
+async function tab(w, setup) {
+  const core = unstarted(w, setup);
   await core.start();
   return core;
 }
@@ -235,6 +240,185 @@ test("changing the storage moves the session", async () => {
   core.configure({ storage: "session" });
   assert.equal(stores.local.getItem(core.key), null);
   assert.equal(JSON.parse(stores.session.getItem(core.key)).refreshToken, "refresh-1");
+});
+
+/** localStorage and sessionStorage that outlive a core (a reload), and a fresh memory each time. */
+function stores() {
+  const kept = { local: ar.memoryStorage(), session: ar.memoryStorage() };
+  return { ...kept, storage: (kind) => kept[kind] ?? ar.memoryStorage() };
+}
+
+const KEY = `authreturn:${APP}:session`;
+const saved = (store) => store.getItem(KEY);
+
+/** A session of its own saved in each of local and session storage, as earlier page loads left them. */
+async function savedSessions(w, s) {
+  for (const storage of ["local", "session"]) {
+    const earlier = await tab(w, { options: { storage }, env: { storage: s.storage } });
+    earlier.finishStep({ result: w.result() });
+  }
+  return { local: saved(s.local), session: saved(s.session) };
+}
+
+const refreshTokenOf = (core) => core.session?.refreshToken ?? null;
+
+for (const from of ["local", "session", "memory"]) {
+  for (const to of ["local", "session", "memory"].filter((kind) => kind !== from)) {
+    test(`configure({storage: "${to}"}) before start on a ${from} page reads what data-storage="${to}" reads, writes nothing`, async () => {
+      const w = world();
+      const s = stores();
+      const before = await savedSessions(w, s);
+      const byData = await tab(w, { options: { storage: to }, env: { storage: s.storage } });
+
+      const core = unstarted(w, { options: { storage: from }, env: { storage: s.storage } });
+      const events = record(core, "signin", "signout");
+      assert.equal(core.configure({ storage: to }).storage, to);
+      await core.start();
+      assert.equal(refreshTokenOf(core), refreshTokenOf(byData));
+      assert.equal(refreshTokenOf(core), to === "memory" ? null : JSON.parse(before[to]).refreshToken);
+      assert.deepEqual({ local: saved(s.local), session: saved(s.session) }, before, "both storages as they were");
+      assert.deepEqual(events, []);
+    });
+  }
+}
+
+test("configure({storage}) after start takes a live session to the new storage, silently", async () => {
+  const w = world();
+  const s = stores();
+  const core = await tab(w, { env: { storage: s.storage } });
+  core.finishStep({ result: w.result() });
+  const events = record(core, "signin", "signout", "tokenrefresh");
+  const session = saved(s.local);
+
+  core.configure({ storage: "session" });
+  assert.deepEqual([saved(s.local), saved(s.session)], [null, session]);
+  core.configure({ storage: "memory" });
+  assert.deepEqual([saved(s.local), saved(s.session)], [null, null]);
+  assert.equal(saved(core.store), session);
+  core.configure({ storage: "local" });
+  assert.deepEqual([saved(s.local), saved(s.session)], [session, null]);
+  assert.equal(core.isSignedIn(), true);
+  assert.deepEqual(events, []);
+
+  // The session ends where it now lives.
+  await core.signOut();
+  assert.equal(saved(s.local), null);
+});
+
+test("a live session moved away leaves another session in the old storage where it was", async () => {
+  const w = world();
+  const s = stores();
+  const core = await tab(w, { env: { storage: s.storage } });
+  core.finishStep({ result: w.result() });
+  s.local.setItem(KEY, JSON.stringify({ ...core.session, refreshToken: "another-tab" }));
+  const other = saved(s.local);
+  core.configure({ storage: "session" });
+  assert.equal(saved(s.local), other);
+  assert.equal(JSON.parse(saved(s.session)).refreshToken, "refresh-1");
+});
+
+test("configure({storage}) after start, signed out: a session saved there is adopted, none is overwritten with nothing", async () => {
+  const w = world();
+  const s = stores();
+  const core = await tab(w, { options: { storage: "memory" }, env: { storage: s.storage } });
+  const events = record(core, "signin", "signout");
+  // Another tab signs in and saves its session in localStorage; this tab has no bus to hear it.
+  const other = await tab(w, { env: { storage: s.storage } });
+  other.finishStep({ result: w.result() });
+  const session = saved(s.local);
+
+  core.configure({ storage: "session" });
+  assert.equal(core.isSignedIn(), false);
+  assert.deepEqual([saved(s.local), saved(s.session)], [session, null]);
+
+  core.configure({ storage: "local" });
+  assert.equal(core.isSignedIn(), true);
+  assert.equal(core.getUser().email, "ann@example.com");
+  assert.deepEqual(events.map(([e]) => e), ["signin"]);
+  assert.equal(saved(s.local), session);
+
+  // Adopted, it is this tab's like any other: it is refreshed on time.
+  await w.advance(58 * MIN + 1000);
+  assert.deepEqual(w.ops(), ["GetTokensFromRefreshToken"]);
+  assert.equal(JSON.parse(saved(s.local)).refreshToken, "refresh-2");
+});
+
+/** The events of a session under `options`, given as data-* (options), or with configure before or after start. */
+async function timeline(way, options, { minutes, sessionSecs }) {
+  const w = world({ sessionSecs });
+  const core = unstarted(w, { options: way === "data-*" ? options : {} });
+  if (way === "configure before start") core.configure(options);
+  await core.start();
+  core.finishStep({ result: w.result() });
+  if (way === "configure after start") core.configure(options);
+  const events = record(core, "sessionexpiring", "sessionexpired", "signout");
+  const seen = [];
+  for (let minute = 1; minute <= minutes; minute++) {
+    await w.advance(MIN);
+    for (const [event, detail] of events.splice(0)) seen.push([minute, event, detail.reason, detail.minutesLeft]);
+  }
+  return seen;
+}
+
+for (const [options, expected, limits] of [
+  [
+    { idleTimeoutMinutes: 10 },
+    [[10, "sessionexpiring", "idle", 1], [11, "signout", "idle", undefined]],
+    { minutes: 15, sessionSecs: 3600 },
+  ],
+  [
+    { warnBeforeMinutes: 20 },
+    [[41, "sessionexpiring", "session", 20], [61, "sessionexpired", "expired", undefined], [61, "signout", "expired", undefined]],
+    { minutes: 62, sessionSecs: 3600 },
+  ],
+]) {
+  test(`${JSON.stringify(options)} acts the same as data-*, configured before or after start`, async () => {
+    for (const way of ["data-*", "configure before start", "configure after start"]) {
+      assert.deepEqual(await timeline(way, options, limits), expected, way);
+    }
+  });
+}
+
+test("a warning no longer due under options configured later is taken back", async () => {
+  const w = world();
+  const core = await tab(w, { options: { idleTimeoutMinutes: 10, warnBeforeMinutes: 5 } });
+  core.finishStep({ result: w.result() });
+  const events = record(core, "sessionexpiring", "_idlereset", "_sessionreset", "signout");
+  const names = () => events.splice(0).map(([e, d]) => (d ? `${e}:${d.reason}` : e));
+
+  await w.advance(9 * MIN + 1000);
+  assert.deepEqual(names(), ["sessionexpiring:idle"]);
+  core.configure({ idleTimeoutMinutes: 30 });
+  assert.deepEqual(names(), ["_idlereset"]);
+  await w.advance(20 * MIN);
+  assert.deepEqual(names(), ["sessionexpiring:idle"], "warned again a minute before the new end");
+  core.configure({ idleTimeoutMinutes: 0 });
+  assert.deepEqual(names(), ["_idlereset"]);
+  await w.advance(5 * MIN);
+  assert.deepEqual(names(), [], "no idle sign-out once switched off");
+
+  core.configure({ warnBeforeMinutes: 40 });
+  assert.deepEqual(names(), ["sessionexpiring:session"]);
+  core.configure({ warnBeforeMinutes: 20 });
+  assert.deepEqual(names(), ["_sessionreset"]);
+  await w.advance(7 * MIN);
+  assert.deepEqual(names(), ["sessionexpiring:session"]);
+  assert.equal(core.isSignedIn(), true);
+});
+
+test("fetchToken set with configure before start sends the access token, as data-fetch-token does", async () => {
+  for (const way of ["data-*", "configure before start"]) {
+    const w = world();
+    const sent = [];
+    const api = (request) => (sent.push(request.headers.get("Authorization")), new Response("{}"));
+    const fetch = (input, init) => (input instanceof Request ? api(input) : w.env.fetch(input, init));
+    const core = unstarted(w, { options: way === "data-*" ? { fetchToken: "access" } : {}, env: { fetch } });
+    if (way !== "data-*") core.configure({ fetchToken: "access" });
+    await core.start();
+    core.finishStep({ result: w.result() });
+    await core.fetch("https://api.test/orders");
+    assert.deepEqual(sent, [`Bearer ${core.session.accessToken}`], way);
+  }
 });
 
 /** Tabs of one origin: one localStorage, one broadcast channel, one lock manager. */
