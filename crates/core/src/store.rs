@@ -100,13 +100,18 @@ pub trait Store: Send + Sync + 'static {
         user_id: UserId,
         purpose: CodePurpose,
     ) -> StoreResult<Option<CodeRecord>>;
-    /// Counts one wrong guess; returns the new count.
-    async fn record_code_failure(
+    /// Counts a guess against the pending code before it is judged, in one statement, but only
+    /// while it has fewer than `max_attempts` guesses counted and `expires_at > now`: however
+    /// many guesses arrive at once, at most `max_attempts` are ever judged. Returns the code as
+    /// it is after the count; `None` when there is none, it expired or its guesses are spent.
+    async fn reserve_code_guess(
         &self,
         pool_id: &PoolId,
         user_id: UserId,
         purpose: CodePurpose,
-    ) -> StoreResult<i64>;
+        max_attempts: i64,
+        now: Timestamp,
+    ) -> StoreResult<Option<CodeRecord>>;
     /// Deletes the pending code if its hash is `code_hash`; `true` if this call consumed it
     /// (so two concurrent uses of one code cannot both succeed).
     async fn take_code(
@@ -193,13 +198,16 @@ pub trait Store: Send + Sync + 'static {
         pool_id: &PoolId,
         subject: &str,
     ) -> StoreResult<Option<LockoutRecord>>;
-    /// Stores (inserts or replaces) the failure streak of `subject`.
-    async fn put_lockout(
+    /// Replaces the failure streak of `subject` with `next` only if it is still `expected`
+    /// (`None`: there is no streak), in one statement; `true` if it did. Concurrent attempts
+    /// each reserve their count this way, so none is lost and none judged past a lock.
+    async fn swap_lockout(
         &self,
         pool_id: &PoolId,
         subject: &str,
-        record: &LockoutRecord,
-    ) -> StoreResult<()>;
+        expected: Option<&LockoutRecord>,
+        next: &LockoutRecord,
+    ) -> StoreResult<bool>;
     /// Forgets the failure streak of `subject` (after a successful sign-in).
     async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()>;
 

@@ -258,3 +258,168 @@ async fn a_one_second_lock_lasts_a_whole_second_whenever_it_starts() {
         .await
         .ok();
 }
+
+/// Two instances on one database: SQLite always, PostgreSQL when the tests have one.
+async fn burst_on_both_databases<F, Fut>(scenario: F)
+where
+    F: Fn(TestServer, TestServer) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let a = TestServer::start().await;
+    let b = a.second_instance().await;
+    scenario(a, b).await;
+    if let Some(db) = common::TempPostgres::new().await {
+        let a = TestServer::start_on(&db.url).await;
+        let b = a.second_instance().await;
+        scenario(a, b).await;
+        db.drop_database().await;
+    }
+}
+
+/// Sends every `(instance, operation, body)` at once; the answers' `(__type, message)`.
+async fn at_once(
+    calls: Vec<(&TestServer, &'static str, serde_json::Value)>,
+) -> Vec<(String, String)> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (server, op, body) in calls {
+        let request = server
+            .http
+            .post(&server.url)
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                format!("AWSCognitoIdentityProviderService.{op}"),
+            )
+            .body(body.to_string());
+        tasks.spawn(async move {
+            let answer: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+            let text = |name: &str| answer[name].as_str().unwrap_or_default().to_owned();
+            (text("__type"), text("message"))
+        });
+    }
+    tasks.join_all().await
+}
+
+const BURST: usize = 60;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_wrong_passwords_on_two_instances_gets_five_judged() {
+    burst_on_both_databases(|a, b| async move {
+        let app = a.app("Burst").await;
+        let client = app.app.client.id.as_str().to_owned();
+        a.confirmed_user(&client, "burst@example.com", PASSWORD)
+            .await;
+        let attempt = |password: &str| {
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+                   "AuthParameters": {"USERNAME": "burst@example.com", "PASSWORD": password}})
+        };
+        let replies = at_once(
+            (0..BURST)
+                .map(|i| {
+                    (
+                        if i % 2 == 0 { &a } else { &b },
+                        "InitiateAuth",
+                        attempt(WRONG),
+                    )
+                })
+                .collect(),
+        )
+        .await;
+        let judged = replies.iter().filter(|(_, m)| m == INCORRECT).count();
+        let refused = replies.iter().filter(|(_, m)| m == EXCEEDED).count();
+        assert_eq!((judged, refused), (5, BURST - 5), "{replies:?}");
+        // The right password is refused while the name is locked, on either instance.
+        for server in [&a, &b] {
+            server
+                .call("InitiateAuth", attempt(PASSWORD))
+                .await
+                .assert_error("NotAuthorizedException", EXCEEDED);
+        }
+        // The lock after the 5th failure is 1 s.
+        a.clock.advance(1);
+        a.call("InitiateAuth", attempt(PASSWORD)).await.ok();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_wrong_reset_codes_on_two_instances_gets_five_judged() {
+    burst_on_both_databases(|a, b| async move {
+        let app = a.app("Codes").await;
+        let client = app.app.client.id.as_str().to_owned();
+        let email = "codes@example.com";
+        a.confirmed_user(&client, email, PASSWORD).await;
+        a.call(
+            "ForgotPassword",
+            json!({"ClientId": client, "Username": email}),
+        )
+        .await
+        .ok();
+        let code = a.last_code(email);
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let confirm = |code: &str| {
+            json!({"ClientId": client, "Username": email, "ConfirmationCode": code,
+                   "Password": "New-Horse-77"})
+        };
+        let replies = at_once(
+            (0..BURST)
+                .map(|i| {
+                    (
+                        if i % 2 == 0 { &a } else { &b },
+                        "ConfirmForgotPassword",
+                        confirm(wrong),
+                    )
+                })
+                .collect(),
+        )
+        .await;
+        let mismatches = replies
+            .iter()
+            .filter(|(kind, _)| kind == "CodeMismatchException")
+            .count();
+        let limited = replies
+            .iter()
+            .filter(|(kind, _)| kind == "LimitExceededException")
+            .count();
+        assert_eq!(
+            (mismatches, limited),
+            (4, BURST - 4),
+            "four judged wrong, the fifth spends the code, the rest are refused"
+        );
+        let user = a
+            .service
+            .store()
+            .get_user_by_email(&app.app.pool_id, email)
+            .await
+            .unwrap()
+            .unwrap();
+        let pending = a
+            .service
+            .store()
+            .get_code(
+                &app.app.pool_id,
+                user.id,
+                auth_return_core::model::CodePurpose::ForgotPassword,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            pending.failed_attempts, 5,
+            "exactly five guesses were judged"
+        );
+        // The right code is refused now, on either instance, and the password stays.
+        for server in [&a, &b] {
+            server
+                .call("ConfirmForgotPassword", confirm(&code))
+                .await
+                .assert_error(
+                    "LimitExceededException",
+                    "Attempt limit exceeded, please try after some time.",
+                );
+        }
+        a.clock.advance(2);
+        a.tokens(&app, email, PASSWORD).await;
+    })
+    .await;
+}

@@ -68,10 +68,10 @@ impl Service {
         })
     }
 
-    /// Checks and consumes a code: wrong guesses are counted against the code (after the limit
-    /// it is dead and a new one must be requested) and against the user and purpose on the
-    /// sign-in lockout's schedule, which new codes do not reset: while locked, every code —
-    /// even the right one — is refused.
+    /// Checks and consumes a code: every guess is counted before it is judged, against the code
+    /// (after the limit it is dead and a new one must be requested) and against the user and
+    /// purpose on the sign-in lockout's schedule, which new codes do not reset: while locked,
+    /// every code — even the right one — is refused.
     pub(crate) async fn redeem_code(
         &self,
         user: &User,
@@ -80,27 +80,35 @@ impl Service {
     ) -> Result<()> {
         let subject = super::lockout::code_subject(purpose, &user.id.to_string());
         let streak = self
-            .check_lockout(&user.pool_id, subject)
+            .reserve_attempt(&user.pool_id, subject)
             .await
             .map_err(|e| match e {
                 Error::PasswordAttemptsExceeded => Error::CodeAttemptsExceeded,
                 e => e,
             })?;
-        let pending = self.store.get_code(&user.pool_id, user.id, purpose).await?;
-        let Some(pending) = pending.filter(|p| p.expires_at > self.clock.now()) else {
-            return Err(Error::CodeExpired);
+        let now = self.clock.now();
+        let max = self.settings.max_code_attempts;
+        let Some(pending) = self
+            .store
+            .reserve_code_guess(&user.pool_id, user.id, purpose, max, now)
+            .await?
+        else {
+            // Not judged: say why (no code or an expired one, or its guesses are spent).
+            let spent = self
+                .store
+                .get_code(&user.pool_id, user.id, purpose)
+                .await?
+                .is_some_and(|p| p.expires_at > now && p.failed_attempts >= max);
+            return Err(if spent {
+                Error::CodeAttemptsExceeded
+            } else {
+                Error::CodeExpired
+            });
         };
-        if pending.failed_attempts >= self.settings.max_code_attempts {
-            return Err(Error::CodeAttemptsExceeded);
-        }
         let presented = self.code_hash(&user.pool_id, user.id, purpose, code.trim());
         if !ct_eq(&presented, &pending.code_hash) {
-            self.record_failure(streak).await?;
-            let failures = self
-                .store
-                .record_code_failure(&user.pool_id, user.id, purpose)
-                .await?;
-            return Err(if failures >= self.settings.max_code_attempts {
+            self.record_failure(streak);
+            return Err(if pending.failed_attempts >= max {
                 Error::CodeAttemptsExceeded
             } else {
                 Error::CodeMismatch

@@ -39,65 +39,74 @@ pub(crate) fn code_subject(purpose: CodePurpose, user_id: &str) -> String {
     format!("code:{}:{user_id}", purpose.as_str())
 }
 
-/// A sign-in name's failure streak as read before an attempt: the attempt's outcome is
-/// recorded against it without reading it again.
+/// How often a reservation is tried again when other attempts on the same name changed the
+/// streak between its read and its write. Each round lets at least one attempt through and the
+/// fifth locks the name, so a burst settles within a few rounds.
+const RESERVE_TRIES: usize = 64;
+
+/// An attempt reserved against a name's failure streak: counted as a failure, with the lock
+/// that count brings, before it is judged, so that a burst of parallel guesses on any number
+/// of instances gets no more judged than the schedule allows. A success forgets the streak.
 pub(crate) struct Streak {
     pool_id: PoolId,
     subject: String,
-    current: Option<LockoutRecord>,
+    failures: i64,
 }
 
 impl Service {
-    /// Reads `subject`'s streak and refuses the attempt while it is locked.
-    pub(crate) async fn check_lockout(&self, pool_id: &PoolId, subject: String) -> Result<Streak> {
-        let current = self.store.get_lockout(pool_id, &subject).await?;
-        if current
-            .as_ref()
-            .is_some_and(|r| r.locked_until_ms > self.clock.now_millis())
-        {
-            return Err(Error::PasswordAttemptsExceeded);
+    /// Reserves an attempt on `subject`'s streak, or refuses it while the name is locked.
+    pub(crate) async fn reserve_attempt(
+        &self,
+        pool_id: &PoolId,
+        subject: String,
+    ) -> Result<Streak> {
+        for _ in 0..RESERVE_TRIES {
+            let current = self.store.get_lockout(pool_id, &subject).await?;
+            let now_ms = self.clock.now_millis();
+            if current.as_ref().is_some_and(|r| r.locked_until_ms > now_ms) {
+                return Err(Error::PasswordAttemptsExceeded);
+            }
+            let now: Timestamp = self.clock.now();
+            let failures = match &current {
+                Some(r) if now - r.last_failure_at < STREAK_RESET_SECS => r.failures + 1,
+                _ => 1,
+            };
+            let next = LockoutRecord {
+                failures,
+                last_failure_at: now,
+                locked_until_ms: now_ms.saturating_add(lock_secs(failures) * 1000),
+            };
+            if self
+                .store
+                .swap_lockout(pool_id, &subject, current.as_ref(), &next)
+                .await?
+            {
+                return Ok(Streak {
+                    pool_id: pool_id.clone(),
+                    subject,
+                    failures,
+                });
+            }
         }
-        Ok(Streak {
-            pool_id: pool_id.clone(),
-            subject,
-            current,
-        })
+        // So many attempts on one name at once that this one never got its turn: it is part
+        // of a flood, and is refused like a locked one.
+        Err(Error::PasswordAttemptsExceeded)
     }
 
-    /// Counts a failed attempt and locks as the schedule says.
-    pub(crate) async fn record_failure(&self, streak: Streak) -> Result<()> {
-        let now: Timestamp = self.clock.now();
-        let failures = match streak.current {
-            Some(r) if now - r.last_failure_at < STREAK_RESET_SECS => r.failures + 1,
-            _ => 1,
-        };
-        let record = LockoutRecord {
-            failures,
-            last_failure_at: now,
-            locked_until_ms: self
-                .clock
-                .now_millis()
-                .saturating_add(lock_secs(failures) * 1000),
-        };
-        self.store
-            .put_lockout(&streak.pool_id, &streak.subject, &record)
-            .await?;
-        if failures >= FREE_FAILURES {
+    /// The reserved attempt failed: it was counted already; a lock is logged.
+    pub(crate) fn record_failure(&self, streak: Streak) {
+        if streak.failures >= FREE_FAILURES {
             // The subject's kind only ("user" or "code:<purpose>"): ids stay out of the logs.
             let kind = streak.subject.rsplit_once(':').map_or("", |(kind, _)| kind);
-            tracing::warn!(pool_id = %streak.pool_id, kind, failures, locked_secs = lock_secs(failures), "locked after repeated failures");
+            tracing::warn!(pool_id = %streak.pool_id, kind, failures = streak.failures, locked_secs = lock_secs(streak.failures), "locked after repeated failures");
         }
-        Ok(())
     }
 
-    /// Forgets the streak after a successful sign-in (no write when there was none: the
-    /// common case on the sign-in path).
+    /// The reserved attempt succeeded: the streak is forgotten.
     pub(crate) async fn clear_failures(&self, streak: Streak) -> Result<()> {
-        if streak.current.is_some() {
-            self.store
-                .clear_lockout(&streak.pool_id, &streak.subject)
-                .await?;
-        }
+        self.store
+            .clear_lockout(&streak.pool_id, &streak.subject)
+            .await?;
         Ok(())
     }
 }

@@ -89,19 +89,19 @@ impl Service {
         let Some(user) = find_user(self, &app.pool_id, username).await? else {
             self.check_secret_hash(app, secret_hash, &[username])?;
             let subject = super::lockout::subject(&self.decoy_id(&app.pool_id, username));
-            let streak = self.check_lockout(&app.pool_id, subject).await?;
+            let streak = self.reserve_attempt(&app.pool_id, subject).await?;
             self.password_decoy(&app.pool_id, username, password)
                 .await?;
-            self.record_failure(streak).await?;
+            self.record_failure(streak);
             return Err(Error::IncorrectCredentials);
         };
         let [uid, email] = known_names(&user);
         self.check_secret_hash(app, secret_hash, &[username, &uid, &email])?;
         let streak = self
-            .check_lockout(&app.pool_id, super::lockout::subject(&uid))
+            .reserve_attempt(&app.pool_id, super::lockout::subject(&uid))
             .await?;
         if !self.password_matches(&user, password).await? {
-            self.record_failure(streak).await?;
+            self.record_failure(streak);
             return Err(Error::IncorrectCredentials);
         }
         self.clear_failures(streak).await?;

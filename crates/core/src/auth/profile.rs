@@ -22,16 +22,17 @@ impl Service {
         let app = self.app_of_pool(&user.pool_id).await?;
         // Guessing the previous password with a stolen access token counts like sign-ins.
         let streak = self
-            .check_lockout(&user.pool_id, super::lockout::subject(&user.id.to_string()))
+            .reserve_attempt(&user.pool_id, super::lockout::subject(&user.id.to_string()))
             .await
             .map_err(|e| match e {
                 Error::PasswordAttemptsExceeded => Error::AttemptLimitExceeded,
                 other => other,
             })?;
         if !self.password_matches(&user, previous).await? {
-            self.record_failure(streak).await?;
+            self.record_failure(streak);
             return Err(Error::IncorrectCredentials);
         }
+        self.clear_failures(streak).await?;
         app.settings.password_policy.check(proposed)?;
         let status = user.status;
         self.set_password(user, proposed, status, None).await?;

@@ -225,7 +225,7 @@ impl Service {
         }
         self.claim_challenge(&state.nonce, state.exp).await?;
         let streak = self
-            .check_lockout(&app.pool_id, super::lockout::subject(&state.uid))
+            .reserve_attempt(&app.pool_id, super::lockout::subject(&state.uid))
             .await?;
         let v = match &user {
             Some(user) => self.open_verifier(user)?.expose().to_vec(),
@@ -260,7 +260,7 @@ impl Service {
                 self.finish_sign_in(&app, &user).await
             }
             _ => {
-                self.record_failure(streak).await?;
+                self.record_failure(streak);
                 Err(Error::IncorrectCredentials)
             }
         }

@@ -33,9 +33,12 @@ pub struct TestServer {
 struct Shared {
     database_url: String,
     master_key: [u8; 32],
-    outbox: PathBuf,
+    /// The first instance's outbox (`None`: this instance's own).
+    outbox: Option<PathBuf>,
     /// The deployment's public URL (the issuer base), when not this instance's own address.
     public_url: Option<String>,
+    /// The first instance's clock: instances of one deployment agree on the time.
+    clock: Option<Arc<ManualClock>>,
 }
 
 /// What a Cognito call answered.
@@ -101,14 +104,35 @@ impl TestServer {
         Self::start_full(options, ComputePool::new(2), None).await
     }
 
+    /// A server on the database at `database_url` (a fresh one: see [`TempPostgres`]).
+    pub async fn start_on(database_url: &str) -> Self {
+        let shared = Shared {
+            database_url: database_url.to_owned(),
+            master_key: auth_return_crypto::random::bytes(),
+            outbox: None,
+            public_url: None,
+            clock: None,
+        };
+        Self::start_full(
+            ServerOptions {
+                rate_limits: RateLimitSettings::uniform(10_000),
+                ..ServerOptions::default()
+            },
+            ComputePool::new(2),
+            Some(shared),
+        )
+        .await
+    }
+
     /// Another instance on this one's database (and master key and outbox), as when several
     /// servers share a PostgreSQL: each has its own caches and clock.
     pub async fn second_instance(&self) -> Self {
         let shared = Shared {
             database_url: self.database_url.clone(),
             master_key: self.master_key,
-            outbox: self.outbox.clone(),
+            outbox: Some(self.outbox.clone()),
             public_url: Some(self.service.settings().public_url.clone()),
+            clock: Some(self.clock.clone()),
         };
         Self::start_full(
             ServerOptions {
@@ -143,14 +167,19 @@ impl TestServer {
         let shared = shared.unwrap_or_else(|| Shared {
             database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
             master_key: auth_return_crypto::random::bytes(),
-            outbox: dir.path().join("outbox.jsonl"),
+            outbox: None,
             public_url: None,
+            clock: None,
         });
         let store = auth_return_store::connect(&shared.database_url)
             .await
             .unwrap();
-        let outbox = shared.outbox;
-        let clock = Arc::new(ManualClock::new(SystemClock.now()));
+        let outbox = shared
+            .outbox
+            .unwrap_or_else(|| dir.path().join("outbox.jsonl"));
+        let clock = shared
+            .clock
+            .unwrap_or_else(|| Arc::new(ManualClock::new(SystemClock.now())));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let service = Arc::new(Service::new(Dependencies {
@@ -442,4 +471,60 @@ pub async fn send(
     let response = request.send().await.unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// A fresh database on the PostgreSQL server named by `AUTH_RETURN_TEST_POSTGRES_URL`, dropped
+/// by [`TempPostgres::drop_database`]. Without the variable: `None`, except in CI (`CI` set),
+/// where PostgreSQL tests must run.
+pub struct TempPostgres {
+    admin_url: String,
+    name: String,
+    /// The fresh database's URL.
+    pub url: String,
+}
+
+impl TempPostgres {
+    pub async fn new() -> Option<Self> {
+        use sqlx::Connection;
+        let Ok(admin_url) = std::env::var("AUTH_RETURN_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run the PostgreSQL tests: set AUTH_RETURN_TEST_POSTGRES_URL (tests/run.sh does)"
+            );
+            eprintln!("AUTH_RETURN_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+            return None;
+        };
+        let name = format!("ar_srv_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let base = admin_url
+            .split_once('?')
+            .map_or(admin_url.as_str(), |(base, _)| base);
+        let url = match base.rsplit_once('/') {
+            Some((server, _)) if server.contains("://") && !server.ends_with('/') => {
+                format!("{server}/{name}")
+            }
+            _ => format!("{}/{name}", base.trim_end_matches('/')),
+        };
+        Some(Self {
+            admin_url,
+            name,
+            url,
+        })
+    }
+
+    pub async fn drop_database(self) {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&self.admin_url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    }
 }

@@ -3,7 +3,7 @@
 use super::rows;
 use crate::error::backend;
 use auth_return_core::ids::{PoolId, UserId};
-use auth_return_core::model::{CodePurpose, CodeRecord};
+use auth_return_core::model::{CodePurpose, CodeRecord, Timestamp};
 use auth_return_core::store::StoreResult;
 use sqlx::PgPool;
 
@@ -53,24 +53,31 @@ pub(super) async fn get(
     row.as_ref().map(rows::code).transpose()
 }
 
-/// Adds one failure and returns the new count (0 when there is no pending code).
-pub(super) async fn record_failure(
+/// Counts a guess against the pending code before it is judged, in one statement: only while
+/// the code has fewer than `max_attempts` guesses counted and `expires_at > now`. The code as
+/// it is after the count; `None` when there is none, it expired or its guesses are spent.
+pub(super) async fn reserve_guess(
     pool: &PgPool,
     pool_id: &PoolId,
     user_id: UserId,
     purpose: CodePurpose,
-) -> StoreResult<i64> {
-    let count: Option<i64> = sqlx::query_scalar(
+    max_attempts: i64,
+    now: Timestamp,
+) -> StoreResult<Option<CodeRecord>> {
+    let row = sqlx::query(
         "UPDATE codes SET failed_attempts = failed_attempts + 1 \
-         WHERE pool_id = $1 AND user_id = $2 AND purpose = $3 RETURNING failed_attempts",
+         WHERE pool_id = $1 AND user_id = $2 AND purpose = $3 AND failed_attempts < $4 \
+         AND expires_at > $5 RETURNING code_hash, expires_at, failed_attempts",
     )
     .bind(pool_id.as_str())
     .bind(user_id.as_uuid())
     .bind(purpose.as_str())
+    .bind(max_attempts)
+    .bind(now)
     .fetch_optional(pool)
     .await
     .map_err(backend)?;
-    Ok(count.unwrap_or(0))
+    row.as_ref().map(rows::code).transpose()
 }
 
 /// Deletes the code only if its hash matches; the one statement makes it single-use.

@@ -155,13 +155,15 @@ impl Store for PgStore {
     ) -> StoreResult<Option<CodeRecord>> {
         codes::get(&self.pool, pool_id, user_id, purpose).await
     }
-    async fn record_code_failure(
+    async fn reserve_code_guess(
         &self,
         pool_id: &PoolId,
         user_id: UserId,
         purpose: CodePurpose,
-    ) -> StoreResult<i64> {
-        codes::record_failure(&self.pool, pool_id, user_id, purpose).await
+        max_attempts: i64,
+        now: Timestamp,
+    ) -> StoreResult<Option<CodeRecord>> {
+        codes::reserve_guess(&self.pool, pool_id, user_id, purpose, max_attempts, now).await
     }
     async fn take_code(
         &self,
@@ -254,13 +256,14 @@ impl Store for PgStore {
     ) -> StoreResult<Option<LockoutRecord>> {
         lockouts::get(&self.pool, pool_id, subject).await
     }
-    async fn put_lockout(
+    async fn swap_lockout(
         &self,
         pool_id: &PoolId,
         subject: &str,
-        record: &LockoutRecord,
-    ) -> StoreResult<()> {
-        lockouts::put(&self.pool, pool_id, subject, record).await
+        expected: Option<&LockoutRecord>,
+        next: &LockoutRecord,
+    ) -> StoreResult<bool> {
+        lockouts::swap(&self.pool, pool_id, subject, expected, next).await
     }
     async fn clear_lockout(&self, pool_id: &PoolId, subject: &str) -> StoreResult<()> {
         lockouts::clear(&self.pool, pool_id, subject).await

@@ -1,4 +1,5 @@
-//! Sign-in failure streaks on SQLite: one row per (pool, subject), replaced whole.
+//! Sign-in failure streaks on SQLite: one row per (pool, subject), replaced whole
+//! only if nobody changed it since it was read (compare and swap).
 
 use super::rows;
 use crate::error::backend;
@@ -25,28 +26,43 @@ pub(super) async fn get(
     row.as_ref().map(rows::lockout).transpose()
 }
 
-/// Stores or replaces the failure streak of `subject`, in one statement.
-pub(super) async fn put(
+/// Replaces the failure streak of `subject` with `next` only if it is still `expected` (`None`:
+/// no streak), in one statement; `true` if it did.
+pub(super) async fn swap(
     pool: &SqlitePool,
     pool_id: &PoolId,
     subject: &str,
-    record: &LockoutRecord,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO lockouts (pool_id, subject, failures, last_failure_at, locked_until) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (pool_id, subject) DO UPDATE SET \
-         failures = excluded.failures, last_failure_at = excluded.last_failure_at, \
-         locked_until = excluded.locked_until",
-    )
-    .bind(pool_id.as_str())
-    .bind(subject)
-    .bind(record.failures)
-    .bind(record.last_failure_at)
-    .bind(record.locked_until_ms)
+    expected: Option<&LockoutRecord>,
+    next: &LockoutRecord,
+) -> StoreResult<bool> {
+    let done = match expected {
+        None => sqlx::query(
+            "INSERT INTO lockouts (pool_id, subject, failures, last_failure_at, locked_until) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (pool_id, subject) DO NOTHING",
+        )
+        .bind(pool_id.as_str())
+        .bind(subject)
+        .bind(next.failures)
+        .bind(next.last_failure_at)
+        .bind(next.locked_until_ms),
+        Some(old) => sqlx::query(
+            "UPDATE lockouts SET failures = ?, last_failure_at = ?, locked_until = ? \
+             WHERE pool_id = ? AND subject = ? AND failures = ? AND last_failure_at = ? \
+             AND locked_until = ?",
+        )
+        .bind(next.failures)
+        .bind(next.last_failure_at)
+        .bind(next.locked_until_ms)
+        .bind(pool_id.as_str())
+        .bind(subject)
+        .bind(old.failures)
+        .bind(old.last_failure_at)
+        .bind(old.locked_until_ms),
+    }
     .execute(pool)
     .await
     .map_err(backend)?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Forgets the failure streak of `subject` (nothing to do when there is none).

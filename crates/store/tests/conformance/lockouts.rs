@@ -1,7 +1,8 @@
-//! Sign-in failure streaks: read, upserted whole, cleared, isolated per pool and subject,
-//! removed with their app, and pruned an hour after their last failure.
+//! Sign-in failure streaks: read, swapped only from the state the writer read, cleared, isolated
+//! per pool and subject, removed with their app, and pruned an hour after their last failure.
 
 use crate::fixtures;
+use auth_return_core::ids::PoolId;
 use auth_return_core::model::LockoutRecord;
 use auth_return_store::Store;
 use std::sync::Arc;
@@ -12,6 +13,16 @@ fn streak(failures: i64, last_failure_at: i64, locked_until: i64) -> LockoutReco
         last_failure_at,
         locked_until_ms: locked_until,
     }
+}
+
+/// Stores `record` whatever the streak is now.
+async fn put(s: &dyn Store, pool_id: &PoolId, subject: &str, record: &LockoutRecord) {
+    let current = s.get_lockout(pool_id, subject).await.unwrap();
+    assert!(
+        s.swap_lockout(pool_id, subject, current.as_ref(), record)
+            .await
+            .unwrap()
+    );
 }
 
 pub async fn lockouts(store: Arc<dyn Store>) {
@@ -28,22 +39,45 @@ pub async fn lockouts(store: Arc<dyn Store>) {
 
     // Put then get; a second put replaces every field (even with smaller values).
     let first = streak(3, 10_000, 10_300);
-    s.put_lockout(pa, "ada", &first).await.unwrap();
-    assert_eq!(s.get_lockout(pa, "ada").await.unwrap(), Some(first));
+    put(s, pa, "ada", &first).await;
+    assert_eq!(s.get_lockout(pa, "ada").await.unwrap(), Some(first.clone()));
     let second = streak(1, 9_000, 0);
-    s.put_lockout(pa, "ada", &second).await.unwrap();
+    put(s, pa, "ada", &second).await;
     assert_eq!(
         s.get_lockout(pa, "ada").await.unwrap(),
         Some(second.clone())
     );
+
+    // A swap from a state that is no longer current changes nothing: neither an insert over an
+    // existing streak nor an update from a stale read.
+    let stale = streak(1, 9_000, 0);
+    let next = streak(2, 9_500, 0);
+    assert!(!s.swap_lockout(pa, "ada", None, &next).await.unwrap());
+    assert!(
+        !s.swap_lockout(pa, "ada", Some(&first), &next)
+            .await
+            .unwrap()
+    );
+    assert_eq!(s.get_lockout(pa, "ada").await.unwrap(), Some(stale.clone()));
+    assert!(
+        s.swap_lockout(pa, "ada", Some(&stale), &next)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.swap_lockout(pa, "ada", Some(&stale), &first)
+            .await
+            .unwrap()
+    );
+    put(s, pa, "ada", &second).await;
 
     // Other subjects and other pools are separate rows.
     assert_eq!(s.get_lockout(pa, "bob").await.unwrap(), None);
     assert_eq!(s.get_lockout(pb, "ada").await.unwrap(), None);
     let bob_a = streak(5, 10_000, 10_900);
     let ada_b = streak(7, 10_000, 11_000);
-    s.put_lockout(pa, "bob", &bob_a).await.unwrap();
-    s.put_lockout(pb, "ada", &ada_b).await.unwrap();
+    put(s, pa, "bob", &bob_a).await;
+    put(s, pb, "ada", &ada_b).await;
     assert_eq!(s.get_lockout(pa, "ada").await.unwrap(), Some(second));
     assert_eq!(s.get_lockout(pa, "bob").await.unwrap(), Some(bob_a.clone()));
     assert_eq!(s.get_lockout(pb, "ada").await.unwrap(), Some(ada_b.clone()));
@@ -67,10 +101,10 @@ pub async fn lockouts(store: Arc<dyn Store>) {
     let old_locked = streak(9, now - 4_000, now + 600);
     let boundary = streak(4, now - 3_600, 0);
     let recent = streak(6, now - 10, now + 300);
-    s.put_lockout(pa, "old", &old).await.unwrap();
-    s.put_lockout(pa, "old-locked", &old_locked).await.unwrap();
-    s.put_lockout(pa, "boundary", &boundary).await.unwrap();
-    s.put_lockout(pa, "recent", &recent).await.unwrap();
+    put(s, pa, "old", &old).await;
+    put(s, pa, "old-locked", &old_locked).await;
+    put(s, pa, "boundary", &boundary).await;
+    put(s, pa, "recent", &recent).await;
     // bob_a's last failure (10_000) is also well before the cutoff.
     assert_eq!(s.prune_expired(now).await.unwrap(), 3);
     assert_eq!(s.get_lockout(pa, "old").await.unwrap(), None);

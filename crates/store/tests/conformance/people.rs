@@ -3,7 +3,7 @@
 use super::is_conflict;
 use crate::fixtures;
 use auth_return_core::ids::UserId;
-use auth_return_core::model::{CodePurpose, UserStatus};
+use auth_return_core::model::{CodePurpose, CodeRecord, UserStatus};
 use auth_return_store::Store;
 
 pub(super) async fn users(
@@ -120,8 +120,10 @@ pub(super) async fn codes(
     let (sign_up, forgot) = (CodePurpose::SignUp, CodePurpose::ForgotPassword);
     assert_eq!(s.get_code(p1, ada.id, sign_up).await.unwrap(), None);
     assert_eq!(
-        s.record_code_failure(p1, ada.id, sign_up).await.unwrap(),
-        0,
+        s.reserve_code_guess(p1, ada.id, sign_up, 5, 1_000)
+            .await
+            .unwrap(),
+        None,
         "no code, no count"
     );
     assert!(!s.take_code(p1, ada.id, sign_up, b"h1").await.unwrap());
@@ -140,10 +142,19 @@ pub(super) async fn codes(
         Some(fixtures::code(b"h1", 5_000))
     );
 
-    assert_eq!(s.record_code_failure(p1, ada.id, sign_up).await.unwrap(), 1);
-    assert_eq!(s.record_code_failure(p1, ada.id, sign_up).await.unwrap(), 2);
+    // A guess is counted only while the code is live and has guesses left (here: 3).
+    let reserve = |now| s.reserve_code_guess(p1, ada.id, sign_up, 3, now);
+    let counted = |n| CodeRecord {
+        failed_attempts: n,
+        ..fixtures::code(b"h1", 5_000)
+    };
+    assert_eq!(reserve(1_000).await.unwrap(), Some(counted(1)));
+    assert_eq!(reserve(4_999).await.unwrap(), Some(counted(2)));
+    assert_eq!(reserve(5_000).await.unwrap(), None, "expired: not counted");
+    assert_eq!(reserve(1_000).await.unwrap(), Some(counted(3)));
+    assert_eq!(reserve(1_000).await.unwrap(), None, "spent: not counted");
     let pending = s.get_code(p1, ada.id, sign_up).await.unwrap().unwrap();
-    assert_eq!(pending.failed_attempts, 2);
+    assert_eq!(pending.failed_attempts, 3);
     assert_eq!(
         s.get_code(p1, ada.id, forgot)
             .await
@@ -189,7 +200,9 @@ pub(super) async fn codes(
     s.put_code(p1, ada.id, forgot, &fixtures::code(b"f1", 6_000))
         .await
         .unwrap();
-    s.record_code_failure(p1, ada.id, forgot).await.unwrap();
+    s.reserve_code_guess(p1, ada.id, forgot, 5, 1_000)
+        .await
+        .unwrap();
     s.put_code(p1, ada.id, forgot, &fixtures::code(b"f2", 7_000))
         .await
         .unwrap();

@@ -2,7 +2,7 @@
 //! and a session revoked by several calls at once gets one revocation entry.
 
 use crate::fixtures;
-use auth_return_core::model::CodePurpose;
+use auth_return_core::model::{CodePurpose, LockoutRecord};
 use auth_return_store::{Store, StoreError};
 use std::sync::Arc;
 use tokio::task::JoinSet;
@@ -42,25 +42,56 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         assert_eq!(wins, 1, "round {round}: exactly one take_code wins");
     }
 
-    // Concurrent wrong guesses are all counted.
+    // Concurrent guesses at one code: exactly `max` are counted (and so judged), each with its
+    // own count, the rest refused before they are judged.
     stores[0]
         .put_code(&pool_id, user.id, purpose, &fixtures::code(b"x", 9_999))
         .await
         .unwrap();
+    let max = 5;
     let mut tasks = JoinSet::new();
     for i in 0..CONTENDERS {
         let (store, pool_id) = (pick(i), pool_id.clone());
-        tasks.spawn(async move { store.record_code_failure(&pool_id, user.id, purpose).await });
+        tasks.spawn(async move {
+            store
+                .reserve_code_guess(&pool_id, user.id, purpose, max, 1_000)
+                .await
+        });
     }
     let mut counts: Vec<i64> = tasks
         .join_all()
         .await
         .into_iter()
-        .map(Result::unwrap)
+        .filter_map(|r| r.unwrap().map(|code| code.failed_attempts))
         .collect();
     counts.sort_unstable();
-    let expected: Vec<i64> = (1..=CONTENDERS as i64).collect();
-    assert_eq!(counts, expected, "each failure sees its own count");
+    assert_eq!(
+        counts,
+        (1..=max).collect::<Vec<_>>(),
+        "each guess sees its own count"
+    );
+
+    // Concurrent swaps of one streak from the same read: exactly one lands.
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let (store, pool_id) = (pick(i), pool_id.clone());
+        tasks.spawn(async move {
+            let next = LockoutRecord {
+                failures: 1,
+                last_failure_at: 1_000,
+                locked_until_ms: i as i64,
+            };
+            store.swap_lockout(&pool_id, "burst", None, &next).await
+        });
+    }
+    let landed = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|landed| *landed)
+        .count();
+    assert_eq!(landed, 1, "one insert of a new streak lands");
 
     // One email, many simultaneous sign-ups: one user, the rest conflicts (never a backend error).
     let mut tasks = JoinSet::new();
