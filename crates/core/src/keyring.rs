@@ -21,6 +21,8 @@ pub struct KeyRing {
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
     pub decoys: SecretBytes,
+    /// HMAC key deriving a rotated refresh token's successor from the token itself.
+    pub refresh_successors: SecretBytes,
 }
 
 impl KeyRing {
@@ -33,6 +35,9 @@ impl KeyRing {
             client_secrets: Sealer::new(derive_key(master, "auth-return/client-secret/v1")),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
+            refresh_successors: SecretBytes::new(
+                derive_key(master, "auth-return/refresh-successor/v1").to_vec(),
+            ),
         }
     }
 }

@@ -138,8 +138,9 @@ pub trait Store: Send + Sync + 'static {
         &self,
         refresh_hash: &[u8],
     ) -> StoreResult<Option<(Session, RefreshTokenRecord)>>;
-    /// Adds `new_hash` to the session and marks `presented_hash` superseded at `now` (unless it
-    /// already was), atomically.
+    /// Adds `new_hash` to the session (nothing to add when the session has it already: a
+    /// repeated rotation; `Conflict` when another session has it) and marks `presented_hash`
+    /// superseded at `now` (unless it already was), atomically.
     async fn rotate_refresh_token(
         &self,
         pool_id: &PoolId,

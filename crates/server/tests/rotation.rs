@@ -60,17 +60,19 @@ async fn rotation_hands_out_new_tokens_and_catches_reuse() {
         result["RefreshTokenExpiresAt"]
     );
 
-    // Inside the grace period (10 s) the old token still works, even several times at once.
+    // Inside the grace period (10 s) the old token still works, even several times at once,
+    // and hands out the same successor every time: the session never branches, so a thief
+    // replaying it gets nothing that reuse detection cannot see.
     server.clock.advance(5);
-    let parallel = futures_join(&server, client_id, &first, 4).await;
-    let mut siblings = Vec::new();
-    for reply in &parallel {
-        siblings.push(refresh_token(reply));
-    }
-    // Every token handed out inside the grace period works.
-    for token in siblings.iter().chain([&second]) {
-        refresh_token(&rotate(&server, client_id, token).await);
-    }
+    let parallel = futures_join(&server, client_id, &first, 8).await;
+    let siblings: Vec<String> = parallel.iter().map(refresh_token).collect();
+    assert!(siblings.iter().all(|t| *t == second), "{siblings:?}");
+    assert_eq!(
+        refresh_token(&rotate(&server, client_id, &first).await),
+        second
+    );
+    let third = refresh_token(&rotate(&server, client_id, &second).await);
+    assert_ne!(third, second);
 
     // After the grace period the old token is a stolen copy: the whole session ends.
     server.clock.advance(10);
@@ -88,6 +90,37 @@ async fn rotation_hands_out_new_tokens_and_catches_reuse() {
         .assert_error("NotAuthorizedException", "Access Token has been revoked");
     // Other sessions are untouched.
     refresh_token(&rotate(&server, client_id, &newest.refresh).await);
+}
+
+#[tokio::test]
+async fn a_replay_within_the_grace_period_cannot_branch_the_session() {
+    let server = TestServer::start().await;
+    let app = server.app("Branches").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "ben@example.com", PASSWORD)
+        .await;
+    let stolen = server
+        .tokens(&app, "ben@example.com", PASSWORD)
+        .await
+        .refresh;
+    // The owner rotates; a thief replays the old token inside the grace period and gets the
+    // owner's successor, not a token of their own.
+    let owners = refresh_token(&rotate(&server, client_id, &stolen).await);
+    server.clock.advance(3);
+    let thiefs = refresh_token(&rotate(&server, client_id, &stolen).await);
+    assert_eq!(thiefs, owners);
+    // The owner moves on; the thief's copy is now a rotated-out token, and presenting it after
+    // the grace period ends the whole session, the owner's newest token included.
+    let newest = refresh_token(&rotate(&server, client_id, &owners).await);
+    server.clock.advance(11);
+    rotate(&server, client_id, &thiefs).await.assert_error(
+        "RefreshTokenReuseException",
+        "Refresh token has already been used; the session has been revoked.",
+    );
+    rotate(&server, client_id, &newest)
+        .await
+        .assert_error("NotAuthorizedException", "Refresh Token has been revoked");
 }
 
 async fn futures_join(

@@ -6,7 +6,7 @@ use super::{AuthTokens, known_names};
 use crate::error::{Error, Result};
 use crate::model::App;
 use crate::service::Service;
-use crate::tokens::refresh::{new_refresh_token, refresh_hash};
+use crate::tokens::refresh::{refresh_hash, successor};
 
 /// How the client proves itself on a refresh.
 pub(crate) enum ClientProof<'a> {
@@ -20,7 +20,8 @@ impl Service {
     /// New ID and access tokens for a live session. `auth_time` and `origin_jti` stay those of
     /// the original sign-in, and the session ends when it would have ended anyway: rotation
     /// never extends it. With `rotate`, a new refresh token replaces the presented one, which
-    /// keeps working for the app's grace period; presenting it after that revokes the session.
+    /// keeps working for the app's grace period — every rotation of it hands out the same
+    /// successor — and presenting it after that revokes the session.
     pub(crate) async fn refresh(
         &self,
         app: &App,
@@ -74,7 +75,7 @@ impl Service {
         }
         let mut tokens = self.mint(app, &user, &session).await?;
         if rotate {
-            let (new_token, new_hash) = new_refresh_token();
+            let (new_token, new_hash) = successor(self.keyring.refresh_successors.expose(), token);
             self.store
                 .rotate_refresh_token(&app.pool_id, session.id, &hash, &new_hash, now)
                 .await?;

@@ -61,9 +61,10 @@ pub(super) async fn get_refresh_token(
     row.as_ref().map(rows::refresh_token).transpose()
 }
 
-/// Adds `new_hash` to the session (when the session is in the pool) and supersedes
-/// `presented_hash` if no rotation did yet, in one transaction. Concurrent rotations of one
-/// token each add their token; only the first sets `superseded_at`.
+/// Adds `new_hash` to the session (when the session is in the pool, and unless the session
+/// has it already: every rotation of one token derives the same successor; another session's
+/// hash is a conflict) and supersedes `presented_hash` if no rotation did yet, in one
+/// transaction; only the first sets `superseded_at`.
 pub(super) async fn rotate_refresh_token(
     pool: &PgPool,
     pool_id: &PoolId,
@@ -86,7 +87,8 @@ pub(super) async fn rotate_refresh_token(
     .map_err(backend)?;
     sqlx::query(
         "INSERT INTO refresh_tokens (pool_id, hash, session_id, created_at) \
-         SELECT pool_id, $1, id, $2 FROM sessions WHERE pool_id = $3 AND id = $4",
+         SELECT pool_id, $1, id, $2 FROM sessions WHERE pool_id = $3 AND id = $4 \
+         AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE hash = $1 AND session_id = sessions.id)",
     )
     .bind(new_hash)
     .bind(now)

@@ -61,9 +61,10 @@ pub(super) async fn get_refresh_token(
     row.as_ref().map(rows::refresh_token).transpose()
 }
 
-/// Adds `new_hash` to the session (when the session is in the pool) and supersedes
-/// `presented_hash` if no rotation did yet, in one transaction. Concurrent rotations of one
-/// token each add their token; only the first sets `superseded_at`.
+/// Adds `new_hash` to the session (when the session is in the pool, and unless the session
+/// has it already: every rotation of one token derives the same successor; another session's
+/// hash is a conflict) and supersedes `presented_hash` if no rotation did yet, in one
+/// transaction; only the first sets `superseded_at`.
 pub(super) async fn rotate_refresh_token(
     pool: &SqlitePool,
     pool_id: &PoolId,
@@ -86,12 +87,14 @@ pub(super) async fn rotate_refresh_token(
     .map_err(backend)?;
     sqlx::query(
         "INSERT INTO refresh_tokens (pool_id, hash, session_id, created_at) \
-         SELECT pool_id, ?, id, ? FROM sessions WHERE pool_id = ? AND id = ?",
+         SELECT pool_id, ?, id, ? FROM sessions WHERE pool_id = ? AND id = ? \
+         AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE hash = ? AND session_id = sessions.id)",
     )
     .bind(new_hash)
     .bind(now)
     .bind(pool_id.as_str())
     .bind(uuid_text(session_id))
+    .bind(new_hash)
     .execute(&mut *tx)
     .await
     .map_err(conflict("refresh token already exists"))?;

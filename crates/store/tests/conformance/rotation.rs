@@ -75,10 +75,11 @@ pub async fn refresh_tokens(store: Arc<dyn Store>) {
     assert_eq!(superseded_at(s, b"h3").await, None);
     assert_eq!(superseded_at(s, b"h4").await, None);
 
-    // A new hash that exists is a conflict, and nothing of that rotation is kept.
-    let clash = s.rotate_refresh_token(p1, s1.id, b"h4", b"h2", 1_300).await;
-    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
-    assert_eq!(superseded_at(s, b"h4").await, None, "rolled back");
+    // A repeated rotation to a hash the session has already adds nothing and keeps the times.
+    s.rotate_refresh_token(p1, s1.id, b"h2", b"h4", 1_250)
+        .await
+        .unwrap();
+    assert_eq!(token(s, b"h4").await.unwrap().1, record(&s1, b"h4", 1_200));
     assert_eq!(superseded_at(s, b"h2").await, Some(1_200));
 
     // The wrong pool or another session changes nothing.
@@ -94,6 +95,16 @@ pub async fn refresh_tokens(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(superseded_at(s, b"h4").await, None, "h4 is not s2's");
     assert_eq!(token(s, b"b2").await.unwrap().0, s2, "b2 belongs to s2");
+
+    // A new hash that another session has is a conflict, and nothing of that rotation is kept.
+    let clash = s.rotate_refresh_token(p1, s1.id, b"h4", b"b2", 1_300).await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+    assert_eq!(superseded_at(s, b"h4").await, None, "rolled back");
+    assert_eq!(
+        token(s, b"b2").await.unwrap().0,
+        s2,
+        "b2 still belongs to s2"
+    );
 
     // Every hash is unique across sessions, first tokens and rotated ones alike.
     let reuse = fixtures::session(&a1, &bob, b"h3", 1_500);
