@@ -141,16 +141,17 @@ impl Service {
         Ok(self.store.prune_expired(self.clock.now()).await?)
     }
 
-    /// The browser origins allowed for a client's app (empty: any origin, or unknown client).
-    pub async fn client_origins(&self, client_id: &str) -> Result<Vec<String>> {
+    /// The browser origins allowed for a client's app (empty: any origin); `None` for a client
+    /// that does not exist.
+    pub async fn client_origins(&self, client_id: &str) -> Result<Option<Vec<String>>> {
         if client_id.is_empty() || client_id.len() > 128 {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let app = self
             .store
             .get_app_by_client(&ClientId::new(client_id))
             .await?;
-        Ok(app.map(|a| a.origins).unwrap_or_default())
+        Ok(app.map(|a| a.origins))
     }
 
     /// The app owning a pool.

@@ -735,3 +735,109 @@ async fn origins_decide_the_cors_grant_but_not_the_answer() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(allow_origin(&headers), Some(evil));
 }
+
+#[tokio::test]
+async fn answers_that_name_no_known_client_get_no_cors_grant() {
+    let f = Fixture::new("failclosed", json!(["https://allowed.example"])).await;
+    let client = f.client_id().await;
+    let evil = "https://evil.example";
+    let open = f.server.app("Open to all").await;
+    let open_client = open.app.client.id.as_str();
+    f.server
+        .confirmed_user(&client, "victim@example.com", PASSWORD)
+        .await;
+    let eph = auth_return_crypto::srp::client_ephemeral();
+
+    // A non-string AccessToken beside the restricted app's ClientId: the operation uses the
+    // ClientId, and so does the grant (this reached the PASSWORD_VERIFIER challenge before).
+    let (status, headers, body) = f
+        .cognito_from(
+            evil,
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AccessToken": 5,
+                   "AuthParameters": {"USERNAME": "victim@example.com", "SRP_A": eph.srp_a_hex}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(allow_origin(&headers), None);
+    // An AccessToken of an open app does not lend its origins to a ClientId operation.
+    let open_tokens = {
+        f.server
+            .confirmed_user(open_client, "open@example.com", PASSWORD)
+            .await;
+        f.server.tokens(&open, "open@example.com", PASSWORD).await
+    };
+    let (_, headers, _) = f
+        .cognito_from(
+            evil,
+            "ForgotPassword",
+            json!({"ClientId": client, "Username": "victim@example.com",
+                   "AccessToken": open_tokens.access}),
+        )
+        .await;
+    assert_eq!(allow_origin(&headers), None);
+
+    // Bodies that identify no known client through the operation's member: no grant, whatever
+    // the operation answers.
+    for (op, body) in [
+        (
+            "SignUp",
+            json!({"ClientId": "nosuchclient0000000000000", "Username": "x@example.com", "Password": PASSWORD}),
+        ),
+        (
+            "SignUp",
+            json!({"ClientId": 42, "Username": "x@example.com", "Password": PASSWORD}),
+        ),
+        ("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH"})),
+        ("GetUser", json!({"AccessToken": "not.a.token"})),
+        ("GetUser", json!({"AccessToken": ["x"]})),
+        ("GetUser", json!({"ClientId": open_client})),
+        ("NoSuchOperation", json!({"ClientId": open_client})),
+        (
+            "ListUsers",
+            json!({"UserPoolId": open.app.pool_id.as_str()}),
+        ),
+    ] {
+        let (status, headers, answer) = f.cognito_from(evil, op, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{op} {body}: {answer}");
+        assert_eq!(allow_origin(&headers), None, "{op} {body}");
+    }
+    let response = f
+        .server
+        .http
+        .post(&f.server.url)
+        .header("x-amz-target", "AWSCognitoIdentityProviderService.SignUp")
+        .header("origin", evil)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(allow_origin(response.headers()), None);
+
+    // The open app's own operations still get the grant, for any origin: by ClientId, by
+    // access token, and an administrator's call by the console token's client.
+    let (_, headers, _) = f
+        .cognito_from(evil, "GetUser", json!({"AccessToken": open_tokens.access}))
+        .await;
+    assert_eq!(allow_origin(&headers), Some(evil));
+    let response = f
+        .server
+        .http
+        .post(&f.server.url)
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.ListUsers",
+        )
+        .header("origin", evil)
+        .bearer_auth(&f.dev)
+        .body(json!({"UserPoolId": open.app.pool_id.as_str()}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        allow_origin(response.headers()),
+        Some(evil),
+        "the console lists no origins"
+    );
+}

@@ -1,5 +1,8 @@
 //! CORS for `POST /`: preflights are always allowed (they cannot see which app the body names),
-//! but the actual answer grants the origin only if the app lists it, or lists no origins.
+//! but the actual answer grants the origin only if the app the operation acts for lists it, or
+//! lists no origins. The app is found from the member the operation itself uses (`ClientId`,
+//! the `AccessToken`'s client, or the administrator's bearer token); an answer to a request
+//! that names no known client that way gets no grant at all.
 
 use auth_return_core::Service;
 use auth_return_core::tokens::verify::claimed_client;
@@ -20,8 +23,74 @@ pub const EXPOSED_HEADERS: [&str; 4] = [
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Tenant {
-    client_id: Option<String>,
-    access_token: Option<String>,
+    client_id: Option<serde_json::Value>,
+    access_token: Option<serde_json::Value>,
+}
+
+/// Where an operation finds the client it acts for.
+enum Member {
+    /// `ClientId` in the body.
+    ClientId,
+    /// The client the `AccessToken` in the body was issued to.
+    AccessToken,
+    /// The client of the administrator's `Authorization: Bearer` token (the console's).
+    Bearer,
+}
+
+/// The member `operation` identifies its client by; `None` for an unknown operation.
+fn member_of(operation: &str) -> Option<Member> {
+    Some(match operation {
+        "SignUp"
+        | "ConfirmSignUp"
+        | "ResendConfirmationCode"
+        | "InitiateAuth"
+        | "RespondToAuthChallenge"
+        | "GetTokensFromRefreshToken"
+        | "ForgotPassword"
+        | "ConfirmForgotPassword"
+        | "RevokeToken" => Member::ClientId,
+        "GetUser"
+        | "GlobalSignOut"
+        | "ChangePassword"
+        | "UpdateUserAttributes"
+        | "GetUserAttributeVerificationCode"
+        | "VerifyUserAttribute"
+        | "DeleteUser" => Member::AccessToken,
+        "AdminConfirmSignUp"
+        | "AdminCreateUser"
+        | "AdminGetUser"
+        | "AdminDeleteUser"
+        | "AdminDisableUser"
+        | "AdminEnableUser"
+        | "AdminSetUserPassword"
+        | "AdminResetUserPassword"
+        | "AdminUserGlobalSignOut"
+        | "ListUsers" => Member::Bearer,
+        _ => return None,
+    })
+}
+
+/// The client the request acts for, read from the member its operation uses.
+fn client_of(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    let operation = headers
+        .get("x-amz-target")?
+        .to_str()
+        .ok()?
+        .strip_prefix(super::TARGET_PREFIX)?;
+    let text = |v: Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    };
+    match member_of(operation)? {
+        Member::ClientId => text(serde_json::from_slice::<Tenant>(body).ok()?.client_id),
+        Member::AccessToken => claimed_client(&text(
+            serde_json::from_slice::<Tenant>(body).ok()?.access_token,
+        )?),
+        Member::Bearer => {
+            let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+            claimed_client(value.strip_prefix("Bearer ")?.trim())
+        }
+    }
 }
 
 /// `OPTIONS /`: permissive, as the body (and so the app) is unknown at this point.
@@ -60,25 +129,21 @@ pub async fn grant(
     let Some(origin) = request_headers.get(header::ORIGIN) else {
         return;
     };
-    let tenant: Option<Tenant> = serde_json::from_slice(body).ok();
-    let client = tenant.and_then(|t| {
-        t.client_id
-            .or_else(|| t.access_token.as_deref().and_then(claimed_client))
-    });
-    let allowed = match client {
+    let allowed = match client_of(request_headers, body) {
         Some(client) => match service.client_origins(&client).await {
-            Ok(origins) => {
+            Ok(Some(origins)) => {
                 origins.is_empty()
                     || origin
                         .to_str()
                         .is_ok_and(|o| origins.iter().any(|a| a.eq_ignore_ascii_case(o)))
             }
+            Ok(None) => false,
             Err(e) => {
                 tracing::warn!(error = %e, "origin check failed");
                 false
             }
         },
-        None => true,
+        None => false,
     };
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
