@@ -64,10 +64,11 @@ async fn forgotten_passwords_are_reset_with_a_mailed_code() {
         .srp_sign_in(&app, "fay@example.com", NEW_PASSWORD)
         .await
         .ok();
-    // Single use.
+    // Single use: a used code is a wrong code (whether a reset code was ever sent must not
+    // tell whether the account exists).
     confirm(&code, "Another-Horse-7").await.assert_error(
-        "ExpiredCodeException",
-        "Invalid code provided, please request a code again.",
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
     );
     // As in Cognito, a reset does not end existing sessions.
     server
@@ -97,23 +98,29 @@ async fn reset_codes_expire_after_an_hour_and_die_after_five_wrong_guesses() {
         )
     };
 
+    // An expired code is answered, and counted, as a wrong one.
     forgot().await.ok();
     let code = server.last_code("gus@example.com");
     server.clock.advance(3601);
     confirm(code).await.assert_error(
-        "ExpiredCodeException",
-        "Invalid code provided, please request a code again.",
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
     );
 
     forgot().await.ok();
     let code = server.last_code("gus@example.com");
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    for _ in 0..4 {
+    for _ in 0..3 {
         confirm(wrong.into()).await.assert_error(
             "CodeMismatchException",
             "Invalid verification code provided, please try again.",
         );
     }
+    // The fifth wrong guess in the streak reaches the limit and locks for 1 s.
+    confirm(wrong.into()).await.assert_error(
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    );
     confirm(wrong.into()).await.assert_error(
         "LimitExceededException",
         "Attempt limit exceeded, please try after some time.",
@@ -417,4 +424,66 @@ async fn deleted_users_are_gone_with_their_sessions() {
         .sign_up(client_id, "jon@example.com", PASSWORD)
         .await
         .ok();
+}
+
+#[tokio::test]
+async fn confirm_forgot_password_answers_alike_with_or_without_an_account_or_a_code() {
+    let server = TestServer::start().await;
+    let app = server.app("Notes").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "real@example.com", PASSWORD)
+        .await;
+    server
+        .confirmed_user(client_id, "expired@example.com", PASSWORD)
+        .await;
+    server
+        .call(
+            "ForgotPassword",
+            json!({"ClientId": client_id, "Username": "expired@example.com"}),
+        )
+        .await
+        .ok();
+    server.clock.advance(3601);
+    // A real user who never asked for a code, one whose code expired, and a name that is no
+    // user: the same answers, guess by guess, through the limit and the lock.
+    let mut transcripts = Vec::new();
+    for name in [
+        "real@example.com",
+        "expired@example.com",
+        "ghost@example.com",
+    ] {
+        let mut answers = Vec::new();
+        for _ in 0..7 {
+            let reply = server
+                .call(
+                    "ConfirmForgotPassword",
+                    json!({"ClientId": client_id, "Username": name, "ConfirmationCode": "123456",
+                           "Password": NEW_PASSWORD}),
+                )
+                .await;
+            answers.push((reply.error_type().to_owned(), reply.message().to_owned()));
+        }
+        transcripts.push(answers);
+    }
+    assert_eq!(transcripts[0], transcripts[1]);
+    assert_eq!(transcripts[0], transcripts[2]);
+    let kinds: Vec<&str> = transcripts[0].iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "CodeMismatchException",
+            "CodeMismatchException",
+            "CodeMismatchException",
+            "CodeMismatchException",
+            "LimitExceededException",
+            "LimitExceededException",
+            "LimitExceededException",
+        ]
+    );
+    // Nothing changed for the real users.
+    for name in ["real@example.com", "expired@example.com"] {
+        server.clock.advance(1);
+        server.srp_sign_in(&app, name, PASSWORD).await.ok();
+    }
 }

@@ -336,6 +336,21 @@ async fn srp_refuses_bad_input_wrong_passwords_and_replays() {
         .srp_sign_in(&app, "ghost@example.com", PASSWORD)
         .await
         .assert_error("NotAuthorizedException", "Incorrect username or password.");
+    // Asking again by the USER_ID_FOR_SRP answered (any case) gives the same id and salt, for
+    // a real user and for a decoy alike.
+    for first in [&real, &ghost] {
+        let params = &first.body["ChallengeParameters"];
+        let uid = params["USER_ID_FOR_SRP"].as_str().unwrap();
+        for name in [uid.to_owned(), uid.to_uppercase()] {
+            let (again, _) = server.srp_start(client_id, &name).await;
+            assert_eq!(again.body["ChallengeParameters"]["USER_ID_FOR_SRP"], uid);
+            assert_eq!(again.body["ChallengeParameters"]["SALT"], params["SALT"]);
+        }
+    }
+    assert_ne!(
+        ghost.body["ChallengeParameters"]["SALT"],
+        real.body["ChallengeParameters"]["SALT"]
+    );
 
     // A challenge answered once cannot be answered again.
     let (challenge, eph) = server.srp_start(client_id, "dave@example.com").await;

@@ -381,11 +381,10 @@ async fn a_burst_of_wrong_reset_codes_on_two_instances_gets_five_judged() {
             .iter()
             .filter(|(kind, _)| kind == "LimitExceededException")
             .count();
-        assert_eq!(
-            (mismatches, limited),
-            (4, BURST - 4),
-            "four judged wrong, the fifth spends the code, the rest are refused"
-        );
+        // Five are judged: the one that spends the code, and the one that reaches the streak's
+        // limit, say so (they may be the same guess); the rest are refused unjudged.
+        assert!(mismatches == 3 || mismatches == 4, "{replies:?}");
+        assert_eq!(mismatches + limited, BURST);
         let user = a
             .service
             .store()

@@ -1,5 +1,6 @@
 //! One-time codes: six digits, stored only as a keyed hash, single use, attempt-limited.
 
+use super::lockout::Streak;
 use super::messages;
 use crate::error::{Error, Result};
 use crate::ids::{PoolId, UserId};
@@ -78,14 +79,9 @@ impl Service {
         purpose: CodePurpose,
         code: &str,
     ) -> Result<()> {
-        let subject = super::lockout::code_subject(purpose, &user.id.to_string());
         let streak = self
-            .reserve_attempt(&user.pool_id, subject)
-            .await
-            .map_err(|e| match e {
-                Error::PasswordAttemptsExceeded => Error::CodeAttemptsExceeded,
-                e => e,
-            })?;
+            .reserve_code_attempt(&user.pool_id, purpose, &user.id.to_string())
+            .await?;
         let now = self.clock.now();
         let max = self.settings.max_code_attempts;
         let Some(pending) = self
@@ -93,12 +89,17 @@ impl Service {
             .reserve_code_guess(&user.pool_id, user.id, purpose, max, now)
             .await?
         else {
-            // Not judged: say why (no code or an expired one, or its guesses are spent).
+            // Not judged: no code, an expired one, or one whose guesses are spent.
             let spent = self
                 .store
                 .get_code(&user.pool_id, user.id, purpose)
                 .await?
                 .is_some_and(|p| p.expires_at > now && p.failed_attempts >= max);
+            if purpose == CodePurpose::ForgotPassword {
+                // Answered as a wrong guess, as for a name that is no user: whether a reset
+                // code was ever sent must not tell whether the account exists.
+                return Err(self.wrong_code(streak, purpose, spent));
+            }
             return Err(if spent {
                 Error::CodeAttemptsExceeded
             } else {
@@ -107,12 +108,7 @@ impl Service {
         };
         let presented = self.code_hash(&user.pool_id, user.id, purpose, code.trim());
         if !ct_eq(&presented, &pending.code_hash) {
-            self.record_failure(streak);
-            return Err(if pending.failed_attempts >= max {
-                Error::CodeAttemptsExceeded
-            } else {
-                Error::CodeMismatch
-            });
+            return Err(self.wrong_code(streak, purpose, pending.failed_attempts >= max));
         }
         self.clear_failures(streak).await?;
         if self
@@ -124,6 +120,38 @@ impl Service {
         } else {
             // Someone else redeemed it a moment ago: single use.
             Err(Error::CodeExpired)
+        }
+    }
+
+    /// Reserves a code guess on the streak of `subject_id` (a user's id, or the decoy id of a
+    /// name that is no user) for `purpose`; refused while locked.
+    pub(crate) async fn reserve_code_attempt(
+        &self,
+        pool_id: &PoolId,
+        purpose: CodePurpose,
+        subject_id: &str,
+    ) -> Result<Streak> {
+        let subject = super::lockout::code_subject(purpose, subject_id);
+        self.reserve_attempt(pool_id, subject)
+            .await
+            .map_err(|e| match e {
+                Error::PasswordAttemptsExceeded => Error::CodeAttemptsExceeded,
+                e => e,
+            })
+    }
+
+    /// The answer to a wrong (or unjudged) code: the limit is reached when the code's guesses
+    /// are `spent` — and, for password resets, when the streak has reached the guesses one code
+    /// allows, which answers the same whether or not there is a code, or a user.
+    pub(crate) fn wrong_code(&self, streak: Streak, purpose: CodePurpose, spent: bool) -> Error {
+        let exhausted = spent
+            || (purpose == CodePurpose::ForgotPassword
+                && streak.failures() >= self.settings.max_code_attempts);
+        self.record_failure(streak);
+        if exhausted {
+            Error::CodeAttemptsExceeded
+        } else {
+            Error::CodeMismatch
         }
     }
 }

@@ -53,6 +53,13 @@ pub(crate) struct Streak {
     failures: i64,
 }
 
+impl Streak {
+    /// Failures in the streak, this attempt included.
+    pub(crate) fn failures(&self) -> i64 {
+        self.failures
+    }
+}
+
 impl Service {
     /// Reserves an attempt on `subject`'s streak, or refuses it while the name is locked.
     pub(crate) async fn reserve_attempt(

@@ -3,7 +3,7 @@
 //! simulated delivery, so the answer never tells whether an account exists.
 
 use super::{CodeDelivery, find_user, known_names};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
 use crate::policy::normalize_email;
@@ -51,7 +51,13 @@ impl Service {
         // Check the password first, so a weak one does not burn the code.
         app.settings.password_policy.check(password)?;
         let Some(user) = user.filter(|u| u.enabled) else {
-            return Err(Error::CodeMismatch);
+            // A name that is no (enabled) user is answered as a wrong code, and locked on the
+            // same schedule under its decoy id.
+            let decoy = self.decoy_id(&app.pool_id, username);
+            let streak = self
+                .reserve_code_attempt(&app.pool_id, CodePurpose::ForgotPassword, &decoy)
+                .await?;
+            return Err(self.wrong_code(streak, CodePurpose::ForgotPassword, false));
         };
         self.redeem_code(&user, CodePurpose::ForgotPassword, code)
             .await?;

@@ -120,20 +120,27 @@ impl Service {
         self.decoy(pool_id, username).uid
     }
 
+    /// The decoy of `username`. A name shaped like a user id is its own decoy id, and the salt
+    /// and verifier follow from the id alone, so asking again by the `USER_ID_FOR_SRP` a decoy
+    /// answered gives the same decoy back — as asking by a real user's id gives that user.
     fn decoy(&self, pool_id: &PoolId, username: &str) -> Decoy {
         let key = self.keyring.decoys.expose();
-        let name = username.trim().to_lowercase();
-        let derive = |label: &str, block: u8| {
+        let derive = |label: &str, block: u8, name: &str| {
             hmac_sha256(key, format!("{label}|{block}|{pool_id}|{name}").as_bytes())
         };
-        let mut uid_bytes = [0u8; 16];
-        uid_bytes.copy_from_slice(&derive("uid", 0)[..16]);
-        let uid = uuid::Builder::from_random_bytes(uid_bytes)
-            .into_uuid()
-            .to_string();
-        let salt_hex = srp::pad_hex_bytes(&derive("salt", 0)[..16]);
+        let uid = match UserId::parse(username.trim()) {
+            Some(id) => id.to_string(),
+            None => {
+                let mut uid_bytes = [0u8; 16];
+                uid_bytes.copy_from_slice(&derive("uid", 0, &username.trim().to_lowercase())[..16]);
+                uuid::Builder::from_random_bytes(uid_bytes)
+                    .into_uuid()
+                    .to_string()
+            }
+        };
+        let salt_hex = srp::pad_hex_bytes(&derive("salt", 0, &uid)[..16]);
         let mut v: Vec<u8> = (0..12)
-            .flat_map(|block| derive("verifier", block))
+            .flat_map(|block| derive("verifier", block, &uid))
             .collect();
         // N starts with 0xff bytes, so any value whose first byte is below 0x80 is < N.
         v[0] &= 0x7f;
