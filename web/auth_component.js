@@ -192,6 +192,13 @@
     }
   }
 
+  /** A mistake in how the page uses the component, not the user's: named AuthReturnError. */
+  function usageError(code, message) {
+    const error = new AuthError(code, message);
+    error.name = "AuthReturnError";
+    return error;
+  }
+
   const MSG = {
     wrongPassword: "Wrong email or password",
     tooMany: "Too many attempts, try again in a minute",
@@ -396,6 +403,7 @@
   const HEARTBEAT = MINUTE; // re-checks deadlines after sleep, throttling or clamped timers
   const ACTIVITY_SHARE_EVERY = 10_000;
   const PEER_REFRESH_WAIT = 5_000;
+  const CLAIM_WAIT = 2_000; // how long a reloaded page may wait for the page before it to let go
   const ENDED_BY_SERVER = new Set([
     "NotAuthorizedException",
     "RefreshTokenReuseException",
@@ -409,7 +417,58 @@
     idleTimeoutMinutes: 0,
     warnBeforeMinutes: 5,
     theme: "auto",
+    apiOrigins: Object.freeze([]),
   };
+
+  const WEB_SCHEMES = new Set(["http:", "https:"]);
+
+  /** Options as the core keeps them: apiOrigins as a frozen list of origins, invalid ones refused. */
+  function checkedOptions(options) {
+    if (options?.apiOrigins === undefined) return options;
+    return { ...options, apiOrigins: apiOriginList(options.apiOrigins) };
+  }
+
+  /** A list, or a space- or comma-separated string (data-api-origins), of http(s) origins. */
+  function apiOriginList(value) {
+    const entries = typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : value;
+    if (!Array.isArray(entries)) {
+      throw usageError("invalid_api_origins", `apiOrigins must be a list such as ["https://api.example.com"], not ${typeof value}`);
+    }
+    return Object.freeze(entries.map(originOf));
+  }
+
+  function originOf(entry) {
+    let url = null;
+    try {
+      url = typeof entry === "string" ? new URL(entry) : null;
+    } catch {
+      // refused below, with the entry named
+    }
+    if (!WEB_SCHEMES.has(url?.protocol)) {
+      throw usageError("invalid_api_origin", `apiOrigins: ${JSON.stringify(entry)} is not an http(s) origin such as "https://api.example.com"`);
+    }
+    return url.origin;
+  }
+
+  /**
+   * The origin of `url` (resolved against the page) when AuthReturn.fetch may send it a token: the
+   * page's own or one in apiOrigins, over http(s). Any other throws: sent with the token, the
+   * request would hand it to a server nobody chose; sent without, it would hide the mistake.
+   */
+  function tokenOrigin(url, pageUrl, apiOrigins) {
+    const target = new URL(url, pageUrl ?? undefined);
+    if (!WEB_SCHEMES.has(target.protocol)) {
+      throw usageError("origin_not_allowed", `AuthReturn.fetch sends tokens over http(s) only, not to ${target.protocol} URLs`);
+    }
+    const page = pageUrl ? new URL(pageUrl).origin : "none";
+    if (target.origin === page || apiOrigins.includes(target.origin)) return target.origin;
+    throw usageError(
+      "origin_not_allowed",
+      `AuthReturn.fetch does not send tokens to ${target.origin}: it is neither this page's origin (${page}) ` +
+        `nor in apiOrigins. If it is your API, list it: data-api-origins="${target.origin}" on the script tag, ` +
+        `or AuthReturn.configure({ apiOrigins: ["${target.origin}"] }).`,
+    );
+  }
 
   function memoryStorage() {
     const map = new Map();
@@ -457,6 +516,8 @@
     const idClaims = decodeJwt(result.IdToken) ?? {};
     const endsAt = result.RefreshTokenExpiresAt ?? previous?.refreshTokenExpiresAt;
     return {
+      // Names this sign-in without revealing anything of it (see AuthCore.dropCopiedSession).
+      sid: previous?.sid ?? bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(16))),
       idToken: result.IdToken,
       accessToken: result.AccessToken,
       refreshToken: result.RefreshToken ?? previous?.refreshToken,
@@ -470,16 +531,42 @@
 
   const sessionEnd = (s) => (s.refreshTokenExpiresAt ? s.refreshTokenExpiresAt * 1000 : Infinity);
 
+  /** Asks for a Web Lock and keeps it until `release()`; `granted` is false if not had within `wait` ms. */
+  function claimLock(env, name, wait) {
+    const abort = new AbortController();
+    const timer = env.setTimeout(() => abort.abort(), wait);
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const granted = new Promise((resolve) => {
+      env.locks
+        .request(name, { signal: abort.signal }, () => {
+          env.clearTimeout(timer);
+          resolve(true);
+          return held;
+        })
+        .catch(() => resolve(false));
+    });
+    return {
+      granted,
+      release() {
+        env.clearTimeout(timer);
+        abort.abort();
+        release();
+      },
+    };
+  }
+
   /**
    * The signed-in state of one app in one tab. `env` carries everything platform-specific:
-   * { fetch, now, setTimeout, clearTimeout, storage(kind), bus(name), locks, onActivity(fn) }.
+   * { fetch, now, setTimeout, clearTimeout, storage(kind), bus(name), locks, pageUrl(),
+   *   onActivity(fn), onPageLifecycle({hidden, shown}) }.
    */
   class AuthCore {
     constructor({ appId, baseUrl, options = {}, env = {} }) {
       this.appId = appId;
       this.baseUrl = baseUrl;
       this.env = { ...defaultEnv(), ...env };
-      this.options = { ...DEFAULTS, ...options };
+      this.options = { ...DEFAULTS, ...checkedOptions(options) };
       this.key = `authreturn:${appId}:session`;
       this.listeners = new Map();
       this.store = this.env.storage(this.options.storage);
@@ -494,6 +581,8 @@
       this.idleWarned = false;
       this.peerRefreshUntil = 0;
       this.peerWaiters = [];
+      this.claim = null;
+      this.pageHidden = false;
     }
 
     /** Fetches the config, joins the other tabs, starts the timers. Resolves to the config. */
@@ -501,7 +590,9 @@
       this.bus = this.env.bus(`authreturn:${this.appId}`);
       this.bus?.listen((message) => this.onPeerMessage(message));
       this.env.onActivity?.(() => this.recordActivity());
+      this.env.onPageLifecycle?.({ hidden: () => this.setPageHidden(true), shown: () => this.setPageHidden(false) });
       const config = await fetchConfig(this.baseUrl, this.appId, this.env.fetch);
+      await this.dropCopiedSession();
       this.config = config;
       this.client = createClient(config, this.env.fetch);
       this.tick();
@@ -511,7 +602,7 @@
     /** Before the config arrives, the same as the script tag's data-*; after, applied at once. */
     configure(options) {
       const previous = this.options;
-      this.options = { ...previous, ...options };
+      this.options = { ...previous, ...checkedOptions(options) };
       if (this.options.storage !== previous.storage) this.moveStorage();
       if (this.client) this.tick();
       return { ...this.options };
@@ -596,7 +687,7 @@
       const replaced = this.session;
       if (replaced) this.client?.revoke(replaced.refreshToken).catch(() => {});
       this.adopt(sessionFromResult(step.result, null, this.env.now()), "signin");
-      this.bus?.post({ type: "session", reason: "signin", session: this.session });
+      this.share({ type: "session", reason: "signin", session: this.session });
       return { user: this.getUser() };
     }
 
@@ -611,7 +702,7 @@
       if (!session) return;
       const accessToken = global ? ((await this.getToken("access")) ?? session.accessToken) : null;
       this.end(reason);
-      this.bus?.post({ type: "signout", reason });
+      this.share({ type: "signout", reason });
       if (!this.client) return;
       try {
         if (global) await this.client.globalSignOut(accessToken);
@@ -646,7 +737,18 @@
       this.tick();
     }
 
+    /**
+     * Tells the other tabs. Only local storage shares the session with them (they could read it
+     * there anyway); in session and memory storage each tab's sign-in is its own, and nothing of
+     * it, not even that it happened, leaves the tab.
+     */
+    share(message) {
+      if (this.storeShared()) this.bus?.post(message);
+    }
+
     onPeerMessage(message) {
+      // A session adopted from a local-storage tab would be one sign-in refreshed by two holders.
+      if (!this.storeShared()) return;
       if (message?.type === "session") {
         this.resolvePeerWaiters();
         const reason = this.session && message.reason === "refresh" ? "refresh" : "signin";
@@ -658,6 +760,46 @@
       } else if (message?.type === "refreshing") {
         this.peerRefreshUntil = this.env.now() + PEER_REFRESH_WAIT;
       }
+    }
+
+    // -- one tab per sign-in in session storage
+
+    /**
+     * A duplicated tab, or one opened with window.open, starts with a copy of the opener's session
+     * storage. Both refreshing the one sign-in would trip the server's reuse detection and end it in
+     * both: a copied sign-in that another live tab holds is left to that tab.
+     */
+    async dropCopiedSession() {
+      const session = this.session;
+      const claim = this.holdClaim();
+      if (!claim || (await claim.granted) || this.session !== session) return;
+      this.releaseClaim();
+      this.session = null;
+      if (this.load()?.sid === session.sid) this.store.removeItem(this.key);
+    }
+
+    /**
+     * While its sign-in is in session storage, the tab holds a lock named after the sign-in's id;
+     * not after pagehide, so that a page in the back/forward cache keeps none.
+     */
+    holdClaim() {
+      const sid = (!this.pageHidden && this.options.storage === "session" && this.session?.sid) || null;
+      if (sid === (this.claim?.sid ?? null)) return this.claim;
+      this.releaseClaim();
+      if (sid && this.env.locks) {
+        this.claim = { sid, ...claimLock(this.env, `authreturn:${this.appId}:signin:${sid}`, CLAIM_WAIT) };
+      }
+      return this.claim;
+    }
+
+    releaseClaim() {
+      this.claim?.release();
+      this.claim = null;
+    }
+
+    setPageHidden(hidden) {
+      this.pageHidden = hidden;
+      this.holdClaim();
     }
 
     // -- tokens
@@ -699,7 +841,7 @@
       try {
         const result = await this.client.refresh(session.refreshToken);
         this.adopt(sessionFromResult(result, session, this.env.now()), "refresh");
-        this.bus?.post({ type: "session", reason: "refresh", session: this.session });
+        this.share({ type: "session", reason: "refresh", session: this.session });
         return this.session;
       } catch (error) {
         return this.refreshFailed(error);
@@ -725,7 +867,7 @@
       const locks = this.env.locks;
       if (locks) return locks.request(`authreturn:${this.appId}:refresh`, fn);
       await this.waitForPeerRefresh();
-      this.bus?.post({ type: "refreshing" });
+      this.share({ type: "refreshing" });
       return fn();
     }
 
@@ -743,10 +885,16 @@
       this.peerWaiters.splice(0).forEach((resolve) => resolve());
     }
 
-    /** fetch with `Authorization: Bearer`; on a 401 refreshes once and retries once. */
+    /**
+     * fetch with `Authorization: Bearer` to the page's origin and apiOrigins (others throw); on a
+     * 401 refreshes once and retries once. Redirects are left as the caller asked: browsers drop
+     * Authorization when a redirect leaves the origin.
+     */
     async fetch(input, init) {
+      // The browser's Request resolves a relative URL as fetch would, <base href> included.
       const request = new Request(input, init);
       if (request.headers.has("Authorization")) return this.env.fetch(request);
+      tokenOrigin(request.url, this.env.pageUrl(), this.options.apiOrigins);
       const kind = this.options.fetchToken === "access" ? "access" : "id";
       const send = (token) => {
         const attempt = request.clone();
@@ -768,7 +916,7 @@
       this.noteActivity(now);
       if (this.session && now - this.lastShared >= ACTIVITY_SHARE_EVERY) {
         this.lastShared = now;
-        this.bus?.post({ type: "activity", at: now });
+        this.share({ type: "activity", at: now });
       }
     }
 
@@ -795,6 +943,7 @@
     // -- timers: one timer for the next deadline, re-planned at every change
 
     tick() {
+      this.holdClaim();
       this.env.clearTimeout(this.timer);
       this.timer = null;
       const session = this.session;
@@ -848,7 +997,9 @@
       storage: (kind) => (kind === "memory" ? memoryStorage() : webStorage(kind)),
       bus: createBus,
       locks: globalThis.navigator?.locks ?? null,
+      pageUrl: () => globalThis.location?.href ?? null,
       onActivity: null,
+      onPageLifecycle: null,
     };
   }
 
@@ -979,12 +1130,15 @@
     return el;
   }
 
+  /** A Document member read from its prototype: a named element (<img name="body">) cannot stand in for it. */
+  const documentMember = (doc, name) => Reflect.get(Document.prototype, name, doc);
+
   function shadowHost(doc, tag, css, theme) {
     const host = doc.createElement(tag);
     const root = host.attachShadow({ mode: "open" });
     root.append(h(doc, "style", { text: STYLE_TOKENS + css }));
     applyTheme(host, theme);
-    doc.body.append(host);
+    documentMember(doc, "body").append(host);
     return { host, root };
   }
 
@@ -1356,6 +1510,10 @@
       onActivity(fn) {
         for (const type of ACTIVITY_EVENTS) doc.addEventListener(type, fn, { passive: true, capture: true });
       },
+      onPageLifecycle({ hidden, shown }) {
+        addEventListener("pagehide", hidden);
+        addEventListener("pageshow", shown);
+      },
     };
   }
 
@@ -1367,12 +1525,33 @@
     if (data.idleTimeout) options.idleTimeoutMinutes = Number(data.idleTimeout);
     if (data.warnBefore) options.warnBeforeMinutes = Number(data.warnBefore);
     if (data.theme) options.theme = data.theme;
+    if (data.apiOrigins) options.apiOrigins = datasetOrigins(data.apiOrigins);
     return options;
   }
 
-  function findScript(doc) {
-    return doc.currentScript ?? doc.querySelector('script[data-app-id][src*="auth_component"]');
+  /** data-api-origins; with an invalid entry, none (as configure, which throws, sets none). */
+  function datasetOrigins(text) {
+    try {
+      return apiOriginList(text);
+    } catch (error) {
+      console.error(`auth_component.js: data-api-origins: ${error.message}`);
+      return [];
+    }
   }
+
+  /** This script's tag. An element named "currentScript" must not choose the server. */
+  function findScript(doc) {
+    const script =
+      documentMember(doc, "currentScript") ??
+      documentMember(doc, "querySelector").call(doc, 'script[data-app-id][src*="auth_component"]');
+    return script instanceof HTMLScriptElement ? script : null;
+  }
+
+  // Symbol.for: two copies of this script on a page (plain and versioned URL) know each other's API.
+  const API_BRAND = Symbol.for("authreturn.api");
+
+  /** Our API, not whatever else is there: <div id="AuthReturn"> makes window.AuthReturn an element. */
+  const isApi = (value) => typeof value === "object" && value !== null && value[API_BRAND] === true;
 
   /** Builds the public API around a core, a modal and a prompt. */
   function createApi(auth, doc) {
@@ -1395,6 +1574,7 @@
     };
 
     return Object.freeze({
+      [API_BRAND]: true,
       ready: ready.then(() => undefined),
       signIn: afterReady(() => modal.open("signin", { email: auth.session?.email })),
       signUp: afterReady(() => modal.open("signup")),
@@ -1417,7 +1597,7 @@
   }
 
   function install(win, doc) {
-    if (win.AuthReturn) return;
+    if (isApi(win.AuthReturn)) return;
     const script = findScript(doc);
     const appId = script?.dataset.appId;
     if (!appId) {
@@ -1457,6 +1637,8 @@
     passwordRules,
     policyMessage,
     AuthError,
+    apiOriginList,
+    tokenOrigin,
     fetchConfig,
     createClient,
     AuthCore,

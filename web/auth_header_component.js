@@ -60,12 +60,22 @@
     .menu button:hover, .menu button:focus-visible { background: color-mix(in srgb, var(--_accent) 14%, transparent); }
   `;
 
+  // auth_component.js brands its API with this: <div id="AuthReturn"> also makes window.AuthReturn truthy.
+  const API_BRAND = Symbol.for("authreturn.api");
+
+  const installedApi = () => (window.AuthReturn?.[API_BRAND] === true ? window.AuthReturn : null);
+
   /** window.AuthReturn, now or as soon as auth_component.js installs it. */
   function whenAuthReturn() {
-    if (window.AuthReturn) return Promise.resolve(window.AuthReturn);
-    return new Promise((resolve) =>
-      window.addEventListener("authreturn:load", () => resolve(window.AuthReturn), { once: true }),
-    );
+    if (installedApi()) return Promise.resolve(installedApi());
+    return new Promise((resolve) => {
+      const onLoad = () => {
+        if (!installedApi()) return;
+        window.removeEventListener("authreturn:load", onLoad);
+        resolve(installedApi());
+      };
+      window.addEventListener("authreturn:load", onLoad);
+    });
   }
 
   const EVENTS = ["signin", "signout", "tokenrefresh"];

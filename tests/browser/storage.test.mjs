@@ -1,12 +1,12 @@
 // Where the session lives, in Debian's Chromium: each storage mode chosen with data-storage or
 // with AuthReturn.configure({storage}) right after the script tag (the two must be the same),
-// across a reload, a tab already open and a tab opened afterwards; a change of storage while
+// across a reload, a tab already open and a tab opened afterwards (only local storage shares); a change of storage while
 // signed in, and while signed out; configure before ready on a page whose header is already drawn.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   skip, launch, newContext, startSite, openPage, confirmedUser, header, isSignedIn, signInThroughModal,
-  until, recordEvents, events, holdConfig, stored,
+  until, recordEvents, events, holdConfig, stored, listenToChannel, flushChannel,
 } from "./support.mjs";
 
 let browser;
@@ -25,22 +25,23 @@ after(async () => {
 
 const configure = (p, options) => p.evaluate((o) => window.AuthReturn.configure(o), options);
 
-// What each mode promises: local is shared by the tabs and outlives a reload; session outlives a
-// reload of the same tab only; memory outlives neither. Sign-in reaches the tabs already open in
-// every mode (they are told, not reading the storage).
+// What each mode promises: local is shared by the tabs, open or opened later, and outlives a
+// reload; session outlives a reload of the same tab only; memory outlives neither. In session and
+// memory storage each tab has its own sign-in: a tab already open is not told of another's.
 const MODES = [
-  { storage: "local", reload: true, laterTab: true },
-  { storage: "session", reload: true, laterTab: false },
-  { storage: "memory", reload: false, laterTab: false },
+  { storage: "local", reload: true, otherTabs: true },
+  { storage: "session", reload: true, otherTabs: false },
+  { storage: "memory", reload: false, otherTabs: false },
 ];
 
-for (const { storage, reload, laterTab } of MODES) {
+for (const { storage, reload, otherTabs } of MODES) {
   for (const via of ["data-storage", "configure"]) {
-    test(`storage=${storage} set with ${via}: a reload ${reload ? "keeps" : "loses"} the session, a new tab ${laterTab ? "shares" : "does not see"} it`, { skip }, async () => {
+    test(`storage=${storage} set with ${via}: a reload ${reload ? "keeps" : "loses"} the session, the other tabs ${otherTabs ? "share" : "do not see"} it`, { skip }, async () => {
       const query = via === "data-storage" ? { storage } : { configure: JSON.stringify({ storage }) };
       const email = await confirmedUser(`storage-${storage}-${via}`);
       const context = await newContext(browser);
       const open = await openPage(context, site, query);
+      await listenToChannel(open);
       const p = await openPage(context, site, query);
       await p.bringToFront(); // Playwright's clicks wait for animation frames, which a background tab does not get
       await signInThroughModal(p, email);
@@ -48,12 +49,19 @@ for (const { storage, reload, laterTab } of MODES) {
       assert.deepEqual({ local: Boolean(session.local), session: Boolean(session.session) }, { local: storage === "local", session: storage === "session" });
       assert.equal(JSON.parse(session.local ?? session.session ?? "null")?.email ?? null, storage === "memory" ? null : email);
 
-      await until(() => isSignedIn(open), { message: "the tab already open signed in" });
-      await header.email(open).waitFor();
+      if (otherTabs) {
+        await until(() => isSignedIn(open), { message: "the tab already open signed in" });
+        await header.email(open).waitFor();
+      } else {
+        await flushChannel(p, open);
+        assert.equal(await isSignedIn(open), false, "the tab already open");
+        assert.deepEqual(await stored(open), { local: null, session: null });
+        await header.signIn(open).waitFor();
+      }
 
       const later = await openPage(context, site, query);
-      assert.equal(await isSignedIn(later), laterTab, "a tab opened after the sign-in");
-      await (laterTab ? header.email(later) : header.signIn(later)).waitFor();
+      assert.equal(await isSignedIn(later), otherTabs, "a tab opened after the sign-in");
+      await (otherTabs ? header.email(later) : header.signIn(later)).waitFor();
 
       await p.bringToFront();
       await p.reload();

@@ -59,8 +59,9 @@ export async function newContext(browser, options = {}) {
  * http://localhost:PORT, so it is cross-origin to the server at http://127.0.0.1:PORT2.
  *
  * Page query: ?storage=local|session|memory &app=APP_ID &warn=MINUTES &idle=MINUTES &theme=light|dark
- * &fetchToken=id|access (each as its data-* attribute) &configure=JSON (AuthReturn.configure(JSON)
- * in a script right after the script tag)
+ * &fetchToken=id|access &apiOrigins=LIST (each as its data-* attribute) &configure=JSON
+ * (AuthReturn.configure(JSON) in a script right after the script tag) &markup=HTML (put as it is
+ * before the script tags: the tests' own markup) &order=header-first (the header's script first)
  */
 export async function startSite() {
   const rejectOnce = new Set();
@@ -109,8 +110,12 @@ function page(query) {
   if (query.get("idle")) data.push(`data-idle-timeout="${attr(query.get("idle"))}"`);
   if (query.get("theme")) data.push(`data-theme="${attr(query.get("theme"))}"`);
   if (query.get("fetchToken")) data.push(`data-fetch-token="${attr(query.get("fetchToken"))}"`);
+  if (query.get("apiOrigins")) data.push(`data-api-origins="${attr(query.get("apiOrigins"))}"`);
   const options = query.get("configure") && JSON.stringify(JSON.parse(query.get("configure"))).replace(/</g, "\\u003c");
   const configure = options ? `\n  <script>AuthReturn.configure(${options});</script>` : "";
+  const component = `<script src="${BASE}/auth_component.js" ${data.join(" ")}></script>${configure}`;
+  const headerScript = `<script src="${BASE}/auth_header_component.js"></script>`;
+  const scripts = query.get("order") === "header-first" ? [headerScript, component] : [component, headerScript];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -127,8 +132,8 @@ function page(query) {
     main { padding: 16px; }
     @media (prefers-color-scheme: dark) { body { background: #0d1117; color: #e6edf3; } }
   </style>
-  <script src="${BASE}/auth_component.js" ${data.join(" ")}></script>${configure}
-  <script src="${BASE}/auth_header_component.js"></script>
+  ${query.get("markup") ?? ""}
+  ${scripts.join("\n  ")}
 </head>
 <body>
   <header><strong>Example app</strong><auth-header></auth-header></header>
@@ -138,6 +143,32 @@ function page(query) {
   </main>
 </body>
 </html>`;
+}
+
+/**
+ * An API on an origin of its own (127.0.0.1, another port than the site's and the server's) that
+ * records every request it gets, preflights included, and allows the site's origin by CORS, so
+ * that only the component can keep a request from reaching it. Answers 200 `{ok: true}`.
+ */
+export async function startApi(site) {
+  const seen = []; // {method, path, token}
+  const server = createServer((req, res) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? null;
+    seen.push({ method: req.method, path: req.url, token });
+    res.writeHead(req.method === "OPTIONS" ? 204 : 200, {
+      "access-control-allow-origin": site.origin,
+      "access-control-allow-headers": "authorization, content-type",
+      "access-control-allow-methods": "GET, POST",
+      "content-type": "application/json",
+    });
+    res.end(req.method === "OPTIONS" ? undefined : JSON.stringify({ ok: true }));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    seen,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** Opens the site's page and waits for AuthReturn.ready. */
@@ -163,6 +194,20 @@ export async function holdConfig(p) {
 /** The saved session (JSON text or null) in the page's localStorage and sessionStorage. */
 export const stored = (p, appId = APP.app_id) =>
   p.evaluate((key) => ({ local: localStorage.getItem(key), session: sessionStorage.getItem(key) }), `authreturn:${appId}:session`);
+
+/** Records, in the page, every message on the component's BroadcastChannel, in `window.__heard`. */
+export const listenToChannel = (p, appId = APP.app_id) =>
+  p.evaluate((name) => {
+    window.__heard = [];
+    new BroadcastChannel(name).onmessage = (event) => window.__heard.push(event.data);
+  }, `authreturn:${appId}`);
+
+/** Posts a marker from `from` and waits until `to` heard it: what `from` posted before has arrived. */
+export async function flushChannel(from, to, appId = APP.app_id) {
+  const marker = randomUUID();
+  await from.evaluate(([name, m]) => new BroadcastChannel(name).postMessage({ marker: m }), [`authreturn:${appId}`, marker]);
+  await until(() => to.evaluate((m) => window.__heard.some((message) => message?.marker === m), marker), { message: "the marker" });
+}
 
 /** Records the component's events in the page, in `window.__events`. */
 export async function recordEvents(p) {

@@ -31,12 +31,12 @@ async function codeFor(email, count = 1) {
   }
 }
 
-/** A core in memory, without other tabs, whose timers never keep Node alive. */
+/** A core in memory, without other tabs, whose timers never keep Node alive; Node has no page, so the server is an API origin. */
 async function newCore() {
   const core = new ar.AuthCore({
     appId: APP.app_id,
     baseUrl: BASE,
-    options: { storage: "memory" },
+    options: { storage: "memory", apiOrigins: [BASE] },
     env: { bus: () => null, locks: null, setTimeout: (fn, ms) => setTimeout(fn, Math.min(ms, 2 ** 31 - 1)).unref() },
   });
   await core.start();

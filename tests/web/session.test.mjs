@@ -1,7 +1,8 @@
 // The session core of web/auth_component.js on a fake clock, with a fake Cognito endpoint:
 // scheduled refresh, the session-end warning and expiry, the idle timeout, storage modes, options
 // set with configure before and after start (the same as data-*), and tabs that share sign-in,
-// sign-out and one refresh at a time.
+// sign-out and one refresh at a time in local storage, while in session and memory storage nothing
+// of a sign-in leaves its tab and a copy of it (a duplicated tab) is left to the tab that holds it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -73,6 +74,7 @@ function world({ sessionSecs = 3600, tokenSecs = 3600 } = {}) {
     },
     bus: () => null,
     locks: null,
+    pageUrl: () => "https://app.test/",
   };
 
   /** Moves the clock, firing due timers in order and letting promises settle between them. */
@@ -416,33 +418,58 @@ test("fetchToken set with configure before start sends the access token, as data
     if (way !== "data-*") core.configure({ fetchToken: "access" });
     await core.start();
     core.finishStep({ result: w.result() });
-    await core.fetch("https://api.test/orders");
+    await core.fetch("https://app.test/orders");
     assert.deepEqual(sent, [`Bearer ${core.session.accessToken}`], way);
   }
 });
 
-/** Tabs of one origin: one localStorage, one broadcast channel, one lock manager. */
+/** Web Locks, exclusive, one queue per name; `signal` gives up a request not granted yet. */
+function lockManager() {
+  const queues = new Map();
+  const next = (queue) => queue[0] && !queue[0].running && queue[0].start();
+  return {
+    request(name, options, fn) {
+      if (typeof options === "function") [options, fn] = [{}, options];
+      const queue = queues.get(name) ?? queues.set(name, []).get(name);
+      return new Promise((resolve, reject) => {
+        const entry = {
+          running: false,
+          start() {
+            entry.running = true;
+            Promise.resolve()
+              .then(fn)
+              .then(resolve, reject)
+              .finally(() => (queue.splice(queue.indexOf(entry), 1), next(queue)));
+          },
+        };
+        options.signal?.addEventListener("abort", () => {
+          if (entry.running || !queue.includes(entry)) return;
+          queue.splice(queue.indexOf(entry), 1);
+          reject(new DOMException("The request was aborted", "AbortError"));
+        });
+        queue.push(entry);
+        next(queue);
+      });
+    },
+  };
+}
+
+/** Tabs of one origin: one localStorage, one broadcast channel (all it carried in `posted`), one lock manager. */
 function origin({ locks = true } = {}) {
   const storage = ar.memoryStorage();
   const members = new Set();
-  let chain = Promise.resolve();
+  const posted = [];
   return {
     storage: () => storage,
-    locks: locks
-      ? {
-          request(_name, fn) {
-            const run = chain.then(fn);
-            chain = run.catch(() => {});
-            return run;
-          },
-        }
-      : null,
+    locks: locks ? lockManager() : null,
+    posted,
     bus() {
       const member = { listeners: [] };
       members.add(member);
       return {
         post(message) {
           const copy = structuredClone(message);
+          posted.push(copy);
           for (const other of members) {
             if (other !== member) queueMicrotask(() => other.listeners.forEach((fn) => fn(copy)));
           }
@@ -489,3 +516,71 @@ for (const locks of [true, false]) {
     assert.equal(b.session.refreshToken, "refresh-2");
   });
 }
+
+/** A tab of `shared`: the origin's localStorage, its own sessionStorage, memory of its own. */
+const ownTab = (shared, session = ar.memoryStorage()) => ({
+  ...shared,
+  storage: (kind) => ({ local: shared.storage(), session })[kind] ?? ar.memoryStorage(),
+});
+
+for (const storage of ["session", "memory"]) {
+  test(`storage=${storage}: nothing of a sign-in leaves its tab, no token and no event`, async () => {
+    const w = world();
+    const shared = origin();
+    const a = await tab(w, { options: { storage }, env: ownTab(shared) });
+    const b = await tab(w, { options: { storage }, env: ownTab(shared) });
+    const seen = record(b, "signin", "signout", "tokenrefresh");
+
+    a.finishStep({ result: w.result() });
+    await a.refresh({ force: true });
+    a.recordActivity();
+    await w.advance(0);
+    assert.equal(b.isSignedIn(), false, "a sign-in in another tab is not this tab's");
+
+    b.finishStep({ result: w.result() });
+    await a.signOut();
+    await w.advance(0);
+    assert.equal(b.isSignedIn(), true, "a's sign-out ends a's sign-in, not b's own");
+    assert.deepEqual(seen.map(([e]) => e), ["signin"], "b saw its own sign-in only");
+    assert.deepEqual(shared.posted, [], "the channel carried nothing");
+  });
+}
+
+/** A page gone (closed, reloaded, navigated away): pagehide lets its lock go, its timers stop. */
+function closePage(core) {
+  core.setPageHidden(true);
+  core.env.clearTimeout(core.timer);
+}
+
+test("storage=session: a duplicated tab's copy of a sign-in that a live tab holds is dropped at start; a reload keeps its own", async () => {
+  const w = world();
+  const shared = origin();
+  const own = ar.memoryStorage();
+  const a = await tab(w, { options: { storage: "session" }, env: ownTab(shared, own) });
+  a.finishStep({ result: w.result() });
+  const saved = own.getItem(a.key);
+  assert.match(JSON.parse(saved).sid, /^[0-9a-f]{32}$/);
+
+  // The browser copies a's session storage into the duplicate (or a window a opens).
+  const copy = ar.memoryStorage();
+  copy.setItem(a.key, saved);
+  const duplicate = unstarted(w, { options: { storage: "session" }, env: ownTab(shared, copy) });
+  const started = duplicate.start();
+  await w.advance(2_000);
+  await started;
+  assert.equal(duplicate.isSignedIn(), false);
+  assert.equal(copy.getItem(a.key), null, "the copy is gone from the duplicate's storage");
+  assert.equal(a.isSignedIn(), true);
+  assert.equal(own.getItem(a.key), saved, "a's own is untouched");
+  assert.deepEqual(w.ops(), [], "nothing revoked: the sign-in is a's");
+
+  // a reloads: the new page starts while the old one still lets go, and finds its own sign-in.
+  const reloaded = unstarted(w, { options: { storage: "session" }, env: ownTab(shared, own) });
+  const again = reloaded.start();
+  await w.advance(500);
+  closePage(a);
+  await w.advance(0);
+  await again;
+  assert.equal(reloaded.isSignedIn(), true);
+  assert.equal(reloaded.session.refreshToken, "refresh-1");
+});

@@ -160,7 +160,7 @@ fn demo_page(service: &Service, assets: &Assets, app_id: &str) -> String {
 <script>
   document.getElementById("call").addEventListener("click", async () => {{
     const out = document.getElementById("out");
-    const response = await AuthReturn.fetch("{base}/api/user");
+    const response = await AuthReturn.fetch("/api/user");
     out.textContent = response.status + "\n" + JSON.stringify(await response.json(), null, 2);
   }});
 </script>
