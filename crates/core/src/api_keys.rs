@@ -37,6 +37,9 @@ const MAX_SCOPE_CHARS: usize = 100;
 const MAX_EXPIRY_DAYS: i64 = 3650;
 /// Longer key ids are no ids of ours.
 const MAX_KEY_ID_LEN: usize = 64;
+/// How recent a user's sign-in must be to create a key, in seconds: a key outlives the
+/// session, so an access token lifted from a page an hour ago must not be enough.
+pub const RECENT_SIGN_IN_SECS: i64 = 300;
 
 /// Who manages API keys, as their credentials prove.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +55,8 @@ pub enum KeyManager {
         pool_id: PoolId,
         /// The user.
         user_id: UserId,
+        /// When the user signed in (the token's `auth_time`).
+        auth_time: Timestamp,
     },
 }
 
@@ -118,7 +123,7 @@ fn is_scope_char(c: char) -> bool {
 }
 
 /// The scopes, each checked, repeats dropped (first occurrence kept).
-fn check_scopes(scopes: Vec<String>) -> Result<Vec<String>> {
+pub(crate) fn check_scopes(scopes: Vec<String>) -> Result<Vec<String>> {
     if scopes.len() > MAX_SCOPES {
         return Err(Error::InvalidParameter(format!(
             "scopes: at most {MAX_SCOPES}"
@@ -155,7 +160,7 @@ impl Service {
     /// (their apps' keys), a token of any other pool a user's of that app (their own keys).
     /// The token's pool decides, never the request, so one token always means one thing.
     pub async fn authenticate_key_manager(&self, access_token: &str) -> Result<KeyManager> {
-        let (_, user) = self
+        let (token, user) = self
             .access_token_user(access_token)
             .await
             .map_err(|e| match e {
@@ -173,6 +178,11 @@ impl Service {
                 app_id: app.id,
                 pool_id: app.pool_id,
                 user_id: user.id,
+                auth_time: token
+                    .claims
+                    .get("auth_time")
+                    .and_then(serde_json::Value::as_i64)
+                    .unwrap_or(0),
             }
         })
     }
@@ -199,6 +209,7 @@ impl Service {
                     app_id,
                     pool_id,
                     user_id,
+                    ..
                 },
                 None,
             ) => Ok((app_id.clone(), pool_id.clone(), Some(*user_id))),
@@ -221,6 +232,10 @@ impl Service {
         let name = check_name(&new.name)?;
         let scopes = check_scopes(new.scopes)?;
         let now = self.clock.now();
+        if let KeyManager::User { auth_time, .. } = manager {
+            self.check_user_may_create_key(&app_id, *auth_time, &scopes, now)
+                .await?;
+        }
         let expires_at = new
             .expires_in_days
             .map(|days| check_expiry(days, now))
@@ -261,6 +276,53 @@ impl Service {
             key: SecretString::new(key),
             record,
         })
+    }
+
+    /// A user may create a key only when the app lets its users have keys, their sign-in is
+    /// recent, and every scope is one the developer defined for user keys.
+    async fn check_user_may_create_key(
+        &self,
+        app_id: &AppId,
+        auth_time: Timestamp,
+        scopes: &[String],
+        now: Timestamp,
+    ) -> Result<()> {
+        let app = self
+            .store
+            .get_app(app_id)
+            .await?
+            .ok_or(Error::AppNotFound)?;
+        let allowed = &app.settings.user_api_keys;
+        if !allowed.enabled {
+            return Err(Error::UserApiKeysDisabled);
+        }
+        if now - auth_time > RECENT_SIGN_IN_SECS {
+            return Err(Error::RecentSignInRequired(RECENT_SIGN_IN_SECS));
+        }
+        if let Some(other) = scopes.iter().find(|s| !allowed.scopes.contains(s)) {
+            return Err(Error::InvalidParameter(format!(
+                "scopes: {other} is not one of the scopes this app allows on its users' keys ({})",
+                allowed.scopes.join(" ")
+            )));
+        }
+        Ok(())
+    }
+
+    /// Revokes every live key of a user (sign-out everywhere, a new password): a key must not
+    /// outlive what ended the user's sessions.
+    pub(crate) async fn revoke_user_api_keys(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+    ) -> Result<()> {
+        let revoked = self
+            .store
+            .revoke_user_api_keys(pool_id, user_id, self.clock.now())
+            .await?;
+        if revoked > 0 {
+            tracing::info!(pool_id = %pool_id, user_id = %user_id, revoked, "user's API keys revoked");
+        }
+        Ok(())
     }
 
     /// The keys `manager` may see: all of app `app_id`'s (operator, developer), or the calling

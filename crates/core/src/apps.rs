@@ -5,7 +5,7 @@ use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::policy::PasswordPolicy;
 use crate::service::Service;
-use crate::settings::{PolicyPatch, RotationPatch, TemplatesPatch, bounds};
+use crate::settings::{PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds};
 use crate::store::StoreError;
 use crate::tokens::KeyCache;
 use serde::{Deserialize, Serialize};
@@ -142,6 +142,8 @@ pub struct AppUpdate {
     pub refresh_rotation: Option<RotationPatch>,
     /// Mail template changes (absent members stay, "" restores the built-in wording).
     pub templates: Option<TemplatesPatch>,
+    /// Whether users may create API keys, and with which scopes.
+    pub user_api_keys: Option<UserApiKeysPatch>,
 }
 
 fn check_name(name: &str) -> Result<String> {
@@ -325,6 +327,9 @@ impl Service {
             let rotation = patch.apply(&app.settings.refresh_rotation);
             rotation.validate()?;
             app.settings.refresh_rotation = rotation;
+        }
+        if let Some(patch) = update.user_api_keys {
+            app.settings.user_api_keys = patch.apply(&app.settings.user_api_keys)?;
         }
         if let Some(patch) = update.templates {
             let templates = patch.apply(&app.settings.templates);

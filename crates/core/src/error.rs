@@ -28,6 +28,12 @@ pub enum Error {
     /// The owner already has the most live API keys allowed.
     #[error("at most {0} live API keys per owner: revoke one first")]
     ApiKeyLimitExceeded(u64),
+    /// The app does not let its users create API keys.
+    #[error("this app does not let its users create API keys (user_api_keys is off)")]
+    UserApiKeysDisabled,
+    /// The operation needs a recent sign-in, and the token's is older.
+    #[error("sign in again: creating an API key needs a sign-in less than {0} seconds old")]
+    RecentSignInRequired(i64),
     /// Wrong username or password, or unknown user during sign-in (never distinguished).
     #[error("Incorrect username or password.")]
     IncorrectCredentials,

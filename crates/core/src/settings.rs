@@ -20,6 +20,44 @@ pub struct AppSettings {
     pub refresh_rotation: RefreshRotation,
     /// Mail templates.
     pub templates: MailTemplates,
+    /// API keys the app's users create for themselves.
+    pub user_api_keys: UserApiKeys,
+}
+
+/// API keys an app's users create with their own access token: off unless the developer turns
+/// them on, and limited to the scopes the developer defines, since a key outlives the sign-in
+/// that made it (it would turn one stolen access token into a long-lived credential).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserApiKeys {
+    /// Whether users may create keys.
+    pub enabled: bool,
+    /// The scopes a user's key may carry (none: keys without scopes only).
+    pub scopes: Vec<String>,
+}
+
+/// A change to user API keys: absent members keep their current value.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserApiKeysPatch {
+    /// On or off.
+    pub enabled: Option<bool>,
+    /// The scopes users may give their keys (replaces the list).
+    pub scopes: Option<Vec<String>>,
+}
+
+impl UserApiKeysPatch {
+    /// The settings after this change, with the scopes checked as key scopes are.
+    pub fn apply(&self, current: &UserApiKeys) -> Result<UserApiKeys> {
+        Ok(UserApiKeys {
+            enabled: self.enabled.unwrap_or(current.enabled),
+            scopes: match &self.scopes {
+                Some(scopes) => crate::api_keys::check_scopes(scopes.clone())
+                    .map_err(|e| Error::InvalidParameter(format!("user_api_keys.{e}")))?,
+                None => current.scopes.clone(),
+            },
+        })
+    }
 }
 
 /// Refresh-token rotation: each refresh hands out a new token; the presented one keeps working

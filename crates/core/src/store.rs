@@ -236,6 +236,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<u64>;
     /// Marks a key revoked at `at` unless it already is. `true` if this call revoked it.
     async fn revoke_api_key(&self, key_id: &ApiKeyId, at: Timestamp) -> StoreResult<bool>;
+    /// Marks every live key of a user revoked at `at`; returns how many.
+    async fn revoke_user_api_keys(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<u64>;
     /// Sets a key's `last_used_at` to `at` when it is unset or not after `stale_at`, in one
     /// statement (so instances sharing the database write at most once per interval). `true`
     /// if it wrote.

@@ -105,6 +105,7 @@ impl From<Error> for CognitoError {
                 "ResourceNotFoundException"
             }
             Error::ApiKeyLimitExceeded(_) => "LimitExceededException",
+            Error::UserApiKeysDisabled | Error::RecentSignInRequired(_) => "NotAuthorizedException",
             Error::AppNotFound => {
                 return Self::client("ResourceNotFoundException", "App does not exist.");
             }
@@ -230,6 +231,8 @@ impl From<Error> for ApiError {
             | Error::UserNotFound
             | Error::ApiKeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
+            Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
+            Error::RecentSignInRequired(_) => (StatusCode::FORBIDDEN, "recent_sign_in_required"),
             Error::MissingCredentials
             | Error::BadCredentials
             | Error::InvalidAccessToken

@@ -5,11 +5,34 @@
 
 mod common;
 
-use auth_return_core::{CreatedApp, Scope, UserId};
+use auth_return_core::{AppUpdate, CreatedApp, Scope, UserId};
 use common::{PASSWORD, TestServer, developer, send};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+/// Lets `app`'s users create keys with the scopes these tests use.
+async fn allow_user_keys(server: &TestServer, app: &CreatedApp) {
+    let update = AppUpdate {
+        user_api_keys: Some(
+            serde_json::from_value(json!({"enabled": true, "scopes": ["read", "orders:write"]}))
+                .unwrap(),
+        ),
+        ..Default::default()
+    };
+    server
+        .service
+        .update_app(Scope::Operator, app.app.id.as_str(), update)
+        .await
+        .unwrap();
+}
+
+/// An app of the operator's whose users may create keys.
+async fn keys_app(server: &TestServer, name: &str) -> CreatedApp {
+    let app = server.app(name).await;
+    allow_user_keys(server, &app).await;
+    app
+}
 
 /// Signs a confirmed user of `app` in; returns their sub and access token.
 async fn user(server: &TestServer, app: &CreatedApp, email: &str) -> (String, String) {
@@ -114,10 +137,12 @@ async fn developer_app(server: &TestServer, dev: &str, name: &str) -> CreatedApp
         .get_app(Scope::Operator, body["app_id"].as_str().unwrap())
         .await
         .unwrap();
-    CreatedApp {
+    let app = CreatedApp {
         app,
         client_secret: None,
-    }
+    };
+    allow_user_keys(server, &app).await;
+    app
 }
 
 fn key_of(created: &Value) -> &str {
@@ -127,7 +152,7 @@ fn key_of(created: &Value) -> &str {
 #[tokio::test]
 async fn a_user_creates_lists_verifies_and_revokes_their_key() {
     let server = TestServer::start().await;
-    let app = server.app("Shop").await;
+    let app = keys_app(&server, "Shop").await;
     let (sub, token) = user(&server, &app, "alice@example.com").await;
     let now = server.clock_now();
 
@@ -365,8 +390,8 @@ async fn developers_manage_the_keys_of_their_own_apps_only() {
 #[tokio::test]
 async fn keys_never_cross_apps() {
     let server = TestServer::start().await;
-    let a = server.app("A").await;
-    let b = server.app("B").await;
+    let a = keys_app(&server, "A").await;
+    let b = keys_app(&server, "B").await;
     let (_, alice) = user(&server, &a, "same@example.com").await;
     let (_, bob) = user(&server, &b, "same@example.com").await;
     let alice_key = new_key(&server, &alice, json!({"name": "a"})).await;
@@ -393,7 +418,7 @@ async fn keys_never_cross_apps() {
 #[tokio::test]
 async fn every_key_that_does_not_verify_gets_the_same_answer() {
     let server = TestServer::start().await;
-    let app = server.app("Shop").await;
+    let app = keys_app(&server, "Shop").await;
     let (sub, token) = user(&server, &app, "alice@example.com").await;
     let (_, leaver) = user(&server, &app, "leaver@example.com").await;
     let revoked = new_key(&server, &token, json!({"name": "revoked"})).await;
@@ -477,7 +502,7 @@ async fn every_key_that_does_not_verify_gets_the_same_answer() {
 #[tokio::test]
 async fn malformed_and_unauthorised_requests_are_refused() {
     let server = TestServer::start().await;
-    let app = server.app("Shop").await;
+    let app = keys_app(&server, "Shop").await;
     let (_, token) = user(&server, &app, "alice@example.com").await;
     let id_token = server.tokens(&app, "alice@example.com", PASSWORD).await.id;
 
@@ -775,4 +800,163 @@ async fn only_the_hash_of_a_key_is_stored() {
     assert!(contains(&hash), "the hash is where we looked");
     assert!(!contains(key.as_bytes()));
     assert!(!contains(&key.as_bytes()[10..]));
+}
+
+#[tokio::test]
+async fn user_keys_are_opt_in_need_a_recent_sign_in_and_the_apps_scopes() {
+    let server = TestServer::start().await;
+    let dev = developer(&server, "opt-in-dev@example.com").await;
+    let app = developer_app(&server, &dev, "Opt-in").await;
+    let app_id = app.app.id.as_str().to_owned();
+    let patch = |body: Value| {
+        let (server, dev, path) = (&server, &dev, format!("/api/apps/{app_id}"));
+        async move { send(server, Method::PATCH, &path, Some(dev), Some(body)).await }
+    };
+    // Off by default: a user's token creates nothing.
+    patch(json!({"user_api_keys": {"enabled": false}})).await;
+    let (_, token) = user(&server, &app, "opt@example.com").await;
+    let (status, body, _) = create(&server, Some(&token), json!({"name": "x"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "user_api_keys_disabled");
+    assert!(list(&server, &token, "").await.is_empty(), "nothing stored");
+    // The developer's own keys for the app are not affected.
+    new_key(
+        &server,
+        &dev,
+        json!({"app_id": app_id, "name": "backend", "scopes": ["admin"]}),
+    )
+    .await;
+
+    // Bad settings change nothing.
+    for bad in [
+        json!({"user_api_keys": {"enabled": "yes"}}),
+        json!({"user_api_keys": {"scopes": ["two words"]}}),
+        json!({"user_api_keys": {"scope": ["read"]}}),
+    ] {
+        let (status, answer) = patch(bad.clone()).await;
+        assert!(status.is_client_error(), "{bad}: {answer}");
+    }
+    let (status, view) =
+        patch(json!({"user_api_keys": {"enabled": true, "scopes": ["read"]}})).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(
+        view["user_api_keys"],
+        json!({"enabled": true, "scopes": ["read"]})
+    );
+
+    // Only the scopes the developer defined.
+    let (status, body, _) = create(
+        &server,
+        Some(&token),
+        json!({"name": "x", "scopes": ["read", "write"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("write"),
+        "{body}"
+    );
+    new_key(&server, &token, json!({"name": "ok", "scopes": ["read"]})).await;
+
+    // A sign-in older than five minutes is not enough, even with a valid token.
+    server.clock.advance(301);
+    let (status, body, _) = create(&server, Some(&token), json!({"name": "late"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "recent_sign_in_required");
+    assert_eq!(
+        list(&server, &token, "").await.len(),
+        1,
+        "nothing more stored"
+    );
+}
+
+#[tokio::test]
+async fn a_users_keys_die_with_a_global_sign_out_or_a_new_password() {
+    let server = TestServer::start().await;
+    let dev = developer(&server, "revoke-dev@example.com").await;
+    let app = developer_app(&server, &dev, "Revoking").await;
+    let client_id = app.app.client.id.as_str().to_owned();
+    let pool = app.app.pool_id.as_str().to_owned();
+    user(&server, &app, "kate@example.com").await;
+    let app_key = new_key(
+        &server,
+        &dev,
+        json!({"app_id": app.app.id.as_str(), "name": "app"}),
+    )
+    .await;
+    let other = user(&server, &app, "bystander@example.com").await.1;
+    let bystander = new_key(&server, &other, json!({"name": "bystander"})).await;
+
+    // Each way of ending a user's sessions or changing their password, in turn.
+    let mut password = PASSWORD.to_owned();
+    for (step, new_password) in [
+        ("GlobalSignOut", None),
+        ("ChangePassword", Some("Changed-Horse-1")),
+        ("AdminUserGlobalSignOut", None),
+        ("AdminSetUserPassword", Some("Admin-Set-Horse-2")),
+        ("ConfirmForgotPassword", Some("Reset-Horse-3")),
+    ] {
+        let token = server
+            .tokens(&app, "kate@example.com", &password)
+            .await
+            .access;
+        let key = new_key(&server, &token, json!({"name": step})).await;
+        assert_eq!(verify(&server, key_of(&key)).await["valid"], true);
+        let reply = match step {
+            "GlobalSignOut" => server.call(step, json!({"AccessToken": token})).await,
+            "ChangePassword" => {
+                server
+                    .call(
+                        step,
+                        json!({"AccessToken": token, "PreviousPassword": password,
+                                       "ProposedPassword": new_password}),
+                    )
+                    .await
+            }
+            "AdminUserGlobalSignOut" | "AdminSetUserPassword" => {
+                let mut body = json!({"UserPoolId": pool, "Username": "kate@example.com"});
+                if let Some(p) = new_password {
+                    body["Password"] = json!(p);
+                    body["Permanent"] = json!(true);
+                }
+                let bearer = format!("Bearer {dev}");
+                server
+                    .raw_with(
+                        step,
+                        body.to_string().into_bytes(),
+                        &[("authorization", &bearer)],
+                    )
+                    .await
+            }
+            _ => {
+                server
+                    .call(
+                        "ForgotPassword",
+                        json!({"ClientId": client_id, "Username": "kate@example.com"}),
+                    )
+                    .await
+                    .ok();
+                let code = server.last_code("kate@example.com");
+                server
+                    .call(
+                        step,
+                        json!({"ClientId": client_id, "Username": "kate@example.com",
+                                       "ConfirmationCode": code, "Password": new_password}),
+                    )
+                    .await
+            }
+        };
+        assert_eq!(reply.status, StatusCode::OK, "{step}: {:?}", reply.body);
+        assert_eq!(
+            verify(&server, key_of(&key)).await["valid"],
+            false,
+            "{step}"
+        );
+        if let Some(p) = new_password {
+            password = p.to_owned();
+        }
+    }
+    // The app's own key and another user's key live on.
+    assert_eq!(verify(&server, key_of(&app_key)).await["valid"], true);
+    assert_eq!(verify(&server, key_of(&bystander)).await["valid"], true);
 }

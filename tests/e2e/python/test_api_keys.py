@@ -16,6 +16,7 @@ import subprocess
 import time
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from pycognito import Cognito
 
@@ -27,6 +28,17 @@ from support import (  # noqa: F401  (owned_apps is a fixture)
     password_auth,
     run_cli,
 )
+
+@pytest.fixture(scope="module", autouse=True)
+def users_may_create_keys(base_url, public_app):
+    """User keys are off until the developer turns them on, with the scopes they allow."""
+    settings = {"user_api_keys": {"enabled": True, "scopes": ["read", "orders:write"]}}
+    run_cli(
+        "apps", "update", public_app["app_id"], "--patch", json.dumps(settings),
+        data_dir=_env("AUTH_RETURN_E2E_DATA_DIR"), listen=urlsplit(base_url).netloc,
+        env=dict(os.environ),
+    )
+
 
 KEY_RE = re.compile(r"^ar_[A-Za-z0-9_-]{43}$")
 KEY_ID_RE = re.compile(r"^key_[a-z0-9]+$")
@@ -237,12 +249,13 @@ def test_only_a_live_access_token_manages_keys(base_url, idp, new_user, public_a
     # A user's token names no app: 400.
     response = create_key(base_url, session.access_token, {"name": "x", "app_id": public_app["app_id"]})
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
-    # A signed-out session's access token is refused, and its keys stay as they were.
+    # A signed-out session's access token is refused, and a sign-out everywhere revokes the
+    # user's keys too: a key must not outlive what ended the user's sessions.
     key = created_key(base_url, session.access_token, {"name": "before sign-out"})
     stale = session.access_token
     session.logout()  # GlobalSignOut
     assert create_key(base_url, stale, {"name": "after sign-out"}).status_code == 401
-    assert verdict(base_url, key["key"]) == expected_valid(key)
+    assert verify_with_header(base_url, key["key"]).content == INVALID
 
 
 # --- developers and their apps' keys --------------------------------------------------------------

@@ -252,6 +252,7 @@ impl Service {
         self.store
             .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
             .await?;
+        self.revoke_user_api_keys(&user.pool_id, user.id).await?;
         Ok(())
     }
 

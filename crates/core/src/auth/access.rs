@@ -146,13 +146,14 @@ impl Service {
         Ok(UserView::of(&user))
     }
 
-    /// GlobalSignOut: revokes every session of the user.
+    /// GlobalSignOut: revokes every session of the user, and their API keys.
     pub async fn global_sign_out(&self, access_token: &str) -> Result<()> {
         let (_, user) = self.access_token_user(access_token).await?;
         let revoked = self
             .store
             .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
             .await?;
+        self.revoke_user_api_keys(&user.pool_id, user.id).await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, sessions = revoked, "global sign-out");
         Ok(())
     }

@@ -83,7 +83,8 @@ impl Service {
         Ok(user)
     }
 
-    /// Stores a new verifier for `password` and the given status; returns the updated user.
+    /// Stores a new verifier for `password` and the given status, and revokes the user's API
+    /// keys (a new password ends what the old one let anyone create); returns the updated user.
     pub(crate) async fn set_password(
         &self,
         mut user: User,
@@ -99,6 +100,7 @@ impl Service {
         user.password_expires_at = expires_at;
         user.updated_at = self.clock.now();
         self.store.update_user(&user).await?;
+        self.revoke_user_api_keys(&user.pool_id, user.id).await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, status = status.as_str(), "password set");
         Ok(user)
     }

@@ -296,6 +296,14 @@ impl Store for PgStore {
     async fn revoke_api_key(&self, key_id: &ApiKeyId, at: Timestamp) -> StoreResult<bool> {
         api_keys::revoke(&self.pool, key_id, at).await
     }
+    async fn revoke_user_api_keys(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        api_keys::revoke_user_keys(&self.pool, pool_id, user_id, at).await
+    }
     async fn touch_api_key(
         &self,
         key_id: &ApiKeyId,

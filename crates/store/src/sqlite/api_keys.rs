@@ -3,7 +3,7 @@
 use super::rows::{self, api_key_columns, select_api_key, uuid_text};
 use crate::convert::scopes_to_json;
 use crate::error::{backend, conflict};
-use auth_return_core::ids::{ApiKeyId, AppId, UserId};
+use auth_return_core::ids::{ApiKeyId, AppId, PoolId, UserId};
 use auth_return_core::model::{ApiKey, Timestamp};
 use auth_return_core::store::StoreResult;
 use sqlx::{Row, SqlitePool};
@@ -133,6 +133,26 @@ pub(super) async fn revoke(
             .await
             .map_err(backend)?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Marks every live key of a user revoked; returns how many.
+pub(super) async fn revoke_user_keys(
+    pool: &SqlitePool,
+    pool_id: &PoolId,
+    user_id: UserId,
+    at: Timestamp,
+) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = ? \
+         WHERE pool_id = ? AND user_id = ? AND revoked_at IS NULL",
+    )
+    .bind(at)
+    .bind(pool_id.as_str())
+    .bind(uuid_text(user_id.as_uuid()))
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected())
 }
 
 /// Sets `last_used_at` when it is unset or not after `stale_at`.

@@ -194,6 +194,60 @@ pub async fn api_keys(store: Arc<dyn Store>) {
         None
     );
 
+    // Revoking a user's keys revokes their live ones only (an already revoked key keeps its
+    // time), in their pool; other users' and the app's own keys stay live.
+    assert_eq!(
+        s.revoke_user_api_keys(&b.pool_id, ada.id, 2_000)
+            .await
+            .unwrap(),
+        0,
+        "another pool"
+    );
+    let ada_live = s
+        .list_api_keys(&a.id, Some(ada.id))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|k| k.revoked_at.is_none())
+        .count() as u64;
+    assert!(ada_live > 0);
+    assert_eq!(
+        s.revoke_user_api_keys(&a.pool_id, ada.id, 2_000)
+            .await
+            .unwrap(),
+        ada_live
+    );
+    for k in s.list_api_keys(&a.id, Some(ada.id)).await.unwrap() {
+        assert!(k.revoked_at.is_some(), "{}", k.name);
+    }
+    assert_eq!(
+        s.get_api_key(&later.id).await.unwrap().unwrap().revoked_at,
+        Some(now),
+        "kept"
+    );
+    assert_eq!(
+        s.revoke_user_api_keys(&a.pool_id, ada.id, 2_001)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.get_api_key(&bob_key.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at,
+        None
+    );
+    assert_eq!(
+        s.get_api_key(&app_key.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at,
+        None
+    );
+
     // Deleting a user deletes their keys, and only theirs.
     assert!(s.delete_user(&a.pool_id, bob.id, now).await.unwrap());
     assert_eq!(s.get_api_key(&bob_key.id).await.unwrap(), None);
