@@ -144,6 +144,8 @@ pub struct AppUpdate {
     pub templates: Option<TemplatesPatch>,
     /// Whether users may create API keys, and with which scopes.
     pub user_api_keys: Option<UserApiKeysPatch>,
+    /// Whether sign-up answers hide that an account exists.
+    pub hide_existing_accounts: Option<bool>,
 }
 
 fn check_name(name: &str) -> Result<String> {
@@ -327,6 +329,9 @@ impl Service {
             let rotation = patch.apply(&app.settings.refresh_rotation);
             rotation.validate()?;
             app.settings.refresh_rotation = rotation;
+        }
+        if let Some(hide) = update.hide_existing_accounts {
+            app.settings.hide_existing_accounts = hide;
         }
         if let Some(patch) = update.user_api_keys {
             app.settings.user_api_keys = patch.apply(&app.settings.user_api_keys)?;

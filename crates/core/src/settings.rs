@@ -22,6 +22,10 @@ pub struct AppSettings {
     pub templates: MailTemplates,
     /// API keys the app's users create for themselves.
     pub user_api_keys: UserApiKeys,
+    /// Hide whether an account exists where Cognito tells it (off: Cognito's answers). On,
+    /// `SignUp` with a taken email answers like a new sign-up, `ResendConfirmationCode` for a
+    /// confirmed account like a delivery, and `ConfirmSignUp` for one like a wrong code.
+    pub hide_existing_accounts: bool,
 }
 
 /// API keys an app's users create with their own access token: off unless the developer turns

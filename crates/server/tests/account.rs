@@ -487,3 +487,110 @@ async fn confirm_forgot_password_answers_alike_with_or_without_an_account_or_a_c
         server.srp_sign_in(&app, name, PASSWORD).await.ok();
     }
 }
+
+#[tokio::test]
+async fn an_app_can_hide_that_an_account_exists_at_sign_up() {
+    let server = TestServer::start().await;
+    let app = server.app("Quiet").await;
+    let client_id = app.app.client.id.as_str();
+    let real_sub = server
+        .confirmed_user(client_id, "taken@example.com", PASSWORD)
+        .await;
+    server
+        .sign_up(client_id, "pending@example.com", PASSWORD)
+        .await
+        .ok();
+    let sign_up = |email: &'static str| {
+        server.call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": "Other-Horse-5"}),
+        )
+    };
+    // Cognito's answer by default.
+    sign_up("taken@example.com").await.assert_error(
+        "UsernameExistsException",
+        "An account with the given email already exists.",
+    );
+
+    let update = auth_return_core::AppUpdate {
+        hide_existing_accounts: Some(true),
+        ..Default::default()
+    };
+    server
+        .service
+        .update_app(
+            auth_return_core::Scope::Operator,
+            app.app.id.as_str(),
+            update,
+        )
+        .await
+        .unwrap();
+    let mails_before = server.mails().len();
+    let fresh = sign_up("fresh@example.com").await;
+    let taken = sign_up("taken@example.com").await;
+    let again = sign_up("taken@example.com").await;
+    let keys = |r: &common::Reply| {
+        let mut k: Vec<String> = r.ok().as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&taken), keys(&fresh), "{:?}", taken.body);
+    assert_eq!(taken.body["UserConfirmed"], false);
+    assert_eq!(
+        taken.body["CodeDeliveryDetails"]["Destination"],
+        "t***@e***"
+    );
+    assert_eq!(
+        taken.body["UserSub"], again.body["UserSub"],
+        "stable, like a real id"
+    );
+    assert_ne!(taken.body["UserSub"], real_sub.as_str());
+    // Only the new sign-up got mail; the account and its password are as they were.
+    assert_eq!(server.mails().len(), mails_before + 1);
+    server
+        .srp_sign_in(&app, "taken@example.com", PASSWORD)
+        .await
+        .ok();
+    server
+        .srp_sign_in(&app, "taken@example.com", "Other-Horse-5")
+        .await
+        .assert_error("NotAuthorizedException", "Incorrect username or password.");
+
+    // An unconfirmed account gets a fresh confirmation code, and keeps its password.
+    let pending = sign_up("pending@example.com").await;
+    assert_eq!(pending.status, reqwest::StatusCode::OK);
+    assert_eq!(server.mails().len(), mails_before + 2);
+    let code = server.last_code("pending@example.com");
+    server
+        .call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": "pending@example.com", "ConfirmationCode": code}),
+        )
+        .await
+        .ok();
+    server
+        .srp_sign_in(&app, "pending@example.com", PASSWORD)
+        .await
+        .ok();
+
+    // A confirmed account: a resend looks delivered (nothing is sent), a confirmation like a
+    // wrong code.
+    let resend = server
+        .call(
+            "ResendConfirmationCode",
+            json!({"ClientId": client_id, "Username": "taken@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        resend.ok()["CodeDeliveryDetails"]["Destination"],
+        "t***@e***"
+    );
+    assert_eq!(server.mails().len(), mails_before + 2);
+    server
+        .call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": "taken@example.com", "ConfirmationCode": "123456"}),
+        )
+        .await
+        .assert_error("CodeMismatchException", "Invalid verification code provided, please try again.");
+}

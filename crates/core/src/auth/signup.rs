@@ -54,13 +54,8 @@ impl Service {
                 }
             }
         }
-        if self
-            .store
-            .get_user_by_email(&app.pool_id, &email)
-            .await?
-            .is_some()
-        {
-            return Err(Error::UsernameExists);
+        if let Some(existing) = self.store.get_user_by_email(&app.pool_id, &email).await? {
+            return self.sign_up_taken(&app, existing, password).await;
         }
         let id = UserId::generate();
         let (salt_hex, sealed_verifier) = self.new_verifier(&app.pool_id, id, password).await?;
@@ -82,7 +77,17 @@ impl Service {
         };
         match self.store.insert_user(&user).await {
             Ok(()) => {}
-            Err(StoreError::Conflict(_)) => return Err(Error::UsernameExists),
+            Err(StoreError::Conflict(_)) => {
+                // Someone signed up with this email a moment ago.
+                let existing = self
+                    .store
+                    .get_user_by_email(&app.pool_id, &user.email)
+                    .await?;
+                return match existing {
+                    Some(existing) => self.sign_up_taken(&app, existing, password).await,
+                    None => Err(Error::UsernameExists),
+                };
+            }
             Err(e) => return Err(e.into()),
         }
         if let Err(e) = self.send_code(&app, &user, CodePurpose::SignUp).await {
@@ -102,6 +107,35 @@ impl Service {
         })
     }
 
+    /// SignUp with an email that has an account: Cognito's `UsernameExistsException`, or, when
+    /// the app hides existing accounts, the answer of a new sign-up — a stable id that is no
+    /// user's (the name's decoy id) and the masked address — after the same verifier work. An
+    /// unconfirmed account gets a fresh confirmation code (the person is probably signing up
+    /// again); nothing else is stored or sent.
+    async fn sign_up_taken(
+        &self,
+        app: &crate::model::App,
+        existing: User,
+        password: &str,
+    ) -> Result<SignUpOutput> {
+        if !app.settings.hide_existing_accounts {
+            return Err(Error::UsernameExists);
+        }
+        let decoy = self.decoy_id(&app.pool_id, &existing.email);
+        self.new_verifier(&app.pool_id, existing.id, password)
+            .await?;
+        if existing.status == UserStatus::Unconfirmed {
+            self.send_code(app, &existing, CodePurpose::SignUp).await?;
+        }
+        Ok(SignUpOutput {
+            user_sub: UserId::parse(&decoy).ok_or_else(|| Error::Internal("decoy id".into()))?,
+            confirmed: false,
+            delivery: CodeDelivery {
+                destination: mask_email(&existing.email),
+            },
+        })
+    }
+
     /// Confirms an account with the mailed code.
     pub async fn confirm_sign_up(
         &self,
@@ -117,7 +151,11 @@ impl Service {
             return Err(Error::CodeMismatch);
         };
         if user.status != UserStatus::Unconfirmed {
-            return Err(Error::CannotConfirm(user.status.as_str()));
+            return Err(if app.settings.hide_existing_accounts {
+                Error::CodeMismatch
+            } else {
+                Error::CannotConfirm(user.status.as_str())
+            });
         }
         self.redeem_code(&user, CodePurpose::SignUp, code).await?;
         self.mark_confirmed(user).await
@@ -138,6 +176,11 @@ impl Service {
             return Ok(CodeDelivery { destination });
         };
         if user.status != UserStatus::Unconfirmed {
+            if app.settings.hide_existing_accounts {
+                return Ok(CodeDelivery {
+                    destination: mask_email(&user.email),
+                });
+            }
             return Err(Error::InvalidParameter("User is already confirmed.".into()));
         }
         self.send_code(&app, &user, CodePurpose::SignUp).await?;
