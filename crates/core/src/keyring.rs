@@ -47,3 +47,45 @@ impl std::fmt::Debug for KeyRing {
         f.write_str("KeyRing([redacted])")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KeyRing;
+
+    #[test]
+    fn every_purpose_has_its_own_key_and_every_master_key_its_own_ring() {
+        let ring = KeyRing::new(&[1; 32]);
+        let sealers = [
+            &ring.verifiers,
+            &ring.signing_keys,
+            &ring.challenges,
+            &ring.client_secrets,
+        ];
+        // What one purpose seals, no other opens.
+        for (i, sealer) in sealers.iter().enumerate() {
+            let sealed = sealer.seal(b"secret", b"aad");
+            for (j, other) in sealers.iter().enumerate() {
+                assert_eq!(other.open(&sealed, b"aad").is_ok(), i == j, "{i} {j}");
+            }
+        }
+        let keys = [
+            ring.codes.expose(),
+            ring.decoys.expose(),
+            ring.refresh_successors.expose(),
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            assert_eq!(a.len(), 32);
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        let other = KeyRing::new(&[2; 32]);
+        assert!(
+            other
+                .verifiers
+                .open(&ring.verifiers.seal(b"secret", b"aad"), b"aad")
+                .is_err()
+        );
+        assert_ne!(other.codes.expose(), ring.codes.expose());
+    }
+}

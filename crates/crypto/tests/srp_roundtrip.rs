@@ -80,6 +80,10 @@ fn server_ephemeral_shape() {
     let v = srp::new_verifier(POOL, UID, "pw");
     let e = srp::server_ephemeral(&v.v);
     assert_eq!(e.b.expose().len(), 32);
+    // A fresh secret for every challenge.
+    let again = srp::server_ephemeral(&v.v);
+    assert_ne!(again.b.expose(), e.b.expose());
+    assert_ne!(again.b_pub, e.b_pub);
     assert_eq!(e.b_pub.len(), 384);
     assert!(!e.srp_b_hex().starts_with("00"));
     assert_eq!(

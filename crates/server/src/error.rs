@@ -373,6 +373,15 @@ mod tests {
     }
 
     #[test]
+    fn client_text_in_the_error_message_header_cannot_split_headers() {
+        let response =
+            CognitoError::invalid("Unsupported target a\r\nSet-Cookie: x=1\u{7f}é").into_response();
+        let header = response.headers()["x-amzn-errormessage"].to_str().unwrap();
+        assert_eq!(header, "Unsupported target a  Set-Cookie: x=1  ");
+        assert!(response.headers().get(header::SET_COOKIE).is_none());
+    }
+
+    #[test]
     fn internal_errors_hide_their_detail() {
         let mapped = CognitoError::from(Error::Internal(
             "database file /secret/path is locked".into(),

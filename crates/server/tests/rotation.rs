@@ -123,6 +123,37 @@ async fn a_replay_within_the_grace_period_cannot_branch_the_session() {
         .assert_error("NotAuthorizedException", "Refresh Token has been revoked");
 }
 
+#[tokio::test]
+async fn refresh_tokens_are_stored_only_as_hashes() {
+    let server = TestServer::start().await;
+    let app = server.app("At rest").await;
+    let client_id = app.app.client.id.as_str();
+    server
+        .confirmed_user(client_id, "rest@example.com", PASSWORD)
+        .await;
+    let first = server
+        .tokens(&app, "rest@example.com", PASSWORD)
+        .await
+        .refresh;
+    let second = refresh_token(&rotate(&server, client_id, &first).await);
+    let third = refresh_token(&rotate(&server, client_id, &second).await);
+    // Every byte the database holds, its write-ahead log included.
+    let path = server
+        .database_url
+        .strip_prefix("sqlite://")
+        .unwrap()
+        .to_owned();
+    let mut stored = Vec::new();
+    for file in [path.clone(), format!("{path}-wal")] {
+        stored.extend(std::fs::read(&file).unwrap_or_default());
+    }
+    assert!(stored.len() > 4096, "the database was read");
+    for token in [&first, &second, &third] {
+        let found = stored.windows(token.len()).any(|w| w == token.as_bytes());
+        assert!(!found, "a refresh token is stored in clear");
+    }
+}
+
 async fn futures_join(
     server: &TestServer,
     client_id: &str,

@@ -24,7 +24,8 @@ pub struct TestServer {
     pub clock: Arc<ManualClock>,
     pub http: reqwest::Client,
     outbox: PathBuf,
-    database_url: String,
+    /// The database this instance uses.
+    pub database_url: String,
     master_key: [u8; 32],
     _dir: tempfile::TempDir,
 }
