@@ -84,9 +84,9 @@ test('forgotPassword (inputVerificationCode) + confirmPassword set a new passwor
   const session = await authenticate(userOf(pool, email), email, NEW_PASSWORD);
   assert.equal(session.getIdToken().decodePayload().sub, sub);
 
-  // Single use.
-  const used = await expectCode(confirmPassword(user, code, 'Another-Horse-7!'), 'ExpiredCodeException');
-  assert.equal(used.message, 'Invalid code provided, please request a code again.');
+  // Single use: a used code is answered as a wrong one (no hint whether the account exists).
+  const used = await expectCode(confirmPassword(user, code, 'Another-Horse-7!'), 'CodeMismatchException');
+  assert.equal(used.message, 'Invalid verification code provided, please try again.');
   // The session from before the reset still works (as in Cognito).
   assert.equal(attributesMap(await getUserAttributes(signedIn)).email, email);
 });

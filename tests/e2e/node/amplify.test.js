@@ -264,9 +264,10 @@ test('resetPassword + confirmResetPassword: the new password signs in, the old o
   assert.equal(isSignedIn, true);
   await signOut();
 
+  // A used code is answered as a wrong one.
   await expectAmplifyError(
     confirmResetPassword({ username: email, confirmationCode: code, newPassword: 'Another-Horse-7!' }),
-    'ExpiredCodeException',
+    'CodeMismatchException',
   );
 });
 

@@ -103,12 +103,13 @@ def test_forgot_password_resets_with_the_mailed_code(
     assert after.id_claims["sub"] == sub
     assert after.get_user().email == email
 
-    # The code is single use.
+    # The code is single use: a used code is answered as a wrong one (whether a reset code was
+    # ever sent must not tell whether the account exists).
     with pytest.raises(ClientError) as exc:
         u.confirm_forgot_password(code, "Another-Horse-7!")
     assert error_of(exc) == (
-        "ExpiredCodeException",
-        "Invalid code provided, please request a code again.",
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
     )
     signed_in(base_url, app, email, NEW_PASSWORD)
     # As in Cognito, a reset does not end existing sessions.

@@ -284,8 +284,14 @@ def test_developer_app_keys_belong_to_their_app_only(base_url, idp, new_user, ow
     response = create_key(base_url, dev, {"name": "no app"})
     assert response.status_code == 400 and "app_id" in response.json()["message"]
 
-    # A user of app B sees only their own keys, cannot name app A, and cannot revoke its key:
-    # 404, exactly as for a key that does not exist.
+    # The developer lets app B's users create keys (off by default) ...
+    response = requests.patch(
+        f"{base_url}/api/apps/{app_b['app_id']}", json={"user_api_keys": {"enabled": True}},
+        headers=bearer(dev), timeout=30,
+    )
+    assert response.status_code == 200 and response.json()["user_api_keys"]["enabled"] is True
+    # ... and a user of app B sees only their own keys, cannot name app A, and cannot revoke its
+    # key: 404, exactly as for a key that does not exist.
     email_b, _, sub_b = new_user(app_b, tag="keys-user-b")
     token_b = password_auth(idp, app_b, email_b)["AuthenticationResult"]["AccessToken"]
     own_b = created_key(base_url, token_b, {"name": "b's own"})
