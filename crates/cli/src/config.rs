@@ -2,9 +2,10 @@
 //! file, then defaults. Parsed by clap and serde, never by hand.
 
 use anyhow::Context;
-use auth_return_server::client::TrustedProxies;
+use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::{SmtpConfig, default_from_address};
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use std::fmt;
@@ -79,10 +80,21 @@ pub struct GlobalOptions {
     /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1); needs --tls-cert.
     #[arg(long, global = true, env = "AUTH_RETURN_TLS_KEY")]
     pub tls_key: Option<PathBuf>,
-    /// Proxies whose Forwarded / X-Forwarded-For / X-Forwarded-Proto headers are believed:
-    /// addresses or CIDR networks, comma-separated or repeated [default: none].
+    /// Proxies whose forwarding header (see --forwarded-header) is believed: addresses or CIDR
+    /// networks, comma-separated or repeated [default: none].
     #[arg(long, global = true, env = "AUTH_RETURN_TRUSTED_PROXIES")]
     pub trusted_proxies: Vec<String>,
+    /// The one header the trusted proxies set (overwrite or append to), and the only one read:
+    /// x-forwarded-for (the scheme from X-Forwarded-Proto) or forwarded (RFC 7239)
+    /// [default: x-forwarded-for].
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_FORWARDED_HEADER",
+        value_parser = clap::builder::PossibleValuesParser::new(ForwardedHeader::NAMES)
+            .try_map(|name| name.parse::<ForwardedHeader>())
+    )]
+    pub forwarded_header: Option<ForwardedHeader>,
     /// Sign-in attempts (password flows, confirmation and reset codes) per minute per client
     /// address, 0 = unlimited [default: 60].
     #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_SIGN_IN")]
@@ -119,6 +131,7 @@ struct FileSettings {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     trusted_proxies: Option<Vec<String>>,
+    forwarded_header: Option<ForwardedHeader>,
     rate_limit_sign_in: Option<u32>,
     rate_limit_sign_up: Option<u32>,
     rate_limit_codes: Option<u32>,
@@ -177,8 +190,10 @@ pub struct Config {
     pub key_propagation_secs: u32,
     /// Built-in HTTPS, when configured.
     pub tls: Option<TlsFiles>,
-    /// Peers whose forwarding headers are believed.
+    /// Peers whose forwarding header is believed.
     pub trusted_proxies: TrustedProxies,
+    /// The header they set, when configured (`None`: the default, `X-Forwarded-For`).
+    pub forwarded_header: Option<ForwardedHeader>,
     /// Requests per minute per client address, by kind.
     pub rate_limits: RateLimitSettings,
 }
@@ -295,6 +310,7 @@ impl GlobalOptions {
         Ok(Config {
             tls,
             trusted_proxies,
+            forwarded_header: self.forwarded_header.or(file.forwarded_header),
             rate_limits,
             key_rotation_days: self
                 .key_rotation_days
@@ -397,6 +413,62 @@ mod tests {
             blank.resolve().unwrap().mail,
             MailTransport::Outbox
         ));
+    }
+
+    #[test]
+    fn the_forwarded_header_from_flag_environment_or_file() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            global: GlobalOptions,
+        }
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("auth-return").chain(args.iter().copied()))
+                .map(|cli| cli.global.forwarded_header)
+        };
+        assert_eq!(parse(&[]).unwrap(), None);
+        assert_eq!(
+            parse(&["--forwarded-header", "forwarded"]).unwrap(),
+            Some(ForwardedHeader::Forwarded)
+        );
+        assert_eq!(
+            parse(&["--forwarded-header", "x-forwarded-for"]).unwrap(),
+            Some(ForwardedHeader::XForwardedFor)
+        );
+        let refused = parse(&["--forwarded-header", "x-real-ip"]).err().unwrap();
+        assert!(refused.to_string().contains("x-forwarded-for"), "{refused}");
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().forwarded_header,
+            None
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "forwarded_header = \"forwarded\"\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(
+            from_file.resolve().unwrap().forwarded_header,
+            Some(ForwardedHeader::Forwarded)
+        );
+        let flags_win = GlobalOptions {
+            config: Some(file.clone()),
+            forwarded_header: Some(ForwardedHeader::XForwardedFor),
+            ..Default::default()
+        };
+        assert_eq!(
+            flags_win.resolve().unwrap().forwarded_header,
+            Some(ForwardedHeader::XForwardedFor)
+        );
+        std::fs::write(&file, "forwarded_header = \"x-real-ip\"\n").unwrap();
+        let bad = GlobalOptions {
+            config: Some(file),
+            ..Default::default()
+        };
+        assert!(format!("{:#}", bad.resolve().unwrap_err()).contains("x-real-ip"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 
 /// Runs until a shutdown signal arrives and in-flight requests finish.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    warn_about_forwarding(&config);
     // A bad certificate stops the start before anything else is touched.
     let tls = match &config.tls {
         Some(files) => Some((crate::tls::load(files)?, files.clone())),
@@ -37,6 +38,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let options = ServerOptions {
         tls: tls.is_some(),
         trusted_proxies: config.trusted_proxies.clone(),
+        forwarded_header: config.forwarded_header.unwrap_or_default(),
         rate_limits: config.rate_limits.clone(),
         ..ServerOptions::default()
     };
@@ -74,6 +76,19 @@ fn warn_about_plain_http(config: &Config, local: SocketAddr, tls: bool) {
             listen = %local,
             "listening on a non-loopback address without TLS or --trusted-proxies: only \
              loopback clients are served, everyone else is refused (HTTPS is required)"
+        );
+    }
+}
+
+/// Behind proxies, exactly one header is believed: say which when the operator did not choose,
+/// since a proxy that sets the other one leaves every client looking like the proxy itself.
+fn warn_about_forwarding(config: &Config) {
+    if !config.trusted_proxies.is_empty() && config.forwarded_header.is_none() {
+        tracing::warn!(
+            "--trusted-proxies without --forwarded-header: only X-Forwarded-For (with \
+             X-Forwarded-Proto) is read from the proxies, and Forwarded is ignored. Make sure \
+             the proxies set X-Forwarded-For, and say so with --forwarded-header \
+             x-forwarded-for (or forwarded, if that is the header they set)"
         );
     }
 }
