@@ -14,6 +14,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         None => None,
     };
     let service = crate::runtime::open(&config).await?;
+    crate::files::warn_about_permissions(&config);
     // Start following the change feed before serving anything from the caches.
     service.follow_changes().await?;
     // Build the SRP tables now rather than on the first sign-in.
