@@ -58,7 +58,7 @@ pub struct GlobalOptions {
     pub key_propagation_secs: Option<u32>,
     /// Deliver mail through this SMTP server: smtp://[user:password@]host[:port][?tls=required|
     /// opportunistic|none] (STARTTLS) or smtps://… (implicit TLS) [default: none, mail goes to
-    /// <data-dir>/outbox.jsonl].
+    /// <data-dir>/outbox.jsonl, which `serve` allows without --mail-outbox on loopback only].
     #[arg(
         long,
         global = true,
@@ -66,6 +66,16 @@ pub struct GlobalOptions {
         hide_env_values = true
     )]
     pub smtp_url: Option<String>,
+    /// Write mail (codes, temporary passwords) to <data-dir>/outbox.jsonl instead of sending
+    /// it: needed to run `serve` without --smtp-url on a non-loopback address or public URL
+    /// [default: only on loopback].
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_MAIL_OUTBOX",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub mail_outbox: bool,
     /// Sender address of outgoing mail; the app's name is its display name
     /// [default: no-reply@<host of the public URL>].
     #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM")]
@@ -124,6 +134,7 @@ struct FileSettings {
     region: Option<String>,
     log_format: Option<LogFormat>,
     smtp_url: Option<String>,
+    mail_outbox: Option<bool>,
     mail_from: Option<String>,
     smtp_ca_file: Option<PathBuf>,
     key_rotation_days: Option<u32>,
@@ -152,7 +163,10 @@ pub struct TlsFiles {
 #[derive(Debug, Clone)]
 pub enum MailTransport {
     /// JSON lines in `<data-dir>/outbox.jsonl` (development).
-    Outbox,
+    Outbox {
+        /// Asked for with --mail-outbox, rather than the default for want of --smtp-url.
+        explicit: bool,
+    },
     /// An SMTP server.
     Smtp(SmtpConfig),
 }
@@ -161,7 +175,7 @@ pub enum MailTransport {
 impl fmt::Display for MailTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Outbox => f.write_str("outbox"),
+            Self::Outbox { .. } => f.write_str("outbox"),
             Self::Smtp(smtp) => write!(f, "{smtp}"),
         }
     }
@@ -252,8 +266,15 @@ impl GlobalOptions {
             .clone()
             .or(file.smtp_url)
             .filter(|url| !url.trim().is_empty());
+        let mail_outbox = self.mail_outbox || file.mail_outbox.unwrap_or(false);
         let mail = match smtp_url {
-            None => MailTransport::Outbox,
+            None => MailTransport::Outbox {
+                explicit: mail_outbox,
+            },
+            Some(_) if mail_outbox => anyhow::bail!(
+                "--mail-outbox and --smtp-url exclude each other: mail is either sent through \
+                 the SMTP server or written to the outbox file; give one"
+            ),
             Some(url) => {
                 let from = self
                     .mail_from
@@ -403,7 +424,10 @@ mod tests {
     #[test]
     fn mail_goes_to_the_outbox_without_an_smtp_url() {
         let config = GlobalOptions::default().resolve().unwrap();
-        assert!(matches!(config.mail, MailTransport::Outbox));
+        assert!(matches!(
+            config.mail,
+            MailTransport::Outbox { explicit: false }
+        ));
         assert_eq!(config.mail.to_string(), "outbox");
         let blank = GlobalOptions {
             smtp_url: Some(" ".into()),
@@ -411,8 +435,41 @@ mod tests {
         };
         assert!(matches!(
             blank.resolve().unwrap().mail,
-            MailTransport::Outbox
+            MailTransport::Outbox { explicit: false }
         ));
+    }
+
+    #[test]
+    fn the_outbox_is_asked_for_by_flag_or_file_and_never_beside_smtp() {
+        let flag = GlobalOptions {
+            mail_outbox: true,
+            ..Default::default()
+        };
+        assert!(matches!(
+            flag.resolve().unwrap().mail,
+            MailTransport::Outbox { explicit: true }
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "mail_outbox = true\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            from_file.resolve().unwrap().mail,
+            MailTransport::Outbox { explicit: true }
+        ));
+        let both = GlobalOptions {
+            config: Some(file),
+            smtp_url: Some("smtps://mail.example.com".into()),
+            ..Default::default()
+        };
+        let message = format!("{:#}", both.resolve().unwrap_err());
+        assert!(
+            message.starts_with("--mail-outbox and --smtp-url exclude each other"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -66,7 +66,7 @@ fn sensitive_paths(config: &Config) -> Vec<(PathBuf, &'static str)> {
             ));
         }
     }
-    if matches!(config.mail, MailTransport::Outbox) {
+    if matches!(config.mail, MailTransport::Outbox { .. }) {
         paths.push((
             dir.join("outbox.jsonl"),
             "the mail outbox (live codes and temporary passwords)",

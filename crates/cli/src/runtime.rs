@@ -37,7 +37,9 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
 /// The mail transport: SMTP when `--smtp-url` is given, else the outbox file.
 fn mailer(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &config.mail {
-        MailTransport::Outbox => Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl"))),
+        MailTransport::Outbox { .. } => {
+            Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl")))
+        }
         MailTransport::Smtp(smtp) => {
             Arc::new(SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!("--smtp-url {smtp}: {e}"))?)
         }

@@ -1,6 +1,7 @@
 //! The data directory and the secrets in it, for real: what `serve` creates is its owner's only
 //! (0700 for the directory, 0600 for the database, its `-wal`/`-shm` files, the mail outbox and
-//! the master key); and an existing directory open to others is left alone, with a warning.
+//! the master key); an existing directory open to others is left alone, with a warning; and a
+//! server reachable beyond this machine does not silently write mail to the outbox.
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,7 +10,9 @@ mod support;
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use support::{Server, free_port};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{BIN, Server, free_port};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)
@@ -92,4 +95,82 @@ async fn an_existing_directory_open_to_others_is_left_alone_with_a_warning() {
     // What the server created inside is still private.
     assert_eq!(mode(&dir.path().join("auth-return.db")), 0o600);
     assert_eq!(mode(&dir.path().join("master.key")), 0o600);
+}
+
+/// Runs `serve` with `args` on `dir` and waits (at most 60 s) for it to exit: (code, stderr).
+fn serve_until_exit(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .args(["--data-dir", dir.to_str().unwrap()])
+        .args(args)
+        .env_remove("AUTH_RETURN_MASTER_KEY")
+        .env_remove("AUTH_RETURN_SMTP_URL")
+        .env_remove("AUTH_RETURN_MAIL_OUTBOX")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "serve {args:?} did not stop: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_reachable_from_elsewhere_needs_smtp_or_an_explicit_outbox() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let everywhere = format!("0.0.0.0:{}", free_port());
+    let loopback = format!("127.0.0.1:{}", free_port());
+    for (args, why) in [
+        (
+            vec!["--listen", everywhere.as_str()],
+            format!("it listens on {everywhere}"),
+        ),
+        (
+            vec![
+                "--listen",
+                loopback.as_str(),
+                "--public-url",
+                "https://auth.example.com",
+            ],
+            "its public URL is on auth.example.com".to_owned(),
+        ),
+    ] {
+        let (code, stderr) = serve_until_exit(&dir, &args);
+        assert!(code.is_some_and(|c| c != 0), "{args:?}: {code:?} {stderr}");
+        assert!(
+            stderr.contains("error: no --smtp-url: mail would be written to "),
+            "{stderr}"
+        );
+        assert!(stderr.contains(&why), "{stderr}");
+        assert!(stderr.contains("Give --smtp-url"), "{stderr}");
+        assert!(stderr.contains("--mail-outbox"), "{stderr}");
+        assert!(!dir.exists(), "nothing was created before the refusal");
+    }
+
+    // Asked for explicitly, by flag or environment, the outbox is fine.
+    let server = Server::start(&dir, &everywhere, &["--mail-outbox"]);
+    drop(server);
+    let other = root.path().join("other");
+    let server = Server::start_with_env(
+        &other,
+        &loopback,
+        &["--public-url", "https://auth.example.com"],
+        &[("AUTH_RETURN_MAIL_OUTBOX", "true")],
+    );
+    drop(server);
 }

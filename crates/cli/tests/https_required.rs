@@ -106,7 +106,8 @@ async fn plain_http_is_refused_from_a_non_loopback_address() {
     let listen = format!("0.0.0.0:{port}");
     let remote_base = format!("http://{remote}:{port}");
     let local_base = format!("http://127.0.0.1:{port}");
-    let server = Server::start(dir.path(), &listen, &[]);
+    // Without SMTP a server on 0.0.0.0 only starts when the outbox is asked for.
+    let server = Server::start(dir.path(), &listen, &["--mail-outbox"]);
     assert!(
         server.log().contains("only loopback clients are served"),
         "the start warns about plain HTTP on 0.0.0.0: {}",
@@ -166,7 +167,7 @@ async fn plain_http_is_refused_from_a_non_loopback_address() {
     let server = Server::start(
         dir.path(),
         &listen,
-        &["--trusted-proxies", &remote.to_string()],
+        &["--mail-outbox", "--trusted-proxies", &remote.to_string()],
     );
     assert!(
         server
@@ -215,6 +216,7 @@ async fn plain_http_is_refused_from_a_non_loopback_address() {
         dir.path(),
         &listen,
         &[
+            "--mail-outbox",
             "--trusted-proxies",
             &remote.to_string(),
             "--forwarded-header",
