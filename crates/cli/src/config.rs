@@ -2,9 +2,10 @@
 //! file, then defaults. Parsed by clap and serde, never by hand.
 
 use anyhow::Context;
-use auth_return_server::client::TrustedProxies;
+use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::{SmtpConfig, default_from_address};
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use std::fmt;
@@ -57,7 +58,7 @@ pub struct GlobalOptions {
     pub key_propagation_secs: Option<u32>,
     /// Deliver mail through this SMTP server: smtp://[user:password@]host[:port][?tls=required|
     /// opportunistic|none] (STARTTLS) or smtps://… (implicit TLS) [default: none, mail goes to
-    /// <data-dir>/outbox.jsonl].
+    /// <data-dir>/outbox.jsonl, which `serve` allows without --mail-outbox on loopback only].
     #[arg(
         long,
         global = true,
@@ -65,6 +66,16 @@ pub struct GlobalOptions {
         hide_env_values = true
     )]
     pub smtp_url: Option<String>,
+    /// Write mail (codes, temporary passwords) to <data-dir>/outbox.jsonl instead of sending
+    /// it: needed to run `serve` without --smtp-url on a non-loopback address or public URL
+    /// [default: only on loopback].
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_MAIL_OUTBOX",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub mail_outbox: bool,
     /// Sender address of outgoing mail; the app's name is its display name
     /// [default: no-reply@<host of the public URL>].
     #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM")]
@@ -79,10 +90,21 @@ pub struct GlobalOptions {
     /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1); needs --tls-cert.
     #[arg(long, global = true, env = "AUTH_RETURN_TLS_KEY")]
     pub tls_key: Option<PathBuf>,
-    /// Proxies whose Forwarded / X-Forwarded-For / X-Forwarded-Proto headers are believed:
-    /// addresses or CIDR networks, comma-separated or repeated [default: none].
+    /// Proxies whose forwarding header (see --forwarded-header) is believed: addresses or CIDR
+    /// networks, comma-separated or repeated [default: none].
     #[arg(long, global = true, env = "AUTH_RETURN_TRUSTED_PROXIES")]
     pub trusted_proxies: Vec<String>,
+    /// The one header the trusted proxies set (overwrite or append to), and the only one read:
+    /// x-forwarded-for (the scheme from X-Forwarded-Proto) or forwarded (RFC 7239)
+    /// [default: x-forwarded-for].
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_FORWARDED_HEADER",
+        value_parser = clap::builder::PossibleValuesParser::new(ForwardedHeader::NAMES)
+            .try_map(|name| name.parse::<ForwardedHeader>())
+    )]
+    pub forwarded_header: Option<ForwardedHeader>,
     /// Sign-in attempts (password flows, confirmation and reset codes) per minute per client
     /// address, 0 = unlimited [default: 60].
     #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_SIGN_IN")]
@@ -112,6 +134,7 @@ struct FileSettings {
     region: Option<String>,
     log_format: Option<LogFormat>,
     smtp_url: Option<String>,
+    mail_outbox: Option<bool>,
     mail_from: Option<String>,
     smtp_ca_file: Option<PathBuf>,
     key_rotation_days: Option<u32>,
@@ -119,6 +142,7 @@ struct FileSettings {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     trusted_proxies: Option<Vec<String>>,
+    forwarded_header: Option<ForwardedHeader>,
     rate_limit_sign_in: Option<u32>,
     rate_limit_sign_up: Option<u32>,
     rate_limit_codes: Option<u32>,
@@ -139,7 +163,10 @@ pub struct TlsFiles {
 #[derive(Debug, Clone)]
 pub enum MailTransport {
     /// JSON lines in `<data-dir>/outbox.jsonl` (development).
-    Outbox,
+    Outbox {
+        /// Asked for with --mail-outbox, rather than the default for want of --smtp-url.
+        explicit: bool,
+    },
     /// An SMTP server.
     Smtp(SmtpConfig),
 }
@@ -148,7 +175,7 @@ pub enum MailTransport {
 impl fmt::Display for MailTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Outbox => f.write_str("outbox"),
+            Self::Outbox { .. } => f.write_str("outbox"),
             Self::Smtp(smtp) => write!(f, "{smtp}"),
         }
     }
@@ -177,8 +204,10 @@ pub struct Config {
     pub key_propagation_secs: u32,
     /// Built-in HTTPS, when configured.
     pub tls: Option<TlsFiles>,
-    /// Peers whose forwarding headers are believed.
+    /// Peers whose forwarding header is believed.
     pub trusted_proxies: TrustedProxies,
+    /// The header they set, when configured (`None`: the default, `X-Forwarded-For`).
+    pub forwarded_header: Option<ForwardedHeader>,
     /// Requests per minute per client address, by kind.
     pub rate_limits: RateLimitSettings,
 }
@@ -237,8 +266,15 @@ impl GlobalOptions {
             .clone()
             .or(file.smtp_url)
             .filter(|url| !url.trim().is_empty());
+        let mail_outbox = self.mail_outbox || file.mail_outbox.unwrap_or(false);
         let mail = match smtp_url {
-            None => MailTransport::Outbox,
+            None => MailTransport::Outbox {
+                explicit: mail_outbox,
+            },
+            Some(_) if mail_outbox => anyhow::bail!(
+                "--mail-outbox and --smtp-url exclude each other: mail is either sent through \
+                 the SMTP server or written to the outbox file; give one"
+            ),
             Some(url) => {
                 let from = self
                     .mail_from
@@ -295,6 +331,7 @@ impl GlobalOptions {
         Ok(Config {
             tls,
             trusted_proxies,
+            forwarded_header: self.forwarded_header.or(file.forwarded_header),
             rate_limits,
             key_rotation_days: self
                 .key_rotation_days
@@ -387,7 +424,10 @@ mod tests {
     #[test]
     fn mail_goes_to_the_outbox_without_an_smtp_url() {
         let config = GlobalOptions::default().resolve().unwrap();
-        assert!(matches!(config.mail, MailTransport::Outbox));
+        assert!(matches!(
+            config.mail,
+            MailTransport::Outbox { explicit: false }
+        ));
         assert_eq!(config.mail.to_string(), "outbox");
         let blank = GlobalOptions {
             smtp_url: Some(" ".into()),
@@ -395,8 +435,97 @@ mod tests {
         };
         assert!(matches!(
             blank.resolve().unwrap().mail,
-            MailTransport::Outbox
+            MailTransport::Outbox { explicit: false }
         ));
+    }
+
+    #[test]
+    fn the_outbox_is_asked_for_by_flag_or_file_and_never_beside_smtp() {
+        let flag = GlobalOptions {
+            mail_outbox: true,
+            ..Default::default()
+        };
+        assert!(matches!(
+            flag.resolve().unwrap().mail,
+            MailTransport::Outbox { explicit: true }
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "mail_outbox = true\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            from_file.resolve().unwrap().mail,
+            MailTransport::Outbox { explicit: true }
+        ));
+        let both = GlobalOptions {
+            config: Some(file),
+            smtp_url: Some("smtps://mail.example.com".into()),
+            ..Default::default()
+        };
+        let message = format!("{:#}", both.resolve().unwrap_err());
+        assert!(
+            message.starts_with("--mail-outbox and --smtp-url exclude each other"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_forwarded_header_from_flag_environment_or_file() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            global: GlobalOptions,
+        }
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("auth-return").chain(args.iter().copied()))
+                .map(|cli| cli.global.forwarded_header)
+        };
+        assert_eq!(parse(&[]).unwrap(), None);
+        assert_eq!(
+            parse(&["--forwarded-header", "forwarded"]).unwrap(),
+            Some(ForwardedHeader::Forwarded)
+        );
+        assert_eq!(
+            parse(&["--forwarded-header", "x-forwarded-for"]).unwrap(),
+            Some(ForwardedHeader::XForwardedFor)
+        );
+        let refused = parse(&["--forwarded-header", "x-real-ip"]).err().unwrap();
+        assert!(refused.to_string().contains("x-forwarded-for"), "{refused}");
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().forwarded_header,
+            None
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "forwarded_header = \"forwarded\"\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(
+            from_file.resolve().unwrap().forwarded_header,
+            Some(ForwardedHeader::Forwarded)
+        );
+        let flags_win = GlobalOptions {
+            config: Some(file.clone()),
+            forwarded_header: Some(ForwardedHeader::XForwardedFor),
+            ..Default::default()
+        };
+        assert_eq!(
+            flags_win.resolve().unwrap().forwarded_header,
+            Some(ForwardedHeader::XForwardedFor)
+        );
+        std::fs::write(&file, "forwarded_header = \"x-real-ip\"\n").unwrap();
+        let bad = GlobalOptions {
+            config: Some(file),
+            ..Default::default()
+        };
+        assert!(format!("{:#}", bad.resolve().unwrap_err()).contains("x-real-ip"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod apps_cmd;
 mod config;
+mod files;
 mod keys_cmd;
 mod logging;
 mod master_key;

@@ -1,7 +1,6 @@
 //! Wiring: configuration → store, master key, mailer → the domain service.
 
 use crate::config::{Config, MailTransport};
-use anyhow::Context;
 use auth_return_core::clock::SystemClock;
 use auth_return_core::compute::ComputePool;
 use auth_return_core::mail::Mailer;
@@ -11,8 +10,7 @@ use std::sync::Arc;
 
 /// Opens the database and builds the service (the console app exists afterwards).
 pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    crate::files::create_data_dir(&config.data_dir)?;
     let master_key = crate::master_key::load_or_create(&config.data_dir)?;
     let store = auth_return_store::connect(&config.database_url)
         .await
@@ -39,7 +37,9 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
 /// The mail transport: SMTP when `--smtp-url` is given, else the outbox file.
 fn mailer(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &config.mail {
-        MailTransport::Outbox => Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl"))),
+        MailTransport::Outbox { .. } => {
+            Arc::new(OutboxMailer::new(config.data_dir.join("outbox.jsonl")))
+        }
         MailTransport::Smtp(smtp) => {
             Arc::new(SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!("--smtp-url {smtp}: {e}"))?)
         }

@@ -1,18 +1,23 @@
 //! `auth-return serve`: the HTTP(S) service, with graceful shutdown on SIGTERM and SIGINT.
 
-use crate::config::Config;
+use crate::config::{Config, MailTransport};
 use anyhow::Context;
 use auth_return_server::{AppState, ServerOptions, router};
 use std::net::{IpAddr, SocketAddr};
 
 /// Runs until a shutdown signal arrives and in-flight requests finish.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    // A configuration that would hand codes to a file on a public server stops the start
+    // before anything is touched.
+    refuse_silent_outbox(&config)?;
+    warn_about_forwarding(&config);
     // A bad certificate stops the start before anything else is touched.
     let tls = match &config.tls {
         Some(files) => Some((crate::tls::load(files)?, files.clone())),
         None => None,
     };
     let service = crate::runtime::open(&config).await?;
+    crate::files::warn_about_permissions(&config);
     // Start following the change feed before serving anything from the caches.
     service.follow_changes().await?;
     // Build the SRP tables now rather than on the first sign-in.
@@ -37,6 +42,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let options = ServerOptions {
         tls: tls.is_some(),
         trusted_proxies: config.trusted_proxies.clone(),
+        forwarded_header: config.forwarded_header.unwrap_or_default(),
         rate_limits: config.rate_limits.clone(),
         ..ServerOptions::default()
     };
@@ -78,20 +84,74 @@ fn warn_about_plain_http(config: &Config, local: SocketAddr, tls: bool) {
     }
 }
 
+/// Without `--smtp-url` mail goes to `<data-dir>/outbox.jsonl`: right on a developer's machine,
+/// a misconfiguration anywhere else (codes and temporary passwords pile up in a file, and
+/// nobody gets their mail). So a server reachable beyond this machine — listening on a
+/// non-loopback address, or with a non-loopback public URL — does not start that way unless
+/// `--mail-outbox` says the outbox is meant.
+fn refuse_silent_outbox(config: &Config) -> anyhow::Result<()> {
+    if !matches!(config.mail, MailTransport::Outbox { explicit: false }) {
+        return Ok(());
+    }
+    let listen = config.listen.ip();
+    let reachable = if listen.is_loopback() {
+        url_host(&config.public_url)
+            .filter(|host| !is_loopback_host(host))
+            .map(|host| format!("its public URL is on {host}"))
+    } else {
+        Some(format!("it listens on {}", config.listen))
+    };
+    match reachable {
+        None => Ok(()),
+        Some(why) => anyhow::bail!(
+            "no --smtp-url: mail would be written to {}, but this server is not a loopback-only \
+             development server ({why}), so confirmation codes and temporary passwords would \
+             pile up in a file while nobody gets their mail. Give --smtp-url (or \
+             AUTH_RETURN_SMTP_URL) to send mail, or --mail-outbox (AUTH_RETURN_MAIL_OUTBOX=true, \
+             TOML mail_outbox = true) if writing it to the outbox file is what you want",
+            config.data_dir.join("outbox.jsonl").display()
+        ),
+    }
+}
+
+/// Behind proxies, exactly one header is believed: say which when the operator did not choose,
+/// since a proxy that sets the other one leaves every client looking like the proxy itself.
+fn warn_about_forwarding(config: &Config) {
+    if !config.trusted_proxies.is_empty() && config.forwarded_header.is_none() {
+        tracing::warn!(
+            "--trusted-proxies without --forwarded-header: only X-Forwarded-For (with \
+             X-Forwarded-Proto) is read from the proxies, and Forwarded is ignored. Make sure \
+             the proxies set X-Forwarded-For, and say so with --forwarded-header \
+             x-forwarded-for (or forwarded, if that is the header they set)"
+        );
+    }
+}
+
 /// The host of an `http://` URL when it is not a loopback name or address.
 fn remote_http_host(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("http://")?;
+    url.strip_prefix("http://")?;
+    url_host(url).filter(|host| !is_loopback_host(host))
+}
+
+/// The host of an `http://` or `https://` URL (an IPv6 address without its brackets).
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = match host_port.strip_prefix('[') {
+    Some(match host_port.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
         None => host_port.split(':').next().unwrap_or_default(),
-    };
+    })
+}
+
+/// `localhost`, a `.localhost` name (RFC 6761) or a loopback address.
+fn is_loopback_host(host: &str) -> bool {
     let lower = host.to_ascii_lowercase();
-    let loopback = lower == "localhost"
+    lower == "localhost"
         || lower.ends_with(".localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    (!loopback).then_some(host)
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// How often expired sessions, codes and revocations are deleted and keys maintained.
@@ -185,7 +245,8 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::{redact_url, remote_http_host};
+    use super::{redact_url, refuse_silent_outbox, remote_http_host};
+    use crate::config::GlobalOptions;
 
     #[test]
     fn plain_http_public_urls_off_loopback_are_spotted() {
@@ -217,6 +278,72 @@ mod tests {
             remote_http_host("http://u:p@evil.example"),
             Some("evil.example")
         );
+    }
+
+    #[test]
+    fn the_outbox_is_the_default_on_loopback_only() {
+        let outcome = |listen: &str, public_url: Option<&str>, outbox: bool| {
+            let config = GlobalOptions {
+                listen: Some(listen.parse().unwrap()),
+                public_url: public_url.map(str::to_owned),
+                mail_outbox: outbox,
+                ..Default::default()
+            }
+            .resolve()
+            .unwrap();
+            refuse_silent_outbox(&config).map_err(|e| e.to_string())
+        };
+        for (listen, public_url) in [
+            ("127.0.0.1:8080", None),
+            ("[::1]:8080", None),
+            ("127.0.0.1:8080", Some("http://localhost:8080")),
+            ("127.0.0.1:8080", Some("https://auth.localhost")),
+            ("127.0.0.1:8080", Some("https://[::1]:8443")),
+        ] {
+            assert_eq!(
+                outcome(listen, public_url, false),
+                Ok(()),
+                "{listen} {public_url:?}"
+            );
+        }
+        for (listen, public_url, why) in [
+            ("0.0.0.0:8080", None, "it listens on 0.0.0.0:8080"),
+            ("192.0.2.2:8080", None, "it listens on 192.0.2.2:8080"),
+            ("[::]:8080", None, "it listens on [::]:8080"),
+            (
+                "127.0.0.1:8080",
+                Some("https://auth.example.com"),
+                "its public URL is on auth.example.com",
+            ),
+            (
+                "127.0.0.1:8080",
+                Some("http://192.0.2.2:8080"),
+                "its public URL is on 192.0.2.2",
+            ),
+        ] {
+            let message = outcome(listen, public_url, false).unwrap_err();
+            assert!(
+                message.starts_with("no --smtp-url: mail would be written to "),
+                "{message}"
+            );
+            assert!(message.contains(why), "{message}");
+            assert!(message.contains("--mail-outbox"), "{message}");
+            // Asked for, it is allowed.
+            assert_eq!(
+                outcome(listen, public_url, true),
+                Ok(()),
+                "{listen} {public_url:?}"
+            );
+        }
+        // With SMTP configured the question does not arise.
+        let smtp = GlobalOptions {
+            listen: Some("0.0.0.0:8080".parse().unwrap()),
+            smtp_url: Some("smtps://mail.example.com".into()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert!(refuse_silent_outbox(&smtp).is_ok());
     }
 
     #[test]

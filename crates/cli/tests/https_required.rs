@@ -106,7 +106,8 @@ async fn plain_http_is_refused_from_a_non_loopback_address() {
     let listen = format!("0.0.0.0:{port}");
     let remote_base = format!("http://{remote}:{port}");
     let local_base = format!("http://127.0.0.1:{port}");
-    let server = Server::start(dir.path(), &listen, &[]);
+    // Without SMTP a server on 0.0.0.0 only starts when the outbox is asked for.
+    let server = Server::start(dir.path(), &listen, &["--mail-outbox"]);
     assert!(
         server.log().contains("only loopback clients are served"),
         "the start warns about plain HTTP on 0.0.0.0: {}",
@@ -166,7 +167,14 @@ async fn plain_http_is_refused_from_a_non_loopback_address() {
     let server = Server::start(
         dir.path(),
         &listen,
-        &["--trusted-proxies", &remote.to_string()],
+        &["--mail-outbox", "--trusted-proxies", &remote.to_string()],
+    );
+    assert!(
+        server
+            .log()
+            .contains("--trusted-proxies without --forwarded-header"),
+        "the start says which header is read: {}",
+        server.log()
     );
     let proxied = answer(
         sign_up(&remote_base)
@@ -180,12 +188,52 @@ async fn plain_http_is_refused_from_a_non_loopback_address() {
         proxied.headers["strict-transport-security"],
         "max-age=63072000"
     );
-    let proxied =
-        answer(user(&remote_base).header("forwarded", "for=203.0.113.50;proto=https")).await;
-    assert_eq!(proxied.status, 401, "{:?}", proxied.body);
+    // The client's own `Forwarded`, passed through by the proxy, is not read (X-Forwarded-For
+    // is): claiming loopback and https, the client is still remote and on plain HTTP.
+    let spoofed = user(&remote_base)
+        .header("forwarded", "for=127.0.0.1;proto=https")
+        .header("x-forwarded-for", "203.0.113.50")
+        .header("x-forwarded-proto", "http");
+    assert_eq!(answer(spoofed).await.status, 403);
+    // Garbage from the proxy is a 400, not the proxy's own address.
+    let garbage = answer(
+        user(&remote_base)
+            .header("x-forwarded-for", "not-an-address")
+            .header("x-forwarded-proto", "https"),
+    )
+    .await;
+    assert_eq!(garbage.status, 400, "{:?}", garbage.body);
+    assert_eq!(garbage.body["error"], "invalid_request");
     // The proxy saying plain HTTP (or nothing) is refused.
     let plain = answer(user(&remote_base).header("x-forwarded-proto", "http")).await;
     assert_eq!(plain.status, 403);
     assert_eq!(answer(user(&remote_base)).await.status, 403);
+    drop(server);
+
+    // A proxy setting RFC 7239's header instead, configured so: read from `Forwarded` only.
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path(),
+        &listen,
+        &[
+            "--mail-outbox",
+            "--trusted-proxies",
+            &remote.to_string(),
+            "--forwarded-header",
+            "forwarded",
+        ],
+    );
+    assert!(!server.log().contains("without --forwarded-header"));
+    let proxied =
+        answer(user(&remote_base).header("forwarded", "for=203.0.113.50;proto=https")).await;
+    assert_eq!(proxied.status, 401, "{:?}", proxied.body);
+    assert_eq!(
+        proxied.headers["strict-transport-security"],
+        "max-age=63072000"
+    );
+    let xff = user(&remote_base)
+        .header("x-forwarded-for", "127.0.0.1")
+        .header("x-forwarded-proto", "https");
+    assert_eq!(answer(xff).await.status, 403);
     drop(server);
 }

@@ -2,6 +2,7 @@
 //! for `POST /`, and `{"error","message"}` bodies for the REST API. Internal errors are logged
 //! here with their detail and answered with a bare message.
 
+use crate::client::UnreadableForwarding;
 use crate::limits::Throttled;
 use auth_return_core::Error;
 use axum::Json;
@@ -276,6 +277,20 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+/// A trusted proxy's forwarding header that cannot be read: 400 `InvalidParameterException`.
+impl From<UnreadableForwarding> for CognitoError {
+    fn from(e: UnreadableForwarding) -> Self {
+        Self::invalid(e.to_string())
+    }
+}
+
+/// A trusted proxy's forwarding header that cannot be read: 400 `invalid_request`.
+impl From<UnreadableForwarding> for ApiError {
+    fn from(e: UnreadableForwarding) -> Self {
+        Self::bad_request(e.to_string())
     }
 }
 

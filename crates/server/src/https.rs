@@ -17,7 +17,7 @@ use crate::error::{ApiError, CognitoError};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// Two years, the value RFC 6797 §11.2 deployments and the preload list use. No
 /// `includeSubDomains`: the service's domain may share its parent with sites it does not own.
@@ -69,31 +69,11 @@ fn exempt(request: &Request) -> bool {
 
 /// The 403, in the Cognito shape for the Cognito endpoint and the REST shape elsewhere.
 fn refusal(request: &Request) -> Response {
-    let cognito = request.method() == Method::POST
-        && request.uri().path() == "/"
-        && request.headers().contains_key("x-amz-target");
-    let mut response = if cognito {
-        CognitoError::https_required().into_response()
-    } else {
-        ApiError::https_required().into_response()
-    };
-    let headers = response.headers_mut();
-    // The refusal carries nothing but this fixed message: any page may read it, so a browser
-    // client shows the reason rather than a CORS failure.
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    // The router's header layers sit inside this one and never see the refusal.
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
+    crate::transport::early_answer(
+        request,
+        CognitoError::https_required(),
+        ApiError::https_required(),
+    )
 }
 
 fn is_html(headers: &HeaderMap) -> bool {
@@ -120,7 +100,7 @@ fn forbid_framing(headers: &mut HeaderMap) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::client::TrustedProxies;
+    use crate::client::{ForwardedHeader, TrustedProxies};
     use crate::error::{AMZ_JSON, HTTPS_REQUIRED};
     use crate::mail::OutboxMailer;
     use crate::{AppState, ServerOptions, router};
@@ -143,6 +123,11 @@ mod tests {
     }
 
     async fn deployed(tls: bool, trusted: &str) -> App {
+        deployed_reading(tls, trusted, ForwardedHeader::default()).await
+    }
+
+    /// As [`deployed`], believing the trusted proxies' `header`.
+    async fn deployed_reading(tls: bool, trusted: &str, header: ForwardedHeader) -> App {
         let dir = tempfile::tempdir().unwrap();
         let store = auth_return_store::connect(&format!(
             "sqlite://{}",
@@ -162,6 +147,7 @@ mod tests {
         let options = ServerOptions {
             tls,
             trusted_proxies: TrustedProxies::parse(trusted).unwrap(),
+            forwarded_header: header,
             ..ServerOptions::default()
         };
         App {
@@ -320,6 +306,8 @@ mod tests {
         let answer = app.call(PROXY, xfp).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{:?}", answer.body);
         assert_eq!(answer.headers[header::STRICT_TRANSPORT_SECURITY], HSTS);
+        // Deployed behind a proxy that sets RFC 7239's header instead.
+        let app = deployed_reading(false, "10.0.0.0/8", ForwardedHeader::Forwarded).await;
         let forwarded = cognito("SignUp").header("forwarded", "for=203.0.113.7;proto=https");
         let answer = app.call(PROXY, forwarded).await;
         assert_eq!(answer.body["__type"], "InvalidParameterException");
@@ -341,8 +329,73 @@ mod tests {
             .header("x-forwarded-for", "203.0.113.7")
             .header("x-forwarded-proto", "https, http");
         assert_rest_refusal(&app.call(PROXY, appended).await);
+        let app = deployed_reading(false, "10.0.0.0/8", ForwardedHeader::Forwarded).await;
         let forwarded = get("/api/user").header("forwarded", "for=203.0.113.7;proto=http");
         assert_rest_refusal(&app.call(PROXY, forwarded).await);
+        // X-Forwarded-Proto is not read in that deployment.
+        let xfp = get("/api/user")
+            .header("forwarded", "for=203.0.113.7")
+            .header("x-forwarded-proto", "https");
+        assert_rest_refusal(&app.call(PROXY, xfp).await);
+    }
+
+    #[tokio::test]
+    async fn a_clients_own_forwarded_header_passed_through_the_proxy_is_not_believed() {
+        // nginx on the same host, trusted, sets X-Forwarded-For and -Proto (the default
+        // deployment) and passes the client's `Forwarded` through: it claims loopback and
+        // https, and gets neither.
+        let app = deployed(false, "127.0.0.1").await;
+        let spoofed = |request: axum::http::request::Builder| {
+            request
+                .header("forwarded", "for=127.0.0.1;proto=https")
+                .header("x-forwarded-for", "203.0.113.7")
+                .header("x-forwarded-proto", "http")
+        };
+        assert_rest_refusal(&app.call("127.0.0.1:40000", spoofed(get("/api/user"))).await);
+        assert_cognito_refusal(
+            &app.call("127.0.0.1:40000", spoofed(cognito("SignUp")))
+                .await,
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_forwarding_header_is_a_400_in_each_endpoints_shape() {
+        let app = deployed(false, "10.0.0.0/8").await;
+        let garbage = |request: axum::http::request::Builder| {
+            request
+                .header("x-forwarded-for", "203.0.113.7, not-an-address")
+                .header("x-forwarded-proto", "https")
+        };
+        let message = "Invalid X-Forwarded-For header from the proxy: not an IP address.";
+        let answer = app.call(PROXY, garbage(cognito("SignUp"))).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert_eq!(answer.body["__type"], "InvalidParameterException");
+        assert_eq!(answer.body["message"], message);
+        assert_eq!(answer.headers[header::CONTENT_TYPE], AMZ_JSON);
+        assert_eq!(
+            answer.headers["x-amzn-errortype"],
+            "InvalidParameterException:"
+        );
+        assert_eq!(answer.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(answer.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert!(
+            !answer
+                .headers
+                .contains_key(header::STRICT_TRANSPORT_SECURITY)
+        );
+        let answer = app.call(PROXY, garbage(get("/api/user"))).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            answer.body,
+            serde_json::json!({ "error": "invalid_request", "message": message })
+        );
+        assert_eq!(answer.headers[header::REFERRER_POLICY], "no-referrer");
+        // Even the health probe: a proxy sending garbage is broken, and says so at once.
+        let answer = app.call(PROXY, garbage(get("/healthz"))).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        // From a peer that is not trusted the header is not read at all.
+        let answer = app.call("127.0.0.1:40000", garbage(get("/healthz"))).await;
+        assert_eq!(answer.status, StatusCode::OK);
     }
 
     #[tokio::test]

@@ -1,6 +1,6 @@
 //! How the HTTP surface is deployed: TLS, trusted proxies and per-client rate limits.
 
-use crate::client::TrustedProxies;
+use crate::client::{ForwardedHeader, TrustedProxies};
 use crate::limits::{LimiterClock, RateLimitSettings};
 
 /// Deployment options of the HTTP surface. `Default` is a plain-HTTP server trusting no proxy,
@@ -9,8 +9,10 @@ use crate::limits::{LimiterClock, RateLimitSettings};
 pub struct ServerOptions {
     /// Whether the listener speaks TLS (every request arrived over HTTPS).
     pub tls: bool,
-    /// Peers whose `Forwarded` / `X-Forwarded-*` headers are believed.
+    /// Peers whose forwarding header is believed.
     pub trusted_proxies: TrustedProxies,
+    /// The one header a trusted proxy's word is read from (`X-Forwarded-For` by default).
+    pub forwarded_header: ForwardedHeader,
     /// Requests per minute per client address, by kind.
     pub rate_limits: RateLimitSettings,
     /// The time the rate limiters read (a manual one in tests).

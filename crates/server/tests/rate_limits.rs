@@ -5,7 +5,7 @@
 mod common;
 
 use auth_return_server::ServerOptions;
-use auth_return_server::client::TrustedProxies;
+use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::{LimiterClock, RateLimitSettings};
 use common::{PASSWORD, Reply, TestServer};
 use serde_json::{Value, json};
@@ -15,11 +15,21 @@ const THROTTLED: &str = "TooManyRequestsException";
 
 /// A server with every bucket at `per_minute` and a manual limiter clock.
 async fn limited(per_minute: u32, trusted: &str) -> (TestServer, LimiterClock) {
+    limited_reading(per_minute, trusted, ForwardedHeader::default()).await
+}
+
+/// As [`limited`], believing the trusted proxies' `header`.
+async fn limited_reading(
+    per_minute: u32,
+    trusted: &str,
+    header: ForwardedHeader,
+) -> (TestServer, LimiterClock) {
     let clock = LimiterClock::manual();
     let server = TestServer::start_with(ServerOptions {
         rate_limits: RateLimitSettings::uniform(per_minute),
         limiter_clock: clock.clone(),
         trusted_proxies: TrustedProxies::parse(trusted).unwrap(),
+        forwarded_header: header,
         ..ServerOptions::default()
     })
     .await;
@@ -233,13 +243,13 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
         .await,
         60,
     );
-    // RFC 7239's header is read too, IPv6 per /64.
-    let v6 = |ip: &'static str| [("forwarded", ip)];
+    // IPv6 clients count per /64.
+    let v6 = |ip: &'static str| [("x-forwarded-for", ip), ("x-forwarded-proto", "https")];
     call_with(
         &server,
         "InitiateAuth",
         body.clone(),
-        &v6("for=\"[2001:db8:1:2::1]\";proto=https"),
+        &v6("2001:db8:1:2::1"),
     )
     .await
     .ok();
@@ -248,10 +258,195 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
             &server,
             "InitiateAuth",
             body,
-            &v6("for=\"[2001:db8:1:2::ffff]:443\";proto=https"),
+            &v6("[2001:db8:1:2::ffff]:443"),
         )
         .await,
         60,
+    );
+}
+
+#[tokio::test]
+async fn a_client_cannot_leave_its_bucket_by_sending_forwarded() {
+    // The default deployment: the proxy (here on loopback) appends to X-Forwarded-For and
+    // passes the client's own `Forwarded` through, which must count for nothing.
+    let (server, _clock) = limited(1, "127.0.0.1").await;
+    let app = server.app("Shop").await;
+    let client_id = app.app.client.id.as_str();
+    let body = srp_start(client_id, "x@example.com");
+    let from = |ip: &'static str, forwarded: &'static str| {
+        [
+            ("x-forwarded-for", ip),
+            ("x-forwarded-proto", "https"),
+            ("forwarded", forwarded),
+        ]
+    };
+    call_with(
+        &server,
+        "InitiateAuth",
+        body.clone(),
+        &from("203.0.113.1", "for=198.51.100.1;proto=https"),
+    )
+    .await
+    .ok();
+    // Another claimed address, loopback included, buys no fresh bucket...
+    for claim in [
+        "for=198.51.100.2;proto=https",
+        "for=127.0.0.1",
+        "for=\"[::1]\"",
+        "garbage that is never parsed",
+    ] {
+        assert_throttled(
+            &call_with(
+                &server,
+                "InitiateAuth",
+                body.clone(),
+                &from("203.0.113.1", claim),
+            )
+            .await,
+            60,
+        );
+    }
+    // ... and spends nobody else's: 198.51.100.1 and .2, named above, still have theirs.
+    for other in ["198.51.100.1", "198.51.100.2"] {
+        call_with(
+            &server,
+            "InitiateAuth",
+            body.clone(),
+            &[("x-forwarded-for", other), ("x-forwarded-proto", "https")],
+        )
+        .await
+        .ok();
+    }
+    // Nor does `Forwarded` alone: without X-Forwarded-For the request is the proxy's own.
+    call_with(
+        &server,
+        "InitiateAuth",
+        body.clone(),
+        &[("forwarded", "for=203.0.113.9;proto=https")],
+    )
+    .await
+    .ok();
+    assert_throttled(
+        &call_with(
+            &server,
+            "InitiateAuth",
+            body,
+            &[("forwarded", "for=203.0.113.10;proto=https")],
+        )
+        .await,
+        60,
+    );
+}
+
+#[tokio::test]
+async fn behind_a_proxy_setting_forwarded_x_forwarded_for_counts_for_nothing() {
+    let (server, _clock) = limited_reading(1, "127.0.0.1", ForwardedHeader::Forwarded).await;
+    let app = server.app("Shop").await;
+    let client_id = app.app.client.id.as_str();
+    let body = srp_start(client_id, "x@example.com");
+    let from = |forwarded: &'static str, xff: &'static str| {
+        [("forwarded", forwarded), ("x-forwarded-for", xff)]
+    };
+    call_with(
+        &server,
+        "InitiateAuth",
+        body.clone(),
+        &from("for=203.0.113.1;proto=https", "198.51.100.1"),
+    )
+    .await
+    .ok();
+    assert_throttled(
+        &call_with(
+            &server,
+            "InitiateAuth",
+            body.clone(),
+            &from("for=203.0.113.1;proto=https", "198.51.100.2"),
+        )
+        .await,
+        60,
+    );
+    // IPv6 per /64, from RFC 7239's quoted form.
+    call_with(
+        &server,
+        "InitiateAuth",
+        body.clone(),
+        &[("forwarded", "for=\"[2001:db8:1:2::1]\";proto=https")],
+    )
+    .await
+    .ok();
+    assert_throttled(
+        &call_with(
+            &server,
+            "InitiateAuth",
+            body,
+            &[("forwarded", "for=\"[2001:db8:1:2::ffff]:443\";proto=https")],
+        )
+        .await,
+        60,
+    );
+}
+
+#[tokio::test]
+async fn garbage_in_the_configured_header_is_a_400_and_nothing_runs() {
+    let (server, _clock) = limited(1, "127.0.0.1").await;
+    let app = server.app("Shop").await;
+    let client_id = app.app.client.id.as_str();
+    let sign_up = json!({
+        "ClientId": client_id, "Username": "new@example.com", "Password": PASSWORD,
+    });
+    let message = "Invalid X-Forwarded-For header from the proxy: not an IP address.";
+    for garbage in ["garbage", "203.0.113.1, proxy.internal", "203.0.113.1:0x50"] {
+        let reply = call_with(
+            &server,
+            "SignUp",
+            sign_up.clone(),
+            &[("x-forwarded-for", garbage), ("x-forwarded-proto", "https")],
+        )
+        .await;
+        reply.assert_error("InvalidParameterException", message);
+        assert_eq!(
+            reply.headers["x-amzn-errortype"],
+            "InvalidParameterException:"
+        );
+    }
+    let reply = call_with(
+        &server,
+        "SignUp",
+        sign_up.clone(),
+        &[
+            ("x-forwarded-for", "203.0.113.1"),
+            ("x-forwarded-proto", "wss"),
+        ],
+    )
+    .await;
+    reply.assert_error(
+        "InvalidParameterException",
+        "Invalid X-Forwarded-Proto header from the proxy: the scheme is neither http nor https.",
+    );
+    // Nothing was processed: no mail, no user, and no bucket spent — neither some client's
+    // nor the proxy's own (the sign-up limit is 1 a minute).
+    assert!(server.mails().is_empty());
+    server
+        .sign_up(client_id, "new@example.com", PASSWORD)
+        .await
+        .ok();
+    assert_eq!(server.mails().len(), 1);
+    // The REST API answers in its own shape.
+    let response = server
+        .http
+        .post(format!("{}/api/keys/verify", server.url))
+        .header("x-api-key", "ar_not-a-real-key")
+        .header("x-forwarded-for", "")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({
+            "error": "invalid_request",
+            "message": "Invalid X-Forwarded-For header from the proxy: the header is empty.",
+        })
     );
 }
 

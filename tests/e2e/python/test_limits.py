@@ -441,7 +441,12 @@ def test_pycognito_wrong_passwords_lock_the_name(auth_return):
 
 
 def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(auth_return):
-    server = auth_return("--trusted-proxies", "127.0.0.1", "--rate-limit-sign-in", "1")
+    # The README's nginx set-up: the proxy appends to X-Forwarded-For, sets X-Forwarded-Proto,
+    # and passes anything else the client sent (a `Forwarded` header, say) through.
+    server = auth_return(
+        "--trusted-proxies", "127.0.0.1", "--forwarded-header", "x-forwarded-for",
+        "--rate-limit-sign-in", "1",
+    )
     app = create_app(server, "limits proxy")
     name = unique_email("lim-proxy")
 
@@ -461,18 +466,19 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(auth_re
     assert_raw_throttled(
         raw_srp_start(server, app, name, via_proxy("198.51.100.9, 203.0.113.2")), 60
     )
-    # RFC 7239 `Forwarded`, with the scheme in the element.
-    forwarded = {"Forwarded": "for=203.0.113.3;proto=https"}
-    assert_raw_challenge(raw_srp_start(server, app, name, forwarded))
-    assert_raw_throttled(raw_srp_start(server, app, name, forwarded), 60)
+    # Nor does a `Forwarded` header of the client's own: it is not read at all.
+    for claim in ("for=203.0.113.3;proto=https", "for=127.0.0.1", "not even parsed"):
+        spoofed = {**via_proxy("203.0.113.2"), "Forwarded": claim}
+        assert_raw_throttled(raw_srp_start(server, app, name, spoofed), 60)
+    assert_raw_challenge(raw_srp_start(server, app, name, via_proxy("203.0.113.3")))
 
     # A non-loopback client over plain HTTP (the proxy does not say https) is refused before
-    # anything runs, whatever the header: 403 AccessDeniedException; nothing is counted.
+    # anything runs, whatever the header: 403 AccessDeniedException; nothing is counted. Claiming
+    # loopback and https in `Forwarded` does not help.
     for headers in (
         via_proxy("203.0.113.4", proto=None),
         via_proxy("203.0.113.4", proto="http"),
-        {"Forwarded": "for=203.0.113.4"},
-        {"Forwarded": "for=203.0.113.4;proto=http"},
+        {**via_proxy("203.0.113.4", proto="http"), "Forwarded": "for=127.0.0.1;proto=https"},
     ):
         refused = raw_srp_start(server, app, name, headers)
         assert refused.status_code == 403, (headers, refused.text)
@@ -488,6 +494,28 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(auth_re
     assert refused.status_code == 403, refused.text
     assert refused.json()["error"] == "https_required"
 
+    # The proxy's word that cannot be read is a 400 in each protocol's shape, not the proxy's
+    # own address: nothing runs, nothing is counted.
+    for garbage in ("not-an-address", "203.0.113.6, 10.0.0.1:port"):
+        unreadable = raw_srp_start(server, app, name, via_proxy(garbage))
+        assert unreadable.status_code == 400, unreadable.text
+        assert unreadable.headers["x-amzn-errortype"] == "InvalidParameterException:"
+        assert unreadable.json() == {
+            "__type": "InvalidParameterException",
+            "message": "Invalid X-Forwarded-For header from the proxy: not an IP address.",
+        }
+    unreadable = requests.post(
+        f"{server.url}/api/keys/verify",
+        headers={"X-API-Key": "garbage", **via_proxy("203.0.113.6", proto="gopher")},
+        timeout=30,
+    )
+    assert unreadable.status_code == 400, unreadable.text
+    assert unreadable.json() == {
+        "error": "invalid_request",
+        "message": "Invalid X-Forwarded-Proto header from the proxy: the scheme is neither http "
+        "nor https.",
+    }
+
     # The proxy's own address (no forwarding header) is a client of its own, over plain HTTP.
     direct = raw_srp_start(server, app, name)
     assert_raw_challenge(direct)
@@ -500,6 +528,51 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(auth_re
     def add_proxy_headers(request, **_):
         request.headers["X-Forwarded-For"] = "203.0.113.6"
         request.headers["X-Forwarded-Proto"] = "https"
+
+    idp.meta.events.register("before-send.cognito-idp.*", add_proxy_headers)
+    assert srp_start(idp, app, name)["ChallengeName"] == "PASSWORD_VERIFIER"
+    with pytest.raises(idp.exceptions.TooManyRequestsException) as exc:
+        srp_start(idp, app, name)
+    assert_throttled(exc, 60)
+
+
+def test_behind_a_proxy_setting_forwarded_only_that_header_is_read(auth_return):
+    server = auth_return(
+        "--trusted-proxies", "127.0.0.1", "--forwarded-header", "forwarded",
+        "--rate-limit-sign-in", "1",
+    )
+    app = create_app(server, "limits rfc 7239")
+    name = unique_email("lim-rfc7239")
+
+    # RFC 7239 `Forwarded`, with the scheme in the element.
+    forwarded = {"Forwarded": "for=203.0.113.3;proto=https"}
+    first = raw_srp_start(server, app, name, forwarded)
+    assert_raw_challenge(first)
+    assert first.headers.get("strict-transport-security") == HSTS
+    assert_raw_throttled(raw_srp_start(server, app, name, forwarded), 60)
+    # X-Forwarded-For and -Proto are not read: the same client, the same bucket.
+    spoofed = {**forwarded, "X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"}
+    assert_raw_throttled(raw_srp_start(server, app, name, spoofed), 60)
+    # IPv6 per /64, as RFC 7239 writes it.
+    v6 = {"Forwarded": 'for="[2001:db8:1:2::1]:4711";proto=https'}
+    assert_raw_challenge(raw_srp_start(server, app, name, v6))
+    v6_neighbour = {"Forwarded": 'for="[2001:db8:1:2::ffff]";proto=https'}
+    assert_raw_throttled(raw_srp_start(server, app, name, v6_neighbour), 60)
+    # Plain HTTP from afar is refused; the proxy's garbage is a 400.
+    refused = raw_srp_start(server, app, name, {"Forwarded": "for=203.0.113.4;proto=http"})
+    assert refused.status_code == 403, refused.text
+    unreadable = raw_srp_start(server, app, name, {"Forwarded": 'for="203.0.113.4'})
+    assert unreadable.status_code == 400, unreadable.text
+    assert unreadable.json() == {
+        "__type": "InvalidParameterException",
+        "message": "Invalid Forwarded header from the proxy: a quoted string is not closed.",
+    }
+
+    # boto3 behind that proxy.
+    idp = idp_client(server.url)
+
+    def add_proxy_headers(request, **_):
+        request.headers["Forwarded"] = "for=203.0.113.7;proto=https"
 
     idp.meta.events.register("before-send.cognito-idp.*", add_proxy_headers)
     assert srp_start(idp, app, name)["ChallengeName"] == "PASSWORD_VERIFIER"

@@ -43,7 +43,17 @@ impl Server {
     /// Starts `serve` on `dir` listening on `listen` with `extra` flags, and waits until it says
     /// it listens (JSON logs in `<dir>/server.log`).
     pub fn start(dir: &Path, listen: &str, extra: &[&str]) -> Self {
-        let log = dir.join("server.log");
+        Self::start_with_env(dir, listen, extra, &[])
+    }
+
+    /// As [`Server::start`], with `env` set for the child. Its logs go to `<dir>/server.log`,
+    /// or, when `dir` does not exist yet (the server is to create it), beside it.
+    pub fn start_with_env(dir: &Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> Self {
+        let log = if dir.exists() {
+            dir.join("server.log")
+        } else {
+            dir.with_extension("log")
+        };
         let file = std::fs::File::create(&log).unwrap();
         let child = Command::new(BIN)
             .args([
@@ -57,6 +67,7 @@ impl Server {
             .args(extra)
             .env_remove("AUTH_RETURN_MASTER_KEY")
             .env_remove("AUTH_RETURN_LOG")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::from(file))
             .spawn()

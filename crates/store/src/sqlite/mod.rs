@@ -20,6 +20,7 @@ use auth_return_core::store::{Store, StoreError, StoreResult};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
@@ -39,8 +40,14 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating when missing) the database at `url` and runs the SQLite migrations.
+    ///
+    /// A database file that does not exist yet is created here, empty and readable by its
+    /// owner only (0600 on Unix), before SQLite opens it: SQLite gives the `-wal` and `-shm`
+    /// files it creates beside it the database file's permissions, so none of the three is
+    /// ever readable by other users, not even for a moment. Missing parent folders are
+    /// created 0700. An existing file keeps its permissions.
     pub async fn open(url: &str) -> StoreResult<Self> {
-        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let memory = is_memory(url);
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Backend(format!("invalid SQLite URL: {e}")))?
             .create_if_missing(true)
@@ -50,6 +57,7 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT);
         if !memory {
             create_parent_dir(options.get_filename())?;
+            create_private_file(options.get_filename())?;
         }
         // An in-memory database lives as long as a connection to it: keep exactly one.
         let pool_options = if memory {
@@ -89,11 +97,52 @@ impl SqliteStore {
     }
 }
 
-fn create_parent_dir(path: &std::path::Path) -> StoreResult<()> {
+/// The database file a SQLite URL names, or `None` for an in-memory database or a URL that
+/// does not parse. For checking its permissions; [`SqliteStore::open`] creates it.
+pub fn database_file(url: &str) -> Option<PathBuf> {
+    if is_memory(url) {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
+fn is_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// Creates the folders above the database file that are missing, accessible to the owner only.
+fn create_parent_dir(path: &Path) -> StoreResult<()> {
     match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Backend(format!("creating the database folder: {e}"))),
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(dir)
+                .map_err(|e| StoreError::Backend(format!("creating the database folder: {e}")))
+        }
         _ => Ok(()),
+    }
+}
+
+/// Creates `path` as an empty file, read-write for the owner only, unless it exists. SQLite
+/// takes an empty file for an empty database. Creating it with its mode in one step (rather
+/// than a `chmod` after SQLite made it with the default 0644) leaves no moment in which
+/// another user could open it, and the `-wal`/`-shm` files inherit the mode.
+fn create_private_file(path: &Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Backend(format!(
+            "creating the database file {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -364,5 +413,32 @@ mod tests {
             let options = SqliteConnectOptions::from_str(url).unwrap();
             assert_eq!(options.get_filename(), std::path::Path::new(file), "{url}");
         }
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn new_database_files_are_private_and_existing_ones_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("nested/deeper/auth-return.db");
+        let url = format!("sqlite://{}", db.display());
+        assert_eq!(database_file(&url), Some(db.clone()));
+        assert_eq!(database_file("sqlite::memory:"), None);
+        let store = SqliteStore::open(&url).await.unwrap();
+        // The migrations wrote through the WAL: all three files exist now.
+        assert_eq!(mode(&db), 0o600);
+        for suffix in ["-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", db.display()));
+            assert_eq!(mode(&file), 0o600, "{suffix}");
+        }
+        assert_eq!(mode(&dir.path().join("nested")), 0o700);
+        assert_eq!(mode(&dir.path().join("nested/deeper")), 0o700);
+        store.pool().close().await;
+        // The operator's own choice for an existing file stands.
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let store = SqliteStore::open(&url).await.unwrap();
+        assert_eq!(mode(&db), 0o640);
+        store.pool().close().await;
     }
 }
