@@ -164,12 +164,12 @@ impl Target {
         Ok(body)
     }
 
-    async fn sign_in(&self) -> anyhow::Result<Value> {
+    async fn sign_in(&self, email: &str) -> anyhow::Result<Value> {
         // A 256-bit client secret: as strong as the server's, and cheaper for the generator.
         let eph = srp::client_ephemeral_with_a(&auth_return_crypto::random::bytes::<32>());
         let challenge = self
             .call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": self.client_id,
-                                          "AuthParameters": {"USERNAME": self.email, "SRP_A": eph.srp_a_hex}}))
+                                          "AuthParameters": {"USERNAME": email, "SRP_A": eph.srp_a_hex}}))
             .await?;
         let p = &challenge["ChallengeParameters"];
         let text = |k: &str| {
@@ -240,10 +240,11 @@ async fn main() -> anyhow::Result<()> {
         outbox: args.outbox.clone(),
     });
     target.register(&target.email).await?;
-    let refresh_token = target.sign_in().await?["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .context("refresh token")?
-        .to_owned();
+    let refresh_token =
+        target.sign_in(&target.email).await?["AuthenticationResult"]["RefreshToken"]
+            .as_str()
+            .context("refresh token")?
+            .to_owned();
     let keys: Arc<Vec<String>> = Arc::new(match args.mode {
         Mode::Verify => target.api_keys(args.keys).await?,
         _ => Vec::new(),
@@ -252,12 +253,23 @@ async fn main() -> anyhow::Result<()> {
         std::fs::write(path, keys.join("\n") + "\n")?;
     }
 
+    // One user per worker, as when many people sign in: parallel sign-ins of one name are
+    // each counted against its lockout before they are judged.
+    let mut emails = vec![target.email.clone()];
+    if matches!(args.mode, Mode::Signin) {
+        for _ in 1..args.concurrency {
+            let email = format!("bench-{}@example.com", uuid::Uuid::new_v4());
+            target.register(&email).await?;
+            emails.push(email);
+        }
+    }
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
     let started = Instant::now();
     let mut workers = Vec::new();
-    for _ in 0..args.concurrency {
+    for worker in 0..args.concurrency {
         let (target, next, refresh_token) = (target.clone(), next.clone(), refresh_token.clone());
+        let email = emails[worker % emails.len()].clone();
         let keys = keys.clone();
         let (count, mode) = (args.count, args.mode);
         workers.push(tokio::spawn(async move {
@@ -270,7 +282,7 @@ async fn main() -> anyhow::Result<()> {
                 }
                 let t = Instant::now();
                 let result = match mode {
-                    Mode::Signin => target.sign_in().await,
+                    Mode::Signin => target.sign_in(&email).await,
                     Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
                                                                         "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
                     Mode::Verify => target.verify(&keys[n % keys.len()]).await,
