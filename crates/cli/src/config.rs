@@ -2,6 +2,7 @@
 //! file, then defaults. Parsed by clap and serde, never by hand.
 
 use anyhow::Context;
+use auth_return_core::ConsoleSignup;
 use auth_return_server::client::TrustedProxies;
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::{SmtpConfig, default_from_address};
@@ -20,6 +21,30 @@ pub enum LogFormat {
     Plain,
     /// One JSON object per line.
     Json,
+}
+
+/// Who may sign up in the console app (become a developer).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsoleSignupMode {
+    /// Anyone may sign up.
+    Open,
+    /// Only the first developer signs up (while there is none); the others are invited with
+    /// `auth-return developers invite`.
+    #[default]
+    Invite,
+    /// Nobody signs up; every developer is invited.
+    Closed,
+}
+
+impl From<ConsoleSignupMode> for ConsoleSignup {
+    fn from(mode: ConsoleSignupMode) -> Self {
+        match mode {
+            ConsoleSignupMode::Open => Self::Open,
+            ConsoleSignupMode::Invite => Self::Invite,
+            ConsoleSignupMode::Closed => Self::Closed,
+        }
+    }
 }
 
 /// Options every command shares (flags or environment).
@@ -99,6 +124,11 @@ pub struct GlobalOptions {
     /// API-key verifications per minute per client address, 0 = unlimited [default: 100].
     #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_KEY_VERIFY")]
     pub rate_limit_key_verify: Option<u32>,
+    /// Who may sign up in the console app, i.e. become a developer: open (anyone), invite (the
+    /// first developer of a deployment, then only those invited with `developers invite`) or
+    /// closed (only those invited) [default: invite].
+    #[arg(long, global = true, env = "AUTH_RETURN_CONSOLE_SIGNUP", value_enum)]
+    pub console_signup: Option<ConsoleSignupMode>,
 }
 
 /// The settings a TOML file may hold (same names as the flags, with underscores).
@@ -124,6 +154,7 @@ struct FileSettings {
     rate_limit_codes: Option<u32>,
     rate_limit_refresh: Option<u32>,
     rate_limit_key_verify: Option<u32>,
+    console_signup: Option<ConsoleSignupMode>,
 }
 
 /// The PEM files of built-in HTTPS.
@@ -181,6 +212,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Requests per minute per client address, by kind.
     pub rate_limits: RateLimitSettings,
+    /// Who may sign up in the console app.
+    pub console_signup: ConsoleSignup,
 }
 
 impl GlobalOptions {
@@ -293,6 +326,11 @@ impl GlobalOptions {
             ..defaults
         };
         Ok(Config {
+            console_signup: self
+                .console_signup
+                .or(file.console_signup)
+                .unwrap_or_default()
+                .into(),
             tls,
             trusted_proxies,
             rate_limits,
@@ -607,16 +645,22 @@ mod tests {
     }
 
     #[test]
-    fn the_help_states_the_real_rate_limit_defaults() {
+    fn the_help_states_the_real_defaults() {
         use clap::Args;
         let command = GlobalOptions::augment_args(clap::Command::new("auth-return"));
         let defaults = RateLimitSettings::default();
+        let console_signup = ConsoleSignupMode::default()
+            .to_possible_value()
+            .unwrap()
+            .get_name()
+            .to_owned();
         for (flag, default) in [
-            ("rate_limit_sign_in", defaults.sign_in),
-            ("rate_limit_sign_up", defaults.sign_up),
-            ("rate_limit_codes", defaults.code_delivery),
-            ("rate_limit_refresh", defaults.refresh),
-            ("rate_limit_key_verify", defaults.key_verify),
+            ("rate_limit_sign_in", defaults.sign_in.to_string()),
+            ("rate_limit_sign_up", defaults.sign_up.to_string()),
+            ("rate_limit_codes", defaults.code_delivery.to_string()),
+            ("rate_limit_refresh", defaults.refresh.to_string()),
+            ("rate_limit_key_verify", defaults.key_verify.to_string()),
+            ("console_signup", console_signup),
         ] {
             let arg = command
                 .get_arguments()
@@ -628,6 +672,40 @@ mod tests {
                 "{flag}: {help}"
             );
         }
+    }
+
+    #[test]
+    fn console_signup_from_flags_file_and_default() {
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().console_signup,
+            ConsoleSignup::Invite
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "console_signup = \"closed\"\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(
+            from_file.resolve().unwrap().console_signup,
+            ConsoleSignup::Closed
+        );
+        let flags_win = GlobalOptions {
+            config: Some(file),
+            console_signup: Some(ConsoleSignupMode::Open),
+            ..Default::default()
+        };
+        assert_eq!(
+            flags_win.resolve().unwrap().console_signup,
+            ConsoleSignup::Open
+        );
+        std::fs::write(dir.path().join("bad.toml"), "console_signup = \"maybe\"\n").unwrap();
+        let bad = GlobalOptions {
+            config: Some(dir.path().join("bad.toml")),
+            ..Default::default()
+        };
+        assert!(format!("{:#}", bad.resolve().unwrap_err()).contains("maybe"));
     }
 
     #[test]

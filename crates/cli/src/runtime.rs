@@ -25,6 +25,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         master_key,
         settings: Settings {
             key_propagation_secs: i64::from(config.key_propagation_secs),
+            console_signup: config.console_signup,
             ..Settings::new(config.region.clone(), config.public_url.clone())
         },
         compute: ComputePool::for_this_machine(),

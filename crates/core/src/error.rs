@@ -85,6 +85,10 @@ pub enum Error {
     /// Too many wrong previous passwords on ChangePassword.
     #[error("Attempt limit exceeded, please try after some time.")]
     AttemptLimitExceeded,
+    /// SignUp in a pool whose users only an administrator creates (the console app outside
+    /// `--console-signup open`); Cognito's answer with `AllowAdminCreateUserOnly`.
+    #[error("SignUp is not permitted for this user pool")]
+    SignUpNotPermitted,
     /// The user exists but has not confirmed the account.
     #[error("User is not confirmed.")]
     UserNotConfirmed,

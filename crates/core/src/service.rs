@@ -14,6 +14,19 @@ use auth_return_crypto::jws::Jwk;
 use auth_return_crypto::secret_hash;
 use std::sync::Arc;
 
+/// Who may sign up in the built-in console app, that is, become a developer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConsoleSignup {
+    /// Anyone may sign up.
+    Open,
+    /// Only the first developer of a deployment signs up (while the console pool has no user
+    /// at all); everyone else is invited by the operator.
+    #[default]
+    Invite,
+    /// Nobody signs up; the operator invites every developer.
+    Closed,
+}
+
 /// Deployment-wide settings the domain needs.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -34,6 +47,8 @@ pub struct Settings {
     pub key_propagation_secs: i64,
     /// Wrong guesses allowed per code before a new one must be requested.
     pub max_code_attempts: i64,
+    /// Who may sign up in the console app.
+    pub console_signup: ConsoleSignup,
 }
 
 impl Settings {
@@ -48,6 +63,7 @@ impl Settings {
             temporary_password_ttl_secs: 7 * 24 * 3600,
             key_propagation_secs: 3600,
             max_code_attempts: 5,
+            console_signup: ConsoleSignup::default(),
         }
     }
 }

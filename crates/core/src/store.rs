@@ -59,6 +59,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a new user. `Conflict` when the email is taken in that pool.
     async fn insert_user(&self, user: &User) -> StoreResult<()>;
+    /// Stores a new user only if the user's pool has no user at all, deciding atomically (a
+    /// burst of calls on an empty pool, spread over any number of instances, stores exactly
+    /// one). `true` if stored, `false` if the pool had a user; `Conflict` as `insert_user`.
+    async fn insert_first_user(&self, user: &User) -> StoreResult<bool>;
     /// Replaces a user's mutable fields (email, flags, status, verifier, attributes, updated_at).
     async fn update_user(&self, user: &User) -> StoreResult<()>;
     /// A user by id.

@@ -122,7 +122,8 @@ impl From<Error> for CognitoError {
             | Error::CannotConfirm(_) => "NotAuthorizedException",
             Error::TemporaryPasswordExpired
             | Error::NotAuthorizedState(_)
-            | Error::PasswordAttemptsExceeded => "NotAuthorizedException",
+            | Error::PasswordAttemptsExceeded
+            | Error::SignUpNotPermitted => "NotAuthorizedException",
             Error::AttemptLimitExceeded => "LimitExceededException",
             Error::RefreshTokenReused => "RefreshTokenReuseException",
             Error::AliasExists => "AliasExistsException",

@@ -133,6 +133,9 @@ impl Store for SqliteStore {
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
         users::insert(&self.pool, user).await
     }
+    async fn insert_first_user(&self, user: &User) -> StoreResult<bool> {
+        users::insert_first(&self.pool, user).await
+    }
     async fn update_user(&self, user: &User) -> StoreResult<()> {
         users::update(&self.pool, user).await
     }

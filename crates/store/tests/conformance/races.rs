@@ -1,5 +1,6 @@
 //! Races between two store instances on one database: single-use operations stay single-use,
-//! and a session revoked by several calls at once gets one revocation entry.
+//! an empty pool takes exactly one first user, and a session revoked by several calls at once
+//! gets one revocation entry.
 
 use crate::fixtures;
 use auth_return_core::model::{CodePurpose, LockoutRecord};
@@ -107,6 +108,69 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         .filter(|r| matches!(r, Err(StoreError::Conflict(_))))
         .count();
     assert_eq!((created, conflicts), (1, CONTENDERS - 1), "{results:?}");
+
+    // An empty pool, many simultaneous first users (distinct emails): exactly one is stored,
+    // the others are told the pool is taken; afterwards nobody is first any more.
+    let (empty, key) = fixtures::app("first", None, 1);
+    stores[0].insert_app(&empty, &key).await.unwrap();
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let store = pick(i);
+        let racer = fixtures::user(&empty.pool_id, &format!("first{i}@example.com"), 2);
+        tasks.spawn(async move { store.insert_first_user(&racer).await });
+    }
+    let firsts = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|first| *first)
+        .count();
+    assert_eq!(firsts, 1, "exactly one first user");
+    let stored = stores[1]
+        .list_users(&empty.pool_id, None, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let late = fixtures::user(&empty.pool_id, "late@example.com", 3);
+    assert!(!stores[0].insert_first_user(&late).await.unwrap());
+    assert_eq!(
+        stores[1]
+            .get_user_by_email(&empty.pool_id, "late@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    // Another pool's users do not count, and an emptied pool takes a first user again.
+    assert!(
+        stores[1]
+            .insert_first_user(&fixtures::user(&pool_id, "x@example.com", 3))
+            .await
+            .is_ok_and(|first| !first)
+    );
+    stores[0]
+        .delete_user(&empty.pool_id, stored[0].id, 4)
+        .await
+        .unwrap();
+    assert!(stores[1].insert_first_user(&late).await.unwrap());
+    assert_eq!(
+        stores[0]
+            .get_user(&empty.pool_id, late.id)
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&late),
+        "stored whole"
+    );
+    // A fresh pool next to a populated one takes its first user.
+    let (other, key) = fixtures::app("other", None, 1);
+    stores[1].insert_app(&other, &key).await.unwrap();
+    assert!(
+        stores[0]
+            .insert_first_user(&fixtures::user(&other.pool_id, "late@example.com", 5))
+            .await
+            .unwrap()
+    );
 
     // One challenge, many simultaneous answers: one claim.
     let mut tasks = JoinSet::new();
