@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use auth_return_core::ConsoleSignup;
+use auth_return_core::service::DEFAULT_INVITATIONS_PER_DAY;
 use auth_return_server::client::TrustedProxies;
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::{SmtpConfig, default_from_address};
@@ -129,6 +130,11 @@ pub struct GlobalOptions {
     /// closed (only those invited) [default: invite].
     #[arg(long, global = true, env = "AUTH_RETURN_CONSOLE_SIGNUP", value_enum)]
     pub console_signup: Option<ConsoleSignupMode>,
+    /// Invitation and password-reset mails (AdminCreateUser, its RESEND,
+    /// AdminResetUserPassword) one developer may have sent per UTC day, 0 = unlimited
+    /// [default: 100].
+    #[arg(long, global = true, env = "AUTH_RETURN_INVITATIONS_PER_DAY")]
+    pub invitations_per_day: Option<u32>,
 }
 
 /// The settings a TOML file may hold (same names as the flags, with underscores).
@@ -155,6 +161,7 @@ struct FileSettings {
     rate_limit_refresh: Option<u32>,
     rate_limit_key_verify: Option<u32>,
     console_signup: Option<ConsoleSignupMode>,
+    invitations_per_day: Option<u32>,
 }
 
 /// The PEM files of built-in HTTPS.
@@ -214,6 +221,8 @@ pub struct Config {
     pub rate_limits: RateLimitSettings,
     /// Who may sign up in the console app.
     pub console_signup: ConsoleSignup,
+    /// Invitation mails per developer per day (0 = unlimited).
+    pub invitations_per_day: u32,
 }
 
 impl GlobalOptions {
@@ -326,6 +335,10 @@ impl GlobalOptions {
             ..defaults
         };
         Ok(Config {
+            invitations_per_day: self
+                .invitations_per_day
+                .or(file.invitations_per_day)
+                .unwrap_or(DEFAULT_INVITATIONS_PER_DAY),
             console_signup: self
                 .console_signup
                 .or(file.console_signup)
@@ -661,6 +674,10 @@ mod tests {
             ("rate_limit_refresh", defaults.refresh.to_string()),
             ("rate_limit_key_verify", defaults.key_verify.to_string()),
             ("console_signup", console_signup),
+            (
+                "invitations_per_day",
+                DEFAULT_INVITATIONS_PER_DAY.to_string(),
+            ),
         ] {
             let arg = command
                 .get_arguments()
@@ -706,6 +723,31 @@ mod tests {
             ..Default::default()
         };
         assert!(format!("{:#}", bad.resolve().unwrap_err()).contains("maybe"));
+    }
+
+    #[test]
+    fn invitations_per_day_from_flags_file_and_default() {
+        assert_eq!(
+            GlobalOptions::default()
+                .resolve()
+                .unwrap()
+                .invitations_per_day,
+            100
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "invitations_per_day = 7\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(from_file.resolve().unwrap().invitations_per_day, 7);
+        let flags_win = GlobalOptions {
+            config: Some(file),
+            invitations_per_day: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(flags_win.resolve().unwrap().invitations_per_day, 0);
     }
 
     #[test]

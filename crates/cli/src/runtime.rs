@@ -26,6 +26,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         settings: Settings {
             key_propagation_secs: i64::from(config.key_propagation_secs),
             console_signup: config.console_signup,
+            invitations_per_day: config.invitations_per_day,
             ..Settings::new(config.region.clone(), config.public_url.clone())
         },
         compute: ComputePool::for_this_machine(),

@@ -14,6 +14,9 @@ use auth_return_crypto::jws::Jwk;
 use auth_return_crypto::secret_hash;
 use std::sync::Arc;
 
+/// Invitation mails per developer per day unless configured.
+pub const DEFAULT_INVITATIONS_PER_DAY: u32 = 100;
+
 /// Who may sign up in the built-in console app, that is, become a developer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ConsoleSignup {
@@ -49,6 +52,9 @@ pub struct Settings {
     pub max_code_attempts: i64,
     /// Who may sign up in the console app.
     pub console_signup: ConsoleSignup,
+    /// Invitation and reset mails (AdminCreateUser, its RESEND, AdminResetUserPassword) one
+    /// developer may have sent per UTC day, over all their apps; 0 = unlimited.
+    pub invitations_per_day: u32,
 }
 
 impl Settings {
@@ -64,6 +70,7 @@ impl Settings {
             key_propagation_secs: 3600,
             max_code_attempts: 5,
             console_signup: ConsoleSignup::default(),
+            invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
         }
     }
 }

@@ -124,7 +124,9 @@ impl From<Error> for CognitoError {
             | Error::NotAuthorizedState(_)
             | Error::PasswordAttemptsExceeded
             | Error::SignUpNotPermitted => "NotAuthorizedException",
-            Error::AttemptLimitExceeded => "LimitExceededException",
+            Error::AttemptLimitExceeded | Error::InvitationLimitExceeded(_) => {
+                "LimitExceededException"
+            }
             Error::RefreshTokenReused => "RefreshTokenReuseException",
             Error::AliasExists => "AliasExistsException",
             Error::UserAccountExists => "UsernameExistsException",

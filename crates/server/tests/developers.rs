@@ -1,5 +1,7 @@
 //! Who becomes a developer (`--console-signup`): open, invite (only the first developer of a
 //! deployment signs up, exactly one even in a burst) or closed; other apps are not affected.
+//! And what a developer may have mailed: invitations and resets per day, counted in the
+//! database.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -195,6 +197,198 @@ async fn a_burst_of_first_sign_ups_lets_exactly_one_in_on_both_databases() {
         let a = TestServer::start_on_with_settings(&db.url, mode(ConsoleSignup::Invite)).await;
         let b = a.second_instance().await;
         burst(a, b).await;
+        db.drop_database().await;
+    }
+}
+
+const DAILY_LIMIT: &str = "Exceeded daily email limit for the operation or the account: at most 3 invitation and password reset emails per developer per day.";
+
+/// A developer (console token) owning a fresh app on `server`: (token, pool id).
+async fn developer_with_app(server: &TestServer, email: &str) -> (String, String) {
+    let token = common::developer(server, email).await;
+    let (status, app) = common::send(
+        server,
+        reqwest::Method::POST,
+        "/api/apps",
+        Some(&token),
+        Some(json!({"name": "Shop"})),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
+    (token, app["user_pool_id"].as_str().unwrap().to_owned())
+}
+
+async fn admin(
+    server: &TestServer,
+    token: &str,
+    op: &str,
+    body: serde_json::Value,
+) -> common::Reply {
+    server
+        .raw(op, body.to_string().into_bytes(), Some(token))
+        .await
+}
+
+#[tokio::test]
+async fn invitation_mail_is_limited_per_developer_and_day() {
+    let server = TestServer::start_with_settings(|s| s.invitations_per_day = 3).await;
+    let (dev, pool) = developer_with_app(&server, "dev@example.com").await;
+    let invite = |email: &str| json!({"UserPoolId": pool, "Username": email});
+
+    // Two invitations and one resend use up the day.
+    for email in ["a@example.com", "b@example.com"] {
+        admin(&server, &dev, "AdminCreateUser", invite(email))
+            .await
+            .ok();
+    }
+    admin(
+        &server,
+        &dev,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "a@example.com", "MessageAction": "RESEND"}),
+    )
+    .await
+    .ok();
+    // Now every mail-sending call is refused, and nothing is stored, changed or sent.
+    let before = server.mails().len();
+    admin(&server, &dev, "AdminCreateUser", invite("c@example.com"))
+        .await
+        .assert_error("LimitExceededException", DAILY_LIMIT);
+    admin(
+        &server,
+        &dev,
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "c@example.com"}),
+    )
+    .await
+    .assert_error("UserNotFoundException", "User does not exist.");
+    admin(
+        &server,
+        &dev,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "b@example.com", "MessageAction": "RESEND"}),
+    )
+    .await
+    .assert_error("LimitExceededException", DAILY_LIMIT);
+    // A verified user's password reset mails a code: refused too, and the user stays as is.
+    admin(
+        &server,
+        &dev,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "v@example.com", "MessageAction": "SUPPRESS",
+               "TemporaryPassword": PASSWORD,
+               "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}),
+    )
+    .await
+    .ok();
+    admin(
+        &server,
+        &dev,
+        "AdminResetUserPassword",
+        json!({"UserPoolId": pool, "Username": "v@example.com"}),
+    )
+    .await
+    .assert_error("LimitExceededException", DAILY_LIMIT);
+    let state = admin(
+        &server,
+        &dev,
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "v@example.com"}),
+    )
+    .await;
+    assert_eq!(state.ok()["UserStatus"], "FORCE_CHANGE_PASSWORD");
+    assert_eq!(server.mails().len(), before, "nothing sent");
+
+    // Another developer has their own allowance; the operator has none to spend.
+    let (other, other_pool) = developer_with_app(&server, "other@example.com").await;
+    admin(
+        &server,
+        &other,
+        "AdminCreateUser",
+        json!({"UserPoolId": other_pool, "Username": "c@example.com"}),
+    )
+    .await
+    .ok();
+    for i in 0..4 {
+        let new = auth_return_core::admin::NewUser {
+            username: format!("op{i}@example.com"),
+            ..Default::default()
+        };
+        server
+            .service
+            .admin_create_user(Scope::Operator, &pool, new)
+            .await
+            .unwrap();
+    }
+
+    // The next UTC day brings a fresh allowance.
+    let now = server.clock_now();
+    server.clock.advance(86_400 - now.rem_euclid(86_400));
+    let dev = server
+        .tokens(&console(&server).await, "dev@example.com", PASSWORD)
+        .await
+        .access;
+    admin(&server, &dev, "AdminCreateUser", invite("c@example.com"))
+        .await
+        .ok();
+}
+
+/// A burst of invitations by one developer, half through each of two instances: exactly the
+/// allowance is invited and mailed, the rest refused with nothing stored.
+async fn invitation_burst(a: TestServer, b: TestServer) {
+    let (dev, pool) = developer_with_app(&a, "burst@example.com").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..BURST {
+        let server = if i % 2 == 0 { &a } else { &b };
+        let request = server
+            .http
+            .post(&server.url)
+            .bearer_auth(&dev)
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                "AWSCognitoIdentityProviderService.AdminCreateUser",
+            )
+            .body(
+                json!({"UserPoolId": pool, "Username": format!("guest{i}@example.com")})
+                    .to_string(),
+            );
+        tasks.spawn(async move {
+            let answer: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+            (
+                answer["User"].is_object(),
+                answer["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        });
+    }
+    let answers = tasks.join_all().await;
+    let invited = answers.iter().filter(|(ok, _)| *ok).count();
+    let refused = answers.iter().filter(|(_, m)| m == DAILY_LIMIT).count();
+    assert_eq!((invited, refused), (3, BURST - 3), "{answers:?}");
+    let (users, _) = a
+        .service
+        .list_users(Scope::Operator, &pool, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 3);
+    let guests = a
+        .mails()
+        .iter()
+        .filter(|m| m["to"].as_str().unwrap().starts_with("guest"))
+        .count();
+    assert_eq!(guests, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_invitations_gets_exactly_the_allowance_on_both_databases() {
+    let limit = |s: &mut Settings| s.invitations_per_day = 3;
+    let a = TestServer::start_with_settings(limit).await;
+    let b = a.second_instance().await;
+    invitation_burst(a, b).await;
+    if let Some(db) = common::TempPostgres::new().await {
+        let a = TestServer::start_on_with_settings(&db.url, limit).await;
+        let b = a.second_instance().await;
+        invitation_burst(a, b).await;
         db.drop_database().await;
     }
 }

@@ -1,6 +1,6 @@
 //! Races between two store instances on one database: single-use operations stay single-use,
-//! an empty pool takes exactly one first user, and a session revoked by several calls at once
-//! gets one revocation entry.
+//! an empty pool takes exactly one first user, a session revoked by several calls at once gets
+//! one revocation entry, and a mail quota counts exactly its limit.
 
 use crate::fixtures;
 use auth_return_core::model::{CodePurpose, LockoutRecord};
@@ -259,4 +259,65 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         assert_eq!(entries[0].expires_at, at + app.client.token_validity_secs);
         assert_eq!(stores[1].get_user(&pool_id, victim.id).await.unwrap(), None);
     }
+
+    // One mail quota, many simultaneous reservations: exactly `limit` are counted; another
+    // subject and the next window count on their own; an ended window is pruned.
+    let limit = 5;
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let store = pick(i);
+        tasks.spawn(async move {
+            store
+                .reserve_mail_quota("invitations:dev", 86_400, limit)
+                .await
+        });
+    }
+    let counted = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|counted| *counted)
+        .count();
+    assert_eq!(counted, 5, "exactly the limit is counted");
+    assert!(
+        !stores[0]
+            .reserve_mail_quota("invitations:dev", 86_400, limit)
+            .await
+            .unwrap()
+    );
+    assert!(
+        stores[1]
+            .reserve_mail_quota("invitations:dev", 86_400, limit + 1)
+            .await
+            .unwrap(),
+        "a higher limit leaves room"
+    );
+    assert!(
+        stores[0]
+            .reserve_mail_quota("invitations:other", 86_400, limit)
+            .await
+            .unwrap()
+    );
+    assert!(
+        stores[1]
+            .reserve_mail_quota("invitations:dev", 2 * 86_400, limit)
+            .await
+            .unwrap()
+    );
+    stores[1].prune_expired(86_401).await.unwrap();
+    assert!(
+        stores[0]
+            .reserve_mail_quota("invitations:dev", 86_400, 1)
+            .await
+            .unwrap(),
+        "the ended window was pruned"
+    );
+    assert!(
+        !stores[0]
+            .reserve_mail_quota("invitations:dev", 2 * 86_400, 1)
+            .await
+            .unwrap(),
+        "the current window was kept"
+    );
 }
