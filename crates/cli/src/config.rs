@@ -91,10 +91,13 @@ pub struct GlobalOptions {
         hide_env_values = true
     )]
     pub smtp_url: Option<String>,
-    /// Sender address of outgoing mail; the app's name is its display name
-    /// [default: no-reply@<host of the public URL>].
+    /// Sender address of outgoing mail [default: no-reply@<host of the public URL>].
     #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// The operator's name in the sender's display name of every mail, "<app name> via
+    /// <this>" [default: the host of the public URL].
+    #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM_NAME")]
+    pub mail_from_name: Option<String>,
     /// Extra CA certificate(s) (PEM) to trust for the SMTP server, e.g. a private CA.
     #[arg(long, global = true, env = "AUTH_RETURN_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
@@ -149,6 +152,7 @@ struct FileSettings {
     log_format: Option<LogFormat>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    mail_from_name: Option<String>,
     smtp_ca_file: Option<PathBuf>,
     key_rotation_days: Option<u32>,
     key_propagation_secs: Option<u32>,
@@ -209,6 +213,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Outgoing mail.
     pub mail: MailTransport,
+    /// The operator's name in mail senders' names (`None`: the host of the public URL).
+    pub mail_from_name: Option<String>,
     /// Automatic key rotation age in days (0 = off).
     pub key_rotation_days: u32,
     /// Seconds a new key is published before it signs.
@@ -296,6 +302,12 @@ impl GlobalOptions {
                 MailTransport::Smtp(smtp)
             }
         };
+        let mail_from_name = self
+            .mail_from_name
+            .clone()
+            .or(file.mail_from_name)
+            .map(|name| check_mail_from_name(&name))
+            .transpose()?;
         let key_propagation_secs = self
             .key_propagation_secs
             .or(file.key_propagation_secs)
@@ -359,8 +371,23 @@ impl GlobalOptions {
             region,
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             mail,
+            mail_from_name,
         })
     }
+}
+
+/// The operator's name as given, trimmed, or why it cannot stand in a sender's name.
+fn check_mail_from_name(name: &str) -> anyhow::Result<String> {
+    let name = name.trim();
+    let fits = (1..=64).contains(&name.chars().count())
+        && auth_return_core::mail::display_name_part(name) == name;
+    if !fits {
+        anyhow::bail!(
+            "--mail-from-name must be 1 to 64 visible characters without quotes, backslashes, \
+             angle brackets or line breaks, got {name:?}"
+        );
+    }
+    Ok(name.to_owned())
 }
 
 /// An empty path (e.g. `AUTH_RETURN_TLS_CERT=`) counts as not given.
@@ -748,6 +775,39 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(flags_win.resolve().unwrap().invitations_per_day, 0);
+    }
+
+    #[test]
+    fn mail_from_name_is_checked() {
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().mail_from_name,
+            None
+        );
+        let given = GlobalOptions {
+            mail_from_name: Some(" Example Auth ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            given.resolve().unwrap().mail_from_name.as_deref(),
+            Some("Example Auth")
+        );
+        for bad in [
+            "",
+            "Evil\r\nBcc: x@y",
+            "\"quoted\"",
+            "a <b@c>",
+            &"x".repeat(65),
+        ] {
+            let options = GlobalOptions {
+                mail_from_name: Some(bad.into()),
+                ..Default::default()
+            };
+            let message = format!("{:#}", options.resolve().unwrap_err());
+            assert!(
+                message.starts_with("--mail-from-name must be"),
+                "{bad:?}: {message}"
+            );
+        }
     }
 
     #[test]

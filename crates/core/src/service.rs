@@ -55,14 +55,19 @@ pub struct Settings {
     /// Invitation and reset mails (AdminCreateUser, its RESEND, AdminResetUserPassword) one
     /// developer may have sent per UTC day, over all their apps; 0 = unlimited.
     pub invitations_per_day: u32,
+    /// The operator's name in the sender's name of every mail (`<app> via <this>`); by
+    /// default the host of the public URL.
+    pub mail_from_name: String,
 }
 
 impl Settings {
     /// Defaults for `public_url`: 1 h tokens and Cognito's code rules.
     pub fn new(region: impl Into<String>, public_url: impl Into<String>) -> Self {
+        let public_url = public_url.into().trim_end_matches('/').to_owned();
         Self {
             region: region.into(),
-            public_url: public_url.into().trim_end_matches('/').to_owned(),
+            mail_from_name: crate::mail::host_of(&public_url),
+            public_url,
             challenge_ttl_secs: 300,
             signup_code_ttl_secs: 24 * 3600,
             reset_code_ttl_secs: 3600,

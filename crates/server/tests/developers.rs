@@ -392,3 +392,105 @@ async fn a_burst_of_invitations_gets_exactly_the_allowance_on_both_databases() {
         db.drop_database().await;
     }
 }
+
+#[tokio::test]
+async fn mail_from_an_app_is_sent_via_the_operator() {
+    let server =
+        TestServer::start_with_settings(|s| s.mail_from_name = "Example Auth".into()).await;
+    let (dev, pool) = developer_with_app(&server, "dev@example.com").await;
+    // The console's own mail, and an app's: the operator's name always ends the sender's.
+    let console_mail = &server.mails()[0];
+    assert_eq!(
+        console_mail["from_name"],
+        "Auth Return console via Example Auth"
+    );
+    let (status, _) = common::send(
+        &server,
+        reqwest::Method::PATCH,
+        &format!("/api/apps/{}", app_of_pool(&server, &pool).await),
+        Some(&dev),
+        Some(json!({"name": "PayPal Security <security@paypal.com> \"Official\""})),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    admin(
+        &server,
+        &dev,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "u@example.com"}),
+    )
+    .await
+    .ok();
+    let mail = server.mails().pop().unwrap();
+    assert_eq!(
+        mail["from_name"],
+        "PayPal Security security@paypal.com Off… via Example Auth"
+    );
+
+    // Line breaks never reach a header: app names and template subjects refuse them, and
+    // nothing changes.
+    let app_id = app_of_pool(&server, &pool).await;
+    for body in [
+        json!({"name": "Shop\r\nBcc: victim@example.net"}),
+        json!({"templates": {"invitation_subject": "Hi\r\nBcc: victim@example.net"}}),
+        json!({"templates": {"verification_subject": "Hi\nBcc: victim@example.net"}}),
+    ] {
+        let (status, answer) = common::send(
+            &server,
+            reqwest::Method::PATCH,
+            &format!("/api/apps/{app_id}"),
+            Some(&dev),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(answer["error"], "invalid_request", "{answer}");
+    }
+    let (status, answer) = common::send(
+        &server,
+        reqwest::Method::POST,
+        "/api/apps",
+        Some(&dev),
+        Some(json!({"name": "Shop\r\nBcc: victim@example.net"})),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["message"].as_str()),
+        (
+            reqwest::StatusCode::BAD_REQUEST,
+            Some("name must be 1 to 128 printable characters")
+        )
+    );
+    let app = server
+        .service
+        .get_app(Scope::Operator, &app_id)
+        .await
+        .unwrap();
+    assert_eq!(app.settings.templates.invitation_subject, None);
+    assert!(app.name.starts_with("PayPal Security"));
+}
+
+#[tokio::test]
+async fn the_operator_name_defaults_to_the_public_host() {
+    let server = TestServer::start().await;
+    let app = server.app("Shop").await;
+    server
+        .sign_up(app.app.client.id.as_str(), "a@example.com", PASSWORD)
+        .await
+        .ok();
+    assert_eq!(server.mails()[0]["from_name"], "Shop via 127.0.0.1");
+}
+
+/// The app id of a pool.
+async fn app_of_pool(server: &TestServer, pool: &str) -> String {
+    server
+        .service
+        .list_apps(Scope::Operator)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.pool_id.as_str() == pool)
+        .unwrap()
+        .id
+        .to_string()
+}

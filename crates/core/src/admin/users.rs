@@ -139,8 +139,14 @@ impl Service {
         };
         if sends_mail {
             let days = self.settings.temporary_password_ttl_secs / 86_400;
-            let message =
-                crate::auth::messages::invitation(&app, &user.email, &user.email, &password, days);
+            let message = crate::auth::messages::invitation(
+                &app,
+                &self.settings.mail_from_name,
+                &user.email,
+                &user.email,
+                &password,
+                days,
+            );
             if let Err(e) = self.deliver(&message).await {
                 if new.message_action.is_none() {
                     // No half-made user: nobody could ever learn the temporary password.

@@ -37,6 +37,7 @@ impl Mailer for OutboxMailer {
             "text": message.text,
             "app_id": message.app_id,
             "app_name": message.app_name,
+            "from_name": message.from_name,
             "sent_at": sent_at,
         })
         .to_string();
