@@ -23,6 +23,17 @@ pub enum DevelopersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Disable a developer: their sessions end and their console tokens stop working (their
+    /// apps keep running); for someone who should not be one, e.g. who signed up first.
+    Disable {
+        /// The developer's email address.
+        email: String,
+    },
+    /// Enable a disabled developer again.
+    Enable {
+        /// The developer's email address.
+        email: String,
+    },
     /// List every developer.
     List {
         /// Print a JSON array.
@@ -80,6 +91,18 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
                     attribute(&user, "email")
                 );
             }
+        }
+        DevelopersCommand::Disable { email } => {
+            service
+                .admin_set_user_enabled(Scope::Operator, console.as_str(), &email, false)
+                .await?;
+            println!("disabled {email}");
+        }
+        DevelopersCommand::Enable { email } => {
+            service
+                .admin_set_user_enabled(Scope::Operator, console.as_str(), &email, true)
+                .await?;
+            println!("enabled {email}");
         }
         DevelopersCommand::List { json } => {
             let mut all = Vec::new();

@@ -132,6 +132,41 @@ async fn invite_by_default_first_developer_then_the_cli_invites() {
             ("owner@example.com", "UNCONFIRMED")
         ]
     );
+
+    // Someone who should not be a developer (e.g. who signed up first) is disabled: their
+    // console sign-in stops working at once.
+    let (code, out, err) = run(dir.path(), &["developers", "disable", "guest@example.com"]);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "disabled guest@example.com"),
+        "{err}"
+    );
+    let (status, body) = cognito(
+        &url,
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+               "AuthParameters": {"USERNAME": "guest@example.com", "PASSWORD": temporary}}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["__type"], "NotAuthorizedException", "{body}");
+    let (code, out, _) = run(dir.path(), &["developers", "list", "--json"]);
+    assert_eq!(code, 0);
+    let list: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let guest = list
+        .iter()
+        .find(|d| d["email"] == "guest@example.com")
+        .unwrap();
+    assert_eq!(guest["enabled"], false);
+    let (code, _, err) = run(dir.path(), &["developers", "disable", "nobody@example.com"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("User does not exist."), "{err}");
+    let (code, out, err) = run(dir.path(), &["developers", "enable", "guest@example.com"]);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "enabled guest@example.com"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
