@@ -2,6 +2,8 @@
 //! file, then defaults. Parsed by clap and serde, never by hand.
 
 use anyhow::Context;
+use auth_return_core::ConsoleSignup;
+use auth_return_core::service::DEFAULT_INVITATIONS_PER_DAY;
 use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::{SmtpConfig, default_from_address};
@@ -21,6 +23,30 @@ pub enum LogFormat {
     Plain,
     /// One JSON object per line.
     Json,
+}
+
+/// Who may sign up in the console app (become a developer).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsoleSignupMode {
+    /// Anyone may sign up.
+    Open,
+    /// Only the first developer signs up (while there is none); the others are invited with
+    /// `auth-return developers invite`.
+    #[default]
+    Invite,
+    /// Nobody signs up; every developer is invited.
+    Closed,
+}
+
+impl From<ConsoleSignupMode> for ConsoleSignup {
+    fn from(mode: ConsoleSignupMode) -> Self {
+        match mode {
+            ConsoleSignupMode::Open => Self::Open,
+            ConsoleSignupMode::Invite => Self::Invite,
+            ConsoleSignupMode::Closed => Self::Closed,
+        }
+    }
 }
 
 /// Options every command shares (flags or environment).
@@ -76,10 +102,13 @@ pub struct GlobalOptions {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub mail_outbox: bool,
-    /// Sender address of outgoing mail; the app's name is its display name
-    /// [default: no-reply@<host of the public URL>].
+    /// Sender address of outgoing mail [default: no-reply@<host of the public URL>].
     #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// The operator's name in the sender's display name of every mail, "<app name> via
+    /// <this>" [default: the host of the public URL].
+    #[arg(long, global = true, env = "AUTH_RETURN_MAIL_FROM_NAME")]
+    pub mail_from_name: Option<String>,
     /// Extra CA certificate(s) (PEM) to trust for the SMTP server, e.g. a private CA.
     #[arg(long, global = true, env = "AUTH_RETURN_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
@@ -121,6 +150,16 @@ pub struct GlobalOptions {
     /// API-key verifications per minute per client address, 0 = unlimited [default: 100].
     #[arg(long, global = true, env = "AUTH_RETURN_RATE_LIMIT_KEY_VERIFY")]
     pub rate_limit_key_verify: Option<u32>,
+    /// Who may sign up in the console app, i.e. become a developer: open (anyone), invite (the
+    /// first developer of a deployment, then only those invited with `developers invite`) or
+    /// closed (only those invited) [default: invite].
+    #[arg(long, global = true, env = "AUTH_RETURN_CONSOLE_SIGNUP", value_enum)]
+    pub console_signup: Option<ConsoleSignupMode>,
+    /// Invitation and password-reset mails (AdminCreateUser, its RESEND,
+    /// AdminResetUserPassword) one developer may have sent per UTC day, 0 = unlimited
+    /// [default: 100].
+    #[arg(long, global = true, env = "AUTH_RETURN_INVITATIONS_PER_DAY")]
+    pub invitations_per_day: Option<u32>,
 }
 
 /// The settings a TOML file may hold (same names as the flags, with underscores).
@@ -136,6 +175,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_outbox: Option<bool>,
     mail_from: Option<String>,
+    mail_from_name: Option<String>,
     smtp_ca_file: Option<PathBuf>,
     key_rotation_days: Option<u32>,
     key_propagation_secs: Option<u32>,
@@ -148,6 +188,8 @@ struct FileSettings {
     rate_limit_codes: Option<u32>,
     rate_limit_refresh: Option<u32>,
     rate_limit_key_verify: Option<u32>,
+    console_signup: Option<ConsoleSignupMode>,
+    invitations_per_day: Option<u32>,
 }
 
 /// The PEM files of built-in HTTPS.
@@ -198,6 +240,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Outgoing mail.
     pub mail: MailTransport,
+    /// The operator's name in mail senders' names (`None`: the host of the public URL).
+    pub mail_from_name: Option<String>,
     /// Automatic key rotation age in days (0 = off).
     pub key_rotation_days: u32,
     /// Seconds a new key is published before it signs.
@@ -210,6 +254,10 @@ pub struct Config {
     pub forwarded_header: Option<ForwardedHeader>,
     /// Requests per minute per client address, by kind.
     pub rate_limits: RateLimitSettings,
+    /// Who may sign up in the console app.
+    pub console_signup: ConsoleSignup,
+    /// Invitation mails per developer per day (0 = unlimited).
+    pub invitations_per_day: u32,
 }
 
 impl GlobalOptions {
@@ -290,6 +338,12 @@ impl GlobalOptions {
                 MailTransport::Smtp(smtp)
             }
         };
+        let mail_from_name = self
+            .mail_from_name
+            .clone()
+            .or(file.mail_from_name)
+            .map(|name| check_mail_from_name(&name))
+            .transpose()?;
         let key_propagation_secs = self
             .key_propagation_secs
             .or(file.key_propagation_secs)
@@ -329,6 +383,15 @@ impl GlobalOptions {
             ..defaults
         };
         Ok(Config {
+            invitations_per_day: self
+                .invitations_per_day
+                .or(file.invitations_per_day)
+                .unwrap_or(DEFAULT_INVITATIONS_PER_DAY),
+            console_signup: self
+                .console_signup
+                .or(file.console_signup)
+                .unwrap_or_default()
+                .into(),
             tls,
             trusted_proxies,
             forwarded_header: self.forwarded_header.or(file.forwarded_header),
@@ -345,8 +408,23 @@ impl GlobalOptions {
             region,
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             mail,
+            mail_from_name,
         })
     }
+}
+
+/// The operator's name as given, trimmed, or why it cannot stand in a sender's name.
+fn check_mail_from_name(name: &str) -> anyhow::Result<String> {
+    let name = name.trim();
+    let fits = (1..=64).contains(&name.chars().count())
+        && auth_return_core::mail::display_name_part(name) == name;
+    if !fits {
+        anyhow::bail!(
+            "--mail-from-name must be 1 to 64 visible characters without quotes, backslashes, \
+             angle brackets or line breaks, got {name:?}"
+        );
+    }
+    Ok(name.to_owned())
 }
 
 /// An empty path (e.g. `AUTH_RETURN_TLS_CERT=`) counts as not given.
@@ -736,16 +814,26 @@ mod tests {
     }
 
     #[test]
-    fn the_help_states_the_real_rate_limit_defaults() {
+    fn the_help_states_the_real_defaults() {
         use clap::Args;
         let command = GlobalOptions::augment_args(clap::Command::new("auth-return"));
         let defaults = RateLimitSettings::default();
+        let console_signup = ConsoleSignupMode::default()
+            .to_possible_value()
+            .unwrap()
+            .get_name()
+            .to_owned();
         for (flag, default) in [
-            ("rate_limit_sign_in", defaults.sign_in),
-            ("rate_limit_sign_up", defaults.sign_up),
-            ("rate_limit_codes", defaults.code_delivery),
-            ("rate_limit_refresh", defaults.refresh),
-            ("rate_limit_key_verify", defaults.key_verify),
+            ("rate_limit_sign_in", defaults.sign_in.to_string()),
+            ("rate_limit_sign_up", defaults.sign_up.to_string()),
+            ("rate_limit_codes", defaults.code_delivery.to_string()),
+            ("rate_limit_refresh", defaults.refresh.to_string()),
+            ("rate_limit_key_verify", defaults.key_verify.to_string()),
+            ("console_signup", console_signup),
+            (
+                "invitations_per_day",
+                DEFAULT_INVITATIONS_PER_DAY.to_string(),
+            ),
         ] {
             let arg = command
                 .get_arguments()
@@ -755,6 +843,98 @@ mod tests {
             assert!(
                 help.ends_with(&format!("[default: {default}]")),
                 "{flag}: {help}"
+            );
+        }
+    }
+
+    #[test]
+    fn console_signup_from_flags_file_and_default() {
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().console_signup,
+            ConsoleSignup::Invite
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "console_signup = \"closed\"\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(
+            from_file.resolve().unwrap().console_signup,
+            ConsoleSignup::Closed
+        );
+        let flags_win = GlobalOptions {
+            config: Some(file),
+            console_signup: Some(ConsoleSignupMode::Open),
+            ..Default::default()
+        };
+        assert_eq!(
+            flags_win.resolve().unwrap().console_signup,
+            ConsoleSignup::Open
+        );
+        std::fs::write(dir.path().join("bad.toml"), "console_signup = \"maybe\"\n").unwrap();
+        let bad = GlobalOptions {
+            config: Some(dir.path().join("bad.toml")),
+            ..Default::default()
+        };
+        assert!(format!("{:#}", bad.resolve().unwrap_err()).contains("maybe"));
+    }
+
+    #[test]
+    fn invitations_per_day_from_flags_file_and_default() {
+        assert_eq!(
+            GlobalOptions::default()
+                .resolve()
+                .unwrap()
+                .invitations_per_day,
+            100
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("auth-return.toml");
+        std::fs::write(&file, "invitations_per_day = 7\n").unwrap();
+        let from_file = GlobalOptions {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(from_file.resolve().unwrap().invitations_per_day, 7);
+        let flags_win = GlobalOptions {
+            config: Some(file),
+            invitations_per_day: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(flags_win.resolve().unwrap().invitations_per_day, 0);
+    }
+
+    #[test]
+    fn mail_from_name_is_checked() {
+        assert_eq!(
+            GlobalOptions::default().resolve().unwrap().mail_from_name,
+            None
+        );
+        let given = GlobalOptions {
+            mail_from_name: Some(" Example Auth ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            given.resolve().unwrap().mail_from_name.as_deref(),
+            Some("Example Auth")
+        );
+        for bad in [
+            "",
+            "Evil\r\nBcc: x@y",
+            "\"quoted\"",
+            "a <b@c>",
+            &"x".repeat(65),
+        ] {
+            let options = GlobalOptions {
+                mail_from_name: Some(bad.into()),
+                ..Default::default()
+            };
+            let message = format!("{:#}", options.resolve().unwrap_err());
+            assert!(
+                message.starts_with("--mail-from-name must be"),
+                "{bad:?}: {message}"
             );
         }
     }

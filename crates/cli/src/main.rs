@@ -1,7 +1,8 @@
-//! `auth-return`: run the service, and manage apps from the command line.
+//! `auth-return`: run the service, and manage apps, keys and developers from the command line.
 
 mod apps_cmd;
 mod config;
+mod developers_cmd;
 mod files;
 mod keys_cmd;
 mod logging;
@@ -32,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         command: apps_cmd::AppsCommand,
     },
+    /// Invite and list developers (the users of the console app).
+    Developers {
+        #[command(subcommand)]
+        command: developers_cmd::DevelopersCommand,
+    },
     /// API keys (create, list, revoke) and apps' signing keys (signing, rotate).
     Keys {
         #[command(subcommand)]
@@ -54,6 +60,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => serve::run(config).await,
         Command::Apps { command } => apps_cmd::run(config, command).await,
         Command::Keys { command } => keys_cmd::run(config, command).await,
+        Command::Developers { command } => developers_cmd::run(config, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

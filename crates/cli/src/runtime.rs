@@ -16,15 +16,21 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         .await
         .map_err(|e| anyhow::anyhow!("opening the database: {e}"))?;
     let mailer = mailer(config)?;
+    let mut settings = Settings {
+        key_propagation_secs: i64::from(config.key_propagation_secs),
+        console_signup: config.console_signup,
+        invitations_per_day: config.invitations_per_day,
+        ..Settings::new(config.region.clone(), config.public_url.clone())
+    };
+    if let Some(name) = &config.mail_from_name {
+        settings.mail_from_name.clone_from(name);
+    }
     let service = Arc::new(Service::new(Dependencies {
         store,
         clock: Arc::new(SystemClock),
         mailer,
         master_key,
-        settings: Settings {
-            key_propagation_secs: i64::from(config.key_propagation_secs),
-            ..Settings::new(config.region.clone(), config.public_url.clone())
-        },
+        settings,
         compute: ComputePool::for_this_machine(),
     }));
     service

@@ -91,6 +91,15 @@ pub enum Error {
     /// Too many wrong previous passwords on ChangePassword.
     #[error("Attempt limit exceeded, please try after some time.")]
     AttemptLimitExceeded,
+    /// SignUp in a pool whose users only an administrator creates (the console app outside
+    /// `--console-signup open`); Cognito's answer with `AllowAdminCreateUserOnly`.
+    #[error("SignUp is not permitted for this user pool")]
+    SignUpNotPermitted,
+    /// The developer has had as many invitation and reset mails sent today as allowed.
+    #[error(
+        "Exceeded daily email limit for the operation or the account: at most {0} invitation and password reset emails per developer per day."
+    )]
+    InvitationLimitExceeded(u32),
     /// The user exists but has not confirmed the account.
     #[error("User is not confirmed.")]
     UserNotConfirmed,

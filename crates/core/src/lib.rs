@@ -28,5 +28,5 @@ pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
 pub use apps::{AppConfig, AppUpdate, CreatedApp, NewApp, Scope};
 pub use error::{Error, Result};
 pub use ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
-pub use service::{Dependencies, Service, Settings};
+pub use service::{ConsoleSignup, Dependencies, Service, Settings};
 pub use store::{Store, StoreError, StoreResult};

@@ -102,9 +102,11 @@ pub struct MailTemplates {
 impl MailTemplates {
     /// Checks lengths and placeholders (Cognito: subject 1–140, message 6–20,000).
     pub fn validate(&self) -> Result<()> {
+        // A subject is a header: no line break (or other control character) may enter it.
         let subject_ok = |s: &Option<String>| {
-            s.as_ref()
-                .is_none_or(|s| (1..=140).contains(&s.chars().count()))
+            s.as_ref().is_none_or(|s| {
+                (1..=140).contains(&s.chars().count()) && !s.chars().any(char::is_control)
+            })
         };
         let message_ok = |s: &Option<String>, needs: &[&str]| {
             s.as_ref().is_none_or(|s| {
@@ -113,7 +115,7 @@ impl MailTemplates {
         };
         if !subject_ok(&self.verification_subject) || !subject_ok(&self.invitation_subject) {
             return Err(Error::InvalidParameter(
-                "email subjects must be 1 to 140 characters".into(),
+                "email subjects must be 1 to 140 characters, without line breaks".into(),
             ));
         }
         if !message_ok(&self.verification_message, &[CODE_PLACEHOLDER]) {

@@ -59,6 +59,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a new user. `Conflict` when the email is taken in that pool.
     async fn insert_user(&self, user: &User) -> StoreResult<()>;
+    /// Stores a new user only if the user's pool has no user at all, deciding atomically (a
+    /// burst of calls on an empty pool, spread over any number of instances, stores exactly
+    /// one). `true` if stored, `false` if the pool had a user; `Conflict` as `insert_user`.
+    async fn insert_first_user(&self, user: &User) -> StoreResult<bool>;
     /// Replaces a user's mutable fields (email, flags, status, verifier, attributes, updated_at).
     async fn update_user(&self, user: &User) -> StoreResult<()>;
     /// A user by id.
@@ -253,6 +257,19 @@ pub trait Store: Send + Sync + 'static {
         stale_at: Timestamp,
     ) -> StoreResult<bool>;
 
+    // ---- mail quotas ----
+
+    /// Counts one mail against `subject`'s quota for the window ending at `window_ends_at`,
+    /// in one statement, but only while fewer than `limit` are counted: however many
+    /// reservations arrive at once, on any number of instances, at most `limit` succeed per
+    /// window. `true` if this one was counted.
+    async fn reserve_mail_quota(
+        &self,
+        subject: &str,
+        window_ends_at: Timestamp,
+        limit: i64,
+    ) -> StoreResult<bool>;
+
     // ---- change feed ----
 
     /// Recorded changes with `seq > after`, oldest first, at most `limit`. Entries are numbered
@@ -263,8 +280,8 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- housekeeping ----
 
-    /// Deletes sessions (with their refresh tokens), codes and revocations that expired before
-    /// `now`, failure streaks whose last failure is more than an hour before `now`, and all but
+    /// Deletes sessions (with their refresh tokens), codes, revocations and mail-quota windows
+    /// that expired (ended) before `now`, failure streaks whose last failure is more than an hour before `now`, and all but
     /// the newest [`CHANGES_KEPT`] changes (never the newest one); returns how many rows went.
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64>;
 }

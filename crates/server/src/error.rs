@@ -124,8 +124,11 @@ impl From<Error> for CognitoError {
             | Error::CannotConfirm(_) => "NotAuthorizedException",
             Error::TemporaryPasswordExpired
             | Error::NotAuthorizedState(_)
-            | Error::PasswordAttemptsExceeded => "NotAuthorizedException",
-            Error::AttemptLimitExceeded => "LimitExceededException",
+            | Error::PasswordAttemptsExceeded
+            | Error::SignUpNotPermitted => "NotAuthorizedException",
+            Error::AttemptLimitExceeded | Error::InvitationLimitExceeded(_) => {
+                "LimitExceededException"
+            }
             Error::RefreshTokenReused => "RefreshTokenReuseException",
             Error::AliasExists => "AliasExistsException",
             Error::UserAccountExists => "UsernameExistsException",

@@ -229,12 +229,16 @@ def code_in(text: str) -> str:
     return match.group(1)
 
 
-def check_mail(caught: dict, to: str, app: dict) -> str:
-    """Checks the shape of a verification mail; returns its code."""
+def check_mail(caught: dict, to: str, app: dict, operator: str = "127.0.0.1") -> str:
+    """Checks the shape of a verification mail; returns its code. The sender's name is
+    "<app name> via <operator>" (--mail-from-name, by default the public URL's host), the
+    app's name without the quotes, backslashes and angle brackets a display name must not
+    carry."""
     message = caught["message"]
     assert caught["rcpt_tos"] == [to]
     sender = message["From"].addresses[0]
-    assert sender.display_name == app["name"], message["From"]
+    shown = "".join(c for c in app["name"] if c not in '"\\<>')
+    assert sender.display_name == f"{shown} via {operator}", message["From"]
     assert caught["mail_from"] == sender.addr_spec
     assert message["To"].addresses[0].addr_spec == to
     assert app["name"] in message["Subject"], message["Subject"]
@@ -271,16 +275,17 @@ def assert_no_such_user(idp, app: dict, email_address: str) -> None:
 def test_signup_mail_is_delivered_over_smtp(smtp_server, auth_return):
     controller, sink = smtp_server()
     server = auth_return("--smtp-url", f"smtp://127.0.0.1:{controller.port}?tls=none",
-                         "--mail-from", "accounts@auth.e2e.test")
+                         "--mail-from", "accounts@auth.e2e.test",
+                         "--mail-from-name", "Auth E2E")
     app = create_app(server)
     idp = make_idp_client(server.url)
 
-    # SignUp → the mail, with the app's name as the sender's name; its code confirms.
+    # SignUp → the mail, from "<app name> via <operator>"; its code confirms.
     first = unique_email("smtp")
     sign_up(idp, app, first)
     caught = sink.wait_for(first)
     assert caught["mail_from"] == "accounts@auth.e2e.test"
-    code = check_mail(caught, first, app)
+    code = check_mail(caught, first, app, operator="Auth E2E")
     confirm(idp, app, first, code)
     tokens = password_auth(idp, app, first)["AuthenticationResult"]
     assert tokens["IdToken"]
@@ -288,9 +293,9 @@ def test_signup_mail_is_delivered_over_smtp(smtp_server, auth_return):
     # ResendConfirmationCode → a second mail whose code confirms.
     second = unique_email("smtp-resend")
     sign_up(idp, app, second)
-    check_mail(sink.wait_for(second), second, app)
+    check_mail(sink.wait_for(second), second, app, operator="Auth E2E")
     idp.resend_confirmation_code(ClientId=app["client_id"], Username=second)
-    resent = check_mail(sink.wait_for(second, count=2), second, app)
+    resent = check_mail(sink.wait_for(second, count=2), second, app, operator="Auth E2E")
     confirm(idp, app, second, resent)
     assert password_auth(idp, app, second)["AuthenticationResult"]["AccessToken"]
 

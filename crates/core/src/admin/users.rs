@@ -72,6 +72,7 @@ impl Service {
             }
             None => temporary_password(policy),
         };
+        let sends_mail = action != Some("SUPPRESS");
         let existing = self.store.get_user_by_email(&app.pool_id, &email).await?;
         let now = self.clock.now();
         let expires = Some(now + self.settings.temporary_password_ttl_secs);
@@ -82,6 +83,7 @@ impl Service {
                         "User is not in FORCE_CHANGE_PASSWORD state.",
                     ));
                 }
+                self.reserve_invitation(scope).await?;
                 self.set_password(user, &password, UserStatus::ForceChangePassword, expires)
                     .await?
             }
@@ -106,6 +108,9 @@ impl Service {
                             }
                         }
                     }
+                }
+                if sends_mail {
+                    self.reserve_invitation(scope).await?;
                 }
                 let id = UserId::generate();
                 let (salt_hex, sealed_verifier) =
@@ -132,10 +137,16 @@ impl Service {
                 user
             }
         };
-        if action != Some("SUPPRESS") {
+        if sends_mail {
             let days = self.settings.temporary_password_ttl_secs / 86_400;
-            let message =
-                crate::auth::messages::invitation(&app, &user.email, &user.email, &password, days);
+            let message = crate::auth::messages::invitation(
+                &app,
+                &self.settings.mail_from_name,
+                &user.email,
+                &user.email,
+                &password,
+                days,
+            );
             if let Err(e) = self.deliver(&message).await {
                 if new.message_action.is_none() {
                     // No half-made user: nobody could ever learn the temporary password.
@@ -148,6 +159,33 @@ impl Service {
         }
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user created by administrator");
         Ok(UserView::of(&user))
+    }
+
+    /// Counts one invitation or reset mail against a developer's daily allowance (the
+    /// operator's are not counted) before anything is stored or sent, in the database, so the
+    /// allowance holds across instances and bursts. A mail whose delivery then fails still
+    /// counts: what is limited is what a developer makes us try to send.
+    async fn reserve_invitation(&self, scope: Scope) -> Result<()> {
+        const DAY: i64 = 86_400;
+        let Scope::Developer(developer) = scope else {
+            return Ok(());
+        };
+        let limit = self.settings.invitations_per_day;
+        if limit == 0 {
+            return Ok(());
+        }
+        let window_ends_at = (self.clock.now().div_euclid(DAY) + 1) * DAY;
+        let subject = format!("invitations:{developer}");
+        if self
+            .store
+            .reserve_mail_quota(&subject, window_ends_at, i64::from(limit))
+            .await?
+        {
+            Ok(())
+        } else {
+            tracing::warn!(%developer, limit, "daily invitation limit reached");
+            Err(Error::InvitationLimitExceeded(limit))
+        }
     }
 
     /// AdminGetUser.
@@ -230,6 +268,9 @@ impl Service {
             return Err(Error::NotAuthorizedState(
                 "User password cannot be reset in the current state.",
             ));
+        }
+        if user.email_verified {
+            self.reserve_invitation(scope).await?;
         }
         user.status = UserStatus::ResetRequired;
         user.updated_at = self.clock.now();

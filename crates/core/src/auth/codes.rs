@@ -50,7 +50,8 @@ impl Service {
         self.store
             .put_code(&user.pool_id, user.id, purpose, &record)
             .await?;
-        let message = messages::verification(app, &to, purpose, &code);
+        let message =
+            messages::verification(app, &self.settings.mail_from_name, &to, purpose, &code);
         if let Err(e) = self.deliver(&message).await {
             self.store
                 .delete_code(&user.pool_id, user.id, purpose)

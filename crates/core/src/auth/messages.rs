@@ -1,11 +1,11 @@
 //! The wording of the mail an app sends: its own templates where it set them (Cognito's
 //! `{####}` and `{username}` placeholders), else ours.
 
-use crate::mail::{MailMessage, text_to_html};
+use crate::mail::{MailMessage, sender_name, text_to_html};
 use crate::model::{App, CodePurpose};
 use crate::settings::{CODE_PLACEHOLDER, USERNAME_PLACEHOLDER};
 
-fn message(app: &App, to: &str, subject: String, text: String) -> MailMessage {
+fn message(app: &App, operator: &str, to: &str, subject: String, text: String) -> MailMessage {
     MailMessage {
         to: to.to_owned(),
         subject,
@@ -13,11 +13,19 @@ fn message(app: &App, to: &str, subject: String, text: String) -> MailMessage {
         text,
         app_id: app.id.to_string(),
         app_name: app.name.clone(),
+        from_name: sender_name(&app.name, operator),
     }
 }
 
-/// A verification code: sign-up, email change or password reset.
-pub(crate) fn verification(app: &App, to: &str, purpose: CodePurpose, code: &str) -> MailMessage {
+/// A verification code: sign-up, email change or password reset; `operator` names the
+/// deployment in the sender's name.
+pub(crate) fn verification(
+    app: &App,
+    operator: &str,
+    to: &str,
+    purpose: CodePurpose,
+    code: &str,
+) -> MailMessage {
     let name = &app.name;
     let templates = &app.settings.templates;
     let subject = templates
@@ -42,12 +50,13 @@ pub(crate) fn verification(app: &App, to: &str, purpose: CodePurpose, code: &str
             ),
         },
     };
-    message(app, to, subject, text)
+    message(app, operator, to, subject, text)
 }
 
 /// The invitation of an administrator-created user, with their temporary password.
 pub(crate) fn invitation(
     app: &App,
+    operator: &str,
     to: &str,
     username: &str,
     temporary_password: &str,
@@ -67,7 +76,7 @@ pub(crate) fn invitation(
             "You have an account for {name}.\n\nSign in as {username} with the temporary password {temporary_password}\n\nYou will choose your own password at the first sign-in. The temporary password is valid for {valid_days} days.\n"
         ),
     };
-    message(app, to, subject, text)
+    message(app, operator, to, subject, text)
 }
 
 #[cfg(test)]
@@ -102,11 +111,13 @@ mod tests {
     fn templates_replace_placeholders_and_defaults_name_the_app() {
         let default = verification(
             &app(AppSettings::default()),
+            "auth.example.com",
             "a@b.co",
             CodePurpose::SignUp,
             "123456",
         );
         assert_eq!(default.subject, "Your Shop verification code");
+        assert_eq!(default.from_name, "Shop via auth.example.com");
         assert!(default.text.contains("123456") && default.html.contains("123456"));
         let mut settings = AppSettings::default();
         settings.templates.verification_subject = Some("Code inside".into());
@@ -114,6 +125,7 @@ mod tests {
         settings.templates.invitation_message = Some("Hi {username}, password {####}".into());
         let custom = verification(
             &app(settings.clone()),
+            "ops",
             "a@b.co",
             CodePurpose::ForgotPassword,
             "654321",
@@ -122,7 +134,8 @@ mod tests {
             (custom.subject.as_str(), custom.text.as_str()),
             ("Code inside", "Use 654321 now")
         );
-        let invite = invitation(&app(settings), "a@b.co", "a@b.co", "Tmp-Pass-1", 7);
+        let invite = invitation(&app(settings), "ops", "a@b.co", "a@b.co", "Tmp-Pass-1", 7);
+        assert_eq!(invite.from_name, "Shop via ops");
         assert_eq!(invite.text, "Hi a@b.co, password Tmp-Pass-1");
         assert_eq!(invite.subject, "You are invited to Shop");
     }

@@ -5,9 +5,9 @@ use crate::apps::Scope;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::mail::mask_email;
-use crate::model::{CodePurpose, User, UserStatus};
+use crate::model::{App, CodePurpose, User, UserStatus};
 use crate::policy::{check_attribute, normalize_email};
-use crate::service::Service;
+use crate::service::{ConsoleSignup, Service};
 use crate::store::StoreError;
 use std::collections::BTreeMap;
 
@@ -34,6 +34,9 @@ impl Service {
     ) -> Result<SignUpOutput> {
         let app = self.app_for_client(client_id).await?;
         self.check_secret_hash(&app, secret_hash, &[username])?;
+        // Refused before anything about the name is looked at, so that a refusal never says
+        // whether someone is a developer.
+        let first_only = self.console_signup_rule(&app).await?;
         let email = normalize_email(username)?;
         app.settings.password_policy.check(password)?;
         let mut extra = BTreeMap::new();
@@ -75,8 +78,15 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        match self.store.insert_user(&user).await {
-            Ok(()) => {}
+        let inserted = if first_only {
+            self.store.insert_first_user(&user).await
+        } else {
+            self.store.insert_user(&user).await.map(|()| true)
+        };
+        match inserted {
+            Ok(true) => {}
+            // Someone else became the first developer meanwhile.
+            Ok(false) => return Err(Error::SignUpNotPermitted),
             Err(StoreError::Conflict(_)) => {
                 // Someone signed up with this email a moment ago.
                 let existing = self
@@ -114,7 +124,7 @@ impl Service {
     /// again); nothing else is stored or sent.
     async fn sign_up_taken(
         &self,
-        app: &crate::model::App,
+        app: &App,
         existing: User,
         password: &str,
     ) -> Result<SignUpOutput> {
@@ -134,6 +144,28 @@ impl Service {
                 destination: mask_email(&existing.email),
             },
         })
+    }
+
+    /// Whether SignUp may go on in `app`, and if so whether only as the pool's first user:
+    /// `--console-signup` governs the console app (whose users are the developers); every
+    /// other app is open.
+    async fn console_signup_rule(&self, app: &App) -> Result<bool> {
+        if !app.id.is_console() {
+            return Ok(false);
+        }
+        match self.settings.console_signup {
+            ConsoleSignup::Open => Ok(false),
+            ConsoleSignup::Closed => Err(Error::SignUpNotPermitted),
+            ConsoleSignup::Invite => {
+                // A cheap early answer; the insert decides for real (insert_first_user).
+                let any = self.store.list_users(&app.pool_id, None, None, 1).await?;
+                if any.is_empty() {
+                    Ok(true)
+                } else {
+                    Err(Error::SignUpNotPermitted)
+                }
+            }
+        }
     }
 
     /// Confirms an account with the mailed code.

@@ -40,6 +40,7 @@ impl Mailer for OutboxMailer {
             "text": message.text,
             "app_id": message.app_id,
             "app_name": message.app_name,
+            "from_name": message.from_name,
             "sent_at": sent_at,
         })
         .to_string();
@@ -83,6 +84,7 @@ mod tests {
             html: "<p>Your code is 123456</p>".into(),
             app_id: "app_x".into(),
             app_name: "X".into(),
+            from_name: "X via auth.example.com".into(),
         };
         outbox.send(&message).await.unwrap();
         outbox.send(&message).await.unwrap();

@@ -372,9 +372,11 @@ impl SmtpMailer {
             .trim()
             .parse::<Address>()
             .map_err(|e| MailError(format!("invalid recipient address ({e})")))?;
-        // The app's name is the sender's display name; lettre quotes or RFC 2047-encodes it.
+        // The sender's display name ("<app> via <operator>", made by the domain); lettre quotes
+        // or RFC 2047-encodes it. Control characters are dropped here again: a header never
+        // carries a line break, whoever built the message.
         let name: String = message
-            .app_name
+            .from_name
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();

@@ -4,7 +4,7 @@
 
 use auth_return_core::clock::{Clock, ManualClock, SystemClock};
 use auth_return_core::compute::ComputePool;
-use auth_return_core::{CreatedApp, Dependencies, NewApp, Scope, Service, Settings};
+use auth_return_core::{ConsoleSignup, CreatedApp, Dependencies, NewApp, Scope, Service, Settings};
 use auth_return_crypto::srp;
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::OutboxMailer;
@@ -107,6 +107,14 @@ impl TestServer {
 
     /// A server on the database at `database_url` (a fresh one: see [`TempPostgres`]).
     pub async fn start_on(database_url: &str) -> Self {
+        Self::start_on_with_settings(database_url, |_| {}).await
+    }
+
+    /// A server on the database at `database_url` whose settings `configure` changes.
+    pub async fn start_on_with_settings(
+        database_url: &str,
+        configure: impl Fn(&mut Settings),
+    ) -> Self {
         let shared = Shared {
             database_url: database_url.to_owned(),
             master_key: auth_return_crypto::random::bytes(),
@@ -114,19 +122,20 @@ impl TestServer {
             public_url: None,
             clock: None,
         };
-        Self::start_full(
+        Self::start_configured(
             ServerOptions {
                 rate_limits: RateLimitSettings::uniform(10_000),
                 ..ServerOptions::default()
             },
             ComputePool::new(2),
             Some(shared),
+            &configure,
         )
         .await
     }
 
     /// Another instance on this one's database (and master key and outbox), as when several
-    /// servers share a PostgreSQL: each has its own caches and clock.
+    /// servers share a PostgreSQL: each has its own caches, and the first one's settings.
     pub async fn second_instance(&self) -> Self {
         let shared = Shared {
             database_url: self.database_url.clone(),
@@ -135,13 +144,15 @@ impl TestServer {
             public_url: Some(self.service.settings().public_url.clone()),
             clock: Some(self.clock.clone()),
         };
-        Self::start_full(
+        let settings = self.service.settings().clone();
+        Self::start_configured(
             ServerOptions {
                 rate_limits: RateLimitSettings::uniform(10_000),
                 ..ServerOptions::default()
             },
             ComputePool::new(2),
             Some(shared),
+            &|s| *s = settings.clone(),
         )
         .await
     }
@@ -159,10 +170,35 @@ impl TestServer {
         .await
     }
 
+    /// A server whose domain settings `configure` changes from the tests' defaults (which
+    /// differ from `Settings::new` only in an open console sign-up: tests sign many developers
+    /// up).
+    pub async fn start_with_settings(configure: impl Fn(&mut Settings)) -> Self {
+        Self::start_configured(
+            ServerOptions {
+                rate_limits: RateLimitSettings::uniform(10_000),
+                ..ServerOptions::default()
+            },
+            ComputePool::new(2),
+            None,
+            &configure,
+        )
+        .await
+    }
+
     async fn start_full(
         options: ServerOptions,
         compute: ComputePool,
         shared: Option<Shared>,
+    ) -> Self {
+        Self::start_configured(options, compute, shared, &|_| {}).await
+    }
+
+    async fn start_configured(
+        options: ServerOptions,
+        compute: ComputePool,
+        shared: Option<Shared>,
+        configure: &dyn Fn(&mut Settings),
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let shared = shared.unwrap_or_else(|| Shared {
@@ -183,12 +219,17 @@ impl TestServer {
             .unwrap_or_else(|| Arc::new(ManualClock::new(SystemClock.now())));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut settings = Settings {
+            console_signup: ConsoleSignup::Open,
+            ..Settings::new("local", shared.public_url.unwrap_or_else(|| url.clone()))
+        };
+        configure(&mut settings);
         let service = Arc::new(Service::new(Dependencies {
             store,
             clock: clock.clone(),
             mailer: Arc::new(OutboxMailer::new(&outbox)),
             master_key: shared.master_key,
-            settings: Settings::new("local", shared.public_url.unwrap_or_else(|| url.clone())),
+            settings,
             compute,
         }));
         service.ensure_console_app().await.unwrap();

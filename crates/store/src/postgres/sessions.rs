@@ -232,6 +232,7 @@ pub(super) async fn prune_expired(pool: &PgPool, now: Timestamp) -> StoreResult<
         "DELETE FROM codes WHERE expires_at < $1",
         "DELETE FROM used_challenges WHERE expires_at < $1",
         "DELETE FROM revocations WHERE expires_at < $1",
+        "DELETE FROM mail_quotas WHERE window_ends_at < $1",
     ] {
         let done = sqlx::query(sql)
             .bind(now)

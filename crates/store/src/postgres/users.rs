@@ -5,14 +5,16 @@ use crate::convert::{FilterSql, TextColumn, attributes_to_json, filter_sql, limi
 use crate::error::{backend, conflict};
 use auth_return_core::ids::{PoolId, UserId};
 use auth_return_core::model::{MatchOp, Timestamp, User, UserFilter};
-use auth_return_core::store::StoreResult;
+use auth_return_core::store::{StoreError, StoreResult};
 use sqlx::PgPool;
 
 const TAKEN: &str = "a user with that email or id already exists in the pool";
 
-/// Inserts a user; the `(pool_id, email)` unique index decides races.
-pub(super) async fn insert(pool: &PgPool, user: &User) -> StoreResult<()> {
-    sqlx::query(
+type Insert<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// The new user statement with the user's fields bound as `$1` to `$13`.
+fn insert_query(user: &User) -> StoreResult<Insert<'_>> {
+    Ok(sqlx::query(
         "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
          sealed_verifier, attributes, pending_email, password_expires_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -29,11 +31,50 @@ pub(super) async fn insert(pool: &PgPool, user: &User) -> StoreResult<()> {
     .bind(user.pending_email.as_deref())
     .bind(user.password_expires_at)
     .bind(user.created_at)
-    .bind(user.updated_at)
-    .execute(pool)
-    .await
-    .map_err(conflict(TAKEN))?;
+    .bind(user.updated_at))
+}
+
+/// Inserts a user; the `(pool_id, email)` unique index decides races.
+pub(super) async fn insert(pool: &PgPool, user: &User) -> StoreResult<()> {
+    insert_query(user)?
+        .execute(pool)
+        .await
+        .map_err(conflict(TAKEN))?;
     Ok(())
+}
+
+/// Inserts a user only into an empty pool. Under READ COMMITTED a `NOT EXISTS` alone would let
+/// two transactions each see the pool empty, so the pool's app row is locked first: every
+/// insert into the pool takes a key-share lock on that row (the foreign key), which `FOR UPDATE`
+/// excludes, so the emptiness read after the lock stays true until this transaction ends.
+pub(super) async fn insert_first(pool: &PgPool, user: &User) -> StoreResult<bool> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let app = sqlx::query("SELECT 1 FROM apps WHERE pool_id = $1 FOR UPDATE")
+        .bind(user.pool_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if app.is_none() {
+        return Err(StoreError::Backend(format!(
+            "no pool {} to insert a user into",
+            user.pool_id
+        )));
+    }
+    let occupied = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 LIMIT 1")
+        .bind(user.pool_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if occupied.is_some() {
+        tx.rollback().await.map_err(backend)?;
+        return Ok(false);
+    }
+    insert_query(user)?
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict(TAKEN))?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }
 
 /// Rewrites the mutable fields (a no-op for an unknown user).

@@ -5,6 +5,7 @@ mod apps;
 mod changes;
 mod codes;
 mod lockouts;
+mod quotas;
 mod rows;
 mod sessions;
 mod users;
@@ -181,6 +182,9 @@ impl Store for SqliteStore {
 
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
         users::insert(&self.pool, user).await
+    }
+    async fn insert_first_user(&self, user: &User) -> StoreResult<bool> {
+        users::insert_first(&self.pool, user).await
     }
     async fn update_user(&self, user: &User) -> StoreResult<()> {
         users::update(&self.pool, user).await
@@ -389,6 +393,15 @@ impl Store for SqliteStore {
     }
     async fn latest_change(&self) -> StoreResult<i64> {
         changes::latest(&self.pool).await
+    }
+
+    async fn reserve_mail_quota(
+        &self,
+        subject: &str,
+        window_ends_at: Timestamp,
+        limit: i64,
+    ) -> StoreResult<bool> {
+        quotas::reserve(&self.pool, subject, window_ends_at, limit).await
     }
 
     async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {

@@ -252,6 +252,7 @@ pub(super) async fn prune_expired(pool: &SqlitePool, now: Timestamp) -> StoreRes
         "DELETE FROM codes WHERE expires_at < ?",
         "DELETE FROM used_challenges WHERE expires_at < ?",
         "DELETE FROM revocations WHERE expires_at < ?",
+        "DELETE FROM mail_quotas WHERE window_ends_at < ?",
     ] {
         let done = sqlx::query(sql)
             .bind(now)

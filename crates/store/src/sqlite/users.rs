@@ -10,30 +10,63 @@ use sqlx::SqlitePool;
 
 const TAKEN: &str = "a user with that email or id already exists in the pool";
 
+/// The columns of a new user, bound as `?1` to `?13` by [`bind_new`].
+macro_rules! insert_user {
+    ($source:literal) => {
+        concat!(
+            "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, \
+             salt_hex, sealed_verifier, attributes, pending_email, password_expires_at, \
+             created_at, updated_at) ",
+            $source
+        )
+    };
+}
+
+type Insert<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// Binds a new user's fields in column order.
+fn bind_new<'q>(query: Insert<'q>, user: &'q User) -> StoreResult<Insert<'q>> {
+    Ok(query
+        .bind(user.pool_id.as_str())
+        .bind(uuid_text(user.id.as_uuid()))
+        .bind(&user.email)
+        .bind(user.email_verified)
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(&user.salt_hex)
+        .bind(&user.sealed_verifier)
+        .bind(attributes_to_json(&user.attributes)?)
+        .bind(user.pending_email.as_deref())
+        .bind(user.password_expires_at)
+        .bind(user.created_at)
+        .bind(user.updated_at))
+}
+
 /// Inserts a user; the `(pool_id, email)` unique index decides races.
 pub(super) async fn insert(pool: &SqlitePool, user: &User) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
-         sealed_verifier, attributes, pending_email, password_expires_at, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user.pool_id.as_str())
-    .bind(uuid_text(user.id.as_uuid()))
-    .bind(&user.email)
-    .bind(user.email_verified)
-    .bind(user.status.as_str())
-    .bind(user.enabled)
-    .bind(&user.salt_hex)
-    .bind(&user.sealed_verifier)
-    .bind(attributes_to_json(&user.attributes)?)
-    .bind(user.pending_email.as_deref())
-    .bind(user.password_expires_at)
-    .bind(user.created_at)
-    .bind(user.updated_at)
-    .execute(pool)
-    .await
-    .map_err(conflict(TAKEN))?;
+    let query = sqlx::query(insert_user!(
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    ));
+    bind_new(query, user)?
+        .execute(pool)
+        .await
+        .map_err(conflict(TAKEN))?;
     Ok(())
+}
+
+/// Inserts a user only into an empty pool, in one statement: a writing statement holds
+/// SQLite's write lock from its first step, so the emptiness it reads is still true when it
+/// writes, whatever other connections do.
+pub(super) async fn insert_first(pool: &SqlitePool, user: &User) -> StoreResult<bool> {
+    let query = sqlx::query(insert_user!(
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 \
+         WHERE NOT EXISTS (SELECT 1 FROM users WHERE pool_id = ?1)"
+    ));
+    let done = bind_new(query, user)?
+        .execute(pool)
+        .await
+        .map_err(conflict(TAKEN))?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Rewrites the mutable fields (a no-op for an unknown user).

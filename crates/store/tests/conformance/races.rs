@@ -1,5 +1,6 @@
 //! Races between two store instances on one database: single-use operations stay single-use,
-//! and a session revoked by several calls at once gets one revocation entry.
+//! an empty pool takes exactly one first user, a session revoked by several calls at once gets
+//! one revocation entry, and a mail quota counts exactly its limit.
 
 use crate::fixtures;
 use auth_return_core::model::{CodePurpose, LockoutRecord};
@@ -108,6 +109,69 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         .count();
     assert_eq!((created, conflicts), (1, CONTENDERS - 1), "{results:?}");
 
+    // An empty pool, many simultaneous first users (distinct emails): exactly one is stored,
+    // the others are told the pool is taken; afterwards nobody is first any more.
+    let (empty, key) = fixtures::app("first", None, 1);
+    stores[0].insert_app(&empty, &key).await.unwrap();
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let store = pick(i);
+        let racer = fixtures::user(&empty.pool_id, &format!("first{i}@example.com"), 2);
+        tasks.spawn(async move { store.insert_first_user(&racer).await });
+    }
+    let firsts = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|first| *first)
+        .count();
+    assert_eq!(firsts, 1, "exactly one first user");
+    let stored = stores[1]
+        .list_users(&empty.pool_id, None, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let late = fixtures::user(&empty.pool_id, "late@example.com", 3);
+    assert!(!stores[0].insert_first_user(&late).await.unwrap());
+    assert_eq!(
+        stores[1]
+            .get_user_by_email(&empty.pool_id, "late@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    // Another pool's users do not count, and an emptied pool takes a first user again.
+    assert!(
+        stores[1]
+            .insert_first_user(&fixtures::user(&pool_id, "x@example.com", 3))
+            .await
+            .is_ok_and(|first| !first)
+    );
+    stores[0]
+        .delete_user(&empty.pool_id, stored[0].id, 4)
+        .await
+        .unwrap();
+    assert!(stores[1].insert_first_user(&late).await.unwrap());
+    assert_eq!(
+        stores[0]
+            .get_user(&empty.pool_id, late.id)
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&late),
+        "stored whole"
+    );
+    // A fresh pool next to a populated one takes its first user.
+    let (other, key) = fixtures::app("other", None, 1);
+    stores[1].insert_app(&other, &key).await.unwrap();
+    assert!(
+        stores[0]
+            .insert_first_user(&fixtures::user(&other.pool_id, "late@example.com", 5))
+            .await
+            .unwrap()
+    );
+
     // One challenge, many simultaneous answers: one claim.
     let mut tasks = JoinSet::new();
     for i in 0..CONTENDERS {
@@ -195,4 +259,65 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
         assert_eq!(entries[0].expires_at, at + app.client.token_validity_secs);
         assert_eq!(stores[1].get_user(&pool_id, victim.id).await.unwrap(), None);
     }
+
+    // One mail quota, many simultaneous reservations: exactly `limit` are counted; another
+    // subject and the next window count on their own; an ended window is pruned.
+    let limit = 5;
+    let mut tasks = JoinSet::new();
+    for i in 0..CONTENDERS {
+        let store = pick(i);
+        tasks.spawn(async move {
+            store
+                .reserve_mail_quota("invitations:dev", 86_400, limit)
+                .await
+        });
+    }
+    let counted = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|counted| *counted)
+        .count();
+    assert_eq!(counted, 5, "exactly the limit is counted");
+    assert!(
+        !stores[0]
+            .reserve_mail_quota("invitations:dev", 86_400, limit)
+            .await
+            .unwrap()
+    );
+    assert!(
+        stores[1]
+            .reserve_mail_quota("invitations:dev", 86_400, limit + 1)
+            .await
+            .unwrap(),
+        "a higher limit leaves room"
+    );
+    assert!(
+        stores[0]
+            .reserve_mail_quota("invitations:other", 86_400, limit)
+            .await
+            .unwrap()
+    );
+    assert!(
+        stores[1]
+            .reserve_mail_quota("invitations:dev", 2 * 86_400, limit)
+            .await
+            .unwrap()
+    );
+    stores[1].prune_expired(86_401).await.unwrap();
+    assert!(
+        stores[0]
+            .reserve_mail_quota("invitations:dev", 86_400, 1)
+            .await
+            .unwrap(),
+        "the ended window was pruned"
+    );
+    assert!(
+        !stores[0]
+            .reserve_mail_quota("invitations:dev", 2 * 86_400, 1)
+            .await
+            .unwrap(),
+        "the current window was kept"
+    );
 }

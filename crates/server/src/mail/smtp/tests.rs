@@ -255,6 +255,7 @@ fn message(app_name: &str) -> MailMessage {
         html: "<p>Your code is <b>123456</b>.</p>".into(),
         app_id: "app_test".into(),
         app_name: app_name.into(),
+        from_name: format!("{app_name} via auth.example.com"),
     }
 }
 
@@ -270,7 +271,9 @@ async fn delivers_a_multipart_message_from_the_app() {
     assert_eq!(messages.len(), 2);
     let first = &messages[0];
     assert!(
-        first.contains("From: \"Acme \\\"Dev\\\" Portal\" <no-reply@example.com>"),
+        first.contains(
+            "From: \"Acme \\\"Dev\\\" Portal via auth.example.com\" <no-reply@example.com>"
+        ),
         "{first}"
     );
     assert!(first.contains("To: alice@example.org"), "{first}");
@@ -394,4 +397,24 @@ async fn an_invalid_recipient_is_refused_before_connecting() {
     bad.to = "not an address".into();
     assert!(smtp.send(&bad).await.is_err());
     assert_eq!(seen.connections.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn line_breaks_in_names_and_subjects_never_make_headers() {
+    let smtp = mailer("smtp://127.0.0.1:2525?tls=none");
+    let mut evil = message("Shop");
+    evil.from_name = "Shop\r\nBcc: victim@example.net\r\n via auth.example.com".into();
+    evil.subject = "Your code\r\nBcc: victim@example.net\nX-Evil: 1".into();
+    let raw = String::from_utf8(smtp.compose(&evil).unwrap().formatted()).unwrap();
+    let headers = raw.split("\r\n\r\n").next().unwrap();
+    for line in headers.lines() {
+        assert!(
+            !line.starts_with("Bcc:") && !line.starts_with("X-Evil:"),
+            "{headers}"
+        );
+    }
+    // One From and one Subject, the text kept inside them (encoded, as lettre chooses).
+    let count = |name: &str| headers.lines().filter(|l| l.starts_with(name)).count();
+    assert_eq!((count("From: "), count("Subject: ")), (1, 1), "{headers}");
+    assert_eq!(smtp.compose(&evil).unwrap().envelope().to().len(), 1);
 }
