@@ -15,7 +15,7 @@
 "use strict";
 (() => {
   // ---------------------------------------------------------------------------------------------
-  // 1. Encoding and SRP (spec §3)
+  // 1. Encoding and SRP (docs/cognito-protocol.md §3)
 
   const N_HEX =
     "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a0879" +

@@ -1,6 +1,6 @@
 // The pure parts of web/auth_component.js in Node: SRP against the known-answer vector that
-// amazon-cognito-identity-js and pycognito reproduce (spec §3.10), padHex, TIMESTAMP, the
-// error wording and the password policy.  Run: node --test tests/web
+// amazon-cognito-identity-js and pycognito reproduce (docs/cognito-protocol.md §3.10), padHex,
+// TIMESTAMP, the error wording and the password policy. Run: node --test tests/web
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 //! A bounded pool for expensive crypto (modular exponentiation, RSA signing), kept off the
 //! async threads so slow math never stalls I/O, and capped so that overload sheds work with
-//! [`Error::Overloaded`] instead of growing everyone's latency without bound (architecture
-//! rule 6).
+//! [`Error::Overloaded`] instead of growing everyone's latency without bound
+//! (docs/architecture.md rule 6).
 
 use crate::error::{Error, Result};
 use std::sync::Arc;

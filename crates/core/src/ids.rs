@@ -31,11 +31,12 @@ macro_rules! string_id {
 }
 
 string_id!(
-    /// A user pool id, `<region>_<9 alphanumerics>` (spec §2).
+    /// A user pool id, `<region>_<9 alphanumerics>` (docs/cognito-protocol.md §2).
     PoolId
 );
 string_id!(
-    /// An app client id: 26 lowercase alphanumerics, unique across all pools (spec §2).
+    /// An app client id: 26 lowercase alphanumerics, unique across all pools
+    /// (docs/cognito-protocol.md §2).
     ClientId
 );
 string_id!(
@@ -57,7 +58,8 @@ impl PoolId {
         ))
     }
 
-    /// The SRP "pool name": the part after the first `_`, hashed into every verifier (spec §3.4).
+    /// The SRP "pool name": the part after the first `_`, hashed into every verifier
+    /// (docs/cognito-protocol.md §3.4).
     pub fn srp_name(&self) -> &str {
         self.0
             .split_once('_')

@@ -98,7 +98,7 @@ pub struct User {
     pub status: UserStatus,
     /// Disabled users can neither sign in nor refresh.
     pub enabled: bool,
-    /// The SRP salt as canonical padHex (spec §3.4).
+    /// The SRP salt as canonical padHex (docs/cognito-protocol.md §3.4).
     pub salt_hex: String,
     /// The SRP verifier, sealed under the master key.
     pub sealed_verifier: Vec<u8>,
@@ -249,7 +249,7 @@ pub struct Revocation {
     pub expires_at: Timestamp,
 }
 
-/// A user attribute ListUsers can filter on (spec §5.2 ListUsers).
+/// A user attribute ListUsers can filter on (docs/cognito-protocol.md §5.2 ListUsers).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserField {
     /// `username` / `sub`: the user id, case-sensitive.

@@ -1,4 +1,4 @@
-//! Password and input rules, with Cognito's wording (spec §5.1 SignUp, §7).
+//! Password and input rules, with Cognito's wording (docs/cognito-protocol.md §5.1 SignUp, §7).
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

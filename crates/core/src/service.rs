@@ -133,7 +133,7 @@ impl Service {
         self.store.as_ref()
     }
 
-    /// The issuer of a pool's tokens: `<public-url>/<poolId>` (spec §2).
+    /// The issuer of a pool's tokens: `<public-url>/<poolId>` (docs/cognito-protocol.md §2).
     pub fn issuer(&self, pool_id: &PoolId) -> String {
         format!("{}/{pool_id}", self.settings.public_url)
     }
@@ -205,8 +205,8 @@ impl Service {
             .map_err(|_| Error::Internal("client secret is not text".into()))
     }
 
-    /// Checks SECRET_HASH (spec §4) when the client has a secret. A hash over any of
-    /// `usernames` (the identifiers the user may be known by) is accepted.
+    /// Checks SECRET_HASH (docs/cognito-protocol.md §4) when the client has a secret. A hash over
+    /// any of `usernames` (the identifiers the user may be known by) is accepted.
     pub(crate) fn check_secret_hash(
         &self,
         app: &App,

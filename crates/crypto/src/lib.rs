@@ -1,9 +1,9 @@
 //! Pure cryptography for Auth Return: no I/O, no async runtime, no configuration.
 //!
-//! * [`srp`] — SRP-6a exactly as the Cognito clients compute it (spec §3; RFC 5054/2945
-//!   with Cognito's `padHex` encoding and "Caldera Derived Key" HKDF).
-//! * [`timestamp`] — the strict `TIMESTAMP` parser of spec §3.7 step 4.
-//! * [`secret_hash`] — Cognito `SECRET_HASH` (spec §4).
+//! * [`srp`] — SRP-6a exactly as the Cognito clients compute it (docs/cognito-protocol.md §3; RFC
+//!   5054/2945 with Cognito's `padHex` encoding and "Caldera Derived Key" HKDF).
+//! * [`timestamp`] — the strict `TIMESTAMP` parser of docs/cognito-protocol.md §3.7 step 4.
+//! * [`secret_hash`] — Cognito `SECRET_HASH` (docs/cognito-protocol.md §4).
 //! * [`seal`] — AES-256-GCM sealed blobs (e.g. the SRP `SECRET_BLOCK`, stored keys).
 //! * [`jws`] — RS256 compact JWS signing/verification and RSA JWKs (RFC 7515/7517/7518).
 //! * [`random`], [`hash`], [`secret`] — random secrets, SHA-256/HMAC/HKDF, redacted

@@ -1,4 +1,4 @@
-//! Secret-holding types: zeroized on drop, redacted in `Debug` (ARCHITECTURE rule 5).
+//! Secret-holding types: zeroized on drop, redacted in `Debug` (docs/architecture.md rule 5).
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Cognito `SECRET_HASH` (spec §4): `Base64(HMAC-SHA256(clientSecret, username ‖ clientId))`.
+//! Cognito `SECRET_HASH` (docs/cognito-protocol.md §4):
+//! `Base64(HMAC-SHA256(clientSecret, username ‖ clientId))`.
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -7,7 +8,8 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STAN
 
 use crate::hash::{ct_eq, hmac_sha256_parts};
 
-/// Computes `SECRET_HASH` as standard base64 with padding (44 characters), spec §4.
+/// Computes `SECRET_HASH` as standard base64 with padding (44 characters),
+/// docs/cognito-protocol.md §4.
 pub fn compute(client_secret: &str, username: &str, client_id: &str) -> String {
     STANDARD.encode(raw(client_secret, username, client_id))
 }

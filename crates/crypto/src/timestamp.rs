@@ -1,4 +1,5 @@
-//! The SRP `TIMESTAMP` format `EEE MMM d HH:mm:ss UTC yyyy` (spec §3.6 step 7, §3.7 step 4).
+//! The SRP `TIMESTAMP` format `EEE MMM d HH:mm:ss UTC yyyy` (docs/cognito-protocol.md §3.6 step 7,
+//! §3.7 step 4).
 //!
 //! Parsing is strict where AWS is observed to be strict (space-padded day, hour `24`, zone
 //! other than `UTC`) and lenient where being strict gains nothing (a zero-padded day).
@@ -15,7 +16,7 @@ const MONTHS: [&str; 12] = [
 #[error("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")]
 pub struct TimestampError;
 
-/// Parses a `TIMESTAMP` per spec §3.7 step 4 and returns Unix epoch seconds.
+/// Parses a `TIMESTAMP` per docs/cognito-protocol.md §3.7 step 4 and returns Unix epoch seconds.
 ///
 /// Accepted: weekday `Sun`..`Sat` (any valid name; it need not match the date), month
 /// `Jan`..`Dec` (exact case), day `1`..`31` without padding (a zero-padded `05` is accepted

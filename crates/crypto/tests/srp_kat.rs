@@ -1,4 +1,5 @@
-//! Known-answer vector of spec §3.10 through the public SRP and SECRET_HASH API.
+//! Known-answer vector of docs/cognito-protocol.md §3.10 through the public SRP and SECRET_HASH
+//! API.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

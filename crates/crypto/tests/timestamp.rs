@@ -1,4 +1,4 @@
-//! `TIMESTAMP` parsing rules of spec §3.7 step 4.
+//! `TIMESTAMP` parsing rules of docs/cognito-protocol.md §3.7 step 4.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

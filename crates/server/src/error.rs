@@ -1,6 +1,6 @@
-//! The one mapping from domain errors to the wire: Cognito `__type` + message (spec §1.2, §7)
-//! for `POST /`, and `{"error","message"}` bodies for the REST API. Internal errors are logged
-//! here with their detail and answered with a bare message.
+//! The one mapping from domain errors to the wire: Cognito `__type` + message
+//! (docs/cognito-protocol.md §1.2, §7) for `POST /`, and `{"error","message"}` bodies for the REST
+//! API. Internal errors are logged here with their detail and answered with a bare message.
 
 use crate::client::UnreadableForwarding;
 use crate::limits::Throttled;

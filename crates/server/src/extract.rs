@@ -1,4 +1,4 @@
-//! Extractors that prove who is calling before a handler runs (architecture rule 3).
+//! Extractors that prove who is calling before a handler runs (docs/architecture.md rule 3).
 
 use crate::error::ApiError;
 use crate::router::AppState;

@@ -1,5 +1,5 @@
-//! Per-pool public documents: OIDC discovery and JWKS (spec §2; OpenID Connect Discovery 1.0
-//! §3, RFC 7517 §5) and the revocation feed.
+//! Per-pool public documents: OIDC discovery and JWKS (docs/cognito-protocol.md §2; OpenID Connect
+//! Discovery 1.0 §3, RFC 7517 §5) and the revocation feed.
 
 use crate::error::ApiError;
 use crate::router::AppState;

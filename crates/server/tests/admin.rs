@@ -1,5 +1,5 @@
-//! The admin operations and ListUsers (spec §5.2) over real HTTP, authorized by the console
-//! access token of the developer who owns the app.
+//! The admin operations and ListUsers (docs/cognito-protocol.md §5.2) over real HTTP, authorized by
+//! the console access token of the developer who owns the app.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

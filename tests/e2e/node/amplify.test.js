@@ -48,7 +48,7 @@ Amplify.configure({
     Cognito: {
       userPoolId: PUBLIC_APP.user_pool_id,
       userPoolClientId: PUBLIC_APP.client_id,
-      userPoolEndpoint: BASE_URL, // spec §8 pitfall 12
+      userPoolEndpoint: BASE_URL, // docs/cognito-protocol.md §8 pitfall 12
     },
   },
 });

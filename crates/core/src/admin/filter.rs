@@ -1,5 +1,5 @@
-//! ListUsers filters (spec §5.2): `name = "value"` or `name ^= "value"`, one attribute,
-//! backslash-escaped quotes; an empty filter means all users.
+//! ListUsers filters (docs/cognito-protocol.md §5.2): `name = "value"` or `name ^= "value"`, one
+//! attribute, backslash-escaped quotes; an empty filter means all users.
 
 use crate::error::{Error, Result};
 use crate::model::{MatchOp, UserField, UserFilter};

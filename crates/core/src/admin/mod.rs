@@ -1,5 +1,5 @@
-//! Administration of a pool's users by the developer who owns it (spec §5.2): the `Admin*`
-//! operations and ListUsers.
+//! Administration of a pool's users by the developer who owns it (docs/cognito-protocol.md §5.2):
+//! the `Admin*` operations and ListUsers.
 
 mod filter;
 mod users;

@@ -297,8 +297,8 @@ impl Service {
         Ok(())
     }
 
-    /// ListUsers: one page of a pool's users (filter syntax of spec §5.2) and the token of the
-    /// next page, if there may be one.
+    /// ListUsers: one page of a pool's users (filter syntax of docs/cognito-protocol.md §5.2) and
+    /// the token of the next page, if there may be one.
     pub async fn list_users(
         &self,
         scope: Scope,

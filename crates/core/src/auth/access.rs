@@ -117,7 +117,8 @@ impl Service {
         Ok((verified, user))
     }
 
-    /// The user behind a valid, live access token (spec §5: the checks every access-token call makes).
+    /// The user behind a valid, live access token (docs/cognito-protocol.md §5: the checks every
+    /// access-token call makes).
     pub(crate) async fn access_token_user(&self, token: &str) -> Result<(VerifiedToken, User)> {
         let (verified, user) = self.verify_live_token(token).await.map_err(|p| match p {
             TokenProblem::Invalid => Error::InvalidAccessToken,

@@ -1,6 +1,6 @@
-//! The SRP challenge state, sealed into `SECRET_BLOCK` (spec §3.8): nothing is stored between
-//! InitiateAuth and RespondToAuthChallenge, any instance can answer, and a replay cache in the
-//! store makes each block single-use.
+//! The SRP challenge state, sealed into `SECRET_BLOCK` (docs/cognito-protocol.md §3.8): nothing is
+//! stored between InitiateAuth and RespondToAuthChallenge, any instance can answer, and a replay
+//! cache in the store makes each block single-use.
 
 use crate::error::{Error, Result};
 use crate::service::Service;

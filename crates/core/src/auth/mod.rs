@@ -1,4 +1,4 @@
-//! Sign-up, sign-in and sessions: the Cognito user-pool flows (spec §3, §5.1).
+//! Sign-up, sign-in and sessions: the Cognito user-pool flows (docs/cognito-protocol.md §3, §5.1).
 
 mod access;
 mod challenge;
@@ -45,7 +45,7 @@ pub struct AuthTokens {
     pub refresh_expires_at: i64,
 }
 
-/// The `PASSWORD_VERIFIER` challenge (spec §3.5 step 8).
+/// The `PASSWORD_VERIFIER` challenge (docs/cognito-protocol.md §3.5 step 8).
 #[derive(Clone, Debug)]
 pub struct PasswordVerifierChallenge {
     /// Canonical padHex salt.
@@ -63,7 +63,8 @@ pub struct PasswordVerifierChallenge {
 pub enum AuthStep {
     /// The client must answer a challenge.
     PasswordVerifier(PasswordVerifierChallenge),
-    /// An administrator-created user must choose a password (spec §5.1 NEW_PASSWORD_REQUIRED).
+    /// An administrator-created user must choose a password (docs/cognito-protocol.md §5.1
+    /// NEW_PASSWORD_REQUIRED).
     NewPasswordRequired(NewPasswordChallenge),
     /// Signed in.
     Tokens(AuthTokens),
@@ -98,7 +99,8 @@ pub(crate) async fn find_user(
     Ok(service.store.get_user_by_email(pool_id, &email).await?)
 }
 
-/// The identifiers a user may be known by in SECRET_HASH (spec §4: accept any of them).
+/// The identifiers a user may be known by in SECRET_HASH (docs/cognito-protocol.md §4: accept any
+/// of them).
 pub(crate) fn known_names(user: &User) -> [String; 2] {
     [user.id.to_string(), user.email.clone()]
 }

@@ -1,6 +1,6 @@
-//! NEW_PASSWORD_REQUIRED (spec §5.1 RespondToAuthChallenge): after an administrator-created
-//! user proves the temporary password, they choose their own. The state travels sealed in
-//! `Session`, bound to the client, valid 5 minutes, single use.
+//! NEW_PASSWORD_REQUIRED (docs/cognito-protocol.md §5.1 RespondToAuthChallenge): after an
+//! administrator-created user proves the temporary password, they choose their own. The state
+//! travels sealed in `Session`, bound to the client, valid 5 minutes, single use.
 
 use super::{AuthStep, NewPasswordChallenge, known_names, required};
 use crate::error::{Error, Result};

@@ -1,4 +1,5 @@
-//! The InitiateAuth and RespondToAuthChallenge entry points, and USER_PASSWORD_AUTH (spec §5.1).
+//! The InitiateAuth and RespondToAuthChallenge entry points, and USER_PASSWORD_AUTH
+//! (docs/cognito-protocol.md §5.1).
 
 use super::refresh::ClientProof;
 use super::srp::{SrpAnswer, SrpStart};

@@ -1,6 +1,6 @@
-//! What a signed-in user does with their own account (access-token calls, spec §5.1):
-//! ChangePassword, UpdateUserAttributes, GetUserAttributeVerificationCode, VerifyUserAttribute,
-//! DeleteUser.
+//! What a signed-in user does with their own account (access-token calls,
+//! docs/cognito-protocol.md §5.1): ChangePassword, UpdateUserAttributes,
+//! GetUserAttributeVerificationCode, VerifyUserAttribute, DeleteUser.
 
 use super::CodeDelivery;
 use crate::error::{Error, Result};

@@ -1,6 +1,6 @@
-//! ForgotPassword and ConfirmForgotPassword (spec §5.1): a 6-digit code to the verified email,
-//! valid 1 hour, single use, attempt-limited. Unknown, disabled and unverified users get a
-//! simulated delivery, so the answer never tells whether an account exists.
+//! ForgotPassword and ConfirmForgotPassword (docs/cognito-protocol.md §5.1): a 6-digit code to the
+//! verified email, valid 1 hour, single use, attempt-limited. Unknown, disabled and unverified
+//! users get a simulated delivery, so the answer never tells whether an account exists.
 
 use super::{CodeDelivery, find_user, known_names};
 use crate::error::Result;

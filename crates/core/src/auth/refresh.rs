@@ -1,6 +1,6 @@
 //! Refreshing: REFRESH_TOKEN_AUTH (Cognito's non-rotating refresh) and GetTokensFromRefreshToken
 //! (rotating when the app has rotation on), with reuse detection and an absolute session
-//! lifetime (spec §5.1, §6.4).
+//! lifetime (docs/cognito-protocol.md §5.1, §6.4).
 
 use super::{AuthTokens, known_names};
 use crate::error::{Error, Result};
@@ -43,7 +43,7 @@ impl Service {
             .filter(|(s, _)| s.client_id == app.client.id && s.pool_id == app.pool_id)
             .ok_or(Error::InvalidRefreshToken)?;
         if let ClientProof::SecretHash(presented) = proof {
-            // The hash is over a name of the user; find them first (spec §4).
+            // The hash is over a name of the user; find them first (docs/cognito-protocol.md §4).
             let user = self.store.get_user(&app.pool_id, session.user_id).await?;
             let names = user.as_ref().map(known_names);
             let accepted: Vec<&str> = names.iter().flatten().map(String::as_str).collect();

@@ -1,4 +1,5 @@
-//! SignUp, ConfirmSignUp, ResendConfirmationCode and AdminConfirmSignUp (spec §5.1).
+//! SignUp, ConfirmSignUp, ResendConfirmationCode and AdminConfirmSignUp
+//! (docs/cognito-protocol.md §5.1).
 
 use super::{CodeDelivery, find_user};
 use crate::apps::Scope;

@@ -1,4 +1,5 @@
-//! USER_SRP_AUTH and the PASSWORD_VERIFIER answer (spec §3.5, §3.7), plus verifier upkeep.
+//! USER_SRP_AUTH and the PASSWORD_VERIFIER answer (docs/cognito-protocol.md §3.5, §3.7), plus
+//! verifier upkeep.
 
 use super::challenge::ChallengeState;
 use super::{AuthStep, PasswordVerifierChallenge, find_user, known_names, required};
@@ -41,7 +42,7 @@ fn verifier_aad(pool_id: &PoolId, user_id: UserId) -> Vec<u8> {
 }
 
 /// Salt, uid and verifier of a user who does not exist, stable per (pool, username), so that
-/// probing cannot tell unknown users from real ones (spec §3.5 step 5).
+/// probing cannot tell unknown users from real ones (docs/cognito-protocol.md §3.5 step 5).
 struct Decoy {
     uid: String,
     salt_hex: String,
@@ -49,7 +50,7 @@ struct Decoy {
 }
 
 impl Service {
-    /// Computes and seals a fresh salt and verifier for a password (spec §3.4).
+    /// Computes and seals a fresh salt and verifier for a password (docs/cognito-protocol.md §3.4).
     pub(crate) async fn new_verifier(
         &self,
         pool_id: &PoolId,

@@ -1,4 +1,4 @@
-//! The exact claim sets of ID and access tokens (spec §6.2, §6.3).
+//! The exact claim sets of ID and access tokens (docs/cognito-protocol.md §6.2, §6.3).
 
 use crate::model::{Session, Timestamp, User};
 use serde_json::{Map, Value, json};
@@ -44,7 +44,8 @@ pub fn id_token(i: &Issuance<'_>) -> Value {
     Value::Object(claims)
 }
 
-/// Access token claims: authorization for the user-pool API (no `aud`, spec §6.3).
+/// Access token claims: authorization for the user-pool API (no `aud`,
+/// docs/cognito-protocol.md §6.3).
 pub fn access_token(i: &Issuance<'_>) -> Value {
     json!({
         "sub": i.user.id.to_string(),

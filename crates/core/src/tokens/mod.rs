@@ -1,4 +1,5 @@
-//! Signed tokens (spec §6): per-pool signing keys, minting, and verifying our own tokens.
+//! Signed tokens (docs/cognito-protocol.md §6): per-pool signing keys, minting, and verifying our
+//! own tokens.
 
 pub mod claims;
 pub mod keys;

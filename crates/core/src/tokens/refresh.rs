@@ -1,7 +1,7 @@
 //! Opaque refresh tokens: 32 random bytes, handed out once, stored only as a SHA-256 hash.
 //!
 //! A fast hash is right here: the token carries 256 bits of entropy, so there is nothing to
-//! brute-force, and lookups by hash cost nothing (spec §6.4).
+//! brute-force, and lookups by hash cost nothing (docs/cognito-protocol.md §6.4).
 
 use auth_return_crypto::hash::{hmac_sha256, sha256};
 use auth_return_crypto::random::token_urlsafe;

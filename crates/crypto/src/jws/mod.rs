@@ -1,5 +1,6 @@
 //! RS256 JSON Web Signatures (RFC 7515 compact form, RFC 7518 §3.3) and RSA JWKs
-//! (RFC 7517, RFC 7638 thumbprints) for Cognito-shaped ID and access tokens (spec §6.1).
+//! (RFC 7517, RFC 7638 thumbprints) for Cognito-shaped ID and access tokens
+//! (docs/cognito-protocol.md §6.1).
 
 mod error;
 mod jwk;

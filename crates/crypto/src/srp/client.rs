@@ -1,5 +1,5 @@
-//! The client half, computed exactly like amazon-cognito-identity-js (spec §3.6): used by our
-//! tests and the load generator, never by the server.
+//! The client half, computed exactly like amazon-cognito-identity-js
+//! (docs/cognito-protocol.md §3.6): used by our tests and the load generator, never by the server.
 //!
 //! `A = g^a`, `x` as in §3.4, `S = (B − k·g^x)^(a + u·x) mod N`, then the HKDF key and the
 //! `PASSWORD_CLAIM_SIGNATURE` HMAC.
@@ -67,7 +67,8 @@ pub fn client_ephemeral_with_a(a: &[u8]) -> ClientEphemeral {
 }
 
 /// Computes `PASSWORD_CLAIM_SIGNATURE` (standard base64) for a `PASSWORD_VERIFIER` challenge
-/// (spec §3.6 steps 2-8). `uid` is `USER_ID_FOR_SRP`; `timestamp` is used verbatim.
+/// (docs/cognito-protocol.md §3.6 steps 2-8). `uid` is `USER_ID_FOR_SRP`; `timestamp` is used
+/// verbatim.
 #[allow(clippy::too_many_arguments)]
 pub fn client_password_claim(
     pool_name: &str,

@@ -1,4 +1,5 @@
-//! Integer encodings used by the Cognito clients: `padHex` (spec §3.2) and lenient hex input.
+//! Integer encodings used by the Cognito clients: `padHex` (docs/cognito-protocol.md §3.2) and
+//! lenient hex input.
 
 use super::error::SrpError;
 use super::group::{BYTES, Int};
@@ -13,8 +14,9 @@ pub(crate) fn trim_leading_zeros(be: &[u8]) -> &[u8] {
     &be[start..]
 }
 
-/// Byte form of `padHex(n)` (spec §3.2): minimal big-endian bytes, with a `0x00` prefix when
-/// the top bit is set, and `[0x00]` for zero — Java's `BigInteger.toByteArray()`.
+/// Byte form of `padHex(n)` (docs/cognito-protocol.md §3.2): minimal big-endian bytes, with a
+/// `0x00` prefix when the top bit is set, and `[0x00]` for zero — Java's
+/// `BigInteger.toByteArray()`.
 pub(crate) fn pad_bytes(be: &[u8]) -> Vec<u8> {
     let min = trim_leading_zeros(be);
     let mut out = Vec::with_capacity(min.len() + 1);
@@ -25,8 +27,8 @@ pub(crate) fn pad_bytes(be: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `padHex` (spec §3.2) of the non-negative integer with big-endian bytes `be` (leading zero
-/// bytes ignored): 0x14 → `14`, 0xEC → `00ec`, 0xABC → `0abc`, 0x8ABC → `008abc`.
+/// `padHex` (docs/cognito-protocol.md §3.2) of the non-negative integer with big-endian bytes `be`
+/// (leading zero bytes ignored): 0x14 → `14`, 0xEC → `00ec`, 0xABC → `0abc`, 0x8ABC → `008abc`.
 pub fn pad_hex_bytes(big_endian: &[u8]) -> String {
     hex::encode(pad_bytes(big_endian))
 }

@@ -1,6 +1,7 @@
 //! Errors for SRP values that arrive from the wire or from storage.
 
-/// An SRP input was malformed or out of range (spec §3.5 step 3, §3.6 steps 2-3).
+/// An SRP input was malformed or out of range (docs/cognito-protocol.md §3.5 step 3, §3.6 steps
+/// 2-3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SrpError {
     /// A hex field was empty, too long, or contained a non-hex character.
@@ -21,7 +22,7 @@ pub enum SrpError {
     /// The salt was not usable hex.
     #[error("salt is not valid hex")]
     BadSalt,
-    /// The scrambling parameter `u = H(A ‖ B)` was zero (spec §3.6 step 3).
+    /// The scrambling parameter `u = H(A ‖ B)` was zero (docs/cognito-protocol.md §3.6 step 3).
     #[error("scrambling parameter u is zero")]
     UIsZero,
     /// `SECRET_BLOCK` was not valid base64.

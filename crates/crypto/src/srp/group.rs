@@ -1,5 +1,5 @@
 //! The SRP group: RFC 3526 §4 3072-bit MODP prime (group 15), `g = 2`, and Cognito's
-//! `k = H(padHex(N) ‖ padHex(g))` (spec §3.1, §3.3), built once per process.
+//! `k = H(padHex(N) ‖ padHex(g))` (docs/cognito-protocol.md §3.1, §3.3), built once per process.
 
 use std::sync::OnceLock;
 

@@ -1,5 +1,6 @@
-//! SRP-6a as the AWS Cognito clients compute it (spec §3; RFC 2945, RFC 5054 with Cognito's
-//! `padHex` encoding, `k = H(padHex(N) ‖ padHex(g))` and the "Caldera Derived Key" HKDF).
+//! SRP-6a as the AWS Cognito clients compute it (docs/cognito-protocol.md §3; RFC 2945, RFC 5054
+//! with Cognito's `padHex` encoding, `k = H(padHex(N) ‖ padHex(g))` and the "Caldera Derived Key"
+//! HKDF).
 //!
 //! Group: RFC 3526 §4 3072-bit MODP prime, `g = 2`, `H` = SHA-256. Exponentiations with secret
 //! exponents (`b`, `x`, `a`) run in constant-time Montgomery form (crypto-bigint); powers of
@@ -31,7 +32,7 @@ pub use server::{
 };
 pub use verifier::{Verifier, check_password, new_verifier, verifier_with_salt};
 
-/// The current UTC time as `EEE MMM d HH:mm:ss UTC yyyy` (spec §3.6 step 7).
+/// The current UTC time as `EEE MMM d HH:mm:ss UTC yyyy` (docs/cognito-protocol.md §3.6 step 7).
 pub fn srp_timestamp_now() -> String {
     crate::timestamp::now()
 }

@@ -1,4 +1,4 @@
-//! The server half (spec §3.5 steps 3 and 7, §3.7 step 5; RFC 5054 §2.5-2.6):
+//! The server half (docs/cognito-protocol.md §3.5 steps 3 and 7, §3.7 step 5; RFC 5054 §2.5-2.6):
 //! `B = (k·v + g^b) mod N`, then `S = (A·v^u)^b mod N` and the signature check.
 
 use base64::Engine as _;
@@ -23,15 +23,15 @@ pub struct ServerEphemeral {
 
 impl ServerEphemeral {
     /// `SRP_B` for the challenge: lowercase hex of `B` without redundant leading zero bytes
-    /// (every client parses it as a big integer, spec §3.5 step 8).
+    /// (every client parses it as a big integer, docs/cognito-protocol.md §3.5 step 8).
     pub fn srp_b_hex(&self) -> String {
         hex::encode(trim_leading_zeros(&self.b_pub))
     }
 }
 
 /// Parses the client's `SRP_A` (plain hex, any case, odd length allowed) and rejects bad hex,
-/// `A mod N == 0` and `A >= N` (spec §3.5 step 3, RFC 5054 §2.5.4). Returns `A` as 384
-/// big-endian bytes (left-padded).
+/// `A mod N == 0` and `A >= N` (docs/cognito-protocol.md §3.5 step 3, RFC 5054 §2.5.4). Returns `A`
+/// as 384 big-endian bytes (left-padded).
 pub fn parse_client_public(srp_a_hex: &str) -> Result<Vec<u8>, SrpError> {
     let bytes = parse_hex_int(srp_a_hex)?;
     let a = to_int(&bytes).ok_or(SrpError::AOutOfRange)?;
@@ -83,11 +83,12 @@ fn reduce(n: &Int) -> Int {
     if n >= &g.n { n.wrapping_sub(&g.n) } else { *n }
 }
 
-/// Checks `PASSWORD_CLAIM_SIGNATURE` (spec §3.7 step 5): `u = H(padHex(A) ‖ padHex(B))`,
-/// `S = (A·v^u)^b mod N`, `K` = HKDF("Caldera Derived Key"), expected = base64
-/// HMAC-SHA256(K, poolName ‖ uid ‖ secretBlock ‖ timestamp), compared in constant time.
-/// `secret_block` is the decoded `SECRET_BLOCK`; `timestamp` is used as received.
-/// Any malformed input (bad base64, `A` out of range, `u == 0`) gives `false`.
+/// Checks `PASSWORD_CLAIM_SIGNATURE` (docs/cognito-protocol.md §3.7 step 5):
+/// `u = H(padHex(A) ‖ padHex(B))`, `S = (A·v^u)^b mod N`, `K` = HKDF("Caldera Derived Key"),
+/// expected = base64 HMAC-SHA256(K, poolName ‖ uid ‖ secretBlock ‖ timestamp), compared in
+/// constant time.
+/// `secret_block` is the decoded `SECRET_BLOCK`; `timestamp` is used as received. Any malformed
+/// input (bad base64, `A` out of range, `u == 0`) gives `false`.
 #[allow(clippy::too_many_arguments)]
 pub fn verify_password_claim(
     pool_name: &str,

@@ -1,5 +1,5 @@
-//! Values both halves share once `A`, `B` and `S` are known (spec §3.6 steps 3, 6, 8):
-//! `u = H(padHex(A) ‖ padHex(B))`, the "Caldera Derived Key" HKDF (RFC 5869, one block,
+//! Values both halves share once `A`, `B` and `S` are known (docs/cognito-protocol.md §3.6 steps 3,
+//! 6, 8): `u = H(padHex(A) ‖ padHex(B))`, the "Caldera Derived Key" HKDF (RFC 5869, one block,
 //! truncated to 16 bytes) and the `PASSWORD_CLAIM_SIGNATURE` HMAC.
 
 use zeroize::Zeroize;
@@ -18,7 +18,7 @@ pub(crate) fn compute_u(a_pub: &[u8], b_pub: &[u8]) -> [u8; 32] {
 }
 
 /// `K` = first 16 bytes of HKDF-SHA256 with salt `padHex(u)`, IKM `padHex(S)`, info
-/// "Caldera Derived Key" (spec §3.6 step 6).
+/// "Caldera Derived Key" (docs/cognito-protocol.md §3.6 step 6).
 pub(crate) fn derive_k(u: &[u8], s: &[u8]) -> [u8; 16] {
     let mut ikm = pad_bytes(s);
     let mut prk = hmac_sha256(&pad_bytes(u), &ikm);
@@ -31,7 +31,7 @@ pub(crate) fn derive_k(u: &[u8], s: &[u8]) -> [u8; 16] {
     k
 }
 
-/// HMAC-SHA256(K, poolName ‖ uid ‖ secretBlock ‖ timestamp) (spec §3.6 step 8).
+/// HMAC-SHA256(K, poolName ‖ uid ‖ secretBlock ‖ timestamp) (docs/cognito-protocol.md §3.6 step 8).
 pub(crate) fn claim_mac(
     k: &[u8; 16],
     pool_name: &str,

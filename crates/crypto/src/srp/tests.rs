@@ -1,4 +1,4 @@
-//! Known-answer checks of the intermediate SRP values (spec §3.10).
+//! Known-answer checks of the intermediate SRP values (docs/cognito-protocol.md §3.10).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

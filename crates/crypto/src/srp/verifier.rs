@@ -1,4 +1,4 @@
-//! Password verifiers (spec §3.4; RFC 2945 §3 with Cognito's `x`):
+//! Password verifiers (docs/cognito-protocol.md §3.4; RFC 2945 §3 with Cognito's `x`):
 //! `x = H(padHex(salt) ‖ H(poolName ‖ uid ‖ ":" ‖ password))`, `v = g^x mod N`.
 
 use zeroize::Zeroize;
@@ -12,13 +12,14 @@ use crate::random;
 /// A stored verifier: canonical `padHex` salt and `v` as 384 big-endian bytes (left-padded).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verifier {
-    /// The salt exactly as sent in `SALT` (canonical padHex, spec §3.4 step 1).
+    /// The salt exactly as sent in `SALT` (canonical padHex, docs/cognito-protocol.md §3.4 step 1).
     pub salt_hex: String,
     /// `v = g^x mod N`, big-endian, left-padded to 384 bytes.
     pub v: Vec<u8>,
 }
 
-/// Canonical salt bytes: the salt hex re-encoded as padHex, as identity-js does (spec §3.4).
+/// Canonical salt bytes: the salt hex re-encoded as padHex, as identity-js does
+/// (docs/cognito-protocol.md §3.4).
 fn salt_bytes(salt_hex: &str) -> Result<Vec<u8>, SrpError> {
     let salt = parse_hex_int(salt_hex).map_err(|_| SrpError::BadSalt)?;
     Ok(pad_bytes(&salt))
@@ -57,7 +58,8 @@ fn verifier_from_x(x: &[u8; 32]) -> Vec<u8> {
     int_to_fixed(&group().pow_g(x).retrieve())
 }
 
-/// A new verifier with a fresh 16-byte random salt, sent as canonical padHex (spec §3.4).
+/// A new verifier with a fresh 16-byte random salt, sent as canonical padHex
+/// (docs/cognito-protocol.md §3.4).
 pub fn new_verifier(pool_name: &str, uid: &str, password: &str) -> Verifier {
     let salt = random::bytes::<16>();
     let salt_hex = pad_hex_bytes(&salt);
@@ -67,7 +69,8 @@ pub fn new_verifier(pool_name: &str, uid: &str, password: &str) -> Verifier {
     Verifier { salt_hex, v }
 }
 
-/// The verifier `v` (384 big-endian bytes) for a given salt hex (spec §3.4 steps 2-4).
+/// The verifier `v` (384 big-endian bytes) for a given salt hex (docs/cognito-protocol.md §3.4
+/// steps 2-4).
 pub fn verifier_with_salt(
     pool_name: &str,
     uid: &str,
@@ -81,7 +84,8 @@ pub fn verifier_with_salt(
 }
 
 /// Checks a plaintext password against a stored `(salt, v)` by recomputing `v` and comparing
-/// in constant time (spec §3.4, USER_PASSWORD_AUTH). Malformed inputs give `false`.
+/// in constant time (docs/cognito-protocol.md §3.4, USER_PASSWORD_AUTH). Malformed inputs give
+/// `false`.
 pub fn check_password(
     pool_name: &str,
     uid: &str,

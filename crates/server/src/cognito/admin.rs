@@ -1,5 +1,5 @@
-//! Admin operations and ListUsers (spec §5.2), authorized by the owning developer's console
-//! access token (`Authorization: Bearer`; SigV4 comes later).
+//! Admin operations and ListUsers (docs/cognito-protocol.md §5.2), authorized by the owning
+//! developer's console access token (`Authorization: Bearer`; SigV4 comes later).
 
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};

@@ -1,4 +1,5 @@
-//! InitiateAuth, RespondToAuthChallenge and GetTokensFromRefreshToken (spec §3.5–3.7, §5.1).
+//! InitiateAuth, RespondToAuthChallenge and GetTokensFromRefreshToken
+//! (docs/cognito-protocol.md §3.5–3.7, §5.1).
 
 use super::wire::{LenientMap, required};
 use super::{Answer, answer};

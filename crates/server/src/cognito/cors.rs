@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// Headers browsers may read (Amplify reads the error type; the JS SDK reads `date` for
-/// clock-skew correction; spec §1.4).
+/// clock-skew correction; docs/cognito-protocol.md §1.4).
 pub const EXPOSED_HEADERS: [&str; 4] = [
     "x-amzn-requestid",
     "x-amzn-errortype",

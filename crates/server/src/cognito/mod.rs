@@ -1,5 +1,5 @@
-//! `POST /`: the Cognito Identity Provider JSON protocol (spec §1): one dispatcher on
-//! `X-Amz-Target`, lenient request parsing, Cognito's error envelope.
+//! `POST /`: the Cognito Identity Provider JSON protocol (docs/cognito-protocol.md §1): one
+//! dispatcher on `X-Amz-Target`, lenient request parsing, Cognito's error envelope.
 
 mod admin;
 mod auth;
@@ -40,7 +40,8 @@ fn answer<T: Serialize>(output: &T) -> Answer {
     })
 }
 
-/// `{}`: the body of operations without output (Amplify needs a body, spec §1.2).
+/// `{}`: the body of operations without output (Amplify needs a body,
+/// docs/cognito-protocol.md §1.2).
 fn empty() -> Answer {
     Ok(b"{}".to_vec())
 }

@@ -1,5 +1,6 @@
 //! A signed-in user's own account: ChangePassword, UpdateUserAttributes,
-//! GetUserAttributeVerificationCode, VerifyUserAttribute, DeleteUser (spec §5.1).
+//! GetUserAttributeVerificationCode, VerifyUserAttribute, DeleteUser
+//! (docs/cognito-protocol.md §5.1).
 
 use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};

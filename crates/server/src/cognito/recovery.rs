@@ -1,4 +1,4 @@
-//! ForgotPassword and ConfirmForgotPassword (spec §5.1).
+//! ForgotPassword and ConfirmForgotPassword (docs/cognito-protocol.md §5.1).
 
 use super::wire::{CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};

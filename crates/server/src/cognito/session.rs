@@ -1,4 +1,4 @@
-//! GetUser, GlobalSignOut, RevokeToken (spec §5.1).
+//! GetUser, GlobalSignOut, RevokeToken (docs/cognito-protocol.md §5.1).
 
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};

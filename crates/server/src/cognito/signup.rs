@@ -1,4 +1,4 @@
-//! SignUp, ConfirmSignUp, ResendConfirmationCode (spec §5.1).
+//! SignUp, ConfirmSignUp, ResendConfirmationCode (docs/cognito-protocol.md §5.1).
 
 use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};

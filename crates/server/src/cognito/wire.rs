@@ -1,5 +1,5 @@
-//! Lenient request shapes (spec §1.1, §8.1): every optional member may be absent or `null`,
-//! map values may be `null`, unknown members are ignored.
+//! Lenient request shapes (docs/cognito-protocol.md §1.1, §8.1): every optional member may be
+//! absent or `null`, map values may be `null`, unknown members are ignored.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
