@@ -1,7 +1,11 @@
-//! Typed identifiers: a pool, client, app or user id can never be passed where another is expected.
+//! Typed identifiers: a pool, client, app, API key, user or session id can never be passed
+//! where another is expected.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+#[cfg(feature = "sqlx")]
+mod sql;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -121,38 +125,53 @@ impl AppId {
     }
 }
 
-/// A user's immutable id: the `sub` claim and, in email-as-username pools, the internal username.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct UserId(uuid::Uuid);
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(uuid::Uuid);
 
-impl UserId {
-    /// A fresh random (v4) id.
-    pub fn generate() -> Self {
-        Self(uuid::Uuid::new_v4())
-    }
+        impl $name {
+            /// A fresh random (v4) id.
+            pub fn generate() -> Self {
+                Self(uuid::Uuid::new_v4())
+            }
 
-    /// Wraps a UUID read from storage.
-    pub fn from_uuid(id: uuid::Uuid) -> Self {
-        Self(id)
-    }
+            /// Wraps a UUID read from storage.
+            pub fn from_uuid(id: uuid::Uuid) -> Self {
+                Self(id)
+            }
 
-    /// Parses the hyphenated form; `None` for anything else.
-    pub fn parse(value: &str) -> Option<Self> {
-        uuid::Uuid::try_parse(value).ok().map(Self)
-    }
+            /// Parses the hyphenated form; `None` for anything else.
+            pub fn parse(value: &str) -> Option<Self> {
+                uuid::Uuid::try_parse(value).ok().map(Self)
+            }
 
-    /// The underlying UUID.
-    pub fn as_uuid(&self) -> uuid::Uuid {
-        self.0
-    }
+            /// The underlying UUID.
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
 }
 
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.hyphenated().fmt(f)
-    }
-}
+uuid_id!(
+    /// A user's immutable id: the `sub` claim and, in email-as-username pools, the internal
+    /// username.
+    UserId
+);
+uuid_id!(
+    /// A sign-in session's id: the `origin_jti` claim every token of the session carries, and
+    /// the key of its revocation-feed entry.
+    SessionId
+);
 
 #[cfg(test)]
 mod tests {

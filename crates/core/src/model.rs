@@ -1,7 +1,7 @@
 //! The records the domain keeps: apps, clients, users, sign-in sessions, codes, signing keys and
 //! API keys, and the feed of changes to what servers cache.
 
-use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
+use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 use crate::settings::AppSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -154,7 +154,7 @@ pub struct RefreshTokenRecord {
     /// SHA-256 of the token.
     pub hash: Vec<u8>,
     /// The session (`origin_jti`) it belongs to.
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     /// When it was issued.
     pub created_at: Timestamp,
     /// When a rotation replaced it, if one did.
@@ -165,7 +165,7 @@ pub struct RefreshTokenRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     /// `origin_jti`.
-    pub id: uuid::Uuid,
+    pub id: SessionId,
     /// The pool.
     pub pool_id: PoolId,
     /// The client that signed in.
@@ -242,7 +242,7 @@ pub struct Revocation {
     /// The pool.
     pub pool_id: PoolId,
     /// The session's `origin_jti`.
-    pub origin_jti: uuid::Uuid,
+    pub origin_jti: SessionId,
     /// When it was revoked.
     pub revoked_at: Timestamp,
     /// After this, every token of the session has expired anyway and the entry no longer matters.

@@ -3,7 +3,7 @@
 //! refuse a signed-out session within seconds instead of at the token's expiry.
 
 use crate::error::{Error, Result};
-use crate::ids::PoolId;
+use crate::ids::{PoolId, SessionId};
 use crate::service::Service;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -40,16 +40,16 @@ const OVERLAP_SECS: i64 = 5;
 
 /// A position in the feed. `overlap` marks a cursor from a last page (continue a little
 /// earlier); a cursor from a full page continues exactly where it ended.
-fn encode_cursor(revoked_at: i64, origin_jti: uuid::Uuid, overlap: bool) -> String {
+fn encode_cursor(revoked_at: i64, origin_jti: SessionId, overlap: bool) -> String {
     URL_SAFE_NO_PAD.encode(format!("{revoked_at}:{origin_jti}:{}", u8::from(overlap)))
 }
 
 /// Where to continue after a cursor.
-fn decode_cursor(cursor: &str) -> Option<(i64, uuid::Uuid)> {
+fn decode_cursor(cursor: &str) -> Option<(i64, SessionId)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
     let mut parts = text.split(':');
     let at: i64 = parts.next()?.parse().ok()?;
-    let id = uuid::Uuid::try_parse(parts.next()?).ok()?;
+    let id = SessionId::parse(parts.next()?)?;
     let overlap = match parts.next()? {
         "1" => true,
         "0" => false,
@@ -59,7 +59,7 @@ fn decode_cursor(cursor: &str) -> Option<(i64, uuid::Uuid)> {
         return None;
     }
     Some(if overlap {
-        (at - OVERLAP_SECS, uuid::Uuid::nil())
+        (at - OVERLAP_SECS, SessionId::from_uuid(uuid::Uuid::nil()))
     } else {
         (at, id)
     })
@@ -112,14 +112,17 @@ mod tests {
 
     #[test]
     fn cursors_continue_exactly_or_reach_back() {
-        let id = uuid::Uuid::new_v4();
+        let id = SessionId::generate();
         assert_eq!(
             decode_cursor(&encode_cursor(1_700_000_000, id, false)),
             Some((1_700_000_000, id))
         );
         assert_eq!(
             decode_cursor(&encode_cursor(1_700_000_000, id, true)),
-            Some((1_700_000_000 - OVERLAP_SECS, uuid::Uuid::nil()))
+            Some((
+                1_700_000_000 - OVERLAP_SECS,
+                SessionId::from_uuid(uuid::Uuid::nil())
+            ))
         );
         let nil = "00000000-0000-0000-0000-000000000000";
         for bad in [

@@ -1,8 +1,10 @@
 //! Auth Return's storage: the core [`Store`] trait on SQLite and PostgreSQL, via sqlx.
 //!
 //! [`connect`] picks the backend from the URL scheme, opens a sized pool and runs that
-//! dialect's migrations (`migrations/sqlite`, `migrations/postgres`, append-only). Each dialect
-//! lives in its own module with its own SQL; only the value conversions in `convert` are shared.
+//! dialect's migrations (`migrations/sqlite`, `migrations/postgres`, append-only). The SQL the
+//! dialects agree on is written once in `sql/`, one file per aggregate, and expanded by each
+//! dialect's module for its own pool; `sqlite/dialect.rs` and `postgres/dialect.rs` hold only
+//! what truly differs (locking, the revocation statement). Value conversions are in `convert`.
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod convert;
@@ -10,6 +12,8 @@ mod convert;
 mod error;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

@@ -2,8 +2,8 @@
 //! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, the
 //! change feed, a few races, and an upgrade from a 0001-only database; run against
 //! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
-//! a server (each test gets a fresh database there, dropped afterwards). Start one with
-//! `tests/pg/start.sh`.
+//! a server (each test gets a fresh database there, dropped afterwards, passed or failed); in CI
+//! (`CI` set) the variable is required. Start a server with `tests/pg/start.sh`.
 
 // A failed unwrap here is a failed conformance check, in helpers as much as in tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -15,6 +15,8 @@ mod admin;
 mod api_keys;
 #[path = "conformance/changes.rs"]
 mod changes;
+#[path = "conformance/databases.rs"]
+mod databases;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/keys_and_revocations.rs"]
@@ -31,103 +33,11 @@ mod story;
 mod upgrade;
 
 use auth_return_store::{Store, StoreError, connect};
-#[cfg(feature = "postgres")]
-use sqlx::Connection;
 #[cfg(feature = "sqlite")]
-use std::path::PathBuf;
+use databases::TempSqlite;
+#[cfg(feature = "postgres")]
+use databases::{on_postgres, with_database};
 use std::sync::Arc;
-
-#[cfg(feature = "postgres")]
-const PG_ENV: &str = "AUTH_RETURN_TEST_POSTGRES_URL";
-
-#[cfg(feature = "sqlite")]
-/// A throwaway SQLite database file in a folder that does not exist yet.
-struct TempSqlite {
-    dir: PathBuf,
-}
-
-#[cfg(feature = "sqlite")]
-impl TempSqlite {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("ar-store-{}", uuid::Uuid::new_v4().simple()));
-        Self { dir }
-    }
-
-    fn url(&self) -> String {
-        format!(
-            "sqlite://{}",
-            self.dir.join("nested/auth-return.db").display()
-        )
-    }
-}
-
-#[cfg(feature = "sqlite")]
-impl Drop for TempSqlite {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-#[cfg(feature = "postgres")]
-/// A fresh database on the PostgreSQL server named by the environment, if any.
-struct TempPostgres {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-#[cfg(feature = "postgres")]
-impl TempPostgres {
-    async fn new() -> Option<Self> {
-        let Ok(admin_url) = std::env::var(PG_ENV) else {
-            eprintln!("{PG_ENV} is not set: skipping the PostgreSQL run");
-            return None;
-        };
-        let name = format!("ar_conf_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await
-            .expect("create the test database");
-        admin.close().await.expect("close");
-        let url = with_database(&admin_url, &name);
-        Some(Self {
-            admin_url,
-            name,
-            url,
-        })
-    }
-
-    async fn drop_database(self) {
-        let mut admin = sqlx::PgConnection::connect(&self.admin_url)
-            .await
-            .expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-            self.name
-        )))
-        .execute(&mut admin)
-        .await
-        .expect("drop the test database");
-    }
-}
-
-#[cfg(feature = "postgres")]
-/// `url` with its database name replaced by `name` (query parameters kept).
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
-}
 
 async fn open(url: &str) -> Arc<dyn Store> {
     connect(url).await.expect("connect and migrate")
@@ -150,21 +60,13 @@ async fn sqlite_races_between_two_instances() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_story() {
-    let Some(db) = TempPostgres::new().await else {
-        return;
-    };
-    story::run(open(&db.url).await).await;
-    db.drop_database().await;
+    on_postgres(|url| async move { story::run(open(&url).await).await }).await;
 }
 
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_races_between_two_instances() {
-    let Some(db) = TempPostgres::new().await else {
-        return;
-    };
-    races::run(open(&db.url).await, open(&db.url).await).await;
-    db.drop_database().await;
+    on_postgres(|url| async move { races::run(open(&url).await, open(&url).await).await }).await;
 }
 
 #[cfg(feature = "sqlite")]
@@ -177,24 +79,22 @@ async fn sqlite_change_feed_numbers_concurrent_writers_in_commit_order() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_change_feed_numbers_concurrent_writers_in_commit_order() {
-    let Some(db) = TempPostgres::new().await else {
-        return;
-    };
-    changes::concurrent(open(&db.url).await, open(&db.url).await).await;
-    db.drop_database().await;
+    on_postgres(|url| async move {
+        changes::concurrent(open(&url).await, open(&url).await).await;
+    })
+    .await;
 }
 
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_migrations_are_idempotent_across_instances() {
-    let Some(db) = TempPostgres::new().await else {
-        return;
-    };
-    let (a, b) = tokio::join!(connect(&db.url), connect(&db.url));
-    a.expect("first instance");
-    b.expect("second instance");
-    drop(open(&db.url).await);
-    db.drop_database().await;
+    on_postgres(|url| async move {
+        let (a, b) = tokio::join!(connect(&url), connect(&url));
+        a.expect("first instance");
+        b.expect("second instance");
+        drop(open(&url).await);
+    })
+    .await;
 }
 
 /// One conformance chapter on a fresh database of each backend: `sqlite_<name>` always,
@@ -218,11 +118,7 @@ macro_rules! on_both {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
-                    let Some(db) = TempPostgres::new().await else {
-                        return;
-                    };
-                    $chapter(open(&db.url).await).await;
-                    db.drop_database().await;
+                    on_postgres(|url| async move { $chapter(open(&url).await).await }).await;
                 }
             )*
         }
@@ -265,211 +161,22 @@ async fn sqlite_upgrades_a_0001_database() {
         .run_to(1, &raw)
         .await
         .unwrap();
-    let seed = upgrade::Seed::new();
-    let (app, user) = (&seed.app, &seed.user);
-    let text = |id: uuid::Uuid| id.hyphenated().to_string();
-    sqlx::query(
-        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(app.id.as_str())
-    .bind(&app.name)
-    .bind(app.owner.map(|o| text(o.as_uuid())))
-    .bind(app.pool_id.as_str())
-    .bind(serde_json::to_string(&app.origins).unwrap())
-    .bind(app.created_at)
-    .execute(&raw)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, token_validity_secs, \
-         refresh_validity_secs) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(app.client.id.as_str())
-    .bind(app.pool_id.as_str())
-    .bind(app.id.as_str())
-    .bind(app.client.sealed_secret.as_deref())
-    .bind(app.client.token_validity_secs)
-    .bind(app.client.refresh_validity_secs)
-    .execute(&raw)
-    .await
-    .unwrap();
-    let key = &seed.key;
-    sqlx::query(
-        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) \
-         VALUES (?, ?, ?, ?)",
-    )
-    .bind(&key.kid)
-    .bind(key.pool_id.as_str())
-    .bind(&key.sealed_private_key)
-    .bind(key.created_at)
-    .execute(&raw)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
-         sealed_verifier, attributes, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user.pool_id.as_str())
-    .bind(text(user.id.as_uuid()))
-    .bind(&user.email)
-    .bind(user.email_verified)
-    .bind(user.status.as_str())
-    .bind(user.enabled)
-    .bind(&user.salt_hex)
-    .bind(&user.sealed_verifier)
-    .bind(serde_json::to_string(&user.attributes).unwrap())
-    .bind(user.created_at)
-    .bind(user.updated_at)
-    .execute(&raw)
-    .await
-    .unwrap();
-    for session in &seed.sessions {
-        sqlx::query(
-            "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, auth_time, \
-             expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(text(session.id))
-        .bind(session.pool_id.as_str())
-        .bind(session.client_id.as_str())
-        .bind(text(session.user_id.as_uuid()))
-        .bind(&session.refresh_hash)
-        .bind(session.auth_time)
-        .bind(session.expires_at)
-        .bind(session.revoked_at)
-        .execute(&raw)
-        .await
-        .unwrap();
-    }
-
-    let store = open(&url).await;
-    upgrade::check(store.as_ref(), &seed).await;
-    drop(open(&url).await);
-
-    upgrade::lenient_settings(store.as_ref(), app, |doc| {
-        let raw = raw.clone();
-        let app_id = app.id.as_str().to_owned();
-        async move {
-            sqlx::query("UPDATE apps SET settings = ? WHERE app_id = ?")
-                .bind(doc)
-                .bind(app_id)
-                .execute(&raw)
-                .await
-                .unwrap();
-        }
-    })
-    .await;
+    upgrade::check_upgrade!(raw, url);
 }
 
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_upgrades_a_0001_database() {
-    let Some(db) = TempPostgres::new().await else {
-        return;
-    };
-    let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
-    sqlx::migrate!("./migrations/postgres")
-        .run_to(1, &raw)
-        .await
-        .unwrap();
-    let seed = upgrade::Seed::new();
-    let (app, user) = (&seed.app, &seed.user);
-    sqlx::query(
-        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(app.id.as_str())
-    .bind(&app.name)
-    .bind(app.owner.map(|o| o.as_uuid()))
-    .bind(app.pool_id.as_str())
-    .bind(serde_json::to_string(&app.origins).unwrap())
-    .bind(app.created_at)
-    .execute(&raw)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, token_validity_secs, \
-         refresh_validity_secs) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(app.client.id.as_str())
-    .bind(app.pool_id.as_str())
-    .bind(app.id.as_str())
-    .bind(app.client.sealed_secret.as_deref())
-    .bind(app.client.token_validity_secs)
-    .bind(app.client.refresh_validity_secs)
-    .execute(&raw)
-    .await
-    .unwrap();
-    let key = &seed.key;
-    sqlx::query(
-        "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) \
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&key.kid)
-    .bind(key.pool_id.as_str())
-    .bind(&key.sealed_private_key)
-    .bind(key.created_at)
-    .execute(&raw)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
-         sealed_verifier, attributes, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(user.pool_id.as_str())
-    .bind(user.id.as_uuid())
-    .bind(&user.email)
-    .bind(user.email_verified)
-    .bind(user.status.as_str())
-    .bind(user.enabled)
-    .bind(&user.salt_hex)
-    .bind(&user.sealed_verifier)
-    .bind(serde_json::to_string(&user.attributes).unwrap())
-    .bind(user.created_at)
-    .bind(user.updated_at)
-    .execute(&raw)
-    .await
-    .unwrap();
-    for session in &seed.sessions {
-        sqlx::query(
-            "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, auth_time, \
-             expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(session.id)
-        .bind(session.pool_id.as_str())
-        .bind(session.client_id.as_str())
-        .bind(session.user_id.as_uuid())
-        .bind(&session.refresh_hash)
-        .bind(session.auth_time)
-        .bind(session.expires_at)
-        .bind(session.revoked_at)
-        .execute(&raw)
-        .await
-        .unwrap();
-    }
-
-    let store = open(&db.url).await;
-    upgrade::check(store.as_ref(), &seed).await;
-    drop(open(&db.url).await);
-
-    upgrade::lenient_settings(store.as_ref(), app, |doc| {
-        let raw = raw.clone();
-        let app_id = app.id.as_str().to_owned();
-        async move {
-            sqlx::query("UPDATE apps SET settings = $1 WHERE app_id = $2")
-                .bind(doc)
-                .bind(app_id)
-                .execute(&raw)
-                .await
-                .unwrap();
-        }
+    on_postgres(|url| async move {
+        let raw = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::migrate!("./migrations/postgres")
+            .run_to(1, &raw)
+            .await
+            .unwrap();
+        upgrade::check_upgrade!(raw, url);
+        raw.close().await;
     })
     .await;
-    drop(store);
-    raw.close().await;
-    db.drop_database().await;
 }
 
 #[cfg(feature = "sqlite")]

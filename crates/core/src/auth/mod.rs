@@ -14,7 +14,7 @@ mod signup;
 mod srp;
 
 use crate::error::{Error, Result};
-use crate::ids::{PoolId, UserId};
+use crate::ids::{PoolId, SessionId, UserId};
 use crate::model::{App, Session, User, UserStatus};
 use crate::service::Service;
 use crate::tokens::claims::{self, Issuance};
@@ -135,7 +135,7 @@ impl Service {
         let now = self.clock.now();
         let (refresh_token, refresh_hash) = crate::tokens::refresh::new_refresh_token();
         let session = Session {
-            id: uuid::Uuid::new_v4(),
+            id: SessionId::generate(),
             pool_id: app.pool_id.clone(),
             client_id: app.client.id.clone(),
             user_id: user.id,

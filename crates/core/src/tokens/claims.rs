@@ -91,7 +91,7 @@ mod tests {
             updated_at: 1,
         };
         let session = Session {
-            id: uuid::Uuid::new_v4(),
+            id: crate::ids::SessionId::generate(),
             pool_id,
             client_id: ClientId::new("c1"),
             user_id: user.id,

@@ -1,6 +1,6 @@
 //! Verifying tokens we issued: signature by the issuing pool's key, exact issuer, expiry, kind.
 
-use crate::ids::{ClientId, PoolId, UserId};
+use crate::ids::{ClientId, PoolId, SessionId, UserId};
 use crate::model::Timestamp;
 use crate::tokens::keys::PoolKeys;
 use auth_return_crypto::jws;
@@ -40,7 +40,7 @@ pub struct VerifiedToken {
     /// `aud` (ID token) or `client_id` (access token).
     pub client_id: ClientId,
     /// The sign-in session.
-    pub origin_jti: uuid::Uuid,
+    pub origin_jti: SessionId,
     /// ID or access.
     pub token_use: TokenUse,
     /// `exp`.
@@ -113,7 +113,7 @@ pub fn verify(
         TokenUse::Access => text("client_id"),
     };
     let user_id = text("sub").and_then(UserId::parse);
-    let origin_jti = text("origin_jti").and_then(|s| uuid::Uuid::try_parse(s).ok());
+    let origin_jti = text("origin_jti").and_then(SessionId::parse);
     let expires_at = claims.get("exp").and_then(Value::as_i64);
     let (Some(client), Some(user_id), Some(origin_jti), Some(expires_at)) =
         (client, user_id, origin_jti, expires_at)

@@ -1,6 +1,6 @@
 //! Record builders for the conformance story.
 
-use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+use auth_return_core::ids::{AppId, ClientId, PoolId, SessionId, UserId};
 use auth_return_core::model::{
     App, Client, CodeRecord, Session, SigningKeyRecord, User, UserStatus,
 };
@@ -75,7 +75,7 @@ pub fn code(hash: &[u8], expires_at: i64) -> CodeRecord {
 /// A live session of `user` through `app`'s client, with refresh hash `hash`.
 pub fn session(app: &App, user: &User, hash: &[u8], now: i64) -> Session {
     Session {
-        id: uuid::Uuid::new_v4(),
+        id: SessionId::generate(),
         pool_id: app.pool_id.clone(),
         client_id: app.client.id.clone(),
         user_id: user.id,

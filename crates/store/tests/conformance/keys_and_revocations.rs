@@ -5,7 +5,7 @@
 
 use crate::fixtures;
 use crate::story::is_conflict;
-use auth_return_core::ids::{PoolId, UserId};
+use auth_return_core::ids::{PoolId, SessionId, UserId};
 use auth_return_core::model::{App, Revocation, Session, SigningKeyRecord, Timestamp, User};
 use auth_return_store::Store;
 use std::sync::Arc;
@@ -101,7 +101,7 @@ pub async fn signing_keys(store: Arc<dyn Store>) {
 
 fn revocation(
     pool_id: &PoolId,
-    id: uuid::Uuid,
+    id: SessionId,
     revoked_at: Timestamp,
     expires_at: Timestamp,
 ) -> Revocation {
@@ -120,7 +120,7 @@ async fn feed(s: &dyn Store, pool_id: &PoolId) -> Vec<Revocation> {
 
 /// Sorted the way the feed is: by `revoked_at`, then `origin_jti` as hyphenated text.
 fn sorted(mut entries: Vec<Revocation>) -> Vec<Revocation> {
-    entries.sort_by_key(|r| (r.revoked_at, r.origin_jti.hyphenated().to_string()));
+    entries.sort_by_key(|r| (r.revoked_at, r.origin_jti.to_string()));
     entries
 }
 
@@ -176,7 +176,7 @@ pub async fn recorded(store: Arc<dyn Store>) {
     assert_eq!(feed(s, pa).await, vec![ra1.clone()]);
     // The wrong pool or an unknown session: nothing.
     s.revoke_session(pb, sa2.id, 1_100).await.unwrap();
-    s.revoke_session(pa, uuid::Uuid::new_v4(), 1_100)
+    s.revoke_session(pa, SessionId::generate(), 1_100)
         .await
         .unwrap();
     assert_eq!(
@@ -277,7 +277,7 @@ pub async fn feed_order(store: Arc<dyn Store>) {
     let mut expected = Vec::new();
     for (n, (text, at)) in crafted.iter().zip(times).enumerate() {
         let mut session = fixtures::session(&a, &ada, format!("h{n}").as_bytes(), 100);
-        session.id = uuid::Uuid::parse_str(text).unwrap();
+        session.id = SessionId::parse(text).unwrap();
         s.insert_session(&session).await.unwrap();
         s.revoke_session(p, session.id, at).await.unwrap();
         expected.push(revocation(p, session.id, at, at + ta));
@@ -318,9 +318,14 @@ pub async fn feed_order(store: Arc<dyn Store>) {
     assert!(s.list_revocations(p, None, 0, 0).await.unwrap().is_empty());
 
     // `after` need not be an entry: it is a position in the order.
-    let tie = |text: &str| (1_000, uuid::Uuid::parse_str(text).unwrap());
+    let tie = |text: &str| (1_000, SessionId::parse(text).unwrap());
     let after_nil = s
-        .list_revocations(p, Some((1_000, uuid::Uuid::nil())), 0, 100)
+        .list_revocations(
+            p,
+            Some((1_000, SessionId::from_uuid(uuid::Uuid::nil()))),
+            0,
+            100,
+        )
         .await
         .unwrap();
     assert_eq!(after_nil, expected, "nil sorts before every id at 1 000");
@@ -328,10 +333,7 @@ pub async fn feed_order(store: Arc<dyn Store>) {
     let after_mid = s.list_revocations(p, Some(mid), 0, 100).await.unwrap();
     let want: Vec<_> = expected
         .iter()
-        .filter(|r| {
-            (r.revoked_at, r.origin_jti.hyphenated().to_string())
-                > (mid.0, mid.1.hyphenated().to_string())
-        })
+        .filter(|r| (r.revoked_at, r.origin_jti.to_string()) > (mid.0, mid.1.to_string()))
         .cloned()
         .collect();
     assert_eq!(after_mid, want);
@@ -340,7 +342,12 @@ pub async fn feed_order(store: Arc<dyn Store>) {
         "strictly after"
     );
     let after_1000 = s
-        .list_revocations(p, Some((1_000, uuid::Uuid::max())), 0, 100)
+        .list_revocations(
+            p,
+            Some((1_000, SessionId::from_uuid(uuid::Uuid::max()))),
+            0,
+            100,
+        )
         .await
         .unwrap();
     assert!(!after_1000.is_empty());
@@ -350,10 +357,15 @@ pub async fn feed_order(store: Arc<dyn Store>) {
         expected.iter().filter(|r| r.revoked_at > 1_000).count()
     );
     assert!(
-        s.list_revocations(p, Some((1_200, uuid::Uuid::max())), 0, 100)
-            .await
-            .unwrap()
-            .is_empty()
+        s.list_revocations(
+            p,
+            Some((1_200, SessionId::from_uuid(uuid::Uuid::max()))),
+            0,
+            100
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
 
     // Only entries still in force at `now` (expires_at > now).
@@ -383,7 +395,12 @@ pub async fn feed_order(store: Arc<dyn Store>) {
     );
     // Filtering and paging combine.
     let page = s
-        .list_revocations(p, Some((1_000, uuid::Uuid::nil())), 1_000 + ta, 2)
+        .list_revocations(
+            p,
+            Some((1_000, SessionId::from_uuid(uuid::Uuid::nil()))),
+            1_000 + ta,
+            2,
+        )
         .await
         .unwrap();
     assert_eq!(page, in_force(1_000 + ta)[..2].to_vec());

@@ -2,6 +2,7 @@
 
 use super::is_conflict;
 use crate::fixtures;
+use auth_return_core::ids::SessionId;
 use auth_return_store::Store;
 
 pub(super) async fn sessions(
@@ -39,7 +40,10 @@ pub(super) async fn sessions(
         None,
         "pools are isolated"
     );
-    assert_eq!(s.get_session(p1, uuid::Uuid::new_v4()).await.unwrap(), None);
+    assert_eq!(
+        s.get_session(p1, SessionId::generate()).await.unwrap(),
+        None
+    );
 
     let mut same_hash = fixtures::session(a1, ada, b"refresh-1", 2_300);
     assert!(
@@ -67,7 +71,7 @@ pub(super) async fn sessions(
         None,
         "wrong pool: no-op"
     );
-    s.revoke_session(p1, uuid::Uuid::new_v4(), 2_500)
+    s.revoke_session(p1, SessionId::generate(), 2_500)
         .await
         .unwrap();
 

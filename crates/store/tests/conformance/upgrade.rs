@@ -161,3 +161,108 @@ where
         assert!(s.list_apps(None).await.is_err());
     }
 }
+
+/// Fills `$raw`, a pool on a database migrated to 0001 only, with a [`Seed`] (0001's columns),
+/// then opens it at `$url` with this version and runs [`check`] and [`lenient_settings`]. The
+/// same statements on both dialects: SQLite takes `$N` too, and the ids bind directly.
+macro_rules! check_upgrade {
+    ($raw:expr, $url:expr) => {{
+        let raw = &$raw;
+        let seed = upgrade::Seed::new();
+        let (app, user) = (&seed.app, &seed.user);
+        sqlx::query(
+            "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&app.id)
+        .bind(&app.name)
+        .bind(app.owner)
+        .bind(&app.pool_id)
+        .bind(serde_json::to_string(&app.origins).unwrap())
+        .bind(app.created_at)
+        .execute(raw)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, \
+             token_validity_secs, refresh_validity_secs) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&app.client.id)
+        .bind(&app.pool_id)
+        .bind(&app.id)
+        .bind(app.client.sealed_secret.as_deref())
+        .bind(app.client.token_validity_secs)
+        .bind(app.client.refresh_validity_secs)
+        .execute(raw)
+        .await
+        .unwrap();
+        let key = &seed.key;
+        sqlx::query(
+            "INSERT INTO signing_keys (kid, pool_id, sealed_private_key, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&key.kid)
+        .bind(&key.pool_id)
+        .bind(&key.sealed_private_key)
+        .bind(key.created_at)
+        .execute(raw)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO users (pool_id, user_id, email, email_verified, status, enabled, \
+             salt_hex, sealed_verifier, attributes, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&user.pool_id)
+        .bind(user.id)
+        .bind(&user.email)
+        .bind(user.email_verified)
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(&user.salt_hex)
+        .bind(&user.sealed_verifier)
+        .bind(serde_json::to_string(&user.attributes).unwrap())
+        .bind(user.created_at)
+        .bind(user.updated_at)
+        .execute(raw)
+        .await
+        .unwrap();
+        for session in &seed.sessions {
+            sqlx::query(
+                "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, \
+                 auth_time, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(session.id)
+            .bind(&session.pool_id)
+            .bind(&session.client_id)
+            .bind(session.user_id)
+            .bind(&session.refresh_hash)
+            .bind(session.auth_time)
+            .bind(session.expires_at)
+            .bind(session.revoked_at)
+            .execute(raw)
+            .await
+            .unwrap();
+        }
+
+        let store = open(&$url).await;
+        upgrade::check(store.as_ref(), &seed).await;
+        drop(open(&$url).await);
+
+        upgrade::lenient_settings(store.as_ref(), app, |doc| {
+            let raw = raw.clone();
+            let app_id = app.id.clone();
+            async move {
+                sqlx::query("UPDATE apps SET settings = $1 WHERE app_id = $2")
+                    .bind(doc)
+                    .bind(app_id)
+                    .execute(&raw)
+                    .await
+                    .unwrap();
+            }
+        })
+        .await;
+        drop(store);
+    }};
+}
+pub(crate) use check_upgrade;

@@ -1,0 +1,27 @@
+//! Apps with their pool and client: created with their first signing key, found by app, pool or client id, updated and deleted whole.
+
+use super::StoreResult;
+use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::model::{App, SigningKeyRecord};
+use async_trait::async_trait;
+
+/// Apps with their pool and client. Part of [`super::Store`].
+#[async_trait]
+pub trait AppStore: Send + Sync {
+    /// Creates an app with its pool, client and first signing key, atomically.
+    async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()>;
+    /// An app by id.
+    async fn get_app(&self, app_id: &AppId) -> StoreResult<Option<App>>;
+    /// An app by its pool id.
+    async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>>;
+    /// Apps owned by `owner`, or every app when `owner` is `None`, oldest first.
+    async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>>;
+    /// Replaces an app's mutable fields: name, origins, settings, and its client's token
+    /// lifetimes. `false` if unknown.
+    async fn update_app(&self, app: &App) -> StoreResult<bool>;
+    /// Deletes an app with its pool, client, keys, users, sessions and codes, and records a
+    /// `SigningKeys` change for its pool in the same transaction. `false` if unknown.
+    async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool>;
+    /// The app that owns client `client_id`.
+    async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>>;
+}

@@ -1,0 +1,163 @@
+//! Apps with their pool and client, for both dialects.
+
+/// What a taken app, pool, client or first key id is reported as.
+pub(crate) const APP_TAKEN: &str = "app, pool, client or key id already exists";
+
+/// Implements `AppStore` for `$store`.
+macro_rules! app_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
+            use auth_return_core::model::{App, ChangeSubject, SigningKeyRecord};
+            use auth_return_core::store::{AppStore, StoreResult};
+            use $crate::convert::{origins_to_json, settings_to_json};
+            use $crate::error::{backend, conflict};
+            use $crate::sql::apps::APP_TAKEN;
+            use $crate::sql::rows::select_app;
+
+            #[async_trait::async_trait]
+            impl AppStore for $store {
+                /// Inserts the app, its client and its first key in one transaction.
+                async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    sqlx::query(
+                        "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, settings, \
+                         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(&app.id)
+                    .bind(&app.name)
+                    .bind(app.owner)
+                    .bind(&app.pool_id)
+                    .bind(origins_to_json(&app.origins)?)
+                    .bind(settings_to_json(&app.settings)?)
+                    .bind(app.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(conflict(APP_TAKEN))?;
+                    let client = &app.client;
+                    sqlx::query(
+                        "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, \
+                         token_validity_secs, refresh_validity_secs) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(&client.id)
+                    .bind(&client.pool_id)
+                    .bind(&app.id)
+                    .bind(client.sealed_secret.as_deref())
+                    .bind(client.token_validity_secs)
+                    .bind(client.refresh_validity_secs)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(conflict(APP_TAKEN))?;
+                    Self::insert_key_row(&mut tx, key)
+                        .await
+                        .map_err(conflict(APP_TAKEN))?;
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn get_app(&self, app_id: &AppId) -> StoreResult<Option<App>> {
+                    let row = sqlx::query(concat!(select_app!(), " WHERE a.app_id = $1 LIMIT 1"))
+                        .bind(app_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    row.as_ref().map(rows::app).transpose()
+                }
+
+                async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>> {
+                    let row = sqlx::query(concat!(select_app!(), " WHERE a.pool_id = $1 LIMIT 1"))
+                        .bind(pool_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    row.as_ref().map(rows::app).transpose()
+                }
+
+                /// Apps of `owner` (or all), oldest first.
+                async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+                    let rows = match owner {
+                        Some(owner) => {
+                            sqlx::query(concat!(
+                                select_app!(),
+                                " WHERE a.owner_id = $1 ORDER BY a.created_at, a.app_id"
+                            ))
+                            .bind(owner)
+                            .fetch_all(&self.pool)
+                            .await
+                        }
+                        None => {
+                            sqlx::query(concat!(select_app!(), " ORDER BY a.created_at, a.app_id"))
+                                .fetch_all(&self.pool)
+                                .await
+                        }
+                    }
+                    .map_err(backend)?;
+                    rows.iter().map(rows::app).collect()
+                }
+
+                /// Rewrites the name, origins, settings and the client's token lifetimes in one
+                /// transaction; `false` (and nothing written) for an unknown app.
+                async fn update_app(&self, app: &App) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let done = sqlx::query(
+                        "UPDATE apps SET name = $1, origins = $2, settings = $3 WHERE app_id = $4",
+                    )
+                    .bind(&app.name)
+                    .bind(origins_to_json(&app.origins)?)
+                    .bind(settings_to_json(&app.settings)?)
+                    .bind(&app.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(false);
+                    }
+                    sqlx::query(
+                        "UPDATE clients SET token_validity_secs = $1, refresh_validity_secs = $2 \
+                         WHERE app_id = $3",
+                    )
+                    .bind(app.client.token_validity_secs)
+                    .bind(app.client.refresh_validity_secs)
+                    .bind(&app.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(true)
+                }
+
+                /// Deletes the app (foreign keys cascade to everything in its pool) and records
+                /// that its pool's keys changed, in one transaction.
+                async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let pool_id: Option<PoolId> =
+                        sqlx::query_scalar("DELETE FROM apps WHERE app_id = $1 RETURNING pool_id")
+                            .bind(app_id)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    let Some(pool_id) = pool_id else {
+                        return Ok(false);
+                    };
+                    Self::record_change(&mut tx, &ChangeSubject::SigningKeys(pool_id)).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(true)
+                }
+
+                async fn get_app_by_client(
+                    &self,
+                    client_id: &ClientId,
+                ) -> StoreResult<Option<App>> {
+                    let row = sqlx::query(concat!(select_app!(), " WHERE c.client_id = $1"))
+                        .bind(client_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    row.as_ref().map(rows::app).transpose()
+                }
+            }
+        };
+    };
+}
+pub(crate) use app_store;

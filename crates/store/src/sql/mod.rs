@@ -1,0 +1,88 @@
+//! The SQL both dialects share, written once.
+//!
+//! SQLite and PostgreSQL agree on almost every statement here (SQLite takes `$N` placeholders
+//! too), and the typed ids bind directly in both (their encodings are in `auth-return-core`'s
+//! `ids/sql.rs`). So each aggregate's store is one macro body, here, that each dialect's module
+//! expands for its own store type with [`stores!`]; a body is type-checked against each
+//! dialect's sqlx types at its expansion. What truly differs — locking, the one-statement
+//! revocation PostgreSQL can write with a data-modifying `WITH`, a few expressions — stays in
+//! the dialect's `dialect.rs`, behind the same few associated functions on both stores:
+//!
+//! - `lock_user(tx, pool_id, user_id) -> bool`: holds the user row until commit, `false` if
+//!   there is none;
+//! - `revoke_sessions(tx, pool_id, at, whose) -> u64`: revokes sessions and records their
+//!   revocations;
+//! - `insert_first_user(pool, user) -> bool`: a user into an empty pool only;
+//! - `lock_change_feed(tx)`: serializes writers of the change feed until commit;
+//!
+//! and the literal expressions [`stores!`] takes.
+
+pub(crate) mod api_keys;
+pub(crate) mod apps;
+pub(crate) mod challenges;
+pub(crate) mod changes;
+pub(crate) mod codes;
+pub(crate) mod lockouts;
+pub(crate) mod mail_quotas;
+pub(crate) mod pruning;
+pub(crate) mod refresh_tokens;
+pub(crate) mod revocations;
+pub(crate) mod rows;
+pub(crate) mod sessions;
+pub(crate) mod signing_keys;
+pub(crate) mod users;
+
+use auth_return_core::ids::{SessionId, UserId};
+
+/// Whose sessions `revoke_sessions` revokes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Whose {
+    /// One session.
+    Session(SessionId),
+    /// Every session of a user.
+    User(UserId),
+}
+
+/// Implements every aggregate's store trait (so `Store`) for a dialect's store type, a struct
+/// with a sqlx `pool` and a `claims: AtomicU64` counter.
+///
+/// `db` is the sqlx database type; `user_id_text` the expression of `users.user_id` as its
+/// hyphenated text; `attribute` the expression of the user attribute named `$5` as text (NULL
+/// when missing or not a string); `key_order` the column that orders API keys created in the
+/// same second by creation.
+macro_rules! stores {
+    (
+        $store:ty,
+        db: $db:ty,
+        user_id_text: $user_id_text:literal,
+        attribute: $attribute:literal,
+        key_order: $key_order:literal $(,)?
+    ) => {
+        $crate::sql::rows::row_mapping!($db);
+        $crate::sql::apps::app_store!($store, $db);
+        $crate::sql::signing_keys::signing_key_store!($store, $db);
+        $crate::sql::users::user_store!($store, $db, $user_id_text, $attribute);
+        $crate::sql::codes::code_store!($store);
+        $crate::sql::sessions::session_store!($store);
+        $crate::sql::refresh_tokens::refresh_token_store!($store);
+        $crate::sql::challenges::challenge_store!($store);
+        $crate::sql::revocations::revocation_store!($store);
+        $crate::sql::lockouts::lockout_store!($store);
+        $crate::sql::api_keys::api_key_store!($store, $key_order);
+        $crate::sql::mail_quotas::mail_quota_store!($store);
+        $crate::sql::changes::change_store!($store, $db);
+        $crate::sql::pruning::prune_store!($store);
+    };
+}
+pub(crate) use stores;
+
+/// Binds the id of `$whose` (a [`Whose`]) to `$query`.
+macro_rules! bind_whose {
+    ($query:expr, $whose:expr) => {
+        match $whose {
+            $crate::sql::Whose::Session(id) => $query.bind(id),
+            $crate::sql::Whose::User(id) => $query.bind(id),
+        }
+    };
+}
+pub(crate) use bind_whose;

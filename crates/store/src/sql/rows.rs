@@ -1,0 +1,224 @@
+//! The `SELECT`s every aggregate reads with, and the mapping of their rows onto the model, for
+//! both dialects.
+
+/// `SELECT` of everything `rows::app` reads, from `apps a JOIN clients c`.
+macro_rules! select_app {
+    () => {
+        "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.settings, a.created_at, \
+         c.client_id, c.pool_id AS client_pool_id, c.sealed_secret, c.token_validity_secs, \
+         c.refresh_validity_secs FROM apps a JOIN clients c ON c.app_id = a.app_id"
+    };
+}
+pub(crate) use select_app;
+
+/// `SELECT` of everything `rows::user` reads.
+macro_rules! select_user {
+    () => {
+        "SELECT pool_id, user_id, email, email_verified, status, enabled, salt_hex, \
+         sealed_verifier, attributes, pending_email, password_expires_at, created_at, updated_at \
+         FROM users"
+    };
+}
+pub(crate) use select_user;
+
+/// The columns `rows::api_key` reads, of `api_keys k`.
+macro_rules! api_key_columns {
+    () => {
+        "k.key_id, k.app_id, k.pool_id, k.user_id, k.name, k.prefix, k.hash, k.scopes, \
+         k.created_at, k.expires_at, k.last_used_at, k.revoked_at"
+    };
+}
+pub(crate) use api_key_columns;
+
+/// `SELECT` of everything `rows::api_key` reads, from `api_keys k`.
+macro_rules! select_api_key {
+    () => {
+        concat!(
+            "SELECT ",
+            $crate::sql::rows::api_key_columns!(),
+            " FROM api_keys k"
+        )
+    };
+}
+pub(crate) use select_api_key;
+
+/// `SELECT` of everything `rows::session` reads.
+macro_rules! select_session {
+    () => {
+        "SELECT id, pool_id, client_id, user_id, refresh_hash, auth_time, expires_at, revoked_at \
+         FROM sessions"
+    };
+}
+pub(crate) use select_session;
+
+/// `SELECT` of everything `rows::refresh_token` reads: a token joined with its session.
+macro_rules! select_refresh_token {
+    () => {
+        "SELECT s.id, s.pool_id, s.client_id, s.user_id, s.refresh_hash, s.auth_time, \
+         s.expires_at, s.revoked_at, t.hash AS token_hash, t.created_at AS token_created_at, \
+         t.superseded_at FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+    };
+}
+pub(crate) use select_refresh_token;
+
+/// A `rows` module of row mappers for database `$db`, in the dialect's module.
+macro_rules! row_mapping {
+    ($db:ty) => {
+        /// Rows onto the model: JSON text columns parsed, enum names checked.
+        mod rows {
+            use auth_return_core::model::{
+                ApiKey, App, Change, ChangeSubject, Client, CodeRecord, LockoutRecord,
+                RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
+            };
+            use auth_return_core::store::StoreResult;
+            use sqlx::Row;
+            use $crate::convert::{
+                attributes_from_json, origins_from_json, scopes_from_json, settings_from_json,
+                status_from_str,
+            };
+            use $crate::error::backend;
+
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            fn get<'r, T>(row: &'r DbRow, column: &str) -> StoreResult<T>
+            where
+                T: sqlx::Decode<'r, $db> + sqlx::Type<$db>,
+            {
+                row.try_get(column).map_err(backend)
+            }
+
+            /// An app with its client.
+            pub(super) fn app(row: &DbRow) -> StoreResult<App> {
+                let id = get::<auth_return_core::ids::AppId>(row, "app_id")?;
+                Ok(App {
+                    client: Client {
+                        id: get(row, "client_id")?,
+                        pool_id: get(row, "client_pool_id")?,
+                        app_id: id.clone(),
+                        sealed_secret: get(row, "sealed_secret")?,
+                        token_validity_secs: get(row, "token_validity_secs")?,
+                        refresh_validity_secs: get(row, "refresh_validity_secs")?,
+                    },
+                    id,
+                    name: get(row, "name")?,
+                    owner: get(row, "owner_id")?,
+                    pool_id: get(row, "pool_id")?,
+                    origins: origins_from_json(&get::<String>(row, "origins")?)?,
+                    settings: settings_from_json(&get::<String>(row, "settings")?)?,
+                    created_at: get(row, "created_at")?,
+                })
+            }
+
+            /// A signing key.
+            pub(super) fn signing_key(row: &DbRow) -> StoreResult<SigningKeyRecord> {
+                Ok(SigningKeyRecord {
+                    kid: get(row, "kid")?,
+                    pool_id: get(row, "pool_id")?,
+                    sealed_private_key: get(row, "sealed_private_key")?,
+                    created_at: get(row, "created_at")?,
+                    activates_at: get(row, "activates_at")?,
+                })
+            }
+
+            /// A revocation-feed entry.
+            pub(super) fn revocation(row: &DbRow) -> StoreResult<Revocation> {
+                Ok(Revocation {
+                    pool_id: get(row, "pool_id")?,
+                    origin_jti: get(row, "origin_jti")?,
+                    revoked_at: get(row, "revoked_at")?,
+                    expires_at: get(row, "expires_at")?,
+                })
+            }
+
+            /// A user.
+            pub(super) fn user(row: &DbRow) -> StoreResult<User> {
+                Ok(User {
+                    pool_id: get(row, "pool_id")?,
+                    id: get(row, "user_id")?,
+                    email: get(row, "email")?,
+                    email_verified: get(row, "email_verified")?,
+                    status: status_from_str(&get::<String>(row, "status")?)?,
+                    enabled: get(row, "enabled")?,
+                    salt_hex: get(row, "salt_hex")?,
+                    sealed_verifier: get(row, "sealed_verifier")?,
+                    attributes: attributes_from_json(&get::<String>(row, "attributes")?)?,
+                    pending_email: get(row, "pending_email")?,
+                    password_expires_at: get(row, "password_expires_at")?,
+                    created_at: get(row, "created_at")?,
+                    updated_at: get(row, "updated_at")?,
+                })
+            }
+
+            /// A pending code.
+            pub(super) fn code(row: &DbRow) -> StoreResult<CodeRecord> {
+                Ok(CodeRecord {
+                    code_hash: get(row, "code_hash")?,
+                    expires_at: get(row, "expires_at")?,
+                    failed_attempts: get(row, "failed_attempts")?,
+                })
+            }
+
+            /// A sign-in failure streak.
+            pub(super) fn lockout(row: &DbRow) -> StoreResult<LockoutRecord> {
+                Ok(LockoutRecord {
+                    failures: get(row, "failures")?,
+                    last_failure_at: get(row, "last_failure_at")?,
+                    locked_until_ms: get(row, "locked_until")?,
+                })
+            }
+
+            /// A sign-in session.
+            pub(super) fn session(row: &DbRow) -> StoreResult<Session> {
+                Ok(Session {
+                    id: get(row, "id")?,
+                    pool_id: get(row, "pool_id")?,
+                    client_id: get(row, "client_id")?,
+                    user_id: get(row, "user_id")?,
+                    refresh_hash: get(row, "refresh_hash")?,
+                    auth_time: get(row, "auth_time")?,
+                    expires_at: get(row, "expires_at")?,
+                    revoked_at: get(row, "revoked_at")?,
+                })
+            }
+
+            /// A refresh token with its session, from `select_refresh_token`.
+            pub(super) fn refresh_token(row: &DbRow) -> StoreResult<(Session, RefreshTokenRecord)> {
+                let session = session(row)?;
+                let token = RefreshTokenRecord {
+                    hash: get(row, "token_hash")?,
+                    session_id: session.id,
+                    created_at: get(row, "token_created_at")?,
+                    superseded_at: get(row, "superseded_at")?,
+                };
+                Ok((session, token))
+            }
+
+            /// An API key.
+            pub(super) fn api_key(row: &DbRow) -> StoreResult<ApiKey> {
+                Ok(ApiKey {
+                    id: get(row, "key_id")?,
+                    app_id: get(row, "app_id")?,
+                    pool_id: get(row, "pool_id")?,
+                    user_id: get(row, "user_id")?,
+                    name: get(row, "name")?,
+                    prefix: get(row, "prefix")?,
+                    hash: get(row, "hash")?,
+                    scopes: scopes_from_json(&get::<String>(row, "scopes")?)?,
+                    created_at: get(row, "created_at")?,
+                    expires_at: get(row, "expires_at")?,
+                    last_used_at: get(row, "last_used_at")?,
+                    revoked_at: get(row, "revoked_at")?,
+                })
+            }
+
+            /// A change-feed entry.
+            pub(super) fn change(row: &DbRow) -> StoreResult<Change> {
+                Ok(Change {
+                    seq: get(row, "seq")?,
+                    subject: ChangeSubject::from_parts(get(row, "kind")?, get(row, "subject")?),
+                })
+            }
+        }
+    };
+}
+pub(crate) use row_mapping;
