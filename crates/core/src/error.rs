@@ -1,5 +1,6 @@
 //! The one error type of the domain: each variant says what happened, not how to answer it.
-//! `auth-return-server` maps these once to Cognito `__type`s and REST error bodies.
+//! `auth-return-server` maps these once to Cognito `__type`s and REST error bodies, and words
+//! [`Violation`]s as AWS does (docs/cognito-protocol.md §7).
 
 use crate::ids::{ClientId, PoolId};
 use crate::store::StoreError;
@@ -10,6 +11,9 @@ pub enum Error {
     /// Malformed or missing input; the message is safe to show.
     #[error("{0}")]
     InvalidParameter(String),
+    /// An input breaks a constraint of its shape (length, pattern, value set, range).
+    #[error("invalid {0}")]
+    Validation(Violation),
     /// The password does not satisfy the pool's policy; the reason is Cognito's wording.
     #[error("Password did not conform with policy: {0}")]
     InvalidPassword(&'static str),
@@ -148,6 +152,58 @@ pub enum Error {
     /// Anything else that is our fault; logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// An input member and the constraint it breaks.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field:?}: {constraint:?}")]
+pub struct Violation {
+    /// Which input.
+    pub field: Field,
+    /// What it fails to satisfy.
+    pub constraint: Constraint,
+}
+
+impl Violation {
+    /// `field` breaks `constraint`.
+    pub fn new(field: Field, constraint: Constraint) -> Self {
+        Self { field, constraint }
+    }
+}
+
+/// An input of a domain operation that can be out of shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The app client id.
+    ClientId,
+    /// A password (new, proposed or temporary).
+    Password,
+    /// What to do about the invitation mail of a created user.
+    MessageAction,
+    /// The page size of a listing.
+    Limit,
+    /// The value of the named user attribute.
+    AttributeValue(String),
+}
+
+/// A constraint an input fails to satisfy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// Between `min` and `max` characters long.
+    Length {
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+    },
+    /// At most this many characters long.
+    MaxLength(usize),
+    /// No white space at either end (and at least two characters).
+    NoSurroundingWhitespace,
+    /// One of these values.
+    OneOf(&'static [&'static str]),
+    /// A number no greater than this.
+    AtMost(i64),
 }
 
 /// Result of a domain call.

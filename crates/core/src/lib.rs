@@ -26,7 +26,7 @@ pub mod tokens;
 
 pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
 pub use apps::{AppConfig, AppUpdate, CreatedApp, NewApp, Scope};
-pub use error::{Error, Result};
+pub use error::{Constraint, Error, Field, Result, Violation};
 pub use ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 pub use service::{ConsoleSignup, Dependencies, Service, Settings};
 pub use store::{Store, StoreError, StoreResult};

@@ -1,6 +1,7 @@
-//! Password and input rules, with Cognito's wording (docs/cognito-protocol.md §5.1 SignUp, §7).
+//! Password and input rules, with Cognito's wording for policy failures (docs/cognito-protocol.md
+//! §5.1 SignUp, §7); shape violations are [`Violation`]s the server words.
 
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Field, Result, Violation};
 use serde::{Deserialize, Serialize};
 
 /// A pool's password policy. The default is Cognito's: 8 characters with upper case, lower
@@ -52,18 +53,19 @@ impl PasswordPolicy {
     /// Checks `password`, naming the first rule it breaks in Cognito's words.
     pub fn check(&self, password: &str) -> Result<()> {
         if password.is_empty() || password.chars().count() > MAX_PASSWORD_LEN {
-            return Err(Error::InvalidParameter(
-                "1 validation error detected: Value at 'password' failed to satisfy constraint: \
-                 Member must have length less than or equal to 256 and greater than or equal to 1"
-                    .into(),
-            ));
+            return Err(Error::Validation(Violation::new(
+                Field::Password,
+                Constraint::Length {
+                    min: 1,
+                    max: MAX_PASSWORD_LEN,
+                },
+            )));
         }
         if password.starts_with(char::is_whitespace) || password.ends_with(char::is_whitespace) {
-            return Err(Error::InvalidParameter(
-                "1 validation error detected: Value at 'password' failed to satisfy constraint: \
-                 Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$"
-                    .into(),
-            ));
+            return Err(Error::Validation(Violation::new(
+                Field::Password,
+                Constraint::NoSurroundingWhitespace,
+            )));
         }
         if password.chars().count() < self.min_length {
             return Err(Error::InvalidPassword("Password not long enough"));
@@ -134,6 +136,9 @@ const WRITABLE_ATTRIBUTES: &[&str] = &[
     "updated_at",
 ];
 
+/// Longest attribute value Cognito accepts.
+const MAX_ATTRIBUTE_LEN: usize = 2048;
+
 /// Checks a user-supplied attribute name and value.
 pub fn check_attribute(name: &str, value: &str) -> Result<()> {
     let known = WRITABLE_ATTRIBUTES.contains(&name)
@@ -147,9 +152,10 @@ pub fn check_attribute(name: &str, value: &str) -> Result<()> {
             "Attribute does not exist in the schema.\n{name}"
         )));
     }
-    if value.chars().count() > 2048 {
-        return Err(Error::InvalidParameter(format!(
-            "1 validation error detected: Value at 'userAttributes.{name}.member.value' failed to satisfy constraint: Member must have length less than or equal to 2048"
+    if value.chars().count() > MAX_ATTRIBUTE_LEN {
+        return Err(Error::Validation(Violation::new(
+            Field::AttributeValue(name.to_owned()),
+            Constraint::MaxLength(MAX_ATTRIBUTE_LEN),
         )));
     }
     Ok(())

@@ -3,7 +3,7 @@
 use crate::changes::ChangeCursor;
 use crate::clock::Clock;
 use crate::compute::ComputePool;
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::ids::{ClientId, PoolId};
 use crate::keyring::KeyRing;
 use crate::mail::Mailer;
@@ -153,9 +153,10 @@ impl Service {
     /// The app owning `client_id`, or `ClientNotFound`.
     pub(crate) async fn app_for_client(&self, client_id: &str) -> Result<App> {
         if client_id.is_empty() || client_id.len() > 128 {
-            return Err(Error::InvalidParameter(
-                "1 validation error detected: Value at 'clientId' failed to satisfy constraint: Member must have length less than or equal to 128 and greater than or equal to 1".into(),
-            ));
+            return Err(Error::Validation(Violation::new(
+                Field::ClientId,
+                Constraint::Length { min: 1, max: 128 },
+            )));
         }
         let id = ClientId::new(client_id);
         self.store

@@ -101,6 +101,9 @@ impl From<Error> for CognitoError {
     fn from(e: Error) -> Self {
         let kind = match &e {
             Error::InvalidParameter(_) => "InvalidParameterException",
+            Error::Validation(violation) => {
+                return Self::invalid(crate::cognito::validation::message(violation));
+            }
             Error::InvalidPassword(_) => "InvalidPasswordException",
             Error::ClientNotFound(_) | Error::PoolNotFound(_) | Error::ApiKeyNotFound => {
                 "ResourceNotFoundException"
@@ -226,7 +229,7 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         let (status, code) = match &e {
-            Error::InvalidParameter(_) | Error::InvalidPassword(_) => {
+            Error::InvalidParameter(_) | Error::Validation(_) | Error::InvalidPassword(_) => {
                 (StatusCode::BAD_REQUEST, "invalid_request")
             }
             Error::AppNotFound

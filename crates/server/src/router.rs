@@ -65,7 +65,7 @@ pub fn router(state: AppState) -> Router {
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(cognito::EXPOSED_HEADERS.map(HeaderName::from_static))
         .max_age(Duration::from_secs(600));
-    Router::new()
+    let api = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/api/apps", post(rest::apps::create).get(rest::apps::list))
         .route(
@@ -100,9 +100,10 @@ pub fn router(state: AppState) -> Router {
             get(wellknown::openid_configuration),
         )
         .fallback(not_found)
-        .layer(cors)
-        // After the CORS layer: POST / answers CORS per app itself.
-        .route("/", post(cognito::handle).options(cognito::preflight))
+        .layer(cors);
+    // `POST /` answers CORS per app itself: its router never gets the layer above.
+    cognito::router()
+        .merge(api)
         .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

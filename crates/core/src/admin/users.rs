@@ -4,7 +4,7 @@
 use super::filter::parse_filter;
 use crate::apps::Scope;
 use crate::auth::UserView;
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::ids::UserId;
 use crate::model::{CodePurpose, User, UserStatus};
 use crate::policy::{PasswordPolicy, check_attribute, normalize_email};
@@ -60,9 +60,10 @@ impl Service {
         let email = normalize_email(&new.username)?;
         let action = new.message_action.as_deref();
         if !matches!(action, None | Some("RESEND") | Some("SUPPRESS")) {
-            return Err(Error::InvalidParameter(
-                "1 validation error detected: Value at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]".into(),
-            ));
+            return Err(Error::Validation(Violation::new(
+                Field::MessageAction,
+                Constraint::OneOf(&["RESEND", "SUPPRESS"]),
+            )));
         }
         let policy = &app.settings.password_policy;
         let password = match &new.temporary_password {
@@ -310,9 +311,10 @@ impl Service {
         let app = self.admin_app(scope, pool_id).await?;
         let limit = limit.unwrap_or(MAX_PAGE);
         if !(0..=MAX_PAGE).contains(&limit) {
-            return Err(Error::InvalidParameter(
-                "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60".into(),
-            ));
+            return Err(Error::Validation(Violation::new(
+                Field::Limit,
+                Constraint::AtMost(MAX_PAGE),
+            )));
         }
         let filter = filter.map(parse_filter).transpose()?.flatten();
         let after = pagination_token

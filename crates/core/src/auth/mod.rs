@@ -3,6 +3,7 @@
 mod access;
 mod challenge;
 mod codes;
+mod flows;
 mod lockout;
 pub(crate) mod messages;
 mod new_password;
@@ -20,6 +21,9 @@ use crate::service::Service;
 use crate::tokens::claims::{self, Issuance};
 
 pub use access::{TokenInfo, UserView};
+pub use flows::{
+    AuthFlow, ChallengeAnswer, NewPasswordAnswer, PasswordClaim, SrpPublic, SrpTimestamp,
+};
 pub use signup::SignUpOutput;
 
 /// Where a code was sent (`CodeDeliveryDetails`).
@@ -103,13 +107,6 @@ pub(crate) async fn find_user(
 /// of them).
 pub(crate) fn known_names(user: &User) -> [String; 2] {
     [user.id.to_string(), user.email.clone()]
-}
-
-/// A required member of a parameter map, or Cognito's "Missing required parameter" error.
-pub(crate) fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str> {
-    value
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| Error::InvalidParameter(format!("Missing required parameter {name}")))
 }
 
 impl Service {

@@ -2,15 +2,17 @@
 //! administrator-created user proves the temporary password, they choose their own. The state
 //! travels sealed in `Session`, bound to the client, valid 5 minutes, single use.
 
-use super::{AuthStep, NewPasswordChallenge, known_names, required};
+use super::flows::NewPasswordAnswer;
+use super::{AuthStep, NewPasswordChallenge, known_names};
 use crate::error::{Error, Result};
+use crate::ids::ClientId;
 use crate::model::{App, User, UserStatus};
 use crate::policy::check_attribute;
 use crate::service::Service;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Longest `Session` we will try to open.
 const MAX_SESSION_LEN: usize = 4096;
@@ -64,18 +66,12 @@ impl Service {
 
     pub(crate) async fn answer_new_password(
         &self,
-        client_id: &str,
-        session: Option<&str>,
-        responses: &HashMap<String, String>,
+        client_id: &ClientId,
+        answer: NewPasswordAnswer,
     ) -> Result<AuthStep> {
-        let session = required(session, "Session")?;
-        let new_password = required(
-            responses.get("NEW_PASSWORD").map(String::as_str),
-            "NEW_PASSWORD",
-        )?;
-        let username = required(responses.get("USERNAME").map(String::as_str), "USERNAME")?;
-        let app = self.app_for_client(client_id).await?;
-        let state = self.open_new_password_state(&app, session)?;
+        let username = answer.username.as_str();
+        let app = self.app_for_client(client_id.as_str()).await?;
+        let state = self.open_new_password_state(&app, &answer.session)?;
         let user = match crate::ids::UserId::parse(&state.uid) {
             Some(id) => self.store.get_user(&app.pool_id, id).await?,
             None => None,
@@ -89,16 +85,14 @@ impl Service {
             return Err(Error::UserDisabled);
         }
         let [uid, email] = known_names(&user);
-        let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
+        let secret_hash = answer.secret_hash.as_deref();
         self.check_secret_hash(&app, secret_hash, &[username, &uid, &email])?;
         if username != uid && !username.trim().eq_ignore_ascii_case(&email) {
             return Err(Error::ChallengeExpired);
         }
-        app.settings.password_policy.check(new_password)?;
-        for (key, value) in responses {
-            let Some(name) = key.strip_prefix("userAttributes.") else {
-                continue;
-            };
+        app.settings.password_policy.check(&answer.new_password)?;
+        for (name, value) in &answer.attributes {
+            let name = name.as_str();
             match name {
                 _ if IGNORED.contains(&name) => {}
                 "email" if value.trim().eq_ignore_ascii_case(&user.email) => {}
@@ -119,7 +113,7 @@ impl Service {
         }
         self.claim_challenge(&state.nonce, state.exp).await?;
         let user = self
-            .set_password(user, new_password, UserStatus::Confirmed, None)
+            .set_password(user, &answer.new_password, UserStatus::Confirmed, None)
             .await?;
         self.finish_sign_in(&app, &user).await
     }

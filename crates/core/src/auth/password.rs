@@ -1,82 +1,64 @@
 //! The InitiateAuth and RespondToAuthChallenge entry points, and USER_PASSWORD_AUTH
 //! (docs/cognito-protocol.md §5.1).
 
+use super::flows::{AuthFlow, ChallengeAnswer};
 use super::refresh::ClientProof;
-use super::srp::{SrpAnswer, SrpStart};
-use super::{AuthStep, find_user, known_names, required};
+use super::{AuthStep, find_user, known_names};
 use crate::error::{Error, Result};
+use crate::ids::ClientId;
 use crate::model::App;
 use crate::service::Service;
-use std::collections::HashMap;
-
-/// A named parameter of `AuthParameters` / `ChallengeResponses`.
-fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    params.get(name).map(String::as_str)
-}
 
 impl Service {
-    /// InitiateAuth: `USER_SRP_AUTH`, `USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`.
-    pub async fn initiate_auth(
-        &self,
-        client_id: &str,
-        flow: &str,
-        params: &HashMap<String, String>,
-    ) -> Result<AuthStep> {
-        let app = self.app_for_client(client_id).await?;
+    /// Starts a sign-in (InitiateAuth) for the app of `client_id`.
+    pub async fn initiate_auth(&self, client_id: &ClientId, flow: AuthFlow) -> Result<AuthStep> {
+        let app = self.app_for_client(client_id.as_str()).await?;
         match flow {
-            "USER_SRP_AUTH" => {
-                let start = SrpStart {
-                    username: param(params, "USERNAME"),
-                    srp_a: param(params, "SRP_A"),
-                    secret_hash: param(params, "SECRET_HASH"),
-                };
-                self.start_srp(&app, start).await
+            AuthFlow::UserSrp {
+                username,
+                srp_a,
+                secret_hash,
+            } => {
+                self.start_srp(&app, &username, &srp_a, secret_hash.as_deref())
+                    .await
             }
-            "USER_PASSWORD_AUTH" => {
-                let username = required(param(params, "USERNAME"), "USERNAME")?;
-                let password = required(param(params, "PASSWORD"), "PASSWORD")?;
-                self.password_sign_in(&app, username, password, param(params, "SECRET_HASH")).await
+            AuthFlow::UserPassword {
+                username,
+                password,
+                secret_hash,
+            } => {
+                self.password_sign_in(&app, &username, &password, secret_hash.as_deref())
+                    .await
             }
-            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
-                let token = required(param(params, "REFRESH_TOKEN"), "REFRESH_TOKEN")?;
-                let proof = ClientProof::SecretHash(param(params, "SECRET_HASH"));
-                self.refresh(&app, token, proof, false).await.map(AuthStep::Tokens)
+            AuthFlow::Refresh { token, secret_hash } => {
+                let proof = ClientProof::SecretHash(secret_hash.as_deref());
+                self.refresh(&app, &token, proof, false)
+                    .await
+                    .map(AuthStep::Tokens)
             }
-            "" => Err(Error::InvalidParameter(
-                "1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null".into(),
-            )),
-            _ => Err(Error::InvalidParameter("Initiate Auth method not supported.".into())),
         }
     }
 
-    /// RespondToAuthChallenge: `PASSWORD_VERIFIER`, `NEW_PASSWORD_REQUIRED`.
+    /// Answers a challenge (RespondToAuthChallenge) for the app of `client_id`.
     pub async fn respond_to_auth_challenge(
         &self,
-        client_id: &str,
-        challenge: &str,
-        session: Option<&str>,
-        responses: &HashMap<String, String>,
+        client_id: &ClientId,
+        answer: ChallengeAnswer,
     ) -> Result<AuthStep> {
-        match challenge {
-            "NEW_PASSWORD_REQUIRED" => self.answer_new_password(client_id, session, responses).await,
-            "PASSWORD_VERIFIER" => {
-                let answer = SrpAnswer {
-                    username: param(responses, "USERNAME"),
-                    secret_block: param(responses, "PASSWORD_CLAIM_SECRET_BLOCK"),
-                    signature: param(responses, "PASSWORD_CLAIM_SIGNATURE"),
-                    timestamp: param(responses, "TIMESTAMP"),
-                    secret_hash: param(responses, "SECRET_HASH"),
-                };
-                self.answer_password_verifier(client_id, answer).await
+        match answer {
+            ChallengeAnswer::PasswordVerifier(claim) => {
+                self.answer_password_verifier(client_id, claim).await
             }
-            "" => Err(Error::InvalidParameter(
-                "1 validation error detected: Value null at 'challengeName' failed to satisfy constraint: Member must not be null".into(),
-            )),
-            other => {
-                self.app_for_client(client_id).await?;
-                Err(Error::InvalidParameter(format!("Challenge {other} is not supported.")))
+            ChallengeAnswer::NewPassword(answer) => {
+                self.answer_new_password(client_id, answer).await
             }
         }
+    }
+
+    /// Checks that `client_id` names an app client, for requests that fail after that check
+    /// (an unsupported flow or challenge is reported only for a client that exists).
+    pub async fn require_client(&self, client_id: &ClientId) -> Result<()> {
+        self.app_for_client(client_id.as_str()).await.map(drop)
     }
 
     /// USER_PASSWORD_AUTH: the password is checked against the SRP verifier.

@@ -2,40 +2,17 @@
 //! verifier upkeep.
 
 use super::challenge::ChallengeState;
-use super::{AuthStep, PasswordVerifierChallenge, find_user, known_names, required};
+use super::flows::{PasswordClaim, SrpPublic};
+use super::{AuthStep, PasswordVerifierChallenge, find_user, known_names};
 use crate::error::{Error, Result};
-use crate::ids::{PoolId, UserId};
+use crate::ids::{ClientId, PoolId, UserId};
 use crate::model::{App, User};
 use crate::service::Service;
 use auth_return_crypto::hash::hmac_sha256;
 use auth_return_crypto::secret::SecretBytes;
-use auth_return_crypto::{srp, timestamp};
+use auth_return_crypto::srp;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-
-/// The parameters of `InitiateAuth` with `USER_SRP_AUTH`.
-pub(crate) struct SrpStart<'a> {
-    /// `USERNAME`: the email or internal username.
-    pub username: Option<&'a str>,
-    /// `SRP_A`: the client's public value, hex.
-    pub srp_a: Option<&'a str>,
-    /// `SECRET_HASH`.
-    pub secret_hash: Option<&'a str>,
-}
-
-/// The `ChallengeResponses` of `RespondToAuthChallenge` with `PASSWORD_VERIFIER`.
-pub(crate) struct SrpAnswer<'a> {
-    /// `USERNAME`.
-    pub username: Option<&'a str>,
-    /// `PASSWORD_CLAIM_SECRET_BLOCK`.
-    pub secret_block: Option<&'a str>,
-    /// `PASSWORD_CLAIM_SIGNATURE`.
-    pub signature: Option<&'a str>,
-    /// `TIMESTAMP`.
-    pub timestamp: Option<&'a str>,
-    /// `SECRET_HASH`.
-    pub secret_hash: Option<&'a str>,
-}
 
 fn verifier_aad(pool_id: &PoolId, user_id: UserId) -> Vec<u8> {
     format!("verifier|{pool_id}|{user_id}").into_bytes()
@@ -149,17 +126,18 @@ impl Service {
     }
 
     /// InitiateAuth `USER_SRP_AUTH`: answers `PASSWORD_VERIFIER`, for unknown users too.
-    pub(crate) async fn start_srp(&self, app: &App, params: SrpStart<'_>) -> Result<AuthStep> {
-        let username = required(params.username, "USERNAME")?;
-        let srp_a = required(params.srp_a, "SRP_A")?;
-        let a_pub = srp::parse_client_public(srp_a).map_err(|_| {
-            Error::InvalidParameter("Invalid SRP_A: not a valid SRP public value".into())
-        })?;
+    pub(crate) async fn start_srp(
+        &self,
+        app: &App,
+        username: &str,
+        srp_a: &SrpPublic,
+        secret_hash: Option<&str>,
+    ) -> Result<AuthStep> {
         let user = find_user(self, &app.pool_id, username).await?;
         let (uid, salt_hex, v, real) = match &user {
             Some(user) => {
                 let [uid, email] = known_names(user);
-                self.check_secret_hash(app, params.secret_hash, &[username, &uid, &email])?;
+                self.check_secret_hash(app, secret_hash, &[username, &uid, &email])?;
                 (
                     uid,
                     user.salt_hex.clone(),
@@ -168,7 +146,7 @@ impl Service {
                 )
             }
             None => {
-                self.check_secret_hash(app, params.secret_hash, &[username])?;
+                self.check_secret_hash(app, secret_hash, &[username])?;
                 let decoy = self.decoy(&app.pool_id, username);
                 (decoy.uid, decoy.salt_hex, decoy.v, false)
             }
@@ -180,7 +158,7 @@ impl Service {
             client: app.client.id.to_string(),
             uid: uid.clone(),
             real,
-            a: STANDARD.encode(&a_pub),
+            a: STANDARD.encode(srp_a.bytes()),
             b: STANDARD.encode(eph.b.expose()),
             b_pub: STANDARD.encode(&eph.b_pub),
             exp: self.clock.now() + self.settings.challenge_ttl_secs,
@@ -197,20 +175,12 @@ impl Service {
     /// RespondToAuthChallenge `PASSWORD_VERIFIER`: checks the password claim and signs in.
     pub(crate) async fn answer_password_verifier(
         &self,
-        client_id: &str,
-        answer: SrpAnswer<'_>,
+        client_id: &ClientId,
+        claim: PasswordClaim,
     ) -> Result<AuthStep> {
-        let signature = required(answer.signature, "PASSWORD_CLAIM_SIGNATURE")?;
-        let block_b64 = required(answer.secret_block, "PASSWORD_CLAIM_SECRET_BLOCK")?;
-        let timestamp = required(answer.timestamp, "TIMESTAMP")?;
-        let username = required(answer.username, "USERNAME")?;
-        if timestamp::parse_srp_timestamp(timestamp).is_err() {
-            return Err(Error::InvalidParameter(
-                "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.".into(),
-            ));
-        }
-        let app = self.app_for_client(client_id).await?;
-        let (state, block) = self.open_challenge(app.client.id.as_str(), block_b64)?;
+        let username = claim.username.as_str();
+        let app = self.app_for_client(client_id.as_str()).await?;
+        let (state, block) = self.open_challenge(app.client.id.as_str(), &claim.secret_block)?;
         if state.pool != app.pool_id.as_str() {
             return Err(Error::ChallengeExpired);
         }
@@ -223,7 +193,7 @@ impl Service {
         if let Some([_, email]) = &names {
             accepted.push(email);
         }
-        self.check_secret_hash(&app, answer.secret_hash, &accepted)?;
+        self.check_secret_hash(&app, claim.secret_hash.as_deref(), &accepted)?;
         let same_user = username == state.uid
             || names
                 .as_ref()
@@ -244,8 +214,8 @@ impl Service {
         let b = SecretBytes::new(ChallengeState::bytes(&state.b)?);
         let b_pub = ChallengeState::bytes(&state.b_pub)?;
         let uid = state.uid.clone();
-        let timestamp = timestamp.to_owned();
-        let signature = signature.to_owned();
+        let timestamp = claim.timestamp.as_str().to_owned();
+        let signature = claim.signature;
         let valid = self
             .compute
             .run(move || {

@@ -255,3 +255,5 @@ pub async fn list_users(service: &Service, headers: &HeaderMap, req: ListUsersRe
         pagination_token: next,
     })
 }
+
+super::operation::shape!(bearer: AdminUserRequest, AdminCreateUserRequest, ListUsersRequest);

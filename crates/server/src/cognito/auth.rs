@@ -1,10 +1,12 @@
 //! InitiateAuth, RespondToAuthChallenge and GetTokensFromRefreshToken
 //! (docs/cognito-protocol.md §3.5–3.7, §5.1).
 
+use super::flows::{self, FlowName, Refusal};
+use super::operation::{Shape, Tenant};
 use super::wire::{LenientMap, required};
 use super::{Answer, answer};
-use auth_return_core::Service;
 use auth_return_core::auth::{AuthStep, AuthTokens};
+use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -110,19 +112,38 @@ fn result(t: AuthTokens) -> AuthenticationResult {
 
 pub async fn initiate_auth(service: &Service, req: InitiateAuthRequest) -> Answer {
     let flow = required(&req.auth_flow, "authFlow")?;
-    let client_id = required(&req.client_id, "clientId")?;
-    let params = req.auth_parameters.into_map();
-    step_answer(service.initiate_auth(client_id, flow, &params).await?)
+    let client_id = ClientId::new(required(&req.client_id, "clientId")?);
+    let flow = match flows::auth_flow(flow, req.auth_parameters.into_map()) {
+        Ok(flow) => flow,
+        Err(refusal) => return refuse(service, &client_id, refusal).await,
+    };
+    step_answer(service.initiate_auth(&client_id, flow).await?)
 }
 
 pub async fn respond_to_auth_challenge(service: &Service, req: RespondRequest) -> Answer {
     let challenge = required(&req.challenge_name, "challengeName")?;
-    let client_id = required(&req.client_id, "clientId")?;
+    let client_id = ClientId::new(required(&req.client_id, "clientId")?);
     let responses = req.challenge_responses.into_map();
-    let step = service
-        .respond_to_auth_challenge(client_id, challenge, req.session.as_deref(), &responses)
-        .await?;
-    step_answer(step)
+    let answer = match flows::challenge_answer(challenge, req.session, responses) {
+        Ok(answer) => answer,
+        Err(refusal) => return refuse(service, &client_id, refusal).await,
+    };
+    step_answer(
+        service
+            .respond_to_auth_challenge(&client_id, answer)
+            .await?,
+    )
+}
+
+/// Answers a refusal, after checking the client when the refusal waits for that.
+async fn refuse(service: &Service, client_id: &ClientId, refusal: Refusal) -> Answer {
+    match refusal {
+        Refusal::Now(e) => Err(e),
+        Refusal::OnceClientKnown(e) => {
+            service.require_client(client_id).await?;
+            Err(e)
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -141,3 +162,17 @@ pub async fn get_tokens_from_refresh_token(service: &Service, req: GetTokensRequ
         authentication_result: result(tokens),
     })
 }
+
+impl Shape for InitiateAuthRequest {
+    fn tenant(&self) -> Tenant {
+        self.client_id
+            .clone()
+            .map_or(Tenant::Unnamed, Tenant::ClientId)
+    }
+
+    fn is_refresh(&self) -> bool {
+        self.auth_flow.as_deref().and_then(FlowName::parse) == Some(FlowName::Refresh)
+    }
+}
+
+super::operation::shape!(client_id => ClientId: RespondRequest, GetTokensRequest);

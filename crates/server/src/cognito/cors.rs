@@ -1,14 +1,16 @@
 //! CORS for `POST /`: preflights are always allowed (they cannot see which app the body names),
 //! but the actual answer grants the origin only if the app the operation acts for lists it, or
 //! lists no origins. The app is found from the member the operation itself uses (`ClientId`,
-//! the `AccessToken`'s client, or the administrator's bearer token); an answer to a request
-//! that names no known client that way gets no grant at all.
+//! the `AccessToken`'s client, or the administrator's bearer token: [`Tenant`], read from the
+//! parsed request); an answer to a request that names no known client that way — or whose
+//! body does not parse — gets no grant at all. The route is outside the permissive CORS layer
+//! of the other routes by construction (`super::router`).
 
+use super::operation::Tenant;
 use auth_return_core::Service;
 use auth_return_core::tokens::verify::claimed_client;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 /// Headers browsers may read (Amplify reads the error type; the JS SDK reads `date` for
 /// clock-skew correction; docs/cognito-protocol.md §1.4).
@@ -19,77 +21,16 @@ pub const EXPOSED_HEADERS: [&str; 4] = [
     "date",
 ];
 
-/// What a request body says about its app, read without the operation's full shape.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Tenant {
-    client_id: Option<serde_json::Value>,
-    access_token: Option<serde_json::Value>,
-}
-
-/// Where an operation finds the client it acts for.
-enum Member {
-    /// `ClientId` in the body.
-    ClientId,
-    /// The client the `AccessToken` in the body was issued to.
-    AccessToken,
-    /// The client of the administrator's `Authorization: Bearer` token (the console's).
-    Bearer,
-}
-
-/// The member `operation` identifies its client by; `None` for an unknown operation.
-fn member_of(operation: &str) -> Option<Member> {
-    Some(match operation {
-        "SignUp"
-        | "ConfirmSignUp"
-        | "ResendConfirmationCode"
-        | "InitiateAuth"
-        | "RespondToAuthChallenge"
-        | "GetTokensFromRefreshToken"
-        | "ForgotPassword"
-        | "ConfirmForgotPassword"
-        | "RevokeToken" => Member::ClientId,
-        "GetUser"
-        | "GlobalSignOut"
-        | "ChangePassword"
-        | "UpdateUserAttributes"
-        | "GetUserAttributeVerificationCode"
-        | "VerifyUserAttribute"
-        | "DeleteUser" => Member::AccessToken,
-        "AdminConfirmSignUp"
-        | "AdminCreateUser"
-        | "AdminGetUser"
-        | "AdminDeleteUser"
-        | "AdminDisableUser"
-        | "AdminEnableUser"
-        | "AdminSetUserPassword"
-        | "AdminResetUserPassword"
-        | "AdminUserGlobalSignOut"
-        | "ListUsers" => Member::Bearer,
-        _ => return None,
-    })
-}
-
-/// The client the request acts for, read from the member its operation uses.
-fn client_of(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    let operation = headers
-        .get("x-amz-target")?
-        .to_str()
-        .ok()?
-        .strip_prefix(super::TARGET_PREFIX)?;
-    let text = |v: Option<serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => Some(s),
-        _ => None,
-    };
-    match member_of(operation)? {
-        Member::ClientId => text(serde_json::from_slice::<Tenant>(body).ok()?.client_id),
-        Member::AccessToken => claimed_client(&text(
-            serde_json::from_slice::<Tenant>(body).ok()?.access_token,
-        )?),
-        Member::Bearer => {
+/// The client a request acts for, from the member its operation uses.
+fn client_of(headers: &HeaderMap, tenant: &Tenant) -> Option<String> {
+    match tenant {
+        Tenant::ClientId(client) => Some(client.clone()),
+        Tenant::AccessToken(token) => claimed_client(token),
+        Tenant::Bearer => {
             let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
             claimed_client(value.strip_prefix("Bearer ")?.trim())
         }
+        Tenant::Unnamed => None,
     }
 }
 
@@ -123,13 +64,13 @@ pub async fn preflight(headers: HeaderMap) -> Response {
 pub async fn grant(
     service: &Service,
     request_headers: &HeaderMap,
-    body: &[u8],
+    tenant: &Tenant,
     response: &mut Response,
 ) {
     let Some(origin) = request_headers.get(header::ORIGIN) else {
         return;
     };
-    let allowed = match client_of(request_headers, body) {
+    let allowed = match client_of(request_headers, tenant) {
         Some(client) => match service.client_origins(&client).await {
             Ok(Some(origins)) => {
                 origins.is_empty()

@@ -1,33 +1,37 @@
 //! `POST /`: the Cognito Identity Provider JSON protocol (docs/cognito-protocol.md §1): one
-//! dispatcher on `X-Amz-Target`, lenient request parsing, Cognito's error envelope.
+//! dispatcher on `X-Amz-Target` ([`operation::Operation`]), the body parsed once into the
+//! operation's lenient shape, then into domain requests, and Cognito's error envelope.
 
 mod admin;
 mod auth;
 mod cors;
-
-pub use cors::{EXPOSED_HEADERS, preflight};
+mod flows;
+mod operation;
 mod profile;
 mod recovery;
 mod session;
 mod signup;
 mod throttle;
+pub(crate) mod validation;
 mod wire;
+
+pub use cors::EXPOSED_HEADERS;
 
 use crate::client::ClientInfo;
 use crate::error::{AMZ_JSON, CognitoError};
 use crate::router::AppState;
+use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use operation::{BadTarget, Operation, Shape, Tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Largest request body accepted (64 KiB).
 pub const MAX_BODY: usize = 64 * 1024;
-
-/// The target prefix every operation name carries.
-const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 /// What an operation answers: the serialized output shape, or an error.
 type Answer = Result<Vec<u8>, CognitoError>;
@@ -47,7 +51,7 @@ fn empty() -> Answer {
 }
 
 /// Parses a request shape; an empty body counts as `{}`.
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
@@ -57,6 +61,12 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError> {
         .map_err(|e| CognitoError::invalid(format!("Malformed request body: {e}")))
 }
 
+/// The `POST /` route, with its own per-app CORS (`cors::grant`): the permissive layer of the
+/// other routes never wraps it.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", post(handle).options(cors::preflight))
+}
+
 /// The `POST /` handler.
 pub async fn handle(
     State(state): State<AppState>,
@@ -64,20 +74,21 @@ pub async fn handle(
     request_headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let client = client.map(|Extension(c)| c);
     let request_id = uuid::Uuid::new_v4().to_string();
-    let (body, result) = match to_bytes(body, MAX_BODY).await {
-        Ok(body) => {
-            let result = dispatch(&state, client, &request_headers, &body).await;
-            (body, result)
-        }
-        Err(_) => (
-            axum::body::Bytes::new(),
-            Err(CognitoError::invalid(format!(
-                "Request body must not exceed {MAX_BODY} bytes"
-            ))),
-        ),
+    let mut call = Call {
+        state: &state,
+        client: client.map(|Extension(c)| c),
+        headers: &request_headers,
+        operation: None,
+        tenant: Tenant::Unnamed,
     };
+    let result = match to_bytes(body, MAX_BODY).await {
+        Ok(body) => dispatch(&mut call, &body).await,
+        Err(_) => Err(CognitoError::invalid(format!(
+            "Request body must not exceed {MAX_BODY} bytes"
+        ))),
+    };
+    let tenant = call.tenant;
     let mut response = match result {
         Ok(bytes) => {
             let mut r = (StatusCode::OK, bytes).into_response();
@@ -96,68 +107,105 @@ pub async fn handle(
     }
     // Answers carry tokens: never cache them (RFC 6749 §5.1).
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    cors::grant(&state.service, &request_headers, &body, &mut response).await;
+    cors::grant(&state.service, &request_headers, &tenant, &mut response).await;
     response
 }
 
-async fn dispatch(
-    state: &AppState,
+/// One `POST /` request on its way through [`dispatch`].
+struct Call<'a> {
+    state: &'a AppState,
     client: Option<ClientInfo>,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Answer {
-    let target = headers
+    headers: &'a HeaderMap,
+    /// Set once the target names an operation.
+    operation: Option<Operation>,
+    /// Where the parsed request names its client, for the CORS grant.
+    tenant: Tenant,
+}
+
+impl Call<'_> {
+    /// Parses the body — once — as the operation's shape, notes its client for the CORS grant
+    /// and charges the client's bucket (before a malformed body is reported).
+    fn request<T: Shape>(&mut self, body: &[u8]) -> Result<T, CognitoError> {
+        let parsed = parse::<T>(body);
+        if let Ok(request) = &parsed {
+            self.tenant = request.tenant();
+        }
+        let refresh = parsed.as_ref().is_ok_and(Shape::is_refresh);
+        let bucket = self.operation.and_then(|op| throttle::bucket(op, refresh));
+        if let (Some(bucket), Some(client)) = (bucket, &self.client) {
+            self.state.limits.check(bucket, client.limit_key())?;
+        }
+        parsed
+    }
+}
+
+async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
+    use Operation::*;
+    let target = call
+        .headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| CognitoError::invalid("Missing X-Amz-Target header"))?;
-    let operation = target
-        .strip_prefix(TARGET_PREFIX)
-        .ok_or_else(|| CognitoError::invalid(format!("Unsupported target {}", truncate(target))))?;
-    if let (Some(bucket), Some(client)) = (throttle::bucket(operation, body), client) {
-        state.limits.check(bucket, client.limit_key())?;
-    }
-    let service = state.service.as_ref();
+    let operation = Operation::from_target(target).map_err(|e| match e {
+        BadTarget::Unsupported(target) => {
+            CognitoError::invalid(format!("Unsupported target {}", truncate(target)))
+        }
+        BadTarget::UnknownOperation(name) => {
+            CognitoError::invalid(format!("Operation {} is not supported.", truncate(name)))
+        }
+    })?;
+    call.operation = Some(operation);
+    let service = call.state.service.as_ref();
+    let headers = call.headers;
     match operation {
-        "SignUp" => signup::sign_up(service, parse(body)?).await,
-        "ConfirmSignUp" => signup::confirm_sign_up(service, parse(body)?).await,
-        "ResendConfirmationCode" => signup::resend_confirmation_code(service, parse(body)?).await,
-        "InitiateAuth" => auth::initiate_auth(service, parse(body)?).await,
-        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(service, parse(body)?).await,
-        "GetTokensFromRefreshToken" => {
-            auth::get_tokens_from_refresh_token(service, parse(body)?).await
+        SignUp => signup::sign_up(service, call.request(body)?).await,
+        ConfirmSignUp => signup::confirm_sign_up(service, call.request(body)?).await,
+        ResendConfirmationCode => {
+            signup::resend_confirmation_code(service, call.request(body)?).await
         }
-        "ForgotPassword" => recovery::forgot_password(service, parse(body)?).await,
-        "ConfirmForgotPassword" => recovery::confirm_forgot_password(service, parse(body)?).await,
-        "GetUser" => session::get_user(service, parse(body)?).await,
-        "GlobalSignOut" => session::global_sign_out(service, parse(body)?).await,
-        "RevokeToken" => session::revoke_token(service, parse(body)?).await,
-        "ChangePassword" => profile::change_password(service, parse(body)?).await,
-        "UpdateUserAttributes" => profile::update_user_attributes(service, parse(body)?).await,
-        "GetUserAttributeVerificationCode" => {
-            profile::get_user_attribute_verification_code(service, parse(body)?).await
+        InitiateAuth => auth::initiate_auth(service, call.request(body)?).await,
+        RespondToAuthChallenge => {
+            auth::respond_to_auth_challenge(service, call.request(body)?).await
         }
-        "VerifyUserAttribute" => profile::verify_user_attribute(service, parse(body)?).await,
-        "DeleteUser" => profile::delete_user(service, parse(body)?).await,
-        "AdminConfirmSignUp" => admin::admin_confirm_sign_up(service, headers, parse(body)?).await,
-        "AdminCreateUser" => admin::admin_create_user(service, headers, parse(body)?).await,
-        "AdminGetUser" => admin::admin_get_user(service, headers, parse(body)?).await,
-        "AdminDeleteUser" => admin::admin_delete_user(service, headers, parse(body)?).await,
-        "AdminDisableUser" => admin::admin_set_enabled(service, headers, parse(body)?, false).await,
-        "AdminEnableUser" => admin::admin_set_enabled(service, headers, parse(body)?, true).await,
-        "AdminSetUserPassword" => {
-            admin::admin_set_user_password(service, headers, parse(body)?).await
+        GetTokensFromRefreshToken => {
+            auth::get_tokens_from_refresh_token(service, call.request(body)?).await
         }
-        "AdminResetUserPassword" => {
-            admin::admin_reset_user_password(service, headers, parse(body)?).await
+        ForgotPassword => recovery::forgot_password(service, call.request(body)?).await,
+        ConfirmForgotPassword => {
+            recovery::confirm_forgot_password(service, call.request(body)?).await
         }
-        "AdminUserGlobalSignOut" => {
-            admin::admin_user_global_sign_out(service, headers, parse(body)?).await
+        GetUser => session::get_user(service, call.request(body)?).await,
+        GlobalSignOut => session::global_sign_out(service, call.request(body)?).await,
+        RevokeToken => session::revoke_token(service, call.request(body)?).await,
+        ChangePassword => profile::change_password(service, call.request(body)?).await,
+        UpdateUserAttributes => profile::update_user_attributes(service, call.request(body)?).await,
+        GetUserAttributeVerificationCode => {
+            profile::get_user_attribute_verification_code(service, call.request(body)?).await
         }
-        "ListUsers" => admin::list_users(service, headers, parse(body)?).await,
-        other => Err(CognitoError::invalid(format!(
-            "Operation {} is not supported.",
-            truncate(other)
-        ))),
+        VerifyUserAttribute => profile::verify_user_attribute(service, call.request(body)?).await,
+        DeleteUser => profile::delete_user(service, call.request(body)?).await,
+        AdminConfirmSignUp => {
+            admin::admin_confirm_sign_up(service, headers, call.request(body)?).await
+        }
+        AdminCreateUser => admin::admin_create_user(service, headers, call.request(body)?).await,
+        AdminGetUser => admin::admin_get_user(service, headers, call.request(body)?).await,
+        AdminDeleteUser => admin::admin_delete_user(service, headers, call.request(body)?).await,
+        AdminDisableUser => {
+            admin::admin_set_enabled(service, headers, call.request(body)?, false).await
+        }
+        AdminEnableUser => {
+            admin::admin_set_enabled(service, headers, call.request(body)?, true).await
+        }
+        AdminSetUserPassword => {
+            admin::admin_set_user_password(service, headers, call.request(body)?).await
+        }
+        AdminResetUserPassword => {
+            admin::admin_reset_user_password(service, headers, call.request(body)?).await
+        }
+        AdminUserGlobalSignOut => {
+            admin::admin_user_global_sign_out(service, headers, call.request(body)?).await
+        }
+        ListUsers => admin::list_users(service, headers, call.request(body)?).await,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
+use crate::error::CognitoError;
 use auth_return_core::Service;
 use serde::{Deserialize, Serialize};
 
@@ -39,11 +40,9 @@ struct UpdateAttributesResponse {
 
 pub async fn update_user_attributes(service: &Service, req: UpdateAttributesRequest) -> Answer {
     let token = required(&req.access_token, "accessToken")?;
-    let attributes = req.user_attributes.ok_or_else(|| {
-        crate::error::CognitoError::invalid(
-            "1 validation error detected: Value null at 'userAttributes' failed to satisfy constraint: Member must not be null",
-        )
-    })?;
+    let attributes = req
+        .user_attributes
+        .ok_or_else(|| CognitoError::invalid(super::validation::null("userAttributes")))?;
     let attributes: Vec<(String, String)> = attributes
         .into_iter()
         .map(|a| (a.name, a.value.unwrap_or_default()))
@@ -103,3 +102,11 @@ pub async fn delete_user(service: &Service, req: DeleteUserRequest) -> Answer {
     service.delete_user(token).await?;
     empty()
 }
+
+super::operation::shape!(
+    access_token => AccessToken:
+    ChangePasswordRequest,
+    UpdateAttributesRequest,
+    AttributeCodeRequest,
+    DeleteUserRequest
+);

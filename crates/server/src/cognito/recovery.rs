@@ -59,3 +59,5 @@ pub async fn confirm_forgot_password(
         .await?;
     empty()
 }
+
+super::operation::shape!(client_id => ClientId: ForgotPasswordRequest, ConfirmForgotPasswordRequest);

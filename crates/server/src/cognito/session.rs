@@ -56,3 +56,6 @@ pub async fn revoke_token(service: &Service, req: RevokeTokenRequest) -> Answer 
         .await?;
     empty()
 }
+
+super::operation::shape!(client_id => ClientId: RevokeTokenRequest);
+super::operation::shape!(access_token => AccessToken: AccessTokenRequest);

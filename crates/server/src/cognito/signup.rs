@@ -92,3 +92,5 @@ pub async fn resend_confirmation_code(service: &Service, req: ResendRequest) -> 
         code_delivery_details: delivery.into(),
     })
 }
+
+super::operation::shape!(client_id => ClientId: SignUpRequest, ConfirmSignUpRequest, ResendRequest);

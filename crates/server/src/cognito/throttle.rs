@@ -1,17 +1,20 @@
 //! Which per-client bucket a Cognito operation counts against (see [`crate::limits`]).
 
+use super::operation::Operation;
 use crate::limits::Bucket;
-use serde::Deserialize;
 
 /// The bucket of `operation`, or `None` for operations that are not limited per client
-/// (token-authenticated and administrator calls: their credentials are the limit).
-pub fn bucket(operation: &str, body: &[u8]) -> Option<Bucket> {
+/// (token-authenticated and administrator calls: their credentials are the limit). `refresh`
+/// says an InitiateAuth asks for a refresh; a body that does not parse counts as a sign-in
+/// (the stricter bucket), and the operation itself then reports what is wrong.
+pub fn bucket(operation: Operation, refresh: bool) -> Option<Bucket> {
+    use Operation::*;
     match operation {
-        "InitiateAuth" if is_refresh(body) => Some(Bucket::Refresh),
-        "InitiateAuth" | "ConfirmSignUp" | "ConfirmForgotPassword" => Some(Bucket::SignIn),
-        "GetTokensFromRefreshToken" => Some(Bucket::Refresh),
-        "SignUp" => Some(Bucket::SignUp),
-        "ResendConfirmationCode" | "ForgotPassword" | "GetUserAttributeVerificationCode" => {
+        InitiateAuth if refresh => Some(Bucket::Refresh),
+        InitiateAuth | ConfirmSignUp | ConfirmForgotPassword => Some(Bucket::SignIn),
+        GetTokensFromRefreshToken => Some(Bucket::Refresh),
+        SignUp => Some(Bucket::SignUp),
+        ResendConfirmationCode | ForgotPassword | GetUserAttributeVerificationCode => {
             Some(Bucket::CodeDelivery)
         }
         // RespondToAuthChallenge needs the session of a counted InitiateAuth, each answerable
@@ -20,53 +23,47 @@ pub fn bucket(operation: &str, body: &[u8]) -> Option<Bucket> {
     }
 }
 
-/// Whether an InitiateAuth body asks for a refresh. A body that does not parse counts as a
-/// sign-in (the stricter bucket); the operation itself then reports what is wrong.
-fn is_refresh(body: &[u8]) -> bool {
-    #[derive(Deserialize)]
-    struct Flow<'a> {
-        #[serde(rename = "AuthFlow", borrow)]
-        auth_flow: Option<std::borrow::Cow<'a, str>>,
-    }
-    serde_json::from_slice::<Flow<'_>>(body)
-        .ok()
-        .and_then(|f| f.auth_flow)
-        .is_some_and(|flow| matches!(flow.as_ref(), "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::auth::InitiateAuthRequest;
+    use crate::cognito::operation::Shape;
+
+    /// The bucket of an InitiateAuth with `body`, as the dispatcher charges it.
+    fn initiate(body: &[u8]) -> Option<Bucket> {
+        let refresh = crate::cognito::parse::<InitiateAuthRequest>(body)
+            .is_ok_and(|request| request.is_refresh());
+        bucket(Operation::InitiateAuth, refresh)
+    }
+
+    fn named(name: &str) -> Option<Bucket> {
+        let target = format!("AWSCognitoIdentityProviderService.{name}");
+        match Operation::from_target(&target) {
+            Ok(operation) => bucket(operation, false),
+            Err(_) => panic!("{name} is no operation"),
+        }
+    }
 
     #[test]
     fn operations_map_to_their_buckets() {
         let srp = br#"{"AuthFlow":"USER_SRP_AUTH","ClientId":"x"}"#;
         let refresh = br#"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"x"}"#;
-        assert_eq!(bucket("InitiateAuth", srp), Some(Bucket::SignIn));
-        assert_eq!(bucket("InitiateAuth", refresh), Some(Bucket::Refresh));
+        assert_eq!(initiate(srp), Some(Bucket::SignIn));
+        assert_eq!(initiate(refresh), Some(Bucket::Refresh));
         assert_eq!(
-            bucket("InitiateAuth", br#"{"AuthFlow":"REFRESH_TOKEN"}"#),
+            initiate(br#"{"AuthFlow":"REFRESH_TOKEN"}"#),
             Some(Bucket::Refresh)
         );
-        assert_eq!(bucket("InitiateAuth", b"not json"), Some(Bucket::SignIn));
-        assert_eq!(
-            bucket("InitiateAuth", br#"{"AuthFlow":7}"#),
-            Some(Bucket::SignIn)
-        );
-        assert_eq!(
-            bucket("GetTokensFromRefreshToken", b"{}"),
-            Some(Bucket::Refresh)
-        );
-        assert_eq!(bucket("SignUp", b"{}"), Some(Bucket::SignUp));
-        assert_eq!(bucket("ConfirmSignUp", b"{}"), Some(Bucket::SignIn));
-        assert_eq!(bucket("ConfirmForgotPassword", b"{}"), Some(Bucket::SignIn));
-        assert_eq!(bucket("ForgotPassword", b"{}"), Some(Bucket::CodeDelivery));
-        assert_eq!(
-            bucket("ResendConfirmationCode", b"{}"),
-            Some(Bucket::CodeDelivery)
-        );
-        assert_eq!(bucket("RespondToAuthChallenge", b"{}"), None);
-        assert_eq!(bucket("GetUser", b"{}"), None);
-        assert_eq!(bucket("ListUsers", b"{}"), None);
+        assert_eq!(initiate(b"not json"), Some(Bucket::SignIn));
+        assert_eq!(initiate(br#"{"AuthFlow":7}"#), Some(Bucket::SignIn));
+        assert_eq!(named("GetTokensFromRefreshToken"), Some(Bucket::Refresh));
+        assert_eq!(named("SignUp"), Some(Bucket::SignUp));
+        assert_eq!(named("ConfirmSignUp"), Some(Bucket::SignIn));
+        assert_eq!(named("ConfirmForgotPassword"), Some(Bucket::SignIn));
+        assert_eq!(named("ForgotPassword"), Some(Bucket::CodeDelivery));
+        assert_eq!(named("ResendConfirmationCode"), Some(Bucket::CodeDelivery));
+        assert_eq!(named("RespondToAuthChallenge"), None);
+        assert_eq!(named("GetUser"), None);
+        assert_eq!(named("ListUsers"), None);
     }
 }

@@ -58,9 +58,7 @@ pub fn required<'a>(
     value: &'a Option<String>,
     member: &str,
 ) -> Result<&'a str, crate::error::CognitoError> {
-    value.as_deref().ok_or_else(|| {
-        crate::error::CognitoError::invalid(format!(
-            "1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"
-        ))
-    })
+    value
+        .as_deref()
+        .ok_or_else(|| crate::error::CognitoError::invalid(super::validation::null(member)))
 }

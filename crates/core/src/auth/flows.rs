@@ -1,0 +1,105 @@
+//! What a sign-in asks for and how a challenge is answered, as domain values. Transports parse
+//! their wire into these (the Cognito one in `auth-return-server`, docs/cognito-protocol.md §5.1);
+//! the domain never sees parameter maps or flow names.
+
+use auth_return_crypto::{srp, timestamp};
+
+/// The client's SRP public value `A`, checked to be a valid one (docs/cognito-protocol.md §3.5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SrpPublic(Vec<u8>);
+
+impl SrpPublic {
+    /// `A` from its hex form, or `None` when it is no valid SRP public value.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        srp::parse_client_public(hex).ok().map(Self)
+    }
+
+    /// The big-endian bytes of `A`.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The time the client signed its password claim, as it wrote it (the claim signs the text),
+/// checked to be in the SRP timestamp format (docs/cognito-protocol.md §3.7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SrpTimestamp(String);
+
+impl SrpTimestamp {
+    /// The timestamp, or `None` when it is not in the SRP format.
+    pub fn parse(text: &str) -> Option<Self> {
+        timestamp::parse_srp_timestamp(text)
+            .is_ok()
+            .then(|| Self(text.to_owned()))
+    }
+
+    /// The text as the client signed it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How a sign-in starts (`InitiateAuth`).
+pub enum AuthFlow {
+    /// SRP: the client proves the password without sending it (docs/cognito-protocol.md §3.5).
+    UserSrp {
+        /// The email or internal username.
+        username: String,
+        /// The client's public value.
+        srp_a: SrpPublic,
+        /// The client's `SECRET_HASH`, when it sent one.
+        secret_hash: Option<String>,
+    },
+    /// The password itself, checked against the SRP verifier.
+    UserPassword {
+        /// The email or internal username.
+        username: String,
+        /// The password.
+        password: String,
+        /// The client's `SECRET_HASH`, when it sent one.
+        secret_hash: Option<String>,
+    },
+    /// New ID and access tokens for a live session (non-rotating).
+    Refresh {
+        /// The refresh token.
+        token: String,
+        /// The client's `SECRET_HASH`, when it sent one.
+        secret_hash: Option<String>,
+    },
+}
+
+/// The answer to a challenge (`RespondToAuthChallenge`).
+pub enum ChallengeAnswer {
+    /// The SRP password claim (docs/cognito-protocol.md §3.7).
+    PasswordVerifier(PasswordClaim),
+    /// The password an administrator-created user chose (docs/cognito-protocol.md §5.1).
+    NewPassword(NewPasswordAnswer),
+}
+
+/// The SRP password claim.
+pub struct PasswordClaim {
+    /// The name the client signs in as.
+    pub username: String,
+    /// The sealed challenge state the server handed out, base64.
+    pub secret_block: String,
+    /// The claim's signature, base64.
+    pub signature: String,
+    /// When the claim was signed.
+    pub timestamp: SrpTimestamp,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
+}
+
+/// The new password of a user who must choose one, and the attributes they set with it.
+pub struct NewPasswordAnswer {
+    /// The sealed challenge state the server handed out.
+    pub session: String,
+    /// The name the client signs in as.
+    pub username: String,
+    /// The chosen password.
+    pub new_password: String,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
+    /// Attributes set with the password, name and value.
+    pub attributes: Vec<(String, String)>,
+}

@@ -1,0 +1,167 @@
+//! The operations of `POST /` (docs/cognito-protocol.md §1, §5): each `X-Amz-Target` name,
+//! written once, and what a request shape says about the client it acts for.
+
+use serde::de::DeserializeOwned;
+
+/// The target prefix every operation name carries.
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// An operation of `POST /`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    /// `SignUp`.
+    SignUp,
+    /// `ConfirmSignUp`.
+    ConfirmSignUp,
+    /// `ResendConfirmationCode`.
+    ResendConfirmationCode,
+    /// `InitiateAuth`.
+    InitiateAuth,
+    /// `RespondToAuthChallenge`.
+    RespondToAuthChallenge,
+    /// `GetTokensFromRefreshToken`.
+    GetTokensFromRefreshToken,
+    /// `ForgotPassword`.
+    ForgotPassword,
+    /// `ConfirmForgotPassword`.
+    ConfirmForgotPassword,
+    /// `GetUser`.
+    GetUser,
+    /// `GlobalSignOut`.
+    GlobalSignOut,
+    /// `RevokeToken`.
+    RevokeToken,
+    /// `ChangePassword`.
+    ChangePassword,
+    /// `UpdateUserAttributes`.
+    UpdateUserAttributes,
+    /// `GetUserAttributeVerificationCode`.
+    GetUserAttributeVerificationCode,
+    /// `VerifyUserAttribute`.
+    VerifyUserAttribute,
+    /// `DeleteUser`.
+    DeleteUser,
+    /// `AdminConfirmSignUp`.
+    AdminConfirmSignUp,
+    /// `AdminCreateUser`.
+    AdminCreateUser,
+    /// `AdminGetUser`.
+    AdminGetUser,
+    /// `AdminDeleteUser`.
+    AdminDeleteUser,
+    /// `AdminDisableUser`.
+    AdminDisableUser,
+    /// `AdminEnableUser`.
+    AdminEnableUser,
+    /// `AdminSetUserPassword`.
+    AdminSetUserPassword,
+    /// `AdminResetUserPassword`.
+    AdminResetUserPassword,
+    /// `AdminUserGlobalSignOut`.
+    AdminUserGlobalSignOut,
+    /// `ListUsers`.
+    ListUsers,
+}
+
+/// What is wrong with an `X-Amz-Target`.
+pub enum BadTarget<'a> {
+    /// Not `AWSCognitoIdentityProviderService.<operation>`.
+    Unsupported(&'a str),
+    /// The service's, but no operation we serve.
+    UnknownOperation(&'a str),
+}
+
+impl Operation {
+    /// The operation an `X-Amz-Target` header names.
+    pub fn from_target(target: &str) -> Result<Self, BadTarget<'_>> {
+        let name = target
+            .strip_prefix(TARGET_PREFIX)
+            .ok_or(BadTarget::Unsupported(target))?;
+        Self::from_name(name).ok_or(BadTarget::UnknownOperation(name))
+    }
+
+    /// The operation called `name`.
+    fn from_name(name: &str) -> Option<Self> {
+        use Operation::*;
+        Some(match name {
+            "SignUp" => SignUp,
+            "ConfirmSignUp" => ConfirmSignUp,
+            "ResendConfirmationCode" => ResendConfirmationCode,
+            "InitiateAuth" => InitiateAuth,
+            "RespondToAuthChallenge" => RespondToAuthChallenge,
+            "GetTokensFromRefreshToken" => GetTokensFromRefreshToken,
+            "ForgotPassword" => ForgotPassword,
+            "ConfirmForgotPassword" => ConfirmForgotPassword,
+            "GetUser" => GetUser,
+            "GlobalSignOut" => GlobalSignOut,
+            "RevokeToken" => RevokeToken,
+            "ChangePassword" => ChangePassword,
+            "UpdateUserAttributes" => UpdateUserAttributes,
+            "GetUserAttributeVerificationCode" => GetUserAttributeVerificationCode,
+            "VerifyUserAttribute" => VerifyUserAttribute,
+            "DeleteUser" => DeleteUser,
+            "AdminConfirmSignUp" => AdminConfirmSignUp,
+            "AdminCreateUser" => AdminCreateUser,
+            "AdminGetUser" => AdminGetUser,
+            "AdminDeleteUser" => AdminDeleteUser,
+            "AdminDisableUser" => AdminDisableUser,
+            "AdminEnableUser" => AdminEnableUser,
+            "AdminSetUserPassword" => AdminSetUserPassword,
+            "AdminResetUserPassword" => AdminResetUserPassword,
+            "AdminUserGlobalSignOut" => AdminUserGlobalSignOut,
+            "ListUsers" => ListUsers,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a request names the client it acts for: the CORS grant follows it
+/// (docs/cognito-protocol.md §1.4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Tenant {
+    /// `ClientId` in the body.
+    ClientId(String),
+    /// The client the `AccessToken` in the body was issued to.
+    AccessToken(String),
+    /// The client of the administrator's `Authorization: Bearer` token (the console's).
+    Bearer,
+    /// Nowhere (the member is absent, or the body did not parse).
+    #[default]
+    Unnamed,
+}
+
+/// A request shape of `POST /`.
+pub trait Shape: DeserializeOwned {
+    /// The member the operation finds its client by.
+    fn tenant(&self) -> Tenant;
+
+    /// Whether the request asks to refresh (counted in the refresh bucket).
+    fn is_refresh(&self) -> bool {
+        false
+    }
+}
+
+/// Implements [`Shape`] for request shapes: `shape!(client_id => ClientId: A, B)` for shapes
+/// that name their client by a member, `shape!(bearer: C)` for administrator shapes (the bearer
+/// token names the client).
+macro_rules! shape {
+    (bearer: $($shape:ty),+) => {$(
+        impl $crate::cognito::operation::Shape for $shape {
+            fn tenant(&self) -> $crate::cognito::operation::Tenant {
+                $crate::cognito::operation::Tenant::Bearer
+            }
+        }
+    )+};
+    ($member:ident => $tenant:ident: $($shape:ty),+) => {$(
+        impl $crate::cognito::operation::Shape for $shape {
+            fn tenant(&self) -> $crate::cognito::operation::Tenant {
+                self.$member.clone().map_or(
+                    $crate::cognito::operation::Tenant::Unnamed,
+                    $crate::cognito::operation::Tenant::$tenant,
+                )
+            }
+        }
+    )+};
+}
+
+pub(crate) use shape;
