@@ -25,7 +25,7 @@ pub mod store;
 pub mod tokens;
 
 pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
-pub use apps::{AppConfig, AppUpdate, CreatedApp, NewApp, Scope};
+pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
 pub use error::{Error, Result};
 pub use ids::{ApiKeyId, AppId, ClientId, PoolId, UserId};
 pub use service::{ConsoleSignup, Dependencies, Service, Settings};

@@ -1,4 +1,5 @@
-//! The route table and the layers every answer passes through.
+//! The route table and the layers every answer passes through (request ids, the request span
+//! and the error log are in `trace.rs`).
 
 use crate::assets::{self, Assets};
 use crate::limits::RateLimits;
@@ -14,7 +15,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -65,7 +65,7 @@ pub fn router(state: AppState) -> Router {
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(cognito::EXPOSED_HEADERS.map(HeaderName::from_static))
         .max_age(Duration::from_secs(600));
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/api/apps", post(rest::apps::create).get(rest::apps::list))
         .route(
@@ -116,9 +116,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             transport::identify_client,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        ));
+    crate::trace::layer(routes).with_state(state)
 }
 
 /// The JSON 404 of unknown routes.
