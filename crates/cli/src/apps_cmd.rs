@@ -3,7 +3,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use auth_return_core::settings::RotationPatch;
-use auth_return_core::{AppUpdate, NewApp, Scope};
+use auth_return_core::{Actor, AppUpdate, NewApp};
 use auth_return_server::views::AppView;
 use clap::Subcommand;
 
@@ -91,7 +91,7 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
         } => {
             let created = service
                 .create_app(
-                    Scope::Operator,
+                    Actor::Operator,
                     NewApp {
                         name,
                         origins,
@@ -105,7 +105,7 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
             )?;
         }
         AppsCommand::List { json } => {
-            let apps = service.list_apps(Scope::Operator).await?;
+            let apps = service.list_apps(Actor::Operator).await?;
             let views: Vec<AppView> = apps
                 .iter()
                 .map(|app| AppView::new(&service, app, None))
@@ -126,7 +126,7 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
             }
         }
         AppsCommand::Show { app_id, json } => {
-            let app = service.get_app(Scope::Operator, &app_id).await?;
+            let app = service.get_app(Actor::Operator, &app_id.parse()?).await?;
             print_app(&AppView::new(&service, &app, None), json)?;
         }
         AppsCommand::Update {
@@ -162,11 +162,15 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
                 patch.enabled = rotation.or(patch.enabled);
                 patch.grace_secs = rotation_grace.or(patch.grace_secs);
             }
-            let app = service.update_app(Scope::Operator, &app_id, update).await?;
+            let app = service
+                .update_app(Actor::Operator, &app_id.parse()?, update)
+                .await?;
             print_app(&AppView::new(&service, &app, None), json)?;
         }
         AppsCommand::Delete { app_id } => {
-            service.delete_app(Scope::Operator, &app_id).await?;
+            service
+                .delete_app(Actor::Operator, &app_id.parse()?)
+                .await?;
             println!("deleted {app_id}");
         }
     }

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use auth_return_core::admin::NewUser;
 use auth_return_core::auth::UserView;
-use auth_return_core::{AppId, Scope};
+use auth_return_core::{Actor, AppId};
 use clap::Subcommand;
 use serde_json::json;
 
@@ -64,7 +64,7 @@ fn developer_json(user: &UserView) -> serde_json::Value {
 pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<()> {
     let service = crate::runtime::open(&config).await?;
     let console = service
-        .get_app(Scope::Operator, AppId::CONSOLE)
+        .get_app(Actor::Operator, &AppId::console())
         .await?
         .pool_id;
     match command {
@@ -79,7 +79,7 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
                 ..NewUser::default()
             };
             let user = service
-                .admin_create_user(Scope::Operator, console.as_str(), new)
+                .admin_create_user(Actor::Operator, console.as_str(), new)
                 .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&developer_json(&user))?);
@@ -94,13 +94,13 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
         }
         DevelopersCommand::Disable { email } => {
             service
-                .admin_set_user_enabled(Scope::Operator, console.as_str(), &email, false)
+                .admin_set_user_enabled(Actor::Operator, console.as_str(), &email, false)
                 .await?;
             println!("disabled {email}");
         }
         DevelopersCommand::Enable { email } => {
             service
-                .admin_set_user_enabled(Scope::Operator, console.as_str(), &email, true)
+                .admin_set_user_enabled(Actor::Operator, console.as_str(), &email, true)
                 .await?;
             println!("enabled {email}");
         }
@@ -110,7 +110,7 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
             loop {
                 let (page, more) = service
                     .list_users(
-                        Scope::Operator,
+                        Actor::Operator,
                         console.as_str(),
                         None,
                         None,

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use auth_return_core::clock::{Clock, SystemClock};
 use auth_return_core::key_rotation::KeyInfo;
-use auth_return_core::{KeyManager, NewApiKey, Scope};
+use auth_return_core::{Actor, KeyManager, NewApiKey};
 use auth_return_server::views::{ApiKeyView, CreatedApiKeyView};
 use clap::Subcommand;
 
@@ -71,7 +71,7 @@ pub enum KeysCommand {
 /// Runs a `keys` subcommand.
 pub async fn run(config: Config, command: KeysCommand) -> anyhow::Result<()> {
     let service = crate::runtime::open(&config).await?;
-    let operator = KeyManager::Apps(Scope::Operator);
+    let operator = KeyManager::Apps(Actor::Operator);
     match command {
         KeysCommand::Create {
             app,
@@ -85,29 +85,34 @@ pub async fn run(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                 expires_in_days,
                 scopes,
             };
-            let created = service.create_api_key(&operator, Some(&app), new).await?;
+            let created = service
+                .create_api_key(&operator, Some(&app.parse()?), new)
+                .await?;
             print_created(&CreatedApiKeyView::from(&created), json)
         }
         KeysCommand::List { app, json } => {
-            let keys = service.list_api_keys(&operator, Some(&app)).await?;
+            let keys = service
+                .list_api_keys(&operator, Some(&app.parse()?))
+                .await?;
             let views: Vec<ApiKeyView> = keys.iter().map(ApiKeyView::from).collect();
             print_api_keys(&views, json)
         }
         KeysCommand::Revoke { key_id } => {
-            service.revoke_api_key(&operator, &key_id).await?;
+            service.revoke_api_key(&operator, &key_id.parse()?).await?;
             println!("revoked {key_id}");
             Ok(())
         }
-        KeysCommand::Signing { app, json } => {
-            print_signing_keys(&service.signing_keys(Scope::Operator, &app).await?, json)
-        }
+        KeysCommand::Signing { app, json } => print_signing_keys(
+            &service.signing_keys(Actor::Operator, &app.parse()?).await?,
+            json,
+        ),
         KeysCommand::Rotate {
             app,
             emergency,
             json,
         } => print_signing_keys(
             &service
-                .rotate_signing_key(Scope::Operator, &app, emergency)
+                .rotate_signing_key(Actor::Operator, &app.parse()?, emergency)
                 .await?,
             json,
         ),

@@ -22,7 +22,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     service.follow_changes().await?;
     // Build the SRP tables now rather than on the first sign-in.
     tokio::task::spawn_blocking(auth_return_crypto::srp::warm_up).await?;
-    let console = service.app_config(auth_return_core::AppId::CONSOLE).await?;
+    let console = service
+        .app_config(&auth_return_core::AppId::console())
+        .await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

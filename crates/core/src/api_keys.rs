@@ -7,7 +7,7 @@
 //! finds the key by the hash of the whole presented string (a unique index), then compares
 //! the stored hash in constant time anyway; the short prefix kept beside it is for people.
 
-use crate::apps::Scope;
+use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{ApiKeyId, AppId, PoolId, UserId};
 use crate::model::{ApiKey, Timestamp};
@@ -35,8 +35,6 @@ const MAX_SCOPES: usize = 20;
 const MAX_SCOPE_CHARS: usize = 100;
 /// Longest lifetime, in days (about ten years).
 const MAX_EXPIRY_DAYS: i64 = 3650;
-/// Longer key ids are no ids of ours.
-const MAX_KEY_ID_LEN: usize = 64;
 /// How recent a user's sign-in must be to create a key, in seconds: a key outlives the
 /// session, so an access token lifted from a page an hour ago must not be enough.
 pub const RECENT_SIGN_IN_SECS: i64 = 300;
@@ -44,9 +42,9 @@ pub const RECENT_SIGN_IN_SECS: i64 = 300;
 /// Who manages API keys, as their credentials prove.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyManager {
-    /// The operator, or a developer: the keys of the apps that scope may see, the app's own
+    /// The operator, or a developer: the keys of the apps that actor may see, the app's own
     /// and its users' alike. Each request names the app (`app_id`).
-    Apps(Scope),
+    Apps(Actor),
     /// A user of an app: only their own keys in that app.
     User {
         /// The user's app.
@@ -58,6 +56,36 @@ pub enum KeyManager {
         /// When the user signed in (the token's `auth_time`).
         auth_time: Timestamp,
     },
+}
+
+/// The operator and developers must name the app whose keys they manage.
+fn app_id_required() -> Error {
+    Error::InvalidParameter(
+        "app_id is required with a console access token: it names the app whose keys to manage"
+            .into(),
+    )
+}
+
+/// A user manages their own keys in their own app and names none.
+fn app_id_not_for_users() -> Error {
+    Error::InvalidParameter(
+        "app_id is only for a developer's console access token; an app user's token manages \
+         that user's own keys"
+            .into(),
+    )
+}
+
+impl KeyManager {
+    /// The app a request names (`app_id` of a body or query), parsed once at the edge. Whether
+    /// this manager may name one is checked first, so a user's request naming any app is
+    /// refused alike; a malformed id is an app that does not exist.
+    pub fn named_app(&self, app_id: Option<&str>) -> Result<Option<AppId>> {
+        match (self, app_id) {
+            (Self::Apps(_), None) => Err(app_id_required()),
+            (Self::User { .. }, Some(_)) => Err(app_id_not_for_users()),
+            (_, app_id) => app_id.map(str::parse).transpose(),
+        }
+    }
 }
 
 /// What creating a key takes.
@@ -172,7 +200,7 @@ impl Service {
             e => e,
         })?;
         Ok(if app.id.is_console() {
-            KeyManager::Apps(Scope::Developer(user.id))
+            KeyManager::Apps(Actor::Developer(user.id))
         } else {
             KeyManager::User {
                 app_id: app.id,
@@ -192,18 +220,14 @@ impl Service {
     async fn key_target(
         &self,
         manager: &KeyManager,
-        app_id: Option<&str>,
+        app_id: Option<&AppId>,
     ) -> Result<(AppId, PoolId, Option<UserId>)> {
         match (manager, app_id) {
-            (KeyManager::Apps(scope), Some(app_id)) => {
-                let app = self.get_app(*scope, app_id).await?;
+            (KeyManager::Apps(actor), Some(app_id)) => {
+                let app = self.get_app(*actor, app_id).await?;
                 Ok((app.id, app.pool_id, None))
             }
-            (KeyManager::Apps(_), None) => Err(Error::InvalidParameter(
-                "app_id is required with a console access token: it names the app whose keys \
-                 to manage"
-                    .into(),
-            )),
+            (KeyManager::Apps(_), None) => Err(app_id_required()),
             (
                 KeyManager::User {
                     app_id,
@@ -213,11 +237,7 @@ impl Service {
                 },
                 None,
             ) => Ok((app_id.clone(), pool_id.clone(), Some(*user_id))),
-            (KeyManager::User { .. }, Some(_)) => Err(Error::InvalidParameter(
-                "app_id is only for a developer's console access token; an app user's token \
-                 manages that user's own keys"
-                    .into(),
-            )),
+            (KeyManager::User { .. }, Some(_)) => Err(app_id_not_for_users()),
         }
     }
 
@@ -225,7 +245,7 @@ impl Service {
     pub async fn create_api_key(
         &self,
         manager: &KeyManager,
-        app_id: Option<&str>,
+        app_id: Option<&AppId>,
         new: NewApiKey,
     ) -> Result<CreatedApiKey> {
         let (app_id, pool_id, user_id) = self.key_target(manager, app_id).await?;
@@ -330,7 +350,7 @@ impl Service {
     pub async fn list_api_keys(
         &self,
         manager: &KeyManager,
-        app_id: Option<&str>,
+        app_id: Option<&AppId>,
     ) -> Result<Vec<ApiKey>> {
         let (app_id, _, user_id) = self.key_target(manager, app_id).await?;
         Ok(self.store.list_api_keys(&app_id, user_id).await?)
@@ -338,24 +358,21 @@ impl Service {
 
     /// Revokes a key `manager` may see; revoking it again is fine. A key they may not see does
     /// not exist for them.
-    pub async fn revoke_api_key(&self, manager: &KeyManager, key_id: &str) -> Result<()> {
-        if key_id.is_empty() || key_id.len() > MAX_KEY_ID_LEN {
-            return Err(Error::ApiKeyNotFound);
-        }
+    pub async fn revoke_api_key(&self, manager: &KeyManager, key_id: &ApiKeyId) -> Result<()> {
         let key = self
             .store
-            .get_api_key(&ApiKeyId::new(key_id))
+            .get_api_key(key_id)
             .await?
             .ok_or(Error::ApiKeyNotFound)?;
         let visible = match manager {
             KeyManager::User {
                 app_id, user_id, ..
             } => key.app_id == *app_id && key.user_id == Some(*user_id),
-            KeyManager::Apps(scope) => self
+            KeyManager::Apps(actor) => self
                 .store
                 .get_app(&key.app_id)
                 .await?
-                .is_some_and(|app| scope.may_see(&app)),
+                .is_some_and(|app| actor.may_see(&app)),
         };
         if !visible {
             return Err(Error::ApiKeyNotFound);

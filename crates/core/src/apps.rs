@@ -19,14 +19,14 @@ const CLIENT_SECRET_LEN: usize = 51;
 
 /// Who is asking: the operator (CLI, sees everything) or one developer (sees their own apps).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub enum Actor {
     /// The operator of this deployment.
     Operator,
     /// A developer: a user of the console pool.
     Developer(UserId),
 }
 
-impl Scope {
+impl Actor {
     fn owner(self) -> Option<UserId> {
         match self {
             Self::Operator => None,
@@ -181,9 +181,9 @@ fn check_origin(origin: &str) -> Result<String> {
 }
 
 impl Service {
-    /// Registers an app owned by `scope` (operator apps have no owner).
-    pub async fn create_app(&self, scope: Scope, new: NewApp) -> Result<CreatedApp> {
-        self.create_app_with_id(AppId::generate(), scope.owner(), new)
+    /// Registers an app owned by `actor` (operator apps have no owner).
+    pub async fn create_app(&self, actor: Actor, new: NewApp) -> Result<CreatedApp> {
+        self.create_app_with_id(AppId::generate(), actor.owner(), new)
             .await
     }
 
@@ -236,7 +236,7 @@ impl Service {
 
     /// The built-in console app (whose users are the developers), created on first start.
     pub async fn ensure_console_app(&self) -> Result<App> {
-        let id = AppId::new(AppId::CONSOLE);
+        let id = AppId::console();
         if let Some(app) = self.store.get_app(&id).await? {
             return Ok(app);
         }
@@ -256,19 +256,19 @@ impl Service {
         }
     }
 
-    /// The apps `scope` may see, oldest first.
-    pub async fn list_apps(&self, scope: Scope) -> Result<Vec<App>> {
-        Ok(self.store.list_apps(scope.owner()).await?)
+    /// The apps `actor` may see, oldest first.
+    pub async fn list_apps(&self, actor: Actor) -> Result<Vec<App>> {
+        Ok(self.store.list_apps(actor.owner()).await?)
     }
 
-    /// One app, if `scope` may see it (otherwise it does not exist for them).
-    pub async fn get_app(&self, scope: Scope, app_id: &str) -> Result<App> {
+    /// One app, if `actor` may see it (otherwise it does not exist for them).
+    pub async fn get_app(&self, actor: Actor, app_id: &AppId) -> Result<App> {
         let app = self
             .store
-            .get_app(&AppId::new(app_id))
+            .get_app(app_id)
             .await?
             .ok_or(Error::AppNotFound)?;
-        if scope.may_see(&app) {
+        if actor.may_see(&app) {
             Ok(app)
         } else {
             Err(Error::AppNotFound)
@@ -276,8 +276,8 @@ impl Service {
     }
 
     /// Deletes an app with its pool and every user. The console app cannot be deleted.
-    pub async fn delete_app(&self, scope: Scope, app_id: &str) -> Result<()> {
-        let app = self.get_app(scope, app_id).await?;
+    pub async fn delete_app(&self, actor: Actor, app_id: &AppId) -> Result<()> {
+        let app = self.get_app(actor, app_id).await?;
         if app.id.is_console() {
             return Err(Error::InvalidParameter(
                 "the console app cannot be deleted".into(),
@@ -292,8 +292,8 @@ impl Service {
     }
 
     /// Changes an app's settings after validating every member; nothing changes on error.
-    pub async fn update_app(&self, scope: Scope, app_id: &str, update: AppUpdate) -> Result<App> {
-        let mut app = self.get_app(scope, app_id).await?;
+    pub async fn update_app(&self, actor: Actor, app_id: &AppId, update: AppUpdate) -> Result<App> {
+        let mut app = self.get_app(actor, app_id).await?;
         if let Some(name) = update.name {
             app.name = check_name(&name)?;
         }
@@ -349,10 +349,10 @@ impl Service {
     }
 
     /// The public configuration of an app's front end.
-    pub async fn app_config(&self, app_id: &str) -> Result<AppConfig> {
+    pub async fn app_config(&self, app_id: &AppId) -> Result<AppConfig> {
         let app = self
             .store
-            .get_app(&AppId::new(app_id))
+            .get_app(app_id)
             .await?
             .ok_or(Error::AppNotFound)?;
         Ok(self.config_of(&app))

@@ -1,8 +1,10 @@
 //! Typed identifiers: a pool, client, app, API key, user or session id can never be passed
 //! where another is expected.
 
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::str::FromStr;
 
 #[cfg(feature = "sqlx")]
 mod sql;
@@ -119,9 +121,52 @@ impl AppId {
         ))
     }
 
+    /// The built-in console app's id.
+    pub fn console() -> Self {
+        Self::new(Self::CONSOLE)
+    }
+
     /// Whether this is the built-in console app.
     pub fn is_console(&self) -> bool {
         self.0 == Self::CONSOLE
+    }
+}
+
+/// Whether `value` is `prefix` followed by exactly `len` lowercase alphanumerics.
+fn has_generated_shape(value: &str, prefix: &str, len: usize) -> bool {
+    value.strip_prefix(prefix).is_some_and(|rest| {
+        rest.len() == len
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    })
+}
+
+/// Parses an app id given from outside: `console` or a generated id. Anything else names no
+/// app, so it is answered as one that does not exist.
+impl FromStr for AppId {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        if value == Self::CONSOLE || has_generated_shape(value, "app_", 12) {
+            Ok(Self::new(value))
+        } else {
+            Err(Error::AppNotFound)
+        }
+    }
+}
+
+/// Parses a key id given from outside; anything not of the generated shape names no key, so
+/// it is answered as one that does not exist.
+impl FromStr for ApiKeyId {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        if has_generated_shape(value, "key_", 20) {
+            Ok(Self::new(value))
+        } else {
+            Err(Error::ApiKeyNotFound)
+        }
     }
 }
 
@@ -199,6 +244,39 @@ mod tests {
             assert!(!PoolId::is_well_formed(bad), "{bad}");
         }
         assert!(PoolId::is_well_formed("us-east-1_ExAmPle12"));
+    }
+
+    #[test]
+    fn app_and_key_ids_parse_only_in_their_generated_shape() {
+        let app = AppId::generate();
+        assert_eq!(app.as_str().parse::<AppId>().ok(), Some(app));
+        assert!("console".parse::<AppId>().is_ok());
+        let key = ApiKeyId::generate();
+        assert_eq!(key.as_str().parse::<ApiKeyId>().ok(), Some(key));
+        for bad in [
+            "",
+            "app_",
+            "app_nosuchapp",
+            "app_ABCDEFGHIJKL",
+            "app_abcdefghijk!",
+            "Console",
+        ] {
+            assert!(
+                matches!(bad.parse::<AppId>(), Err(Error::AppNotFound)),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "",
+            "key_x",
+            "key_nosuchkey",
+            &format!("key_{}", "A".repeat(20)),
+        ] {
+            assert!(
+                matches!(bad.parse::<ApiKeyId>(), Err(Error::ApiKeyNotFound)),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! goes. An emergency rotation (a leaked key) switches at once and withdraws the old keys,
 //! which voids every token they signed.
 
-use crate::apps::Scope;
+use crate::apps::Actor;
 use crate::error::Result;
+use crate::ids::AppId;
 use crate::model::{App, SigningKeyRecord, Timestamp};
 use crate::service::Service;
 use crate::settings::bounds;
 use crate::tokens::KeyCache;
+use crate::tokens::keys::ordered_keys;
 use serde::Serialize;
 
 /// Slack after the last token of a withdrawn key expired: verifiers allow some clock skew.
@@ -26,21 +28,6 @@ pub struct KeyInfo {
     /// `next` (published, not signing yet), `active` (signing) or `retiring` (published for
     /// tokens it signed).
     pub state: &'static str,
-}
-
-/// A pool's keys in signing order: the latest activation first (a rotated-in key may have
-/// been created in the same second as the one it replaces).
-pub(crate) async fn ordered_keys(
-    store: &dyn crate::store::Store,
-    pool_id: &crate::ids::PoolId,
-) -> Result<Vec<SigningKeyRecord>> {
-    let mut keys = store.signing_keys(pool_id).await?;
-    keys.sort_by(|a, b| {
-        b.activates_at
-            .cmp(&a.activates_at)
-            .then(b.created_at.cmp(&a.created_at))
-    });
-    Ok(keys)
 }
 
 /// The state of each key at `now`, newest first.
@@ -64,8 +51,8 @@ fn states(keys: &[SigningKeyRecord], now: Timestamp) -> Vec<KeyInfo> {
 
 impl Service {
     /// The pool's keys and their states.
-    pub async fn signing_keys(&self, scope: Scope, app_id: &str) -> Result<Vec<KeyInfo>> {
-        let app = self.get_app(scope, app_id).await?;
+    pub async fn signing_keys(&self, actor: Actor, app_id: &AppId) -> Result<Vec<KeyInfo>> {
+        let app = self.get_app(actor, app_id).await?;
         let keys = ordered_keys(self.store.as_ref(), &app.pool_id).await?;
         Ok(states(&keys, self.clock.now()))
     }
@@ -74,11 +61,11 @@ impl Service {
     /// `emergency`, when every older key is withdrawn too.
     pub async fn rotate_signing_key(
         &self,
-        scope: Scope,
-        app_id: &str,
+        actor: Actor,
+        app_id: &AppId,
         emergency: bool,
     ) -> Result<Vec<KeyInfo>> {
-        let app = self.get_app(scope, app_id).await?;
+        let app = self.get_app(actor, app_id).await?;
         let now = self.clock.now();
         let activates_at = if emergency {
             now
@@ -105,7 +92,7 @@ impl Service {
         }
         self.keys.forget(&app.pool_id);
         tracing::info!(app_id = %app.id, kid = %record.kid, activates_at, emergency, "signing key rotated");
-        self.signing_keys(scope, app_id).await
+        self.signing_keys(actor, app_id).await
     }
 
     /// Housekeeping: withdraws keys whose tokens have all expired, and rotates keys older than
@@ -124,7 +111,7 @@ impl Service {
             if let (Some(max_age), Some(newest)) = (max_age_secs, newest)
                 && now - newest.created_at >= max_age
             {
-                self.rotate_signing_key(Scope::Operator, app.id.as_str(), false)
+                self.rotate_signing_key(Actor::Operator, &app.id, false)
                     .await?;
                 rotated += 1;
             }

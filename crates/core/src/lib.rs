@@ -25,7 +25,7 @@ pub mod store;
 pub mod tokens;
 
 pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
-pub use apps::{AppConfig, AppUpdate, CreatedApp, NewApp, Scope};
+pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
 pub use error::{Constraint, Error, Field, Result, Violation};
 pub use ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 pub use service::{ConsoleSignup, Dependencies, Service, Settings};

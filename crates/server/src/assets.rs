@@ -120,7 +120,11 @@ pub async fn script(
 /// `GET /demo/{app_id}`: a page using both components and a protected call, to try the whole
 /// flow in a browser a minute after starting the server.
 pub async fn demo(State(state): State<AppState>, Path(app_id): Path<String>) -> Response {
-    if state.service.app_config(&app_id).await.is_err() {
+    let known = match app_id.parse::<auth_return_core::AppId>() {
+        Ok(id) => state.service.app_config(&id).await.is_ok(),
+        Err(_) => false,
+    };
+    if !known {
         return crate::router::not_found().await.into_response();
     }
     let mut response = Html(demo_page(&state.service, &state.assets, &app_id)).into_response();

@@ -1,17 +1,37 @@
 //! The one mapping from domain errors to the wire: Cognito `__type` + message
 //! (docs/cognito-protocol.md §1.2, §7) for `POST /`, and `{"error","message"}` bodies for the REST
-//! API. Internal errors are logged here with their detail and answered with a bare message.
+//! API (`rest/error.rs`). Internal errors are answered with a bare message; every error answer carries an
+//! [`ErrorNote`] that `crate::trace::log_errors` logs once, internal ones with their detail.
 
 use crate::client::UnreadableForwarding;
 use crate::limits::Throttled;
 use auth_return_core::Error;
-use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use std::sync::Arc;
+
+pub use crate::rest::error::ApiError;
 
 /// The Cognito content type.
 pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
+
+/// What an error answer tells the logging middleware (`crate::trace::log_errors`), as a response
+/// extension: its code and, for our own faults, the error with the detail no client sees.
+#[derive(Clone, Debug)]
+pub struct ErrorNote {
+    /// The Cognito exception name or the REST error code.
+    pub code: &'static str,
+    /// A store or internal error, to be logged with its detail.
+    pub internal: Option<Arc<Error>>,
+}
+
+impl ErrorNote {
+    /// Attaches the note to an answer.
+    pub(crate) fn attach(self, response: &mut Response) {
+        response.extensions_mut().insert(self);
+    }
+}
 
 /// A Cognito protocol error: `__type`, message and HTTP status.
 #[derive(Debug)]
@@ -24,6 +44,8 @@ pub struct CognitoError {
     pub status: StatusCode,
     /// Seconds for a `Retry-After` header (RFC 9110 §10.2.3), when throttled.
     pub retry_after_secs: Option<u64>,
+    /// A store or internal error behind a 500, for the log.
+    pub internal: Option<Arc<Error>>,
 }
 
 impl CognitoError {
@@ -34,6 +56,7 @@ impl CognitoError {
             message: message.into(),
             status: StatusCode::BAD_REQUEST,
             retry_after_secs: None,
+            internal: None,
         }
     }
 
@@ -44,6 +67,7 @@ impl CognitoError {
             message: "An internal error occurred.".into(),
             status: StatusCode::INTERNAL_SERVER_ERROR,
             retry_after_secs: None,
+            internal: None,
         }
     }
 
@@ -54,7 +78,7 @@ impl CognitoError {
 }
 
 /// What a throttled client is told to wait: the per-client buckets know exactly.
-fn throttled_message(t: Throttled) -> String {
+pub(crate) fn throttled_message(t: Throttled) -> String {
     format!(
         "Too many requests from this address; retry in {} s.",
         t.retry_after_secs
@@ -70,31 +94,16 @@ impl From<Throttled> for CognitoError {
     }
 }
 
-impl From<Throttled> for ApiError {
-    fn from(t: Throttled) -> Self {
-        Self {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            code: "too_many_requests",
-            message: throttled_message(t),
-            retry_after_secs: Some(t.retry_after_secs),
-        }
-    }
-}
-
 /// `Retry-After` of an answer shed by the busy crypto pool: soon, it drains in milliseconds.
-const OVERLOAD_RETRY_SECS: u64 = 1;
+pub(crate) const OVERLOAD_RETRY_SECS: u64 = 1;
 
 /// Adds `Retry-After` when there is one.
-fn set_retry_after(response: &mut Response, secs: Option<u64>) {
+pub(crate) fn set_retry_after(response: &mut Response, secs: Option<u64>) {
     if let Some(secs) = secs {
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-}
-
-fn internal(e: &Error) {
-    tracing::error!(error = %e, "internal error");
 }
 
 impl From<Error> for CognitoError {
@@ -150,8 +159,10 @@ impl From<Error> for CognitoError {
             Error::DeliveryFailed => "CodeDeliveryFailureException",
             Error::Overloaded => "TooManyRequestsException",
             Error::Store(_) | Error::Internal(_) => {
-                internal(&e);
-                return Self::internal();
+                return Self {
+                    internal: Some(Arc::new(e)),
+                    ..Self::internal()
+                };
             }
         };
         let retry_after_secs = matches!(e, Error::Overloaded).then_some(OVERLOAD_RETRY_SECS);
@@ -167,6 +178,11 @@ impl IntoResponse for CognitoError {
         let body = json!({ "__type": self.kind, "message": self.message });
         let mut response = (self.status, body.to_string()).into_response();
         set_retry_after(&mut response, self.retry_after_secs);
+        ErrorNote {
+            code: self.kind,
+            internal: self.internal,
+        }
+        .attach(&mut response);
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
         if let Ok(v) = HeaderValue::from_str(&format!("{}:", self.kind)) {
@@ -191,112 +207,10 @@ impl IntoResponse for CognitoError {
     }
 }
 
-/// A REST API error: status, a stable machine code and a message.
-#[derive(Debug)]
-pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Stable machine-readable code.
-    pub code: &'static str,
-    /// Human-readable message.
-    pub message: String,
-    /// Seconds for a `Retry-After` header, when throttled.
-    pub retry_after_secs: Option<u64>,
-}
-
-impl ApiError {
-    /// A 400 for malformed input.
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid_request",
-            message: message.into(),
-            retry_after_secs: None,
-        }
-    }
-
-    /// A 401 for a missing or unusable bearer token.
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            code: "unauthorized",
-            message: message.into(),
-            retry_after_secs: None,
-        }
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(e: Error) -> Self {
-        let (status, code) = match &e {
-            Error::InvalidParameter(_) | Error::Validation(_) | Error::InvalidPassword(_) => {
-                (StatusCode::BAD_REQUEST, "invalid_request")
-            }
-            Error::AppNotFound
-            | Error::PoolNotFound(_)
-            | Error::ClientNotFound(_)
-            | Error::UserNotFound
-            | Error::ApiKeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
-            Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
-            Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
-            Error::RecentSignInRequired(_) => (StatusCode::FORBIDDEN, "recent_sign_in_required"),
-            Error::MissingCredentials
-            | Error::BadCredentials
-            | Error::InvalidAccessToken
-            | Error::AccessTokenExpired
-            | Error::AccessTokenRevoked
-            | Error::UserDisabled => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            Error::UsernameExists | Error::AliasExists | Error::UserAccountExists => {
-                (StatusCode::CONFLICT, "conflict")
-            }
-            Error::Overloaded => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
-            Error::Store(_) | Error::Internal(_) => {
-                internal(&e);
-                return Self {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    code: "internal",
-                    message: "An internal error occurred.".into(),
-                    retry_after_secs: None,
-                };
-            }
-            _ => (StatusCode::BAD_REQUEST, "bad_request"),
-        };
-        Self {
-            status,
-            code,
-            retry_after_secs: matches!(e, Error::Overloaded).then_some(OVERLOAD_RETRY_SECS),
-            message: e.to_string(),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = Json(json!({ "error": self.code, "message": self.message }));
-        let mut response = (self.status, body).into_response();
-        set_retry_after(&mut response, self.retry_after_secs);
-        if self.status == StatusCode::UNAUTHORIZED {
-            // RFC 6750 §3.
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-        }
-        response
-    }
-}
-
 /// A trusted proxy's forwarding header that cannot be read: 400 `InvalidParameterException`.
 impl From<UnreadableForwarding> for CognitoError {
     fn from(e: UnreadableForwarding) -> Self {
         Self::invalid(e.to_string())
-    }
-}
-
-/// A trusted proxy's forwarding header that cannot be read: 400 `invalid_request`.
-impl From<UnreadableForwarding> for ApiError {
-    fn from(e: UnreadableForwarding) -> Self {
-        Self::bad_request(e.to_string())
     }
 }
 
@@ -310,17 +224,6 @@ impl CognitoError {
         Self {
             status: StatusCode::FORBIDDEN,
             ..Self::client("AccessDeniedException", HTTPS_REQUIRED)
-        }
-    }
-}
-
-impl ApiError {
-    /// 403 `https_required`: a plain-HTTP request from a non-loopback address.
-    pub fn https_required() -> Self {
-        Self {
-            status: StatusCode::FORBIDDEN,
-            code: "https_required",
-            ..Self::bad_request(HTTPS_REQUIRED)
         }
     }
 }
@@ -413,6 +316,26 @@ mod tests {
         let api = ApiError::from(Error::Internal("driver said: password=hunter2".into()));
         assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!api.message.contains("hunter2"));
+        // The detail goes to the log, through the answer's note, and nowhere else.
+        let response = api.into_response();
+        let note = response.extensions().get::<ErrorNote>().unwrap();
+        assert_eq!(note.code, "internal");
+        assert!(
+            note.internal
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("hunter2")
+        );
+        let response = mapped.into_response();
+        let note = response.extensions().get::<ErrorNote>().unwrap();
+        assert!(
+            note.internal
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("secret")
+        );
     }
 
     #[test]

@@ -2,11 +2,12 @@
 
 use crate::error::ApiError;
 use crate::router::AppState;
-use auth_return_core::{KeyManager, Scope};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use auth_return_core::{Actor, KeyManager};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::str::FromStr;
 
 /// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1).
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -26,7 +27,7 @@ fn required_bearer<'a>(parts: &'a Parts, what: &str) -> Result<&'a str, ApiError
 }
 
 /// A developer proven by a console access token.
-pub struct ConsoleDeveloper(pub Scope);
+pub struct ConsoleDeveloper(pub Actor);
 
 impl FromRequestParts<AppState> for ConsoleDeveloper {
     type Rejection = ApiError;
@@ -74,5 +75,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                 ..ApiError::bad_request(rejection.body_text())
             }),
         }
+    }
+}
+
+/// The route's one path parameter as a typed id (`AppId`, `ApiKeyId`), parsed once here. A
+/// malformed id names nothing, so it is answered as the not-found its `FromStr` says.
+pub struct PathId<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for PathId<T>
+where
+    T: FromStr<Err = auth_return_core::Error>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| ApiError {
+                status: rejection.status(),
+                ..ApiError::bad_request(rejection.body_text())
+            })?;
+        Ok(Self(raw.parse()?))
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state
         .service
-        .app_config(auth_return_core::AppId::CONSOLE)
+        .app_config(&auth_return_core::AppId::console())
         .await
     {
         Ok(_) => (StatusCode::OK, Json(json!({ "status": "ok" }))),

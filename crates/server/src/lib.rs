@@ -13,6 +13,7 @@ pub mod mail;
 mod options;
 mod rest;
 mod router;
+mod trace;
 mod transport;
 pub mod views;
 mod wellknown;

@@ -1,4 +1,5 @@
-//! The route table and the layers every answer passes through.
+//! The route table and the layers every answer passes through (request ids, the request span
+//! and the error log are in `trace.rs`).
 
 use crate::assets::{self, Assets};
 use crate::limits::RateLimits;
@@ -14,7 +15,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(cors);
     // `POST /` answers CORS per app itself: its router never gets the layer above.
-    cognito::router()
+    let routes = cognito::router()
         .merge(api)
         .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -117,9 +117,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             transport::identify_client,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        ));
+    crate::trace::layer(routes).with_state(state)
 }
 
 /// The JSON 404 of unknown routes.

@@ -518,11 +518,7 @@ async fn an_app_can_hide_that_an_account_exists_at_sign_up() {
     };
     server
         .service
-        .update_app(
-            auth_return_core::Scope::Operator,
-            app.app.id.as_str(),
-            update,
-        )
+        .update_app(auth_return_core::Actor::Operator, &app.app.id, update)
         .await
         .unwrap();
     let mails_before = server.mails().len();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use auth_return_core::{CreatedApp, Scope};
+use auth_return_core::{Actor, CreatedApp};
 use common::{PASSWORD, Reply, TestServer, claims, console, developer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -50,7 +50,10 @@ impl Fixture {
         let created: Value = response.json().await.unwrap();
         let app = server
             .service
-            .get_app(Scope::Operator, created["app_id"].as_str().unwrap())
+            .get_app(
+                Actor::Operator,
+                &created["app_id"].as_str().unwrap().parse().unwrap(),
+            )
             .await
             .unwrap();
         let pool = app.pool_id.to_string();
@@ -1342,7 +1345,7 @@ async fn every_admin_operation_requires_the_owning_developer() {
     let reply = f
         .server
         .service
-        .list_users(Scope::Operator, other_pool, None, None, None)
+        .list_users(Actor::Operator, other_pool, None, None, None)
         .await
         .unwrap();
     assert_eq!(reply.0.len(), 1, "the operator's app is untouched");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use auth_return_core::{AppUpdate, CreatedApp, Scope, UserId};
+use auth_return_core::{Actor, AppUpdate, CreatedApp, UserId};
 use common::{PASSWORD, TestServer, developer, send};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
@@ -22,7 +22,7 @@ async fn allow_user_keys(server: &TestServer, app: &CreatedApp) {
     };
     server
         .service
-        .update_app(Scope::Operator, app.app.id.as_str(), update)
+        .update_app(Actor::Operator, &app.app.id, update)
         .await
         .unwrap();
 }
@@ -134,7 +134,10 @@ async fn developer_app(server: &TestServer, dev: &str, name: &str) -> CreatedApp
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let app = server
         .service
-        .get_app(Scope::Operator, body["app_id"].as_str().unwrap())
+        .get_app(
+            Actor::Operator,
+            &body["app_id"].as_str().unwrap().parse().unwrap(),
+        )
         .await
         .unwrap();
     let app = CreatedApp {
@@ -739,7 +742,7 @@ async fn only_the_hash_of_a_key_is_stored() {
     });
     let app = service
         .create_app(
-            Scope::Operator,
+            Actor::Operator,
             NewApp {
                 name: "Shop".into(),
                 ..NewApp::default()
@@ -749,8 +752,8 @@ async fn only_the_hash_of_a_key_is_stored() {
         .unwrap();
     let created = service
         .create_api_key(
-            &KeyManager::Apps(Scope::Operator),
-            Some(app.app.id.as_str()),
+            &KeyManager::Apps(Actor::Operator),
+            Some(&app.app.id),
             NewApiKey {
                 name: "stored".into(),
                 ..NewApiKey::default()

@@ -7,7 +7,7 @@
 
 mod common;
 
-use auth_return_core::{ConsoleSignup, Scope, Settings};
+use auth_return_core::{Actor, ConsoleSignup, Settings};
 use common::{PASSWORD, TestServer, console};
 use serde_json::json;
 
@@ -19,7 +19,7 @@ async fn developers(server: &TestServer) -> Vec<String> {
     let (users, _) = server
         .service
         .list_users(
-            Scope::Operator,
+            Actor::Operator,
             console.app.pool_id.as_str(),
             None,
             None,
@@ -316,7 +316,7 @@ async fn invitation_mail_is_limited_per_developer_and_day() {
         };
         server
             .service
-            .admin_create_user(Scope::Operator, &pool, new)
+            .admin_create_user(Actor::Operator, &pool, new)
             .await
             .unwrap();
     }
@@ -367,7 +367,7 @@ async fn invitation_burst(a: TestServer, b: TestServer) {
     assert_eq!((invited, refused), (3, BURST - 3), "{answers:?}");
     let (users, _) = a
         .service
-        .list_users(Scope::Operator, &pool, None, None, None)
+        .list_users(Actor::Operator, &pool, None, None, None)
         .await
         .unwrap();
     assert_eq!(users.len(), 3);
@@ -463,7 +463,7 @@ async fn mail_from_an_app_is_sent_via_the_operator() {
     );
     let app = server
         .service
-        .get_app(Scope::Operator, &app_id)
+        .get_app(Actor::Operator, &app_id.parse().unwrap())
         .await
         .unwrap();
     assert_eq!(app.settings.templates.invitation_subject, None);
@@ -485,7 +485,7 @@ async fn the_operator_name_defaults_to_the_public_host() {
 async fn app_of_pool(server: &TestServer, pool: &str) -> String {
     server
         .service
-        .list_apps(Scope::Operator)
+        .list_apps(Actor::Operator)
         .await
         .unwrap()
         .into_iter()

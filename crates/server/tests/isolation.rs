@@ -75,7 +75,7 @@ async fn the_same_email_in_two_apps_is_two_users() {
     // Deleting app B removes its users and keys, and leaves A alone.
     server
         .service
-        .delete_app(auth_return_core::Scope::Operator, b.app.id.as_str())
+        .delete_app(auth_return_core::Actor::Operator, &b.app.id)
         .await
         .unwrap();
     server

@@ -4,7 +4,7 @@
 
 mod common;
 
-use auth_return_core::{AppUpdate, Scope};
+use auth_return_core::{Actor, AppUpdate};
 use common::{PASSWORD, TestServer, claims};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -38,7 +38,7 @@ async fn published(server: &TestServer, pool: &str) -> Vec<String> {
 async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens_expire() {
     let server = TestServer::start().await;
     let app = server.app("Keys").await;
-    let (app_id, pool) = (app.app.id.as_str(), app.app.pool_id.as_str());
+    let (app_id, pool) = (&app.app.id, app.app.pool_id.as_str());
     // Day-long tokens, so tokens signed before the switch outlive it.
     let day = AppUpdate {
         token_validity_secs: Some(86_400),
@@ -46,7 +46,7 @@ async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens
     };
     server
         .service
-        .update_app(Scope::Operator, app_id, day)
+        .update_app(Actor::Operator, app_id, day)
         .await
         .unwrap();
     server
@@ -57,7 +57,7 @@ async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens
 
     let keys = server
         .service
-        .rotate_signing_key(Scope::Operator, app_id, false)
+        .rotate_signing_key(Actor::Operator, app_id, false)
         .await
         .unwrap();
     let states: Vec<&str> = keys.iter().map(|k| k.state).collect();
@@ -97,7 +97,7 @@ async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens
     );
     let keys = server
         .service
-        .signing_keys(Scope::Operator, app_id)
+        .signing_keys(Actor::Operator, app_id)
         .await
         .unwrap();
     assert_eq!((keys.len(), keys[0].state), (1, "active"));
@@ -131,7 +131,7 @@ async fn an_emergency_rotation_voids_the_old_keys_at_once() {
 
     let keys = server
         .service
-        .rotate_signing_key(Scope::Operator, app.app.id.as_str(), true)
+        .rotate_signing_key(Actor::Operator, &app.app.id, true)
         .await
         .unwrap();
     assert_eq!(keys.len(), 1);
@@ -168,7 +168,11 @@ async fn an_emergency_rotation_voids_the_old_keys_at_once() {
     assert!(
         server
             .service
-            .rotate_signing_key(Scope::Operator, "app_nosuchapp", true)
+            .rotate_signing_key(
+                Actor::Operator,
+                &auth_return_core::AppId::new("app_nosuchapp"),
+                true
+            )
             .await
             .is_err()
     );
@@ -309,7 +313,7 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
         "starts at the newest"
     );
     let app = a.app("Shared").await;
-    let (app_id, pool) = (app.app.id.as_str(), app.app.pool_id.as_str());
+    let (app_id, pool) = (&app.app.id, app.app.pool_id.as_str());
     a.confirmed_user(app.app.client.id.as_str(), "two@example.com", PASSWORD)
         .await;
     // B signs, publishes and verifies with the pool's keys, cached.
@@ -320,7 +324,7 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
     // A planned rotation on A: B still serves its cached key set until it reads the feed.
     let next = a
         .service
-        .rotate_signing_key(Scope::Operator, app_id, false)
+        .rotate_signing_key(Actor::Operator, app_id, false)
         .await
         .unwrap()[0]
         .kid
@@ -334,7 +338,7 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
     // only the new key, refuses the old tokens and signs with the new key.
     let emergency = a
         .service
-        .rotate_signing_key(Scope::Operator, app_id, true)
+        .rotate_signing_key(Actor::Operator, app_id, true)
         .await
         .unwrap();
     let new_kid = emergency[0].kid.clone();
@@ -353,7 +357,7 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
     assert_eq!(kid(&after.id), new_kid);
 
     // The app deleted on A: B stops publishing its keys after one poll.
-    a.service.delete_app(Scope::Operator, app_id).await.unwrap();
+    a.service.delete_app(Actor::Operator, app_id).await.unwrap();
     assert_eq!(b.service.follow_changes().await.unwrap(), 1);
     let (status, _, _) = b.get(&format!("/{pool}/.well-known/jwks.json"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

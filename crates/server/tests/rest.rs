@@ -458,3 +458,35 @@ async fn cors_preflight_and_health() {
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id() {
+    let server = TestServer::start().await;
+    let get = |path: &str| server.http.get(format!("{}{path}", server.url)).send();
+    // A success, a REST error, an unknown route: each its own fresh id.
+    let ok = get("/api/apps/console/config").await.unwrap();
+    let refused = get("/api/apps/app_nosuchapp/config").await.unwrap();
+    let unknown = get("/no/such/route").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let ids: Vec<String> = [&ok, &refused, &unknown]
+        .iter()
+        .map(|r| r.headers()["x-request-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        ids.iter().all(|id| uuid::Uuid::try_parse(id).is_ok()),
+        "{ids:?}"
+    );
+    assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2]);
+    // A caller's own id is kept, and POST / names the same id in Cognito's header.
+    let cognito = server
+        .http
+        .post(format!("{}/", server.url))
+        .header("x-request-id", "trace-me-42")
+        .header("x-amz-target", "AWSCognitoIdentityProviderService.Nope")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cognito.headers()["x-request-id"], "trace-me-42");
+    assert_eq!(cognito.headers()["x-amzn-requestid"], "trace-me-42");
+}

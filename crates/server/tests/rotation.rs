@@ -253,11 +253,7 @@ async fn refresh_token_auth_keeps_cognitos_non_rotating_behaviour() {
     };
     server
         .service
-        .update_app(
-            auth_return_core::Scope::Operator,
-            app.app.id.as_str(),
-            update,
-        )
+        .update_app(auth_return_core::Actor::Operator, &app.app.id, update)
         .await
         .unwrap();
     for _ in 0..2 {

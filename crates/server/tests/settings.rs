@@ -4,7 +4,7 @@
 
 mod common;
 
-use auth_return_core::{CreatedApp, Scope};
+use auth_return_core::{Actor, CreatedApp};
 use common::{PASSWORD, TestServer, claims, developer, send};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -76,7 +76,7 @@ impl Fixture {
             app: self
                 .server
                 .service
-                .get_app(Scope::Operator, &self.app_id)
+                .get_app(Actor::Operator, &self.app_id.parse().unwrap())
                 .await
                 .unwrap(),
             client_secret: None,

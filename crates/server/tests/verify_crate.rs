@@ -5,7 +5,7 @@
 
 mod common;
 
-use auth_return_core::Scope;
+use auth_return_core::Actor;
 use auth_return_core::clock::Clock;
 use auth_return_verify::{Verifier, VerifyError};
 use common::{PASSWORD, TestServer};
@@ -62,7 +62,7 @@ async fn tokens_verify_through_a_key_rotation() {
 
     server
         .service
-        .rotate_signing_key(Scope::Operator, app.app.id.as_str(), false)
+        .rotate_signing_key(Actor::Operator, &app.app.id, false)
         .await
         .unwrap();
     server.clock.advance(3600);
@@ -88,7 +88,7 @@ async fn tokens_verify_through_a_key_rotation() {
     // An emergency rotation withdraws the old keys: their tokens stop verifying.
     server
         .service
-        .rotate_signing_key(Scope::Operator, app.app.id.as_str(), true)
+        .rotate_signing_key(Actor::Operator, &app.app.id, true)
         .await
         .unwrap();
     let emergency = server.tokens(&app, "v@example.com", PASSWORD).await;

@@ -7,7 +7,7 @@ mod users;
 pub use filter::parse_filter;
 pub use users::NewUser;
 
-use crate::apps::Scope;
+use crate::apps::Actor;
 use crate::auth::find_user;
 use crate::error::{Error, Result};
 use crate::ids::PoolId;
@@ -15,25 +15,25 @@ use crate::model::{App, User};
 use crate::service::Service;
 
 impl Service {
-    /// The app of `pool_id` if `scope` may administer it; otherwise the pool does not exist
+    /// The app of `pool_id` if `actor` may administer it; otherwise the pool does not exist
     /// for them.
-    pub(crate) async fn admin_app(&self, scope: Scope, pool_id: &str) -> Result<App> {
+    pub(crate) async fn admin_app(&self, actor: Actor, pool_id: &str) -> Result<App> {
         let pool_id = PoolId::new(pool_id.chars().take(55).collect::<String>());
         self.store
             .get_app_by_pool(&pool_id)
             .await?
-            .filter(|app| scope.may_see(app))
+            .filter(|app| actor.may_see(app))
             .ok_or(Error::PoolNotFound(pool_id))
     }
 
     /// The app and the user an admin call is about.
     pub(crate) async fn admin_target(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
     ) -> Result<(App, User)> {
-        let app = self.admin_app(scope, pool_id).await?;
+        let app = self.admin_app(actor, pool_id).await?;
         let user = find_user(self, &app.pool_id, username)
             .await?
             .ok_or(Error::UserNotFound)?;

@@ -2,7 +2,7 @@
 //! AdminSetUserPassword, AdminResetUserPassword, AdminUserGlobalSignOut, ListUsers.
 
 use super::filter::parse_filter;
-use crate::apps::Scope;
+use crate::apps::Actor;
 use crate::auth::UserView;
 use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::ids::UserId;
@@ -52,11 +52,11 @@ impl Service {
     /// expires, invited by mail unless `SUPPRESS`. `RESEND` re-invites an invited user.
     pub async fn admin_create_user(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         new: NewUser,
     ) -> Result<UserView> {
-        let app = self.admin_app(scope, pool_id).await?;
+        let app = self.admin_app(actor, pool_id).await?;
         let email = normalize_email(&new.username)?;
         let action = new.message_action.as_deref();
         if !matches!(action, None | Some("RESEND") | Some("SUPPRESS")) {
@@ -84,7 +84,7 @@ impl Service {
                         "User is not in FORCE_CHANGE_PASSWORD state.",
                     ));
                 }
-                self.reserve_invitation(scope).await?;
+                self.reserve_invitation(actor).await?;
                 self.set_password(user, &password, UserStatus::ForceChangePassword, expires)
                     .await?
             }
@@ -111,7 +111,7 @@ impl Service {
                     }
                 }
                 if sends_mail {
-                    self.reserve_invitation(scope).await?;
+                    self.reserve_invitation(actor).await?;
                 }
                 let id = UserId::generate();
                 let (salt_hex, sealed_verifier) =
@@ -166,9 +166,9 @@ impl Service {
     /// operator's are not counted) before anything is stored or sent, in the database, so the
     /// allowance holds across instances and bursts. A mail whose delivery then fails still
     /// counts: what is limited is what a developer makes us try to send.
-    async fn reserve_invitation(&self, scope: Scope) -> Result<()> {
+    async fn reserve_invitation(&self, actor: Actor) -> Result<()> {
         const DAY: i64 = 86_400;
-        let Scope::Developer(developer) = scope else {
+        let Actor::Developer(developer) = actor else {
             return Ok(());
         };
         let limit = self.settings.invitations_per_day;
@@ -192,34 +192,34 @@ impl Service {
     /// AdminGetUser.
     pub async fn admin_get_user(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
     ) -> Result<UserView> {
-        let (_, user) = self.admin_target(scope, pool_id, username).await?;
+        let (_, user) = self.admin_target(actor, pool_id, username).await?;
         Ok(UserView::of(&user))
     }
 
     /// AdminDeleteUser.
     pub async fn admin_delete_user(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
     ) -> Result<()> {
-        let (_, user) = self.admin_target(scope, pool_id, username).await?;
+        let (_, user) = self.admin_target(actor, pool_id, username).await?;
         self.remove_user(&user).await
     }
 
     /// AdminDisableUser (also revokes every session, as Cognito does) / AdminEnableUser.
     pub async fn admin_set_user_enabled(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
         enabled: bool,
     ) -> Result<()> {
-        let (_, mut user) = self.admin_target(scope, pool_id, username).await?;
+        let (_, mut user) = self.admin_target(actor, pool_id, username).await?;
         let now = self.clock.now();
         user.enabled = enabled;
         user.updated_at = now;
@@ -236,13 +236,13 @@ impl Service {
     /// AdminSetUserPassword: permanent (CONFIRMED) or temporary (FORCE_CHANGE_PASSWORD, expiring).
     pub async fn admin_set_user_password(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
         password: &str,
         permanent: bool,
     ) -> Result<()> {
-        let (app, user) = self.admin_target(scope, pool_id, username).await?;
+        let (app, user) = self.admin_target(actor, pool_id, username).await?;
         app.settings.password_policy.check(password)?;
         let (status, expires) = if permanent {
             (UserStatus::Confirmed, None)
@@ -260,18 +260,18 @@ impl Service {
     /// email is verified, a reset code is mailed for ConfirmForgotPassword.
     pub async fn admin_reset_user_password(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
     ) -> Result<()> {
-        let (app, mut user) = self.admin_target(scope, pool_id, username).await?;
+        let (app, mut user) = self.admin_target(actor, pool_id, username).await?;
         if user.status == UserStatus::Unconfirmed {
             return Err(Error::NotAuthorizedState(
                 "User password cannot be reset in the current state.",
             ));
         }
         if user.email_verified {
-            self.reserve_invitation(scope).await?;
+            self.reserve_invitation(actor).await?;
         }
         user.status = UserStatus::ResetRequired;
         user.updated_at = self.clock.now();
@@ -286,11 +286,11 @@ impl Service {
     /// AdminUserGlobalSignOut.
     pub async fn admin_user_global_sign_out(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
     ) -> Result<()> {
-        let (_, user) = self.admin_target(scope, pool_id, username).await?;
+        let (_, user) = self.admin_target(actor, pool_id, username).await?;
         self.store
             .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
             .await?;
@@ -302,13 +302,13 @@ impl Service {
     /// the token of the next page, if there may be one.
     pub async fn list_users(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         filter: Option<&str>,
         limit: Option<i64>,
         pagination_token: Option<&str>,
     ) -> Result<(Vec<UserView>, Option<String>)> {
-        let app = self.admin_app(scope, pool_id).await?;
+        let app = self.admin_app(actor, pool_id).await?;
         let limit = limit.unwrap_or(MAX_PAGE);
         if !(0..=MAX_PAGE).contains(&limit) {
             return Err(Error::Validation(Violation::new(

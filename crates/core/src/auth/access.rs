@@ -1,7 +1,7 @@
 //! Token-authenticated calls: GetUser, GlobalSignOut, RevokeToken, `/api/user`, and
 //! authenticating developers by their console access token.
 
-use crate::apps::Scope;
+use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::ids::AppId;
 use crate::model::User;
@@ -215,7 +215,7 @@ impl Service {
     }
 
     /// The developer a console access token belongs to.
-    pub async fn authenticate_developer(&self, access_token: &str) -> Result<Scope> {
+    pub async fn authenticate_developer(&self, access_token: &str) -> Result<Actor> {
         let (verified, user) = self
             .access_token_user(access_token)
             .await
@@ -225,7 +225,7 @@ impl Service {
             })?;
         let console = self.store.get_app(&AppId::new(AppId::CONSOLE)).await?;
         match console {
-            Some(console) if console.pool_id == verified.pool_id => Ok(Scope::Developer(user.id)),
+            Some(console) if console.pool_id == verified.pool_id => Ok(Actor::Developer(user.id)),
             _ => Err(Error::BadCredentials),
         }
     }

@@ -2,7 +2,7 @@
 //! (docs/cognito-protocol.md §5.1).
 
 use super::{CodeDelivery, find_user};
-use crate::apps::Scope;
+use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::mail::mask_email;
@@ -225,11 +225,11 @@ impl Service {
     /// Confirms a user without a code, for the developer who owns the pool.
     pub async fn admin_confirm_sign_up(
         &self,
-        scope: Scope,
+        actor: Actor,
         pool_id: &str,
         username: &str,
     ) -> Result<()> {
-        let (app, user) = self.admin_target(scope, pool_id, username).await?;
+        let (app, user) = self.admin_target(actor, pool_id, username).await?;
         if user.status != UserStatus::Unconfirmed {
             return Err(Error::CannotConfirm(user.status.as_str()));
         }

@@ -15,6 +15,21 @@ use auth_return_crypto::jws::{Jwk, SigningKey, VerifyingKey};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+/// A pool's keys in signing order: the latest activation first (a rotated-in key may have
+/// been created in the same second as the one it replaces).
+pub(crate) async fn ordered_keys(
+    store: &dyn Store,
+    pool_id: &PoolId,
+) -> Result<Vec<SigningKeyRecord>> {
+    let mut keys = store.signing_keys(pool_id).await?;
+    keys.sort_by(|a, b| {
+        b.activates_at
+            .cmp(&a.activates_at)
+            .then(b.created_at.cmp(&a.created_at))
+    });
+    Ok(keys)
+}
+
 /// One published key.
 pub struct PoolKey {
     /// The private key (parsed once).
@@ -106,7 +121,7 @@ impl KeyCache {
             }
             entries.generation
         };
-        let records = crate::key_rotation::ordered_keys(store, pool_id).await?;
+        let records = ordered_keys(store, pool_id).await?;
         self.build(keyring, pool_id, &records, generation)
     }
 
@@ -120,7 +135,7 @@ impl KeyCache {
         pool_id: &PoolId,
     ) -> Result<Option<Arc<PoolKeys>>> {
         let generation = self.read().generation;
-        let records = crate::key_rotation::ordered_keys(store, pool_id).await?;
+        let records = ordered_keys(store, pool_id).await?;
         let cached = self.read().pools.get(pool_id).cloned();
         match cached {
             Some(keys) if keys.kids.iter().eq(records.iter().map(|r| &r.kid)) => Ok(Some(keys)),

@@ -6,12 +6,12 @@ use super::{Answer, answer, empty};
 use crate::extract::bearer_token;
 use auth_return_core::admin::NewUser;
 use auth_return_core::auth::UserView;
-use auth_return_core::{Error, Scope, Service};
+use auth_return_core::{Actor, Error, Service};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 /// The developer behind the request's bearer token.
-async fn developer(service: &Service, headers: &HeaderMap) -> Result<Scope, Error> {
+async fn developer(service: &Service, headers: &HeaderMap) -> Result<Actor, Error> {
     let token = bearer_token(headers).ok_or(Error::MissingCredentials)?;
     service.authenticate_developer(token).await
 }
@@ -82,10 +82,10 @@ pub async fn admin_confirm_sign_up(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_confirm_sign_up(scope, pool_id, username)
+        .admin_confirm_sign_up(actor, pool_id, username)
         .await?;
     empty()
 }
@@ -95,10 +95,10 @@ pub async fn admin_get_user(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     answer(&user_type(
-        service.admin_get_user(scope, pool_id, username).await?,
+        service.admin_get_user(actor, pool_id, username).await?,
         false,
         None,
     ))
@@ -109,9 +109,9 @@ pub async fn admin_delete_user(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
-    service.admin_delete_user(scope, pool_id, username).await?;
+    service.admin_delete_user(actor, pool_id, username).await?;
     empty()
 }
 
@@ -121,10 +121,10 @@ pub async fn admin_set_enabled(
     req: AdminUserRequest,
     enabled: bool,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_set_user_enabled(scope, pool_id, username, enabled)
+        .admin_set_user_enabled(actor, pool_id, username, enabled)
         .await?;
     empty()
 }
@@ -134,12 +134,12 @@ pub async fn admin_set_user_password(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     let password = required(&req.password, "password")?;
     service
         .admin_set_user_password(
-            scope,
+            actor,
             pool_id,
             username,
             password,
@@ -154,10 +154,10 @@ pub async fn admin_reset_user_password(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_reset_user_password(scope, pool_id, username)
+        .admin_reset_user_password(actor, pool_id, username)
         .await?;
     empty()
 }
@@ -167,10 +167,10 @@ pub async fn admin_user_global_sign_out(
     headers: &HeaderMap,
     req: AdminUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_user_global_sign_out(scope, pool_id, username)
+        .admin_user_global_sign_out(actor, pool_id, username)
         .await?;
     empty()
 }
@@ -196,7 +196,7 @@ pub async fn admin_create_user(
     headers: &HeaderMap,
     req: AdminCreateUserRequest,
 ) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
     let username = required(&req.username, "username")?;
     let new = NewUser {
@@ -210,7 +210,7 @@ pub async fn admin_create_user(
         temporary_password: req.temporary_password,
         message_action: req.message_action,
     };
-    let view = service.admin_create_user(scope, pool_id, new).await?;
+    let view = service.admin_create_user(actor, pool_id, new).await?;
     answer(&AdminCreateUserResponse {
         user: user_type(view, true, None),
     })
@@ -235,11 +235,11 @@ struct ListUsersResponse {
 }
 
 pub async fn list_users(service: &Service, headers: &HeaderMap, req: ListUsersRequest) -> Answer {
-    let scope = developer(service, headers).await?;
+    let actor = developer(service, headers).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
     let (users, next) = service
         .list_users(
-            scope,
+            actor,
             pool_id,
             req.filter.as_deref(),
             req.limit,

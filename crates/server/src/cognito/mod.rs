@@ -74,7 +74,8 @@ pub async fn handle(
     request_headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    // The id every answer carries in `x-request-id` (`trace.rs`), under Cognito's name too.
+    let request_id = crate::trace::request_id(&request_headers).to_owned();
     let mut call = Call {
         state: &state,
         client: client.map(|Extension(c)| c),
@@ -96,10 +97,7 @@ pub async fn handle(
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
             r
         }
-        Err(e) => {
-            tracing::debug!(request_id, kind = e.kind, "cognito error");
-            e.into_response()
-        }
+        Err(e) => e.into_response(),
     };
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {

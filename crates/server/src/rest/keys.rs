@@ -3,18 +3,19 @@
 
 use crate::client::ClientInfo;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, KeyCaller};
+use crate::extract::{JsonBody, KeyCaller, PathId};
 use crate::limits::Bucket;
 use crate::router::AppState;
 use crate::views::{ApiKeyView, CreatedApiKeyView};
-use auth_return_core::{ApiKeyVerdict, NewApiKey};
+use auth_return_core::{ApiKeyId, ApiKeyVerdict, NewApiKey};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tracing::instrument;
 
 /// The header services pass a key in.
 const API_KEY_HEADER: &str = "x-api-key";
@@ -70,6 +71,8 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
     [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
 }
 
+/// `POST /api/keys`: creates a key, shown this once.
+#[instrument(skip_all, fields(caller = ?manager))]
 pub async fn create(
     State(state): State<AppState>,
     KeyCaller(manager): KeyCaller,
@@ -80,9 +83,10 @@ pub async fn create(
         expires_in_days: req.expires_in_days,
         scopes: req.scopes.unwrap_or_default(),
     };
+    let app_id = manager.named_app(req.app_id.as_deref())?;
     let created = state
         .service
-        .create_api_key(&manager, req.app_id.as_deref(), new)
+        .create_api_key(&manager, app_id.as_ref(), new)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -92,25 +96,30 @@ pub async fn create(
         .into_response())
 }
 
+/// `GET /api/keys`: the keys the caller may see.
+#[instrument(skip_all, fields(caller = ?manager))]
 pub async fn list(
     State(state): State<AppState>,
     KeyCaller(manager): KeyCaller,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<KeyList>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let app_id = manager.named_app(query.app_id.as_deref())?;
     let keys = state
         .service
-        .list_api_keys(&manager, query.app_id.as_deref())
+        .list_api_keys(&manager, app_id.as_ref())
         .await?;
     Ok(Json(KeyList {
         keys: keys.iter().map(ApiKeyView::from).collect(),
     }))
 }
 
+/// `DELETE /api/keys/{id}`: revokes a key the caller may see.
+#[instrument(skip_all, fields(caller = ?manager, key_id = %key_id))]
 pub async fn revoke(
     State(state): State<AppState>,
     KeyCaller(manager): KeyCaller,
-    Path(key_id): Path<String>,
+    PathId(key_id): PathId<ApiKeyId>,
 ) -> Result<StatusCode, ApiError> {
     state.service.revoke_api_key(&manager, &key_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -118,6 +127,8 @@ pub async fn revoke(
 
 /// No authentication: services call it with the key they were given. Every key that does not
 /// verify, whatever the reason, gets the same `{"valid":false}` after the same work.
+// No fields: the one input is the key itself.
+#[instrument(skip_all)]
 pub async fn verify(
     State(state): State<AppState>,
     client: Option<Extension<ClientInfo>>,

@@ -1,6 +1,7 @@
 //! The REST API under `/api`.
 
 pub mod apps;
+pub mod error;
 pub mod keys;
 pub mod signing_keys;
 pub mod user;

@@ -2,13 +2,16 @@
 //! as `auth-return keys signing` and `keys rotate` do for the operator.
 
 use crate::error::ApiError;
-use crate::extract::ConsoleDeveloper;
+use crate::extract::{ConsoleDeveloper, PathId};
 use crate::router::AppState;
+use auth_return_core::AppId;
 use auth_return_core::key_rotation::KeyInfo;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use tracing::field::{Empty, display};
+use tracing::{Span, instrument};
 
 /// `POST /api/apps/{id}/signing-keys/rotate` body (optional).
 #[derive(Default, Deserialize)]
@@ -25,19 +28,24 @@ pub struct KeyList {
     keys: Vec<KeyInfo>,
 }
 
+/// `GET /api/apps/{id}/signing-keys`: the app's keys and their states.
+#[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn list(
     State(state): State<AppState>,
-    ConsoleDeveloper(scope): ConsoleDeveloper,
-    Path(app_id): Path<String>,
+    ConsoleDeveloper(actor): ConsoleDeveloper,
+    PathId(app_id): PathId<AppId>,
 ) -> Result<Json<KeyList>, ApiError> {
-    let keys = state.service.signing_keys(scope, &app_id).await?;
+    let keys = state.service.signing_keys(actor, &app_id).await?;
     Ok(Json(KeyList { keys }))
 }
 
+/// `POST /api/apps/{id}/signing-keys/rotate`: publishes a new key.
+#[instrument(skip_all, fields(actor = ?actor, app_id = Empty, emergency = Empty))]
 pub async fn rotate(
     State(state): State<AppState>,
-    ConsoleDeveloper(scope): ConsoleDeveloper,
-    Path(app_id): Path<String>,
+    ConsoleDeveloper(actor): ConsoleDeveloper,
+    // Checked after the body, as before ids were typed: a bad body is answered first.
+    app_id: Result<PathId<AppId>, ApiError>,
     body: Bytes,
 ) -> Result<Json<KeyList>, ApiError> {
     let request = if body.iter().all(u8::is_ascii_whitespace) {
@@ -45,9 +53,13 @@ pub async fn rotate(
     } else {
         rotate_request(&body)?
     };
+    let PathId(app_id) = app_id?;
+    Span::current()
+        .record("app_id", display(&app_id))
+        .record("emergency", request.emergency);
     let keys = state
         .service
-        .rotate_signing_key(scope, &app_id, request.emergency)
+        .rotate_signing_key(actor, &app_id, request.emergency)
         .await?;
     Ok(Json(KeyList { keys }))
 }

@@ -7,7 +7,11 @@ use auth_return_core::auth::TokenInfo;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use tracing::instrument;
 
+/// `GET /api/user`: the user a bearer token belongs to.
+// No fields: the one input is a bearer token.
+#[instrument(skip_all)]
 pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -4,7 +4,7 @@
 
 use auth_return_core::clock::{Clock, ManualClock, SystemClock};
 use auth_return_core::compute::ComputePool;
-use auth_return_core::{ConsoleSignup, CreatedApp, Dependencies, NewApp, Scope, Service, Settings};
+use auth_return_core::{Actor, ConsoleSignup, CreatedApp, Dependencies, NewApp, Service, Settings};
 use auth_return_crypto::srp;
 use auth_return_server::limits::RateLimitSettings;
 use auth_return_server::mail::OutboxMailer;
@@ -264,7 +264,7 @@ impl TestServer {
     pub async fn app(&self, name: &str) -> CreatedApp {
         self.service
             .create_app(
-                Scope::Operator,
+                Actor::Operator,
                 NewApp {
                     name: name.into(),
                     ..Default::default()
@@ -281,7 +281,7 @@ impl TestServer {
             client_secret: true,
             ..Default::default()
         };
-        self.service.create_app(Scope::Operator, new).await.unwrap()
+        self.service.create_app(Actor::Operator, new).await.unwrap()
     }
 
     /// Calls a Cognito operation with a JSON body.
@@ -477,7 +477,7 @@ pub fn claims(token: &str) -> Value {
 pub async fn console(server: &TestServer) -> CreatedApp {
     let app = server
         .service
-        .get_app(Scope::Operator, "console")
+        .get_app(Actor::Operator, &auth_return_core::AppId::console())
         .await
         .unwrap();
     CreatedApp {

@@ -1,0 +1,180 @@
+//! The REST answer of each error: status, a stable code and a message in `{"error","message"}`
+//! (the Cognito envelope of `POST /` is in `crate::error`).
+
+use crate::client::UnreadableForwarding;
+use crate::error::{
+    ErrorNote, HTTPS_REQUIRED, OVERLOAD_RETRY_SECS, set_retry_after, throttled_message,
+};
+use crate::limits::Throttled;
+use auth_return_core::Error;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::sync::Arc;
+
+/// A REST API error: status, a stable machine code and a message.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// Human-readable message.
+    pub message: String,
+    /// Seconds for a `Retry-After` header, when throttled.
+    pub retry_after_secs: Option<u64>,
+    /// A store or internal error behind a 500, for the log.
+    pub internal: Option<Arc<Error>>,
+}
+
+impl ApiError {
+    /// A 400 for malformed input.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_request",
+            message: message.into(),
+            retry_after_secs: None,
+            internal: None,
+        }
+    }
+
+    /// A 401 for a missing or unusable bearer token.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            ..Self::bad_request(message)
+        }
+    }
+}
+
+/// The REST status and code of each domain error. Every variant is named, so a new one does
+/// not compile until it is given its answer here.
+fn rest_status(e: &Error) -> (StatusCode, &'static str) {
+    match e {
+        Error::InvalidParameter(_) | Error::Validation(_) | Error::InvalidPassword(_) => {
+            (StatusCode::BAD_REQUEST, "invalid_request")
+        }
+        Error::AppNotFound
+        | Error::PoolNotFound(_)
+        | Error::ClientNotFound(_)
+        | Error::UserNotFound
+        | Error::ApiKeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
+        Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
+        Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
+        Error::RecentSignInRequired(_) => (StatusCode::FORBIDDEN, "recent_sign_in_required"),
+        Error::MissingCredentials
+        | Error::BadCredentials
+        | Error::InvalidAccessToken
+        | Error::AccessTokenExpired
+        | Error::AccessTokenRevoked
+        | Error::UserDisabled => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        Error::UsernameExists | Error::AliasExists | Error::UserAccountExists => {
+            (StatusCode::CONFLICT, "conflict")
+        }
+        Error::Overloaded => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        Error::Store(_) | Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        // Sign-in, code and refresh outcomes of `POST /`: no REST route meets them today, and
+        // should one, a plain 400 is the answer.
+        Error::IncorrectCredentials
+        | Error::BadSecretHash(_)
+        | Error::BadClientSecret(_)
+        | Error::ChallengeExpired
+        | Error::InvalidRefreshToken
+        | Error::RefreshTokenExpired
+        | Error::RefreshTokenRevoked
+        | Error::RefreshTokenReused
+        | Error::TemporaryPasswordExpired
+        | Error::NotAuthorizedState(_)
+        | Error::UnsupportedUserState(_)
+        | Error::PasswordAttemptsExceeded
+        | Error::AttemptLimitExceeded
+        | Error::SignUpNotPermitted
+        | Error::InvitationLimitExceeded(_)
+        | Error::UserNotConfirmed
+        | Error::PasswordResetRequired
+        | Error::CannotConfirm(_)
+        | Error::CodeMismatch
+        | Error::CodeExpired
+        | Error::CodeAttemptsExceeded
+        | Error::UnsupportedTokenType
+        | Error::ClientUnauthorized
+        | Error::DeliveryFailed => (StatusCode::BAD_REQUEST, "bad_request"),
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let (status, code) = rest_status(&e);
+        let retry_after_secs = matches!(e, Error::Overloaded).then_some(OVERLOAD_RETRY_SECS);
+        if let Error::Store(_) | Error::Internal(_) = e {
+            return Self {
+                status,
+                code,
+                message: "An internal error occurred.".into(),
+                retry_after_secs,
+                internal: Some(Arc::new(e)),
+            };
+        }
+        Self {
+            status,
+            code,
+            retry_after_secs,
+            message: e.to_string(),
+            internal: None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({ "error": self.code, "message": self.message }));
+        let mut response = (self.status, body).into_response();
+        set_retry_after(&mut response, self.retry_after_secs);
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750 §3.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        ErrorNote {
+            code: self.code,
+            internal: self.internal,
+        }
+        .attach(&mut response);
+        response
+    }
+}
+
+impl ApiError {
+    /// 403 `https_required`: a plain-HTTP request from a non-loopback address.
+    pub fn https_required() -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            code: "https_required",
+            ..Self::bad_request(HTTPS_REQUIRED)
+        }
+    }
+}
+
+impl From<Throttled> for ApiError {
+    fn from(t: Throttled) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too_many_requests",
+            message: throttled_message(t),
+            retry_after_secs: Some(t.retry_after_secs),
+            internal: None,
+        }
+    }
+}
+
+/// A trusted proxy's forwarding header that cannot be read: 400 `invalid_request`.
+impl From<UnreadableForwarding> for ApiError {
+    fn from(e: UnreadableForwarding) -> Self {
+        Self::bad_request(e.to_string())
+    }
+}

@@ -1,0 +1,61 @@
+//! Request ids, the span of each request and the one place error answers are logged.
+//!
+//! Every request gets an `x-request-id` (the caller's, or a fresh UUID) before anything else
+//! runs; every answer repeats it, and every log line written while the request is served
+//! carries it through the request span.
+
+use crate::error::ErrorNote;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+/// The header that carries the request id, in both directions.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The request id of a request that passed the layers of [`layer`] (empty if it is not text).
+pub fn request_id(headers: &HeaderMap) -> &str {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// The span of one request: method, path (never the query) and request id.
+fn request_span(request: &Request) -> Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        request_id = request_id(request.headers()),
+    )
+}
+
+/// Logs each error answer once, from the [`ErrorNote`] its error put on it: our own faults as
+/// errors with their detail, the client's at debug level with the code alone.
+async fn log_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if let Some(note) = response.extensions().get::<ErrorNote>() {
+        let status = response.status().as_u16();
+        match &note.internal {
+            Some(error) => {
+                tracing::error!(status, code = note.code, error = %error, "internal error")
+            }
+            None => tracing::debug!(status, code = note.code, "request refused"),
+        }
+    }
+    response
+}
+
+/// Wraps every route: request id first, then the request span, then the error log.
+pub fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .layer(axum::middleware::from_fn(log_errors))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
