@@ -4,9 +4,9 @@
 use anyhow::Context;
 use auth_return_core::ConsoleSignup;
 use auth_return_core::config::DEFAULT_INVITATIONS_PER_DAY;
+use auth_return_mail::{SmtpConfig, default_from_address};
 use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::RateLimitSettings;
-use auth_return_server::mail::{SmtpConfig, default_from_address};
 use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;

@@ -5,7 +5,7 @@ use auth_return_core::clock::SystemClock;
 use auth_return_core::compute::ComputePool;
 use auth_return_core::mail::Mailer;
 use auth_return_core::{Dependencies, Service, ServiceConfig};
-use auth_return_server::mail::{OutboxMailer, SmtpMailer};
+use auth_return_mail::{OutboxMailer, SmtpMailer};
 use std::sync::Arc;
 
 /// Opens the database and builds the service (the console app exists afterwards).

@@ -719,7 +719,7 @@ async fn only_the_hash_of_a_key_is_stored() {
     use auth_return_core::clock::ManualClock;
     use auth_return_core::compute::ComputePool;
     use auth_return_core::{Dependencies, KeyManager, NewApiKey, NewApp, Service, ServiceConfig};
-    use auth_return_server::mail::OutboxMailer;
+    use auth_return_mail::OutboxMailer;
     use std::sync::Arc;
 
     let dir = tempfile::tempdir().unwrap();

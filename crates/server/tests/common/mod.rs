@@ -8,8 +8,8 @@ use auth_return_core::{
     ConsoleSignup, CreatedApp, Dependencies, NewApp, Scope, Service, ServiceConfig,
 };
 use auth_return_crypto::srp;
+use auth_return_mail::OutboxMailer;
 use auth_return_server::limits::RateLimitSettings;
-use auth_return_server::mail::OutboxMailer;
 use auth_return_server::{AppState, ServerOptions, router};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
