@@ -84,7 +84,7 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
             if json {
                 println!("{}", serde_json::to_string_pretty(&developer_json(&user))?);
             } else {
-                let days = service.settings().temporary_password_ttl_secs / 86_400;
+                let days = service.config().temporary_password_ttl_secs / 86_400;
                 println!(
                     "invited {}: a temporary password (valid {days} days) went to that address; \
                      they choose their own at the first sign-in",

@@ -124,10 +124,10 @@ mod tests {
     fn paths_open_to_others_are_found() {
         let dir = tempfile::tempdir().unwrap();
         let config = GlobalOptions {
-            data_dir: Some(dir.path().to_path_buf()),
+            data_dir: dir.path().to_path_buf(),
             ..Default::default()
         }
-        .resolve()
+        .check()
         .unwrap();
         let paths: Vec<PathBuf> = sensitive_paths(&config).into_iter().map(|p| p.0).collect();
         let db = dir.path().join("auth-return.db");

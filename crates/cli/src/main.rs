@@ -11,7 +11,7 @@ mod runtime;
 mod serve;
 mod tls;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use config::GlobalOptions;
 
 /// Self-hosted, Cognito-compatible sign-in for many apps.
@@ -47,8 +47,12 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    let config = match cli.global.resolve() {
+    // The matches stay at hand: they tell which settings were given rather than defaulted,
+    // so the `--config` file can slide in under the given ones.
+    let matches = Cli::command().get_matches();
+    let cli =
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut Cli::command()).exit());
+    let config = match cli.global.resolve(&matches) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e:#}");

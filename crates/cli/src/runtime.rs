@@ -4,8 +4,8 @@ use crate::config::{Config, MailTransport};
 use auth_return_core::clock::SystemClock;
 use auth_return_core::compute::ComputePool;
 use auth_return_core::mail::Mailer;
-use auth_return_core::{Dependencies, Service, Settings};
-use auth_return_server::mail::{OutboxMailer, SmtpMailer};
+use auth_return_core::{Dependencies, Service, ServiceConfig};
+use auth_return_mail::{OutboxMailer, SmtpMailer};
 use std::sync::Arc;
 
 /// Opens the database and builds the service (the console app exists afterwards).
@@ -16,21 +16,21 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         .await
         .map_err(|e| anyhow::anyhow!("opening the database: {e}"))?;
     let mailer = mailer(config)?;
-    let mut settings = Settings {
+    let mut service_config = ServiceConfig {
         key_propagation_secs: i64::from(config.key_propagation_secs),
         console_signup: config.console_signup,
         invitations_per_day: config.invitations_per_day,
-        ..Settings::new(config.region.clone(), config.public_url.clone())
+        ..ServiceConfig::new(config.region.clone(), config.public_url.clone())
     };
     if let Some(name) = &config.mail_from_name {
-        settings.mail_from_name.clone_from(name);
+        service_config.mail_from_name.clone_from(name);
     }
     let service = Arc::new(Service::new(Dependencies {
         store,
         clock: Arc::new(SystemClock),
         mailer,
         master_key,
-        settings,
+        config: service_config,
         compute: ComputePool::for_this_machine(),
     }));
     service

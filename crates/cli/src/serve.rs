@@ -286,12 +286,12 @@ mod tests {
     fn the_outbox_is_the_default_on_loopback_only() {
         let outcome = |listen: &str, public_url: Option<&str>, outbox: bool| {
             let config = GlobalOptions {
-                listen: Some(listen.parse().unwrap()),
+                listen: listen.parse().unwrap(),
                 public_url: public_url.map(str::to_owned),
                 mail_outbox: outbox,
                 ..Default::default()
             }
-            .resolve()
+            .check()
             .unwrap();
             refuse_silent_outbox(&config).map_err(|e| e.to_string())
         };
@@ -339,11 +339,11 @@ mod tests {
         }
         // With SMTP configured the question does not arise.
         let smtp = GlobalOptions {
-            listen: Some("0.0.0.0:8080".parse().unwrap()),
+            listen: "0.0.0.0:8080".parse().unwrap(),
             smtp_url: Some("smtps://mail.example.com".into()),
             ..Default::default()
         }
-        .resolve()
+        .check()
         .unwrap();
         assert!(refuse_silent_outbox(&smtp).is_ok());
     }

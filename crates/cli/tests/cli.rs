@@ -458,3 +458,30 @@ fn bad_configuration_is_refused_clearly() {
     assert_eq!(code, 1);
     assert!(err.contains("name"), "{err}");
 }
+
+#[test]
+fn the_environment_sits_between_the_file_and_the_flags() {
+    // An invalid region is refused with its value named: the message shows which layer won.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("auth-return.toml");
+    std::fs::write(&config, "region = \"from_file\"\n").unwrap();
+    let run = |env: Option<&str>, flag: Option<&str>| {
+        let mut command = Command::new(BIN);
+        command
+            .args(["apps", "list", "--config", config.to_str().unwrap()])
+            .args(["--data-dir", dir.path().to_str().unwrap()])
+            .env_remove("AUTH_RETURN_REGION");
+        if let Some(region) = env {
+            command.env("AUTH_RETURN_REGION", region);
+        }
+        if let Some(region) = flag {
+            command.args(["--region", region]);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(run(None, None).contains("\"from_file\""));
+    assert!(run(Some("from_env"), None).contains("\"from_env\""));
+    assert!(run(Some("from_env"), Some("from_flag")).contains("\"from_flag\""));
+}

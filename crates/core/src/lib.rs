@@ -11,6 +11,7 @@ pub mod auth;
 pub mod changes;
 pub mod clock;
 pub mod compute;
+pub mod config;
 pub mod error;
 pub mod ids;
 pub mod key_rotation;
@@ -26,7 +27,8 @@ pub mod tokens;
 
 pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
 pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
+pub use config::{ConsoleSignup, ServiceConfig};
 pub use error::{Constraint, Error, Field, Result, Violation};
 pub use ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
-pub use service::{ConsoleSignup, Dependencies, Service, Settings};
+pub use service::{Dependencies, Service};
 pub use store::{Store, StoreError, StoreResult};

@@ -136,7 +136,7 @@ pub async fn demo(State(state): State<AppState>, Path(app_id): Path<String>) -> 
 
 fn demo_page(service: &Service, assets: &Assets, app_id: &str) -> String {
     // app_id was found in the store, so it is one of our ids: [a-z0-9_] only.
-    let base = &service.settings().public_url;
+    let base = &service.config().public_url;
     format!(
         r#"<!doctype html>
 <html lang="en">

@@ -102,11 +102,11 @@ mod tests {
     use super::*;
     use crate::client::{ForwardedHeader, TrustedProxies};
     use crate::error::{AMZ_JSON, HTTPS_REQUIRED};
-    use crate::mail::OutboxMailer;
     use crate::{AppState, ServerOptions, router};
     use auth_return_core::clock::SystemClock;
     use auth_return_core::compute::ComputePool;
-    use auth_return_core::{Dependencies, Service, Settings};
+    use auth_return_core::{Dependencies, Service, ServiceConfig};
+    use auth_return_mail::OutboxMailer;
     use axum::Router;
     use axum::body::Body;
     use axum::extract::ConnectInfo;
@@ -140,7 +140,7 @@ mod tests {
             clock: Arc::new(SystemClock),
             mailer: Arc::new(OutboxMailer::new(dir.path().join("outbox.jsonl"))),
             master_key: auth_return_crypto::random::bytes(),
-            settings: Settings::new("local", "https://auth.example.com"),
+            config: ServiceConfig::new("local", "https://auth.example.com"),
             compute: ComputePool::new(1),
         }));
         service.ensure_console_app().await.unwrap();

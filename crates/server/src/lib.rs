@@ -9,7 +9,6 @@ mod extract;
 mod health;
 mod https;
 pub mod limits;
-pub mod mail;
 mod options;
 mod rest;
 mod router;

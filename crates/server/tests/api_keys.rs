@@ -721,8 +721,8 @@ async fn each_owner_holds_at_most_a_hundred_live_keys() {
 async fn only_the_hash_of_a_key_is_stored() {
     use auth_return_core::clock::ManualClock;
     use auth_return_core::compute::ComputePool;
-    use auth_return_core::{Dependencies, KeyManager, NewApiKey, NewApp, Service, Settings};
-    use auth_return_server::mail::OutboxMailer;
+    use auth_return_core::{Dependencies, KeyManager, NewApiKey, NewApp, Service, ServiceConfig};
+    use auth_return_mail::OutboxMailer;
     use std::sync::Arc;
 
     let dir = tempfile::tempdir().unwrap();
@@ -737,7 +737,7 @@ async fn only_the_hash_of_a_key_is_stored() {
         clock: Arc::new(ManualClock::new(1_700_000_000)),
         mailer: Arc::new(OutboxMailer::new(dir.path().join("outbox.jsonl"))),
         master_key: [7; 32],
-        settings: Settings::new("local", "http://127.0.0.1:1"),
+        config: ServiceConfig::new("local", "http://127.0.0.1:1"),
         compute: ComputePool::new(1),
     });
     let app = service

@@ -7,7 +7,7 @@
 
 mod common;
 
-use auth_return_core::{Actor, ConsoleSignup, Settings};
+use auth_return_core::{Actor, ConsoleSignup, ServiceConfig};
 use common::{PASSWORD, TestServer, console};
 use serde_json::json;
 
@@ -38,7 +38,7 @@ async fn developers(server: &TestServer) -> Vec<String> {
         .collect()
 }
 
-fn mode(mode: ConsoleSignup) -> impl Fn(&mut Settings) {
+fn mode(mode: ConsoleSignup) -> impl Fn(&mut ServiceConfig) {
     move |s| s.console_signup = mode
 }
 
@@ -49,13 +49,13 @@ fn mails_to(server: &TestServer, email: &str) -> usize {
 
 #[tokio::test]
 async fn invite_lets_only_the_first_developer_sign_up() {
-    // `Settings::new`'s default is `invite`.
+    // `ServiceConfig::new`'s default is `invite`.
     assert_eq!(
-        Settings::new("local", "http://x").console_signup,
+        ServiceConfig::new("local", "http://x").console_signup,
         ConsoleSignup::Invite
     );
     let server = TestServer::start_with_settings(|_| {}).await;
-    let server_settings = server.service.settings().console_signup;
+    let server_settings = server.service.config().console_signup;
     assert_eq!(server_settings, ConsoleSignup::Open, "tests' default");
     let server = TestServer::start_with_settings(mode(ConsoleSignup::Invite)).await;
     let console = console(&server).await;
@@ -381,7 +381,7 @@ async fn invitation_burst(a: TestServer, b: TestServer) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_invitations_gets_exactly_the_allowance_on_both_databases() {
-    let limit = |s: &mut Settings| s.invitations_per_day = 3;
+    let limit = |s: &mut ServiceConfig| s.invitations_per_day = 3;
     let a = TestServer::start_with_settings(limit).await;
     let b = a.second_instance().await;
     invitation_burst(a, b).await;

@@ -3,12 +3,13 @@
 
 use super::{CodeDelivery, find_user};
 use crate::apps::Actor;
+use crate::config::ConsoleSignup;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
 use crate::policy::{check_attribute, normalize_email};
-use crate::service::{ConsoleSignup, Service};
+use crate::service::Service;
 use crate::store::StoreError;
 use std::collections::BTreeMap;
 

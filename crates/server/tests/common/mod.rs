@@ -4,10 +4,12 @@
 
 use auth_return_core::clock::{Clock, ManualClock, SystemClock};
 use auth_return_core::compute::ComputePool;
-use auth_return_core::{Actor, ConsoleSignup, CreatedApp, Dependencies, NewApp, Service, Settings};
+use auth_return_core::{
+    Actor, ConsoleSignup, CreatedApp, Dependencies, NewApp, Service, ServiceConfig,
+};
 use auth_return_crypto::srp;
+use auth_return_mail::OutboxMailer;
 use auth_return_server::limits::RateLimitSettings;
-use auth_return_server::mail::OutboxMailer;
 use auth_return_server::{AppState, ServerOptions, router};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -113,7 +115,7 @@ impl TestServer {
     /// A server on the database at `database_url` whose settings `configure` changes.
     pub async fn start_on_with_settings(
         database_url: &str,
-        configure: impl Fn(&mut Settings),
+        configure: impl Fn(&mut ServiceConfig),
     ) -> Self {
         let shared = Shared {
             database_url: database_url.to_owned(),
@@ -141,10 +143,10 @@ impl TestServer {
             database_url: self.database_url.clone(),
             master_key: self.master_key,
             outbox: Some(self.outbox.clone()),
-            public_url: Some(self.service.settings().public_url.clone()),
+            public_url: Some(self.service.config().public_url.clone()),
             clock: Some(self.clock.clone()),
         };
-        let settings = self.service.settings().clone();
+        let settings = self.service.config().clone();
         Self::start_configured(
             ServerOptions {
                 rate_limits: RateLimitSettings::uniform(10_000),
@@ -171,9 +173,9 @@ impl TestServer {
     }
 
     /// A server whose domain settings `configure` changes from the tests' defaults (which
-    /// differ from `Settings::new` only in an open console sign-up: tests sign many developers
+    /// differ from `ServiceConfig::new` only in an open console sign-up: tests sign many developers
     /// up).
-    pub async fn start_with_settings(configure: impl Fn(&mut Settings)) -> Self {
+    pub async fn start_with_settings(configure: impl Fn(&mut ServiceConfig)) -> Self {
         Self::start_configured(
             ServerOptions {
                 rate_limits: RateLimitSettings::uniform(10_000),
@@ -198,7 +200,7 @@ impl TestServer {
         options: ServerOptions,
         compute: ComputePool,
         shared: Option<Shared>,
-        configure: &dyn Fn(&mut Settings),
+        configure: &dyn Fn(&mut ServiceConfig),
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let shared = shared.unwrap_or_else(|| Shared {
@@ -219,9 +221,9 @@ impl TestServer {
             .unwrap_or_else(|| Arc::new(ManualClock::new(SystemClock.now())));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let mut settings = Settings {
+        let mut settings = ServiceConfig {
             console_signup: ConsoleSignup::Open,
-            ..Settings::new("local", shared.public_url.unwrap_or_else(|| url.clone()))
+            ..ServiceConfig::new("local", shared.public_url.unwrap_or_else(|| url.clone()))
         };
         configure(&mut settings);
         let service = Arc::new(Service::new(Dependencies {
@@ -229,7 +231,7 @@ impl TestServer {
             clock: clock.clone(),
             mailer: Arc::new(OutboxMailer::new(&outbox)),
             master_key: shared.master_key,
-            settings,
+            config: settings,
             compute,
         }));
         service.ensure_console_app().await.unwrap();
