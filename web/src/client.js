@@ -3,6 +3,7 @@
 import { AuthError, MSG } from "./errors.js";
 import { answerPasswordVerifier, srpStart } from "./srp.js";
 
+/** The app's public config (`GET /api/apps/{app}/config`); NetworkError or ConfigError when it fails. */
 export async function fetchConfig(baseUrl, appId, fetchFn = globalThis.fetch) {
   const url = `${baseUrl.replace(/\/+$/, "")}/api/apps/${encodeURIComponent(appId)}/config`;
   let response;
@@ -15,6 +16,7 @@ export async function fetchConfig(baseUrl, appId, fetchFn = globalThis.fetch) {
   return response.json();
 }
 
+/** A client for the app's Cognito endpoint: one function per operation, errors as AuthError. */
 export function createClient(config, fetchFn = globalThis.fetch) {
   const url = config.endpoint.replace(/\/+$/, "") + "/";
   const clientId = config.clientId;

@@ -2,6 +2,7 @@
 
 import { policyMessage } from "./policy.js";
 
+/** An error with the server's code (`NotAuthorizedException`, …) as its name and code. */
 export class AuthError extends Error {
   constructor(code, message) {
     super(message);
@@ -17,6 +18,7 @@ export function usageError(code, message) {
   return error;
 }
 
+/** What the user reads, by situation. */
 export const MSG = {
   wrongPassword: "Wrong email or password",
   tooMany: "Too many attempts, try again in a minute",
@@ -30,6 +32,7 @@ export const MSG = {
   generic: "Something went wrong, please try again",
 };
 
+/** The codes that mean: slow down (the modal does not report them as errors). */
 export const TOO_MANY = new Set([
   "TooManyRequestsException",
   "LimitExceededException",

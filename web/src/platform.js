@@ -1,5 +1,6 @@
 // What the session core needs from the platform: storage, the bus to other tabs, Web Locks, timers.
 
+/** A Storage kept in memory: storage "memory", and where Web Storage is blocked. */
 export function memoryStorage() {
   const map = new Map();
   return {
@@ -67,6 +68,7 @@ export function claimLock(env, name, wait) {
   };
 }
 
+/** The browser's env for AuthCore; each part can be replaced (tests use fakes). */
 export function defaultEnv() {
   return {
     fetch: (...args) => globalThis.fetch(...args),

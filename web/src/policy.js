@@ -22,6 +22,7 @@ export function passwordRules(policy) {
   return rules;
 }
 
+/** The policy as one sentence, e.g. "Use at least 8 characters, with a number." */
 export function policyMessage(policy) {
   const [length, ...rest] = passwordRules(policy);
   const parts = rest.map((r) => r.label.toLowerCase());

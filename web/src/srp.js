@@ -13,10 +13,13 @@ const N_HEX =
   "50458dbef0a8aea71575d060c7db3970f85a6e1e4c7abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee" +
   "6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200cbbe117577a615d6c770988c0bad946e208e24fa" +
   "074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff";
+/** The 3072-bit MODP prime of RFC 3526 (group 15), docs/cognito-protocol.md §3. */
 export const N = BigInt("0x" + N_HEX);
+/** The generator. */
 export const G = 2n;
 const A_BYTES = 128;
 
+/** base^exponent mod modulus, square and multiply. */
 export function modPow(base, exponent, modulus) {
   let result = 1n;
   let b = ((base % modulus) + modulus) % modulus;
@@ -40,6 +43,7 @@ export async function computeX(poolName, userId, password, saltHex) {
   return hashToBig(concatBytes(padBytes(bigFromHex(saltHex)), inner));
 }
 
+/** u = H(padHex(A) ‖ padHex(B)). */
 export const computeU = (A, B) => hashToBig(concatBytes(padBytes(A), padBytes(B)));
 
 /** S = (B − k·g^x)^(a + u·x) mod N. */
@@ -54,6 +58,7 @@ export async function deriveKey(u, S) {
   return okm.slice(0, 16);
 }
 
+/** PASSWORD_CLAIM_SIGNATURE: HMAC(key, poolName ‖ userId ‖ secretBlock ‖ timestamp), base64. */
 export async function claimSignature({ key, poolName, userId, secretBlock, timestamp }) {
   const message = concatBytes(
     utf8(poolName),
