@@ -1,86 +1,65 @@
 /*
- * <auth-header>: "Sign in" when signed out; when signed in, one button with the user's email that
- * opens a menu with "Sign out". Follows window.AuthReturn (auth_component.js) live, whichever
- * script loads first.
- * Themed with the same --ar-* custom properties; data-theme="light|dark" forces a theme.
+ * <auth-header>, served as /auth_header_component.js: "Sign in" when signed out; when signed in,
+ * one button with the user's email that opens a menu with "Sign out". Follows
+ * window.AuthReturn (auth_component.js) live, whichever script loads first.
+ * Themed with the same --ar-* custom properties (web/src/theme.js); data-theme="light|dark"
+ * forces a theme.
  */
-"use strict";
-(() => {
-  if (typeof customElements === "undefined" || customElements.get("auth-header")) return;
 
-  const STYLE = `
-    :host {
-      --_accent: var(--ar-accent, #2563eb);
-      --_accent-fg: var(--ar-accent-fg, #ffffff);
-      --_bg: var(--ar-bg, #ffffff);
-      --_fg: var(--ar-fg, #1f2328);
-      --_border: var(--ar-border, #d1d9e0);
-      --_radius: var(--ar-radius, 10px);
-      display: inline-flex; position: relative; align-items: center;
-      font-family: var(--ar-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
-      font-size: 14px; color: var(--_fg);
-    }
-    @media (prefers-color-scheme: dark) {
-      :host(:not([data-theme="light"])) {
-        --_accent: var(--ar-accent, #4c8dff);
-        --_accent-fg: var(--ar-accent-fg, #0b1220);
-        --_bg: var(--ar-bg, #1b1f24);
-        --_fg: var(--ar-fg, #e6edf3);
-        --_border: var(--ar-border, #3d444d);
-      }
-    }
-    :host([data-theme="dark"]) {
-      --_accent: var(--ar-accent, #4c8dff);
-      --_accent-fg: var(--ar-accent-fg, #0b1220);
-      --_bg: var(--ar-bg, #1b1f24);
-      --_fg: var(--ar-fg, #e6edf3);
-      --_border: var(--ar-border, #3d444d);
-    }
-    [hidden] { display: none !important; }
-    button { font: inherit; cursor: pointer; border-radius: var(--_radius); }
-    :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
-    .signin { background: var(--_accent); color: var(--_accent-fg); border: 0; padding: 0.5em 1em; font-weight: 600; }
-    .user { display: inline-flex; align-items: center; min-width: 0; max-width: 100%; }
-    .toggle {
-      display: inline-flex; align-items: center; gap: 6px; min-width: 0; max-width: 100%;
-      background: transparent; color: inherit; border: 1px solid var(--_border);
-      padding: 0.35em 0.7em; line-height: 1.25;
-    }
-    .email { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
-    .menu {
-      position: absolute; right: 0; top: calc(100% + 6px); z-index: 2147483000; min-width: 10em;
-      margin: 0; padding: 4px; list-style: none; background: var(--_bg); color: var(--_fg);
-      border: 1px solid var(--_border); border-radius: var(--_radius);
-      box-shadow: 0 10px 30px rgba(0, 0, 0, 0.18);
-    }
-    .menu button {
-      display: block; width: 100%; text-align: left; background: none; color: inherit;
-      border: 0; padding: 0.55em 0.8em;
-    }
-    .menu button:hover, .menu button:focus-visible { background: color-mix(in srgb, var(--_accent) 14%, transparent); }
-  `;
+import { isApi } from "./src/brand.js";
+import { themeCss } from "./src/theme.js";
 
-  // auth_component.js brands its API with this: <div id="AuthReturn"> also makes window.AuthReturn truthy.
-  const API_BRAND = Symbol.for("authreturn.api");
-
-  const installedApi = () => (window.AuthReturn?.[API_BRAND] === true ? window.AuthReturn : null);
-
-  /** window.AuthReturn, now or as soon as auth_component.js installs it. */
-  function whenAuthReturn() {
-    if (installedApi()) return Promise.resolve(installedApi());
-    return new Promise((resolve) => {
-      const onLoad = () => {
-        if (!installedApi()) return;
-        window.removeEventListener("authreturn:load", onLoad);
-        resolve(installedApi());
-      };
-      window.addEventListener("authreturn:load", onLoad);
-    });
+const STYLE = `
+  ${themeCss()}
+  :host {
+    display: inline-flex; position: relative; align-items: center;
+    font-family: var(--_font); font-size: 14px; color: var(--_fg);
   }
+  [hidden] { display: none !important; }
+  button { font: inherit; cursor: pointer; border-radius: var(--_radius); }
+  :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+  .signin { background: var(--_accent); color: var(--_accent-fg); border: 0; padding: 0.5em 1em; font-weight: 600; }
+  .user { display: inline-flex; align-items: center; min-width: 0; max-width: 100%; }
+  .toggle {
+    display: inline-flex; align-items: center; gap: 6px; min-width: 0; max-width: 100%;
+    background: transparent; color: inherit; border: 1px solid var(--_border);
+    padding: 0.35em 0.7em; line-height: 1.25;
+  }
+  .email { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
+  .menu {
+    position: absolute; right: 0; top: calc(100% + 6px); z-index: 2147483000; min-width: 10em;
+    margin: 0; padding: 4px; list-style: none; background: var(--_bg); color: var(--_fg);
+    border: 1px solid var(--_border); border-radius: var(--_radius);
+    box-shadow: 0 10px 30px rgba(0, 0, 0, 0.18);
+  }
+  .menu button {
+    display: block; width: 100%; text-align: left; background: none; color: inherit;
+    border: 0; padding: 0.55em 0.8em;
+  }
+  .menu button:hover, .menu button:focus-visible { background: color-mix(in srgb, var(--_accent) 14%, transparent); }
+`;
 
-  const EVENTS = ["signin", "signout", "tokenrefresh"];
+// <div id="AuthReturn"> also makes window.AuthReturn truthy: only the branded API counts.
+const installedApi = () => (isApi(window.AuthReturn) ? window.AuthReturn : null);
 
-  class AuthHeader extends HTMLElement {
+/** window.AuthReturn, now or as soon as auth_component.js installs it. */
+function whenAuthReturn() {
+  if (installedApi()) return Promise.resolve(installedApi());
+  return new Promise((resolve) => {
+    const onLoad = () => {
+      if (!installedApi()) return;
+      window.removeEventListener("authreturn:load", onLoad);
+      resolve(installedApi());
+    };
+    window.addEventListener("authreturn:load", onLoad);
+  });
+}
+
+const EVENTS = ["signin", "signout", "tokenrefresh"];
+
+/** The element's class, made only where HTMLElement exists. */
+function authHeaderClass() {
+  return class AuthHeader extends HTMLElement {
     constructor() {
       super();
       const root = this.attachShadow({ mode: "open" });
@@ -169,7 +148,9 @@
         this.openMenu();
       }
     }
-  }
+  };
+}
 
-  customElements.define("auth-header", AuthHeader);
-})();
+if (typeof customElements !== "undefined" && !customElements.get("auth-header")) {
+  customElements.define("auth-header", authHeaderClass());
+}

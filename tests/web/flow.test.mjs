@@ -1,15 +1,17 @@
-// web/auth_component.js's non-DOM layers against a running Auth Return: sign up, the code from
-// the outbox, confirm, SRP sign-in, refresh with rotation, the fetch wrapper, sign-out.
+// The non-DOM layers of the sign-in component (web/src) against a running Auth Return: sign up,
+// the code from the outbox, confirm, SRP sign-in, refresh with rotation, the fetch wrapper, sign-out.
 // Needs AUTH_RETURN_URL, AUTH_RETURN_APP_PUBLIC (apps create --json) and AUTH_RETURN_OUTBOX, as
 // tests/e2e/run.sh exports them; skips otherwise.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
+import * as client from "../../web/src/client.js";
+import * as errors from "../../web/src/errors.js";
+import * as session from "../../web/src/session.js";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const ar = createRequire(import.meta.url)("../../web/auth_component.js");
+const ar = { ...client, ...errors, ...session };
 
 const { AUTH_RETURN_URL: URL_, AUTH_RETURN_APP_PUBLIC: APP_JSON, AUTH_RETURN_OUTBOX: OUTBOX } = process.env;
 const skip = URL_ && APP_JSON && OUTBOX ? false : "needs AUTH_RETURN_URL, AUTH_RETURN_APP_PUBLIC, AUTH_RETURN_OUTBOX";

@@ -1,11 +1,13 @@
-// Where AuthReturn.fetch may send a token (web/auth_component.js): the page's own origin and the
+// Where AuthReturn.fetch may send a token (web/src/origins.js): the page's own origin and the
 // origins the page lists (data-api-origins, or configure({apiOrigins})), over http(s). A request
 // anywhere else is refused before it is made, with an error that says how to allow it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import * as origins from "../../web/src/origins.js";
+import * as platform from "../../web/src/platform.js";
+import * as session from "../../web/src/session.js";
 
-const ar = createRequire(import.meta.url)("../../web/auth_component.js");
+const ar = { ...origins, ...platform, ...session };
 
 const PAGE = "https://app.test/shop/cart?step=2";
 const b64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");

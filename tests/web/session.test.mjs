@@ -1,13 +1,14 @@
-// The session core of web/auth_component.js on a fake clock, with a fake Cognito endpoint:
+// The session core (web/src/session.js) on a fake clock, with a fake Cognito endpoint:
 // scheduled refresh, the session-end warning and expiry, the idle timeout, storage modes, options
 // set with configure before and after start (the same as data-*), and tabs that share sign-in,
 // sign-out and one refresh at a time in local storage, while in session and memory storage nothing
 // of a sign-in leaves its tab and a copy of it (a duplicated tab) is left to the tab that holds it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import * as platform from "../../web/src/platform.js";
+import * as session from "../../web/src/session.js";
 
-const ar = createRequire(import.meta.url)("../../web/auth_component.js");
+const ar = { ...platform, ...session };
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

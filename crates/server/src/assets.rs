@@ -1,4 +1,5 @@
-//! The embeddable components, compiled into the binary and served with validators: the plain
+//! The embeddable components, joined from `web/` by `build.rs` (one script each, from ES modules),
+//! compiled into the binary and served with validators: the plain
 //! path revalidates (ETag, RFC 9110 §8.8.3), the content-addressed path
 //! (`/auth_component.<hash>.js`) can be cached forever.
 
@@ -81,11 +82,11 @@ impl Assets {
         Self {
             component: Asset::new(
                 "auth_component.js",
-                include_str!("../../../web/auth_component.js"),
+                include_str!(concat!(env!("OUT_DIR"), "/auth_component.js")),
             ),
             header: Asset::new(
                 "auth_header_component.js",
-                include_str!("../../../web/auth_header_component.js"),
+                include_str!(concat!(env!("OUT_DIR"), "/auth_header_component.js")),
             ),
         }
     }

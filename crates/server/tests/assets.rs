@@ -32,6 +32,14 @@ async fn scripts_are_served_with_validators_and_cors() {
         let etag = headers["etag"].to_str().unwrap().to_owned();
         let body = response.text().await.unwrap();
         assert!(body.len() > 1000 && body.contains("AuthReturn"), "{file}");
+        // Joined from web/'s modules by build.rs: one classic script, everything inside a wrapper.
+        assert!(
+            !body
+                .lines()
+                .any(|l| l.starts_with("import ") || l.starts_with("export ")),
+            "{file} keeps module syntax"
+        );
+        assert!(body.trim_end().ends_with("})();"), "{file}");
 
         // Revalidation: the same ETag gives 304 and no body.
         let again = server

@@ -1,0 +1,126 @@
+// The Cognito JSON client: the app's public config, then one call per operation (fetch only).
+
+import { AuthError, MSG } from "./errors.js";
+import { answerPasswordVerifier, srpStart } from "./srp.js";
+
+/** The app's public config (`GET /api/apps/{app}/config`); NetworkError or ConfigError when it fails. */
+export async function fetchConfig(baseUrl, appId, fetchFn = globalThis.fetch) {
+  const url = `${baseUrl.replace(/\/+$/, "")}/api/apps/${encodeURIComponent(appId)}/config`;
+  let response;
+  try {
+    response = await fetchFn(url, { credentials: "omit" });
+  } catch {
+    throw new AuthError("NetworkError", MSG.network);
+  }
+  if (!response.ok) throw new AuthError("ConfigError", `No app ${appId} at ${baseUrl}`);
+  return response.json();
+}
+
+/** A client for the app's Cognito endpoint: one function per operation, errors as AuthError. */
+export function createClient(config, fetchFn = globalThis.fetch) {
+  const url = config.endpoint.replace(/\/+$/, "") + "/";
+  const clientId = config.clientId;
+  const poolName = config.userPoolId.split("_")[1];
+
+  async function call(operation, body) {
+    let response;
+    try {
+      response = await fetchFn(url, {
+        method: "POST",
+        credentials: "omit",
+        cache: "no-store",
+        headers: {
+          "Content-Type": "application/x-amz-json-1.1",
+          "X-Amz-Target": `AWSCognitoIdentityProviderService.${operation}`,
+        },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw new AuthError("NetworkError", MSG.network);
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new AuthError(errorCode(data, response), data.message ?? data.Message ?? "");
+    return data;
+  }
+
+  /** `{result}` with tokens, or `{challenge}` for NEW_PASSWORD_REQUIRED. */
+  async function signIn(email, password) {
+    const { a, A } = srpStart();
+    const init = await call("InitiateAuth", {
+      AuthFlow: "USER_SRP_AUTH",
+      ClientId: clientId,
+      AuthParameters: { USERNAME: email, SRP_A: A.toString(16) },
+    });
+    if (init.ChallengeName !== "PASSWORD_VERIFIER") return authStep(init);
+    const params = init.ChallengeParameters;
+    const responses = await answerPasswordVerifier({ a, A, poolName, password, params });
+    return authStep(
+      await call("RespondToAuthChallenge", {
+        ChallengeName: "PASSWORD_VERIFIER",
+        ClientId: clientId,
+        ChallengeResponses: responses,
+        ...(init.Session ? { Session: init.Session } : {}),
+      }),
+    );
+  }
+
+  async function completeNewPassword(challenge, newPassword) {
+    return authStep(
+      await call("RespondToAuthChallenge", {
+        ChallengeName: "NEW_PASSWORD_REQUIRED",
+        ClientId: clientId,
+        Session: challenge.session,
+        ChallengeResponses: { USERNAME: challenge.userId, NEW_PASSWORD: newPassword },
+      }),
+    );
+  }
+
+  return {
+    config,
+    call,
+    signIn,
+    completeNewPassword,
+    signUp: (email, password) =>
+      call("SignUp", {
+        ClientId: clientId,
+        Username: email,
+        Password: password,
+        UserAttributes: [{ Name: "email", Value: email }],
+      }),
+    confirmSignUp: (email, code) =>
+      call("ConfirmSignUp", { ClientId: clientId, Username: email, ConfirmationCode: code }),
+    resendCode: (email) => call("ResendConfirmationCode", { ClientId: clientId, Username: email }),
+    forgotPassword: (email) => call("ForgotPassword", { ClientId: clientId, Username: email }),
+    confirmForgotPassword: (email, code, password) =>
+      call("ConfirmForgotPassword", {
+        ClientId: clientId,
+        Username: email,
+        ConfirmationCode: code,
+        Password: password,
+      }),
+    refresh: async (refreshToken) =>
+      (await call("GetTokensFromRefreshToken", { ClientId: clientId, RefreshToken: refreshToken }))
+        .AuthenticationResult,
+    revoke: (refreshToken) => call("RevokeToken", { ClientId: clientId, Token: refreshToken }),
+    globalSignOut: (accessToken) => call("GlobalSignOut", { AccessToken: accessToken }),
+  };
+}
+
+function errorCode(data, response) {
+  const raw = data.__type ?? data.code ?? response.headers.get("x-amzn-errortype") ?? "";
+  return raw.split(":")[0].split("#").pop() || `HTTP${response.status}`;
+}
+
+function authStep(reply) {
+  if (reply.AuthenticationResult) return { result: reply.AuthenticationResult };
+  if (reply.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+    return {
+      challenge: {
+        name: reply.ChallengeName,
+        session: reply.Session,
+        userId: reply.ChallengeParameters?.USER_ID_FOR_SRP,
+      },
+    };
+  }
+  throw new AuthError("UnsupportedChallenge", `Unsupported sign-in step ${reply.ChallengeName}`);
+}

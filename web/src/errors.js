@@ -1,0 +1,63 @@
+// The component's errors, and what each means to the user in plain words.
+
+import { policyMessage } from "./policy.js";
+
+/** An error with the server's code (`NotAuthorizedException`, …) as its name and code. */
+export class AuthError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = code;
+    this.code = code;
+  }
+}
+
+/** A mistake in how the page uses the component, not the user's: named AuthReturnError. */
+export function usageError(code, message) {
+  const error = new AuthError(code, message);
+  error.name = "AuthReturnError";
+  return error;
+}
+
+/** What the user reads, by situation. */
+export const MSG = {
+  wrongPassword: "Wrong email or password",
+  tooMany: "Too many attempts, try again in a minute",
+  exists: "An account with this email already exists",
+  badCode: "That code is not right",
+  expiredCode: "That code has expired — send a new one",
+  network: "Cannot reach the sign-in service",
+  disabled: "This account is disabled",
+  invalidEmail: "Enter a valid email address",
+  unconfirmed: "Confirm your email first: enter the code we sent you",
+  generic: "Something went wrong, please try again",
+};
+
+/** The codes that mean: slow down (the modal does not report them as errors). */
+export const TOO_MANY = new Set([
+  "TooManyRequestsException",
+  "LimitExceededException",
+  "TooManyFailedAttemptsException",
+]);
+
+/** `{message, view?}` for the user; `view` asks the modal to move there. */
+export function describeError(error, policy) {
+  const code = error?.code ?? "";
+  const text = error?.message ?? "";
+  if (code === "NetworkError") return { message: MSG.network };
+  if (TOO_MANY.has(code) || /attempts exceeded/i.test(text)) return { message: MSG.tooMany };
+  if (code === "NotAuthorizedException" && /disabled/i.test(text)) return { message: MSG.disabled };
+  if (/incorrect username or password/i.test(text) || code === "UserNotFoundException") {
+    return { message: MSG.wrongPassword };
+  }
+  if (code === "UserNotConfirmedException") return { message: MSG.unconfirmed, view: "confirm" };
+  if (code === "UsernameExistsException" || code === "AliasExistsException") {
+    return { message: MSG.exists };
+  }
+  if (code === "CodeMismatchException") return { message: MSG.badCode };
+  if (code === "ExpiredCodeException") return { message: MSG.expiredCode };
+  if (code === "InvalidParameterException" && /email/i.test(text)) return { message: MSG.invalidEmail };
+  if (code === "InvalidPasswordException") {
+    return { message: policy ? policyMessage(policy) : text.replace(/^.*policy:\s*/, "") };
+  }
+  return { message: text || MSG.generic };
+}

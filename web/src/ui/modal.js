@@ -1,0 +1,345 @@
+// The sign-in modal: one dialog with six views (sign in, sign up, confirm, forgot, reset, new
+// password), focus kept inside while open and given back on close.
+
+import { TOO_MANY, describeError } from "../errors.js";
+import { passwordRules } from "../policy.js";
+import { applyTheme } from "../theme.js";
+import { deepActiveElement, h, shadowHost } from "./dom.js";
+
+const MODAL_STYLE = `
+  .backdrop {
+    position: fixed; inset: 0; z-index: 2147483646; display: flex;
+    align-items: center; justify-content: center; padding: 12px;
+    background: var(--_backdrop);
+  }
+  .backdrop[hidden] { display: none; }
+  .dialog {
+    box-sizing: border-box; width: min(400px, 100%); max-height: calc(100vh - 24px);
+    overflow: auto; background: var(--_bg); color: var(--_fg);
+    border-radius: var(--_radius); box-shadow: var(--_shadow);
+    /* A shadow does not show on a dark page: the border keeps the dialog's edge visible. */
+    border: 1px solid var(--_border);
+    padding: 24px; position: relative; font-size: 16px; line-height: 1.45;
+    font-family: var(--_font);
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .dialog { animation: rise 160ms ease-out; }
+    @keyframes rise { from { opacity: 0; transform: translateY(8px); } }
+  }
+  h2 { margin: 0 2em 0.5em 0; font-size: 1.35em; line-height: 1.25; overflow-wrap: anywhere; }
+  p { margin: 0 0 1em; color: var(--_muted); }
+  form { display: flex; flex-direction: column; gap: 14px; }
+  label { display: flex; flex-direction: column; gap: 6px; font-weight: 600; font-size: 0.95em; }
+  input {
+    font: inherit; font-weight: 400; color: var(--_fg); background: transparent;
+    border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.7);
+    padding: 0.6em 0.75em; min-width: 0;
+  }
+  input:focus-visible { outline: 2px solid var(--_accent); outline-offset: 0; border-color: var(--_accent); }
+  .close {
+    position: absolute; top: 12px; right: 12px; width: 36px; height: 36px;
+    border: 0; border-radius: 50%; background: transparent; color: var(--_muted); font-size: 22px;
+  }
+  .alert { color: var(--_error); font-weight: 600; margin: 0; }
+  .alert:empty, .status:empty { display: none; }
+  .status { color: var(--_ok); margin: 0; }
+  .rules { list-style: none; margin: -4px 0 0; padding: 0; font-size: 0.9em; color: var(--_muted); }
+  .rules li::before { content: "○"; display: inline-block; width: 1.4em; }
+  .rules li[data-met="true"] { color: var(--_ok); }
+  .rules li[data-met="true"]::before { content: "✓"; }
+  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  .links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 8px; margin-top: 4px; font-size: 0.95em; }
+  form[aria-busy="true"] .primary { opacity: 0.7; cursor: progress; }
+`;
+
+const FIELDS = {
+  email: { label: "Email", type: "email", autocomplete: "username", inputmode: "email" },
+  password: { label: "Password", type: "password", autocomplete: "current-password" },
+  newPassword: { label: "Password", type: "password", autocomplete: "new-password", rules: true },
+  resetPassword: { label: "New password", type: "password", autocomplete: "new-password", rules: true },
+  code: { label: "Confirmation code", type: "text", autocomplete: "one-time-code", inputmode: "numeric" },
+};
+
+/** The app's name from its public config, or null (older servers send none). */
+const appName = (config) => (typeof config?.name === "string" && config.name.trim()) || null;
+
+/** The modal: one dialog, six views. Resolves `open()` with the user, or null when closed. */
+export class Modal {
+  constructor(auth, doc) {
+    this.auth = auth;
+    this.doc = doc;
+    this.ctx = {};
+    this.busy = false;
+    this.resolve = null;
+  }
+
+  open(view, ctx = {}) {
+    this.ctx = { ...ctx };
+    if (!this.host) this.build();
+    if (!this.isOpen()) this.returnFocus = deepActiveElement(this.doc);
+    this.backdrop.hidden = false;
+    this.show(view);
+    this.resolve?.(null);
+    return new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  close(user = null) {
+    if (!this.isOpen()) return;
+    this.backdrop.hidden = true;
+    this.ctx = {};
+    this.resolve?.(user);
+    this.resolve = null;
+    this.returnFocus?.focus?.();
+  }
+
+  build() {
+    const { doc } = this;
+    ({ host: this.host, root: this.root } = shadowHost(doc, "auth-return-modal", MODAL_STYLE, this.auth.options.theme));
+    this.dialog = h(doc, "div", {
+      class: "dialog",
+      role: "dialog",
+      "aria-modal": "true",
+      "aria-labelledby": "ar-title",
+    });
+    this.backdrop = h(doc, "div", { class: "backdrop", hidden: true }, this.dialog);
+    this.root.append(this.backdrop);
+    // On the document, so Escape and Tab still work after a click on the backdrop.
+    doc.addEventListener("keydown", (e) => this.isOpen() && this.onKey(e), true);
+    doc.addEventListener("focusin", (e) => this.isOpen() && e.target !== this.host && this.focusFirst());
+  }
+
+  isOpen() {
+    return Boolean(this.backdrop) && !this.backdrop.hidden;
+  }
+
+  focusFirst() {
+    const inputs = [...this.form.querySelectorAll("input")];
+    (inputs.find((i) => !i.value) ?? inputs[0])?.focus();
+  }
+
+  onKey(event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      this.close();
+    } else if (event.key === "Tab") {
+      this.trapFocus(event);
+    }
+  }
+
+  trapFocus(event) {
+    const focusable = [...this.dialog.querySelectorAll("button, input, [href]")].filter(
+      (el) => !el.disabled && !el.closest("[hidden]"),
+    );
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    const active = this.root.activeElement;
+    if (event.shiftKey && (active === first || !active)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !active)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  show(name, { error = "", status = "" } = {}) {
+    this.view = name;
+    const spec = this.views()[name]();
+    const { doc } = this;
+    this.alert = h(doc, "p", { class: "alert", role: "alert", id: "ar-alert", text: error });
+    this.status = h(doc, "p", { class: "status", role: "status", text: status });
+    const inputs = spec.fields.map((field) => this.field(field));
+    const form = h(
+      doc,
+      "form",
+      { novalidate: true, onsubmit: (e) => this.submit(e, spec) },
+      inputs,
+      this.alert,
+      this.status,
+      h(doc, "button", { class: "primary", type: "submit", text: spec.submit }),
+    );
+    const links = (spec.links ?? []).map(([label, go]) =>
+      h(doc, "button", { type: "button", class: "link", text: label, onclick: go }),
+    );
+    // replaceChildren would print a null as the text "null": leave absent parts out.
+    const parts = [
+      h(doc, "button", { type: "button", class: "close", "aria-label": "Close", text: "×", onclick: () => this.close() }),
+      h(doc, "h2", { id: "ar-title", text: spec.title }),
+      spec.intro ? h(doc, "p", { text: spec.intro }) : null,
+      form,
+      links.length ? h(doc, "div", { class: "links" }, links) : null,
+    ];
+    this.dialog.replaceChildren(...parts.filter(Boolean));
+    this.form = form;
+    this.focusFirst();
+  }
+
+  field(name) {
+    const { doc } = this;
+    const spec = FIELDS[name];
+    const id = `ar-${name}`;
+    const rules = spec.rules ? this.rulesList(id) : null;
+    const input = h(doc, "input", {
+      id,
+      name,
+      type: spec.type,
+      autocomplete: spec.autocomplete,
+      inputmode: spec.inputmode,
+      required: true,
+      "aria-describedby": rules ? `${id}-rules` : null,
+    });
+    if (name === "email" && this.ctx.email) input.value = this.ctx.email;
+    if (rules) input.addEventListener("input", () => this.tickRules(rules, input.value));
+    return [h(doc, "label", { for: id }, spec.label, input), rules?.list];
+  }
+
+  rulesList(id) {
+    const policy = this.auth.config?.passwordPolicy;
+    if (!policy) return null;
+    const items = passwordRules(policy).map((rule) => {
+      const state = h(this.doc, "span", { class: "sr", text: " (not yet)" });
+      return { rule, state, li: h(this.doc, "li", { "data-met": "false" }, rule.label, state) };
+    });
+    const list = h(this.doc, "ul", { class: "rules", id: `${id}-rules`, "aria-label": "Password must have" }, items.map((i) => i.li));
+    return { list, items };
+  }
+
+  tickRules(rules, value) {
+    for (const { rule, state, li } of rules.items) {
+      const met = rule.met(value);
+      li.dataset.met = String(met);
+      state.textContent = met ? " (done)" : " (not yet)";
+    }
+  }
+
+  async submit(event, spec) {
+    event.preventDefault();
+    if (this.busy) return;
+    const values = Object.fromEntries(new FormData(this.form));
+    const missing = spec.fields.find((f) => !String(values[f] ?? "").trim());
+    if (missing) return this.fail(`Enter your ${FIELDS[missing].label.toLowerCase()}`, missing);
+    if (values.email) this.ctx.email = values.email.trim();
+    this.setBusy(true);
+    try {
+      await spec.action(values);
+    } catch (error) {
+      const { message, view } = describeError(error, this.auth.config?.passwordPolicy);
+      if (view && view !== this.view) this.show(view, { error: message });
+      else this.fail(message);
+      if (!TOO_MANY.has(error.code)) this.auth.emit("error", error);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  fail(message, field) {
+    this.alert.textContent = message;
+    this.status.textContent = "";
+    (field ? this.form.querySelector(`[name="${field}"]`) : this.form.querySelector("input"))?.focus();
+  }
+
+  setBusy(busy) {
+    this.busy = busy;
+    this.form.setAttribute("aria-busy", String(busy));
+    this.form.querySelector(".primary").setAttribute("aria-disabled", String(busy));
+  }
+
+  async signIn(email, password) {
+    const outcome = await this.auth.signInWithPassword(email, password);
+    if (outcome.challenge) {
+      this.ctx.challenge = outcome.challenge;
+      return this.show("newpassword");
+    }
+    this.close(outcome.user);
+  }
+
+  views() {
+    const c = this.auth.client;
+    const app = appName(this.auth.config);
+    const go = (view) => () => this.show(view);
+    const back = ["Back to sign-in", go("signin")];
+    return {
+      signin: () => ({
+        title: this.ctx.reauth ? "Stay signed in" : app ? `Sign in to ${app}` : "Sign in",
+        intro: this.ctx.reauth ? "Your session is about to end. Sign in again to keep working." : null,
+        fields: ["email", "password"],
+        submit: "Sign in",
+        action: ({ email, password }) => {
+          this.ctx.password = password;
+          return this.signIn(email.trim(), password);
+        },
+        links: [["Forgot your password?", go("forgot")], ["Create an account", go("signup")]],
+      }),
+      signup: () => ({
+        title: app ? `Create your ${app} account` : "Create account",
+        fields: ["email", "newPassword"],
+        submit: "Create account",
+        action: async ({ email, newPassword }) => {
+          this.ctx.password = newPassword;
+          await c.signUp(email.trim(), newPassword);
+          this.show("confirm", { status: `We sent a code to ${email.trim()}.` });
+        },
+        links: [back],
+      }),
+      confirm: () => ({
+        title: "Confirm your email",
+        intro: `Enter the code we emailed to ${this.ctx.email ?? "you"}.`,
+        fields: ["code"],
+        submit: "Confirm",
+        action: async ({ code }) => {
+          await c.confirmSignUp(this.ctx.email, code.trim());
+          if (this.ctx.password) return this.signIn(this.ctx.email, this.ctx.password);
+          this.show("signin", { status: "Your email is confirmed. Sign in to continue." });
+        },
+        links: [["Send a new code", () => this.resend()], back],
+      }),
+      forgot: () => ({
+        title: app ? `Reset your ${app} password` : "Reset your password",
+        intro: "We will email you a code to choose a new password.",
+        fields: ["email"],
+        submit: "Send code",
+        action: async ({ email }) => {
+          await c.forgotPassword(email.trim());
+          this.show("reset", { status: `If ${email.trim()} has an account, a code is on its way.` });
+        },
+        links: [back],
+      }),
+      reset: () => ({
+        title: app ? `Choose a new ${app} password` : "Choose a new password",
+        intro: `Enter the code we emailed to ${this.ctx.email} and your new password.`,
+        fields: ["code", "resetPassword"],
+        submit: "Reset password",
+        action: async ({ code, resetPassword }) => {
+          await c.confirmForgotPassword(this.ctx.email, code.trim(), resetPassword);
+          await this.signIn(this.ctx.email, resetPassword);
+        },
+        links: [["Send a new code", go("forgot")], back],
+      }),
+      newpassword: () => ({
+        title: "Choose a new password",
+        intro: "Your account needs a new password before you can continue.",
+        fields: ["resetPassword"],
+        submit: "Set new password",
+        action: async ({ resetPassword }) => {
+          const outcome = await this.auth.completeNewPassword(this.ctx.challenge, resetPassword);
+          this.close(outcome.user ?? null);
+        },
+        links: [back],
+      }),
+    };
+  }
+
+  async resend() {
+    try {
+      await this.auth.client.resendCode(this.ctx.email);
+      this.alert.textContent = "";
+      this.status.textContent = `We sent a new code to ${this.ctx.email}.`;
+    } catch (error) {
+      this.fail(describeError(error).message);
+    }
+  }
+
+  setTheme(theme) {
+    if (this.host) applyTheme(this.host, theme);
+  }
+}
