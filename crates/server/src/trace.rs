@@ -1,8 +1,9 @@
 //! Request ids, the span of each request and the one place error answers are logged.
 //!
-//! Every request gets an `x-request-id` (the caller's, or a fresh UUID) before anything else
-//! runs; every answer repeats it, and every log line written while the request is served
-//! carries it through the request span.
+//! Every request gets a fresh `x-request-id` (a UUID) before anything else runs; every answer
+//! repeats it, and every log line written while the request is served carries it through the
+//! request span. A caller's own `x-request-id` is dropped: the id is ours, so a caller cannot
+//! make its requests' log lines share an id with someone else's.
 
 use crate::error::ErrorNote;
 use axum::Router;
@@ -35,6 +36,12 @@ fn request_span(request: &Request) -> Span {
     )
 }
 
+/// Drops a caller's `x-request-id`, so that the layer after this one always mints ours.
+async fn forget_caller_request_id(mut request: Request) -> Request {
+    request.headers_mut().remove(REQUEST_ID_HEADER);
+    request
+}
+
 /// Logs each error answer once, from the [`ErrorNote`] its error put on it: our own faults as
 /// errors with their detail, the client's at debug level with the code alone.
 async fn log_errors(request: Request, next: Next) -> Response {
@@ -51,11 +58,12 @@ async fn log_errors(request: Request, next: Next) -> Response {
     response
 }
 
-/// Wraps every route: request id first, then the request span, then the error log.
+/// Wraps every route: a fresh request id first, then the request span, then the error log.
 pub fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router
         .layer(axum::middleware::from_fn(log_errors))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(forget_caller_request_id))
 }

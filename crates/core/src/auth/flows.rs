@@ -2,6 +2,7 @@
 //! their wire into these (the Cognito one in `auth-return-server`, docs/cognito-protocol.md §5.1);
 //! the domain never sees parameter maps or flow names.
 
+use auth_return_crypto::secret::SecretString;
 use auth_return_crypto::{srp, timestamp};
 
 /// The client's SRP public value `A`, checked to be a valid one (docs/cognito-protocol.md §3.5).
@@ -55,14 +56,14 @@ pub enum AuthFlow {
         /// The email or internal username.
         username: String,
         /// The password.
-        password: String,
+        password: SecretString,
         /// The client's `SECRET_HASH`, when it sent one.
         secret_hash: Option<String>,
     },
     /// New ID and access tokens for a live session (non-rotating).
     Refresh {
         /// The refresh token.
-        token: String,
+        token: SecretString,
         /// The client's `SECRET_HASH`, when it sent one.
         secret_hash: Option<String>,
     },
@@ -97,7 +98,7 @@ pub struct NewPasswordAnswer {
     /// The name the client signs in as.
     pub username: String,
     /// The chosen password.
-    pub new_password: String,
+    pub new_password: SecretString,
     /// The client's `SECRET_HASH`, when it sent one.
     pub secret_hash: Option<String>,
     /// Attributes set with the password, name and value.

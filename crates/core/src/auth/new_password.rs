@@ -90,7 +90,9 @@ impl Service {
         if username != uid && !username.trim().eq_ignore_ascii_case(&email) {
             return Err(Error::ChallengeExpired);
         }
-        app.settings.password_policy.check(&answer.new_password)?;
+        app.settings
+            .password_policy
+            .check(answer.new_password.expose())?;
         for (name, value) in &answer.attributes {
             let name = name.as_str();
             match name {
@@ -113,7 +115,12 @@ impl Service {
         }
         self.claim_challenge(&state.nonce, state.exp).await?;
         let user = self
-            .set_password(user, &answer.new_password, UserStatus::Confirmed, None)
+            .set_password(
+                user,
+                answer.new_password.expose(),
+                UserStatus::Confirmed,
+                None,
+            )
             .await?;
         self.finish_sign_in(&app, &user).await
     }

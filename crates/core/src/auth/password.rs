@@ -27,12 +27,12 @@ impl Service {
                 password,
                 secret_hash,
             } => {
-                self.password_sign_in(&app, &username, &password, secret_hash.as_deref())
+                self.password_sign_in(&app, &username, password.expose(), secret_hash.as_deref())
                     .await
             }
             AuthFlow::Refresh { token, secret_hash } => {
                 let proof = ClientProof::SecretHash(secret_hash.as_deref());
-                self.refresh(&app, &token, proof, false)
+                self.refresh(&app, token.expose(), proof, false)
                     .await
                     .map(AuthStep::Tokens)
             }

@@ -165,9 +165,7 @@ pub async fn get_tokens_from_refresh_token(service: &Service, req: GetTokensRequ
 
 impl Shape for InitiateAuthRequest {
     fn tenant(&self) -> Tenant {
-        self.client_id
-            .clone()
-            .map_or(Tenant::Unnamed, Tenant::ClientId)
+        Tenant::client_id(&self.client_id)
     }
 
     fn is_refresh(&self) -> bool {
@@ -175,4 +173,4 @@ impl Shape for InitiateAuthRequest {
     }
 }
 
-super::operation::shape!(client_id => ClientId: RespondRequest, GetTokensRequest);
+super::operation::shape!(client_id => client_id: RespondRequest, GetTokensRequest);

@@ -13,8 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Headers browsers may read (Amplify reads the error type; the JS SDK reads `date` for
-/// clock-skew correction; docs/cognito-protocol.md §1.4).
-pub const EXPOSED_HEADERS: [&str; 4] = [
+/// clock-skew correction; docs/cognito-protocol.md §1.4; the request id for error reports).
+pub const EXPOSED_HEADERS: [&str; 5] = [
+    "x-request-id",
     "x-amzn-requestid",
     "x-amzn-errortype",
     "x-amzn-errormessage",
@@ -25,7 +26,7 @@ pub const EXPOSED_HEADERS: [&str; 4] = [
 fn client_of(headers: &HeaderMap, tenant: &Tenant) -> Option<String> {
     match tenant {
         Tenant::ClientId(client) => Some(client.clone()),
-        Tenant::AccessToken(token) => claimed_client(token),
+        Tenant::AccessToken(token) => claimed_client(token.expose()),
         Tenant::Bearer => {
             let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
             claimed_client(value.strip_prefix("Bearer ")?.trim())

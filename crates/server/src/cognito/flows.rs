@@ -78,12 +78,12 @@ pub fn auth_flow(name: &str, mut params: HashMap<String, String>) -> Result<Auth
         FlowName::UserPassword => take(params, "USERNAME").and_then(|username| {
             Ok(AuthFlow::UserPassword {
                 username,
-                password: take(params, "PASSWORD")?,
+                password: take(params, "PASSWORD")?.into(),
                 secret_hash: params.remove("SECRET_HASH"),
             })
         }),
         FlowName::Refresh => take(params, "REFRESH_TOKEN").map(|token| AuthFlow::Refresh {
-            token,
+            token: token.into(),
             secret_hash: params.remove("SECRET_HASH"),
         }),
     };
@@ -106,7 +106,8 @@ pub fn challenge_answer(
         "" => Err(CognitoError::invalid(validation::null("challengeName"))),
         other => {
             return Err(Refusal::OnceClientKnown(CognitoError::invalid(format!(
-                "Challenge {other} is not supported."
+                "Challenge {} is not supported.",
+                super::truncate(other)
             ))));
         }
     }
@@ -137,7 +138,7 @@ fn new_password(
     let session = session
         .filter(|s| !s.is_empty())
         .ok_or_else(|| CognitoError::invalid(validation::missing("Session")))?;
-    let new_password = take(responses, "NEW_PASSWORD")?;
+    let new_password = take(responses, "NEW_PASSWORD")?.into();
     let username = take(responses, "USERNAME")?;
     let secret_hash = responses.remove("SECRET_HASH");
     let attributes = responses
@@ -181,7 +182,7 @@ mod tests {
         assert_eq!(FlowName::parse("CUSTOM_AUTH"), None);
         let refresh = auth_flow("REFRESH_TOKEN_AUTH", params(&[("REFRESH_TOKEN", "t")]));
         assert!(
-            matches!(refresh, Ok(AuthFlow::Refresh { token, secret_hash: None }) if token == "t")
+            matches!(refresh, Ok(AuthFlow::Refresh { token, secret_hash: None }) if token.expose() == "t")
         );
         assert_eq!(
             refusal(auth_flow(

@@ -1,6 +1,7 @@
 //! The operations of `POST /` (docs/cognito-protocol.md §1, §5): each `X-Amz-Target` name,
 //! written once, and what a request shape says about the client it acts for.
 
+use auth_return_crypto::secret::SecretString;
 use serde::de::DeserializeOwned;
 
 /// The target prefix every operation name carries.
@@ -117,17 +118,32 @@ impl Operation {
 
 /// Where a request names the client it acts for: the CORS grant follows it
 /// (docs/cognito-protocol.md §1.4).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub enum Tenant {
     /// `ClientId` in the body.
     ClientId(String),
-    /// The client the `AccessToken` in the body was issued to.
-    AccessToken(String),
+    /// The client the `AccessToken` in the body was issued to (read only when the answer goes
+    /// to a browser origin; the token prints redacted).
+    AccessToken(SecretString),
     /// The client of the administrator's `Authorization: Bearer` token (the console's).
     Bearer,
     /// Nowhere (the member is absent, or the body did not parse).
     #[default]
     Unnamed,
+}
+
+impl Tenant {
+    /// The client a `ClientId` member names.
+    pub fn client_id(client_id: &Option<String>) -> Self {
+        client_id.clone().map_or(Self::Unnamed, Self::ClientId)
+    }
+
+    /// The client an `AccessToken` member was issued to.
+    pub fn access_token(token: &Option<String>) -> Self {
+        token
+            .clone()
+            .map_or(Self::Unnamed, |t| Self::AccessToken(t.into()))
+    }
 }
 
 /// A request shape of `POST /`.
@@ -141,9 +157,9 @@ pub trait Shape: DeserializeOwned {
     }
 }
 
-/// Implements [`Shape`] for request shapes: `shape!(client_id => ClientId: A, B)` for shapes
-/// that name their client by a member, `shape!(bearer: C)` for administrator shapes (the bearer
-/// token names the client).
+/// Implements [`Shape`] for request shapes: `shape!(client_id => client_id: A, B)` for shapes
+/// that name their client by a member (the second name is the [`Tenant`] constructor that reads
+/// it), `shape!(bearer: C)` for administrator shapes (the bearer token names the client).
 macro_rules! shape {
     (bearer: $($shape:ty),+) => {$(
         impl $crate::cognito::operation::Shape for $shape {
@@ -152,13 +168,10 @@ macro_rules! shape {
             }
         }
     )+};
-    ($member:ident => $tenant:ident: $($shape:ty),+) => {$(
+    ($member:ident => $reader:ident: $($shape:ty),+) => {$(
         impl $crate::cognito::operation::Shape for $shape {
             fn tenant(&self) -> $crate::cognito::operation::Tenant {
-                self.$member.clone().map_or(
-                    $crate::cognito::operation::Tenant::Unnamed,
-                    $crate::cognito::operation::Tenant::$tenant,
-                )
+                $crate::cognito::operation::Tenant::$reader(&self.$member)
             }
         }
     )+};

@@ -104,7 +104,7 @@ pub async fn delete_user(service: &Service, req: DeleteUserRequest) -> Answer {
 }
 
 super::operation::shape!(
-    access_token => AccessToken:
+    access_token => access_token:
     ChangePasswordRequest,
     UpdateAttributesRequest,
     AttributeCodeRequest,

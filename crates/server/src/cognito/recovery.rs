@@ -60,4 +60,4 @@ pub async fn confirm_forgot_password(
     empty()
 }
 
-super::operation::shape!(client_id => ClientId: ForgotPasswordRequest, ConfirmForgotPasswordRequest);
+super::operation::shape!(client_id => client_id: ForgotPasswordRequest, ConfirmForgotPasswordRequest);

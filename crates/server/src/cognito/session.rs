@@ -57,5 +57,5 @@ pub async fn revoke_token(service: &Service, req: RevokeTokenRequest) -> Answer 
     empty()
 }
 
-super::operation::shape!(client_id => ClientId: RevokeTokenRequest);
-super::operation::shape!(access_token => AccessToken: AccessTokenRequest);
+super::operation::shape!(client_id => client_id: RevokeTokenRequest);
+super::operation::shape!(access_token => access_token: AccessTokenRequest);

@@ -93,4 +93,4 @@ pub async fn resend_confirmation_code(service: &Service, req: ResendRequest) -> 
     })
 }
 
-super::operation::shape!(client_id => ClientId: SignUpRequest, ConfirmSignUpRequest, ResendRequest);
+super::operation::shape!(client_id => client_id: SignUpRequest, ConfirmSignUpRequest, ResendRequest);
