@@ -1,12 +1,9 @@
 //! The real binary: `--console-signup` decides who signs up in the console app, and
 //! `developers invite` / `developers list` let the operator bring developers in.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Server, free_port, run};
 use serde_json::{Value, json};
 use std::path::Path;
-use support::{Server, free_port, run};
 
 const PASSWORD: &str = "Correct-Horse-9";
 const NOT_PERMITTED: &str = "SignUp is not permitted for this user pool";

@@ -1,11 +1,8 @@
 //! The admin operations and ListUsers (docs/cognito-protocol.md §5.2) over real HTTP, authorized by
 //! the console access token of the developer who owns the app.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{PASSWORD, Reply, TestServer, claims, console, developer};
 use auth_return_core::{Actor, CreatedApp};
-use common::{PASSWORD, Reply, TestServer, claims, console, developer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;

@@ -1,5 +1,4 @@
 //! The real `auth-return` binary as a child process, its logs in a file, for the HTTPS tests.
-#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

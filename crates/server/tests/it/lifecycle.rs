@@ -1,10 +1,7 @@
 //! The full life of a user over real HTTP: sign-up, confirm, SRP sign-in, GetUser, refresh,
 //! RevokeToken, GlobalSignOut.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{PASSWORD, TestServer, claims};
+use crate::common::{PASSWORD, TestServer, claims};
 use serde_json::json;
 
 #[tokio::test]
@@ -168,7 +165,7 @@ async fn password_sign_in_and_secret_clients() {
 
     // Without a SECRET_HASH the client is refused, and nothing is stored.
     server
-        .sign_up(client_id, "bob@example.com", common::PASSWORD)
+        .sign_up(client_id, "bob@example.com", crate::common::PASSWORD)
         .await
         .assert_error(
             "NotAuthorizedException",

@@ -1,13 +1,9 @@
 //! Per-client rate limits on the Cognito endpoint, over real HTTP, on a manual limiter clock.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::common::{PASSWORD, Reply, TestServer};
 use auth_return_server::ServerOptions;
 use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::{LimiterClock, RateLimitSettings};
-use common::{PASSWORD, Reply, TestServer};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -1,10 +1,6 @@
 //! Brute-force protection per sign-in name (Cognito's schedule), on the server's clock.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{PASSWORD, TestServer};
+use crate::common::{PASSWORD, TestServer};
 use serde_json::json;
 
 const WRONG: &str = "Wrong-Horse-9";
@@ -268,7 +264,7 @@ where
     let a = TestServer::start().await;
     let b = a.second_instance().await;
     scenario(a, b).await;
-    if let Some(db) = common::TempPostgres::new().await {
+    if let Some(db) = crate::common::TempPostgres::new().await {
         let a = TestServer::start_on(&db.url).await;
         let b = a.second_instance().await;
         scenario(a, b).await;

@@ -2,15 +2,12 @@
 //! Cognito endpoint and the discovery document over TLS (HTTP/2 by ALPN), HSTS, plain HTTP on
 //! the TLS port going nowhere, a certificate swapped by SIGHUP without dropping the open
 //! connection (and a broken one refused on reload), a graceful stop, and clear start errors.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Server, free_port, run};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::{Server, free_port, run};
 
 /// A self-signed certificate for 127.0.0.1 and localhost: (certificate PEM, key PEM, DER).
 fn certificate() -> (String, String, Vec<u8>) {

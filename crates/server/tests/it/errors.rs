@@ -1,10 +1,7 @@
 //! Every error path a Cognito client can reach: the right `__type`, the right message, a 4xx,
 //! and nothing stored.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{PASSWORD, TestServer, claims};
+use crate::common::{PASSWORD, TestServer, claims};
 use serde_json::json;
 
 #[tokio::test]
@@ -311,7 +308,7 @@ async fn srp_refuses_bad_input_wrong_passwords_and_replays() {
         .assert_error("NotAuthorizedException", "Incorrect username or password.");
     let (ghost, _) = server.srp_start(client_id, "ghost@example.com").await;
     let (real, _) = server.srp_start(client_id, "dave@example.com").await;
-    let keys = |r: &common::Reply| {
+    let keys = |r: &crate::common::Reply| {
         let mut k: Vec<String> = r.body["ChallengeParameters"]
             .as_object()
             .unwrap()
@@ -405,7 +402,7 @@ async fn srp_refuses_bad_input_wrong_passwords_and_replays() {
 
 fn auth_return_crypto_n() -> String {
     let kat: serde_json::Value =
-        serde_json::from_str(include_str!("../../crypto/tests/data/srp_kat.json")).unwrap();
+        serde_json::from_str(include_str!("../../../crypto/tests/data/srp_kat.json")).unwrap();
     kat["N"].as_str().unwrap().to_owned()
 }
 

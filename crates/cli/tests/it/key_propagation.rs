@@ -2,15 +2,12 @@
 //! `serve` processes on one database (an SQLite file, and PostgreSQL when
 //! `AUTH_RETURN_TEST_POSTGRES_URL` names a server), keys rotated by the CLI (planned and
 //! emergency) and through one server's REST API while both run.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Server, free_port};
 use serde_json::{Value, json};
 use sqlx::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::{Server, free_port};
 
 /// What the README promises: a key change is seen by every instance within this long.
 const BOUND: Duration = Duration::from_secs(5);
@@ -76,7 +73,7 @@ impl Deployment {
 
     /// Runs the CLI on the shared database; its JSON output.
     fn cli(&self, args: &[&str]) -> Value {
-        let out = std::process::Command::new(support::BIN)
+        let out = std::process::Command::new(crate::support::BIN)
             .args(args)
             .args(&self.cli_args)
             .env_remove("AUTH_RETURN_MASTER_KEY")

@@ -1,11 +1,8 @@
 //! A user's own account: ForgotPassword / ConfirmForgotPassword, ChangePassword,
+
 //! UpdateUserAttributes with email verification, DeleteUser — and their error paths.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{PASSWORD, TestServer, claims};
+use crate::common::{PASSWORD, TestServer, claims};
 use serde_json::json;
 
 const NEW_PASSWORD: &str = "Fresh-Horse-42";
@@ -525,7 +522,7 @@ async fn an_app_can_hide_that_an_account_exists_at_sign_up() {
     let fresh = sign_up("fresh@example.com").await;
     let taken = sign_up("taken@example.com").await;
     let again = sign_up("taken@example.com").await;
-    let keys = |r: &common::Reply| {
+    let keys = |r: &crate::common::Reply| {
         let mut k: Vec<String> = r.ok().as_object().unwrap().keys().cloned().collect();
         k.sort();
         k

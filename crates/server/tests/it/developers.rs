@@ -1,14 +1,11 @@
 //! Who becomes a developer (`--console-signup`): open, invite (only the first developer of a
 //! deployment signs up, exactly one even in a burst) or closed; other apps are not affected.
 //! And what a developer may have mailed: invitations and resets per day, counted in the
+
 //! database.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestServer, console};
 use auth_return_core::{Actor, ConsoleSignup, ServiceConfig};
-use common::{PASSWORD, TestServer, console};
 use serde_json::json;
 
 const NOT_PERMITTED: &str = "SignUp is not permitted for this user pool";
@@ -193,7 +190,7 @@ async fn a_burst_of_first_sign_ups_lets_exactly_one_in_on_both_databases() {
     let a = TestServer::start_with_settings(mode(ConsoleSignup::Invite)).await;
     let b = a.second_instance().await;
     burst(a, b).await;
-    if let Some(db) = common::TempPostgres::new().await {
+    if let Some(db) = crate::common::TempPostgres::new().await {
         let a = TestServer::start_on_with_settings(&db.url, mode(ConsoleSignup::Invite)).await;
         let b = a.second_instance().await;
         burst(a, b).await;
@@ -205,8 +202,8 @@ const DAILY_LIMIT: &str = "Exceeded daily email limit for the operation or the a
 
 /// A developer (console token) owning a fresh app on `server`: (token, pool id).
 async fn developer_with_app(server: &TestServer, email: &str) -> (String, String) {
-    let token = common::developer(server, email).await;
-    let (status, app) = common::send(
+    let token = crate::common::developer(server, email).await;
+    let (status, app) = crate::common::send(
         server,
         reqwest::Method::POST,
         "/api/apps",
@@ -223,7 +220,7 @@ async fn admin(
     token: &str,
     op: &str,
     body: serde_json::Value,
-) -> common::Reply {
+) -> crate::common::Reply {
     server
         .raw(op, body.to_string().into_bytes(), Some(token))
         .await
@@ -385,7 +382,7 @@ async fn a_burst_of_invitations_gets_exactly_the_allowance_on_both_databases() {
     let a = TestServer::start_with_settings(limit).await;
     let b = a.second_instance().await;
     invitation_burst(a, b).await;
-    if let Some(db) = common::TempPostgres::new().await {
+    if let Some(db) = crate::common::TempPostgres::new().await {
         let a = TestServer::start_on_with_settings(&db.url, limit).await;
         let b = a.second_instance().await;
         invitation_burst(a, b).await;
@@ -404,7 +401,7 @@ async fn mail_from_an_app_is_sent_via_the_operator() {
         console_mail["from_name"],
         "Auth Return console via Example Auth"
     );
-    let (status, _) = common::send(
+    let (status, _) = crate::common::send(
         &server,
         reqwest::Method::PATCH,
         &format!("/api/apps/{}", app_of_pool(&server, &pool).await),
@@ -435,7 +432,7 @@ async fn mail_from_an_app_is_sent_via_the_operator() {
         json!({"templates": {"invitation_subject": "Hi\r\nBcc: victim@example.net"}}),
         json!({"templates": {"verification_subject": "Hi\nBcc: victim@example.net"}}),
     ] {
-        let (status, answer) = common::send(
+        let (status, answer) = crate::common::send(
             &server,
             reqwest::Method::PATCH,
             &format!("/api/apps/{app_id}"),
@@ -446,7 +443,7 @@ async fn mail_from_an_app_is_sent_via_the_operator() {
         assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(answer["error"], "invalid_request", "{answer}");
     }
-    let (status, answer) = common::send(
+    let (status, answer) = crate::common::send(
         &server,
         reqwest::Method::POST,
         "/api/apps",

@@ -1,21 +1,11 @@
 //! The SMTP settings of the real binary: a malformed `--smtp-url` stops the start with a clear
 //! message, and the SMTP password never reaches the output or the logs.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_auth-return");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::support::{BIN, free_port};
 
 fn command(dir: &std::path::Path, port: u16) -> Command {
     let mut command = Command::new(BIN);

@@ -1,11 +1,7 @@
 //! Signing-key rotation per pool and the revocation feed.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestServer, claims};
 use auth_return_core::{Actor, AppUpdate};
-use common::{PASSWORD, TestServer, claims};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -366,9 +362,9 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
 #[tokio::test]
 async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
     let server = TestServer::start().await;
-    let dev = common::developer(&server, "keys-dev@example.com").await;
-    let other = common::developer(&server, "keys-other@example.com").await;
-    let (status, created) = common::send(
+    let dev = crate::common::developer(&server, "keys-dev@example.com").await;
+    let other = crate::common::developer(&server, "keys-other@example.com").await;
+    let (status, created) = crate::common::send(
         &server,
         reqwest::Method::POST,
         "/api/apps",
@@ -389,7 +385,8 @@ async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
             .collect::<Vec<_>>()
     };
 
-    let (status, body) = common::send(&server, reqwest::Method::GET, &path, Some(&dev), None).await;
+    let (status, body) =
+        crate::common::send(&server, reqwest::Method::GET, &path, Some(&dev), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(states(&body), ["active"]);
     let first = body["keys"][0]["kid"].as_str().unwrap().to_owned();
@@ -397,7 +394,7 @@ async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
     // No body: a planned rotation, the new key published first.
     let rotate = format!("{path}/rotate");
     let (status, body) =
-        common::send(&server, reqwest::Method::POST, &rotate, Some(&dev), None).await;
+        crate::common::send(&server, reqwest::Method::POST, &rotate, Some(&dev), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(states(&body), ["next", "active"]);
     assert_eq!(published(&server, pool).await.len(), 2);
@@ -408,7 +405,7 @@ async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
         json!({"emergnecy": true}),
         json!([]),
     ] {
-        let (status, body) = common::send(
+        let (status, body) = crate::common::send(
             &server,
             reqwest::Method::POST,
             &rotate,
@@ -421,11 +418,12 @@ async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
     }
     // Someone else's app, no token, an unknown app: nothing is rotated.
     let (status, _) =
-        common::send(&server, reqwest::Method::POST, &rotate, Some(&other), None).await;
+        crate::common::send(&server, reqwest::Method::POST, &rotate, Some(&other), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = common::send(&server, reqwest::Method::POST, &rotate, None, None).await;
+    let (status, _) =
+        crate::common::send(&server, reqwest::Method::POST, &rotate, None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = common::send(
+    let (status, _) = crate::common::send(
         &server,
         reqwest::Method::POST,
         "/api/apps/app_nosuchapp/signing-keys/rotate",
@@ -437,7 +435,7 @@ async fn developers_list_and_rotate_their_apps_signing_keys_over_rest() {
     assert_eq!(published(&server, pool).await.len(), 2);
 
     // An emergency: one key left, the first one withdrawn.
-    let (status, body) = common::send(
+    let (status, body) = crate::common::send(
         &server,
         reqwest::Method::POST,
         &rotate,

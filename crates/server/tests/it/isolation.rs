@@ -1,9 +1,6 @@
 //! Pools never leak into each other.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{PASSWORD, TestServer, claims};
+use crate::common::{PASSWORD, TestServer, claims};
 use serde_json::json;
 
 #[tokio::test]

@@ -1,10 +1,7 @@
 //! The REST API: developers (console users) manage their own apps; config, JWKS, discovery
 //! and `/api/user`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{PASSWORD, TestServer, claims, developer, send};
+use crate::common::{PASSWORD, TestServer, claims, developer, send};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,17 +2,13 @@
 //! (0700 for the directory, 0600 for the database, its `-wal`/`-shm` files, the mail outbox and
 //! the master key); an existing directory open to others is left alone, with a warning; and a
 //! server reachable beyond this machine does not silently write mail to the outbox.
-#![cfg(unix)]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{BIN, Server, free_port};
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{BIN, Server, free_port};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)

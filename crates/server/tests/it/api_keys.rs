@@ -1,12 +1,9 @@
 //! API keys end to end: created by an app's users and by developers, listed without secrets,
 //! verified by services (with `last_used_at` coalesced to the minute), revoked, expired, kept
 //! inside their app, refused on every malformed request, and stored only as hashes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{PASSWORD, TestServer, developer, send};
 use auth_return_core::{Actor, AppUpdate, CreatedApp, UserId};
-use common::{PASSWORD, TestServer, developer, send};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

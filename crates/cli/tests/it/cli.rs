@@ -1,14 +1,11 @@
 //! The real binary: zero-configuration start, graceful stop, and the `apps` and `keys` commands
 //! working on the same data directory while the server runs.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{BIN, free_port};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{BIN, free_port};
 
 fn cli(dir: &std::path::Path, port: u16, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN)

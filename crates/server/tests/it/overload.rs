@@ -1,12 +1,9 @@
 //! A saturated crypto pool sheds sign-ins with `TooManyRequestsException` and `Retry-After`
+
 //! instead of queueing them without bound, and recovers as soon as a slot is free.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestServer};
 use auth_return_core::compute::ComputePool;
-use common::{PASSWORD, TestServer};
 use serde_json::json;
 use std::sync::mpsc;
 use std::time::Duration;

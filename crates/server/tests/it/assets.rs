@@ -1,10 +1,6 @@
 //! The embeddable scripts and the demo page, served by the binary.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::TestServer;
+use crate::common::TestServer;
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -5,15 +5,12 @@
 //! The address comes from `AUTH_RETURN_TEST_REMOTE_IP`, else from `ip -o -4 addr show scope
 //! global`, else from `hostname -I`. `tests/run.sh` makes sure one exists (a dummy interface on
 //! a machine with none); without one this test fails rather than pass without checking.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Server, free_port};
 use serde_json::{Value, json};
 use std::net::IpAddr;
 use std::process::Command;
 use std::time::Duration;
-use support::{Server, free_port};
 
 /// A non-loopback IPv4 address of this machine.
 fn remote_ip() -> IpAddr {

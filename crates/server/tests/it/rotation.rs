@@ -1,14 +1,11 @@
 //! Sessions that behave: refresh-token rotation with a grace period and reuse detection,
+
 //! an absolute session lifetime, and `RefreshTokenExpiresAt` in every result.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{PASSWORD, TestServer, claims};
+use crate::common::{PASSWORD, TestServer, claims};
 use serde_json::{Value, json};
 
-async fn rotate(server: &TestServer, client_id: &str, token: &str) -> common::Reply {
+async fn rotate(server: &TestServer, client_id: &str, token: &str) -> crate::common::Reply {
     server
         .call(
             "GetTokensFromRefreshToken",
@@ -17,7 +14,7 @@ async fn rotate(server: &TestServer, client_id: &str, token: &str) -> common::Re
         .await
 }
 
-fn refresh_token(reply: &common::Reply) -> String {
+fn refresh_token(reply: &crate::common::Reply) -> String {
     reply.ok()["AuthenticationResult"]["RefreshToken"]
         .as_str()
         .expect("a new refresh token")
@@ -159,7 +156,7 @@ async fn futures_join(
     client_id: &str,
     token: &str,
     n: usize,
-) -> Vec<common::Reply> {
+) -> Vec<crate::common::Reply> {
     let mut handles = Vec::new();
     for _ in 0..n {
         let (http, url, client_id, token) = (
@@ -182,7 +179,7 @@ async fn futures_join(
             let status = response.status();
             let headers = response.headers().clone();
             let body: Value = response.json().await.unwrap();
-            common::Reply {
+            crate::common::Reply {
                 status,
                 body,
                 headers,

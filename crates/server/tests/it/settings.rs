@@ -1,11 +1,8 @@
 //! Per-app settings: `PATCH /api/apps/{id}` validation and what each setting changes
 //! (token lifetimes, password policy, mail templates, allowed origins).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{PASSWORD, TestServer, claims, developer, send};
 use auth_return_core::{Actor, CreatedApp};
-use common::{PASSWORD, TestServer, claims, developer, send};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};

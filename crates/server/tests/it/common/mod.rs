@@ -1,6 +1,5 @@
 //! An in-process server on 127.0.0.1:0 with a real SQLite database in a temp directory, the
 //! outbox mail transport, and a Cognito client speaking real HTTP.
-#![allow(dead_code)]
 
 use auth_return_core::clock::{Clock, ManualClock, SystemClock};
 use auth_return_core::compute::ComputePool;

@@ -1,14 +1,11 @@
 //! `auth-return-verify` against the real server: discovery and JWKS, a key rotation with tokens
+
 //! in flight, an emergency rotation, and the revocation feed refusing signed-out sessions.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestServer};
 use auth_return_core::Actor;
 use auth_return_core::clock::Clock;
 use auth_return_verify::{Verifier, VerifyError};
-use common::{PASSWORD, TestServer};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;

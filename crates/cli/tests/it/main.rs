@@ -1,0 +1,15 @@
+//! The CLI's integration tests, one binary: each module runs the real `auth-return` binary as a
+//! child process on its own data directory and port.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod cli;
+mod developers;
+#[cfg(unix)]
+mod files;
+mod https_required;
+mod key_propagation;
+mod smtp_config;
+mod tls;

@@ -1,0 +1,23 @@
+//! The server's integration tests, one binary (so `common` and the server are compiled and
+//! linked once): each module drives a real server on a loopback port over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod account;
+mod admin;
+mod api_keys;
+mod assets;
+mod developers;
+mod errors;
+mod isolation;
+mod keys;
+mod lifecycle;
+mod lockout;
+mod overload;
+mod rate_limits;
+mod rest;
+mod rotation;
+mod settings;
+mod verify_crate;
