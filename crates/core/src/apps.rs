@@ -200,7 +200,7 @@ impl Service {
             .map(|o| check_origin(o))
             .collect::<Result<Vec<_>>>()?;
         let now = self.clock.now();
-        let pool_id = PoolId::generate(&self.settings.region);
+        let pool_id = PoolId::generate(&self.config.region);
         let client_id = ClientId::generate();
         let client_secret = new
             .client_secret
@@ -366,7 +366,7 @@ impl Service {
             user_pool_id: app.pool_id.to_string(),
             client_id: app.client.id.to_string(),
             region: app.pool_id.region().to_owned(),
-            endpoint: self.settings.public_url.clone(),
+            endpoint: self.config.public_url.clone(),
             issuer: self.issuer(&app.pool_id),
             password_policy: (&app.settings.password_policy).into(),
         }

@@ -70,7 +70,7 @@ impl Service {
         let activates_at = if emergency {
             now
         } else {
-            now + self.settings.key_propagation_secs
+            now + self.config.key_propagation_secs
         };
         let record = KeyCache::new_key_record(
             &self.keyring,

@@ -40,7 +40,7 @@ pub struct Service {
     pub(crate) keys: KeyCache,
     pub(crate) change_cursor: ChangeCursor,
     pub(crate) compute: ComputePool,
-    pub(crate) settings: ServiceConfig,
+    pub(crate) config: ServiceConfig,
 }
 
 impl Service {
@@ -54,13 +54,13 @@ impl Service {
             keys: KeyCache::default(),
             change_cursor: ChangeCursor::default(),
             compute: deps.compute,
-            settings: deps.config,
+            config: deps.config,
         }
     }
 
     /// The service-wide configuration.
     pub fn config(&self) -> &ServiceConfig {
-        &self.settings
+        &self.config
     }
 
     /// The store (for health checks).
@@ -70,7 +70,7 @@ impl Service {
 
     /// The issuer of a pool's tokens: `<public-url>/<poolId>` (docs/cognito-protocol.md §2).
     pub fn issuer(&self, pool_id: &PoolId) -> String {
-        format!("{}/{pool_id}", self.settings.public_url)
+        format!("{}/{pool_id}", self.config.public_url)
     }
 
     /// The public keys of a pool, for its JWKS document.

@@ -76,7 +76,7 @@ impl Service {
         let sends_mail = action != Some("SUPPRESS");
         let existing = self.store.get_user_by_email(&app.pool_id, &email).await?;
         let now = self.clock.now();
-        let expires = Some(now + self.settings.temporary_password_ttl_secs);
+        let expires = Some(now + self.config.temporary_password_ttl_secs);
         let user = match (existing, action) {
             (Some(user), Some("RESEND")) => {
                 if user.status != UserStatus::ForceChangePassword {
@@ -139,10 +139,10 @@ impl Service {
             }
         };
         if sends_mail {
-            let days = self.settings.temporary_password_ttl_secs / 86_400;
+            let days = self.config.temporary_password_ttl_secs / 86_400;
             let message = crate::auth::messages::invitation(
                 &app,
-                &self.settings.mail_from_name,
+                &self.config.mail_from_name,
                 &user.email,
                 &user.email,
                 &password,
@@ -171,7 +171,7 @@ impl Service {
         let Actor::Developer(developer) = actor else {
             return Ok(());
         };
-        let limit = self.settings.invitations_per_day;
+        let limit = self.config.invitations_per_day;
         if limit == 0 {
             return Ok(());
         }
@@ -249,7 +249,7 @@ impl Service {
         } else {
             (
                 UserStatus::ForceChangePassword,
-                Some(self.clock.now() + self.settings.temporary_password_ttl_secs),
+                Some(self.clock.now() + self.config.temporary_password_ttl_secs),
             )
         };
         self.set_password(user, password, status, expires).await?;

@@ -70,8 +70,7 @@ pub struct TokenInfo {
 impl Service {
     /// Verifies one of our tokens (any pool) and that its session is still live.
     async fn verify_live_token(&self, token: &str) -> Result<(VerifiedToken, User), TokenProblem> {
-        let pool_id =
-            claimed_pool(token, &self.settings.public_url).ok_or(TokenProblem::Invalid)?;
+        let pool_id = claimed_pool(token, &self.config.public_url).ok_or(TokenProblem::Invalid)?;
         let mut keys = self
             .keys
             .get(self.store.as_ref(), &self.keyring, &pool_id)

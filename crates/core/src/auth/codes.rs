@@ -34,8 +34,8 @@ impl Service {
         purpose: CodePurpose,
     ) -> Result<String> {
         let ttl_secs = match purpose {
-            CodePurpose::SignUp | CodePurpose::VerifyEmail => self.settings.signup_code_ttl_secs,
-            CodePurpose::ForgotPassword => self.settings.reset_code_ttl_secs,
+            CodePurpose::SignUp | CodePurpose::VerifyEmail => self.config.signup_code_ttl_secs,
+            CodePurpose::ForgotPassword => self.config.reset_code_ttl_secs,
         };
         let to = match (purpose, &user.pending_email) {
             (CodePurpose::VerifyEmail, Some(pending)) => pending.clone(),
@@ -50,8 +50,7 @@ impl Service {
         self.store
             .put_code(&user.pool_id, user.id, purpose, &record)
             .await?;
-        let message =
-            messages::verification(app, &self.settings.mail_from_name, &to, purpose, &code);
+        let message = messages::verification(app, &self.config.mail_from_name, &to, purpose, &code);
         if let Err(e) = self.deliver(&message).await {
             self.store
                 .delete_code(&user.pool_id, user.id, purpose)
@@ -84,7 +83,7 @@ impl Service {
             .reserve_code_attempt(&user.pool_id, purpose, &user.id.to_string())
             .await?;
         let now = self.clock.now();
-        let max = self.settings.max_code_attempts;
+        let max = self.config.max_code_attempts;
         let Some(pending) = self
             .store
             .reserve_code_guess(&user.pool_id, user.id, purpose, max, now)
@@ -147,7 +146,7 @@ impl Service {
     pub(crate) fn wrong_code(&self, streak: Streak, purpose: CodePurpose, spent: bool) -> Error {
         let exhausted = spent
             || (purpose == CodePurpose::ForgotPassword
-                && streak.failures() >= self.settings.max_code_attempts);
+                && streak.failures() >= self.config.max_code_attempts);
         self.record_failure(streak);
         if exhausted {
             Error::CodeAttemptsExceeded

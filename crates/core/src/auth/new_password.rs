@@ -43,7 +43,7 @@ impl Service {
             client: app.client.id.to_string(),
             uid: user.id.to_string(),
             salt: user.salt_hex.clone(),
-            exp: self.clock.now() + self.settings.challenge_ttl_secs,
+            exp: self.clock.now() + self.config.challenge_ttl_secs,
             nonce: STANDARD.encode(auth_return_crypto::random::bytes::<16>()),
         };
         let plain =

@@ -155,7 +155,7 @@ impl Service {
         if !app.id.is_console() {
             return Ok(false);
         }
-        match self.settings.console_signup {
+        match self.config.console_signup {
             ConsoleSignup::Open => Ok(false),
             ConsoleSignup::Closed => Err(Error::SignUpNotPermitted),
             ConsoleSignup::Invite => {

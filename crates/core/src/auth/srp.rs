@@ -161,7 +161,7 @@ impl Service {
             a: STANDARD.encode(srp_a.bytes()),
             b: STANDARD.encode(eph.b.expose()),
             b_pub: STANDARD.encode(&eph.b_pub),
-            exp: self.clock.now() + self.settings.challenge_ttl_secs,
+            exp: self.clock.now() + self.config.challenge_ttl_secs,
             nonce: STANDARD.encode(auth_return_crypto::random::bytes::<16>()),
         };
         Ok(AuthStep::PasswordVerifier(PasswordVerifierChallenge {

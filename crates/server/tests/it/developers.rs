@@ -51,10 +51,10 @@ async fn invite_lets_only_the_first_developer_sign_up() {
         ServiceConfig::new("local", "http://x").console_signup,
         ConsoleSignup::Invite
     );
-    let server = TestServer::start_with_settings(|_| {}).await;
+    let server = TestServer::start_with_config(|_| {}).await;
     let server_settings = server.service.config().console_signup;
     assert_eq!(server_settings, ConsoleSignup::Open, "tests' default");
-    let server = TestServer::start_with_settings(mode(ConsoleSignup::Invite)).await;
+    let server = TestServer::start_with_config(mode(ConsoleSignup::Invite)).await;
     let console = console(&server).await;
     let client = console.app.client.id.as_str();
 
@@ -94,7 +94,7 @@ async fn invite_lets_only_the_first_developer_sign_up() {
 
 #[tokio::test]
 async fn invite_counts_an_unconfirmed_first_sign_up_and_frees_a_failed_one() {
-    let server = TestServer::start_with_settings(mode(ConsoleSignup::Invite)).await;
+    let server = TestServer::start_with_config(mode(ConsoleSignup::Invite)).await;
     let client = console(&server).await.app.client.id.to_string();
     // An invalid first attempt stores nothing, so the owner can try again.
     server
@@ -119,7 +119,7 @@ async fn invite_counts_an_unconfirmed_first_sign_up_and_frees_a_failed_one() {
 
 #[tokio::test]
 async fn closed_refuses_even_the_first_developer() {
-    let server = TestServer::start_with_settings(mode(ConsoleSignup::Closed)).await;
+    let server = TestServer::start_with_config(mode(ConsoleSignup::Closed)).await;
     let client = console(&server).await.app.client.id.to_string();
     server
         .sign_up(&client, "owner@example.com", PASSWORD)
@@ -136,7 +136,7 @@ async fn closed_refuses_even_the_first_developer() {
 
 #[tokio::test]
 async fn open_lets_anyone_sign_up() {
-    let server = TestServer::start_with_settings(mode(ConsoleSignup::Open)).await;
+    let server = TestServer::start_with_config(mode(ConsoleSignup::Open)).await;
     let client = console(&server).await.app.client.id.to_string();
     for email in ["one@example.com", "two@example.com"] {
         server.sign_up(&client, email, PASSWORD).await.ok();
@@ -187,11 +187,11 @@ async fn burst(a: TestServer, b: TestServer) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_first_sign_ups_lets_exactly_one_in_on_both_databases() {
-    let a = TestServer::start_with_settings(mode(ConsoleSignup::Invite)).await;
+    let a = TestServer::start_with_config(mode(ConsoleSignup::Invite)).await;
     let b = a.second_instance().await;
     burst(a, b).await;
     if let Some(db) = crate::common::TempPostgres::new().await {
-        let a = TestServer::start_on_with_settings(&db.url, mode(ConsoleSignup::Invite)).await;
+        let a = TestServer::start_on_with_config(&db.url, mode(ConsoleSignup::Invite)).await;
         let b = a.second_instance().await;
         burst(a, b).await;
         db.drop_database().await;
@@ -228,7 +228,7 @@ async fn admin(
 
 #[tokio::test]
 async fn invitation_mail_is_limited_per_developer_and_day() {
-    let server = TestServer::start_with_settings(|s| s.invitations_per_day = 3).await;
+    let server = TestServer::start_with_config(|s| s.invitations_per_day = 3).await;
     let (dev, pool) = developer_with_app(&server, "dev@example.com").await;
     let invite = |email: &str| json!({"UserPoolId": pool, "Username": email});
 
@@ -379,11 +379,11 @@ async fn invitation_burst(a: TestServer, b: TestServer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_invitations_gets_exactly_the_allowance_on_both_databases() {
     let limit = |s: &mut ServiceConfig| s.invitations_per_day = 3;
-    let a = TestServer::start_with_settings(limit).await;
+    let a = TestServer::start_with_config(limit).await;
     let b = a.second_instance().await;
     invitation_burst(a, b).await;
     if let Some(db) = crate::common::TempPostgres::new().await {
-        let a = TestServer::start_on_with_settings(&db.url, limit).await;
+        let a = TestServer::start_on_with_config(&db.url, limit).await;
         let b = a.second_instance().await;
         invitation_burst(a, b).await;
         db.drop_database().await;
@@ -392,8 +392,7 @@ async fn a_burst_of_invitations_gets_exactly_the_allowance_on_both_databases() {
 
 #[tokio::test]
 async fn mail_from_an_app_is_sent_via_the_operator() {
-    let server =
-        TestServer::start_with_settings(|s| s.mail_from_name = "Example Auth".into()).await;
+    let server = TestServer::start_with_config(|s| s.mail_from_name = "Example Auth".into()).await;
     let (dev, pool) = developer_with_app(&server, "dev@example.com").await;
     // The console's own mail, and an app's: the operator's name always ends the sender's.
     let console_mail = &server.mails()[0];

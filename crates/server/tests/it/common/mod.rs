@@ -108,11 +108,11 @@ impl TestServer {
 
     /// A server on the database at `database_url` (a fresh one: see [`TempPostgres`]).
     pub async fn start_on(database_url: &str) -> Self {
-        Self::start_on_with_settings(database_url, |_| {}).await
+        Self::start_on_with_config(database_url, |_| {}).await
     }
 
-    /// A server on the database at `database_url` whose settings `configure` changes.
-    pub async fn start_on_with_settings(
+    /// A server on the database at `database_url` whose service configuration `configure` changes.
+    pub async fn start_on_with_config(
         database_url: &str,
         configure: impl Fn(&mut ServiceConfig),
     ) -> Self {
@@ -136,7 +136,7 @@ impl TestServer {
     }
 
     /// Another instance on this one's database (and master key and outbox), as when several
-    /// servers share a PostgreSQL: each has its own caches, and the first one's settings.
+    /// servers share a PostgreSQL: each has its own caches, and the first one's configuration.
     pub async fn second_instance(&self) -> Self {
         let shared = Shared {
             database_url: self.database_url.clone(),
@@ -145,7 +145,7 @@ impl TestServer {
             public_url: Some(self.service.config().public_url.clone()),
             clock: Some(self.clock.clone()),
         };
-        let settings = self.service.config().clone();
+        let config = self.service.config().clone();
         Self::start_configured(
             ServerOptions {
                 rate_limits: RateLimitSettings::uniform(10_000),
@@ -153,7 +153,7 @@ impl TestServer {
             },
             ComputePool::new(2),
             Some(shared),
-            &|s| *s = settings.clone(),
+            &|s| *s = config.clone(),
         )
         .await
     }
@@ -171,10 +171,10 @@ impl TestServer {
         .await
     }
 
-    /// A server whose domain settings `configure` changes from the tests' defaults (which
+    /// A server whose service configuration `configure` changes from the tests' defaults (which
     /// differ from `ServiceConfig::new` only in an open console sign-up: tests sign many developers
     /// up).
-    pub async fn start_with_settings(configure: impl Fn(&mut ServiceConfig)) -> Self {
+    pub async fn start_with_config(configure: impl Fn(&mut ServiceConfig)) -> Self {
         Self::start_configured(
             ServerOptions {
                 rate_limits: RateLimitSettings::uniform(10_000),
@@ -220,17 +220,17 @@ impl TestServer {
             .unwrap_or_else(|| Arc::new(ManualClock::new(SystemClock.now())));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let mut settings = ServiceConfig {
+        let mut config = ServiceConfig {
             console_signup: ConsoleSignup::Open,
             ..ServiceConfig::new("local", shared.public_url.unwrap_or_else(|| url.clone()))
         };
-        configure(&mut settings);
+        configure(&mut config);
         let service = Arc::new(Service::new(Dependencies {
             store,
             clock: clock.clone(),
             mailer: Arc::new(OutboxMailer::new(&outbox)),
             master_key: shared.master_key,
-            config: settings,
+            config,
             compute,
         }));
         service.ensure_console_app().await.unwrap();
