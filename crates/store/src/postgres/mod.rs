@@ -39,28 +39,9 @@ impl PgStore {
         store.migrate().await?;
         Ok(store)
     }
-
-    /// Wraps an existing pool. Does not migrate.
-    pub fn from_pool(pool: PgPool) -> Self {
-        Self {
-            pool,
-            claims: AtomicU64::new(0),
-        }
-    }
-
-    /// Applies the pending PostgreSQL migrations.
-    pub async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Backend(format!("PostgreSQL migrations: {e}")))
-    }
-
-    /// The underlying pool.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
 }
+
+crate::sql::pool_access!(PgStore, PgPool, migrations: "./migrations/postgres", name: "PostgreSQL");
 
 crate::sql::stores!(
     PgStore,

@@ -76,6 +76,42 @@ macro_rules! stores {
 }
 pub(crate) use stores;
 
+/// The inherent methods both stores share: wrapping a pool, migrating it, handing it out.
+/// `migrations` is the dialect's migrations folder, `name` the database's name in errors.
+macro_rules! pool_access {
+    ($store:ident, $pool:ty, migrations: $migrations:literal, name: $name:literal $(,)?) => {
+        impl $store {
+            /// Wraps an existing pool (SQLite's connections must have `foreign_keys` on).
+            /// Does not migrate.
+            pub fn from_pool(pool: $pool) -> Self {
+                Self {
+                    pool,
+                    claims: std::sync::atomic::AtomicU64::new(0),
+                }
+            }
+
+            /// Applies the dialect's pending migrations.
+            pub async fn migrate(&self) -> auth_return_core::store::StoreResult<()> {
+                sqlx::migrate!($migrations)
+                    .run(&self.pool)
+                    .await
+                    .map_err(|e| {
+                        auth_return_core::store::StoreError::Backend(format!(
+                            concat!($name, " migrations: {}"),
+                            e
+                        ))
+                    })
+            }
+
+            /// The underlying pool.
+            pub fn pool(&self) -> &$pool {
+                &self.pool
+            }
+        }
+    };
+}
+pub(crate) use pool_access;
+
 /// Binds the id of `$whose` (a [`Whose`]) to `$query`.
 macro_rules! bind_whose {
     ($query:expr, $whose:expr) => {

@@ -61,28 +61,9 @@ impl SqliteStore {
         store.migrate().await?;
         Ok(store)
     }
-
-    /// Wraps an existing pool (its connections must have `foreign_keys` on). Does not migrate.
-    pub fn from_pool(pool: SqlitePool) -> Self {
-        Self {
-            pool,
-            claims: AtomicU64::new(0),
-        }
-    }
-
-    /// Applies the pending SQLite migrations.
-    pub async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Backend(format!("SQLite migrations: {e}")))
-    }
-
-    /// The underlying pool.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
 }
+
+crate::sql::pool_access!(SqliteStore, SqlitePool, migrations: "./migrations/sqlite", name: "SQLite");
 
 /// The database file a SQLite URL names, or `None` for an in-memory database or a URL that
 /// does not parse. For checking its permissions; [`SqliteStore::open`] creates it.
