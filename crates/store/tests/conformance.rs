@@ -157,7 +157,7 @@ async fn sqlite_upgrades_a_0001_database() {
         .connect_with(options)
         .await
         .unwrap();
-    sqlx::migrate!("./migrations/sqlite")
+    auth_return_store::migrations::sqlite()
         .run_to(1, &raw)
         .await
         .unwrap();
@@ -169,7 +169,7 @@ async fn sqlite_upgrades_a_0001_database() {
 async fn postgres_upgrades_a_0001_database() {
     on_postgres(|url| async move {
         let raw = sqlx::PgPool::connect(&url).await.unwrap();
-        sqlx::migrate!("./migrations/postgres")
+        auth_return_store::migrations::postgres()
             .run_to(1, &raw)
             .await
             .unwrap();

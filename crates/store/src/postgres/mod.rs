@@ -41,7 +41,7 @@ impl PgStore {
     }
 }
 
-crate::sql::pool_access!(PgStore, PgPool, migrations: "./migrations/postgres", name: "PostgreSQL");
+crate::sql::pool_access!(PgStore, PgPool, migrations: crate::migrations::postgres, name: "PostgreSQL");
 
 crate::sql::stores!(
     PgStore,

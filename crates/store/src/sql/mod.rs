@@ -77,9 +77,10 @@ macro_rules! stores {
 pub(crate) use stores;
 
 /// The inherent methods both stores share: wrapping a pool, migrating it, handing it out.
-/// `migrations` is the dialect's migrations folder, `name` the database's name in errors.
+/// `migrations` is the dialect's [`crate::migrations`] function, `name` the database's name in
+/// errors.
 macro_rules! pool_access {
-    ($store:ident, $pool:ty, migrations: $migrations:literal, name: $name:literal $(,)?) => {
+    ($store:ident, $pool:ty, migrations: $migrations:path, name: $name:literal $(,)?) => {
         impl $store {
             /// Wraps an existing pool (SQLite's connections must have `foreign_keys` on).
             /// Does not migrate.
@@ -92,15 +93,12 @@ macro_rules! pool_access {
 
             /// Applies the dialect's pending migrations.
             pub async fn migrate(&self) -> auth_return_core::store::StoreResult<()> {
-                sqlx::migrate!($migrations)
-                    .run(&self.pool)
-                    .await
-                    .map_err(|e| {
-                        auth_return_core::store::StoreError::Backend(format!(
-                            concat!($name, " migrations: {}"),
-                            e
-                        ))
-                    })
+                $migrations().run(&self.pool).await.map_err(|e| {
+                    auth_return_core::store::StoreError::Backend(format!(
+                        concat!($name, " migrations: {}"),
+                        e
+                    ))
+                })
             }
 
             /// The underlying pool.

@@ -63,7 +63,7 @@ impl SqliteStore {
     }
 }
 
-crate::sql::pool_access!(SqliteStore, SqlitePool, migrations: "./migrations/sqlite", name: "SQLite");
+crate::sql::pool_access!(SqliteStore, SqlitePool, migrations: crate::migrations::sqlite, name: "SQLite");
 
 /// The database file a SQLite URL names, or `None` for an in-memory database or a URL that
 /// does not parse. For checking its permissions; [`SqliteStore::open`] creates it.
