@@ -53,8 +53,9 @@ step() {
   CURRENT_STEP="$1"
   shift
   say "$CURRENT_STEP"
+  local started=$SECONDS
   "$@" 2>&1 | tee -a "$LOG"
-  STEPS_DONE+=("$CURRENT_STEP")
+  STEPS_DONE+=("$CURRENT_STEP ($((SECONDS - started))s)")
 }
 
 step "cargo build" cargo build --workspace --all-targets --all-features
