@@ -79,7 +79,7 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
                 ..NewUser::default()
             };
             let user = service
-                .admin_create_user(Actor::Operator, console.as_str(), new)
+                .admin_create_user(Actor::Operator, &console, new)
                 .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&developer_json(&user))?);
@@ -94,13 +94,13 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
         }
         DevelopersCommand::Disable { email } => {
             service
-                .admin_set_user_enabled(Actor::Operator, console.as_str(), &email, false)
+                .admin_set_user_enabled(Actor::Operator, &console, &email, false)
                 .await?;
             println!("disabled {email}");
         }
         DevelopersCommand::Enable { email } => {
             service
-                .admin_set_user_enabled(Actor::Operator, console.as_str(), &email, true)
+                .admin_set_user_enabled(Actor::Operator, &console, &email, true)
                 .await?;
             println!("enabled {email}");
         }
@@ -109,13 +109,7 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
             let mut next: Option<String> = None;
             loop {
                 let (page, more) = service
-                    .list_users(
-                        Actor::Operator,
-                        console.as_str(),
-                        None,
-                        None,
-                        next.as_deref(),
-                    )
+                    .list_users(Actor::Operator, &console, None, None, next.as_deref())
                     .await?;
                 all.extend(page);
                 match more {

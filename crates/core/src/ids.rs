@@ -156,6 +156,22 @@ impl FromStr for AppId {
     }
 }
 
+/// Parses a pool id given from outside; anything not of the shape clients require names no
+/// pool, so it is answered as one that does not exist (echoed cut to 55 characters).
+impl FromStr for PoolId {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        if Self::is_well_formed(value) {
+            Ok(Self::new(value))
+        } else {
+            Err(Error::PoolNotFound(Self::new(
+                value.chars().take(55).collect::<String>(),
+            )))
+        }
+    }
+}
+
 /// Parses a key id given from outside; anything not of the generated shape names no key, so
 /// it is answered as one that does not exist.
 impl FromStr for ApiKeyId {
@@ -242,8 +258,17 @@ mod tests {
             "local_ab.c",
         ] {
             assert!(!PoolId::is_well_formed(bad), "{bad}");
+            assert!(
+                matches!(bad.parse::<PoolId>(), Err(Error::PoolNotFound(id)) if id.as_str() == bad),
+                "{bad}"
+            );
         }
         assert!(PoolId::is_well_formed("us-east-1_ExAmPle12"));
+        assert!("us-east-1_ExAmPle12".parse::<PoolId>().is_ok());
+        let long = format!("local_{}", "a".repeat(60));
+        assert!(
+            matches!(long.parse::<PoolId>(), Err(Error::PoolNotFound(id)) if id.as_str() == &long[..55])
+        );
     }
 
     #[test]

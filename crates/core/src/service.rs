@@ -86,18 +86,18 @@ impl Service {
     }
 
     /// The app owning `client_id`, or `ClientNotFound`.
-    pub(crate) async fn app_for_client(&self, client_id: &str) -> Result<App> {
-        if client_id.is_empty() || client_id.len() > 128 {
+    pub(crate) async fn app_for_client(&self, client_id: &ClientId) -> Result<App> {
+        let len = client_id.as_str().len();
+        if len == 0 || len > 128 {
             return Err(Error::Validation(Violation::new(
                 Field::ClientId,
                 Constraint::Length { min: 1, max: 128 },
             )));
         }
-        let id = ClientId::new(client_id);
         self.store
-            .get_app_by_client(&id)
+            .get_app_by_client(client_id)
             .await?
-            .ok_or(Error::ClientNotFound(id))
+            .ok_or_else(|| Error::ClientNotFound(client_id.clone()))
     }
 
     /// Deletes expired sessions, codes and answered challenges; returns how many rows went.
@@ -107,14 +107,12 @@ impl Service {
 
     /// The browser origins allowed for a client's app (empty: any origin); `None` for a client
     /// that does not exist.
-    pub async fn client_origins(&self, client_id: &str) -> Result<Option<Vec<String>>> {
-        if client_id.is_empty() || client_id.len() > 128 {
+    pub async fn client_origins(&self, client_id: &ClientId) -> Result<Option<Vec<String>>> {
+        let len = client_id.as_str().len();
+        if len == 0 || len > 128 {
             return Ok(None);
         }
-        let app = self
-            .store
-            .get_app_by_client(&ClientId::new(client_id))
-            .await?;
+        let app = self.store.get_app_by_client(client_id).await?;
         Ok(app.map(|a| a.origins))
     }
 

@@ -78,8 +78,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The route's one path parameter as a typed id (`AppId`, `ApiKeyId`), parsed once here. A
-/// malformed id names nothing, so it is answered as the not-found its `FromStr` says.
+/// The route's one path parameter as a typed id (`AppId`, `ApiKeyId`, `PoolId`), parsed once
+/// here. A malformed id names nothing, so it is answered as the not-found its `FromStr` says.
 pub struct PathId<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for PathId<T>

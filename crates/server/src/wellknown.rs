@@ -2,24 +2,14 @@
 //! Discovery 1.0 §3, RFC 7517 §5) and the revocation feed.
 
 use crate::error::ApiError;
+use crate::extract::PathId;
 use crate::router::AppState;
 use auth_return_core::PoolId;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-
-fn pool(pool_id: &str) -> Result<PoolId, ApiError> {
-    if PoolId::is_well_formed(pool_id) {
-        Ok(PoolId::new(pool_id))
-    } else {
-        Err(auth_return_core::Error::PoolNotFound(PoolId::new(
-            pool_id.chars().take(55).collect::<String>(),
-        ))
-        .into())
-    }
-}
 
 fn cacheable(body: serde_json::Value) -> Response {
     let mut response = Json(body).into_response();
@@ -32,17 +22,16 @@ fn cacheable(body: serde_json::Value) -> Response {
 
 pub async fn jwks(
     State(state): State<AppState>,
-    Path(pool_id): Path<String>,
+    PathId(pool_id): PathId<PoolId>,
 ) -> Result<Response, ApiError> {
-    let keys = state.service.jwks(&pool(&pool_id)?).await?;
+    let keys = state.service.jwks(&pool_id).await?;
     Ok(cacheable(json!({ "keys": keys })))
 }
 
 pub async fn openid_configuration(
     State(state): State<AppState>,
-    Path(pool_id): Path<String>,
+    PathId(pool_id): PathId<PoolId>,
 ) -> Result<Response, ApiError> {
-    let pool_id = pool(&pool_id)?;
     // Only existing pools are described.
     state.service.jwks(&pool_id).await?;
     let issuer = state.service.issuer(&pool_id);
@@ -61,7 +50,7 @@ pub async fn openid_configuration(
 /// `GET /{poolId}/revocations?since=<cursor>`: the pool's revoked sessions still in force.
 pub async fn revocations(
     State(state): State<AppState>,
-    Path(pool_id): Path<String>,
+    PathId(pool_id): PathId<PoolId>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, ApiError> {
     // Parsed by hand so that no query string can earn a non-JSON rejection: unknown
@@ -73,7 +62,7 @@ pub async fn revocations(
     });
     let page = state
         .service
-        .revocations(&pool(&pool_id)?, since.as_deref())
+        .revocations(&pool_id, since.as_deref())
         .await?;
     let mut response = Json(page).into_response();
     response

@@ -17,8 +17,10 @@ use crate::service::Service;
 impl Service {
     /// The app of `pool_id` if `actor` may administer it; otherwise the pool does not exist
     /// for them.
-    pub(crate) async fn admin_app(&self, actor: Actor, pool_id: &str) -> Result<App> {
-        let pool_id = PoolId::new(pool_id.chars().take(55).collect::<String>());
+    pub(crate) async fn admin_app(&self, actor: Actor, pool_id: &PoolId) -> Result<App> {
+        // A pool id has at most 55 characters: a longer one is cut to that before it is looked
+        // up and echoed.
+        let pool_id = PoolId::new(pool_id.as_str().chars().take(55).collect::<String>());
         self.store
             .get_app_by_pool(&pool_id)
             .await?
@@ -30,7 +32,7 @@ impl Service {
     pub(crate) async fn admin_target(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
     ) -> Result<(App, User)> {
         let app = self.admin_app(actor, pool_id).await?;

@@ -5,7 +5,7 @@ use super::filter::parse_filter;
 use crate::apps::Actor;
 use crate::auth::UserView;
 use crate::error::{Constraint, Error, Field, Result, Violation};
-use crate::ids::UserId;
+use crate::ids::{PoolId, UserId};
 use crate::model::{CodePurpose, User, UserStatus};
 use crate::policy::{PasswordPolicy, check_attribute, normalize_email};
 use crate::service::Service;
@@ -53,7 +53,7 @@ impl Service {
     pub async fn admin_create_user(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         new: NewUser,
     ) -> Result<UserView> {
         let app = self.admin_app(actor, pool_id).await?;
@@ -193,7 +193,7 @@ impl Service {
     pub async fn admin_get_user(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
     ) -> Result<UserView> {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
@@ -204,7 +204,7 @@ impl Service {
     pub async fn admin_delete_user(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
     ) -> Result<()> {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
@@ -215,7 +215,7 @@ impl Service {
     pub async fn admin_set_user_enabled(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
         enabled: bool,
     ) -> Result<()> {
@@ -237,7 +237,7 @@ impl Service {
     pub async fn admin_set_user_password(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
         password: &str,
         permanent: bool,
@@ -261,7 +261,7 @@ impl Service {
     pub async fn admin_reset_user_password(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
     ) -> Result<()> {
         let (app, mut user) = self.admin_target(actor, pool_id, username).await?;
@@ -287,7 +287,7 @@ impl Service {
     pub async fn admin_user_global_sign_out(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
     ) -> Result<()> {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
@@ -303,7 +303,7 @@ impl Service {
     pub async fn list_users(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         filter: Option<&str>,
         limit: Option<i64>,
         pagination_token: Option<&str>,

@@ -3,7 +3,7 @@
 
 use crate::apps::Actor;
 use crate::error::{Error, Result};
-use crate::ids::AppId;
+use crate::ids::{AppId, ClientId};
 use crate::model::User;
 use crate::service::Service;
 use crate::tokens::claims::USER_ADMIN_SCOPE;
@@ -162,7 +162,7 @@ impl Service {
     /// token is not an error).
     pub async fn revoke_token(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         token: &str,
         client_secret: Option<&str>,
     ) -> Result<()> {

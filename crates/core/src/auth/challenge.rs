@@ -3,6 +3,7 @@
 //! cache in the store makes each block single-use.
 
 use crate::error::{Error, Result};
+use crate::ids::{ClientId, PoolId};
 use crate::service::Service;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -16,8 +17,8 @@ const MAX_BLOCK_LEN: usize = 8 * 1024;
 pub(crate) struct ChallengeState {
     /// Format version.
     pub v: u8,
-    pub pool: String,
-    pub client: String,
+    pub pool: PoolId,
+    pub client: ClientId,
     /// USER_ID_FOR_SRP (for unknown users, the decoy uid).
     pub uid: String,
     /// Whether `uid` is a real user (false: a simulated challenge that can never succeed).
@@ -32,7 +33,7 @@ pub(crate) struct ChallengeState {
     pub nonce: String,
 }
 
-fn aad(client_id: &str) -> Vec<u8> {
+fn aad(client_id: &ClientId) -> Vec<u8> {
     format!("srp-challenge|{client_id}").into_bytes()
 }
 
@@ -54,7 +55,7 @@ impl Service {
     /// bytes (which the signature covers). Anything wrong is `ChallengeExpired`.
     pub(crate) fn open_challenge(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         block_b64: &str,
     ) -> Result<(ChallengeState, Vec<u8>)> {
         if block_b64.len() > MAX_BLOCK_LEN {
@@ -70,7 +71,7 @@ impl Service {
             .map_err(|_| Error::ChallengeExpired)?;
         let state: ChallengeState =
             serde_json::from_slice(plain.expose()).map_err(|_| Error::ChallengeExpired)?;
-        if state.v != 1 || state.client != client_id || state.exp <= self.clock.now() {
+        if state.v != 1 || state.client != *client_id || state.exp <= self.clock.now() {
             return Err(Error::ChallengeExpired);
         }
         Ok((state, block))

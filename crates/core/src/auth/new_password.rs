@@ -5,7 +5,7 @@
 use super::flows::NewPasswordAnswer;
 use super::{AuthStep, NewPasswordChallenge, known_names};
 use crate::error::{Error, Result};
-use crate::ids::ClientId;
+use crate::ids::{ClientId, PoolId};
 use crate::model::{App, User, UserStatus};
 use crate::policy::check_attribute;
 use crate::service::Service;
@@ -19,8 +19,8 @@ const MAX_SESSION_LEN: usize = 4096;
 
 #[derive(Serialize, Deserialize)]
 struct NewPasswordState {
-    pool: String,
-    client: String,
+    pool: PoolId,
+    client: ClientId,
     uid: String,
     /// The salt of the temporary password: a re-issued password voids older challenges.
     salt: String,
@@ -28,7 +28,7 @@ struct NewPasswordState {
     nonce: String,
 }
 
-fn aad(client_id: &str) -> Vec<u8> {
+fn aad(client_id: &ClientId) -> Vec<u8> {
     format!("new-password|{client_id}").into_bytes()
 }
 
@@ -39,8 +39,8 @@ const IGNORED: [&str; 2] = ["email_verified", "phone_number_verified"];
 impl Service {
     pub(crate) fn new_password_challenge(&self, app: &App, user: &User) -> Result<AuthStep> {
         let state = NewPasswordState {
-            pool: app.pool_id.to_string(),
-            client: app.client.id.to_string(),
+            pool: app.pool_id.clone(),
+            client: app.client.id.clone(),
             uid: user.id.to_string(),
             salt: user.salt_hex.clone(),
             exp: self.clock.now() + self.config.challenge_ttl_secs,
@@ -70,7 +70,7 @@ impl Service {
         answer: NewPasswordAnswer,
     ) -> Result<AuthStep> {
         let username = answer.username.as_str();
-        let app = self.app_for_client(client_id.as_str()).await?;
+        let app = self.app_for_client(client_id).await?;
         let state = self.open_new_password_state(&app, &answer.session)?;
         let user = match crate::ids::UserId::parse(&state.uid) {
             Some(id) => self.store.get_user(&app.pool_id, id).await?,
@@ -135,11 +135,11 @@ impl Service {
         let plain = self
             .keyring
             .challenges
-            .open(&sealed, &aad(app.client.id.as_str()))
+            .open(&sealed, &aad(&app.client.id))
             .map_err(|_| Error::ChallengeExpired)?;
         let state: NewPasswordState =
             serde_json::from_slice(plain.expose()).map_err(|_| Error::ChallengeExpired)?;
-        if state.pool != app.pool_id.as_str() || state.exp <= self.clock.now() {
+        if state.pool != app.pool_id || state.exp <= self.clock.now() {
             return Err(Error::ChallengeExpired);
         }
         Ok(state)

@@ -12,7 +12,7 @@ use crate::service::Service;
 impl Service {
     /// Starts a sign-in (InitiateAuth) for the app of `client_id`.
     pub async fn initiate_auth(&self, client_id: &ClientId, flow: AuthFlow) -> Result<AuthStep> {
-        let app = self.app_for_client(client_id.as_str()).await?;
+        let app = self.app_for_client(client_id).await?;
         match flow {
             AuthFlow::UserSrp {
                 username,
@@ -58,7 +58,7 @@ impl Service {
     /// Checks that `client_id` names an app client, for requests that fail after that check
     /// (an unsupported flow or challenge is reported only for a client that exists).
     pub async fn require_client(&self, client_id: &ClientId) -> Result<()> {
-        self.app_for_client(client_id.as_str()).await.map(drop)
+        self.app_for_client(client_id).await.map(drop)
     }
 
     /// USER_PASSWORD_AUTH: the password is checked against the SRP verifier.

@@ -4,6 +4,7 @@
 
 use super::{CodeDelivery, find_user, known_names};
 use crate::error::Result;
+use crate::ids::ClientId;
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
 use crate::policy::normalize_email;
@@ -13,7 +14,7 @@ impl Service {
     /// Mails a password-reset code.
     pub async fn forgot_password(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         username: &str,
         secret_hash: Option<&str>,
     ) -> Result<CodeDelivery> {
@@ -40,7 +41,7 @@ impl Service {
     /// Sets a new password with a reset code; the account ends up confirmed.
     pub async fn confirm_forgot_password(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         username: &str,
         code: &str,
         password: &str,

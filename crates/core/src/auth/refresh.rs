@@ -4,6 +4,7 @@
 
 use super::{AuthTokens, known_names};
 use crate::error::{Error, Result};
+use crate::ids::ClientId;
 use crate::model::App;
 use crate::service::Service;
 use crate::tokens::refresh::{refresh_hash, successor};
@@ -88,7 +89,7 @@ impl Service {
     /// REFRESH_TOKEN_AUTH.
     pub async fn get_tokens_from_refresh_token(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         token: &str,
         client_secret: Option<&str>,
     ) -> Result<AuthTokens> {

@@ -5,7 +5,7 @@ use super::{CodeDelivery, find_user};
 use crate::apps::Actor;
 use crate::config::ConsoleSignup;
 use crate::error::{Error, Result};
-use crate::ids::UserId;
+use crate::ids::{ClientId, PoolId, UserId};
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
 use crate::policy::{check_attribute, normalize_email};
@@ -28,7 +28,7 @@ impl Service {
     /// Registers a user in the client's pool and mails a confirmation code.
     pub async fn sign_up(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         username: &str,
         password: &str,
         secret_hash: Option<&str>,
@@ -173,7 +173,7 @@ impl Service {
     /// Confirms an account with the mailed code.
     pub async fn confirm_sign_up(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         username: &str,
         code: &str,
         secret_hash: Option<&str>,
@@ -198,7 +198,7 @@ impl Service {
     /// Mails a new confirmation code. Unknown users get a simulated delivery.
     pub async fn resend_confirmation_code(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         username: &str,
         secret_hash: Option<&str>,
     ) -> Result<CodeDelivery> {
@@ -227,7 +227,7 @@ impl Service {
     pub async fn admin_confirm_sign_up(
         &self,
         actor: Actor,
-        pool_id: &str,
+        pool_id: &PoolId,
         username: &str,
     ) -> Result<()> {
         let (app, user) = self.admin_target(actor, pool_id, username).await?;

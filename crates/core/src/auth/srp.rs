@@ -154,8 +154,8 @@ impl Service {
         let eph = self.compute.run(move || srp::server_ephemeral(&v)).await?;
         let state = ChallengeState {
             v: 1,
-            pool: app.pool_id.to_string(),
-            client: app.client.id.to_string(),
+            pool: app.pool_id.clone(),
+            client: app.client.id.clone(),
             uid: uid.clone(),
             real,
             a: STANDARD.encode(srp_a.bytes()),
@@ -179,9 +179,9 @@ impl Service {
         claim: PasswordClaim,
     ) -> Result<AuthStep> {
         let username = claim.username.as_str();
-        let app = self.app_for_client(client_id.as_str()).await?;
-        let (state, block) = self.open_challenge(app.client.id.as_str(), &claim.secret_block)?;
-        if state.pool != app.pool_id.as_str() {
+        let app = self.app_for_client(client_id).await?;
+        let (state, block) = self.open_challenge(&app.client.id, &claim.secret_block)?;
+        if state.pool != app.pool_id {
             return Err(Error::ChallengeExpired);
         }
         let user = match (state.real, UserId::parse(&state.uid)) {

@@ -79,13 +79,13 @@ pub fn claimed_pool(token: &str, issuer_prefix: &str) -> Option<PoolId> {
 }
 
 /// The client a token claims to be for (`client_id` or `aud`), unverified.
-pub fn claimed_client(token: &str) -> Option<String> {
+pub fn claimed_client(token: &str) -> Option<ClientId> {
     let claims = unverified_claims(token)?;
     let client = claims
         .get("client_id")
         .or_else(|| claims.get("aud"))?
         .as_str()?;
-    Some(client.to_owned())
+    Some(ClientId::new(client))
 }
 
 /// Verifies `token` against the pool's keys and checks `iss` is exactly `issuer`.

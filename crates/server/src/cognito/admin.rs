@@ -6,7 +6,7 @@ use super::{Answer, answer, empty};
 use crate::extract::bearer_token;
 use auth_return_core::admin::NewUser;
 use auth_return_core::auth::UserView;
-use auth_return_core::{Actor, Error, Service};
+use auth_return_core::{Actor, Error, PoolId, Service};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
@@ -20,14 +20,14 @@ async fn developer(service: &Service, headers: &HeaderMap) -> Result<Actor, Erro
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AdminUserRequest {
-    user_pool_id: Option<String>,
+    user_pool_id: Option<PoolId>,
     username: Option<String>,
     password: Option<String>,
     permanent: Option<bool>,
 }
 
 impl AdminUserRequest {
-    fn target(&self) -> Result<(&str, &str), crate::error::CognitoError> {
+    fn target(&self) -> Result<(&PoolId, &str), crate::error::CognitoError> {
         Ok((
             required(&self.user_pool_id, "userPoolId")?,
             required(&self.username, "username")?,
@@ -178,7 +178,7 @@ pub async fn admin_user_global_sign_out(
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AdminCreateUserRequest {
-    user_pool_id: Option<String>,
+    user_pool_id: Option<PoolId>,
     username: Option<String>,
     user_attributes: Option<Vec<Attribute>>,
     temporary_password: Option<String>,
@@ -219,7 +219,7 @@ pub async fn admin_create_user(
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListUsersRequest {
-    user_pool_id: Option<String>,
+    user_pool_id: Option<PoolId>,
     attributes_to_get: Option<Vec<String>>,
     limit: Option<i64>,
     pagination_token: Option<String>,

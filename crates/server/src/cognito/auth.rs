@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "PascalCase")]
 pub struct InitiateAuthRequest {
     auth_flow: Option<String>,
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     #[serde(default)]
     auth_parameters: LenientMap,
 }
@@ -23,7 +23,7 @@ pub struct InitiateAuthRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct RespondRequest {
     challenge_name: Option<String>,
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     session: Option<String>,
     #[serde(default)]
     challenge_responses: LenientMap,
@@ -33,7 +33,7 @@ pub struct RespondRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct GetTokensRequest {
     refresh_token: Option<String>,
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     client_secret: Option<String>,
 }
 
@@ -112,27 +112,23 @@ fn result(t: AuthTokens) -> AuthenticationResult {
 
 pub async fn initiate_auth(service: &Service, req: InitiateAuthRequest) -> Answer {
     let flow = required(&req.auth_flow, "authFlow")?;
-    let client_id = ClientId::new(required(&req.client_id, "clientId")?);
+    let client_id = required(&req.client_id, "clientId")?;
     let flow = match flows::auth_flow(flow, req.auth_parameters.into_map()) {
         Ok(flow) => flow,
-        Err(refusal) => return refuse(service, &client_id, refusal).await,
+        Err(refusal) => return refuse(service, client_id, refusal).await,
     };
-    step_answer(service.initiate_auth(&client_id, flow).await?)
+    step_answer(service.initiate_auth(client_id, flow).await?)
 }
 
 pub async fn respond_to_auth_challenge(service: &Service, req: RespondRequest) -> Answer {
     let challenge = required(&req.challenge_name, "challengeName")?;
-    let client_id = ClientId::new(required(&req.client_id, "clientId")?);
+    let client_id = required(&req.client_id, "clientId")?;
     let responses = req.challenge_responses.into_map();
     let answer = match flows::challenge_answer(challenge, req.session, responses) {
         Ok(answer) => answer,
-        Err(refusal) => return refuse(service, &client_id, refusal).await,
+        Err(refusal) => return refuse(service, client_id, refusal).await,
     };
-    step_answer(
-        service
-            .respond_to_auth_challenge(&client_id, answer)
-            .await?,
-    )
+    step_answer(service.respond_to_auth_challenge(client_id, answer).await?)
 }
 
 /// Answers a refusal, after checking the client when the refusal waits for that.

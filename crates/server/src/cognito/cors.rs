@@ -7,8 +7,8 @@
 //! of the other routes by construction (`super::router`).
 
 use super::operation::Tenant;
-use auth_return_core::Service;
 use auth_return_core::tokens::verify::claimed_client;
+use auth_return_core::{ClientId, Service};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -23,7 +23,7 @@ pub const EXPOSED_HEADERS: [&str; 5] = [
 ];
 
 /// The client a request acts for, from the member its operation uses.
-fn client_of(headers: &HeaderMap, tenant: &Tenant) -> Option<String> {
+fn client_of(headers: &HeaderMap, tenant: &Tenant) -> Option<ClientId> {
     match tenant {
         Tenant::ClientId(client) => Some(client.clone()),
         Tenant::AccessToken(token) => claimed_client(token.expose()),

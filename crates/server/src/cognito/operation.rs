@@ -1,6 +1,7 @@
 //! The operations of `POST /` (docs/cognito-protocol.md §1, §5): each `X-Amz-Target` name,
 //! written once, and what a request shape says about the client it acts for.
 
+use auth_return_core::ClientId;
 use auth_return_crypto::secret::SecretString;
 use serde::de::DeserializeOwned;
 
@@ -121,7 +122,7 @@ impl Operation {
 #[derive(Clone, Debug, Default)]
 pub enum Tenant {
     /// `ClientId` in the body.
-    ClientId(String),
+    ClientId(ClientId),
     /// The client the `AccessToken` in the body was issued to (read only when the answer goes
     /// to a browser origin; the token prints redacted).
     AccessToken(SecretString),
@@ -134,7 +135,7 @@ pub enum Tenant {
 
 impl Tenant {
     /// The client a `ClientId` member names.
-    pub fn client_id(client_id: &Option<String>) -> Self {
+    pub fn client_id(client_id: &Option<ClientId>) -> Self {
         client_id.clone().map_or(Self::Unnamed, Self::ClientId)
     }
 

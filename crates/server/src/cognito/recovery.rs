@@ -2,13 +2,13 @@
 
 use super::wire::{CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
-use auth_return_core::Service;
+use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ForgotPasswordRequest {
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     username: Option<String>,
     secret_hash: Option<String>,
 }
@@ -33,7 +33,7 @@ pub async fn forgot_password(service: &Service, req: ForgotPasswordRequest) -> A
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfirmForgotPasswordRequest {
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     username: Option<String>,
     confirmation_code: Option<String>,
     password: Option<String>,

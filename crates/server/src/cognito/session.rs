@@ -2,7 +2,7 @@
 
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};
-use auth_return_core::Service;
+use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -44,7 +44,7 @@ pub async fn global_sign_out(service: &Service, req: AccessTokenRequest) -> Answ
 #[serde(rename_all = "PascalCase")]
 pub struct RevokeTokenRequest {
     token: Option<String>,
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     client_secret: Option<String>,
 }
 

@@ -2,13 +2,13 @@
 
 use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
-use auth_return_core::Service;
+use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SignUpRequest {
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     username: Option<String>,
     password: Option<String>,
     secret_hash: Option<String>,
@@ -52,7 +52,7 @@ pub async fn sign_up(service: &Service, req: SignUpRequest) -> Answer {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfirmSignUpRequest {
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     username: Option<String>,
     confirmation_code: Option<String>,
     secret_hash: Option<String>,
@@ -71,7 +71,7 @@ pub async fn confirm_sign_up(service: &Service, req: ConfirmSignUpRequest) -> An
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResendRequest {
-    client_id: Option<String>,
+    client_id: Option<ClientId>,
     username: Option<String>,
     secret_hash: Option<String>,
 }

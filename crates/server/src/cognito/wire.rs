@@ -53,12 +53,12 @@ impl From<auth_return_core::auth::CodeDelivery> for CodeDeliveryDetails {
     }
 }
 
-/// A required string member, or AWS's validation message.
-pub fn required<'a>(
-    value: &'a Option<String>,
+/// A required member, or AWS's validation message.
+pub fn required<'a, T>(
+    value: &'a Option<T>,
     member: &str,
-) -> Result<&'a str, crate::error::CognitoError> {
+) -> Result<&'a T, crate::error::CognitoError> {
     value
-        .as_deref()
+        .as_ref()
         .ok_or_else(|| crate::error::CognitoError::invalid(super::validation::null(member)))
 }

@@ -653,6 +653,17 @@ async fn admin_get_user_shows_attributes_status_and_enabled() {
         "ResourceNotFoundException",
         "User pool local_nosuchpoo does not exist.",
     );
+    // No pool id is longer than 55 characters: a longer one is echoed cut to that.
+    let long = format!("local_{}", "x".repeat(60));
+    f.admin(
+        "AdminGetUser",
+        json!({"UserPoolId": long, "Username": email}),
+    )
+    .await
+    .assert_error(
+        "ResourceNotFoundException",
+        &format!("User pool {} does not exist.", &long[..55]),
+    );
 }
 
 #[tokio::test]
@@ -1338,11 +1349,10 @@ async fn every_admin_operation_requires_the_owning_developer() {
     f.assert_signs_in(email, PASSWORD).await;
     f.assert_sign_in_fails(email, "Hijack-Pass-77", "NotAuthorizedException", INCORRECT)
         .await;
-    let other_pool = other_app.app.pool_id.as_str();
     let reply = f
         .server
         .service
-        .list_users(Actor::Operator, other_pool, None, None, None)
+        .list_users(Actor::Operator, &other_app.app.pool_id, None, None, None)
         .await
         .unwrap();
     assert_eq!(reply.0.len(), 1, "the operator's app is untouched");

@@ -5,7 +5,7 @@
 //! database.
 
 use crate::common::{PASSWORD, TestServer, console};
-use auth_return_core::{Actor, ConsoleSignup, ServiceConfig};
+use auth_return_core::{Actor, ConsoleSignup, PoolId, ServiceConfig};
 use serde_json::json;
 
 const NOT_PERMITTED: &str = "SignUp is not permitted for this user pool";
@@ -15,13 +15,7 @@ async fn developers(server: &TestServer) -> Vec<String> {
     let console = console(server).await;
     let (users, _) = server
         .service
-        .list_users(
-            Actor::Operator,
-            console.app.pool_id.as_str(),
-            None,
-            None,
-            None,
-        )
+        .list_users(Actor::Operator, &console.app.pool_id, None, None, None)
         .await
         .unwrap();
     users
@@ -201,7 +195,7 @@ async fn a_burst_of_first_sign_ups_lets_exactly_one_in_on_both_databases() {
 const DAILY_LIMIT: &str = "Exceeded daily email limit for the operation or the account: at most 3 invitation and password reset emails per developer per day.";
 
 /// A developer (console token) owning a fresh app on `server`: (token, pool id).
-async fn developer_with_app(server: &TestServer, email: &str) -> (String, String) {
+async fn developer_with_app(server: &TestServer, email: &str) -> (String, PoolId) {
     let token = crate::common::developer(server, email).await;
     let (status, app) = crate::common::send(
         server,
@@ -212,7 +206,7 @@ async fn developer_with_app(server: &TestServer, email: &str) -> (String, String
     )
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED);
-    (token, app["user_pool_id"].as_str().unwrap().to_owned())
+    (token, PoolId::new(app["user_pool_id"].as_str().unwrap()))
 }
 
 async fn admin(
@@ -478,14 +472,14 @@ async fn the_operator_name_defaults_to_the_public_host() {
 }
 
 /// The app id of a pool.
-async fn app_of_pool(server: &TestServer, pool: &str) -> String {
+async fn app_of_pool(server: &TestServer, pool: &PoolId) -> String {
     server
         .service
         .list_apps(Actor::Operator)
         .await
         .unwrap()
         .into_iter()
-        .find(|a| a.pool_id.as_str() == pool)
+        .find(|a| a.pool_id == *pool)
         .unwrap()
         .id
         .to_string()

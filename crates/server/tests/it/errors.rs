@@ -27,6 +27,17 @@ async fn malformed_requests_get_protocol_errors() {
     assert_eq!(r.error_type(), "InvalidParameterException");
     assert!(r.message().contains("invalid type"), "{}", r.message());
 
+    // A client id is checked for its length before it is looked up.
+    for bad in [String::new(), "c".repeat(129)] {
+        server
+            .call(
+                "SignUp",
+                json!({"ClientId": bad, "Username": "a@b.co", "Password": PASSWORD}),
+            )
+            .await
+            .assert_error("InvalidParameterException", "1 validation error detected: Value at 'clientId' failed to satisfy constraint: Member must have length less than or equal to 128 and greater than or equal to 1");
+    }
+
     let r = server.call("SignUp", json!(["an", "array"])).await;
     assert_eq!(r.error_type(), "InvalidParameterException");
 

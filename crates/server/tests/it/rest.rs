@@ -367,6 +367,10 @@ async fn discovery_jwks_and_api_user() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
         assert_eq!(body["error"], "not_found");
     }
+    // A pool id that does not even decode is refused in the same JSON shape.
+    let (status, body, _) = server.get("/%FF/.well-known/jwks.json", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_request", "{body}");
 
     for token in [&tokens.id, &tokens.access] {
         let (status, info, _) = server.get("/api/user", Some(token)).await;
