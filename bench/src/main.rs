@@ -1,7 +1,10 @@
 //! `auth-return-load`: drives full SRP sign-ins (InitiateAuth + RespondToAuthChallenge),
 //! refreshes or API-key verifications against a running server and reports throughput, latency
 //! and — given the server's pid — the server's CPU time per operation (read from /proc, so the
-//! load generator's own work on the same machine does not distort it).
+//! load generator's own work on the same machine does not distort it), beside the floor: the
+//! operation's bare cryptography, timed on one core in the same run (`floor.rs`).
+
+mod floor;
 
 use anyhow::{Context, bail};
 use auth_return_crypto::srp;
@@ -325,11 +328,22 @@ async fn main() -> anyhow::Result<()> {
         pct(0.50),
         pct(0.99)
     );
+    let floor = match args.mode {
+        Mode::Signin => floor::sign_in()?,
+        Mode::Refresh => floor::refresh()?,
+        Mode::Verify => floor::verify()?,
+    };
+    let floor_us = floor.per_op.as_secs_f64() * 1e6;
+    println!(
+        "floor_us_per_op={floor_us:.2} ({}, one core, this run)",
+        floor.what
+    );
     if let (Some(pid), Some(before)) = (args.server_pid, cpu_before) {
         let cpu = cpu_seconds(pid)? - before;
+        let cpu_us = cpu * 1e6 / ok.max(1) as f64;
         println!(
-            "server_cpu_ms_per_op={:.2} (=> {:.0}/s per core, {:.0}/s on 2 cores if CPU-bound)",
-            cpu * 1000.0 / ok.max(1) as f64,
+            "server_cpu_us_per_op={cpu_us:.1} = {:.1} x floor (=> {:.0}/s per core, {:.0}/s on 2 cores if CPU-bound)",
+            cpu_us / floor_us,
             ok as f64 / cpu,
             2.0 * ok as f64 / cpu
         );
