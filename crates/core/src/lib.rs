@@ -13,6 +13,7 @@ pub mod clock;
 pub mod compute;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod key_rotation;
 pub mod keyring;

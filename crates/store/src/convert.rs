@@ -1,6 +1,7 @@
 //! Value conversions shared by both dialects: JSON text columns and enum names.
 
 use crate::error::corrupt;
+use auth_return_core::events::EventKind;
 use auth_return_core::model::{MatchOp, UserField, UserFilter, UserStatus};
 use auth_return_core::settings::AppSettings;
 use auth_return_core::store::{StoreError, StoreResult};
@@ -120,6 +121,27 @@ pub(crate) fn status_from_str(text: &str) -> StoreResult<UserStatus> {
     UserStatus::parse(text).ok_or_else(|| corrupt("users.status"))
 }
 
+/// An event's detail as the JSON object text stored in `events.detail`.
+pub(crate) fn detail_to_json(
+    detail: &serde_json::Map<String, serde_json::Value>,
+) -> StoreResult<String> {
+    serde_json::to_string(detail)
+        .map_err(|e| StoreError::Backend(format!("encoding event detail: {e}")))
+}
+
+/// Parses `events.detail`: a JSON object, nothing else.
+pub(crate) fn detail_from_json(
+    text: &str,
+) -> StoreResult<serde_json::Map<String, serde_json::Value>> {
+    serde_json::from_str(text).map_err(|_| corrupt("events.detail"))
+}
+
+/// Parses `events.kind` (the stable code). A code this version does not know (written by a
+/// newer one) is corrupt here.
+pub(crate) fn event_kind_from_str(text: &str) -> StoreResult<EventKind> {
+    EventKind::parse(text).ok_or_else(|| corrupt("events.kind"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +166,16 @@ mod tests {
         let text = scopes_to_json(&scopes).unwrap();
         assert_eq!(scopes_from_json(&text).unwrap(), scopes);
         assert!(scopes_from_json("{}").is_err());
+
+        let mut detail = serde_json::Map::new();
+        detail.insert("reason".to_owned(), "wrong_password".into());
+        detail.insert("n".to_owned(), 3.into());
+        let text = detail_to_json(&detail).unwrap();
+        assert_eq!(detail_from_json(&text).unwrap(), detail);
+        assert!(detail_from_json("{}").unwrap().is_empty());
+        for bad in ["[]", "null", "\"x\"", "{not json"] {
+            assert!(detail_from_json(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -234,5 +266,7 @@ mod tests {
         );
         assert!(status_from_str("WHATEVER").is_err());
         assert_eq!(status_from_str("CONFIRMED").unwrap(), UserStatus::Confirmed);
+        assert!(event_kind_from_str("mfa_enabled").is_err());
+        assert_eq!(event_kind_from_str("sign_in").unwrap(), EventKind::SignIn);
     }
 }

@@ -39,6 +39,7 @@ const STEPS: &[Step] = steps![
     6 "lockout millis" "0006_lockout_millis.sql",
     7 "config changes" "0007_config_changes.sql",
     8 "mail quotas" "0008_mail_quotas.sql",
+    9 "events" "0009_events.sql",
 ];
 
 /// The SQLite migrator.

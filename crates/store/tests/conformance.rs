@@ -1,6 +1,6 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
 //! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, the
-//! change feed, a few races, and an upgrade from a 0001-only database; run against
+//! change feed, audit events, a few races, and an upgrade from a 0001-only database; run against
 //! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
 //! a server (each test gets a fresh database there, dropped afterwards, passed or failed); in CI
 //! (`CI` set) the variable is required. Start a server with `tests/pg/start.sh`.
@@ -17,6 +17,8 @@ mod api_keys;
 mod changes;
 #[path = "conformance/databases.rs"]
 mod databases;
+#[path = "conformance/events.rs"]
+mod events;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/keys_and_revocations.rs"]
@@ -85,6 +87,22 @@ async fn postgres_change_feed_numbers_concurrent_writers_in_commit_order() {
     .await;
 }
 
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_events_from_two_instances_all_land_with_distinct_ids() {
+    let db = TempSqlite::new();
+    events::concurrent(open(&db.url()).await, open(&db.url()).await).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_events_from_two_instances_all_land_with_distinct_ids() {
+    on_postgres(|url| async move {
+        events::concurrent(open(&url).await, open(&url).await).await;
+    })
+    .await;
+}
+
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_migrations_are_idempotent_across_instances() {
@@ -137,6 +155,9 @@ on_both! {
     lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
     api_keys_store_find_list_count_revoke_touch_cascade => api_keys::api_keys;
     change_feed_records_key_changes_in_order => changes::recorded;
+    events_record_read_filter_isolate_and_cascade => events::recorded;
+    events_page_by_cursor_without_gaps_or_repeats => events::paging;
+    events_prune_by_age_in_batches => events::prune;
 }
 
 #[cfg(feature = "sqlite")]

@@ -6,6 +6,7 @@ mod apps;
 mod challenges;
 mod changes;
 mod codes;
+mod events;
 mod lockouts;
 mod mail_quotas;
 mod pruning;
@@ -20,6 +21,7 @@ pub use apps::AppStore;
 pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;
 pub use codes::CodeStore;
+pub use events::EventStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;
 pub use pruning::PruneStore;
@@ -73,5 +75,6 @@ store!(
     ApiKeyStore,
     MailQuotaStore,
     ChangeStore,
+    EventStore,
     PruneStore,
 );

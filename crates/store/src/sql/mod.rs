@@ -22,6 +22,7 @@ pub(crate) mod apps;
 pub(crate) mod challenges;
 pub(crate) mod changes;
 pub(crate) mod codes;
+pub(crate) mod events;
 pub(crate) mod lockouts;
 pub(crate) mod mail_quotas;
 pub(crate) mod pruning;
@@ -71,6 +72,7 @@ macro_rules! stores {
         $crate::sql::api_keys::api_key_store!($store, $key_order);
         $crate::sql::mail_quotas::mail_quota_store!($store);
         $crate::sql::changes::change_store!($store, $db);
+        $crate::sql::events::event_store!($store, $db);
         $crate::sql::pruning::prune_store!($store);
     };
 }

@@ -61,11 +61,21 @@ macro_rules! select_refresh_token {
 }
 pub(crate) use select_refresh_token;
 
+/// `SELECT` of everything `rows::event` reads.
+macro_rules! select_event {
+    () => {
+        "SELECT id, pool_id, at, kind, user_id, email, actor, client_ip, user_agent, detail \
+         FROM events"
+    };
+}
+pub(crate) use select_event;
+
 /// A `rows` module of row mappers for database `$db`, in the dialect's module.
 macro_rules! row_mapping {
     ($db:ty) => {
         /// Rows onto the model: JSON text columns parsed, enum names checked.
         mod rows {
+            use auth_return_core::events::Event;
             use auth_return_core::model::{
                 ApiKey, App, Change, ChangeSubject, Client, CodeRecord, LockoutRecord,
                 RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
@@ -73,8 +83,8 @@ macro_rules! row_mapping {
             use auth_return_core::store::StoreResult;
             use sqlx::Row;
             use $crate::convert::{
-                attributes_from_json, origins_from_json, scopes_from_json, settings_from_json,
-                status_from_str,
+                attributes_from_json, detail_from_json, event_kind_from_str, origins_from_json,
+                scopes_from_json, settings_from_json, status_from_str,
             };
             use $crate::error::backend;
 
@@ -216,6 +226,22 @@ macro_rules! row_mapping {
                 Ok(Change {
                     seq: get(row, "seq")?,
                     subject: ChangeSubject::from_parts(get(row, "kind")?, get(row, "subject")?),
+                })
+            }
+
+            /// An audit event.
+            pub(super) fn event(row: &DbRow) -> StoreResult<Event> {
+                Ok(Event {
+                    id: get(row, "id")?,
+                    pool_id: get(row, "pool_id")?,
+                    at: get(row, "at")?,
+                    kind: event_kind_from_str(&get::<String>(row, "kind")?)?,
+                    user_id: get(row, "user_id")?,
+                    email: get(row, "email")?,
+                    actor: get(row, "actor")?,
+                    client_ip: get(row, "client_ip")?,
+                    user_agent: get(row, "user_agent")?,
+                    detail: detail_from_json(&get::<String>(row, "detail")?)?,
                 })
             }
         }
