@@ -4,7 +4,7 @@
 use crate::assets::{self, Assets};
 use crate::limits::RateLimits;
 use crate::options::ServerOptions;
-use crate::{cognito, health, rest, transport, wellknown};
+use crate::{cognito, health, rest, trace, transport, wellknown};
 use auth_return_core::Service;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -13,8 +13,11 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use std::sync::Arc;
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -100,25 +103,38 @@ pub fn router(state: AppState) -> Router {
             get(wellknown::openid_configuration),
         )
         .fallback(not_found)
-        .layer(cors);
-    // `POST /` answers CORS per app itself: its router never gets the layer above.
+        .with_state(state.clone());
+    // `POST /` answers CORS per app itself: only what its router does not route gets the layer.
     let routes = cognito::router()
-        .merge(api)
-        .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .with_state(state.clone())
+        .fallback_service(ServiceBuilder::new().layer(cors).service(api));
+    // Layers around a router as a whole, not per route: axum clones a route's whole stack for
+    // every request, so layers added with `Router::layer` are paid for again and again. The
+    // first layer is the outermost: a fresh request id before anything else runs (`trace.rs`).
+    let stack = ServiceBuilder::new()
+        .layer(axum::middleware::map_request(
+            trace::forget_caller_request_id,
         ))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(trace::request_span))
+        .layer(axum::middleware::from_fn(trace::log_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            transport::identify_client,
+        ))
+        .layer(axum::middleware::from_fn(crate::https::require_https))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(axum::middleware::from_fn(crate::https::require_https))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            transport::identify_client,
-        ));
-    crate::trace::layer(routes).with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(DefaultBodyLimit::max(cognito::MAX_BODY))
+        .service(routes);
+    Router::new().fallback_service(stack)
 }
 
 /// The JSON 404 of unknown routes.

@@ -6,19 +6,16 @@
 //! make its requests' log lines share an id with someone else's.
 
 use crate::error::ErrorNote;
-use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 /// The header that carries the request id, in both directions.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// The request id of a request that passed the layers of [`layer`] (empty if it is not text).
+/// The request id of a request that passed the router's request-id layers (empty if it is not text).
 pub fn request_id(headers: &HeaderMap) -> &str {
     headers
         .get(REQUEST_ID_HEADER)
@@ -27,7 +24,7 @@ pub fn request_id(headers: &HeaderMap) -> &str {
 }
 
 /// The span of one request: method, path (never the query) and request id.
-fn request_span(request: &Request) -> Span {
+pub(crate) fn request_span(request: &Request) -> Span {
     tracing::info_span!(
         "request",
         method = %request.method(),
@@ -37,14 +34,14 @@ fn request_span(request: &Request) -> Span {
 }
 
 /// Drops a caller's `x-request-id`, so that the layer after this one always mints ours.
-async fn forget_caller_request_id(mut request: Request) -> Request {
+pub(crate) async fn forget_caller_request_id(mut request: Request) -> Request {
     request.headers_mut().remove(REQUEST_ID_HEADER);
     request
 }
 
 /// Logs each error answer once, from the [`ErrorNote`] its error put on it: our own faults as
 /// errors with their detail, the client's at debug level with the code alone.
-async fn log_errors(request: Request, next: Next) -> Response {
+pub(crate) async fn log_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if let Some(note) = response.extensions().get::<ErrorNote>() {
         let status = response.status().as_u16();
@@ -56,14 +53,4 @@ async fn log_errors(request: Request, next: Next) -> Response {
         }
     }
     response
-}
-
-/// Wraps every route: a fresh request id first, then the request span, then the error log.
-pub fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router
-        .layer(axum::middleware::from_fn(log_errors))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(axum::middleware::map_request(forget_caller_request_id))
 }
