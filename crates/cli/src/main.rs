@@ -1,8 +1,10 @@
-//! `auth-return`: run the service, and manage apps, keys and developers from the command line.
+//! `auth-return`: run the service, manage apps, keys and developers, and read apps' audit
+//! events from the command line.
 
 mod apps_cmd;
 mod config;
 mod developers_cmd;
+mod events_cmd;
 mod files;
 mod keys_cmd;
 mod logging;
@@ -43,6 +45,8 @@ enum Command {
         #[command(subcommand)]
         command: keys_cmd::KeysCommand,
     },
+    /// An app's audit events, newest first, a page at a time.
+    Events(events_cmd::EventsArgs),
 }
 
 #[tokio::main]
@@ -65,6 +69,7 @@ async fn main() -> std::process::ExitCode {
         Command::Apps { command } => apps_cmd::run(config, command).await,
         Command::Keys { command } => keys_cmd::run(config, command).await,
         Command::Developers { command } => developers_cmd::run(config, command).await,
+        Command::Events(args) => events_cmd::run(config, args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

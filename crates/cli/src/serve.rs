@@ -39,7 +39,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         "auth-return listening"
     );
     warn_about_plain_http(&config, local, tls.is_some());
-    let chores = tokio::spawn(housekeeping(service.clone(), config.key_rotation_days));
+    let chores = tokio::spawn(housekeeping(
+        service.clone(),
+        config.key_rotation_days,
+        config.events_retention_days,
+    ));
     let follower = tokio::spawn(follow_changes(service.clone()));
     let options = ServerOptions {
         tls: tls.is_some(),
@@ -160,9 +164,13 @@ fn is_loopback_host(host: &str) -> bool {
 const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Once an hour (several instances may all do it: every step is idempotent): deletes expired
-/// rows, withdraws signing keys whose tokens have all expired, and rotates keys that are older
-/// than the configured age.
-async fn housekeeping(service: std::sync::Arc<auth_return_core::Service>, key_rotation_days: u32) {
+/// rows and audit events past their retention, withdraws signing keys whose tokens have all
+/// expired, and rotates keys that are older than the configured age.
+async fn housekeeping(
+    service: std::sync::Arc<auth_return_core::Service>,
+    key_rotation_days: u32,
+    events_retention_days: u32,
+) {
     let max_key_age = (key_rotation_days > 0).then(|| i64::from(key_rotation_days) * 86_400);
     let mut ticks = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
@@ -171,6 +179,15 @@ async fn housekeeping(service: std::sync::Arc<auth_return_core::Service>, key_ro
             Ok(0) => {}
             Ok(rows) => tracing::info!(rows, "pruned expired sessions, codes and revocations"),
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
+        }
+        match service.prune_events(events_retention_days).await {
+            Ok(0) => {}
+            Ok(events) => tracing::info!(
+                events,
+                retention_days = events_retention_days,
+                "pruned audit events past their retention"
+            ),
+            Err(e) => tracing::warn!(error = %e, "pruning audit events failed"),
         }
         match service.maintain_signing_keys(max_key_age).await {
             Ok((0, 0)) => {}

@@ -4,6 +4,7 @@
 //! Storage is reached only through the [`store::Store`] trait, mail through [`mail::Mailer`],
 //! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
 
+pub mod activity;
 pub mod admin;
 pub mod api_keys;
 pub mod apps;

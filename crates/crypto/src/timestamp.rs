@@ -1,5 +1,5 @@
 //! The SRP `TIMESTAMP` format `EEE MMM d HH:mm:ss UTC yyyy` (docs/cognito-protocol.md §3.6 step 7,
-//! §3.7 step 4).
+//! §3.7 step 4), and RFC 3339 for showing times to people.
 //!
 //! Parsing is strict where AWS is observed to be strict (space-padded day, hour `24`, zone
 //! other than `UTC`) and lenient where being strict gains nothing (a zero-padded day).
@@ -63,6 +63,19 @@ pub fn format_srp_timestamp(epoch_seconds: i64) -> String {
     let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
     format!(
         "{weekday} {month} {day} {:02}:{:02}:{:02} UTC {year}",
+        secs / 3_600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Formats Unix epoch seconds as an RFC 3339 UTC time, `yyyy-MM-ddTHH:mm:ssZ` (for people:
+/// the CLI's tables).
+pub fn format_rfc3339(epoch_seconds: i64) -> String {
+    let secs = epoch_seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(epoch_seconds.div_euclid(86_400));
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         secs / 3_600,
         (secs / 60) % 60,
         secs % 60

@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use auth_return_crypto::timestamp::{TimestampError, format_srp_timestamp, parse_srp_timestamp};
+use auth_return_crypto::timestamp::{
+    TimestampError, format_rfc3339, format_srp_timestamp, parse_srp_timestamp,
+};
 
 #[test]
 fn accepts_cognito_format() {
@@ -89,4 +91,14 @@ fn format_round_trips() {
     ] {
         assert_eq!(parse_srp_timestamp(&format_srp_timestamp(t)), Ok(t));
     }
+}
+
+#[test]
+fn rfc3339_for_people() {
+    assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+    assert_eq!(format_rfc3339(1_704_207_845), "2024-01-02T15:04:05Z");
+    // A leap day, the last second of a year, and before the epoch.
+    assert_eq!(format_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    assert_eq!(format_rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
+    assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59Z");
 }

@@ -1,5 +1,7 @@
 //! JSON views shared by the REST API and the CLI's `--json` output.
 
+use auth_return_core::activity::EventPage;
+use auth_return_core::events::Event;
 use auth_return_core::model::{ApiKey, App};
 use auth_return_core::settings::AppSettings;
 use auth_return_core::{AppConfig, CreatedApiKey, Service};
@@ -158,6 +160,64 @@ impl From<&CreatedApiKey> for CreatedApiKeyView {
             scopes: key.scopes.clone(),
             created_at: key.created_at,
             expires_at: key.expires_at,
+        }
+    }
+}
+
+/// An audit event as developers and operators see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventView {
+    /// Its sequence number (a page's last id is the next page's cursor).
+    pub id: i64,
+    /// When it happened, epoch seconds.
+    pub at: i64,
+    /// What happened: the kind's stable code (`sign_in`, `password_changed`…).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The user it happened to (`sub`), if one is known.
+    pub user_id: Option<String>,
+    /// The email involved.
+    pub email: Option<String>,
+    /// Who acted, when it was not the user: a developer's user id or `operator`.
+    pub actor: Option<String>,
+    /// The caller's address.
+    pub client_ip: Option<String>,
+    /// The caller's user agent.
+    pub user_agent: Option<String>,
+    /// Kind-specific facts (`{"reason": …}`, `{"action": …}`), `{}` when none.
+    pub detail: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<&Event> for EventView {
+    fn from(event: &Event) -> Self {
+        Self {
+            id: event.id,
+            at: event.at,
+            kind: event.kind.as_str(),
+            user_id: event.user_id.map(|u| u.to_string()),
+            email: event.email.clone(),
+            actor: event.actor.clone(),
+            client_ip: event.client_ip.clone(),
+            user_agent: event.user_agent.clone(),
+            detail: event.detail.clone(),
+        }
+    }
+}
+
+/// A page of an app's events, newest first.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventPageView {
+    /// The events, newest first.
+    pub events: Vec<EventView>,
+    /// The `cursor` of the next page (as text, so no client rounds it), or null on the last.
+    pub next_cursor: Option<String>,
+}
+
+impl From<&EventPage> for EventPageView {
+    fn from(page: &EventPage) -> Self {
+        Self {
+            events: page.events.iter().map(EventView::from).collect(),
+            next_cursor: page.next_cursor.map(|id| id.to_string()),
         }
     }
 }

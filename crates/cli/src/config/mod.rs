@@ -116,6 +116,15 @@ pub struct GlobalOptions {
         default_value_t = 0
     )]
     pub key_rotation_days: u32,
+    /// Delete audit events older than this many days, in the hourly housekeeping (0 = keep
+    /// them forever).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_EVENTS_RETENTION_DAYS",
+        default_value_t = 90
+    )]
+    pub events_retention_days: u32,
     /// Seconds a rotated-in key is published before it signs (at least 300, the JWKS cache
     /// lifetime).
     #[arg(

@@ -63,6 +63,8 @@ pub struct Config {
     pub mail_from_name: Option<String>,
     /// Automatic key rotation age in days (0 = off).
     pub key_rotation_days: u32,
+    /// Audit events are deleted when this many days old (0 = kept forever).
+    pub events_retention_days: u32,
     /// Seconds a new key is published before it signs.
     pub key_propagation_secs: u32,
     /// Built-in HTTPS, when configured.
@@ -154,6 +156,7 @@ impl GlobalOptions {
             mail,
             mail_from_name,
             key_rotation_days: self.key_rotation_days,
+            events_retention_days: self.events_retention_days,
             key_propagation_secs: self.key_propagation_secs,
             tls,
             trusted_proxies,

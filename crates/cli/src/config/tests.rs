@@ -51,6 +51,7 @@ fn defaults_need_no_configuration() {
     assert_eq!(config.log_format, LogFormat::Plain);
     assert_eq!(config.key_rotation_days, 0);
     assert_eq!(config.key_propagation_secs, 3600);
+    assert_eq!(config.events_retention_days, 90);
 }
 
 #[test]
@@ -82,7 +83,7 @@ fn every_file_setting_is_read() {
     let (_dir, file) = toml_file(
         "listen = \"127.0.0.1:9000\"\ndata_dir = \"/var/lib/ar\"\nregion = \"eu\"\n\
          log_format = \"json\"\nkey_rotation_days = 30\nkey_propagation_secs = 900\n\
-         mail_from_name = \"Example\"\n",
+         mail_from_name = \"Example\"\nevents_retention_days = 30\n",
     );
     let config = resolve(&["--config", &file]).unwrap();
     assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
@@ -94,6 +95,7 @@ fn every_file_setting_is_read() {
     assert_eq!(config.key_rotation_days, 30);
     assert_eq!(config.key_propagation_secs, 900);
     assert_eq!(config.mail_from_name.as_deref(), Some("Example"));
+    assert_eq!(config.events_retention_days, 30);
 }
 
 #[test]
@@ -369,6 +371,7 @@ fn the_help_states_the_real_defaults() {
         ("--log-format", "plain".to_owned()),
         ("--key-rotation-days", "0".to_owned()),
         ("--key-propagation-secs", "3600".to_owned()),
+        ("--events-retention-days", "90".to_owned()),
         ("--rate-limit-sign-in", defaults.sign_in.to_string()),
         ("--rate-limit-sign-up", defaults.sign_up.to_string()),
         ("--rate-limit-codes", defaults.code_delivery.to_string()),
@@ -459,4 +462,43 @@ fn unknown_file_settings_are_refused() {
         let name = key.split(' ').next().unwrap();
         assert!(message.contains(name), "{key}: {message}");
     }
+}
+
+#[test]
+fn events_retention_days_from_flags_file_and_default() {
+    assert_eq!(resolve(&[]).unwrap().events_retention_days, 90);
+    // 0 keeps events forever.
+    assert_eq!(
+        resolve(&["--events-retention-days", "0"])
+            .unwrap()
+            .events_retention_days,
+        0
+    );
+    let (dir, file) = toml_file("events_retention_days = 365\n");
+    assert_eq!(
+        resolve(&["--config", &file]).unwrap().events_retention_days,
+        365
+    );
+    assert_eq!(
+        resolve(&["--config", &file, "--events-retention-days", "7"])
+            .unwrap()
+            .events_retention_days,
+        7
+    );
+    // Negative or not a number: refused, by flag and in the file.
+    for bad in ["-1", "ninety", "1.5"] {
+        let message = error(&[&format!("--events-retention-days={bad}")]);
+        assert!(
+            message.contains("invalid value") && message.contains("--events-retention-days"),
+            "{bad}: {message}"
+        );
+    }
+    assert!(resolve(&["--events-retention-days", "-1"]).is_err());
+    std::fs::write(
+        dir.path().join("auth-return.toml"),
+        "events_retention_days = -1\n",
+    )
+    .unwrap();
+    let message = error(&["--config", &file]);
+    assert!(message.contains("auth-return.toml"), "{message}");
 }

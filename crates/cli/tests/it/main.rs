@@ -7,6 +7,7 @@ mod support;
 
 mod cli;
 mod developers;
+mod events;
 #[cfg(unix)]
 mod files;
 mod https_required;

@@ -2,6 +2,7 @@
 
 pub mod apps;
 pub mod error;
+pub mod events;
 pub mod keys;
 pub mod signing_keys;
 pub mod user;

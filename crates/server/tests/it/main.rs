@@ -11,6 +11,7 @@ mod api_keys;
 mod assets;
 mod developers;
 mod errors;
+mod events;
 mod isolation;
 mod keys;
 mod lifecycle;
