@@ -26,6 +26,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         service_config.mail_from_name.clone_from(name);
     }
     let service = Arc::new(Service::new(Dependencies {
+        events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
         store,
         clock: Arc::new(SystemClock),
         mailer,

@@ -185,6 +185,44 @@ impl NewEvent {
     }
 }
 
+/// Who made a request, as the transport saw it: recorded with the events the request causes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    /// The client's address (the socket peer, or what a trusted proxy said).
+    pub ip: Option<std::net::IpAddr>,
+    /// The request's `User-Agent`, if it was text.
+    pub user_agent: Option<String>,
+}
+
+impl Caller {
+    /// A caller nothing is known of (the CLI, background work).
+    pub fn unknown() -> Self {
+        Self::default()
+    }
+}
+
+impl NewEvent {
+    /// This event, made by `caller`.
+    pub fn by(mut self, caller: &Caller) -> Self {
+        self.client_ip = caller.ip.map(|ip| ip.to_string());
+        self.user_agent.clone_from(&caller.user_agent);
+        self
+    }
+
+    /// This event, about `user_id` (and `email`, when known).
+    pub fn about(mut self, user_id: Option<UserId>, email: Option<&str>) -> Self {
+        self.user_id = user_id;
+        self.email = email.map(str::to_owned);
+        self
+    }
+
+    /// This event, with `detail[key] = value`.
+    pub fn with(mut self, key: &str, value: &str) -> Self {
+        self.detail.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
 /// A recorded event, as read back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {

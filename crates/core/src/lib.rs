@@ -21,6 +21,7 @@ pub mod keyring;
 pub mod mail;
 pub mod model;
 pub mod policy;
+pub mod recorder;
 pub mod revocations;
 pub mod service;
 pub mod settings;

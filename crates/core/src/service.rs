@@ -9,6 +9,7 @@ use crate::ids::{ClientId, PoolId};
 use crate::keyring::KeyRing;
 use crate::mail::Mailer;
 use crate::model::App;
+use crate::recorder::EventRecorder;
 use crate::store::Store;
 use crate::tokens::KeyCache;
 use auth_return_crypto::jws::Jwk;
@@ -29,6 +30,8 @@ pub struct Dependencies {
     pub config: ServiceConfig,
     /// Where expensive crypto runs.
     pub compute: ComputePool,
+    /// Where audit events go ([`EventRecorder::spawn`] on the store).
+    pub events: EventRecorder,
 }
 
 /// Auth Return's domain operations. Cheap to share behind an `Arc`.
@@ -41,6 +44,7 @@ pub struct Service {
     pub(crate) change_cursor: ChangeCursor,
     pub(crate) compute: ComputePool,
     pub(crate) config: ServiceConfig,
+    pub(crate) events: EventRecorder,
 }
 
 impl Service {
@@ -55,12 +59,18 @@ impl Service {
             change_cursor: ChangeCursor::default(),
             compute: deps.compute,
             config: deps.config,
+            events: deps.events,
         }
     }
 
     /// The service-wide configuration.
     pub fn config(&self) -> &ServiceConfig {
         &self.config
+    }
+
+    /// The audit-event recorder (to flush before a command exits, and for its counters).
+    pub fn events(&self) -> &EventRecorder {
+        &self.events
     }
 
     /// The store (for health checks).

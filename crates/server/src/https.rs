@@ -136,6 +136,7 @@ mod tests {
         .await
         .unwrap();
         let service = Arc::new(Service::new(Dependencies {
+            events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
             store,
             clock: Arc::new(SystemClock),
             mailer: Arc::new(OutboxMailer::new(dir.path().join("outbox.jsonl"))),

@@ -1,6 +1,7 @@
 //! Sign-up, sign-in and sessions: the Cognito user-pool flows (docs/cognito-protocol.md §3, §5.1).
 
 mod access;
+mod audit;
 mod challenge;
 mod codes;
 mod flows;

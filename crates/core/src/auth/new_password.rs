@@ -2,6 +2,7 @@
 //! administrator-created user proves the temporary password, they choose their own. The state
 //! travels sealed in `Session`, bound to the client, valid 5 minutes, single use.
 
+use super::audit::SignInFacts;
 use super::flows::NewPasswordAnswer;
 use super::{AuthStep, NewPasswordChallenge, known_names};
 use crate::error::{Error, Result};
@@ -68,9 +69,11 @@ impl Service {
         &self,
         client_id: &ClientId,
         answer: NewPasswordAnswer,
+        facts: &mut SignInFacts,
     ) -> Result<AuthStep> {
         let username = answer.username.as_str();
         let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, username);
         let state = self.open_new_password_state(&app, &answer.session)?;
         let user = match crate::ids::UserId::parse(&state.uid) {
             Some(id) => self.store.get_user(&app.pool_id, id).await?,
@@ -81,6 +84,7 @@ impl Service {
         else {
             return Err(Error::ChallengeExpired);
         };
+        facts.found(&user);
         if !user.enabled {
             return Err(Error::UserDisabled);
         }

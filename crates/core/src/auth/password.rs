@@ -1,17 +1,37 @@
 //! The InitiateAuth and RespondToAuthChallenge entry points, and USER_PASSWORD_AUTH
 //! (docs/cognito-protocol.md §5.1).
 
+use super::audit::SignInFacts;
 use super::flows::{AuthFlow, ChallengeAnswer};
 use super::refresh::ClientProof;
 use super::{AuthStep, find_user, known_names};
 use crate::error::{Error, Result};
+use crate::events::Caller;
 use crate::ids::ClientId;
 use crate::model::App;
 use crate::service::Service;
 
 impl Service {
-    /// Starts a sign-in (InitiateAuth) for the app of `client_id`.
-    pub async fn initiate_auth(&self, client_id: &ClientId, flow: AuthFlow) -> Result<AuthStep> {
+    /// Starts a sign-in (InitiateAuth) for the app of `client_id`, made by `caller`; a
+    /// password sign-in records its event.
+    pub async fn initiate_auth(
+        &self,
+        client_id: &ClientId,
+        flow: AuthFlow,
+        caller: &Caller,
+    ) -> Result<AuthStep> {
+        let mut facts = SignInFacts::default();
+        let outcome = self.initiate(client_id, flow, &mut facts).await;
+        self.record_sign_in(caller, facts, &outcome);
+        outcome
+    }
+
+    async fn initiate(
+        &self,
+        client_id: &ClientId,
+        flow: AuthFlow,
+        facts: &mut SignInFacts,
+    ) -> Result<AuthStep> {
         let app = self.app_for_client(client_id).await?;
         match flow {
             AuthFlow::UserSrp {
@@ -19,6 +39,7 @@ impl Service {
                 srp_a,
                 secret_hash,
             } => {
+                facts.attempt(&app.pool_id, &username);
                 self.start_srp(&app, &username, &srp_a, secret_hash.as_deref())
                     .await
             }
@@ -27,7 +48,9 @@ impl Service {
                 password,
                 secret_hash,
             } => {
-                self.password_sign_in(&app, &username, password.expose(), secret_hash.as_deref())
+                facts.attempt(&app.pool_id, &username);
+                let secret_hash = secret_hash.as_deref();
+                self.password_sign_in(&app, &username, password.expose(), secret_hash, facts)
                     .await
             }
             AuthFlow::Refresh { token, secret_hash } => {
@@ -39,20 +62,27 @@ impl Service {
         }
     }
 
-    /// Answers a challenge (RespondToAuthChallenge) for the app of `client_id`.
+    /// Answers a challenge (RespondToAuthChallenge) for the app of `client_id`, made by
+    /// `caller`; records the sign-in's event.
     pub async fn respond_to_auth_challenge(
         &self,
         client_id: &ClientId,
         answer: ChallengeAnswer,
+        caller: &Caller,
     ) -> Result<AuthStep> {
-        match answer {
+        let mut facts = SignInFacts::default();
+        let outcome = match answer {
             ChallengeAnswer::PasswordVerifier(claim) => {
-                self.answer_password_verifier(client_id, claim).await
+                self.answer_password_verifier(client_id, claim, &mut facts)
+                    .await
             }
             ChallengeAnswer::NewPassword(answer) => {
-                self.answer_new_password(client_id, answer).await
+                self.answer_new_password(client_id, answer, &mut facts)
+                    .await
             }
-        }
+        };
+        self.record_sign_in(caller, facts, &outcome);
+        outcome
     }
 
     /// Checks that `client_id` names an app client, for requests that fail after that check
@@ -68,6 +98,7 @@ impl Service {
         username: &str,
         password: &str,
         secret_hash: Option<&str>,
+        facts: &mut SignInFacts,
     ) -> Result<AuthStep> {
         let Some(user) = find_user(self, &app.pool_id, username).await? else {
             self.check_secret_hash(app, secret_hash, &[username])?;
@@ -78,6 +109,7 @@ impl Service {
             self.record_failure(streak);
             return Err(Error::IncorrectCredentials);
         };
+        facts.found(&user);
         let [uid, email] = known_names(&user);
         self.check_secret_hash(app, secret_hash, &[username, &uid, &email])?;
         let streak = self

@@ -1,6 +1,7 @@
 //! USER_SRP_AUTH and the PASSWORD_VERIFIER answer (docs/cognito-protocol.md §3.5, §3.7), plus
 //! verifier upkeep.
 
+use super::audit::SignInFacts;
 use super::challenge::ChallengeState;
 use super::flows::{PasswordClaim, SrpPublic};
 use super::{AuthStep, PasswordVerifierChallenge, find_user, known_names};
@@ -177,9 +178,11 @@ impl Service {
         &self,
         client_id: &ClientId,
         claim: PasswordClaim,
+        facts: &mut SignInFacts,
     ) -> Result<AuthStep> {
         let username = claim.username.as_str();
         let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, username);
         let (state, block) = self.open_challenge(&app.client.id, &claim.secret_block)?;
         if state.pool != app.pool_id {
             return Err(Error::ChallengeExpired);
@@ -188,6 +191,9 @@ impl Service {
             (true, Some(id)) => self.store.get_user(&app.pool_id, id).await?,
             _ => None,
         };
+        if let Some(user) = &user {
+            facts.found(user);
+        }
         let names = user.as_ref().map(known_names);
         let mut accepted: Vec<&str> = vec![username, &state.uid];
         if let Some([_, email]) = &names {

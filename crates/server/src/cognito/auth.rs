@@ -6,6 +6,7 @@ use super::operation::{Shape, Tenant};
 use super::wire::{LenientMap, required};
 use super::{Answer, answer};
 use auth_return_core::auth::{AuthStep, AuthTokens};
+use auth_return_core::events::Caller;
 use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -110,17 +111,21 @@ fn result(t: AuthTokens) -> AuthenticationResult {
     }
 }
 
-pub async fn initiate_auth(service: &Service, req: InitiateAuthRequest) -> Answer {
+pub async fn initiate_auth(service: &Service, caller: &Caller, req: InitiateAuthRequest) -> Answer {
     let flow = required(&req.auth_flow, "authFlow")?;
     let client_id = required(&req.client_id, "clientId")?;
     let flow = match flows::auth_flow(flow, req.auth_parameters.into_map()) {
         Ok(flow) => flow,
         Err(refusal) => return refuse(service, client_id, refusal).await,
     };
-    step_answer(service.initiate_auth(client_id, flow).await?)
+    step_answer(service.initiate_auth(client_id, flow, caller).await?)
 }
 
-pub async fn respond_to_auth_challenge(service: &Service, req: RespondRequest) -> Answer {
+pub async fn respond_to_auth_challenge(
+    service: &Service,
+    caller: &Caller,
+    req: RespondRequest,
+) -> Answer {
     let challenge = required(&req.challenge_name, "challengeName")?;
     let client_id = required(&req.client_id, "clientId")?;
     let responses = req.challenge_responses.into_map();
@@ -128,7 +133,11 @@ pub async fn respond_to_auth_challenge(service: &Service, req: RespondRequest) -
         Ok(answer) => answer,
         Err(refusal) => return refuse(service, client_id, refusal).await,
     };
-    step_answer(service.respond_to_auth_challenge(client_id, answer).await?)
+    step_answer(
+        service
+            .respond_to_auth_challenge(client_id, answer, caller)
+            .await?,
+    )
 }
 
 /// Answers a refusal, after checking the client when the refusal waits for that.

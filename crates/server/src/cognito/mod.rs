@@ -20,6 +20,7 @@ pub use cors::EXPOSED_HEADERS;
 use crate::client::ClientInfo;
 use crate::error::{AMZ_JSON, CognitoError};
 use crate::router::AppState;
+use auth_return_core::events::Caller;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Extension, State};
@@ -135,6 +136,18 @@ impl Call<'_> {
         }
         parsed
     }
+
+    /// Who is calling, for the events this request causes.
+    fn caller(&self) -> Caller {
+        Caller {
+            ip: self.client.map(|client| client.ip),
+            user_agent: self
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        }
+    }
 }
 
 async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
@@ -161,9 +174,13 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         ResendConfirmationCode => {
             signup::resend_confirmation_code(service, call.request(body)?).await
         }
-        InitiateAuth => auth::initiate_auth(service, call.request(body)?).await,
+        InitiateAuth => {
+            let caller = call.caller();
+            auth::initiate_auth(service, &caller, call.request(body)?).await
+        }
         RespondToAuthChallenge => {
-            auth::respond_to_auth_challenge(service, call.request(body)?).await
+            let caller = call.caller();
+            auth::respond_to_auth_challenge(service, &caller, call.request(body)?).await
         }
         GetTokensFromRefreshToken => {
             auth::get_tokens_from_refresh_token(service, call.request(body)?).await

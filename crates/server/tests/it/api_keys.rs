@@ -730,6 +730,7 @@ async fn only_the_hash_of_a_key_is_stored() {
     .await
     .unwrap();
     let service = Service::new(Dependencies {
+        events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
         store,
         clock: Arc::new(ManualClock::new(1_700_000_000)),
         mailer: Arc::new(OutboxMailer::new(dir.path().join("outbox.jsonl"))),

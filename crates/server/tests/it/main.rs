@@ -21,4 +21,5 @@ mod rate_limits;
 mod rest;
 mod rotation;
 mod settings;
+mod sign_in_events;
 mod verify_crate;

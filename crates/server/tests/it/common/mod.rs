@@ -226,6 +226,7 @@ impl TestServer {
         };
         configure(&mut config);
         let service = Arc::new(Service::new(Dependencies {
+            events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
             store,
             clock: clock.clone(),
             mailer: Arc::new(OutboxMailer::new(&outbox)),

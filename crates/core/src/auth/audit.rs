@@ -1,0 +1,81 @@
+//! The audit events of a sign-in attempt: what the attempt learnt on its way (the pool, the
+//! user, the name given) is gathered in [`SignInFacts`], and the outcome becomes one event —
+//! `sign_in`, or `sign_in_failed` with the reason the client is never told (docs/cognito-protocol.md
+//! §7: every credential failure answers alike).
+
+use super::AuthStep;
+use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind, NewEvent};
+use crate::ids::{PoolId, UserId};
+use crate::model::User;
+use crate::service::Service;
+
+/// What one sign-in attempt found out, for its event.
+#[derive(Debug, Default)]
+pub(crate) struct SignInFacts {
+    /// The pool, once the client was found.
+    pool: Option<PoolId>,
+    /// The account the name belongs to, once found.
+    user: Option<(UserId, String)>,
+    /// The name the client gave.
+    name: Option<String>,
+}
+
+impl SignInFacts {
+    /// The attempt is in `pool`, for the name `name`.
+    pub(crate) fn attempt(&mut self, pool: &PoolId, name: &str) {
+        self.pool = Some(pool.clone());
+        self.name = Some(name.to_owned());
+    }
+
+    /// The name belongs to `user`.
+    pub(crate) fn found(&mut self, user: &User) {
+        self.user = Some((user.id, user.email.clone()));
+    }
+}
+
+/// Why a sign-in failed, as the event says it; `None` for failures that are not about the
+/// credentials (malformed requests, an expired challenge), which make no event.
+fn failure_reason(error: &Error, user_known: bool) -> Option<&'static str> {
+    Some(match error {
+        Error::IncorrectCredentials if user_known => "wrong_password",
+        Error::IncorrectCredentials => "unknown_user",
+        Error::PasswordAttemptsExceeded => "locked",
+        Error::UserDisabled => "disabled",
+        Error::UserNotConfirmed => "unconfirmed",
+        Error::PasswordResetRequired => "reset_required",
+        Error::TemporaryPasswordExpired => "temporary_password_expired",
+        _ => return None,
+    })
+}
+
+impl Service {
+    /// Records the event of a sign-in attempt that ended with `outcome`: tokens for a user
+    /// are `sign_in`; a credential failure is `sign_in_failed` with its reason; a challenge
+    /// (the attempt goes on) and a refresh make none.
+    pub(crate) fn record_sign_in(
+        &self,
+        caller: &Caller,
+        facts: SignInFacts,
+        outcome: &Result<AuthStep>,
+    ) {
+        let Some(pool) = facts.pool else { return };
+        let user_id = facts.user.as_ref().map(|(id, _)| *id);
+        let email = facts.user.as_ref().map(|(_, email)| email.as_str());
+        let event = match outcome {
+            Ok(AuthStep::Tokens(_)) if facts.user.is_some() => {
+                NewEvent::new(pool, self.clock.now(), EventKind::SignIn).about(user_id, email)
+            }
+            Ok(_) => return,
+            Err(error) => {
+                let Some(reason) = failure_reason(error, facts.user.is_some()) else {
+                    return;
+                };
+                NewEvent::new(pool, self.clock.now(), EventKind::SignInFailed)
+                    .about(user_id, email.or(facts.name.as_deref()))
+                    .with("reason", reason)
+            }
+        };
+        self.events.record(event.by(caller));
+    }
+}
