@@ -27,6 +27,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// How audit events name the actor: the developer's user id, or `operator`.
+    pub fn audit_name(self) -> String {
+        match self {
+            Self::Operator => "operator".to_owned(),
+            Self::Developer(id) => id.to_string(),
+        }
+    }
+
     fn owner(self) -> Option<UserId> {
         match self {
             Self::Operator => None,

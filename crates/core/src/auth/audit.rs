@@ -1,9 +1,10 @@
-//! The audit events of a sign-in attempt: what the attempt learnt on its way (the pool, the
+//! The audit events of the account flows, and of a sign-in attempt: what the attempt learnt on its way (the pool, the
 //! user, the name given) is gathered in [`SignInFacts`], and the outcome becomes one event —
 //! `sign_in`, or `sign_in_failed` with the reason the client is never told (docs/cognito-protocol.md
 //! §7: every credential failure answers alike).
 
 use super::AuthStep;
+use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{PoolId, UserId};
@@ -50,6 +51,21 @@ fn failure_reason(error: &Error, user_known: bool) -> Option<&'static str> {
 }
 
 impl Service {
+    /// Records `kind` about `user`, done by `actor` when it was not the user, for `caller`.
+    pub(crate) fn record_user_event(
+        &self,
+        user: &User,
+        kind: EventKind,
+        actor: Option<Actor>,
+        caller: &Caller,
+    ) {
+        let mut event = NewEvent::new(user.pool_id.clone(), self.clock.now(), kind)
+            .about(Some(user.id), Some(&user.email))
+            .by(caller);
+        event.actor = actor.map(|actor| actor.audit_name());
+        self.events.record(event);
+    }
+
     /// Records the event of a sign-in attempt that ended with `outcome`: tokens for a user
     /// are `sign_in`; a credential failure is `sign_in_failed` with its reason; a challenge
     /// (the attempt goes on) and a refresh make none.

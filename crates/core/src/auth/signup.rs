@@ -5,6 +5,7 @@ use super::{CodeDelivery, find_user};
 use crate::apps::Actor;
 use crate::config::ConsoleSignup;
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind};
 use crate::ids::{ClientId, PoolId, UserId};
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
@@ -33,6 +34,7 @@ impl Service {
         password: &str,
         secret_hash: Option<&str>,
         attributes: &[(String, String)],
+        caller: &Caller,
     ) -> Result<SignUpOutput> {
         let app = self.app_for_client(client_id).await?;
         self.check_secret_hash(&app, secret_hash, &[username])?;
@@ -110,6 +112,7 @@ impl Service {
             return Err(e);
         }
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user signed up");
+        self.record_user_event(&user, EventKind::SignUp, None, caller);
         Ok(SignUpOutput {
             user_sub: user.id,
             confirmed: false,
@@ -177,6 +180,7 @@ impl Service {
         username: &str,
         code: &str,
         secret_hash: Option<&str>,
+        caller: &Caller,
     ) -> Result<()> {
         let app = self.app_for_client(client_id).await?;
         self.check_secret_hash(&app, secret_hash, &[username])?;
@@ -192,7 +196,7 @@ impl Service {
             });
         }
         self.redeem_code(&user, CodePurpose::SignUp, code).await?;
-        self.mark_confirmed(user).await
+        self.mark_confirmed(user, None, caller).await
     }
 
     /// Mails a new confirmation code. Unknown users get a simulated delivery.
@@ -229,6 +233,7 @@ impl Service {
         actor: Actor,
         pool_id: &PoolId,
         username: &str,
+        caller: &Caller,
     ) -> Result<()> {
         let (app, user) = self.admin_target(actor, pool_id, username).await?;
         if user.status != UserStatus::Unconfirmed {
@@ -237,15 +242,22 @@ impl Service {
         self.store
             .delete_code(&app.pool_id, user.id, CodePurpose::SignUp)
             .await?;
-        self.mark_confirmed(user).await
+        self.mark_confirmed(user, Some(actor), caller).await
     }
 
-    pub(crate) async fn mark_confirmed(&self, mut user: User) -> Result<()> {
+    /// Confirms `user` (by their code, or by `actor`) and records it.
+    pub(crate) async fn mark_confirmed(
+        &self,
+        mut user: User,
+        actor: Option<Actor>,
+        caller: &Caller,
+    ) -> Result<()> {
         user.status = UserStatus::Confirmed;
         user.email_verified = true;
         user.updated_at = self.clock.now();
         self.store.update_user(&user).await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, "user confirmed");
+        self.record_user_event(&user, EventKind::SignUpConfirmed, actor, caller);
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use super::{Answer, answer, empty};
 use crate::extract::bearer_token;
 use auth_return_core::admin::NewUser;
 use auth_return_core::auth::UserView;
+use auth_return_core::events::Caller;
 use auth_return_core::{Actor, Error, PoolId, Service};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
@@ -80,12 +81,13 @@ fn user_type(view: UserView, attributes_member: bool, only: Option<&[String]>) -
 pub async fn admin_confirm_sign_up(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
     let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_confirm_sign_up(actor, pool_id, username)
+        .admin_confirm_sign_up(actor, pool_id, username, caller)
         .await?;
     empty()
 }

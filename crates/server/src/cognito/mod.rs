@@ -169,8 +169,14 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
     let service = call.state.service.as_ref();
     let headers = call.headers;
     match operation {
-        SignUp => signup::sign_up(service, call.request(body)?).await,
-        ConfirmSignUp => signup::confirm_sign_up(service, call.request(body)?).await,
+        SignUp => {
+            let caller = call.caller();
+            signup::sign_up(service, &caller, call.request(body)?).await
+        }
+        ConfirmSignUp => {
+            let caller = call.caller();
+            signup::confirm_sign_up(service, &caller, call.request(body)?).await
+        }
         ResendConfirmationCode => {
             signup::resend_confirmation_code(service, call.request(body)?).await
         }
@@ -200,7 +206,8 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         VerifyUserAttribute => profile::verify_user_attribute(service, call.request(body)?).await,
         DeleteUser => profile::delete_user(service, call.request(body)?).await,
         AdminConfirmSignUp => {
-            admin::admin_confirm_sign_up(service, headers, call.request(body)?).await
+            let caller = call.caller();
+            admin::admin_confirm_sign_up(service, headers, &caller, call.request(body)?).await
         }
         AdminCreateUser => admin::admin_create_user(service, headers, call.request(body)?).await,
         AdminGetUser => admin::admin_get_user(service, headers, call.request(body)?).await,

@@ -2,6 +2,7 @@
 
 use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
+use auth_return_core::events::Caller;
 use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +24,7 @@ struct SignUpResponse {
     code_delivery_details: CodeDeliveryDetails,
 }
 
-pub async fn sign_up(service: &Service, req: SignUpRequest) -> Answer {
+pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> Answer {
     let client_id = required(&req.client_id, "clientId")?;
     let username = required(&req.username, "username")?;
     let password = required(&req.password, "password")?;
@@ -40,6 +41,7 @@ pub async fn sign_up(service: &Service, req: SignUpRequest) -> Answer {
             password,
             req.secret_hash.as_deref(),
             &attributes,
+            caller,
         )
         .await?;
     answer(&SignUpResponse {
@@ -58,12 +60,22 @@ pub struct ConfirmSignUpRequest {
     secret_hash: Option<String>,
 }
 
-pub async fn confirm_sign_up(service: &Service, req: ConfirmSignUpRequest) -> Answer {
+pub async fn confirm_sign_up(
+    service: &Service,
+    caller: &Caller,
+    req: ConfirmSignUpRequest,
+) -> Answer {
     let client_id = required(&req.client_id, "clientId")?;
     let username = required(&req.username, "username")?;
     let code = required(&req.confirmation_code, "confirmationCode")?;
     service
-        .confirm_sign_up(client_id, username, code, req.secret_hash.as_deref())
+        .confirm_sign_up(
+            client_id,
+            username,
+            code,
+            req.secret_hash.as_deref(),
+            caller,
+        )
         .await?;
     empty()
 }

@@ -1,8 +1,9 @@
-//! Sign-ins leave audit events: `sign_in` for tokens, `sign_in_failed` with the reason the
-//! client is never told, each with the caller's address and user agent and never a secret;
-//! events are written off the request path, and a store that refuses them costs no request.
+//! The account flows leave audit events: `sign_up` and `sign_up_confirmed` (by code or by a
+//! developer, who is named), `sign_in` for tokens, `sign_in_failed` with the reason the client is
+//! never told; each with the caller's address and user agent and never a secret. Events are
+//! written off the request path, and a store that refuses them costs no request.
 
-use crate::common::{PASSWORD, TestServer};
+use crate::common::{PASSWORD, TestServer, claims, developer, send};
 use auth_return_core::events::{Event, EventKind, EventQuery, NewEvent};
 use auth_return_core::recorder::EventRecorder;
 use auth_return_core::{PoolId, UserId};
@@ -66,7 +67,8 @@ async fn sign_ins_record_who_when_from_where_and_why_not() {
         200
     );
 
-    let found = events(&server, &app.app.pool_id).await;
+    let mut found = events(&server, &app.app.pool_id).await;
+    found.retain(|e| matches!(e.kind, EventKind::SignIn | EventKind::SignInFailed));
     let seen: Vec<_> = found
         .iter()
         .map(|e| (e.kind, e.detail.get("reason").and_then(|r| r.as_str())))
@@ -243,4 +245,95 @@ async fn a_full_queue_drops_and_counts_instead_of_waiting() {
         "a queue of 4 cannot take 2,000 at once"
     );
     assert_eq!(stats.failed(), 0);
+}
+
+#[tokio::test]
+async fn sign_up_and_confirmation_are_recorded_and_a_developer_confirming_is_named() {
+    let server = TestServer::start().await;
+    let dev = developer(&server, "dev@example.com").await;
+    let dev_id = claims(&dev)["sub"].as_str().unwrap().to_owned();
+    let (status, created) = send(
+        &server,
+        reqwest::Method::POST,
+        "/api/apps",
+        Some(&dev),
+        Some(json!({"name": "Shop"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let app_id = created["app_id"].as_str().unwrap().parse().unwrap();
+    let app = server
+        .service
+        .get_app(auth_return_core::Actor::Operator, &app_id)
+        .await
+        .unwrap();
+    let client = app.client.id.as_str();
+
+    let ann = server
+        .confirmed_user(client, "ann@example.com", PASSWORD)
+        .await;
+    let pending = server.sign_up(client, "bob@example.com", PASSWORD).await;
+    let bob = pending.ok()["UserSub"].as_str().unwrap().to_owned();
+    // Refusals record nothing: a taken email, a wrong code.
+    assert_eq!(
+        server
+            .sign_up(client, "ann@example.com", PASSWORD)
+            .await
+            .status,
+        400
+    );
+    let wrong = server
+        .call(
+            "ConfirmSignUp",
+            json!({"ClientId": client, "Username": "bob@example.com", "ConfirmationCode": "000000"}),
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    let confirmed = server
+        .raw(
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": app.pool_id, "Username": "bob@example.com"})
+                .to_string()
+                .into_bytes(),
+            Some(&dev),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{:?}", confirmed.body);
+
+    let found = events(&server, &app.pool_id).await;
+    let seen: Vec<_> = found
+        .iter()
+        .map(|e| {
+            (
+                e.kind,
+                e.user_id.map(|id| id.to_string()),
+                e.email.as_deref(),
+                e.actor.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                EventKind::SignUpConfirmed,
+                Some(bob.clone()),
+                Some("bob@example.com"),
+                Some(dev_id.as_str())
+            ),
+            (EventKind::SignUp, Some(bob), Some("bob@example.com"), None),
+            (
+                EventKind::SignUpConfirmed,
+                Some(ann.clone()),
+                Some("ann@example.com"),
+                None
+            ),
+            (EventKind::SignUp, Some(ann), Some("ann@example.com"), None),
+        ]
+    );
+    assert!(
+        found
+            .iter()
+            .all(|e| e.client_ip.as_deref() == Some("127.0.0.1"))
+    );
 }
