@@ -3,6 +3,7 @@
 
 use crate::apps::Actor;
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{AppId, ClientId};
 use crate::model::User;
 use crate::service::Service;
@@ -147,7 +148,7 @@ impl Service {
     }
 
     /// GlobalSignOut: revokes every session of the user, and their API keys.
-    pub async fn global_sign_out(&self, access_token: &str) -> Result<()> {
+    pub async fn global_sign_out(&self, access_token: &str, caller: &Caller) -> Result<()> {
         let (_, user) = self.access_token_user(access_token).await?;
         let revoked = self
             .store
@@ -155,6 +156,7 @@ impl Service {
             .await?;
         self.revoke_user_api_keys(&user.pool_id, user.id).await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, sessions = revoked, "global sign-out");
+        self.record_user_event(&user, EventKind::SignedOut, None, caller);
         Ok(())
     }
 
@@ -165,6 +167,7 @@ impl Service {
         client_id: &ClientId,
         token: &str,
         client_secret: Option<&str>,
+        caller: &Caller,
     ) -> Result<()> {
         let app = self.app_for_client(client_id).await?;
         self.check_client_secret(&app, client_secret)?;
@@ -184,6 +187,10 @@ impl Service {
             .revoke_session(&session.pool_id, session.id, self.clock.now())
             .await?;
         tracing::info!(pool_id = %session.pool_id, session = %session.id, "session revoked");
+        let event = NewEvent::new(session.pool_id, self.clock.now(), EventKind::SessionRevoked)
+            .about(Some(session.user_id), None)
+            .by(caller);
+        self.events.record(event);
         Ok(())
     }
 

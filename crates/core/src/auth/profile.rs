@@ -4,6 +4,7 @@
 
 use super::CodeDelivery;
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind};
 use crate::mail::mask_email;
 use crate::model::{CodePurpose, User};
 use crate::policy::{check_attribute, normalize_email};
@@ -17,6 +18,7 @@ impl Service {
         access_token: &str,
         previous: &str,
         proposed: &str,
+        caller: &Caller,
     ) -> Result<()> {
         let (_, user) = self.access_token_user(access_token).await?;
         let app = self.app_of_pool(&user.pool_id).await?;
@@ -35,7 +37,8 @@ impl Service {
         self.clear_failures(streak).await?;
         app.settings.password_policy.check(proposed)?;
         let status = user.status;
-        self.set_password(user, proposed, status, None).await?;
+        let user = self.set_password(user, proposed, status, None).await?;
+        self.record_user_event(&user, EventKind::PasswordChanged, None, caller);
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 
 use super::{CodeDelivery, find_user, known_names};
 use crate::error::Result;
+use crate::events::{Caller, EventKind};
 use crate::ids::ClientId;
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
@@ -17,6 +18,7 @@ impl Service {
         client_id: &ClientId,
         username: &str,
         secret_hash: Option<&str>,
+        caller: &Caller,
     ) -> Result<CodeDelivery> {
         let app = self.app_for_client(client_id).await?;
         let user = self.find_checked(&app, username, secret_hash).await?;
@@ -25,6 +27,7 @@ impl Service {
                 let to = self
                     .send_code(&app, &user, CodePurpose::ForgotPassword)
                     .await?;
+                self.record_user_event(&user, EventKind::PasswordResetRequested, None, caller);
                 Ok(CodeDelivery {
                     destination: mask_email(&to),
                 })
@@ -46,6 +49,7 @@ impl Service {
         code: &str,
         password: &str,
         secret_hash: Option<&str>,
+        caller: &Caller,
     ) -> Result<()> {
         let app = self.app_for_client(client_id).await?;
         let user = self.find_checked(&app, username, secret_hash).await?;
@@ -62,8 +66,10 @@ impl Service {
         };
         self.redeem_code(&user, CodePurpose::ForgotPassword, code)
             .await?;
-        self.set_password(user, password, UserStatus::Confirmed, None)
+        let user = self
+            .set_password(user, password, UserStatus::Confirmed, None)
             .await?;
+        self.record_user_event(&user, EventKind::PasswordReset, None, caller);
         Ok(())
     }
 

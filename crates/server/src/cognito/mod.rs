@@ -168,37 +168,28 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
     call.operation = Some(operation);
     let service = call.state.service.as_ref();
     let headers = call.headers;
+    let caller = &call.caller();
     match operation {
-        SignUp => {
-            let caller = call.caller();
-            signup::sign_up(service, &caller, call.request(body)?).await
-        }
-        ConfirmSignUp => {
-            let caller = call.caller();
-            signup::confirm_sign_up(service, &caller, call.request(body)?).await
-        }
+        SignUp => signup::sign_up(service, caller, call.request(body)?).await,
+        ConfirmSignUp => signup::confirm_sign_up(service, caller, call.request(body)?).await,
         ResendConfirmationCode => {
             signup::resend_confirmation_code(service, call.request(body)?).await
         }
-        InitiateAuth => {
-            let caller = call.caller();
-            auth::initiate_auth(service, &caller, call.request(body)?).await
-        }
+        InitiateAuth => auth::initiate_auth(service, caller, call.request(body)?).await,
         RespondToAuthChallenge => {
-            let caller = call.caller();
-            auth::respond_to_auth_challenge(service, &caller, call.request(body)?).await
+            auth::respond_to_auth_challenge(service, caller, call.request(body)?).await
         }
         GetTokensFromRefreshToken => {
             auth::get_tokens_from_refresh_token(service, call.request(body)?).await
         }
-        ForgotPassword => recovery::forgot_password(service, call.request(body)?).await,
+        ForgotPassword => recovery::forgot_password(service, caller, call.request(body)?).await,
         ConfirmForgotPassword => {
-            recovery::confirm_forgot_password(service, call.request(body)?).await
+            recovery::confirm_forgot_password(service, caller, call.request(body)?).await
         }
         GetUser => session::get_user(service, call.request(body)?).await,
-        GlobalSignOut => session::global_sign_out(service, call.request(body)?).await,
-        RevokeToken => session::revoke_token(service, call.request(body)?).await,
-        ChangePassword => profile::change_password(service, call.request(body)?).await,
+        GlobalSignOut => session::global_sign_out(service, caller, call.request(body)?).await,
+        RevokeToken => session::revoke_token(service, caller, call.request(body)?).await,
+        ChangePassword => profile::change_password(service, caller, call.request(body)?).await,
         UpdateUserAttributes => profile::update_user_attributes(service, call.request(body)?).await,
         GetUserAttributeVerificationCode => {
             profile::get_user_attribute_verification_code(service, call.request(body)?).await
@@ -206,8 +197,7 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         VerifyUserAttribute => profile::verify_user_attribute(service, call.request(body)?).await,
         DeleteUser => profile::delete_user(service, call.request(body)?).await,
         AdminConfirmSignUp => {
-            let caller = call.caller();
-            admin::admin_confirm_sign_up(service, headers, &caller, call.request(body)?).await
+            admin::admin_confirm_sign_up(service, headers, caller, call.request(body)?).await
         }
         AdminCreateUser => admin::admin_create_user(service, headers, call.request(body)?).await,
         AdminGetUser => admin::admin_get_user(service, headers, call.request(body)?).await,

@@ -6,6 +6,7 @@ use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
 use crate::error::CognitoError;
 use auth_return_core::Service;
+use auth_return_core::events::Caller;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -16,11 +17,17 @@ pub struct ChangePasswordRequest {
     proposed_password: Option<String>,
 }
 
-pub async fn change_password(service: &Service, req: ChangePasswordRequest) -> Answer {
+pub async fn change_password(
+    service: &Service,
+    caller: &Caller,
+    req: ChangePasswordRequest,
+) -> Answer {
     let token = required(&req.access_token, "accessToken")?;
     let previous = required(&req.previous_password, "previousPassword")?;
     let proposed = required(&req.proposed_password, "proposedPassword")?;
-    service.change_password(token, previous, proposed).await?;
+    service
+        .change_password(token, previous, proposed, caller)
+        .await?;
     empty()
 }
 

@@ -2,6 +2,7 @@
 
 use super::wire::{CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
+use auth_return_core::events::Caller;
 use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 
@@ -19,11 +20,15 @@ struct DeliveryResponse {
     code_delivery_details: CodeDeliveryDetails,
 }
 
-pub async fn forgot_password(service: &Service, req: ForgotPasswordRequest) -> Answer {
+pub async fn forgot_password(
+    service: &Service,
+    caller: &Caller,
+    req: ForgotPasswordRequest,
+) -> Answer {
     let client_id = required(&req.client_id, "clientId")?;
     let username = required(&req.username, "username")?;
     let delivery = service
-        .forgot_password(client_id, username, req.secret_hash.as_deref())
+        .forgot_password(client_id, username, req.secret_hash.as_deref(), caller)
         .await?;
     answer(&DeliveryResponse {
         code_delivery_details: delivery.into(),
@@ -42,6 +47,7 @@ pub struct ConfirmForgotPasswordRequest {
 
 pub async fn confirm_forgot_password(
     service: &Service,
+    caller: &Caller,
     req: ConfirmForgotPasswordRequest,
 ) -> Answer {
     let client_id = required(&req.client_id, "clientId")?;
@@ -55,6 +61,7 @@ pub async fn confirm_forgot_password(
             code,
             password,
             req.secret_hash.as_deref(),
+            caller,
         )
         .await?;
     empty()

@@ -2,6 +2,7 @@
 
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};
+use auth_return_core::events::Caller;
 use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +35,13 @@ pub async fn get_user(service: &Service, req: AccessTokenRequest) -> Answer {
     })
 }
 
-pub async fn global_sign_out(service: &Service, req: AccessTokenRequest) -> Answer {
+pub async fn global_sign_out(
+    service: &Service,
+    caller: &Caller,
+    req: AccessTokenRequest,
+) -> Answer {
     let token = required(&req.access_token, "accessToken")?;
-    service.global_sign_out(token).await?;
+    service.global_sign_out(token, caller).await?;
     empty()
 }
 
@@ -48,11 +53,11 @@ pub struct RevokeTokenRequest {
     client_secret: Option<String>,
 }
 
-pub async fn revoke_token(service: &Service, req: RevokeTokenRequest) -> Answer {
+pub async fn revoke_token(service: &Service, caller: &Caller, req: RevokeTokenRequest) -> Answer {
     let token = required(&req.token, "token")?;
     let client_id = required(&req.client_id, "clientId")?;
     service
-        .revoke_token(client_id, token, req.client_secret.as_deref())
+        .revoke_token(client_id, token, req.client_secret.as_deref(), caller)
         .await?;
     empty()
 }

@@ -337,3 +337,86 @@ async fn sign_up_and_confirmation_are_recorded_and_a_developer_confirming_is_nam
             .all(|e| e.client_ip.as_deref() == Some("127.0.0.1"))
     );
 }
+
+#[tokio::test]
+async fn password_changes_resets_sign_outs_and_revocations_are_recorded() {
+    let server = TestServer::start().await;
+    let app = server.app("Shop").await;
+    let client = app.app.client.id.as_str();
+    let sub = server
+        .confirmed_user(client, "dee@example.com", PASSWORD)
+        .await;
+    let dee = UserId::parse(&sub).unwrap();
+    let tokens = server.tokens(&app, "dee@example.com", PASSWORD).await;
+    let ok = |reply: crate::common::Reply| assert_eq!(reply.status, 200, "{:?}", reply.body);
+
+    ok(server
+        .call(
+            "ChangePassword",
+            json!({"AccessToken": tokens.access, "PreviousPassword": PASSWORD,
+                   "ProposedPassword": "Second-Horse-9"}),
+        )
+        .await);
+    ok(server
+        .call(
+            "ForgotPassword",
+            json!({"ClientId": client, "Username": "dee@example.com"}),
+        )
+        .await);
+    // An unknown name gets the same answer and no event.
+    ok(server
+        .call(
+            "ForgotPassword",
+            json!({"ClientId": client, "Username": "nobody@example.com"}),
+        )
+        .await);
+    let code = server.last_code("dee@example.com");
+    ok(server
+        .call(
+            "ConfirmForgotPassword",
+            json!({"ClientId": client, "Username": "dee@example.com", "ConfirmationCode": code,
+                   "Password": "Third-Horse-9"}),
+        )
+        .await);
+    let fresh = server
+        .tokens(&app, "dee@example.com", "Third-Horse-9")
+        .await;
+    ok(server
+        .call(
+            "RevokeToken",
+            json!({"ClientId": client, "Token": fresh.refresh}),
+        )
+        .await);
+    // The revoked session's tokens are dead: sign out from another one.
+    let last = server
+        .tokens(&app, "dee@example.com", "Third-Horse-9")
+        .await;
+    ok(server
+        .call("GlobalSignOut", json!({"AccessToken": last.access}))
+        .await);
+
+    let found = events(&server, &app.app.pool_id).await;
+    let kinds: Vec<_> = found.iter().rev().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::SignUp,
+            EventKind::SignUpConfirmed,
+            EventKind::SignIn,
+            EventKind::PasswordChanged,
+            EventKind::PasswordResetRequested,
+            EventKind::PasswordReset,
+            EventKind::SignIn,
+            EventKind::SessionRevoked,
+            EventKind::SignIn,
+            EventKind::SignedOut,
+        ]
+    );
+    assert!(found.iter().all(|e| e.user_id == Some(dee)), "{found:?}");
+    for event in &found {
+        let text = format!("{event:?}");
+        for secret in ["Second-Horse-9", "Third-Horse-9", code.as_str()] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+}
