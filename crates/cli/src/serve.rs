@@ -52,6 +52,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         rate_limits: config.rate_limits.clone(),
         ..ServerOptions::default()
     };
+    // Events still queued when the server stops are written before the process exits.
+    let events = service.events().clone();
     let app = router(AppState::with_options(service, options))
         .into_make_service_with_connect_info::<SocketAddr>();
     match tls {
@@ -66,6 +68,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     chores.abort();
     follower.abort();
+    events.flush().await;
     tracing::info!("auth-return stopped");
     Ok(())
 }
