@@ -4,7 +4,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use auth_return_core::activity::MAX_PAGE_SIZE;
-use auth_return_core::events::{EventKind, EventQuery};
+use auth_return_core::events::{EventKind, EventQuery, cap};
 use auth_return_core::{Actor, UserId};
 use auth_return_crypto::timestamp::format_rfc3339;
 use auth_return_server::views::{EventPageView, EventView};
@@ -104,8 +104,10 @@ fn detail(event: &EventView) -> String {
         other => format!("{key}={other}"),
     });
     let line = actor.chain(facts).collect::<Vec<_>>().join(" ");
-    match line.char_indices().nth(DETAIL_MAX_CHARS) {
-        Some((end, _)) => format!("{}…", &line[..end]),
-        None => line,
+    let shown = cap(&line, DETAIL_MAX_CHARS);
+    if shown.len() < line.len() {
+        format!("{shown}…")
+    } else {
+        line
     }
 }

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{PoolId, UserId};
 use crate::model::User;
+use crate::policy::normalize_email;
 use crate::service::Service;
 
 /// What one sign-in attempt found out, for its event.
@@ -18,15 +19,16 @@ pub(crate) struct SignInFacts {
     pool: Option<PoolId>,
     /// The account the name belongs to, once found.
     user: Option<(UserId, String)>,
-    /// The name the client gave.
+    /// The name the client gave, when it is an email.
     name: Option<String>,
 }
 
 impl SignInFacts {
-    /// The attempt is in `pool`, for the name `name`.
+    /// The attempt is in `pool`, for the name `name`. The name is kept only when it is an
+    /// email: people type their password into the name field, and an event must never hold one.
     pub(crate) fn attempt(&mut self, pool: &PoolId, name: &str) {
         self.pool = Some(pool.clone());
-        self.name = Some(name.to_owned());
+        self.name = normalize_email(name).ok();
     }
 
     /// The name belongs to `user`.

@@ -106,6 +106,16 @@ async fn sign_ins_record_who_when_from_where_and_why_not() {
     }
     assert_eq!(wrong.user_agent.as_deref(), Some("events-test/1.0"));
 
+    // A name that is no email (a password typed into the name field) is not kept.
+    assert_eq!(
+        password_sign_in(&server, client, "Correct-Horse-Typed-9", "x").await,
+        400
+    );
+    let typed = events(&server, &app.app.pool_id).await;
+    assert_eq!(typed[0].detail["reason"], "unknown_user");
+    assert_eq!(typed[0].email, None);
+    assert!(!format!("{:?}", typed[0]).contains("Correct-Horse-Typed-9"));
+
     // Another app's pool sees none of them.
     let other = server.app("Other").await;
     assert!(events(&server, &other.app.pool_id).await.is_empty());
