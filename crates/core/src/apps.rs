@@ -35,7 +35,7 @@ impl Actor {
         }
     }
 
-    fn owner(self) -> Option<UserId> {
+    pub(crate) fn owner(self) -> Option<UserId> {
         match self {
             Self::Operator => None,
             Self::Developer(id) => Some(id),

@@ -5,6 +5,7 @@
 //! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
 
 pub mod activity;
+pub mod app_listing;
 pub mod admin;
 pub mod api_keys;
 pub mod apps;
@@ -29,6 +30,7 @@ pub mod store;
 pub mod tokens;
 
 pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
+pub use app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
 pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
 pub use config::{ConsoleSignup, ServiceConfig};
 pub use error::{Constraint, Error, Field, Result, Violation};

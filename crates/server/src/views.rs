@@ -4,7 +4,7 @@ use auth_return_core::activity::EventPage;
 use auth_return_core::events::Event;
 use auth_return_core::model::{ApiKey, App};
 use auth_return_core::settings::AppSettings;
-use auth_return_core::{AppConfig, CreatedApiKey, Service};
+use auth_return_core::{AppConfig, AppSummary, CreatedApiKey, Service};
 use serde::Serialize;
 
 /// An app as developers and operators see it.
@@ -45,6 +45,9 @@ pub struct AppView {
     pub settings: AppSettings,
     /// Creation time, epoch seconds.
     pub created_at: i64,
+    /// Users in the app's pool, where the answer counted them (listings and `GET` of one app).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_count: Option<u64>,
 }
 
 impl AppView {
@@ -75,6 +78,15 @@ impl AppView {
             refresh_validity_secs: app.client.refresh_validity_secs,
             settings: app.settings.clone(),
             created_at: app.created_at,
+            user_count: None,
+        }
+    }
+
+    /// The view of an app with its user count.
+    pub fn counted(service: &Service, summary: &AppSummary) -> Self {
+        Self {
+            user_count: Some(summary.user_count),
+            ..Self::new(service, &summary.app, None)
         }
     }
 }

@@ -101,6 +101,18 @@ pub(crate) fn filter_sql(filter: Option<&UserFilter>) -> Option<FilterSql<'_>> {
 }
 
 /// A `LIMIT` value from a `usize` (saturating).
+/// `text` with the `LIKE` wildcards and the escape character escaped, for `ESCAPE '\'`.
+pub(crate) fn like_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 pub(crate) fn limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }

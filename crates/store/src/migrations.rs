@@ -40,6 +40,7 @@ const STEPS: &[Step] = steps![
     7 "config changes" "0007_config_changes.sql",
     8 "mail quotas" "0008_mail_quotas.sql",
     9 "events" "0009_events.sql",
+    10 "user counts" "0010_user_counts.sql",
 ];
 
 /// The SQLite migrator.

@@ -2,6 +2,7 @@
 
 use super::StoreResult;
 use crate::ids::{AppId, ClientId, PoolId, UserId};
+use crate::app_listing::AppQuery;
 use crate::model::{App, SigningKeyRecord};
 use async_trait::async_trait;
 
@@ -16,6 +17,11 @@ pub trait AppStore: Send + Sync {
     async fn get_app_by_pool(&self, pool_id: &PoolId) -> StoreResult<Option<App>>;
     /// Apps owned by `owner`, or every app when `owner` is `None`, oldest first.
     async fn list_apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>>;
+    /// Apps owned by `owner` (or every app) meeting `query`, newest first (ties by id,
+    /// descending); `query.search` is already lower case.
+    async fn find_apps(&self, owner: Option<UserId>, query: &AppQuery) -> StoreResult<Vec<App>>;
+    /// The user count of each of `pools` that exists.
+    async fn user_counts(&self, pools: &[PoolId]) -> StoreResult<Vec<(PoolId, u64)>>;
     /// Replaces an app's mutable fields: name, origins, settings, and its client's token
     /// lifetimes. `false` if unknown.
     async fn update_app(&self, app: &App) -> StoreResult<bool>;

@@ -4,9 +4,11 @@ use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, JsonBody, PathId};
 use crate::router::AppState;
 use crate::views::AppView;
-use auth_return_core::{AppConfig, AppId, AppUpdate, NewApp};
+use auth_return_core::app_listing::MAX_PAGE_SIZE;
+use auth_return_core::{AppConfig, AppCursor, AppId, AppQuery, AppUpdate, NewApp};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tracing::field::{Empty, display};
@@ -23,10 +25,25 @@ pub struct CreateAppRequest {
     client_secret: bool,
 }
 
+/// `GET /api/apps` query, as given: every member optional, an empty one as absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Text the name contains (any case), or the start of the app or pool id.
+    search: Option<String>,
+    /// Apps per page, 1–1,000; absent for every app.
+    limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
 /// `GET /api/apps` answer.
 #[derive(Serialize)]
 pub struct AppList {
     apps: Vec<AppView>,
+    /// Where the next page starts; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
 }
 
 /// `POST /api/apps`: registers an app owned by the calling developer.
@@ -52,18 +69,38 @@ pub async fn create(
     ))
 }
 
-/// `GET /api/apps`: the calling developer's apps.
+/// `GET /api/apps`: the calling developer's apps, newest first, with their user counts;
+/// searched and paged when the query says so.
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn list(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<AppList>, ApiError> {
-    let apps = state.service.list_apps(actor).await?;
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let given = |value: Option<String>| value.filter(|v| !v.is_empty());
+    let limit = given(params.limit)
+        .map(|limit| {
+            limit.parse::<u32>().map_err(|_| {
+                ApiError::bad_request(format!("limit must be 1 to {MAX_PAGE_SIZE}"))
+            })
+        })
+        .transpose()?;
+    let query = AppQuery {
+        search: given(params.search),
+        after: given(params.cursor)
+            .map(|c| AppCursor::decode(&c))
+            .transpose()?,
+        limit,
+    };
+    let page = state.service.find_apps(actor, query).await?;
     Ok(Json(AppList {
-        apps: apps
+        apps: page
+            .apps
             .iter()
-            .map(|app| AppView::new(&state.service, app, None))
+            .map(|summary| AppView::counted(&state.service, summary))
             .collect(),
+        next_cursor: page.next_cursor.map(|c| c.encode()),
     }))
 }
 
@@ -74,8 +111,8 @@ pub async fn show(
     ConsoleDeveloper(actor): ConsoleDeveloper,
     PathId(app_id): PathId<AppId>,
 ) -> Result<Json<AppView>, ApiError> {
-    let app = state.service.get_app(actor, &app_id).await?;
-    Ok(Json(AppView::new(&state.service, &app, None)))
+    let summary = state.service.app_summary(actor, &app_id).await?;
+    Ok(Json(AppView::counted(&state.service, &summary)))
 }
 
 /// `PATCH /api/apps/{id}`: changes an app's settings.

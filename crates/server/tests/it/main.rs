@@ -6,6 +6,7 @@
 mod common;
 
 mod account;
+mod app_listing;
 mod admin;
 mod api_keys;
 mod assets;

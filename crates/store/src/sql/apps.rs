@@ -7,10 +7,12 @@ pub(crate) const APP_TAKEN: &str = "app, pool, client or key id already exists";
 macro_rules! app_store {
     ($store:ty, $db:ty) => {
         const _: () = {
+            use auth_return_core::app_listing::AppQuery;
             use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
             use auth_return_core::model::{App, ChangeSubject, SigningKeyRecord};
             use auth_return_core::store::{AppStore, StoreResult};
-            use $crate::convert::{origins_to_json, settings_to_json};
+            use $crate::convert::{like_escaped, origins_to_json, settings_to_json};
+            use sqlx::Row;
             use $crate::error::{backend, conflict};
             use $crate::sql::apps::APP_TAKEN;
             use $crate::sql::rows::select_app;
@@ -93,6 +95,69 @@ macro_rules! app_store {
                     }
                     .map_err(backend)?;
                     rows.iter().map(rows::app).collect()
+                }
+
+                /// One statement built from the filters `query` sets.
+                async fn find_apps(
+                    &self,
+                    owner: Option<UserId>,
+                    query: &AppQuery,
+                ) -> StoreResult<Vec<App>> {
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(concat!(select_app!(), " WHERE 1 = 1"));
+                    if let Some(owner) = owner {
+                        sql.push(" AND a.owner_id = ").push_bind(owner);
+                    }
+                    if let Some(search) = &query.search {
+                        let contains = format!("%{}%", like_escaped(search));
+                        sql.push(" AND (lower(a.name) LIKE ")
+                            .push_bind(contains)
+                            .push(" ESCAPE '\\' OR substr(a.app_id, 1, length(")
+                            .push_bind(search.clone())
+                            .push(")) = ")
+                            .push_bind(search.clone())
+                            .push(" OR substr(lower(a.pool_id), 1, length(")
+                            .push_bind(search.clone())
+                            .push(")) = ")
+                            .push_bind(search.clone())
+                            .push(")");
+                    }
+                    if let Some(after) = &query.after {
+                        sql.push(" AND (a.created_at < ")
+                            .push_bind(after.created_at)
+                            .push(" OR (a.created_at = ")
+                            .push_bind(after.created_at)
+                            .push(" AND a.app_id < ")
+                            .push_bind(after.app_id.clone())
+                            .push("))");
+                    }
+                    sql.push(" ORDER BY a.created_at DESC, a.app_id DESC");
+                    if let Some(limit) = query.limit {
+                        sql.push(" LIMIT ").push_bind(i64::from(limit));
+                    }
+                    let rows = sql.build().fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter().map(rows::app).collect()
+                }
+
+                async fn user_counts(&self, pools: &[PoolId]) -> StoreResult<Vec<(PoolId, u64)>> {
+                    if pools.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT pool_id, users FROM pool_user_counts WHERE pool_id IN (",
+                    );
+                    let mut list = sql.separated(", ");
+                    for pool in pools {
+                        list.push_bind(pool.clone());
+                    }
+                    sql.push(")");
+                    let rows = sql.build().fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter()
+                        .map(|row| {
+                            let pool: PoolId = row.try_get("pool_id").map_err(backend)?;
+                            let users: i64 = row.try_get("users").map_err(backend)?;
+                            Ok((pool, u64::try_from(users).unwrap_or(0)))
+                        })
+                        .collect()
                 }
 
                 /// Rewrites the name, origins, settings and the client's token lifetimes in one

@@ -209,8 +209,15 @@ async fn delete_app(
             .is_some()
     );
 
+    let counted = s.user_counts(std::slice::from_ref(p2)).await.unwrap();
+    assert!(matches!(counted.as_slice(), [(pool, n)] if pool == p2 && *n >= 1), "{counted:?}");
     assert!(s.delete_app(&a2.id).await.unwrap());
     assert!(!s.delete_app(&a2.id).await.unwrap(), "already gone");
+    assert_eq!(
+        s.user_counts(std::slice::from_ref(p2)).await.unwrap(),
+        vec![],
+        "the count goes with the app"
+    );
     assert_eq!(s.get_app(&a2.id).await.unwrap(), None);
     assert_eq!(s.get_app_by_pool(p2).await.unwrap(), None);
     assert_eq!(s.get_app_by_client(&a2.client.id).await.unwrap(), None);

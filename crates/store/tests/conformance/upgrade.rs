@@ -99,6 +99,12 @@ pub async fn check(s: &dyn Store, seed: &Seed) {
             .0,
         old.clone()
     );
+    // 0010 counted the users that were there.
+    let pools = [seed.app.pool_id.clone()];
+    assert_eq!(
+        s.user_counts(&pools).await.unwrap(),
+        vec![(seed.app.pool_id.clone(), 1)]
+    );
     // …and list, update, prune and delete like new ones.
     let filter = UserFilter {
         field: UserField::Attribute("name".into()),
@@ -135,6 +141,11 @@ pub async fn check(s: &dyn Store, seed: &Seed) {
     );
     assert_eq!(s.get_refresh_token(b"new-refresh").await.unwrap(), None);
     assert_eq!(s.get_refresh_token(&old.refresh_hash).await.unwrap(), None);
+    assert_eq!(
+        s.user_counts(&pools).await.unwrap(),
+        vec![(seed.app.pool_id.clone(), 0)],
+        "the count follows a deletion"
+    );
 }
 
 /// `apps.settings` as stored: missing members default, unreadable documents are errors.
