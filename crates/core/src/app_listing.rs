@@ -93,19 +93,14 @@ impl Service {
             limit: query.limit.map(|limit| limit + 1),
         };
         let mut apps = self.store.find_apps(actor.owner(), &probe).await?;
-        let more = query
-            .limit
-            .is_some_and(|limit| apps.len() > limit as usize);
+        let more = query.limit.is_some_and(|limit| apps.len() > limit as usize);
         if let Some(limit) = query.limit {
             apps.truncate(limit as usize);
         }
-        let next_cursor = more
-            .then(|| apps.last())
-            .flatten()
-            .map(|app| AppCursor {
-                created_at: app.created_at,
-                app_id: app.id.clone(),
-            });
+        let next_cursor = more.then(|| apps.last()).flatten().map(|app| AppCursor {
+            created_at: app.created_at,
+            app_id: app.id.clone(),
+        });
         Ok(AppPage {
             apps: self.with_user_counts(apps).await?,
             next_cursor,
@@ -123,7 +118,8 @@ impl Service {
 
     async fn with_user_counts(&self, apps: Vec<App>) -> Result<Vec<AppSummary>> {
         let pools: Vec<PoolId> = apps.iter().map(|app| app.pool_id.clone()).collect();
-        let counts: HashMap<PoolId, u64> = self.store.user_counts(&pools).await?.into_iter().collect();
+        let counts: HashMap<PoolId, u64> =
+            self.store.user_counts(&pools).await?.into_iter().collect();
         Ok(apps
             .into_iter()
             .map(|app| AppSummary {

@@ -5,9 +5,9 @@
 //! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
 
 pub mod activity;
-pub mod app_listing;
 pub mod admin;
 pub mod api_keys;
+pub mod app_listing;
 pub mod apps;
 pub mod auth;
 pub mod changes;

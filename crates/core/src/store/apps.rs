@@ -1,8 +1,8 @@
 //! Apps with their pool and client: created with their first signing key, found by app, pool or client id, updated and deleted whole.
 
 use super::StoreResult;
-use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::app_listing::AppQuery;
+use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, SigningKeyRecord};
 use async_trait::async_trait;
 

@@ -81,9 +81,9 @@ pub async fn list(
     let given = |value: Option<String>| value.filter(|v| !v.is_empty());
     let limit = given(params.limit)
         .map(|limit| {
-            limit.parse::<u32>().map_err(|_| {
-                ApiError::bad_request(format!("limit must be 1 to {MAX_PAGE_SIZE}"))
-            })
+            limit
+                .parse::<u32>()
+                .map_err(|_| ApiError::bad_request(format!("limit must be 1 to {MAX_PAGE_SIZE}")))
         })
         .transpose()?;
     let query = AppQuery {

@@ -27,7 +27,14 @@ async fn create(server: &TestServer, token: &str, name: &str) -> Value {
 }
 
 async fn list(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
-    send(server, Method::GET, &format!("/api/apps{query}"), Some(token), None).await
+    send(
+        server,
+        Method::GET,
+        &format!("/api/apps{query}"),
+        Some(token),
+        None,
+    )
+    .await
 }
 
 fn names(page: &Value) -> Vec<String> {
@@ -101,7 +108,12 @@ async fn searched_and_paged(server: &TestServer) {
     let (_, by_id) = list(server, &dev, &format!("?search={app_id}")).await;
     assert_eq!(names(&by_id), ["Blog"]);
     let pool = blog["user_pool_id"].as_str().unwrap();
-    let (_, by_pool) = list(server, &dev, &format!("?search={}", &pool[..pool.len() - 3])).await;
+    let (_, by_pool) = list(
+        server,
+        &dev,
+        &format!("?search={}", &pool[..pool.len() - 3]),
+    )
+    .await;
     assert_eq!(names(&by_pool), ["Blog"]);
 
     // Another developer's app is never found.
@@ -117,7 +129,10 @@ async fn searched_and_paged(server: &TestServer) {
         ("?limit=ten", "limit must be 1 to 1000"),
         ("?limit=-1", "limit must be 1 to 1000"),
         ("?cursor=nope", "cursor is not one this server issued"),
-        ("?cursor=12.app_%3Cx%3E", "cursor is not one this server issued"),
+        (
+            "?cursor=12.app_%3Cx%3E",
+            "cursor is not one this server issued",
+        ),
         ("?colour=blue", "unknown field"),
     ] {
         let (status, body) = list(server, &dev, query).await;
@@ -152,9 +167,17 @@ async fn counted(server: &TestServer) {
     };
 
     // Unconfirmed users count: they are users of the pool.
-    server.sign_up(client, "one@example.com", PASSWORD).await.ok();
-    server.confirmed_user(client, "two@example.com", PASSWORD).await;
-    server.sign_up(client, "three@example.com", PASSWORD).await.ok();
+    server
+        .sign_up(client, "one@example.com", PASSWORD)
+        .await
+        .ok();
+    server
+        .confirmed_user(client, "two@example.com", PASSWORD)
+        .await;
+    server
+        .sign_up(client, "three@example.com", PASSWORD)
+        .await
+        .ok();
     // A refused sign-up (the name is taken) counts nothing.
     let taken = server.sign_up(client, "two@example.com", PASSWORD).await;
     assert_eq!(taken.error_type(), "UsernameExistsException");
@@ -172,7 +195,14 @@ async fn counted(server: &TestServer) {
         )
         .await;
     deleted.ok();
-    let (status, one) = send(server, Method::GET, &format!("/api/apps/{app_id}"), Some(&dev), None).await;
+    let (status, one) = send(
+        server,
+        Method::GET,
+        &format!("/api/apps/{app_id}"),
+        Some(&dev),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(one["user_count"], 2);
     // What answers a change shows no count rather than a stale one.

@@ -6,9 +6,9 @@
 mod common;
 
 mod account;
-mod app_listing;
 mod admin;
 mod api_keys;
+mod app_listing;
 mod assets;
 mod developers;
 mod errors;

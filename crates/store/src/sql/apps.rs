@@ -11,8 +11,8 @@ macro_rules! app_store {
             use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
             use auth_return_core::model::{App, ChangeSubject, SigningKeyRecord};
             use auth_return_core::store::{AppStore, StoreResult};
-            use $crate::convert::{like_escaped, origins_to_json, settings_to_json};
             use sqlx::Row;
+            use $crate::convert::{like_escaped, origins_to_json, settings_to_json};
             use $crate::error::{backend, conflict};
             use $crate::sql::apps::APP_TAKEN;
             use $crate::sql::rows::select_app;
@@ -103,7 +103,8 @@ macro_rules! app_store {
                     owner: Option<UserId>,
                     query: &AppQuery,
                 ) -> StoreResult<Vec<App>> {
-                    let mut sql = sqlx::QueryBuilder::<$db>::new(concat!(select_app!(), " WHERE 1 = 1"));
+                    let mut sql =
+                        sqlx::QueryBuilder::<$db>::new(concat!(select_app!(), " WHERE 1 = 1"));
                     if let Some(owner) = owner {
                         sql.push(" AND a.owner_id = ").push_bind(owner);
                     }

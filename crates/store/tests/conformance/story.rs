@@ -210,7 +210,10 @@ async fn delete_app(
     );
 
     let counted = s.user_counts(std::slice::from_ref(p2)).await.unwrap();
-    assert!(matches!(counted.as_slice(), [(pool, n)] if pool == p2 && *n >= 1), "{counted:?}");
+    assert!(
+        matches!(counted.as_slice(), [(pool, n)] if pool == p2 && *n >= 1),
+        "{counted:?}"
+    );
     assert!(s.delete_app(&a2.id).await.unwrap());
     assert!(!s.delete_app(&a2.id).await.unwrap(), "already gone");
     assert_eq!(
