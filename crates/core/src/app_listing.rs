@@ -110,6 +110,11 @@ impl Service {
     /// One app with its user count, if `actor` may see it.
     pub async fn app_summary(&self, actor: Actor, app_id: &AppId) -> Result<AppSummary> {
         let app = self.get_app(actor, app_id).await?;
+        self.summarize(app).await
+    }
+
+    /// `app` with its user count.
+    pub async fn summarize(&self, app: App) -> Result<AppSummary> {
         let mut summaries = self.with_user_counts(vec![app]).await?;
         summaries
             .pop()

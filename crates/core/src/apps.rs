@@ -1,6 +1,6 @@
 //! Registering apps: each gets its own pool, client and signing key, and nothing is shared.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SettingProblem};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::policy::PasswordPolicy;
@@ -302,52 +302,89 @@ impl Service {
     /// Changes an app's settings after validating every member; nothing changes on error.
     pub async fn update_app(&self, actor: Actor, app_id: &AppId, update: AppUpdate) -> Result<App> {
         let mut app = self.get_app(actor, app_id).await?;
+        let mut problems = Vec::new();
+        // Each member is checked on its own so that one answer names every bad one; the
+        // error's message is the problem's, under the member's dotted path.
+        let mut check = |field: &str, outcome: Result<()>| {
+            if let Err(e) = outcome {
+                problems.push(SettingProblem::new(field, e.to_string()));
+            }
+        };
         if let Some(name) = update.name {
-            app.name = check_name(&name)?;
+            check("name", check_name(&name).map(|name| app.name = name));
         }
         if let Some(origins) = update.origins {
-            app.origins = origins
-                .iter()
-                .map(|o| check_origin(o))
-                .collect::<Result<Vec<_>>>()?;
+            let checked: Result<Vec<_>> = origins.iter().map(|o| check_origin(o)).collect();
+            check("origins", checked.map(|origins| app.origins = origins));
         }
         if let Some(secs) = update.token_validity_secs {
-            if !(bounds::TOKEN_MIN_SECS..=bounds::TOKEN_MAX_SECS).contains(&secs) {
-                return Err(Error::InvalidParameter(
-                    "token_validity_secs must be 300 (5 minutes) to 86400 (1 day)".into(),
-                ));
-            }
-            app.client.token_validity_secs = secs;
+            let fits = (bounds::TOKEN_MIN_SECS..=bounds::TOKEN_MAX_SECS).contains(&secs);
+            check(
+                "token_validity_secs",
+                if fits {
+                    app.client.token_validity_secs = secs;
+                    Ok(())
+                } else {
+                    Err(Error::InvalidParameter(
+                        "token_validity_secs must be 300 (5 minutes) to 86400 (1 day)".into(),
+                    ))
+                },
+            );
         }
         if let Some(secs) = update.refresh_validity_secs {
-            if !(bounds::REFRESH_MIN_SECS..=bounds::REFRESH_MAX_SECS).contains(&secs) {
-                return Err(Error::InvalidParameter(
-                    "refresh_validity_secs must be 3600 (60 minutes) to 315360000 (10 years)"
-                        .into(),
-                ));
-            }
-            app.client.refresh_validity_secs = secs;
+            let fits = (bounds::REFRESH_MIN_SECS..=bounds::REFRESH_MAX_SECS).contains(&secs);
+            check(
+                "refresh_validity_secs",
+                if fits {
+                    app.client.refresh_validity_secs = secs;
+                    Ok(())
+                } else {
+                    Err(Error::InvalidParameter(
+                        "refresh_validity_secs must be 3600 (60 minutes) to 315360000 (10 years)"
+                            .into(),
+                    ))
+                },
+            );
         }
         if let Some(patch) = update.password_policy {
             let policy = patch.apply(&app.settings.password_policy);
-            policy.validate()?;
-            app.settings.password_policy = policy;
+            check(
+                "password_policy.min_length",
+                policy
+                    .validate()
+                    .map(|()| app.settings.password_policy = policy),
+            );
         }
         if let Some(patch) = update.refresh_rotation {
             let rotation = patch.apply(&app.settings.refresh_rotation);
-            rotation.validate()?;
-            app.settings.refresh_rotation = rotation;
+            check(
+                "refresh_rotation.grace_secs",
+                rotation
+                    .validate()
+                    .map(|()| app.settings.refresh_rotation = rotation),
+            );
         }
         if let Some(hide) = update.hide_existing_accounts {
             app.settings.hide_existing_accounts = hide;
         }
         if let Some(patch) = update.user_api_keys {
-            app.settings.user_api_keys = patch.apply(&app.settings.user_api_keys)?;
+            check(
+                "user_api_keys.scopes",
+                patch
+                    .apply(&app.settings.user_api_keys)
+                    .map(|keys| app.settings.user_api_keys = keys),
+            );
         }
         if let Some(patch) = update.templates {
             let templates = patch.apply(&app.settings.templates);
-            templates.validate()?;
-            app.settings.templates = templates;
+            let bad = templates.problems();
+            if bad.is_empty() {
+                app.settings.templates = templates;
+            }
+            problems.extend(bad);
+        }
+        if !problems.is_empty() {
+            return Err(Error::InvalidSettings(problems));
         }
         if !self.store.update_app(&app).await? {
             return Err(Error::AppNotFound);

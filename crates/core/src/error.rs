@@ -11,6 +11,10 @@ pub enum Error {
     /// Malformed or missing input; the message is safe to show.
     #[error("{0}")]
     InvalidParameter(String),
+    /// A settings change with one or more invalid members; nothing was changed. Each problem
+    /// names its member by its dotted path in the change (`password_policy.min_length`).
+    #[error("{}", SettingProblem::join(.0))]
+    InvalidSettings(Vec<SettingProblem>),
     /// An input breaks a constraint of its shape (length, pattern, value set, range).
     #[error("invalid {0}")]
     Validation(Violation),
@@ -152,6 +156,33 @@ pub enum Error {
     /// Anything else that is our fault; logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// One invalid member of a settings change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingProblem {
+    /// The member's dotted path in the change, e.g. `templates.verification_message`.
+    pub field: String,
+    /// What is wrong with it, safe to show.
+    pub message: String,
+}
+
+impl SettingProblem {
+    /// `field` is wrong as `message` says.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    fn join(problems: &[Self]) -> String {
+        problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// An input member and the constraint it breaks.

@@ -33,7 +33,7 @@ pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
 pub use app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
 pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
 pub use config::{ConsoleSignup, ServiceConfig};
-pub use error::{Constraint, Error, Field, Result, Violation};
+pub use error::{Constraint, Error, Field, Result, SettingProblem, Violation};
 pub use ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 pub use service::{Dependencies, Service};
 pub use store::{Store, StoreError, StoreResult};

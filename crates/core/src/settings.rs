@@ -1,7 +1,7 @@
 //! Per-app settings, with Cognito's ranges and defaults: token lifetimes live on the client,
 //! everything else here (stored as one JSON document per app, missing members defaulted).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SettingProblem};
 use crate::policy::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
@@ -100,38 +100,55 @@ pub struct MailTemplates {
 }
 
 impl MailTemplates {
-    /// Checks lengths and placeholders (Cognito: subject 1–140, message 6–20,000).
-    pub fn validate(&self) -> Result<()> {
+    /// Checks lengths and placeholders (Cognito: subject 1–140, message 6–20,000), each member
+    /// on its own: one problem per bad member, named as in a change (`templates.<member>`).
+    pub fn problems(&self) -> Vec<SettingProblem> {
         // A subject is a header: no line break (or other control character) may enter it.
-        let subject_ok = |s: &Option<String>| {
-            s.as_ref().is_none_or(|s| {
-                (1..=140).contains(&s.chars().count()) && !s.chars().any(char::is_control)
-            })
+        let subject = |name: &str, s: &Option<String>| {
+            s.as_ref()
+                .filter(|s| {
+                    !(1..=140).contains(&s.chars().count()) || s.chars().any(char::is_control)
+                })
+                .map(|_| {
+                    SettingProblem::new(
+                        format!("templates.{name}"),
+                        format!("{name} must be 1 to 140 characters, without line breaks"),
+                    )
+                })
         };
-        let message_ok = |s: &Option<String>, needs: &[&str]| {
-            s.as_ref().is_none_or(|s| {
-                (6..=20_000).contains(&s.chars().count()) && needs.iter().all(|p| s.contains(p))
-            })
+        let message = |name: &str, s: &Option<String>, needs: &[&str]| {
+            s.as_ref()
+                .filter(|s| {
+                    !(6..=20_000).contains(&s.chars().count())
+                        || !needs.iter().all(|p| s.contains(p))
+                })
+                .map(|_| {
+                    SettingProblem::new(
+                        format!("templates.{name}"),
+                        format!(
+                            "{name} must be 6 to 20000 characters and contain {}",
+                            needs.join(" and ")
+                        ),
+                    )
+                })
         };
-        if !subject_ok(&self.verification_subject) || !subject_ok(&self.invitation_subject) {
-            return Err(Error::InvalidParameter(
-                "email subjects must be 1 to 140 characters, without line breaks".into(),
-            ));
-        }
-        if !message_ok(&self.verification_message, &[CODE_PLACEHOLDER]) {
-            return Err(Error::InvalidParameter(format!(
-                "verification_message must be 6 to 20000 characters and contain {CODE_PLACEHOLDER}"
-            )));
-        }
-        if !message_ok(
-            &self.invitation_message,
-            &[USERNAME_PLACEHOLDER, CODE_PLACEHOLDER],
-        ) {
-            return Err(Error::InvalidParameter(format!(
-                "invitation_message must be 6 to 20000 characters and contain {USERNAME_PLACEHOLDER} and {CODE_PLACEHOLDER}"
-            )));
-        }
-        Ok(())
+        [
+            subject("verification_subject", &self.verification_subject),
+            message(
+                "verification_message",
+                &self.verification_message,
+                &[CODE_PLACEHOLDER],
+            ),
+            subject("invitation_subject", &self.invitation_subject),
+            message(
+                "invitation_message",
+                &self.invitation_message,
+                &[USERNAME_PLACEHOLDER, CODE_PLACEHOLDER],
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 

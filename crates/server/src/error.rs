@@ -109,7 +109,7 @@ pub(crate) fn set_retry_after(response: &mut Response, secs: Option<u64>) {
 impl From<Error> for CognitoError {
     fn from(e: Error) -> Self {
         let kind = match &e {
-            Error::InvalidParameter(_) => "InvalidParameterException",
+            Error::InvalidParameter(_) | Error::InvalidSettings(_) => "InvalidParameterException",
             Error::Validation(violation) => {
                 return Self::invalid(crate::cognito::validation::message(violation));
             }

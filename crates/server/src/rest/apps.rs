@@ -61,11 +61,10 @@ pub async fn create(
     let created = state.service.create_app(actor, new).await?;
     Ok((
         StatusCode::CREATED,
-        Json(AppView::new(
-            &state.service,
-            &created.app,
-            created.client_secret,
-        )),
+        Json(AppView {
+            user_count: Some(0),
+            ..AppView::new(&state.service, &created.app, created.client_secret)
+        }),
     ))
 }
 
@@ -127,7 +126,8 @@ pub async fn update(
     let PathId(app_id) = app_id?;
     Span::current().record("app_id", display(&app_id));
     let app = state.service.update_app(actor, &app_id, update).await?;
-    Ok(Json(AppView::new(&state.service, &app, None)))
+    let summary = state.service.summarize(app).await?;
+    Ok(Json(AppView::counted(&state.service, &summary)))
 }
 
 /// `DELETE /api/apps/{id}`: deletes an app with its pool.

@@ -6,7 +6,7 @@ use crate::error::{
     ErrorNote, HTTPS_REQUIRED, OVERLOAD_RETRY_SECS, set_retry_after, throttled_message,
 };
 use crate::limits::Throttled;
-use auth_return_core::Error;
+use auth_return_core::{Error, SettingProblem};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +26,8 @@ pub struct ApiError {
     pub retry_after_secs: Option<u64>,
     /// A store or internal error behind a 500, for the log.
     pub internal: Option<Arc<Error>>,
+    /// Each invalid member of a settings change (`fields` in the body; empty: absent).
+    pub fields: Vec<SettingProblem>,
 }
 
 impl ApiError {
@@ -37,6 +39,7 @@ impl ApiError {
             message: message.into(),
             retry_after_secs: None,
             internal: None,
+            fields: Vec::new(),
         }
     }
 
@@ -54,9 +57,10 @@ impl ApiError {
 /// not compile until it is given its answer here.
 fn rest_status(e: &Error) -> (StatusCode, &'static str) {
     match e {
-        Error::InvalidParameter(_) | Error::Validation(_) | Error::InvalidPassword(_) => {
-            (StatusCode::BAD_REQUEST, "invalid_request")
-        }
+        Error::InvalidParameter(_)
+        | Error::InvalidSettings(_)
+        | Error::Validation(_)
+        | Error::InvalidPassword(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
         Error::AppNotFound
         | Error::PoolNotFound(_)
         | Error::ClientNotFound(_)
@@ -116,21 +120,36 @@ impl From<Error> for ApiError {
                 message: "An internal error occurred.".into(),
                 retry_after_secs,
                 internal: Some(Arc::new(e)),
+                fields: Vec::new(),
             };
         }
+        let message = e.to_string();
+        let fields = match e {
+            Error::InvalidSettings(problems) => problems,
+            _ => Vec::new(),
+        };
         Self {
             status,
             code,
             retry_after_secs,
-            message: e.to_string(),
+            message,
             internal: None,
+            fields,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(json!({ "error": self.code, "message": self.message }));
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if !self.fields.is_empty() {
+            body["fields"] = self
+                .fields
+                .iter()
+                .map(|p| json!({ "field": p.field, "message": p.message }))
+                .collect();
+        }
+        let body = Json(body);
         let mut response = (self.status, body).into_response();
         set_retry_after(&mut response, self.retry_after_secs);
         if self.status == StatusCode::UNAUTHORIZED {
@@ -168,6 +187,7 @@ impl From<Throttled> for ApiError {
             message: throttled_message(t),
             retry_after_secs: Some(t.retry_after_secs),
             internal: None,
+            fields: Vec::new(),
         }
     }
 }

@@ -205,7 +205,7 @@ async fn counted(server: &TestServer) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(one["user_count"], 2);
-    // What answers a change shows no count rather than a stale one.
+    // The answer to a change counts too.
     let (status, patched) = send(
         server,
         Method::PATCH,
@@ -215,7 +215,8 @@ async fn counted(server: &TestServer) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(patched.get("user_count").is_none());
+    assert_eq!(patched["user_count"], 2);
+    assert_eq!(empty["user_count"], 0, "a new app has no users");
 }
 
 #[tokio::test]

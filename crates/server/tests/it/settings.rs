@@ -184,6 +184,60 @@ async fn refused_patches_answer_400_and_change_nothing() {
         let message = error["message"].as_str().unwrap_or("");
         assert!(message.contains(needle), "{body} -> {error}");
     }
+    // Every bad member is named at once, by its path in the body, beside its own message.
+    let (status, error) = f
+        .patch_as(
+            Some(&f.dev),
+            json!({"name": "Fine", "token_validity_secs": 1, "refresh_validity_secs": 1,
+                   "origins": ["ftp://x"], "password_policy": {"min_length": 5},
+                   "refresh_rotation": {"grace_secs": 61},
+                   "user_api_keys": {"scopes": ["bad scope"]},
+                   "templates": {"verification_subject": "two\nlines",
+                                 "verification_message": "no code",
+                                 "invitation_subject": "ok",
+                                 "invitation_message": "{####} only"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    let fields: Vec<(&str, &str)> = error["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    let named: Vec<&str> = fields.iter().map(|(field, _)| *field).collect();
+    assert_eq!(
+        named,
+        [
+            "origins",
+            "token_validity_secs",
+            "refresh_validity_secs",
+            "password_policy.min_length",
+            "refresh_rotation.grace_secs",
+            "user_api_keys.scopes",
+            "templates.verification_subject",
+            "templates.verification_message",
+            "templates.invitation_message",
+        ],
+        "{error}"
+    );
+    for (field, message) in &fields {
+        let member = field.rsplit('.').next().unwrap();
+        let member = if member == "origins" {
+            "origin"
+        } else {
+            member
+        };
+        let member = if member == "scopes" { "scope" } else { member };
+        assert!(message.contains(member), "{field}: {message}");
+        assert!(error["message"].as_str().unwrap().contains(message));
+    }
+    // A single-member error has its one field too; a body of the wrong shape has none.
+    let (_, error) = f.patch_as(Some(&f.dev), json!({"name": ""})).await;
+    assert_eq!(error["fields"][0]["field"], "name", "{error}");
+    assert_eq!(f.show().await, before, "a refused PATCH changes nothing");
+    let (_, error) = f.patch_as(Some(&f.dev), json!({"name": 5})).await;
+    assert!(error.get("fields").is_none(), "{error}");
     // Unknown members and wrong types (serde's shape errors).
     for body in [
         json!({"surprise": 1}),
