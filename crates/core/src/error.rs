@@ -30,6 +30,9 @@ pub enum Error {
     /// Unknown (or not visible) app.
     #[error("app not found")]
     AppNotFound,
+    /// Mail is delivered (SMTP), so no development inbox keeps it.
+    #[error("mail is delivered by SMTP on this server: there is no development inbox")]
+    InboxUnavailable,
     /// Unknown API key, or one the caller may not see.
     #[error("API key not found")]
     ApiKeyNotFound,

@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod inbox;
 pub mod key_rotation;
 pub mod keyring;
 pub mod mail;

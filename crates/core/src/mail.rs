@@ -85,11 +85,30 @@ pub fn host_of(url: &str) -> String {
 #[error("mail delivery failed: {0}")]
 pub struct MailError(pub String);
 
+/// A message the development outbox kept, as the console's inbox shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct KeptMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body: codes and temporary passwords in clear.
+    pub text: String,
+    /// When it was written, epoch seconds.
+    pub sent_at: i64,
+}
+
 /// A mail transport (the development outbox file, SMTP, …).
 #[async_trait]
 pub trait Mailer: Send + Sync + 'static {
     /// Delivers `message` or says why not.
     async fn send(&self, message: &MailMessage) -> Result<(), MailError>;
+
+    /// The newest `limit` messages this transport kept for app `app_id`, newest first; `None`
+    /// when it delivers mail instead of keeping it (SMTP), so there is nothing to show.
+    async fn kept(&self, _app_id: &str, _limit: usize) -> Option<Result<Vec<KeptMail>, MailError>> {
+        None
+    }
 }
 
 /// The HTML form of a plain-text message: escaped, paragraphs and line breaks kept.

@@ -114,9 +114,10 @@ impl From<Error> for CognitoError {
                 return Self::invalid(crate::cognito::validation::message(violation));
             }
             Error::InvalidPassword(_) => "InvalidPasswordException",
-            Error::ClientNotFound(_) | Error::PoolNotFound(_) | Error::ApiKeyNotFound => {
-                "ResourceNotFoundException"
-            }
+            Error::ClientNotFound(_)
+            | Error::PoolNotFound(_)
+            | Error::ApiKeyNotFound
+            | Error::InboxUnavailable => "ResourceNotFoundException",
             Error::ApiKeyLimitExceeded(_) => "LimitExceededException",
             Error::UserApiKeysDisabled | Error::RecentSignInRequired(_) => "NotAuthorizedException",
             Error::AppNotFound => {

@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
             post(rest::signing_keys::rotate),
         )
         .route("/api/apps/{app_id}/events", get(rest::events::list))
+        .route("/api/apps/{app_id}/inbox", get(rest::inbox::list))
         .route("/api/user", get(rest::user::show))
         .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
         // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).

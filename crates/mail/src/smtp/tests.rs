@@ -418,3 +418,9 @@ async fn line_breaks_in_names_and_subjects_never_make_headers() {
     assert_eq!((count("From: "), count("Subject: ")), (1, 1), "{headers}");
     assert_eq!(smtp.compose(&evil).unwrap().envelope().to().len(), 1);
 }
+
+#[tokio::test]
+async fn smtp_keeps_no_mail_so_there_is_no_inbox() {
+    let smtp = mailer("smtp://127.0.0.1:2525?tls=none");
+    assert!(smtp.kept("app_x", 10).await.is_none());
+}

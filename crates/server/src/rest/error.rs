@@ -66,6 +66,7 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::ClientNotFound(_)
         | Error::UserNotFound
         | Error::ApiKeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
+        Error::InboxUnavailable => (StatusCode::NOT_FOUND, "inbox_unavailable"),
         Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
         Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
         Error::RecentSignInRequired(_) => (StatusCode::FORBIDDEN, "recent_sign_in_required"),

@@ -3,6 +3,7 @@
 pub mod apps;
 pub mod error;
 pub mod events;
+pub mod inbox;
 pub mod keys;
 pub mod signing_keys;
 pub mod user;

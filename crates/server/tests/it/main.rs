@@ -14,6 +14,7 @@ mod developers;
 mod errors;
 mod events;
 mod events_recorded;
+mod inbox;
 mod isolation;
 mod keys;
 mod lifecycle;

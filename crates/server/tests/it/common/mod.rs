@@ -29,6 +29,8 @@ pub struct TestServer {
     pub database_url: String,
     master_key: [u8; 32],
     _dir: tempfile::TempDir,
+    /// The database's directory, when the caller made it.
+    extra_dir: Option<tempfile::TempDir>,
 }
 
 /// What a second instance shares with the first: the database, the master key and the outbox.
@@ -41,6 +43,8 @@ struct Shared {
     public_url: Option<String>,
     /// The first instance's clock: instances of one deployment agree on the time.
     clock: Option<Arc<ManualClock>>,
+    /// The mail transport (`None`: the outbox).
+    mailer: Option<Arc<dyn auth_return_core::mail::Mailer>>,
 }
 
 /// What a Cognito call answered.
@@ -122,6 +126,7 @@ impl TestServer {
             outbox: None,
             public_url: None,
             clock: None,
+            mailer: None,
         };
         Self::start_configured(
             ServerOptions {
@@ -144,6 +149,7 @@ impl TestServer {
             outbox: Some(self.outbox.clone()),
             public_url: Some(self.service.config().public_url.clone()),
             clock: Some(self.clock.clone()),
+            mailer: None,
         };
         let config = self.service.config().clone();
         Self::start_configured(
@@ -156,6 +162,31 @@ impl TestServer {
             &|s| *s = config.clone(),
         )
         .await
+    }
+
+    /// A server on a fresh SQLite database whose mail goes to `mailer` instead of the outbox.
+    pub async fn start_with_mailer(mailer: Arc<dyn auth_return_core::mail::Mailer>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = Shared {
+            database_url: format!("sqlite://{}", dir.path().join("mailer.db").display()),
+            master_key: auth_return_crypto::random::bytes(),
+            outbox: None,
+            public_url: None,
+            clock: None,
+            mailer: Some(mailer),
+        };
+        let mut server = Self::start_configured(
+            ServerOptions {
+                rate_limits: RateLimitSettings::uniform(10_000),
+                ..ServerOptions::default()
+            },
+            ComputePool::new(2),
+            Some(shared),
+            &|_| {},
+        )
+        .await;
+        server.extra_dir = Some(dir);
+        server
     }
 
     /// A server whose expensive crypto runs on `compute` (a clone stays with the test).
@@ -208,6 +239,7 @@ impl TestServer {
             outbox: None,
             public_url: None,
             clock: None,
+            mailer: None,
         });
         let store = auth_return_store::connect(&shared.database_url)
             .await
@@ -229,7 +261,9 @@ impl TestServer {
             events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
             store,
             clock: clock.clone(),
-            mailer: Arc::new(OutboxMailer::new(&outbox)),
+            mailer: shared
+                .mailer
+                .unwrap_or_else(|| Arc::new(OutboxMailer::new(&outbox))),
             master_key: shared.master_key,
             config,
             compute,
@@ -253,6 +287,7 @@ impl TestServer {
             database_url: shared.database_url,
             master_key: shared.master_key,
             _dir: dir,
+            extra_dir: None,
         }
     }
 

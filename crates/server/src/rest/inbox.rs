@@ -1,0 +1,57 @@
+//! `GET /api/apps/{id}/inbox`: the development inbox, the messages the outbox kept for an app
+//! (codes and invitations), for its developer; 404 `inbox_unavailable` when SMTP delivers mail.
+
+use crate::error::ApiError;
+use crate::extract::{ConsoleDeveloper, PathId};
+use crate::router::AppState;
+use auth_return_core::AppId;
+use auth_return_core::inbox::MAX_INBOX_SIZE;
+use auth_return_core::mail::KeptMail;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+/// `GET /api/apps/{id}/inbox` query.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxParams {
+    /// Messages to show, 1–100 (default 20).
+    limit: Option<String>,
+}
+
+/// `GET /api/apps/{id}/inbox` answer.
+#[derive(Serialize)]
+pub struct InboxView {
+    /// The messages, newest first.
+    messages: Vec<KeptMail>,
+}
+
+/// `GET /api/apps/{id}/inbox`: the app's kept messages, newest first; never cached (they hold
+/// live codes).
+#[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
+pub async fn list(
+    State(state): State<AppState>,
+    ConsoleDeveloper(actor): ConsoleDeveloper,
+    PathId(app_id): PathId<AppId>,
+    params: Result<Query<InboxParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let limit = match params.limit.filter(|l| !l.is_empty()) {
+        None => 0,
+        Some(limit) => limit
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_INBOX_SIZE).contains(n))
+            .ok_or_else(|| ApiError::bad_request(format!("limit must be 1 to {MAX_INBOX_SIZE}")))?,
+    };
+    let messages = state.service.inbox(actor, &app_id, limit).await?;
+    let mut response = Json(InboxView { messages }).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
