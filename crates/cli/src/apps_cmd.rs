@@ -2,8 +2,9 @@
 
 use crate::config::Config;
 use anyhow::Context;
+use auth_return_core::events::Caller;
 use auth_return_core::settings::RotationPatch;
-use auth_return_core::{Actor, AppUpdate, NewApp};
+use auth_return_core::{Actor, AppUpdate, NewApp, Service};
 use auth_return_server::views::AppView;
 use clap::Subcommand;
 
@@ -82,6 +83,13 @@ pub enum AppsCommand {
 /// Runs an `apps` subcommand.
 pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
     let service = crate::runtime::open(&config).await?;
+    let outcome = act(&service, command).await;
+    // The audit events of what was done, written before the process ends.
+    service.events().flush().await;
+    outcome
+}
+
+async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
     match command {
         AppsCommand::Create {
             name,
@@ -100,7 +108,7 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
                 )
                 .await?;
             print_app(
-                &AppView::new(&service, &created.app, created.client_secret),
+                &AppView::new(service, &created.app, created.client_secret),
                 json,
             )?;
         }
@@ -108,7 +116,7 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
             let apps = service.list_apps(Actor::Operator).await?;
             let views: Vec<AppView> = apps
                 .iter()
-                .map(|app| AppView::new(&service, app, None))
+                .map(|app| AppView::new(service, app, None))
                 .collect();
             if json {
                 println!("{}", serde_json::to_string_pretty(&views)?);
@@ -127,7 +135,7 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
         }
         AppsCommand::Show { app_id, json } => {
             let app = service.get_app(Actor::Operator, &app_id.parse()?).await?;
-            print_app(&AppView::new(&service, &app, None), json)?;
+            print_app(&AppView::new(service, &app, None), json)?;
         }
         AppsCommand::Update {
             app_id,
@@ -163,9 +171,14 @@ pub async fn run(config: Config, command: AppsCommand) -> anyhow::Result<()> {
                 patch.grace_secs = rotation_grace.or(patch.grace_secs);
             }
             let app = service
-                .update_app(Actor::Operator, &app_id.parse()?, update)
+                .update_app(
+                    Actor::Operator,
+                    &app_id.parse()?,
+                    update,
+                    &Caller::unknown(),
+                )
                 .await?;
-            print_app(&AppView::new(&service, &app, None), json)?;
+            print_app(&AppView::new(service, &app, None), json)?;
         }
         AppsCommand::Delete { app_id } => {
             service

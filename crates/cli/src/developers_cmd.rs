@@ -4,7 +4,8 @@
 use crate::config::Config;
 use auth_return_core::admin::NewUser;
 use auth_return_core::auth::UserView;
-use auth_return_core::{Actor, AppId};
+use auth_return_core::events::Caller;
+use auth_return_core::{Actor, AppId, Service};
 use clap::Subcommand;
 use serde_json::json;
 
@@ -63,6 +64,13 @@ fn developer_json(user: &UserView) -> serde_json::Value {
 /// Runs a `developers` subcommand.
 pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<()> {
     let service = crate::runtime::open(&config).await?;
+    let outcome = act(&service, command).await;
+    // The audit events of what was done, written before the process ends.
+    service.events().flush().await;
+    outcome
+}
+
+async fn act(service: &Service, command: DevelopersCommand) -> anyhow::Result<()> {
     let console = service
         .get_app(Actor::Operator, &AppId::console())
         .await?
@@ -79,7 +87,7 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
                 ..NewUser::default()
             };
             let user = service
-                .admin_create_user(Actor::Operator, &console, new)
+                .admin_create_user(Actor::Operator, &console, new, &Caller::unknown())
                 .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&developer_json(&user))?);
@@ -94,13 +102,19 @@ pub async fn run(config: Config, command: DevelopersCommand) -> anyhow::Result<(
         }
         DevelopersCommand::Disable { email } => {
             service
-                .admin_set_user_enabled(Actor::Operator, &console, &email, false)
+                .admin_set_user_enabled(
+                    Actor::Operator,
+                    &console,
+                    &email,
+                    false,
+                    &Caller::unknown(),
+                )
                 .await?;
             println!("disabled {email}");
         }
         DevelopersCommand::Enable { email } => {
             service
-                .admin_set_user_enabled(Actor::Operator, &console, &email, true)
+                .admin_set_user_enabled(Actor::Operator, &console, &email, true, &Caller::unknown())
                 .await?;
             println!("enabled {email}");
         }

@@ -3,8 +3,9 @@
 
 use crate::config::Config;
 use auth_return_core::clock::{Clock, SystemClock};
+use auth_return_core::events::Caller;
 use auth_return_core::key_rotation::KeyInfo;
-use auth_return_core::{Actor, KeyManager, NewApiKey};
+use auth_return_core::{Actor, KeyManager, NewApiKey, Service};
 use auth_return_server::views::{ApiKeyView, CreatedApiKeyView};
 use clap::Subcommand;
 
@@ -71,6 +72,13 @@ pub enum KeysCommand {
 /// Runs a `keys` subcommand.
 pub async fn run(config: Config, command: KeysCommand) -> anyhow::Result<()> {
     let service = crate::runtime::open(&config).await?;
+    let outcome = act(&service, command).await;
+    // The audit events of what was done, written before the process ends.
+    service.events().flush().await;
+    outcome
+}
+
+async fn act(service: &Service, command: KeysCommand) -> anyhow::Result<()> {
     let operator = KeyManager::Apps(Actor::Operator);
     match command {
         KeysCommand::Create {
@@ -86,7 +94,7 @@ pub async fn run(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                 scopes,
             };
             let created = service
-                .create_api_key(&operator, Some(&app.parse()?), new)
+                .create_api_key(&operator, Some(&app.parse()?), new, &Caller::unknown())
                 .await?;
             print_created(&CreatedApiKeyView::from(&created), json)
         }
@@ -98,7 +106,9 @@ pub async fn run(config: Config, command: KeysCommand) -> anyhow::Result<()> {
             print_api_keys(&views, json)
         }
         KeysCommand::Revoke { key_id } => {
-            service.revoke_api_key(&operator, &key_id.parse()?).await?;
+            service
+                .revoke_api_key(&operator, &key_id.parse()?, &Caller::unknown())
+                .await?;
             println!("revoked {key_id}");
             Ok(())
         }
@@ -112,7 +122,12 @@ pub async fn run(config: Config, command: KeysCommand) -> anyhow::Result<()> {
             json,
         } => print_signing_keys(
             &service
-                .rotate_signing_key(Actor::Operator, &app.parse()?, emergency)
+                .rotate_signing_key(
+                    Actor::Operator,
+                    &app.parse()?,
+                    emergency,
+                    &Caller::unknown(),
+                )
                 .await?,
             json,
         ),

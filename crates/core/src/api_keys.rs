@@ -9,6 +9,7 @@
 
 use crate::apps::Actor;
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{ApiKeyId, AppId, PoolId, UserId};
 use crate::model::{ApiKey, Timestamp};
 use crate::service::Service;
@@ -247,6 +248,7 @@ impl Service {
         manager: &KeyManager,
         app_id: Option<&AppId>,
         new: NewApiKey,
+        caller: &Caller,
     ) -> Result<CreatedApiKey> {
         let (app_id, pool_id, user_id) = self.key_target(manager, app_id).await?;
         let name = check_name(&new.name)?;
@@ -292,6 +294,7 @@ impl Service {
             user_id = ?record.user_id.map(|u| u.to_string()),
             "API key created"
         );
+        self.record_key_event(EventKind::ApiKeyCreated, &record, manager, caller);
         Ok(CreatedApiKey {
             key: SecretString::new(key),
             record,
@@ -358,7 +361,12 @@ impl Service {
 
     /// Revokes a key `manager` may see; revoking it again is fine. A key they may not see does
     /// not exist for them.
-    pub async fn revoke_api_key(&self, manager: &KeyManager, key_id: &ApiKeyId) -> Result<()> {
+    pub async fn revoke_api_key(
+        &self,
+        manager: &KeyManager,
+        key_id: &ApiKeyId,
+        caller: &Caller,
+    ) -> Result<()> {
         let key = self
             .store
             .get_api_key(key_id)
@@ -379,8 +387,30 @@ impl Service {
         }
         if self.store.revoke_api_key(&key.id, self.clock.now()).await? {
             tracing::info!(key_id = %key.id, app_id = %key.app_id, "API key revoked");
+            self.record_key_event(EventKind::ApiKeyRevoked, &key, manager, caller);
         }
         Ok(())
+    }
+
+    /// Records `kind` about `key`: its id, name and scopes (never the secret or its hash),
+    /// its user when it is a user's, and the developer or operator when they acted.
+    fn record_key_event(
+        &self,
+        kind: EventKind,
+        key: &ApiKey,
+        manager: &KeyManager,
+        caller: &Caller,
+    ) {
+        let mut event = NewEvent::new(key.pool_id.clone(), self.clock.now(), kind)
+            .about(key.user_id, None)
+            .with("key_id", &key.id.to_string())
+            .with("name", &key.name)
+            .with("scopes", &key.scopes.join(" "))
+            .by(caller);
+        if let KeyManager::Apps(actor) = manager {
+            event.actor = Some(actor.audit_name());
+        }
+        self.events.record(event);
     }
 
     /// Checks a presented key. Whatever it is — unknown, malformed, revoked, expired — the

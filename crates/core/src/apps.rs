@@ -1,6 +1,7 @@
 //! Registering apps: each gets its own pool, client and signing key, and nothing is shared.
 
 use crate::error::{Error, Result, SettingProblem};
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::policy::PasswordPolicy;
@@ -156,6 +157,39 @@ pub struct AppUpdate {
     pub hide_existing_accounts: Option<bool>,
 }
 
+impl AppUpdate {
+    /// The members this change names, as its JSON does (values are not kept: a template may
+    /// be long, and an event says what changed, not to what).
+    fn members(&self) -> Vec<&'static str> {
+        // Destructured, so that a new member does not compile until it is named here.
+        let Self {
+            name,
+            origins,
+            token_validity_secs,
+            refresh_validity_secs,
+            password_policy,
+            refresh_rotation,
+            templates,
+            user_api_keys,
+            hide_existing_accounts,
+        } = self;
+        [
+            ("name", name.is_some()),
+            ("origins", origins.is_some()),
+            ("token_validity_secs", token_validity_secs.is_some()),
+            ("refresh_validity_secs", refresh_validity_secs.is_some()),
+            ("password_policy", password_policy.is_some()),
+            ("refresh_rotation", refresh_rotation.is_some()),
+            ("templates", templates.is_some()),
+            ("user_api_keys", user_api_keys.is_some()),
+            ("hide_existing_accounts", hide_existing_accounts.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
 fn check_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
@@ -300,8 +334,15 @@ impl Service {
     }
 
     /// Changes an app's settings after validating every member; nothing changes on error.
-    pub async fn update_app(&self, actor: Actor, app_id: &AppId, update: AppUpdate) -> Result<App> {
+    pub async fn update_app(
+        &self,
+        actor: Actor,
+        app_id: &AppId,
+        update: AppUpdate,
+        caller: &Caller,
+    ) -> Result<App> {
         let mut app = self.get_app(actor, app_id).await?;
+        let changed = update.members();
         let mut problems = Vec::new();
         // Each member is checked on its own so that one answer names every bad one; the
         // error's message is the problem's, under the member's dotted path.
@@ -390,6 +431,17 @@ impl Service {
             return Err(Error::AppNotFound);
         }
         tracing::info!(app_id = %app.id, "app settings updated");
+        if !changed.is_empty() {
+            let mut event = NewEvent::new(
+                app.pool_id.clone(),
+                self.clock.now(),
+                EventKind::SettingsChanged,
+            )
+            .with("changed", &changed.join(" "))
+            .by(caller);
+            event.actor = Some(actor.audit_name());
+            self.events.record(event);
+        }
         Ok(app)
     }
 

@@ -5,6 +5,7 @@
 
 use crate::apps::Actor;
 use crate::error::Result;
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::AppId;
 use crate::model::{App, SigningKeyRecord, Timestamp};
 use crate::service::Service;
@@ -64,6 +65,7 @@ impl Service {
         actor: Actor,
         app_id: &AppId,
         emergency: bool,
+        caller: &Caller,
     ) -> Result<Vec<KeyInfo>> {
         let app = self.get_app(actor, app_id).await?;
         let now = self.clock.now();
@@ -92,6 +94,15 @@ impl Service {
         }
         self.keys.forget(&app.pool_id);
         tracing::info!(app_id = %app.id, kid = %record.kid, activates_at, emergency, "signing key rotated");
+        let mut event = NewEvent::new(app.pool_id.clone(), now, EventKind::SigningKeyRotated)
+            .with("kid", &record.kid)
+            .with("activates_at", &activates_at.to_string())
+            .by(caller);
+        event
+            .detail
+            .insert("emergency".to_owned(), emergency.into());
+        event.actor = Some(actor.audit_name());
+        self.events.record(event);
         self.signing_keys(actor, app_id).await
     }
 
@@ -111,7 +122,7 @@ impl Service {
             if let (Some(max_age), Some(newest)) = (max_age_secs, newest)
                 && now - newest.created_at >= max_age
             {
-                self.rotate_signing_key(Actor::Operator, &app.id, false)
+                self.rotate_signing_key(Actor::Operator, &app.id, false, &Caller::unknown())
                     .await?;
                 rotated += 1;
             }

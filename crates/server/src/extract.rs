@@ -1,7 +1,9 @@
 //! Extractors that prove who is calling before a handler runs (docs/architecture.md rule 3).
 
+use crate::client::ClientInfo;
 use crate::error::ApiError;
 use crate::router::AppState;
+use auth_return_core::events::Caller;
 use auth_return_core::{Actor, KeyManager};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
@@ -24,6 +26,32 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 fn required_bearer<'a>(parts: &'a Parts, what: &str) -> Result<&'a str, ApiError> {
     bearer_token(&parts.headers)
         .ok_or_else(|| ApiError::unauthorized(format!("Authorization: Bearer {what} required")))
+}
+
+/// Who made a request, for the audit events it causes: the client address the transport
+/// layer resolved (`transport::identify_client`) and the `User-Agent`, if it is text.
+pub fn caller_of(client: Option<&ClientInfo>, headers: &HeaderMap) -> Caller {
+    Caller {
+        ip: client.map(|client| client.ip),
+        user_agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+/// The request's [`Caller`], for handlers whose actions are recorded.
+pub struct RequestCaller(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestCaller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(caller_of(
+            parts.extensions.get::<ClientInfo>(),
+            &parts.headers,
+        )))
+    }
 }
 
 /// A developer proven by a console access token.

@@ -1,5 +1,5 @@
 //! The real binary: `auth-return events` reads an app's audit events from the data directory
-//! (seeded through the store: nothing records them yet), as a table or as JSON, paged and
+//! (seeded through the store, and recorded by the CLI's own commands), as a table or as JSON, paged and
 //! filtered; bad arguments are refused; and `serve`'s housekeeping prunes events past
 //! `--events-retention-days`.
 
@@ -241,4 +241,38 @@ async fn serve_prunes_events_past_their_retention() {
     assert_eq!(logged["events"], 2, "{line}");
     assert_eq!(logged["retention_days"], 30, "{line}");
     assert_eq!(numbers(&page(dir.path(), &shop, &[])), [3, 2]);
+}
+
+#[test]
+fn what_the_cli_does_is_recorded_before_it_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, _) = app(dir.path(), "Shop");
+    for args in [
+        vec!["apps", "update", &shop, "--token-validity", "900"],
+        vec!["keys", "create", "--app", &shop, "--name", "ci"],
+        vec!["keys", "rotate", "--app", &shop],
+    ] {
+        let (code, _, err) = run(dir.path(), &args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    // A command that fails records nothing.
+    let (code, _, _) = run(dir.path(), &["apps", "update", &shop, "--token-validity", "1"]);
+    assert_ne!(code, 0);
+
+    let all = page(dir.path(), &shop, &[]);
+    let seen: Vec<(&str, &str)> = all["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("signing_key_rotated", "operator"),
+            ("api_key_created", "operator"),
+            ("settings_changed", "operator"),
+        ],
+        "newest first, each written before its command exited"
+    );
 }

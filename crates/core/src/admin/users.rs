@@ -5,6 +5,7 @@ use super::filter::parse_filter;
 use crate::apps::Actor;
 use crate::auth::UserView;
 use crate::error::{Constraint, Error, Field, Result, Violation};
+use crate::events::Caller;
 use crate::ids::{PoolId, UserId};
 use crate::model::{CodePurpose, User, UserStatus};
 use crate::policy::{PasswordPolicy, check_attribute, normalize_email};
@@ -55,6 +56,7 @@ impl Service {
         actor: Actor,
         pool_id: &PoolId,
         new: NewUser,
+        caller: &Caller,
     ) -> Result<UserView> {
         let app = self.admin_app(actor, pool_id).await?;
         let email = normalize_email(&new.username)?;
@@ -159,6 +161,12 @@ impl Service {
             }
         }
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user created by administrator");
+        let done = if action == Some("RESEND") {
+            "resend_invitation"
+        } else {
+            "create_user"
+        };
+        self.record_admin_action(&user, done, actor, caller);
         Ok(UserView::of(&user))
     }
 
@@ -206,9 +214,12 @@ impl Service {
         actor: Actor,
         pool_id: &PoolId,
         username: &str,
+        caller: &Caller,
     ) -> Result<()> {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
-        self.remove_user(&user).await
+        self.remove_user(&user).await?;
+        self.record_admin_action(&user, "delete_user", actor, caller);
+        Ok(())
     }
 
     /// AdminDisableUser (also revokes every session, as Cognito does) / AdminEnableUser.
@@ -218,6 +229,7 @@ impl Service {
         pool_id: &PoolId,
         username: &str,
         enabled: bool,
+        caller: &Caller,
     ) -> Result<()> {
         let (_, mut user) = self.admin_target(actor, pool_id, username).await?;
         let now = self.clock.now();
@@ -230,6 +242,12 @@ impl Service {
                 .await?;
         }
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, enabled, "user enabled flag set");
+        let done = if enabled {
+            "enable_user"
+        } else {
+            "disable_user"
+        };
+        self.record_admin_action(&user, done, actor, caller);
         Ok(())
     }
 
@@ -241,6 +259,7 @@ impl Service {
         username: &str,
         password: &str,
         permanent: bool,
+        caller: &Caller,
     ) -> Result<()> {
         let (app, user) = self.admin_target(actor, pool_id, username).await?;
         app.settings.password_policy.check(password)?;
@@ -252,7 +271,13 @@ impl Service {
                 Some(self.clock.now() + self.config.temporary_password_ttl_secs),
             )
         };
-        self.set_password(user, password, status, expires).await?;
+        let user = self.set_password(user, password, status, expires).await?;
+        let done = if permanent {
+            "set_password"
+        } else {
+            "set_temporary_password"
+        };
+        self.record_admin_action(&user, done, actor, caller);
         Ok(())
     }
 
@@ -263,6 +288,7 @@ impl Service {
         actor: Actor,
         pool_id: &PoolId,
         username: &str,
+        caller: &Caller,
     ) -> Result<()> {
         let (app, mut user) = self.admin_target(actor, pool_id, username).await?;
         if user.status == UserStatus::Unconfirmed {
@@ -276,6 +302,7 @@ impl Service {
         user.status = UserStatus::ResetRequired;
         user.updated_at = self.clock.now();
         self.store.update_user(&user).await?;
+        self.record_admin_action(&user, "reset_password", actor, caller);
         if user.email_verified {
             self.send_code(&app, &user, CodePurpose::ForgotPassword)
                 .await?;
@@ -289,12 +316,14 @@ impl Service {
         actor: Actor,
         pool_id: &PoolId,
         username: &str,
+        caller: &Caller,
     ) -> Result<()> {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
         self.store
             .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
             .await?;
         self.revoke_user_api_keys(&user.pool_id, user.id).await?;
+        self.record_admin_action(&user, "global_sign_out", actor, caller);
         Ok(())
     }
 

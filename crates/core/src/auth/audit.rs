@@ -4,6 +4,7 @@
 //! §7: every credential failure answers alike).
 
 use super::AuthStep;
+use super::lockout::Lock;
 use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
@@ -21,6 +22,8 @@ pub(crate) struct SignInFacts {
     user: Option<(UserId, String)>,
     /// The name the client gave, when it is an email.
     name: Option<String>,
+    /// The lock the attempt's failure set on the name, if it set one.
+    lock: Option<Lock>,
 }
 
 impl SignInFacts {
@@ -34,6 +37,11 @@ impl SignInFacts {
     /// The name belongs to `user`.
     pub(crate) fn found(&mut self, user: &User) {
         self.user = Some((user.id, user.email.clone()));
+    }
+
+    /// The attempt's failure set `lock` (or none).
+    pub(crate) fn failed(&mut self, lock: Option<Lock>) {
+        self.lock = lock;
     }
 }
 
@@ -68,6 +76,27 @@ impl Service {
         self.events.record(event);
     }
 
+    /// Records `admin_action` about `user`: `actor` did `action` (a snake_case verb such as
+    /// `disable_user`, in `detail.action`).
+    pub(crate) fn record_admin_action(
+        &self,
+        user: &User,
+        action: &str,
+        actor: Actor,
+        caller: &Caller,
+    ) {
+        let mut event = NewEvent::new(
+            user.pool_id.clone(),
+            self.clock.now(),
+            EventKind::AdminAction,
+        )
+        .about(Some(user.id), Some(&user.email))
+        .with("action", action)
+        .by(caller);
+        event.actor = Some(actor.audit_name());
+        self.events.record(event);
+    }
+
     /// Records the event of a sign-in attempt that ended with `outcome`: tokens for a user
     /// are `sign_in`; a credential failure is `sign_in_failed` with its reason; a challenge
     /// (the attempt goes on) and a refresh make none.
@@ -89,6 +118,18 @@ impl Service {
                 let Some(reason) = failure_reason(error, facts.user.is_some()) else {
                     return;
                 };
+                if let Some(lock) = facts.lock {
+                    // The failure that locked the name: the name's lockout, beside the failure.
+                    let mut locked =
+                        NewEvent::new(pool.clone(), self.clock.now(), EventKind::LockedOut)
+                            .about(user_id, email.or(facts.name.as_deref()))
+                            .by(caller);
+                    locked
+                        .detail
+                        .insert("failures".into(), lock.failures.into());
+                    locked.detail.insert("locked_secs".into(), lock.secs.into());
+                    self.events.record(locked);
+                }
                 NewEvent::new(pool, self.clock.now(), EventKind::SignInFailed)
                     .about(user_id, email.or(facts.name.as_deref()))
                     .with("reason", reason)

@@ -60,6 +60,14 @@ impl Streak {
     }
 }
 
+/// A lock a failure set: how many failures the streak holds and for how long the name is
+/// refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Lock {
+    pub(crate) failures: i64,
+    pub(crate) secs: i64,
+}
+
 impl Service {
     /// Reserves an attempt on `subject`'s streak, or refuses it while the name is locked.
     pub(crate) async fn reserve_attempt(
@@ -100,13 +108,20 @@ impl Service {
         Err(Error::PasswordAttemptsExceeded)
     }
 
-    /// The reserved attempt failed: it was counted already; a lock is logged.
-    pub(crate) fn record_failure(&self, streak: Streak) {
-        if streak.failures >= FREE_FAILURES {
-            // The subject's kind only ("user" or "code:<purpose>"): ids stay out of the logs.
-            let kind = streak.subject.rsplit_once(':').map_or("", |(kind, _)| kind);
-            tracing::warn!(pool_id = %streak.pool_id, kind, failures = streak.failures, locked_secs = lock_secs(streak.failures), "locked after repeated failures");
+    /// The reserved attempt failed: it was counted already; a lock is logged. Returns the
+    /// lock this failure set, if it set one.
+    pub(crate) fn record_failure(&self, streak: Streak) -> Option<Lock> {
+        if streak.failures < FREE_FAILURES {
+            return None;
         }
+        // The subject's kind only ("user" or "code:<purpose>"): ids stay out of the logs.
+        let kind = streak.subject.rsplit_once(':').map_or("", |(kind, _)| kind);
+        let lock = Lock {
+            failures: streak.failures,
+            secs: lock_secs(streak.failures),
+        };
+        tracing::warn!(pool_id = %streak.pool_id, kind, failures = lock.failures, locked_secs = lock.secs, "locked after repeated failures");
+        Some(lock)
     }
 
     /// The reserved attempt succeeded: the streak is forgotten.

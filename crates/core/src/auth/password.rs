@@ -21,7 +21,7 @@ impl Service {
         caller: &Caller,
     ) -> Result<AuthStep> {
         let mut facts = SignInFacts::default();
-        let outcome = self.initiate(client_id, flow, &mut facts).await;
+        let outcome = self.initiate(client_id, flow, &mut facts, caller).await;
         self.record_sign_in(caller, facts, &outcome);
         outcome
     }
@@ -31,6 +31,7 @@ impl Service {
         client_id: &ClientId,
         flow: AuthFlow,
         facts: &mut SignInFacts,
+        caller: &Caller,
     ) -> Result<AuthStep> {
         let app = self.app_for_client(client_id).await?;
         match flow {
@@ -55,7 +56,7 @@ impl Service {
             }
             AuthFlow::Refresh { token, secret_hash } => {
                 let proof = ClientProof::SecretHash(secret_hash.as_deref());
-                self.refresh(&app, token.expose(), proof, false)
+                self.refresh(&app, token.expose(), proof, false, caller)
                     .await
                     .map(AuthStep::Tokens)
             }
@@ -106,7 +107,7 @@ impl Service {
             let streak = self.reserve_attempt(&app.pool_id, subject).await?;
             self.password_decoy(&app.pool_id, username, password)
                 .await?;
-            self.record_failure(streak);
+            facts.failed(self.record_failure(streak));
             return Err(Error::IncorrectCredentials);
         };
         facts.found(&user);
@@ -116,7 +117,7 @@ impl Service {
             .reserve_attempt(&app.pool_id, super::lockout::subject(&uid))
             .await?;
         if !self.password_matches(&user, password).await? {
-            self.record_failure(streak);
+            facts.failed(self.record_failure(streak));
             return Err(Error::IncorrectCredentials);
         }
         self.clear_failures(streak).await?;

@@ -4,7 +4,7 @@
 
 use super::CodeDelivery;
 use crate::error::{Error, Result};
-use crate::events::{Caller, EventKind};
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::mail::mask_email;
 use crate::model::{CodePurpose, User};
 use crate::policy::{check_attribute, normalize_email};
@@ -49,6 +49,7 @@ impl Service {
         &self,
         access_token: &str,
         attributes: &[(String, String)],
+        caller: &Caller,
     ) -> Result<Option<CodeDelivery>> {
         let (_, mut user) = self.access_token_user(access_token).await?;
         let mut new_email = None;
@@ -100,6 +101,19 @@ impl Service {
         }
         user.updated_at = self.clock.now();
         self.store.update_user(&user).await?;
+        if !attributes.is_empty() {
+            // The names only: values are the user's data, not the log's.
+            let names: Vec<&str> = attributes.iter().map(|(name, _)| name.as_str()).collect();
+            let event = NewEvent::new(
+                user.pool_id.clone(),
+                user.updated_at,
+                EventKind::AttributesChanged,
+            )
+            .about(Some(user.id), Some(&user.email))
+            .with("names", &names.join(" "))
+            .by(caller);
+            self.events.record(event);
+        }
         match new_email {
             Some(_) => {
                 let app = self.app_of_pool(&user.pool_id).await?;
@@ -137,20 +151,34 @@ impl Service {
         access_token: &str,
         attribute: &str,
         code: &str,
+        caller: &Caller,
     ) -> Result<()> {
         let (_, mut user) = self.access_token_user(access_token).await?;
         check_verifiable(attribute)?;
         self.redeem_code(&user, CodePurpose::VerifyEmail, code)
             .await?;
-        if let Some(pending) = user.pending_email.take() {
-            user.email = pending;
-        }
+        let previous = user
+            .pending_email
+            .take()
+            .map(|pending| std::mem::replace(&mut user.email, pending));
         user.email_verified = true;
         user.updated_at = self.clock.now();
         match self.store.update_user(&user).await {
-            Err(StoreError::Conflict(_)) => Err(Error::AliasExists),
-            other => Ok(other?),
+            Err(StoreError::Conflict(_)) => return Err(Error::AliasExists),
+            other => other?,
         }
+        if let Some(previous) = previous {
+            let event = NewEvent::new(
+                user.pool_id.clone(),
+                user.updated_at,
+                EventKind::EmailChanged,
+            )
+            .about(Some(user.id), Some(&user.email))
+            .with("previous", &previous)
+            .by(caller);
+            self.events.record(event);
+        }
+        Ok(())
     }
 
     /// DeleteUser: the account, its sessions and codes are gone.

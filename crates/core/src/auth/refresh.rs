@@ -4,6 +4,7 @@
 
 use super::{AuthTokens, known_names};
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::ClientId;
 use crate::model::App;
 use crate::service::Service;
@@ -29,6 +30,7 @@ impl Service {
         token: &str,
         proof: ClientProof<'_>,
         rotate: bool,
+        caller: &Caller,
     ) -> Result<AuthTokens> {
         // A raw secret is checked before the token is looked up, so nobody without it
         // learns whether a token is valid.
@@ -64,6 +66,11 @@ impl Service {
                 .revoke_session(&app.pool_id, session.id, now)
                 .await?;
             tracing::warn!(pool_id = %app.pool_id, session = %session.id, "refresh token reuse: session revoked");
+            let event = NewEvent::new(app.pool_id.clone(), now, EventKind::RefreshTokenReuse)
+                .about(Some(session.user_id), None)
+                .with("session_id", &session.id.to_string())
+                .by(caller);
+            self.events.record(event);
             return Err(Error::RefreshTokenReused);
         }
         let user = self
@@ -92,6 +99,7 @@ impl Service {
         client_id: &ClientId,
         token: &str,
         client_secret: Option<&str>,
+        caller: &Caller,
     ) -> Result<AuthTokens> {
         let app = self.app_for_client(client_id).await?;
         let rotate = app.settings.refresh_rotation.enabled;
@@ -100,6 +108,7 @@ impl Service {
             token,
             ClientProof::ClientSecret(client_secret),
             rotate,
+            caller,
         )
         .await
     }

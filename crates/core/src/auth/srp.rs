@@ -244,7 +244,7 @@ impl Service {
                 self.finish_sign_in(&app, &user).await
             }
             _ => {
-                self.record_failure(streak);
+                facts.failed(self.record_failure(streak));
                 Err(Error::IncorrectCredentials)
             }
         }

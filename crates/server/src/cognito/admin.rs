@@ -109,24 +109,28 @@ pub async fn admin_get_user(
 pub async fn admin_delete_user(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
     let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
-    service.admin_delete_user(actor, pool_id, username).await?;
+    service
+        .admin_delete_user(actor, pool_id, username, caller)
+        .await?;
     empty()
 }
 
 pub async fn admin_set_enabled(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminUserRequest,
     enabled: bool,
 ) -> Answer {
     let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_set_user_enabled(actor, pool_id, username, enabled)
+        .admin_set_user_enabled(actor, pool_id, username, enabled, caller)
         .await?;
     empty()
 }
@@ -134,6 +138,7 @@ pub async fn admin_set_enabled(
 pub async fn admin_set_user_password(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
     let actor = developer(service, headers).await?;
@@ -146,6 +151,7 @@ pub async fn admin_set_user_password(
             username,
             password,
             req.permanent.unwrap_or(false),
+            caller,
         )
         .await?;
     empty()
@@ -154,12 +160,13 @@ pub async fn admin_set_user_password(
 pub async fn admin_reset_user_password(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
     let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_reset_user_password(actor, pool_id, username)
+        .admin_reset_user_password(actor, pool_id, username, caller)
         .await?;
     empty()
 }
@@ -167,12 +174,13 @@ pub async fn admin_reset_user_password(
 pub async fn admin_user_global_sign_out(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
     let actor = developer(service, headers).await?;
     let (pool_id, username) = req.target()?;
     service
-        .admin_user_global_sign_out(actor, pool_id, username)
+        .admin_user_global_sign_out(actor, pool_id, username, caller)
         .await?;
     empty()
 }
@@ -196,6 +204,7 @@ struct AdminCreateUserResponse {
 pub async fn admin_create_user(
     service: &Service,
     headers: &HeaderMap,
+    caller: &Caller,
     req: AdminCreateUserRequest,
 ) -> Answer {
     let actor = developer(service, headers).await?;
@@ -212,7 +221,9 @@ pub async fn admin_create_user(
         temporary_password: req.temporary_password,
         message_action: req.message_action,
     };
-    let view = service.admin_create_user(actor, pool_id, new).await?;
+    let view = service
+        .admin_create_user(actor, pool_id, new, caller)
+        .await?;
     answer(&AdminCreateUserResponse {
         user: user_type(view, true, None),
     })

@@ -157,11 +157,15 @@ struct GetTokensResponse {
     authentication_result: AuthenticationResult,
 }
 
-pub async fn get_tokens_from_refresh_token(service: &Service, req: GetTokensRequest) -> Answer {
+pub async fn get_tokens_from_refresh_token(
+    service: &Service,
+    caller: &Caller,
+    req: GetTokensRequest,
+) -> Answer {
     let token = required(&req.refresh_token, "refreshToken")?;
     let client_id = required(&req.client_id, "clientId")?;
     let tokens = service
-        .get_tokens_from_refresh_token(client_id, token, req.client_secret.as_deref())
+        .get_tokens_from_refresh_token(client_id, token, req.client_secret.as_deref(), caller)
         .await?;
     answer(&GetTokensResponse {
         authentication_result: result(tokens),

@@ -139,14 +139,7 @@ impl Call<'_> {
 
     /// Who is calling, for the events this request causes.
     fn caller(&self) -> Caller {
-        Caller {
-            ip: self.client.map(|client| client.ip),
-            user_agent: self
-                .headers
-                .get(axum::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-        }
+        crate::extract::caller_of(self.client.as_ref(), self.headers)
     }
 }
 
@@ -180,7 +173,7 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
             auth::respond_to_auth_challenge(service, caller, call.request(body)?).await
         }
         GetTokensFromRefreshToken => {
-            auth::get_tokens_from_refresh_token(service, call.request(body)?).await
+            auth::get_tokens_from_refresh_token(service, caller, call.request(body)?).await
         }
         ForgotPassword => recovery::forgot_password(service, caller, call.request(body)?).await,
         ConfirmForgotPassword => {
@@ -190,32 +183,40 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         GlobalSignOut => session::global_sign_out(service, caller, call.request(body)?).await,
         RevokeToken => session::revoke_token(service, caller, call.request(body)?).await,
         ChangePassword => profile::change_password(service, caller, call.request(body)?).await,
-        UpdateUserAttributes => profile::update_user_attributes(service, call.request(body)?).await,
+        UpdateUserAttributes => {
+            profile::update_user_attributes(service, caller, call.request(body)?).await
+        }
         GetUserAttributeVerificationCode => {
             profile::get_user_attribute_verification_code(service, call.request(body)?).await
         }
-        VerifyUserAttribute => profile::verify_user_attribute(service, call.request(body)?).await,
+        VerifyUserAttribute => {
+            profile::verify_user_attribute(service, caller, call.request(body)?).await
+        }
         DeleteUser => profile::delete_user(service, call.request(body)?).await,
         AdminConfirmSignUp => {
             admin::admin_confirm_sign_up(service, headers, caller, call.request(body)?).await
         }
-        AdminCreateUser => admin::admin_create_user(service, headers, call.request(body)?).await,
+        AdminCreateUser => {
+            admin::admin_create_user(service, headers, caller, call.request(body)?).await
+        }
         AdminGetUser => admin::admin_get_user(service, headers, call.request(body)?).await,
-        AdminDeleteUser => admin::admin_delete_user(service, headers, call.request(body)?).await,
+        AdminDeleteUser => {
+            admin::admin_delete_user(service, headers, caller, call.request(body)?).await
+        }
         AdminDisableUser => {
-            admin::admin_set_enabled(service, headers, call.request(body)?, false).await
+            admin::admin_set_enabled(service, headers, caller, call.request(body)?, false).await
         }
         AdminEnableUser => {
-            admin::admin_set_enabled(service, headers, call.request(body)?, true).await
+            admin::admin_set_enabled(service, headers, caller, call.request(body)?, true).await
         }
         AdminSetUserPassword => {
-            admin::admin_set_user_password(service, headers, call.request(body)?).await
+            admin::admin_set_user_password(service, headers, caller, call.request(body)?).await
         }
         AdminResetUserPassword => {
-            admin::admin_reset_user_password(service, headers, call.request(body)?).await
+            admin::admin_reset_user_password(service, headers, caller, call.request(body)?).await
         }
         AdminUserGlobalSignOut => {
-            admin::admin_user_global_sign_out(service, headers, call.request(body)?).await
+            admin::admin_user_global_sign_out(service, headers, caller, call.request(body)?).await
         }
         ListUsers => admin::list_users(service, headers, call.request(body)?).await,
     }

@@ -45,7 +45,11 @@ struct UpdateAttributesResponse {
     code_delivery_details_list: Vec<CodeDeliveryDetails>,
 }
 
-pub async fn update_user_attributes(service: &Service, req: UpdateAttributesRequest) -> Answer {
+pub async fn update_user_attributes(
+    service: &Service,
+    caller: &Caller,
+    req: UpdateAttributesRequest,
+) -> Answer {
     let token = required(&req.access_token, "accessToken")?;
     let attributes = req
         .user_attributes
@@ -54,7 +58,9 @@ pub async fn update_user_attributes(service: &Service, req: UpdateAttributesRequ
         .into_iter()
         .map(|a| (a.name, a.value.unwrap_or_default()))
         .collect();
-    let delivery = service.update_user_attributes(token, &attributes).await?;
+    let delivery = service
+        .update_user_attributes(token, &attributes, caller)
+        .await?;
     answer(&UpdateAttributesResponse {
         code_delivery_details_list: delivery.into_iter().map(Into::into).collect(),
     })
@@ -88,12 +94,16 @@ pub async fn get_user_attribute_verification_code(
     })
 }
 
-pub async fn verify_user_attribute(service: &Service, req: AttributeCodeRequest) -> Answer {
+pub async fn verify_user_attribute(
+    service: &Service,
+    caller: &Caller,
+    req: AttributeCodeRequest,
+) -> Answer {
     let token = required(&req.access_token, "accessToken")?;
     let attribute = required(&req.attribute_name, "attributeName")?;
     let code = required(&req.code, "code")?;
     service
-        .verify_user_attribute(token, attribute, code)
+        .verify_user_attribute(token, attribute, code, caller)
         .await?;
     empty()
 }

@@ -1,7 +1,7 @@
 //! `/api/apps`: developers register and manage their apps; `/api/apps/{id}/config` is public.
 
 use crate::error::ApiError;
-use crate::extract::{ConsoleDeveloper, JsonBody, PathId};
+use crate::extract::{ConsoleDeveloper, JsonBody, PathId, RequestCaller};
 use crate::router::AppState;
 use crate::views::AppView;
 use auth_return_core::app_listing::MAX_PAGE_SIZE;
@@ -119,13 +119,17 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    RequestCaller(caller): RequestCaller,
     // Checked after the body, as before ids were typed: a bad body is answered first.
     app_id: Result<PathId<AppId>, ApiError>,
     JsonBody(update): JsonBody<AppUpdate>,
 ) -> Result<Json<AppView>, ApiError> {
     let PathId(app_id) = app_id?;
     Span::current().record("app_id", display(&app_id));
-    let app = state.service.update_app(actor, &app_id, update).await?;
+    let app = state
+        .service
+        .update_app(actor, &app_id, update, &caller)
+        .await?;
     let summary = state.service.summarize(app).await?;
     Ok(Json(AppView::counted(&state.service, &summary)))
 }

@@ -3,7 +3,7 @@
 
 use crate::client::ClientInfo;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, KeyCaller, PathId};
+use crate::extract::{JsonBody, KeyCaller, PathId, RequestCaller};
 use crate::limits::Bucket;
 use crate::router::AppState;
 use crate::views::{ApiKeyView, CreatedApiKeyView};
@@ -76,6 +76,7 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
 pub async fn create(
     State(state): State<AppState>,
     KeyCaller(manager): KeyCaller,
+    RequestCaller(caller): RequestCaller,
     JsonBody(req): JsonBody<CreateKeyRequest>,
 ) -> Result<Response, ApiError> {
     let new = NewApiKey {
@@ -86,7 +87,7 @@ pub async fn create(
     let app_id = manager.named_app(req.app_id.as_deref())?;
     let created = state
         .service
-        .create_api_key(&manager, app_id.as_ref(), new)
+        .create_api_key(&manager, app_id.as_ref(), new, &caller)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -119,9 +120,13 @@ pub async fn list(
 pub async fn revoke(
     State(state): State<AppState>,
     KeyCaller(manager): KeyCaller,
+    RequestCaller(caller): RequestCaller,
     PathId(key_id): PathId<ApiKeyId>,
 ) -> Result<StatusCode, ApiError> {
-    state.service.revoke_api_key(&manager, &key_id).await?;
+    state
+        .service
+        .revoke_api_key(&manager, &key_id, &caller)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,7 +2,7 @@
 //! as `auth-return keys signing` and `keys rotate` do for the operator.
 
 use crate::error::ApiError;
-use crate::extract::{ConsoleDeveloper, PathId};
+use crate::extract::{ConsoleDeveloper, PathId, RequestCaller};
 use crate::router::AppState;
 use auth_return_core::AppId;
 use auth_return_core::key_rotation::KeyInfo;
@@ -44,6 +44,7 @@ pub async fn list(
 pub async fn rotate(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    RequestCaller(caller): RequestCaller,
     // Checked after the body, as before ids were typed: a bad body is answered first.
     app_id: Result<PathId<AppId>, ApiError>,
     body: Bytes,
@@ -59,7 +60,7 @@ pub async fn rotate(
         .record("emergency", request.emergency);
     let keys = state
         .service
-        .rotate_signing_key(actor, &app_id, request.emergency)
+        .rotate_signing_key(actor, &app_id, request.emergency, &caller)
         .await?;
     Ok(Json(KeyList { keys }))
 }

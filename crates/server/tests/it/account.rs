@@ -515,7 +515,12 @@ async fn an_app_can_hide_that_an_account_exists_at_sign_up() {
     };
     server
         .service
-        .update_app(auth_return_core::Actor::Operator, &app.app.id, update)
+        .update_app(
+            auth_return_core::Actor::Operator,
+            &app.app.id,
+            update,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     let mails_before = server.mails().len();

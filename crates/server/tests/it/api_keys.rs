@@ -19,7 +19,12 @@ async fn allow_user_keys(server: &TestServer, app: &CreatedApp) {
     };
     server
         .service
-        .update_app(Actor::Operator, &app.app.id, update)
+        .update_app(
+            Actor::Operator,
+            &app.app.id,
+            update,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
 }
@@ -756,6 +761,7 @@ async fn only_the_hash_of_a_key_is_stored() {
                 name: "stored".into(),
                 ..NewApiKey::default()
             },
+            &auth_return_core::events::Caller::unknown(),
         )
         .await
         .unwrap();

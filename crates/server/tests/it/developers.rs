@@ -307,7 +307,12 @@ async fn invitation_mail_is_limited_per_developer_and_day() {
         };
         server
             .service
-            .admin_create_user(Actor::Operator, &pool, new)
+            .admin_create_user(
+                Actor::Operator,
+                &pool,
+                new,
+                &auth_return_core::events::Caller::unknown(),
+            )
             .await
             .unwrap();
     }

@@ -201,6 +201,16 @@ async fn a_burst_of_failed_sign_ins_records_every_one_and_says_when_the_lock_hel
         "reserved before judged: exactly the free failures were judged"
     );
     assert_eq!(locked, 19);
+    // The failure that set the lock is the one lockout event, about the user.
+    let lockouts: Vec<_> = found
+        .iter()
+        .filter(|e| e.kind == EventKind::LockedOut)
+        .collect();
+    assert_eq!(lockouts.len(), 1, "{lockouts:?}");
+    assert_eq!(lockouts[0].email.as_deref(), Some("cy@example.com"));
+    assert!(lockouts[0].user_id.is_some());
+    assert_eq!(lockouts[0].detail["failures"], 5);
+    assert_eq!(lockouts[0].detail["locked_secs"], 1);
 }
 
 #[tokio::test]

@@ -42,7 +42,12 @@ async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens
     };
     server
         .service
-        .update_app(Actor::Operator, app_id, day)
+        .update_app(
+            Actor::Operator,
+            app_id,
+            day,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     server
@@ -53,7 +58,12 @@ async fn a_rotated_key_is_published_first_and_the_old_one_stays_until_its_tokens
 
     let keys = server
         .service
-        .rotate_signing_key(Actor::Operator, app_id, false)
+        .rotate_signing_key(
+            Actor::Operator,
+            app_id,
+            false,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     let states: Vec<&str> = keys.iter().map(|k| k.state).collect();
@@ -127,7 +137,12 @@ async fn an_emergency_rotation_voids_the_old_keys_at_once() {
 
     let keys = server
         .service
-        .rotate_signing_key(Actor::Operator, &app.app.id, true)
+        .rotate_signing_key(
+            Actor::Operator,
+            &app.app.id,
+            true,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     assert_eq!(keys.len(), 1);
@@ -167,7 +182,8 @@ async fn an_emergency_rotation_voids_the_old_keys_at_once() {
             .rotate_signing_key(
                 Actor::Operator,
                 &auth_return_core::AppId::new("app_nosuchapp"),
-                true
+                true,
+                &auth_return_core::events::Caller::unknown(),
             )
             .await
             .is_err()
@@ -320,7 +336,12 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
     // A planned rotation on A: B still serves its cached key set until it reads the feed.
     let next = a
         .service
-        .rotate_signing_key(Actor::Operator, app_id, false)
+        .rotate_signing_key(
+            Actor::Operator,
+            app_id,
+            false,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap()[0]
         .kid
@@ -334,7 +355,12 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
     // only the new key, refuses the old tokens and signs with the new key.
     let emergency = a
         .service
-        .rotate_signing_key(Actor::Operator, app_id, true)
+        .rotate_signing_key(
+            Actor::Operator,
+            app_id,
+            true,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     let new_kid = emergency[0].kid.clone();

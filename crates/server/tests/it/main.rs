@@ -13,6 +13,7 @@ mod assets;
 mod developers;
 mod errors;
 mod events;
+mod events_admin;
 mod events_recorded;
 mod inbox;
 mod isolation;

@@ -250,7 +250,12 @@ async fn refresh_token_auth_keeps_cognitos_non_rotating_behaviour() {
     };
     server
         .service
-        .update_app(auth_return_core::Actor::Operator, &app.app.id, update)
+        .update_app(
+            auth_return_core::Actor::Operator,
+            &app.app.id,
+            update,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     for _ in 0..2 {

@@ -59,7 +59,12 @@ async fn tokens_verify_through_a_key_rotation() {
 
     server
         .service
-        .rotate_signing_key(Actor::Operator, &app.app.id, false)
+        .rotate_signing_key(
+            Actor::Operator,
+            &app.app.id,
+            false,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     server.clock.advance(3600);
@@ -85,7 +90,12 @@ async fn tokens_verify_through_a_key_rotation() {
     // An emergency rotation withdraws the old keys: their tokens stop verifying.
     server
         .service
-        .rotate_signing_key(Actor::Operator, &app.app.id, true)
+        .rotate_signing_key(
+            Actor::Operator,
+            &app.app.id,
+            true,
+            &auth_return_core::events::Caller::unknown(),
+        )
         .await
         .unwrap();
     let emergency = server.tokens(&app, "v@example.com", PASSWORD).await;
