@@ -137,3 +137,19 @@ pub fn verify() -> anyhow::Result<Floor> {
         per_op,
     })
 }
+
+/// A console API call's server side: verifying the developer's RS256 access token.
+pub fn console() -> anyhow::Result<Floor> {
+    use auth_return_crypto::jws::{VerifyingKey, verify};
+    let key = SigningKey::generate().context("key")?;
+    let token = key.sign_json(&claims()).context("signing")?;
+    let public = VerifyingKey::from_jwk(&key.public_jwk()).context("public key")?;
+    let per_op = time(2_000, || {
+        std::hint::black_box(verify(&token, &public).context("verify")?);
+        Ok(())
+    })?;
+    Ok(Floor {
+        what: "one RS256 verification (the console token)",
+        per_op,
+    })
+}

@@ -4,6 +4,7 @@
 //! load generator's own work on the same machine does not distort it), beside the floor: the
 //! operation's bare cryptography, timed on one core in the same run (`floor.rs`).
 
+mod console;
 mod floor;
 
 use anyhow::{Context, bail};
@@ -22,6 +23,9 @@ enum Mode {
     Refresh,
     /// `POST /api/keys/verify` with `X-API-Key`, round-robin over `--keys` distinct keys.
     Verify,
+    /// The developer console's API calls, each timed alone against a seeded server
+    /// (`--app-id console`; seeds `--apps` apps and `--users` users through `--database-url`).
+    Console,
 }
 
 #[derive(Parser, Debug)]
@@ -53,6 +57,18 @@ struct Args {
     /// Also write the keys here, one per line (for an external load generator such as wrk).
     #[arg(long)]
     keys_out: Option<std::path::PathBuf>,
+    /// The server's database (`--mode console` seeds users and events through it).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Apps of the developer (`--mode console`).
+    #[arg(long, default_value_t = 1000)]
+    apps: usize,
+    /// Users in the largest pool (`--mode console`).
+    #[arg(long, default_value_t = 100_000)]
+    users: usize,
+    /// Timed requests per console call (`--mode console`).
+    #[arg(long, default_value_t = 50)]
+    rounds: usize,
 }
 
 /// Live keys one user may hold (the server's cap).
@@ -243,11 +259,42 @@ async fn main() -> anyhow::Result<()> {
         outbox: args.outbox.clone(),
     });
     target.register(&target.email).await?;
-    let refresh_token =
-        target.sign_in(&target.email).await?["AuthenticationResult"]["RefreshToken"]
+    let signed_in = target.sign_in(&target.email).await?;
+    if matches!(args.mode, Mode::Console) {
+        let token = signed_in["AuthenticationResult"]["AccessToken"]
             .as_str()
-            .context("refresh token")?
-            .to_owned();
+            .context("access token")?;
+        let database_url = args
+            .database_url
+            .as_deref()
+            .context("--mode console needs --database-url")?;
+        let register = async |client_id: &str| {
+            let app_target = Target {
+                client_id: client_id.to_owned(),
+                url: target.url.clone(),
+                pool_name: String::new(),
+                email: String::new(),
+                http: target.http.clone(),
+                outbox: target.outbox.clone(),
+            };
+            app_target.register("template@example.com").await
+        };
+        console::seed(
+            &target.http,
+            &target.url,
+            token,
+            database_url,
+            args.apps,
+            args.users,
+            register,
+        )
+        .await?;
+        return console::run(&target.url, token, args.rounds).await;
+    }
+    let refresh_token = signed_in["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .context("refresh token")?
+        .to_owned();
     let keys: Arc<Vec<String>> = Arc::new(match args.mode {
         Mode::Verify => target.api_keys(args.keys).await?,
         _ => Vec::new(),
@@ -289,6 +336,7 @@ async fn main() -> anyhow::Result<()> {
                     Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
                                                                         "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
                     Mode::Verify => target.verify(&keys[n % keys.len()]).await,
+                    Mode::Console => unreachable!("the console mode returned above"),
                 };
                 match result {
                     Ok(_) => latencies.push(t.elapsed()),
@@ -332,6 +380,7 @@ async fn main() -> anyhow::Result<()> {
         Mode::Signin => floor::sign_in()?,
         Mode::Refresh => floor::refresh()?,
         Mode::Verify => floor::verify()?,
+        Mode::Console => unreachable!("the console mode returned above"),
     };
     let floor_us = floor.per_op.as_secs_f64() * 1e6;
     println!(

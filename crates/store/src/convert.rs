@@ -101,6 +101,18 @@ pub(crate) fn filter_sql(filter: Option<&UserFilter>) -> Option<FilterSql<'_>> {
 }
 
 /// A `LIMIT` value from a `usize` (saturating).
+/// The least string above every string that starts with `prefix`, by code point: `prefix`
+/// with its last character raised by one. `None` for an empty prefix (every string matches)
+/// or one ending in the highest character.
+pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    // The next scalar value: surrogates are skipped.
+    let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)?;
+    chars.push(next);
+    Some(chars.into_iter().collect())
+}
+
 /// `text` with the `LIKE` wildcards and the escape character escaped, for `ESCAPE '\'`.
 pub(crate) fn like_escaped(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -156,6 +168,24 @@ pub(crate) fn event_kind_from_str(text: &str) -> StoreResult<EventKind> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_prefix_range_ends_just_above_the_prefix() {
+        use super::prefix_upper_bound;
+        assert_eq!(prefix_upper_bound(""), None);
+        assert_eq!(prefix_upper_bound("ab").as_deref(), Some("ac"));
+        assert_eq!(prefix_upper_bound("user09").as_deref(), Some("user0:"));
+        assert_eq!(
+            prefix_upper_bound("a\u{d7ff}").as_deref(),
+            Some("a\u{e000}")
+        );
+        assert_eq!(prefix_upper_bound("a\u{10ffff}"), None);
+        for (prefix, inside, outside) in [("ab", "abz\u{10ffff}", "ac"), ("é", "éa", "ê")] {
+            let upper = prefix_upper_bound(prefix).unwrap();
+            assert!(prefix <= inside && inside < upper.as_str());
+            assert!(outside >= upper.as_str());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -41,6 +41,7 @@ const STEPS: &[Step] = steps![
     8 "mail quotas" "0008_mail_quotas.sql",
     9 "events" "0009_events.sql",
     10 "user counts" "0010_user_counts.sql",
+    11 "user indexes" "0011_user_indexes.sql",
 ];
 
 /// The SQLite migrator.

@@ -256,7 +256,10 @@ fn what_the_cli_does_is_recorded_before_it_exits() {
         assert_eq!(code, 0, "{args:?}: {err}");
     }
     // A command that fails records nothing.
-    let (code, _, _) = run(dir.path(), &["apps", "update", &shop, "--token-validity", "1"]);
+    let (code, _, _) = run(
+        dir.path(),
+        &["apps", "update", &shop, "--token-validity", "1"],
+    );
     assert_ne!(code, 0);
 
     let all = page(dir.path(), &shop, &[]);

@@ -48,5 +48,7 @@ crate::sql::stores!(
     db: sqlx::Postgres,
     user_id_text: "user_id::text",
     attribute: "(attributes::json ->> $5)",
+    email_bytes: "email COLLATE \"C\"",
+    range_order: "user_id",
     key_order: "k.seq",
 );

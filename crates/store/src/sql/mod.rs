@@ -49,20 +49,33 @@ pub(crate) enum Whose {
 ///
 /// `db` is the sqlx database type; `user_id_text` the expression of `users.user_id` as its
 /// hyphenated text; `attribute` the expression of the user attribute named `$5` as text (NULL
-/// when missing or not a string); `key_order` the column that orders API keys created in the
-/// same second by creation.
+/// when missing or not a string); `email_bytes` the expression of `users.email` compared by
+/// code point, as its index for prefix ranges is ordered; `range_order` the `ORDER BY` of a
+/// listing by such a range (SQLite's unary `+user_id` keeps its planner, which has no
+/// statistics, from walking the whole pool in id order instead of reading the range and
+/// sorting it); `key_order` the column that orders API keys created in the same second by
+/// creation.
 macro_rules! stores {
     (
         $store:ty,
         db: $db:ty,
         user_id_text: $user_id_text:literal,
         attribute: $attribute:literal,
+        email_bytes: $email_bytes:literal,
+        range_order: $range_order:literal,
         key_order: $key_order:literal $(,)?
     ) => {
         $crate::sql::rows::row_mapping!($db);
         $crate::sql::apps::app_store!($store, $db);
         $crate::sql::signing_keys::signing_key_store!($store, $db);
-        $crate::sql::users::user_store!($store, $db, $user_id_text, $attribute);
+        $crate::sql::users::user_store!(
+            $store,
+            $db,
+            $user_id_text,
+            $attribute,
+            $email_bytes,
+            $range_order
+        );
         $crate::sql::codes::code_store!($store);
         $crate::sql::sessions::session_store!($store);
         $crate::sql::refresh_tokens::refresh_token_store!($store);

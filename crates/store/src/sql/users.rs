@@ -23,11 +23,16 @@ pub(crate) use insert_user;
 /// hyphenated lowercase text sorts the same).
 macro_rules! list_users_sql {
     ($cond:expr) => {
+        $crate::sql::users::list_users_sql!($cond, "user_id")
+    };
+    ($cond:expr, $order:expr) => {
         concat!(
             $crate::sql::rows::select_user!(),
             " WHERE pool_id = $1 AND user_id >= $2",
             $cond,
-            " ORDER BY user_id LIMIT $3"
+            " ORDER BY ",
+            $order,
+            " LIMIT $3"
         )
     };
 }
@@ -41,13 +46,22 @@ macro_rules! starts_with {
 }
 pub(crate) use starts_with;
 
-/// Implements `UserStore` for `$store`, with `$user_id_text` and `$attribute` the dialect's
-/// expressions for ListUsers filters (see `stores!`), and `bind_new_user` for the dialect's
-/// `insert_first_user`.
+/// Implements `UserStore` for `$store`, with `$user_id_text`, `$attribute`, `$email_bytes` and
+/// `$range_order` the dialect's expressions for ListUsers filters (see `stores!`), and
+/// `bind_new_user` for the dialect's `insert_first_user`.
 macro_rules! user_store {
-    ($store:ty, $db:ty, $user_id_text:literal, $attribute:literal) => {
+    (
+        $store:ty,
+        $db:ty,
+        $user_id_text:literal,
+        $attribute:literal,
+        $email_bytes:literal,
+        $range_order:literal
+    ) => {
         const _: () = {
-            use $crate::convert::{FilterSql, TextColumn, attributes_to_json, filter_sql, limit};
+            use $crate::convert::{
+                FilterSql, TextColumn, attributes_to_json, filter_sql, limit, prefix_upper_bound,
+            };
             use $crate::error::{backend, conflict};
             use $crate::sql::Whose;
             use $crate::sql::rows::select_user;
@@ -213,6 +227,14 @@ macro_rules! user_store {
                             None => return Ok(Vec::new()),
                         },
                     };
+                    let upper = match &filter {
+                        FilterSql::Column {
+                            column: TextColumn::Email,
+                            op: MatchOp::StartsWith,
+                            value,
+                        } => prefix_upper_bound(value),
+                        _ => None,
+                    };
                     let sql = match &filter {
                         FilterSql::All => list_users_sql!(""),
                         FilterSql::Column { column, op, .. } => match (column, op) {
@@ -223,6 +245,17 @@ macro_rules! user_store {
                                 list_users_sql!(starts_with!($user_id_text))
                             }
                             (TextColumn::Email, MatchOp::Equals) => list_users_sql!(" AND email = $4"),
+                            // A prefix is also a range of the email index, so a rare prefix
+                            // reads its few rows instead of the whole pool.
+                            (TextColumn::Email, MatchOp::StartsWith) if upper.is_some() => {
+                                list_users_sql!(
+                                    concat!(
+                                        " AND ", $email_bytes, " >= $4 AND ", $email_bytes,
+                                        " < $5", starts_with!("email")
+                                    ),
+                                    $range_order
+                                )
+                            }
                             (TextColumn::Email, MatchOp::StartsWith) => {
                                 list_users_sql!(starts_with!("email"))
                             }
@@ -245,7 +278,10 @@ macro_rules! user_store {
                         .bind(limit(limit_to));
                     let query = match filter {
                         FilterSql::All => query,
-                        FilterSql::Column { value, .. } => query.bind(value),
+                        FilterSql::Column { value, .. } => match upper {
+                            Some(upper) => query.bind(value).bind(upper),
+                            None => query.bind(value),
+                        },
                         FilterSql::Enabled(enabled) => query.bind(enabled),
                         FilterSql::Attribute { name, value, .. } => query.bind(value).bind(name),
                     };

@@ -120,6 +120,8 @@ crate::sql::stores!(
     user_id_text: "user_id",
     attribute: "(SELECT j.value FROM json_each(users.attributes) AS j \
                 WHERE j.key = $5 AND j.type = 'text')",
+    email_bytes: "email",
+    range_order: "+user_id",
     key_order: "k.rowid",
 );
 

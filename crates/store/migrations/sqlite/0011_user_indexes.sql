@@ -1,0 +1,6 @@
+-- Indexes for the console's user listings. Append-only: earlier migrations stay as released.
+
+-- ListUsers by status or by the enabled flag, in id order: a rare value reads its few rows
+-- instead of the whole pool. (Email prefixes use the email index of 0001 as a range.)
+CREATE INDEX users_by_status ON users (pool_id, status, user_id);
+CREATE INDEX users_by_enabled ON users (pool_id, enabled, user_id);
