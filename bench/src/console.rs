@@ -100,6 +100,18 @@ fn probes(http: &reqwest::Client, url: &str, token: &str, app: &Value, user: &st
     ]
 }
 
+/// `GET url` with the developer's token, its JSON answer.
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> anyhow::Result<Value> {
+    Ok(http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
+}
+
 /// Users per insert task while seeding.
 const SEED_TASKS: usize = 8;
 
@@ -117,14 +129,7 @@ pub async fn seed(
     users: usize,
     register: impl AsyncFnOnce(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let listed: Value = http
-        .get(format!("{url}/api/apps"))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let listed = get_json(http, &format!("{url}/api/apps"), token).await?;
     let have = listed["apps"].as_array().map_or(0, Vec::len);
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
@@ -153,14 +158,7 @@ pub async fn seed(
         started.elapsed().as_secs_f64()
     );
 
-    let big: Value = http
-        .get(format!("{url}/api/apps?search=app%200000"))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let big = get_json(http, &format!("{url}/api/apps?search=app%200000"), token).await?;
     let big = &big["apps"][0];
     let pool: PoolId = big["user_pool_id"].as_str().context("big app")?.parse()?;
     let have = big["user_count"].as_u64().unwrap_or(0) as usize;
@@ -284,14 +282,7 @@ async fn time(probe: &Probe, rounds: usize) -> anyhow::Result<Vec<Duration>> {
 /// Finds the seeded app and one of its users, then times every probe.
 pub async fn run(url: &str, token: &str, rounds: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
-    let apps: Value = http
-        .get(format!("{url}/api/apps"))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let apps = get_json(&http, &format!("{url}/api/apps"), token).await?;
     let all = apps["apps"].as_array().context("apps")?;
     let big = all
         .iter()

@@ -125,15 +125,7 @@ async fn verify(server: &TestServer, key: &str) -> Value {
 
 /// An app registered by `dev` through the REST API, as the SRP helpers want it.
 async fn developer_app(server: &TestServer, dev: &str, name: &str) -> CreatedApp {
-    let (status, body) = send(
-        server,
-        Method::POST,
-        "/api/apps",
-        Some(dev),
-        Some(json!({"name": name})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = crate::common::create_app(server, dev, name).await;
     let app = server
         .service
         .get_app(

@@ -1,6 +1,6 @@
 //! `GET /api/apps` searched and paged, and the user counts it shows, on SQLite and PostgreSQL.
 
-use crate::common::{PASSWORD, TempPostgres, TestServer, developer, send};
+use crate::common::{PASSWORD, TempPostgres, TestServer, create_app, developer, send};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -12,19 +12,6 @@ const NAMES: [&str; 6] = [
     "<img src=x onerror=alert(1)>",
     "Ünïcode",
 ];
-
-async fn create(server: &TestServer, token: &str, name: &str) -> Value {
-    let (status, app) = send(
-        server,
-        Method::POST,
-        "/api/apps",
-        Some(token),
-        Some(json!({ "name": name })),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{app}");
-    app
-}
 
 async fn list(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
     send(
@@ -50,9 +37,9 @@ async fn searched_and_paged(server: &TestServer) {
     let dev = developer(server, "lister@example.com").await;
     let other = developer(server, "other-lister@example.com").await;
     for name in NAMES {
-        create(server, &dev, name).await;
+        create_app(server, &dev, name).await;
     }
-    create(server, &other, "Shop of someone else").await;
+    create_app(server, &other, "Shop of someone else").await;
 
     // Without a limit: every app of the caller, newest first, and no cursor.
     let (status, all) = list(server, &dev, "").await;
@@ -153,8 +140,8 @@ async fn searched_and_paged(server: &TestServer) {
 
 async fn counted(server: &TestServer) {
     let dev = developer(server, "counter@example.com").await;
-    let app = create(server, &dev, "Counted").await;
-    let empty = create(server, &dev, "Empty").await;
+    let app = create_app(server, &dev, "Counted").await;
+    let empty = create_app(server, &dev, "Empty").await;
     let app_id = app["app_id"].as_str().unwrap();
     let client = app["client_id"].as_str().unwrap();
     let count = |list: &Value, id: &str| {

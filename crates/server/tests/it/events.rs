@@ -12,15 +12,7 @@ use serde_json::{Value, json};
 
 /// An app created by the developer with console token `token`: (app id, pool id).
 async fn app_of(server: &TestServer, token: &str, name: &str) -> (String, PoolId) {
-    let (status, app) = send(
-        server,
-        Method::POST,
-        "/api/apps",
-        Some(token),
-        Some(json!({ "name": name })),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{app}");
+    let app = crate::common::create_app(server, token, name).await;
     (
         app["app_id"].as_str().unwrap().to_owned(),
         PoolId::new(app["user_pool_id"].as_str().unwrap()),

@@ -3,7 +3,7 @@
 //! and email changes, and a refresh token presented again after its rotation. None holds a
 //! secret: no password, code, token, key or template text.
 
-use crate::common::{PASSWORD, TestServer, developer, send};
+use crate::common::{PASSWORD, TestServer, create_app, developer, send};
 use auth_return_core::PoolId;
 use auth_return_core::events::{Event, EventKind, EventQuery};
 use reqwest::Method;
@@ -37,15 +37,7 @@ async fn developer_app(server: &TestServer) -> (String, String, Value, PoolId) {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, app) = send(
-        server,
-        Method::POST,
-        "/api/apps",
-        Some(&token),
-        Some(json!({"name": "Audited"})),
-    )
-    .await;
-    assert_eq!(status, 201, "{app}");
+    let app = create_app(server, &token, "Audited").await;
     let pool: PoolId = app["user_pool_id"].as_str().unwrap().parse().unwrap();
     (token, sub, app, pool)
 }

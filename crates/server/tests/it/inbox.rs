@@ -1,32 +1,19 @@
 //! `GET /api/apps/{id}/inbox`: the development inbox shows an app's kept mail to its developer
 //! only, newest first, and does not exist when SMTP delivers mail.
 
-use crate::common::{PASSWORD, TestServer, developer, send};
+use crate::common::{PASSWORD, TestServer, create_app, developer, send};
 use auth_return_core::mail::{MailError, MailMessage, Mailer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-async fn app(server: &TestServer, token: &str, name: &str) -> Value {
-    let (status, app) = send(
-        server,
-        Method::POST,
-        "/api/apps",
-        Some(token),
-        Some(json!({ "name": name })),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{app}");
-    app
-}
 
 #[tokio::test]
 async fn a_developer_reads_their_apps_mail_newest_first() {
     let server = TestServer::start().await;
     let dev = developer(&server, "inbox-dev@example.com").await;
     let other = developer(&server, "inbox-other@example.com").await;
-    let mine = app(&server, &dev, "Mine").await;
-    let theirs = app(&server, &other, "Theirs").await;
+    let mine = create_app(&server, &dev, "Mine").await;
+    let theirs = create_app(&server, &other, "Theirs").await;
     let id = mine["app_id"].as_str().unwrap();
     let path = format!("/api/apps/{id}/inbox");
 
@@ -151,7 +138,7 @@ async fn there_is_no_inbox_when_mail_is_delivered() {
         .await
         .unwrap();
     let dev = server.tokens(&console, email, PASSWORD).await.access;
-    let mine = app(&server, &dev, "Delivered").await;
+    let mine = create_app(&server, &dev, "Delivered").await;
     let (status, body) = send(
         &server,
         Method::GET,

@@ -532,6 +532,21 @@ pub async fn developer(server: &TestServer, email: &str) -> String {
     server.tokens(&console, email, PASSWORD).await.access
 }
 
+/// An app registered by the developer with console token `token` through `POST /api/apps`:
+/// the answer's JSON.
+pub async fn create_app(server: &TestServer, token: &str, name: &str) -> Value {
+    let (status, app) = send(
+        server,
+        reqwest::Method::POST,
+        "/api/apps",
+        Some(token),
+        Some(serde_json::json!({ "name": name })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{app}");
+    app
+}
+
 /// A REST call with an optional bearer token and JSON body.
 pub async fn send(
     server: &TestServer,
