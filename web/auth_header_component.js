@@ -7,7 +7,7 @@
  */
 
 import { isApi } from "./src/brand.js";
-import { themeCss } from "./src/theme.js";
+import { adoptStyle, themeCss } from "./src/theme.js";
 
 const STYLE = `
   ${themeCss()}
@@ -63,8 +63,8 @@ function authHeaderClass() {
     constructor() {
       super();
       const root = this.attachShadow({ mode: "open" });
+      // Markup without data; the one inserted value (the email) is set as text in render().
       root.innerHTML = `
-        <style>${STYLE}</style>
         <button class="signin" type="button" disabled>Sign in</button>
         <div class="user" hidden>
           <button class="toggle" type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="menu">
@@ -74,6 +74,7 @@ function authHeaderClass() {
             <li role="none"><button type="button" role="menuitem" class="signout">Sign out</button></li>
           </ul>
         </div>`;
+      adoptStyle(root, STYLE);
       this.parts = {
         signIn: root.querySelector(".signin"),
         user: root.querySelector(".user"),

@@ -62,3 +62,25 @@ export function applyTheme(host, theme) {
   if (theme === "light" || theme === "dark") host.setAttribute("data-theme", theme);
   else host.removeAttribute("data-theme");
 }
+
+/**
+ * Gives a shadow root its CSS as a constructed stylesheet: no inline <style> element, so a page
+ * whose Content-Security-Policy says `style-src 'self'` (the server's own pages) allows it.
+ * Where constructable stylesheets are missing, a <style> element as before.
+ */
+export function adoptStyle(root, css) {
+  const view = root.ownerDocument?.defaultView;
+  if (view?.CSSStyleSheet && "adoptedStyleSheets" in root) {
+    try {
+      const sheet = new view.CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      return;
+    } catch {
+      // An engine that has the constructor but not replaceSync: the element below.
+    }
+  }
+  const style = root.ownerDocument.createElement("style");
+  style.textContent = css;
+  root.prepend(style);
+}

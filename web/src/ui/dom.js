@@ -1,6 +1,6 @@
 // The DOM helpers of the component's two overlays (the modal and the session prompt).
 
-import { applyTheme, themeCss } from "../theme.js";
+import { adoptStyle, applyTheme, themeCss } from "../theme.js";
 
 /** The style every shadow root of the sign-in component starts with: the theme and the buttons. */
 const BASE_STYLE = `
@@ -42,7 +42,7 @@ export const documentMember = (doc, name) => Reflect.get(Document.prototype, nam
 export function shadowHost(doc, tag, css, theme) {
   const host = doc.createElement(tag);
   const root = host.attachShadow({ mode: "open" });
-  root.append(h(doc, "style", { text: BASE_STYLE + css }));
+  adoptStyle(root, BASE_STYLE + css);
   applyTheme(host, theme);
   documentMember(doc, "body").append(host);
   return { host, root };
