@@ -1,5 +1,6 @@
 //! Joins each served script from the ES modules in `web/`, without Node: the entry
-//! (`web/auth_component.js`, `web/auth_header_component.js`) and the modules it imports, each
+//! (`web/auth_component.js`, `web/auth_header_component.js`, `web/console/main.js`,
+//! `web/pages/demo.js`) and the modules it imports, each
 //! once and before its importers, with `import` statements dropped and `export` keywords removed,
 //! inside one function so that nothing but what the script installs reaches the page
 //! (docs/architecture.md rule 1). The results are in `OUT_DIR` for `src/assets.rs`.
@@ -9,13 +10,26 @@
 //! module, and imports form no cycle. Only the plain forms are read: `import { a, b } from
 //! "./x.js";` (one or more lines) and `export` before `const`, `let`, `function`, `async
 //! function` or `class` at the start of a line.
+//!
+//! One more form is filled in: a top-level `const NAME = {}; // build.rs: embed DIR` becomes an
+//! object of the text files in `web/DIR`, by file name (the console's snippet templates, so that
+//! the script carries the very text the README's test checks).
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-/// The served scripts: each is the file of that name in `web/`, joined with its imports.
-const ENTRIES: [&str; 2] = ["auth_component.js", "auth_header_component.js"];
+/// The served scripts: the name it is written as in `OUT_DIR`, and its entry below `web/`,
+/// joined with its imports.
+const ENTRIES: [(&str, &str); 4] = [
+    ("auth_component.js", "auth_component.js"),
+    ("auth_header_component.js", "auth_header_component.js"),
+    ("console.js", "console/main.js"),
+    ("demo.js", "pages/demo.js"),
+];
+
+/// The comment that asks for a directory's files to be embedded (see the module doc).
+const EMBED: &str = "// build.rs: embed ";
 
 /// The declaration keywords a top-level name follows, longest first.
 const DECLARATIONS: [&str; 5] = ["async function ", "function ", "const ", "class ", "let "];
@@ -25,9 +39,9 @@ fn main() {
     let web = Path::new(&manifest).join("../../web");
     println!("cargo:rerun-if-changed={}", web.display());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
-    for entry in ENTRIES {
+    for (name, entry) in ENTRIES {
         let written = bundle(&web, entry)
-            .and_then(|script| fs::write(out.join(entry), script).map_err(|e| e.to_string()));
+            .and_then(|script| fs::write(out.join(name), script).map_err(|e| e.to_string()));
         if let Err(error) = written {
             eprintln!("web/{entry}: {error}");
             std::process::exit(1);
@@ -111,7 +125,8 @@ fn visit(
     }
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", display(web, path)))?;
     let dir = path.parent().unwrap_or(web);
-    let module = parse(display(web, path), dir, &text)?;
+    let mut module = parse(display(web, path), dir, &text)?;
+    module.body = embed(web, &module.name, &module.body)?;
     stack.push(path.to_path_buf());
     for import in &module.imports {
         visit(web, &import.from, stack, modules, order)?;
@@ -215,6 +230,62 @@ fn parse_import(dir: &Path, statement: &str) -> Result<Import, String> {
         names,
         from: normalise(&dir.join(from)),
     })
+}
+
+/// `body` with each `const NAME = {}; // build.rs: embed DIR` line given the files of `web/DIR`.
+fn embed(web: &Path, module: &str, body: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(body.len());
+    for line in body.lines() {
+        let Some((code, dir)) = line.split_once(EMBED) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let code = code.trim_end();
+        let head = code
+            .strip_suffix("{};")
+            .filter(|head| head.starts_with("const ") && head.trim_end().ends_with('='))
+            .ok_or_else(|| format!("{module}: embed only `const NAME = {{}};`: {line}"))?;
+        let folder = web.join(dir.trim());
+        let mut files: Vec<PathBuf> = fs::read_dir(&folder)
+            .map_err(|e| format!("{module}: {}: {e}", folder.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.is_file())
+            .collect();
+        files.sort();
+        out.push_str(head);
+        out.push_str("{\n");
+        for file in files {
+            let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push_str(&format!("  {}: {},\n", js_string(&name), js_string(&text)));
+        }
+        out.push_str("};\n");
+    }
+    Ok(out)
+}
+
+/// `text` as a JavaScript (and JSON) string literal.
+fn js_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '<' => out.push_str("\\u003c"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `path` without `.` and `..` parts, so that one module reached two ways is one key.

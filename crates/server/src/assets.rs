@@ -1,19 +1,38 @@
-//! The embeddable components, joined from `web/` by `build.rs` (one script each, from ES modules),
-//! compiled into the binary and served with validators: the plain
-//! path revalidates (ETag, RFC 9110 §8.8.3), the content-addressed path
-//! (`/auth_component.<hash>.js`) can be cached forever.
+//! The embeddable components and the pages' scripts, joined from `web/` by `build.rs` (one
+//! script each, from ES modules), and the pages' stylesheets, compiled into the binary and
+//! served with validators: the plain path revalidates (ETag, RFC 9110 §8.8.3), the
+//! content-addressed path (`/auth_component.<hash>.js`, `/console.<hash>.css`) can be cached
+//! forever.
 
-use auth_return_core::Service;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::router::AppState;
 
-/// One served script.
+/// What a served file is, which decides its `Content-Type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A classic script (`.js`).
+    Script,
+    /// A stylesheet (`.css`).
+    Style,
+}
+
+impl Kind {
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::Script => "text/javascript; charset=utf-8",
+            Self::Style => "text/css; charset=utf-8",
+        }
+    }
+}
+
+/// One served script or stylesheet.
 pub struct Asset {
     /// Its file name, e.g. `auth_component.js`.
     pub name: &'static str,
+    kind: Kind,
     body: &'static str,
     /// Hex of the first 8 bytes of its SHA-256: the version in immutable URLs.
     pub hash: String,
@@ -21,13 +40,14 @@ pub struct Asset {
 }
 
 impl Asset {
-    fn new(name: &'static str, body: &'static str) -> Self {
+    fn new(name: &'static str, kind: Kind, body: &'static str) -> Self {
         let digest = auth_return_crypto::hash::sha256(body.as_bytes());
         let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         let etag = HeaderValue::from_str(&format!("\"{hash}\""))
             .unwrap_or(HeaderValue::from_static("\"0\""));
         Self {
             name,
+            kind,
             body,
             hash,
             etag,
@@ -36,7 +56,15 @@ impl Asset {
 
     /// The content-addressed file name, e.g. `auth_component.1a2b3c4d5e6f7a8b.js`.
     pub fn versioned_name(&self) -> String {
-        format!("{}.{}.js", self.name.trim_end_matches(".js"), self.hash)
+        match self.name.rsplit_once('.') {
+            Some((stem, extension)) => format!("{stem}.{}.{extension}", self.hash),
+            None => format!("{}.{}", self.name, self.hash),
+        }
+    }
+
+    /// Its content-addressed path, for a page of this server to link to (`/console.<hash>.js`).
+    pub fn path(&self) -> String {
+        format!("/{}", self.versioned_name())
     }
 
     fn respond(&self, request: &HeaderMap, immutable: bool) -> Response {
@@ -60,7 +88,7 @@ impl Asset {
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("text/javascript; charset=utf-8"),
+            HeaderValue::from_static(self.kind.content_type()),
         );
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -68,45 +96,84 @@ impl Asset {
     }
 }
 
-/// The served scripts.
+/// The served scripts and stylesheets.
 pub struct Assets {
     /// `auth_component.js`.
     pub component: Asset,
     /// `auth_header_component.js`.
     pub header: Asset,
+    /// `console.js`: the developer console (`web/console/`).
+    pub console_script: Asset,
+    /// `console.css`.
+    pub console_style: Asset,
+    /// `site.css`: the landing page, the guide and the demo page.
+    pub site_style: Asset,
+    /// `demo.js`: the demo page's protected call.
+    pub demo_script: Asset,
 }
 
 impl Assets {
-    /// The scripts built into this binary.
+    /// The files built into this binary.
     pub fn embedded() -> Self {
         Self {
             component: Asset::new(
                 "auth_component.js",
+                Kind::Script,
                 include_str!(concat!(env!("OUT_DIR"), "/auth_component.js")),
             ),
             header: Asset::new(
                 "auth_header_component.js",
+                Kind::Script,
                 include_str!(concat!(env!("OUT_DIR"), "/auth_header_component.js")),
+            ),
+            console_script: Asset::new(
+                "console.js",
+                Kind::Script,
+                include_str!(concat!(env!("OUT_DIR"), "/console.js")),
+            ),
+            console_style: Asset::new(
+                "console.css",
+                Kind::Style,
+                include_str!("../../../web/console/console.css"),
+            ),
+            site_style: Asset::new(
+                "site.css",
+                Kind::Style,
+                include_str!("../../../web/pages/site.css"),
+            ),
+            demo_script: Asset::new(
+                "demo.js",
+                Kind::Script,
+                include_str!(concat!(env!("OUT_DIR"), "/demo.js")),
             ),
         }
     }
 
+    fn all(&self) -> [&Asset; 6] {
+        [
+            &self.component,
+            &self.header,
+            &self.console_script,
+            &self.console_style,
+            &self.site_style,
+            &self.demo_script,
+        ]
+    }
+
     fn find(&self, file: &str) -> Option<(&Asset, bool)> {
-        [&self.component, &self.header]
-            .into_iter()
-            .find_map(|asset| {
-                if file == asset.name {
-                    Some((asset, false))
-                } else if file == asset.versioned_name() {
-                    Some((asset, true))
-                } else {
-                    None
-                }
-            })
+        self.all().into_iter().find_map(|asset| {
+            if file == asset.name {
+                Some((asset, false))
+            } else if file == asset.versioned_name() {
+                Some((asset, true))
+            } else {
+                None
+            }
+        })
     }
 }
 
-/// `GET /{file}` for the scripts (other names are not found).
+/// `GET /{file}` for the scripts and stylesheets (other names are not found).
 pub async fn script(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -116,65 +183,6 @@ pub async fn script(
         Some((asset, immutable)) => asset.respond(&headers, immutable),
         None => crate::router::not_found().await.into_response(),
     }
-}
-
-/// `GET /demo/{app_id}`: a page using both components and a protected call, to try the whole
-/// flow in a browser a minute after starting the server.
-pub async fn demo(State(state): State<AppState>, Path(app_id): Path<String>) -> Response {
-    let known = match app_id.parse::<auth_return_core::AppId>() {
-        Ok(id) => state.service.app_config(&id).await.is_ok(),
-        Err(_) => false,
-    };
-    if !known {
-        return crate::router::not_found().await.into_response();
-    }
-    let mut response = Html(demo_page(&state.service, &state.assets, &app_id)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn demo_page(service: &Service, assets: &Assets, app_id: &str) -> String {
-    // app_id was found in the store, so it is one of our ids: [a-z0-9_] only.
-    let base = &service.config().public_url;
-    format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Auth Return demo</title>
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 0; color: #1b1f24; background: #f6f7f9; }}
-  header {{ display: flex; justify-content: space-between; align-items: center; padding: 12px 24px; background: #fff; border-bottom: 1px solid #e3e6ea; }}
-  main {{ max-width: 640px; margin: 32px auto; padding: 0 24px; }}
-  pre {{ background: #fff; border: 1px solid #e3e6ea; padding: 12px; overflow: auto; border-radius: 8px; }}
-  button {{ font: inherit; padding: 8px 14px; border-radius: 8px; border: 1px solid #b8c0c8; background: #fff; cursor: pointer; }}
-</style>
-<script src="{base}/{component}" data-app-id="{app_id}"></script>
-<script src="{base}/{header}"></script>
-</head>
-<body>
-<header><strong>Auth Return demo</strong><auth-header></auth-header></header>
-<main>
-  <p>Sign up, confirm with the code from the mail (in development: <code>data/outbox.jsonl</code>), sign in, then call an endpoint that needs your token.</p>
-  <p><button id="call" type="button">Call the protected API</button></p>
-  <pre id="out" aria-live="polite">Not called yet.</pre>
-</main>
-<script>
-  document.getElementById("call").addEventListener("click", async () => {{
-    const out = document.getElementById("out");
-    const response = await AuthReturn.fetch("/api/user");
-    out.textContent = response.status + "\n" + JSON.stringify(await response.json(), null, 2);
-  }});
-</script>
-</body>
-</html>
-"#,
-        component = assets.component.name,
-        header = assets.header.name,
-    )
 }
 
 #[cfg(test)]
@@ -192,5 +200,9 @@ mod tests {
         assert!(matches!(assets.find("auth_component.js"), Some((_, false))));
         assert!(assets.find("auth_component.0000000000000000.js").is_none());
         assert!(assets.find("../Cargo.toml").is_none());
+        let style = assets.console_style.versioned_name();
+        assert!(style.starts_with("console.") && style.ends_with(".css"));
+        assert!(matches!(assets.find(&style), Some((a, true)) if a.kind == Kind::Style));
+        assert_eq!(assets.console_style.path(), format!("/{style}"));
     }
 }

@@ -10,6 +10,7 @@ mod health;
 mod https;
 pub mod limits;
 mod options;
+pub mod pages;
 mod rest;
 mod router;
 mod trace;

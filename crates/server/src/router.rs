@@ -4,7 +4,7 @@
 use crate::assets::{self, Assets};
 use crate::limits::RateLimits;
 use crate::options::ServerOptions;
-use crate::{cognito, health, rest, trace, transport, wellknown};
+use crate::{cognito, health, pages, rest, trace, transport, wellknown};
 use auth_return_core::Service;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -96,7 +96,10 @@ pub fn router(state: AppState) -> Router {
             "/api/keys/{key_id}",
             axum::routing::delete(rest::keys::revoke),
         )
-        .route("/demo/{app_id}", get(assets::demo))
+        .route("/docs", get(pages::docs::page))
+        .route("/console", get(pages::console::page))
+        .route("/demo", get(pages::demo::find))
+        .route("/demo/{app_id}", get(pages::demo::page))
         .route("/{file}", get(assets::script))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route("/{pool_id}/revocations", get(wellknown::revocations))
@@ -107,7 +110,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state.clone());
     // `POST /` answers CORS per app itself: only what its router does not route gets the layer.
+    // `GET /` is the landing page, beside it.
     let routes = cognito::router()
+        .route("/", get(pages::landing::page))
         .with_state(state.clone())
         .fallback_service(ServiceBuilder::new().layer(cors).service(api));
     // Layers around a router as a whole, not per route: axum clones a route's whole stack for

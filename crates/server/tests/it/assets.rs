@@ -96,17 +96,22 @@ async fn the_demo_page_uses_both_components() {
             .unwrap()
             .starts_with("text/html")
     );
+    assert!(
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
     let page = response.text().await.unwrap();
+    // Same-origin paths: the page's policy allows this server's scripts only.
     assert!(page.contains(&format!(
-        r#"<script src="{}/auth_component.js" data-app-id="{}"></script>"#,
-        server.url, app.app.id
+        r#"<script src="/auth_component.js" data-app-id="{}"></script>"#,
+        app.app.id
     )));
-    assert!(page.contains(&format!(
-        r#"<script src="{}/auth_header_component.js"></script>"#,
-        server.url
-    )));
+    assert!(page.contains(r#"<script src="/auth_header_component.js"></script>"#));
     assert!(page.contains("<auth-header>"));
-    assert!(page.contains("/api/user"));
+    assert!(page.contains(r#"<script src="/demo."#));
+    assert!(page.contains("Demo"), "names the app");
     let (status, _, _) = server.get("/demo/app_doesnotexist", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = server.get("/demo/<script>", None).await;

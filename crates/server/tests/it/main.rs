@@ -21,6 +21,7 @@ mod keys;
 mod lifecycle;
 mod lockout;
 mod overload;
+mod pages;
 mod rate_limits;
 mod rest;
 mod rotation;

@@ -1,0 +1,99 @@
+//! The server's own HTML pages: the landing page (`GET /`), the integration guide (`GET /docs`),
+//! the developer console's shell (`GET /console`) and the demo page (`GET /demo/{app_id}`).
+//! Every page carries one strict Content-Security-Policy: no inline script or style, only this
+//! server's files; scripts and stylesheets are the content-addressed assets of `assets.rs`.
+
+pub mod console;
+pub mod demo;
+pub mod docs;
+pub mod landing;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// The policy of every page: this server's scripts, styles, images and API, nothing inline,
+/// no framing, no `<base>`, forms only to this server.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// `html` as a page: `text/html`, the policy, `X-Frame-Options: DENY`, `Cache-Control: no-store`.
+pub fn page_response(html: String) -> Response {
+    let mut response = Html(html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `text` escaped for HTML text and double-quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The document around a page's `head` extras and `body`, titled `title` (escaped here).
+pub fn document(title: &str, head: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+{head}
+</head>
+<body>
+{body}
+</body>
+</html>
+"#,
+        title = escape(title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_leaves_no_markup() {
+        assert_eq!(
+            escape(r#"<img src=x onerror="a('1')">&"#),
+            "&lt;img src=x onerror=&quot;a(&#39;1&#39;)&quot;&gt;&amp;"
+        );
+    }
+
+    #[test]
+    fn pages_carry_the_policy() {
+        let response = page_response(document("<T>", "", "<p>x</p>"));
+        let headers = response.headers();
+        assert_eq!(
+            headers[header::CONTENT_SECURITY_POLICY],
+            CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("text/html"))
+        );
+    }
+}

@@ -1,0 +1,242 @@
+// The server's own pages in Chromium: the landing page, the guide, the demo page and the
+// developer console load under their strict Content-Security-Policy with no violation (the
+// components adopt constructed stylesheets instead of inline <style>); a developer signs up in
+// the console through the sign-in component, confirms with the mailed code and creates an app;
+// an app named like markup is shown as text and runs nothing. Screenshots of every console page
+// (light, dark, 360 px phone) go to tests/browser/screenshots/console-*.png: look at them.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { skip, BASE, APP, PASSWORD, launch, newContext, codeFor, uniqueEmail, until, screenshot, field, button, cognito, confirmedUser } from "./support.mjs";
+
+let browser;
+
+before(async () => {
+  if (skip) return;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A context whose pages record CSP violations and console errors in `problems`. */
+async function watchedContext(options = {}) {
+  const context = await newContext(browser, options);
+  const problems = [];
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  context.on("page", (p) => watch(p, problems));
+  return { context, problems };
+}
+
+function watch(p, problems) {
+  p.on("console", (message) => {
+    const text = message.text();
+    // A 404 the console expects (an app without a development inbox) is no problem of the page.
+    if (message.type() === "error" && !/status of 404/.test(text)) problems.push(text);
+  });
+  p.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  p.on("dialog", (dialog) => {
+    problems.push(`a JavaScript dialog opened: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+}
+
+const cspOf = async (path) => (await fetch(`${BASE}${path}`)).headers.get("content-security-policy");
+
+test("the landing page, the guide, the demo and the console shell load without a CSP violation", { skip }, async () => {
+  const { context, problems } = await watchedContext();
+  const p = await context.newPage();
+  for (const path of ["/", "/docs", `/demo/${APP.app_id}`, "/console"]) {
+    assert.match(await cspOf(path), /script-src 'self'; style-src 'self'/, path);
+    const response = await p.goto(`${BASE}${path}`);
+    assert.equal(response.status(), 200, path);
+    await p.waitForLoadState("networkidle");
+    // The stylesheet applied: the body has the page's font, not the browser's default serif.
+    const font = await p.evaluate(() => getComputedStyle(document.body).fontFamily);
+    assert.match(font, /system-ui/, `${path} styled`);
+  }
+  await p.goto(`${BASE}/`);
+  assert.equal(await p.getByRole("heading", { level: 1 }).textContent(), "Auth Return");
+  for (const name of ["Developer console", "Integration guide"]) {
+    assert.ok(await p.getByRole("link", { name: new RegExp(name) }).isVisible(), name);
+  }
+  // The demo page names its app, and the sign-in component's modal is styled under the CSP.
+  await p.goto(`${BASE}/demo/${APP.app_id}`);
+  assert.match(await p.getByRole("heading", { level: 1 }).textContent(), new RegExp(APP.name));
+  assert.equal(await p.getByRole("link", { name: /developer console/ }).getAttribute("href"), `/console#/apps/${APP.app_id}`);
+  await p.locator("auth-header").getByRole("button", { name: "Sign in", exact: true }).click();
+  await p.getByRole("dialog").waitFor();
+  const backdrop = await p.evaluate(() => {
+    const root = document.querySelector("auth-return-modal").shadowRoot;
+    return getComputedStyle(root.querySelector(".backdrop")).position;
+  });
+  assert.equal(backdrop, "fixed", "the modal's stylesheet applies");
+  const header = await p.evaluate(() => getComputedStyle(document.querySelector("auth-header").shadowRoot.querySelector("button")).fontWeight);
+  assert.equal(header, "600", "the header's stylesheet applies");
+  await p.keyboard.press("Escape");
+  await p.goto(`${BASE}/docs`);
+  assert.ok(await p.locator("#who-can-become-a-developer").isVisible());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** Signs a new developer up in the console and waits for the apps page. */
+async function signUpDeveloper(p) {
+  const email = uniqueEmail("console");
+  await p.goto(`${BASE}/console`);
+  await p.getByRole("button", { name: "Create a developer account" }).click();
+  await field(p, "Email").fill(email);
+  await field(p, "Password").fill(PASSWORD);
+  await button(p, "Create account").click();
+  await field(p, "Confirmation code").fill(await codeFor(email));
+  await button(p, "Confirm").click();
+  await p.getByRole("heading", { name: "Your apps", level: 1 }).waitFor();
+  return email;
+}
+
+/** Creates an app through the console's dialog; returns its id (from the URL it opens). */
+async function createApp(p, name, { secret = false, shot = null } = {}) {
+  await p.goto(`${BASE}/console#/`);
+  await p.getByRole("button", { name: "Create app", exact: true }).click();
+  const dialog = p.getByRole("dialog", { name: "Create an app" });
+  await dialog.getByLabel("Name", { exact: true }).fill(name);
+  if (secret) await dialog.getByLabel(/Give the client a secret/).check();
+  await dialog.getByRole("button", { name: "Create app" }).click();
+  await dialog.getByRole("heading", { name: /^Created/ }).waitFor();
+  if (secret) assert.ok(await dialog.getByText("Copy the client secret now.").isVisible(), "the secret is shown once");
+  if (shot) await screenshot(p, shot);
+  await dialog.getByRole("button", { name: /open the app/i }).click();
+  await until(() => /#\/apps\/app_/.test(p.url()), { message: "the app's page" });
+  return /#\/apps\/([a-z0-9_]+)/.exec(p.url())[1];
+}
+
+let session = null; // the signed-in developer's storage, for the screenshot contexts
+
+test("a developer signs up in the console, confirms with the mailed code, and creates an app", { skip }, async () => {
+  const { context, problems } = await watchedContext();
+  const p = await context.newPage();
+  await signUpDeveloper(p);
+  assert.ok(await p.getByText("No apps yet.").isVisible(), "the empty state says what to do");
+  const id = await createApp(p, "Console test app", { secret: false });
+  await p.getByRole("heading", { name: "Console test app", level: 1 }).waitFor();
+  assert.ok(await p.getByText(`data-app-id="${id}"`).first().isVisible(), "the script tag names the app");
+  await p.goto(`${BASE}/console#/`);
+  await p.getByRole("link", { name: "Console test app" }).waitFor();
+  session = await context.storageState();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an app named like markup is shown as text and runs nothing", { skip }, async () => {
+  assert.ok(session, "needs the developer of the previous test");
+  const { context, problems } = await watchedContext({ storageState: session });
+  const p = await context.newPage();
+  await p.goto(`${BASE}/console#/`);
+  await p.getByRole("heading", { name: "Your apps" }).waitFor();
+  const name = `<img src=x onerror=alert(1)>`;
+  const id = await createApp(p, name);
+  await p.getByRole("heading", { level: 1 }).filter({ hasText: name }).waitFor();
+  await p.goto(`${BASE}/console#/`);
+  const link = p.getByRole("link", { name, exact: true });
+  await link.waitFor();
+  assert.equal(await link.textContent(), name);
+  assert.equal(await p.locator("main img").count(), 0, "no <img> element made from the name");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  await p.getByRole("button", { name: "Delete app…" }).waitFor();
+  await p.goto(`${BASE}/demo/${id}`);
+  assert.equal(await p.locator("main img, header img").count(), 0);
+  assert.ok((await p.getByRole("heading", { level: 1 }).textContent()).includes(name));
+  await p.waitForTimeout(300);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+const VIEWS = [
+  ["light", { viewport: { width: 1280, height: 900 }, colorScheme: "light" }],
+  ["dark", { viewport: { width: 1280, height: 900 }, colorScheme: "dark" }],
+  ["phone", { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: "light" }],
+];
+
+test("screenshots of every console page, light, dark and at 360 px, with nothing wider than the phone", { skip }, async () => {
+  assert.ok(session, "needs the developer of the earlier test");
+  // One app with something on each page.
+  const { context: setup } = await watchedContext({ storageState: session });
+  const s = await setup.newPage();
+  await createApp(s, "Server-side app", { secret: true, shot: "console-secret-once" });
+  const id = await createApp(s, "Screenshot app");
+  // A user who signs up, signs in, and once types a wrong password: the activity page's events.
+  const clientId = await s.evaluate(async (app) => (await (await window.AuthReturn.fetch(`/api/apps/${app}`)).json()).client_id, id);
+  const email = await confirmedUser("shot", { clientId });
+  await cognito("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } });
+  await cognito("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: "Wrong-Horse-1" } }).catch(() => {});
+  await s.goto(`${BASE}/console#/apps/${id}/users`);
+  for (const who of ["ada", "grace"]) {
+    await s.getByRole("button", { name: "Invite a user" }).first().click();
+    const dialog = s.getByRole("dialog", { name: "Invite a user" });
+    await dialog.getByLabel("Email", { exact: true }).fill(uniqueEmail(who));
+    await dialog.getByRole("button", { name: "Invite" }).click();
+    await dialog.waitFor({ state: "detached" });
+  }
+  await s.goto(`${BASE}/console#/apps/${id}/keys`);
+  await s.getByRole("button", { name: "Create API key" }).first().click();
+  const keyDialog = s.getByRole("dialog", { name: "Create an API key" });
+  await keyDialog.getByLabel("Name", { exact: true }).fill("billing service");
+  await keyDialog.getByLabel(/Scopes/).fill("read orders:write");
+  await keyDialog.getByRole("button", { name: "Create key" }).click();
+  await keyDialog.getByText("Copy the key now.").waitFor();
+  await screenshot(s, "console-key-once");
+  await keyDialog.getByRole("button", { name: "I have copied the key" }).click();
+  await setup.close();
+
+  const pages = [
+    ["apps", "#/", "Your apps"],
+    ["start", `#/apps/${id}`, "One script tag: the sign-in component"],
+    ["users", `#/apps/${id}/users`, "Users"],
+    ["keys", `#/apps/${id}/keys`, "API keys"],
+    ["settings", `#/apps/${id}/settings`, "Password policy"],
+    ["signing-keys", `#/apps/${id}/signing-keys`, "Signing keys"],
+    ["activity", `#/apps/${id}/activity`, "Activity"],
+  ];
+  const wide = [];
+  for (const [view, options] of VIEWS) {
+    const { context, problems } = await watchedContext({ ...options, storageState: session });
+    const p = await context.newPage();
+    for (const [name, hash, marker] of pages) {
+      await p.goto(`${BASE}/console${hash}`);
+      await p.getByText(marker, { exact: true }).first().waitFor();
+      await p.waitForFunction(() => !document.querySelector("main .loading"));
+      await screenshot(p, `console-${name}-${view}`);
+      if (view === "phone") {
+        const width = await p.evaluate(() => document.documentElement.scrollWidth);
+        if (width > 360) wide.push(`${name}: ${width}px`);
+      }
+    }
+    // A user's page, the create dialog, and the signed-out welcome.
+    await p.goto(`${BASE}/console#/apps/${id}/users`);
+    await p.locator("td a").first().click();
+    await p.getByText("Last sign-in").waitFor();
+    await p.waitForFunction(() => !document.querySelector("main .loading") && !/Looking/.test(document.querySelector("main").textContent));
+    await screenshot(p, `console-user-${view}`);
+    await p.goto(`${BASE}/console#/`);
+    await p.getByRole("button", { name: "Create app", exact: true }).click();
+    await screenshot(p, `console-create-${view}`);
+    await p.keyboard.press("Escape");
+    await p.goto(`${BASE}/`);
+    await screenshot(p, `landing-${view}`);
+    await p.goto(`${BASE}/demo/${id}`);
+    await screenshot(p, `demo-${view}`);
+    const signedOut = await newContext(browser, options);
+    const q = await signedOut.newPage();
+    await q.goto(`${BASE}/console`);
+    await q.getByRole("heading", { name: "Developer console" }).waitFor();
+    await screenshot(q, `console-welcome-${view}`);
+    await signedOut.close();
+    assert.deepEqual(problems, [], view);
+    await context.close();
+  }
+  assert.deepEqual(wide, [], "pages wider than 360 px");
+});

@@ -1,0 +1,75 @@
+// An app's page: its name and ids, the tabs (Get started, Users, API keys, Settings, Signing
+// keys, Activity, and Inbox when the server keeps a development outbox), and the tab's content.
+
+import { ApiError, loadApp, rest } from "./api.js";
+import { el, emptyState, errorBox, fill, loading } from "./dom.js";
+import { renderActivity } from "./activity.js";
+import { renderInbox } from "./inbox.js";
+import { renderKeys } from "./keys.js";
+import { TABS, appHref } from "./router.js";
+import { renderSettings } from "./settings.js";
+import { renderSigningKeys } from "./signing.js";
+import { renderStart } from "./start.js";
+import { renderUser } from "./user.js";
+import { renderUsers } from "./users.js";
+
+/** Whether each app has an inbox (the server's answer, asked once per app). */
+const inboxKnown = new Map();
+
+async function hasInbox(appId) {
+  if (!inboxKnown.has(appId)) {
+    const probe = rest(`/api/apps/${encodeURIComponent(appId)}/inbox`, { query: { limit: 1 } }).then(
+      () => true,
+      () => false,
+    );
+    inboxKnown.set(appId, probe);
+  }
+  return inboxKnown.get(appId);
+}
+
+/** Renders the app page of `route` ({appId, tab, userId, query}) into `box`. */
+export async function renderApp(box, route) {
+  fill(box, loading("Loading the app…"));
+  let app;
+  try {
+    app = await loadApp(route.appId, { fresh: route.tab === "settings" });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      fill(box, emptyState("No such app.", "It was deleted, or it belongs to another developer.", el("a", { href: "#/", class: "button-link" }, "Back to your apps")));
+    } else {
+      fill(box, errorBox(error, "Could not load the app"));
+    }
+    return;
+  }
+  const inbox = await hasInbox(app.app_id);
+  const current = route.tab === "user" ? "users" : route.tab;
+  const tabs = TABS.filter(([name]) => name !== "inbox" || inbox);
+  const content = el("div", { class: "tab-content" });
+  fill(
+    box,
+    el("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, el("a", { href: "#/" }, "Apps"), el("span", { "aria-hidden": "true" }, " / "), el("span", { class: "literal", text: app.name })),
+    el(
+      "div",
+      { class: "page-head" },
+      el("div", { class: "title-block" }, el("h1", { tabindex: "-1", class: "literal", text: app.name }), el("p", { class: "muted ids" }, el("code", { text: app.app_id }), " · ", el("code", { text: app.user_pool_id }))),
+    ),
+    el(
+      "nav",
+      { class: "tabs", "aria-label": "App sections" },
+      tabs.map(([name, title]) => el("a", { href: appHref(app.app_id, name), "aria-current": name === current ? "page" : null }, title)),
+    ),
+    content,
+  );
+  const views = {
+    start: () => renderStart(content, app),
+    users: () => renderUsers(content, app, route.query),
+    user: () => renderUser(content, app, route.userId),
+    keys: () => renderKeys(content, app),
+    settings: () => renderSettings(content, app),
+    "signing-keys": () => renderSigningKeys(content, app),
+    activity: () => renderActivity(content, app, route.query),
+    inbox: () =>
+      inbox ? renderInbox(content, app) : fill(content, emptyState("No development inbox.", "This server sends real mail (SMTP is configured), so there is no outbox to show.")),
+  };
+  await views[route.tab]();
+}

@@ -1,0 +1,91 @@
+/*
+ * Auth Return's developer console, served as /console.js to the shell page GET /console.
+ *
+ * The developer signs in with the sign-in component on the built-in `console` app (the page's
+ * script tag says data-app-id="console" data-fetch-token="access"); every page then calls the
+ * public REST API and the Cognito admin operations with that console access token, through
+ * AuthReturn.fetch. Routes are in the hash (router.js). crates/server/build.rs joins these modules
+ * into one script; the page's Content-Security-Policy allows no inline script or style, so
+ * nothing here sets a style attribute or writes HTML: data goes in as text (dom.js).
+ */
+
+import { renderApp } from "./app.js";
+import { renderApps } from "./apps.js";
+import { el, emptyState, errorBox, fill } from "./dom.js";
+import { parseRoute } from "./router.js";
+
+const main = document.getElementById("main");
+
+/** The signed-out page: what the console is and the two ways in. */
+function renderWelcome() {
+  fill(
+    main,
+    el(
+      "section",
+      { class: "welcome" },
+      el("h1", { tabindex: "-1", text: "Developer console" }),
+      el("p", { class: "lead" }, "Register apps, see and manage their users, API keys, settings and signing keys, and copy the code that connects your front end and backend."),
+      el(
+        "div",
+        { class: "row wrap" },
+        el("button", { type: "button", class: "primary", onclick: () => window.AuthReturn.signIn() }, "Sign in"),
+        el("button", { type: "button", onclick: () => window.AuthReturn.signUp() }, "Create a developer account"),
+      ),
+      el(
+        "p",
+        { class: "muted" },
+        "On a new server the first person to sign up becomes its developer; after that the operator invites developers (",
+        el("code", {}, "auth-return developers invite EMAIL"),
+        ") unless sign-up is open. New to Auth Return? Read the ",
+        el("a", { href: "/docs" }, "integration guide"),
+        ".",
+      ),
+    ),
+  );
+}
+
+let lastView = null;
+
+/** Draws the page of the current hash. */
+async function route() {
+  const api = window.AuthReturn;
+  if (!api?.isSignedIn()) {
+    lastView = "welcome";
+    renderWelcome();
+    return;
+  }
+  const where = parseRoute(location.hash);
+  if (!where) return; // #main and other in-page anchors
+  const view = `${where.view}/${where.appId ?? ""}`;
+  const moved = view !== lastView;
+  lastView = view;
+  document.title = "Auth Return console";
+  if (where.view === "apps") renderApps(main);
+  else if (where.view === "app") await renderApp(main, where);
+  else fill(main, emptyState("No such page.", null, el("a", { href: "#/", class: "button-link" }, "Back to your apps")));
+  // A new page: its heading takes the focus (screen readers announce it); a new tab keeps focus.
+  if (moved) main.querySelector("h1")?.focus({ preventScroll: false });
+}
+
+async function start() {
+  const api = window.AuthReturn;
+  if (!api) {
+    fill(main, errorBox(new Error("The sign-in component did not load (/auth_component.js).")));
+    return;
+  }
+  try {
+    await api.ready;
+  } catch (error) {
+    fill(main, errorBox(error, "The sign-in component could not start"));
+    return;
+  }
+  api.on("signin", () => {
+    lastView = null;
+    route();
+  });
+  api.on("signout", () => route());
+  addEventListener("hashchange", () => route());
+  route();
+}
+
+start();

@@ -1,0 +1,46 @@
+// Hash routes: #/ (the apps), #/apps/ID (its Get started page), #/apps/ID/TAB, #/apps/ID/users/SUB,
+// each with an optional ?query (filters). Other hashes (#main, the skip link) are not routes.
+
+/** The tabs of an app's page, in order: route segment and title. */
+export const TABS = [
+  ["start", "Get started"],
+  ["users", "Users"],
+  ["keys", "API keys"],
+  ["settings", "Settings"],
+  ["signing-keys", "Signing keys"],
+  ["activity", "Activity"],
+  ["inbox", "Inbox"],
+];
+
+/** The route of `hash`, or null when it is not one. */
+export function parseRoute(hash) {
+  if (hash === "" || hash === "#") return { view: "apps", query: new URLSearchParams() };
+  if (!hash.startsWith("#/")) return null;
+  const [path, search = ""] = hash.slice(2).split("?");
+  const query = new URLSearchParams(search);
+  const parts = path.split("/").filter(Boolean).map((p) => decodeURIComponent(p));
+  if (parts.length === 0) return { view: "apps", query };
+  if (parts[0] !== "apps" || !parts[1]) return { view: "missing", query };
+  const appId = parts[1];
+  const tab = parts[2] ?? "start";
+  if (!TABS.some(([name]) => name === tab)) return { view: "missing", query };
+  if (tab === "users" && parts[3]) return { view: "app", appId, tab: "user", userId: parts[3], query };
+  if (parts.length > 3) return { view: "missing", query };
+  return { view: "app", appId, tab, query };
+}
+
+/** The hash of an app's tab (and user), with an optional query. */
+export function appHref(appId, tab = "start", extra = {}) {
+  let hash = `#/apps/${encodeURIComponent(appId)}`;
+  if (tab !== "start") hash += `/${tab}`;
+  if (extra.userId) hash += `/${encodeURIComponent(extra.userId)}`;
+  const query = new URLSearchParams(Object.entries(extra.query ?? {}).filter(([, v]) => v != null && v !== ""));
+  const text = query.toString();
+  return text ? `${hash}?${text}` : hash;
+}
+
+/** Goes to `hash` (the hashchange listener renders it). */
+export function go(hash) {
+  if (location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else location.hash = hash;
+}

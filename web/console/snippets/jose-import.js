@@ -1,0 +1,1 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';

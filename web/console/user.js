@@ -1,0 +1,102 @@
+// One user of an app (AdminGetUser): attributes, status, dates, last sign-in (the newest
+// `sign_in` event), and the admin actions, each confirmed when it cannot be taken back and
+// each saying what happened.
+
+import { cognito, rest } from "./api.js";
+import { confirmDialog } from "./dialog.js";
+import { dataTable, el, emptyState, errorBox, fill, loading, toast, when } from "./dom.js";
+import { appHref } from "./router.js";
+import { attribute, backToUsers, statusText } from "./users.js";
+
+/** Renders the page of user `userId` (their Username, the `sub`) of `app` into `box`. */
+export async function renderUser(box, app, userId) {
+  fill(box, loading("Loading the user…"));
+  let user;
+  try {
+    user = await cognito("AdminGetUser", { UserPoolId: app.user_pool_id, Username: userId });
+  } catch (error) {
+    if (error.code === "UserNotFoundException") {
+      fill(box, emptyState("No such user.", "They may have been deleted.", el("a", { href: appHref(app.app_id, "users"), class: "button-link" }, "Back to the users")));
+    } else {
+      fill(box, errorBox(error, "Could not load the user"));
+    }
+    return;
+  }
+  const sub = attribute(user, "sub") ?? user.Username;
+  const email = attribute(user, "email") ?? user.Username;
+  const lastSignIn = el("span", { class: "muted" }, "Looking…");
+  const facts = el(
+    "dl",
+    { class: "facts" },
+    el("dt", {}, "Status"),
+    el("dd", {}, statusText(user.UserStatus)),
+    el("dt", {}, "Enabled"),
+    el("dd", {}, user.Enabled ? "Yes" : el("span", { class: "badge warn", text: "Disabled: cannot sign in" })),
+    el("dt", {}, "Created"),
+    el("dd", {}, when(user.UserCreateDate)),
+    el("dt", {}, "Last modified"),
+    el("dd", {}, when(user.UserLastModifiedDate)),
+    el("dt", {}, "Last sign-in"),
+    el("dd", {}, lastSignIn),
+    el("dt", {}, "User id (sub)"),
+    el("dd", {}, el("code", { text: sub })),
+  );
+  const run = async (label, operation, done) => {
+    try {
+      await cognito(operation, { UserPoolId: app.user_pool_id, Username: user.Username });
+      toast(done);
+      if (operation === "AdminDeleteUser") backToUsers(app);
+      else renderUser(box, app, userId);
+    } catch (error) {
+      toast(`${label} failed: ${error.message}`, "error");
+    }
+  };
+  const actions = el(
+    "div",
+    { class: "row wrap" },
+    user.Enabled
+      ? el("button", {
+          type: "button",
+          onclick: async () =>
+            (await confirmDialog({ title: "Disable this user?", message: el("p", {}, el("span", { class: "literal", text: email }), " cannot sign in until enabled again, and every session they have ends now."), confirmLabel: "Disable user", danger: true })) &&
+            run("Disabling", "AdminDisableUser", `Disabled ${email}: their sessions ended and they cannot sign in.`),
+        }, "Disable")
+      : el("button", { type: "button", onclick: () => run("Enabling", "AdminEnableUser", `Enabled ${email}: they can sign in again.`) }, "Enable"),
+    el("button", {
+      type: "button",
+      onclick: async () =>
+        (await confirmDialog({ title: "Reset this user's password?", message: el("p", {}, el("span", { class: "literal", text: email }), " must choose a new password: a code is mailed to their verified address, and their current password stops working."), confirmLabel: "Reset password" })) &&
+        run("The reset", "AdminResetUserPassword", `Reset the password of ${email}: they must choose a new one with the mailed code.`),
+    }, "Reset password"),
+    el("button", {
+      type: "button",
+      onclick: async () =>
+        (await confirmDialog({ title: "Sign this user out everywhere?", message: el("p", {}, "Every session of ", el("span", { class: "literal", text: email }), " ends now: their refresh tokens stop working and they must sign in again."), confirmLabel: "Sign out everywhere" })) &&
+        run("Signing out", "AdminUserGlobalSignOut", `Signed ${email} out everywhere.`),
+    }, "Sign out everywhere"),
+    el("button", {
+      type: "button",
+      class: "danger",
+      onclick: async () =>
+        (await confirmDialog({ title: "Delete this user?", message: el("p", {}, el("span", { class: "literal", text: email }), " and their API keys are deleted for good; this cannot be undone."), confirmLabel: "Delete user", danger: true, typeToConfirm: email })) &&
+        run("Deleting", "AdminDeleteUser", `Deleted ${email}.`),
+    }, "Delete user"),
+  );
+  const attributes = (user.UserAttributes ?? user.Attributes ?? []).slice().sort((a, b) => a.Name.localeCompare(b.Name));
+  fill(
+    box,
+    el("nav", { class: "crumbs small", "aria-label": "Users" }, el("a", { href: appHref(app.app_id, "users") }, "← All users")),
+    el("div", { class: "section-head" }, el("h2", { class: "literal", text: email })),
+    el("section", { class: "card" }, facts, actions),
+    el("section", { class: "card" }, el("h3", { text: "Attributes" }), dataTable("Attributes", [["Name", (a) => el("code", { text: a.Name })], ["Value", (a) => el("span", { class: "literal", text: a.Value ?? "" })]], attributes)),
+    el("p", {}, el("a", { href: appHref(app.app_id, "activity", { query: { user: sub } }) }, "This user's activity")),
+  );
+  try {
+    const page = await rest(`/api/apps/${encodeURIComponent(app.app_id)}/events`, { query: { type: "sign_in", user_id: sub, limit: 1 } });
+    const last = page?.events?.[0];
+    fill(lastSignIn, last ? when(last.at) : "Never (since events are kept)");
+    lastSignIn.className = last ? "" : "muted";
+  } catch (error) {
+    fill(lastSignIn, `Unknown (${error.message})`);
+  }
+}
