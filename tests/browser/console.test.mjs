@@ -121,10 +121,11 @@ test("a developer signs up in the console, confirms with the mailed code, and cr
   const { context, problems } = await watchedContext();
   const p = await context.newPage();
   await signUpDeveloper(p);
-  assert.ok(await p.getByText("No apps yet.").isVisible(), "the empty state says what to do");
+  await p.getByText("No apps yet.").waitFor(); // the empty state says what to do next
+  assert.ok(await p.getByRole("button", { name: "Create your first app" }).isVisible());
   const id = await createApp(p, "Console test app", { secret: false });
   await p.getByRole("heading", { name: "Console test app", level: 1 }).waitFor();
-  assert.ok(await p.getByText(`data-app-id="${id}"`).first().isVisible(), "the script tag names the app");
+  await p.getByText(`data-app-id="${id}"`).first().waitFor(); // the script tag names the app
   await p.goto(`${BASE}/console#/`);
   await p.getByRole("link", { name: "Console test app" }).waitFor();
   session = await context.storageState();

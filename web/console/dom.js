@@ -122,7 +122,7 @@ export function dataTable(caption, columns, rows) {
       {},
       el("caption", { class: "sr-only", text: caption }),
       el("thead", {}, el("tr", {}, columns.map(([heading]) => el("th", { scope: "col", text: heading })))),
-      el("tbody", {}, rows.map((row) => el("tr", {}, columns.map(([heading, cell]) => el("td", { "data-label": heading }, cell(row)))))),
+      el("tbody", {}, rows.map((row) => el("tr", {}, columns.map(([heading, cell]) => el("td", { "data-label": heading }, el("div", { class: "cell" }, cell(row))))))),
     ),
   );
 }

@@ -54,8 +54,9 @@ async function route() {
     renderWelcome();
     return;
   }
-  const where = parseRoute(location.hash);
-  if (!where) return; // #main and other in-page anchors
+  // A hash that is no route (an in-page anchor): the page stays, or the apps on a first load.
+  const where = parseRoute(location.hash) ?? (lastView && lastView !== "welcome" ? null : parseRoute(""));
+  if (!where) return;
   const view = `${where.view}/${where.appId ?? ""}`;
   const moved = view !== lastView;
   lastView = view;
@@ -85,6 +86,11 @@ async function start() {
   });
   api.on("signout", () => route());
   addEventListener("hashchange", () => route());
+  // The skip link moves the focus without touching the hash, which holds the route.
+  document.querySelector("a.skip")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
   route();
 }
 
