@@ -201,6 +201,54 @@ test("a wrong setting is shown beside its field and changes nothing; a user acti
   await context.close();
 });
 
+test("many apps: searched and paged by the server, 50 a page, by keyboard", { skip }, async () => {
+  assert.ok(session, "needs the developer of the earlier test");
+  const { context, problems } = await watchedContext({ storageState: session });
+  const p = await context.newPage();
+  await p.goto(`${BASE}/console#/`);
+  await p.getByRole("heading", { name: "Your apps" }).waitFor();
+  const tag = `Paged ${Date.now()}`;
+  await p.evaluate(async (prefix) => {
+    for (let i = 0; i < 55; i++) {
+      const response = await window.AuthReturn.fetch("/api/apps", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: `${prefix} #${String(i).padStart(2, "0")}` }),
+      });
+      if (!response.ok) throw new Error(`create: ${response.status}`);
+    }
+  }, tag);
+  await p.getByLabel("Search apps").fill(tag.toLowerCase());
+  await p.keyboard.press("Enter");
+  const rows = p.locator("main tbody tr");
+  await until(async () => (await rows.count()) === 50, { message: "a page of 50" });
+  assert.match(await p.locator(".pager [role=status]").textContent(), /Apps 1–50/);
+  const names = async () => p.locator("main tbody tr a").allTextContents();
+  const first = await names();
+  const next = p.getByRole("button", { name: "Next" });
+  await next.focus();
+  await p.keyboard.press("Enter");
+  await until(async () => (await rows.count()) === 5, { message: "the last 5" });
+  // The two pages hold every app once (newest first; apps made in the same second in any order).
+  const all = new Set([...first, ...(await names())]);
+  assert.equal(all.size, 55);
+  assert.ok([...all].every((name) => name.startsWith(tag)));
+  assert.equal(await next.isDisabled(), true);
+  await p.getByRole("button", { name: "Previous" }).click();
+  await until(async () => (await rows.count()) === 50, { message: "back to the first page" });
+  // The create dialog opens and closes by keyboard, giving the focus back.
+  await p.getByRole("button", { name: "Create app", exact: true }).focus();
+  await p.keyboard.press("Enter");
+  const dialog = p.getByRole("dialog", { name: "Create an app" });
+  await dialog.waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.closest("dialog") !== null), true, "the focus is in the dialog");
+  await p.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), "Create app");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 const VIEWS = [
   ["light", { viewport: { width: 1280, height: 900 }, colorScheme: "light" }],
   ["dark", { viewport: { width: 1280, height: 900 }, colorScheme: "dark" }],
