@@ -30,6 +30,12 @@ export const EVENT_TYPES = [
 const EVENTS_PAGE = 50;
 const typeWords = (type) => EVENT_TYPES.find(([t]) => t === type)?.[1] ?? type;
 
+/** Who acted, in words: you (the signed-in developer), the operator, or another developer. */
+function actorWords(actor) {
+  if (actor === "operator") return "the operator";
+  return actor === window.AuthReturn?.getUser()?.sub ? "you" : "a developer";
+}
+
 /** `detail` in a line: `reason: wrong_password, action: …`. */
 const detailText = (detail) =>
   Object.entries(detail ?? {})
@@ -81,7 +87,7 @@ async function loadEvents(list, app, filter) {
           ["Time", (e) => when(e.at)],
           ["Event", (e) => el("span", { class: `badge event-${e.type}`, text: typeWords(e.type) })],
           ["User", (e) => (e.user_id ? el("a", { href: appHref(app.app_id, "users", { userId: e.user_id }), class: "literal", text: e.email ?? e.user_id }) : el("span", { class: "literal", text: e.email ?? "—" }))],
-          ["By", (e) => (e.actor ? el("span", { class: "literal", text: e.actor === "operator" ? "the operator" : "a developer" }) : "the user")],
+          ["By", (e) => (e.actor ? el("span", { class: "literal", text: actorWords(e.actor) }) : "the user")],
           ["Client", (e) => el("span", { class: "nowrap", title: e.user_agent ?? "", text: e.client_ip ?? "—" })],
           ["Detail", (e) => el("span", { class: "literal", text: detailText(e.detail) })],
         ],
