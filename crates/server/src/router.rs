@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(rest::keys::revoke),
         )
         .route("/docs", get(pages::docs::page))
+        .route("/docs/console.png", get(pages::docs::screenshot))
         .route("/console", get(pages::console::page))
         .route("/demo", get(pages::demo::find))
         .route("/demo/{app_id}", get(pages::demo::page))

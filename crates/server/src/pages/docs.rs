@@ -5,13 +5,17 @@
 use super::{document, escape, page_response};
 use crate::router::AppState;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The README this binary was built with.
 const README: &str = include_str!("../../../../README.md");
+
+/// The README's screenshot of the console, served where the guide's relative link points.
+const SCREENSHOT: &[u8] = include_bytes!("../../../../docs/console.png");
 
 /// The rendered guide: the table of contents and the article.
 static GUIDE: LazyLock<String> = LazyLock::new(|| render(README));
@@ -30,6 +34,18 @@ pub async fn page(State(state): State<AppState>) -> Response {
         *GUIDE
     );
     page_response(document("Integration guide · Auth Return", &head, &body))
+}
+
+/// `GET /docs/console.png`: the screenshot the guide shows.
+pub async fn screenshot() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCREENSHOT,
+    )
+        .into_response()
 }
 
 /// `markdown` as HTML: a contents list of its second-level headings, then the text.

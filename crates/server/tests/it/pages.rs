@@ -105,6 +105,21 @@ async fn the_guide_is_the_readme_with_anchors_and_no_markup_of_its_own() {
     assert!(text.contains("&lt;script src="));
     assert!(!text.contains("<script"));
     assert!(!text.contains("<auth-header>"));
+    // The README's screenshot is there, served beside the guide.
+    assert!(
+        text.contains(r#"<img src="docs/console.png""#),
+        "the screenshot"
+    );
+    let image = server
+        .http
+        .get(format!("{}/docs/console.png", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.headers()["content-type"], "image/png");
+    let bytes = image.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "a PNG");
 }
 
 #[tokio::test]
