@@ -39,8 +39,16 @@ function actorWords(actor) {
 /** `detail` in a line: `reason: wrong_password, action: …`. */
 const detailText = (detail) =>
   Object.entries(detail ?? {})
-    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}: ${detailValue(v)}`)
     .join(", ");
+
+/** One value of `detail` in words: an empty one (no scopes) says "none", a list is spaced. */
+function detailValue(value) {
+  if (value == null || value === "" || (Array.isArray(value) && value.length === 0)) return "none";
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(" ");
+  return JSON.stringify(value);
+}
 
 /** Renders the activity tab of `app` into `box`; `query` may hold ?type= and ?user=. */
 export function renderActivity(box, app, query) {
@@ -60,6 +68,7 @@ export function renderActivity(box, app, query) {
 async function loadEvents(list, app, filter) {
   fill(list, loading("Loading events…"));
   const rows = [];
+  const emails = new Map(); // user_id → email, from the events loaded
   const more = el("button", { type: "button" }, "Older events");
   const tableBox = el("div");
   const status = el("p", { class: "muted", role: "status" });
@@ -75,6 +84,9 @@ async function loadEvents(list, app, filter) {
       return;
     }
     rows.push(...(data?.events ?? []));
+    // Some events (a revoked session) carry the user's id but no address: name them by the
+    // address another of their events gave.
+    for (const e of rows) if (e.user_id && e.email && !emails.has(e.user_id)) emails.set(e.user_id, e.email);
     if (rows.length === 0) {
       fill(list, filter.type || filter.user ? emptyState("No event matches this filter.", "Try another type or user.") : emptyState("No events yet.", "Sign-ups, sign-ins, password changes and sign-outs of this app's users appear here."));
       return;
@@ -86,8 +98,8 @@ async function loadEvents(list, app, filter) {
         [
           ["Time", (e) => when(e.at)],
           ["Event", (e) => el("span", { class: `badge event-${e.type}`, text: typeWords(e.type) })],
-          ["User", (e) => (e.user_id ? el("a", { href: appHref(app.app_id, "users", { userId: e.user_id }), class: "literal", text: e.email ?? e.user_id }) : el("span", { class: "literal", text: e.email ?? "—" }))],
-          ["By", (e) => (e.actor ? el("span", { class: "literal", text: actorWords(e.actor) }) : "the user")],
+          ["User", (e) => (e.user_id ? el("a", { href: appHref(app.app_id, "users", { userId: e.user_id }), class: "literal", text: e.email ?? emails.get(e.user_id) ?? e.user_id }) : el("span", { class: "literal", text: e.email ?? "—" }))],
+          ["By", (e) => el("span", { class: "nowrap", text: e.actor ? actorWords(e.actor) : "the user" })],
           ["Client", (e) => el("span", { class: "nowrap", title: e.user_agent ?? "", text: e.client_ip ?? "—" })],
           ["Detail", (e) => el("span", { class: "literal", text: detailText(e.detail) })],
         ],

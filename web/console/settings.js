@@ -134,12 +134,22 @@ export function renderSettings(box, app) {
       form.querySelector("[aria-invalid]")?.focus();
       return;
     }
+    // Only what differs from the stored settings is sent: the server changes what it is given,
+    // and the audit log's settings_changed names those members, so it says what really changed.
+    const changed = changes(app, body);
+    if (Object.keys(changed).length === 0) {
+      toast("Nothing to save: every setting is as it was.");
+      return;
+    }
     save.disabled = true;
     save.textContent = "Saving…";
     try {
-      const updated = await rest(`/api/apps/${encodeURIComponent(app.app_id)}`, { method: "PATCH", body });
+      const updated = await rest(`/api/apps/${encodeURIComponent(app.app_id)}`, { method: "PATCH", body: changed });
       appCache.set(app.app_id, updated);
       Object.assign(app, updated);
+      // The server's spelling of what it stored (normalised origins, deduplicated scopes).
+      c.origins.value = (updated.origins ?? []).join("\n");
+      c.userScopes.value = (updated.user_api_keys?.scopes ?? []).join(" ");
       toast("Settings saved.");
       alert.textContent = "";
     } catch (error) {
@@ -158,6 +168,27 @@ export function renderSettings(box, app) {
     }
   });
   fill(box, el("h2", { class: "sr-only", text: "Settings" }), form, dangerZone(app));
+}
+
+/** The members of `next` whose value differs from `current`'s; inside objects, only theirs that differ. */
+export function changes(current, next) {
+  const out = {};
+  for (const [name, value] of Object.entries(next)) {
+    const was = current?.[name];
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      const inner = changes(was ?? {}, value);
+      if (Object.keys(inner).length) out[name] = inner;
+    } else if (!same(was, value)) {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/** Equal settings values; an absent template is the empty one, absent lists are empty. */
+function same(was, value) {
+  if (was == null) return value === "" || (Array.isArray(value) && value.length === 0);
+  return JSON.stringify(was) === JSON.stringify(value);
 }
 
 /** `templates.verification.subject` → `templates.verification_subject` (either spelling is placed). */
