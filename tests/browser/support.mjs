@@ -3,9 +3,12 @@
 // (a page embedding both components, plus a small protected endpoint for AuthReturn.fetch), the
 // mail outbox, users made through the Cognito API, and the modal driven like a user would.
 import { createServer } from "node:http";
-import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
+import { existsSync, readFileSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -241,24 +244,30 @@ export async function until(fn, { timeout = 15_000, message = "condition" } = {}
 // ---------------------------------------------------------------------------------------------
 // Mail and users
 
-function mailsTo(email) {
-  if (!existsSync(OUTBOX)) return [];
-  return readFileSync(OUTBOX, "utf8")
+/** The mails to `email` in the outbox (the e2e server's, or `outbox`: a test's own server's). */
+export function mailsTo(email, outbox = OUTBOX) {
+  if (!existsSync(outbox)) return [];
+  return readFileSync(outbox, "utf8")
     .split("\n")
     .filter(Boolean)
     .map((line) => JSON.parse(line))
     .filter((mail) => mail.to === email);
 }
 
-export const mailCount = (email) => mailsTo(email).length;
+export const mailCount = (email, outbox = OUTBOX) => mailsTo(email, outbox).length;
 
-/** The code in the newest mail to `email`, once there are more than `after` of them. */
-export async function codeFor(email, after = 0) {
+/** The newest mail to `email`, once there are more than `after` of them. */
+export async function mailFor(email, after = 0, outbox = OUTBOX) {
   const mails = await until(() => {
-    const found = mailsTo(email);
+    const found = mailsTo(email, outbox);
     return found.length > after ? found : null;
   }, { timeout: 10_000, message: `mail #${after + 1} to ${email}` });
-  const mail = mails.at(-1);
+  return mails.at(-1);
+}
+
+/** The code in the newest mail to `email`, once there are more than `after` of them. */
+export async function codeFor(email, after = 0, outbox = OUTBOX) {
+  const mail = await mailFor(email, after, outbox);
   const match = /(?<!\d)(\d{6})(?!\d)/.exec(`${mail.text ?? ""} ${mail.subject ?? ""} ${mail.html ?? ""}`);
   if (!match) throw new Error(`no code in ${JSON.stringify(mail)}`);
   return match[1];
@@ -355,4 +364,82 @@ export async function signInThroughModal(p, email, password = PASSWORD) {
 export async function screenshot(p, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await p.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server of the test's own: default flags, a fresh data directory, a free loopback port
+
+export const serverSkip = env.AUTH_RETURN_BIN ? false : "needs AUTH_RETURN_BIN (tests/e2e/run.sh)";
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+async function freePort() {
+  const probe = createNetServer();
+  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * Starts `AUTH_RETURN_BIN serve` on a free loopback port with a fresh temporary data directory
+ * and no setting but `args` (no AUTH_RETURN_* variable reaches it: the defaults apply, e.g.
+ * `--console-signup invite`), and waits for `GET /healthz`. Answers its `url`, `dataDir`,
+ * `outbox`, `cli(...args)` (the CLI on the same data, JSON or text out) and `stop()` (SIGTERM,
+ * waits; the data directory is removed unless the server failed or AUTH_RETURN_E2E_KEEP is set).
+ */
+export async function startServer(args = []) {
+  const port = await freePort();
+  const listen = `127.0.0.1:${port}`;
+  const url = `http://${listen}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "auth-return-browser."));
+  const logFile = join(dataDir, "server.log");
+  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("AUTH_RETURN_")));
+  const childEnv = { ...clean, NO_COLOR: "1" };
+  const log = openSync(logFile, "a");
+  const child = spawn(env.AUTH_RETURN_BIN, ["serve", "--listen", listen, "--data-dir", dataDir, ...args], {
+    env: childEnv,
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  let exited = null;
+  const gone = new Promise((resolve) => child.on("exit", (code, signal) => resolve((exited = { code, signal }))));
+  const serverLog = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-60).join("\n") : "");
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`the server exited (${JSON.stringify(exited)}) before it was ready:\n${serverLog()}`);
+    const health = await fetch(`${url}/healthz`).then((r) => (r.ok ? r.json() : null), () => null);
+    if (health?.status === "ok") break;
+    if (Date.now() > deadline) {
+      child.kill("SIGTERM");
+      throw new Error(`the server did not become ready within 30 s:\n${serverLog()}`);
+    }
+    await sleep(100);
+  }
+  let failed = false;
+  return {
+    url,
+    dataDir,
+    outbox: join(dataDir, "outbox.jsonl"),
+    log: serverLog,
+    /** Marks the run as failed: stop() keeps the data directory and prints the log. */
+    fail: () => (failed = true),
+    async cli(...cliArgs) {
+      const { stdout } = await run(env.AUTH_RETURN_BIN, [...cliArgs, "--listen", listen, "--data-dir", dataDir], { env: childEnv });
+      return stdout;
+    },
+    async stop() {
+      if (!exited) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        await gone;
+        clearTimeout(timer);
+      }
+      if (failed || exited?.code) {
+        console.error(`server log (${logFile}):\n${serverLog()}`);
+      } else if (!env.AUTH_RETURN_E2E_KEEP) {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      return exited;
+    },
+  };
 }
