@@ -34,6 +34,7 @@ import {
 
 const XSS_IMG = "<img src=x onerror=alert(1)>";
 const XSS_SCRIPT = `"><script>alert(1)</script>`;
+const MARKUP_EMAILS = [`<img/src='x'/onerror=alert(1)>@example.com`, `${XSS_SCRIPT}@example.com`];
 
 let browser;
 let server; // the test's own Auth Return
@@ -477,7 +478,9 @@ step("8. Activity holds every one of those actions, filtered by type and by user
   assert.ok(one("API key revoked", /name: journey service/));
   // The console sends only what the developer changed, so the log names just that.
   assert.equal(one("Settings changed", /./)?.detail, "changed: token_validity_secs password_policy");
-  assert.ok(one("Signing key rotated", new RegExp(`kid: ${j.kid}`)));
+  const rotated = one("Signing key rotated", new RegExp(`kid: ${escape(j.kid)}`));
+  assert.ok(rotated, "the rotation names the new kid");
+  assert.doesNotMatch(rotated.detail, /activates_at: \d+,/, "a time in words, not epoch seconds");
   for (const r of all.filter((r) => ["Admin action", "API key created", "Settings changed", "Signing key rotated"].includes(r.event))) {
     assert.equal(r.by, "you", `${r.event} was the developer's`);
   }
@@ -555,23 +558,38 @@ step("markup in an app's name, a user's attributes and a key's name is shown as 
   await clean("the apps list");
   await shots(p, "xss-apps", { only: true });
 
-  // A user whose attributes are markup, through the Cognito API as any front end would.
+  // Users whose attributes, and even addresses (the server takes these), are markup, signed up
+  // through the Cognito API as any front end would.
+  const signUp = async (address, attributes = []) => {
+    const response = await fetch(`${server.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.SignUp" },
+      body: JSON.stringify({
+        ClientId: app.client_id,
+        Username: address,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: address }, ...attributes],
+      }),
+    });
+    assert.equal(response.status, 200, `${address}: ${await response.text()}`);
+  };
   const email = `journey-xss-${randomUUID().slice(0, 8)}@example.com`;
-  const signUp = await fetch(`${server.url}/`, {
-    method: "POST",
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.SignUp" },
-    body: JSON.stringify({
-      ClientId: app.client_id,
-      Username: email,
-      Password: PASSWORD,
-      UserAttributes: [
-        { Name: "email", Value: email },
-        { Name: "name", Value: XSS_SCRIPT },
-        { Name: "given_name", Value: XSS_IMG },
-      ],
-    }),
-  });
-  assert.equal(signUp.status, 200, await signUp.text());
+  await signUp(email, [{ Name: "name", Value: XSS_SCRIPT }, { Name: "given_name", Value: XSS_IMG }]);
+  for (const address of MARKUP_EMAILS) await signUp(address);
+  await p.goto(`${server.url}/console#/apps/${id}/users`);
+  for (const address of MARKUP_EMAILS) await p.getByRole("link", { name: address, exact: true }).waitFor();
+  await clean("the users table");
+  await shots(p, "xss-users", { only: true });
+  await p.getByRole("link", { name: MARKUP_EMAILS[0], exact: true }).click();
+  await p.getByRole("heading", { name: MARKUP_EMAILS[0], exact: true, level: 2 }).waitFor();
+  await clean("a user's page named by markup");
+  await p.getByRole("button", { name: "Disable", exact: true }).click();
+  const disable = p.getByRole("dialog", { name: "Disable this user?" });
+  assert.ok((await disable.textContent()).includes(MARKUP_EMAILS[0]));
+  await clean("the disable dialog");
+  await disable.getByRole("button", { name: "Disable user" }).click();
+  await toastSays(p, `Disabled ${MARKUP_EMAILS[0]}`);
+  await clean("the toast");
   await p.goto(`${server.url}/console#/apps/${id}/users`);
   await p.getByRole("link", { name: email }).click();
   await p.getByRole("heading", { name: email, level: 2 }).waitFor();
@@ -617,10 +635,17 @@ step("markup in an app's name, a user's attributes and a key's name is shown as 
   assert.ok(details.includes(`name: ${XSS_IMG}`) && details.includes(`name: ${XSS_SCRIPT}`), details);
   await clean("the activity");
   await shots(p, "xss-activity", { only: true });
+  await p.getByLabel("Type").selectOption("");
+  await p.getByRole("button", { name: "Filter" }).click();
+  await settled(p);
+  const users = (await eventRows(p)).map((r) => r.user);
+  for (const address of MARKUP_EMAILS) assert.ok(users.includes(address), `${address} in ${JSON.stringify(users)}`);
+  await clean("the activity's users");
 
   // The inbox (the verification mail names the app), the settings' delete dialog, the demo page.
   await p.goto(`${server.url}/console#/apps/${id}/inbox`);
   await shows("the inbox", XSS_IMG);
+  for (const address of MARKUP_EMAILS) await shows("the inbox", `To ${address}`);
   await p.goto(`${server.url}/console#/apps/${id}/settings`);
   await p.getByRole("button", { name: "Delete app…" }).click();
   const del = p.getByRole("dialog", { name: "Delete this app?" });

@@ -39,11 +39,15 @@ function actorWords(actor) {
 /** `detail` in a line: `reason: wrong_password, action: …`. */
 const detailText = (detail) =>
   Object.entries(detail ?? {})
-    .map(([k, v]) => `${k}: ${detailValue(v)}`)
+    .map(([k, v]) => `${k}: ${detailValue(k, v)}`)
     .join(", ");
 
-/** One value of `detail` in words: an empty one (no scopes) says "none", a list is spaced. */
-function detailValue(value) {
+/**
+ * One value of `detail` in words: a time (`activates_at`, epoch seconds) in the reader's
+ * locale, an empty one (no scopes) "none", a list spaced.
+ */
+function detailValue(name, value) {
+  if (name.endsWith("_at") && /^\d+$/.test(String(value))) return new Date(Number(value) * 1000).toLocaleString();
   if (value == null || value === "" || (Array.isArray(value) && value.length === 0)) return "none";
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(" ");
