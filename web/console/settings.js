@@ -1,4 +1,5 @@
-// An app's settings: every member of `PATCH /api/apps/{id}` in one form. The whole form is sent;
+// An app's settings: every member of `PATCH /api/apps/{id}` in one form. What differs from the
+// stored settings is sent in one request (so the audit log's settings_changed names just that);
 // the server changes nothing unless all of it is valid, and names each invalid member
 // (`fields: [{field, message}]`), shown beside its control. Also deleting the app.
 
