@@ -147,6 +147,7 @@ test("Cognito errors in plain words", () => {
     [err("ExpiredCodeException", "Invalid code provided, please request a code again."), "That code has expired — send a new one"],
     [err("NetworkError", "fetch failed"), "Cannot reach the sign-in service"],
     [err("NotAuthorizedException", "User is disabled."), "This account is disabled"],
+    [err("NotAuthorizedException", "SignUp is not permitted for this user pool"), "New accounts are by invitation only"],
     [err("InvalidParameterException", "Username should be either an email or a phone number."), "Enter a valid email address"],
     [err("SomethingNewException", "Exact server words"), "Exact server words"],
     [err("InternalErrorException", ""), "Something went wrong, please try again"],

@@ -27,6 +27,7 @@ export const MSG = {
   expiredCode: "That code has expired — send a new one",
   network: "Cannot reach the sign-in service",
   disabled: "This account is disabled",
+  signUpClosed: "New accounts are by invitation only",
   invalidEmail: "Enter a valid email address",
   unconfirmed: "Confirm your email first: enter the code we sent you",
   generic: "Something went wrong, please try again",
@@ -46,6 +47,8 @@ export function describeError(error, policy) {
   if (code === "NetworkError") return { message: MSG.network };
   if (TOO_MANY.has(code) || /attempts exceeded/i.test(text)) return { message: MSG.tooMany };
   if (code === "NotAuthorizedException" && /disabled/i.test(text)) return { message: MSG.disabled };
+  // Cognito's words when only administrators create users (and ours for closed sign-up).
+  if (code === "NotAuthorizedException" && /signup is not permitted/i.test(text)) return { message: MSG.signUpClosed };
   if (/incorrect username or password/i.test(text) || code === "UserNotFoundException") {
     return { message: MSG.wrongPassword };
   }
