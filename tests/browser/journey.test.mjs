@@ -518,6 +518,31 @@ step("8. Activity holds every one of those actions, filtered by type and by user
   assert.deepEqual(consoleProblems, []);
 });
 
+step("a page still loading when the developer moves on does not replace the next one", async () => {
+  assert.ok(j.appId, "needs step 2");
+  const p = await consoleContext.newPage();
+  await p.goto(`${server.url}/console#/`);
+  await p.getByRole("heading", { name: "Your apps", level: 1 }).waitFor();
+  // The app's page waits for the inbox probe, held here until the apps are drawn again.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await p.route((url) => url.pathname.endsWith("/inbox"), async (route) => {
+    await held;
+    await route.continue();
+  });
+  await p.getByRole("link", { name: j.appName, exact: true }).click();
+  await p.getByText("Loading the app…").waitFor();
+  await p.getByRole("link", { name: /Auth Return/ }).first().click(); // the brand: back to the apps
+  await p.getByRole("heading", { name: "Your apps", level: 1 }).waitFor();
+  const answered = p.waitForResponse((response) => response.url().includes("/inbox"));
+  release();
+  await answered;
+  await p.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+  assert.ok(await p.getByRole("heading", { name: "Your apps", level: 1 }).isVisible(), "the apps stay");
+  assert.equal(await p.getByRole("heading", { name: j.appName, level: 1 }).count(), 0, "the late app page was not drawn");
+  await p.close();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Markup typed by people is text, everywhere
 

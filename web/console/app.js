@@ -27,13 +27,17 @@ async function hasInbox(appId) {
   return inboxKnown.get(appId);
 }
 
-/** Renders the app page of `route` ({appId, tab, userId, query}) into `box`. */
-export async function renderApp(box, route) {
+/**
+ * Renders the app page of `route` ({appId, tab, userId, query}) into `box`, unless
+ * `isCurrent()` says another route has been drawn since (then the page stays that route's).
+ */
+export async function renderApp(box, route, isCurrent = () => true) {
   fill(box, loading("Loading the app…"));
   let app;
   try {
     app = await loadApp(route.appId, { fresh: route.tab === "settings" });
   } catch (error) {
+    if (!isCurrent()) return;
     if (error instanceof ApiError && error.status === 404) {
       fill(box, emptyState("No such app.", "It was deleted, or it belongs to another developer.", el("a", { href: "#/", class: "button-link" }, "Back to your apps")));
     } else {
@@ -42,6 +46,7 @@ export async function renderApp(box, route) {
     return;
   }
   const inbox = await hasInbox(app.app_id);
+  if (!isCurrent()) return;
   const current = route.tab === "user" ? "users" : route.tab;
   const tabs = TABS.filter(([name]) => name !== "inbox" || inbox);
   const content = el("div", { class: "tab-content" });

@@ -45,11 +45,14 @@ function renderWelcome() {
 }
 
 let lastView = null;
+/** Counts the routes drawn: a page still loading when the next is drawn must not replace it. */
+let drawn = 0;
 
 /** Draws the page of the current hash. */
 async function route() {
   const api = window.AuthReturn;
   if (!api?.isSignedIn()) {
+    drawn += 1;
     lastView = "welcome";
     renderWelcome();
     return;
@@ -57,15 +60,16 @@ async function route() {
   // A hash that is no route (an in-page anchor): the page stays, or the apps on a first load.
   const where = parseRoute(location.hash) ?? (lastView && lastView !== "welcome" ? null : parseRoute(""));
   if (!where) return;
+  const mine = ++drawn;
   const view = `${where.view}/${where.appId ?? ""}`;
   const moved = view !== lastView;
   lastView = view;
   document.title = "Auth Return console";
   if (where.view === "apps") renderApps(main);
-  else if (where.view === "app") await renderApp(main, where);
+  else if (where.view === "app") await renderApp(main, where, () => mine === drawn);
   else fill(main, emptyState("No such page.", null, el("a", { href: "#/", class: "button-link" }, "Back to your apps")));
   // A new page: its heading takes the focus (screen readers announce it); a new tab keeps focus.
-  if (moved) main.querySelector("h1")?.focus({ preventScroll: false });
+  if (moved && mine === drawn) main.querySelector("h1")?.focus({ preventScroll: false });
 }
 
 async function start() {
