@@ -336,6 +336,7 @@ step("5. an API key made in the console is shown once and verifies; revoked in t
   await p.bringToFront();
   await tab(p, "API keys").click();
   await p.getByText("No API keys yet.").waitFor();
+  assert.equal(await p.locator("#toast.shown").count(), 0, "the users page's toast went with it");
   await p.getByRole("button", { name: "Create API key" }).first().click();
   const create = p.getByRole("dialog", { name: "Create an API key" });
   await create.getByLabel("Name", { exact: true }).fill("journey service");
@@ -682,6 +683,18 @@ step("markup in an app's name, a user's attributes and a key's name is shown as 
   assert.ok((await del.textContent()).includes(XSS_IMG));
   await clean("the delete-app dialog");
   await p.keyboard.press("Escape");
+  // The other markup app deleted by typing its name: back on the apps, the toast says so.
+  await p.goto(`${server.url}/console#/apps/${ids[0]}/settings`);
+  await p.getByRole("button", { name: "Delete app…" }).click();
+  const confirm = p.getByRole("dialog", { name: "Delete this app?" });
+  await confirm.getByRole("textbox").fill(XSS_SCRIPT);
+  await clean("the type-to-confirm dialog");
+  await confirm.getByRole("button", { name: "Delete app" }).click();
+  await p.getByRole("heading", { name: "Your apps", level: 1 }).waitFor();
+  await toastSays(p, `Deleted ${XSS_SCRIPT}.`);
+  await p.getByRole("link", { name: XSS_IMG, exact: true }).waitFor();
+  assert.equal(await p.getByRole("link", { name: XSS_SCRIPT, exact: true }).count(), 0);
+  await clean("the apps after the deletion");
   await p.goto(`${server.url}/demo/${id}`);
   assert.ok((await p.getByRole("heading", { level: 1 }).textContent()).includes(XSS_IMG));
   await clean("the demo page");

@@ -78,6 +78,14 @@ export function toast(message, kind = "ok") {
   toastTimer = setTimeout(() => region.classList.remove("shown"), 6000);
 }
 
+/** Takes back the toast: on another page, the person no longer reads about the last one's action. */
+export function hideToast() {
+  const region = document.getElementById("toast");
+  if (!region?.classList.contains("shown")) return;
+  clearTimeout(toastTimer);
+  region.classList.remove("shown");
+}
+
 /** A button copying `text()` to the clipboard, saying so. */
 export function copyButton(text, label = "Copy") {
   const button = el("button", { type: "button", class: "small-button" }, label);

@@ -11,8 +11,8 @@
 
 import { renderApp } from "./app.js";
 import { renderApps } from "./apps.js";
-import { el, emptyState, errorBox, fill } from "./dom.js";
-import { parseRoute } from "./router.js";
+import { el, emptyState, errorBox, fill, hideToast } from "./dom.js";
+import { parseRoute, takeByCode } from "./router.js";
 
 const main = document.getElementById("main");
 
@@ -61,6 +61,9 @@ async function route() {
   const where = parseRoute(location.hash) ?? (lastView && lastView !== "welcome" ? null : parseRoute(""));
   if (!where) return;
   const mine = ++drawn;
+  // A page the developer moved to by a link drops the last page's toast; one an action moved
+  // to (deleted: back to the list) keeps the toast saying what the action did.
+  if (!takeByCode()) hideToast();
   const view = `${where.view}/${where.appId ?? ""}`;
   const moved = view !== lastView;
   lastView = view;

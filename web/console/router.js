@@ -39,8 +39,19 @@ export function appHref(appId, tab = "start", extra = {}) {
   return text ? `${hash}?${text}` : hash;
 }
 
+/** Whether the console itself asked for the route being drawn (go), rather than a link. */
+let byCode = false;
+
+/** True once after `go`: the route drawn next follows an action (whose toast should stay). */
+export function takeByCode() {
+  const was = byCode;
+  byCode = false;
+  return was;
+}
+
 /** Goes to `hash` (the hashchange listener renders it). */
 export function go(hash) {
+  byCode = true;
   if (location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
   else location.hash = hash;
 }
