@@ -5,9 +5,10 @@
 // finds that user, disables them (the component refuses their sign-in) and enables them again,
 // creates an API key (verify: valid) and revokes it (verify: invalid), changes a setting (the
 // public config and the next token follow), rotates the signing key, and finds each of those
-// actions in Activity, filtered by type and by user. Then: markup in app names, user attributes
-// and key names is shown as text on every console page and runs nothing; and a second,
-// invited developer sees none of the first one's apps, not even by typing their URLs.
+// actions in Activity, filtered by type and by user. Then: a page still loading does not replace
+// the one the developer moved on to; markup in app names, user attributes, user addresses and
+// key names is shown as text on every console page and runs nothing; and a second, invited
+// developer sees none of the first one's apps, not even by typing their URLs.
 // Screenshots: tests/browser/screenshots/journey-*.png (light, dark, 360 px): look at them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
