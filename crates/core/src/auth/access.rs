@@ -187,8 +187,9 @@ impl Service {
             .revoke_session(&session.pool_id, session.id, self.clock.now())
             .await?;
         tracing::info!(pool_id = %session.pool_id, session = %session.id, "session revoked");
+        let email = self.email_of(&session.pool_id, session.user_id).await;
         let event = NewEvent::new(session.pool_id, self.clock.now(), EventKind::SessionRevoked)
-            .about(Some(session.user_id), None)
+            .about(Some(session.user_id), email.as_deref())
             .by(caller);
         self.events.record(event);
         Ok(())

@@ -76,6 +76,17 @@ impl Service {
         self.events.record(event);
     }
 
+    /// The email of a user an event is about, when only the id is at hand: best effort, as
+    /// the event is (a failed lookup leaves the event without it, never fails the request).
+    pub(crate) async fn email_of(&self, pool_id: &PoolId, user_id: UserId) -> Option<String> {
+        self.store
+            .get_user(pool_id, user_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|user| user.email)
+    }
+
     /// Records `admin_action` about `user`: `actor` did `action` (a snake_case verb such as
     /// `disable_user`, in `detail.action`).
     pub(crate) fn record_admin_action(

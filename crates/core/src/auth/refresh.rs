@@ -66,8 +66,9 @@ impl Service {
                 .revoke_session(&app.pool_id, session.id, now)
                 .await?;
             tracing::warn!(pool_id = %app.pool_id, session = %session.id, "refresh token reuse: session revoked");
+            let email = self.email_of(&app.pool_id, session.user_id).await;
             let event = NewEvent::new(app.pool_id.clone(), now, EventKind::RefreshTokenReuse)
-                .about(Some(session.user_id), None)
+                .about(Some(session.user_id), email.as_deref())
                 .with("session_id", &session.id.to_string())
                 .by(caller);
             self.events.record(event);

@@ -322,6 +322,7 @@ async fn attribute_and_email_changes_and_refresh_reuse_are_recorded() {
     assert_eq!(detail(email, "previous"), "old@example.com");
     assert_eq!(reuse.kind, EventKind::RefreshTokenReuse);
     assert_eq!(reuse.user_id.map(|u| u.to_string()), Some(sub));
+    assert_eq!(reuse.email.as_deref(), Some("new@example.com"));
     assert!(!format!("{reuse:?}").contains(&tokens.refresh));
     for event in changed {
         assert_eq!(event.actor, None, "the user acted");

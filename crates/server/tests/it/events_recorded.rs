@@ -433,6 +433,12 @@ async fn password_changes_resets_sign_outs_and_revocations_are_recorded() {
         ]
     );
     assert!(found.iter().all(|e| e.user_id == Some(dee)), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|e| e.email.as_deref() == Some("dee@example.com")),
+        "every event names the address, a revocation too: {found:?}"
+    );
     for event in &found {
         let text = format!("{event:?}");
         for secret in ["Second-Horse-9", "Third-Horse-9", code.as_str()] {
