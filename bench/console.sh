@@ -19,7 +19,14 @@ AUTH_RETURN_LOG=warn target/release/auth-return serve --listen "127.0.0.1:$port"
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id console \
-  --outbox "$data/outbox.jsonl" --mode console --database-url "$database" \
-  --apps "$apps" --users "$users" --rounds "$rounds" --server-pid "$pid"
+load() {
+  target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id console \
+    --outbox "$data/outbox.jsonl" --mode console --database-url "$database" \
+    --apps "$apps" --users "$users" --rounds "$rounds" "$@"
+}
+load --console-step seed
+# A bulk load is measured as it runs once autovacuum has analysed it: plans that PostgreSQL
+# cached while the table was empty would otherwise read the whole pool.
+if [[ "$database" == postgres* ]]; then psql -q "$database" -c ANALYZE; fi
+load --console-step measure
 echo "RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status) (peak $(awk '/VmHWM/{print $2, $3}' /proc/$pid/status))"

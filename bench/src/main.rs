@@ -69,6 +69,20 @@ struct Args {
     /// Timed requests per console call (`--mode console`).
     #[arg(long, default_value_t = 50)]
     rounds: usize,
+    /// What `--mode console` does: seed, measure, or both (`all`). Separate steps let the
+    /// caller analyse a bulk-loaded PostgreSQL in between, as autovacuum would.
+    #[arg(long, value_enum, default_value = "all")]
+    console_step: ConsoleStep,
+    /// The developer `--mode console` signs in as (signed up when new).
+    #[arg(long, default_value = "bench-developer@example.com")]
+    developer: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ConsoleStep {
+    Seed,
+    Measure,
+    All,
 }
 
 /// Live keys one user may hold (the server's cap).
@@ -254,11 +268,17 @@ async fn main() -> anyhow::Result<()> {
             .context("app config")?
             .to_owned(),
         pool_name: pool_id.split_once('_').context("pool id")?.1.to_owned(),
-        email: format!("bench-{}@example.com", uuid::Uuid::new_v4()),
+        email: match args.mode {
+            Mode::Console => args.developer.clone(),
+            _ => format!("bench-{}@example.com", uuid::Uuid::new_v4()),
+        },
         http,
         outbox: args.outbox.clone(),
     });
-    target.register(&target.email).await?;
+    // The console's developer may be there from an earlier step.
+    if !(matches!(args.mode, Mode::Console) && args.console_step == ConsoleStep::Measure) {
+        target.register(&target.email).await?;
+    }
     let signed_in = target.sign_in(&target.email).await?;
     if matches!(args.mode, Mode::Console) {
         let token = signed_in["AuthenticationResult"]["AccessToken"]
@@ -279,16 +299,21 @@ async fn main() -> anyhow::Result<()> {
             };
             app_target.register("template@example.com").await
         };
-        console::seed(
-            &target.http,
-            &target.url,
-            token,
-            database_url,
-            args.apps,
-            args.users,
-            register,
-        )
-        .await?;
+        if args.console_step != ConsoleStep::Measure {
+            console::seed(
+                &target.http,
+                &target.url,
+                token,
+                database_url,
+                args.apps,
+                args.users,
+                register,
+            )
+            .await?;
+        }
+        if args.console_step == ConsoleStep::Seed {
+            return Ok(());
+        }
         return console::run(&target.url, token, args.rounds).await;
     }
     let refresh_token = signed_in["AuthenticationResult"]["RefreshToken"]
