@@ -180,6 +180,72 @@ pub struct Session {
     pub expires_at: Timestamp,
     /// When it was revoked, if it was.
     pub revoked_at: Option<Timestamp>,
+    /// The scopes granted, space-separated, for a session opened by the OAuth 2.0 endpoints;
+    /// `None` for a sign-in through the user-pool API (its tokens carry
+    /// `aws.cognito.signin.user.admin`).
+    pub scope: Option<String>,
+}
+
+/// An OAuth 2.0 authorization code as stored (RFC 6749 §4.1.2): never the code, only its
+/// SHA-256, with everything the token request must match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthorizationCode {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// SHA-256 of the code; unique.
+    pub hash: Vec<u8>,
+    /// The client it was issued to.
+    pub client_id: ClientId,
+    /// The user who signed in.
+    pub user_id: UserId,
+    /// The `redirect_uri` of the authorization request, exactly as sent.
+    pub redirect_uri: String,
+    /// The granted scopes, space-separated.
+    pub scope: String,
+    /// The PKCE `S256` challenge (RFC 7636 §4.2), base64url, when the request had one.
+    pub code_challenge: Option<String>,
+    /// The request's `nonce`, for the ID token (OpenID Connect Core §3.1.2.1).
+    pub nonce: Option<String>,
+    /// When the user authenticated (`auth_time`).
+    pub auth_time: Timestamp,
+    /// The session the exchange opens: chosen when the code is issued, so that a replay can
+    /// name (and revoke) it whether or not the first exchange has finished.
+    pub session_id: SessionId,
+    /// When it was issued.
+    pub created_at: Timestamp,
+    /// When it stops being accepted (5 minutes after issue).
+    pub expires_at: Timestamp,
+}
+
+/// What spending an authorization code found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeRedemption {
+    /// The first use: the code is now spent.
+    Redeemed(AuthorizationCode),
+    /// Spent before: the session its first exchange opens (now marked replayed, see
+    /// `AuthorizationCodeStore::code_replayed`).
+    Replayed {
+        /// The session to revoke.
+        session_id: SessionId,
+    },
+    /// No such code (never issued, or pruned after it expired).
+    Unknown,
+}
+
+/// A sign-in on the hosted pages (the cookie a second authorization request signs in with):
+/// only the SHA-256 of the cookie's value is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostedSession {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// SHA-256 of the cookie value; unique.
+    pub hash: Vec<u8>,
+    /// The signed-in user.
+    pub user_id: UserId,
+    /// When they entered their password.
+    pub auth_time: Timestamp,
+    /// When the cookie stops signing in.
+    pub expires_at: Timestamp,
 }
 
 /// A pool's RS256 signing key as stored: the private key sealed under the master key.

@@ -141,6 +141,7 @@ impl Service {
             auth_time: now,
             expires_at: now + app.client.refresh_validity_secs,
             revoked_at: None,
+            scope: None,
         };
         self.store.insert_session(&session).await?;
         let mut tokens = self.mint(app, user, &session).await?;

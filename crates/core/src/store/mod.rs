@@ -3,10 +3,12 @@
 
 mod api_keys;
 mod apps;
+mod authorization_codes;
 mod challenges;
 mod changes;
 mod codes;
 mod events;
+mod hosted_sessions;
 mod lockouts;
 mod mail_quotas;
 mod pruning;
@@ -18,10 +20,12 @@ mod users;
 
 pub use api_keys::ApiKeyStore;
 pub use apps::AppStore;
+pub use authorization_codes::AuthorizationCodeStore;
 pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;
 pub use codes::CodeStore;
 pub use events::EventStore;
+pub use hosted_sessions::HostedSessionStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;
 pub use pruning::PruneStore;

@@ -99,6 +99,7 @@ mod tests {
             auth_time: 100,
             expires_at: 1000,
             revoked_at: None,
+            scope: None,
         };
         (user, session)
     }

@@ -188,6 +188,7 @@ macro_rules! row_mapping {
                     auth_time: get(row, "auth_time")?,
                     expires_at: get(row, "expires_at")?,
                     revoked_at: get(row, "revoked_at")?,
+                    scope: None,
                 })
             }
 

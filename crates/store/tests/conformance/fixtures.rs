@@ -83,5 +83,6 @@ pub fn session(app: &App, user: &User, hash: &[u8], now: i64) -> Session {
         auth_time: now,
         expires_at: now + 30 * 86_400,
         revoked_at: None,
+        scope: None,
     }
 }
