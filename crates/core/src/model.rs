@@ -221,7 +221,7 @@ pub struct AuthorizationCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CodeRedemption {
     /// The first use: the code is now spent.
-    Redeemed(AuthorizationCode),
+    Redeemed(Box<AuthorizationCode>),
     /// Spent before: the session its first exchange opens (now marked replayed, see
     /// `AuthorizationCodeStore::code_replayed`).
     Replayed {
