@@ -42,6 +42,7 @@ const STEPS: &[Step] = steps![
     9 "events" "0009_events.sql",
     10 "user counts" "0010_user_counts.sql",
     11 "user indexes" "0011_user_indexes.sql",
+    12 "oauth" "0012_oauth.sql",
 ];
 
 /// The SQLite migrator.

@@ -45,8 +45,8 @@ pub(crate) use select_api_key;
 /// `SELECT` of everything `rows::session` reads.
 macro_rules! select_session {
     () => {
-        "SELECT id, pool_id, client_id, user_id, refresh_hash, auth_time, expires_at, revoked_at \
-         FROM sessions"
+        "SELECT id, pool_id, client_id, user_id, refresh_hash, auth_time, expires_at, \
+         revoked_at, scope FROM sessions"
     };
 }
 pub(crate) use select_session;
@@ -55,8 +55,9 @@ pub(crate) use select_session;
 macro_rules! select_refresh_token {
     () => {
         "SELECT s.id, s.pool_id, s.client_id, s.user_id, s.refresh_hash, s.auth_time, \
-         s.expires_at, s.revoked_at, t.hash AS token_hash, t.created_at AS token_created_at, \
-         t.superseded_at FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+         s.expires_at, s.revoked_at, s.scope, t.hash AS token_hash, \
+         t.created_at AS token_created_at, t.superseded_at \
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
     };
 }
 pub(crate) use select_refresh_token;
@@ -188,7 +189,7 @@ macro_rules! row_mapping {
                     auth_time: get(row, "auth_time")?,
                     expires_at: get(row, "expires_at")?,
                     revoked_at: get(row, "revoked_at")?,
-                    scope: None,
+                    scope: get(row, "scope")?,
                 })
             }
 

@@ -20,8 +20,8 @@ macro_rules! session_store {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     sqlx::query(
                         "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, \
-                         auth_time, expires_at, revoked_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                         auth_time, expires_at, revoked_at, scope) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(session.id)
                     .bind(&session.pool_id)
@@ -31,6 +31,7 @@ macro_rules! session_store {
                     .bind(session.auth_time)
                     .bind(session.expires_at)
                     .bind(session.revoked_at)
+                    .bind(session.scope.as_deref())
                     .execute(&mut *tx)
                     .await
                     .map_err(conflict(TAKEN))?;
