@@ -1,9 +1,10 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
 //! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, the
-//! change feed, audit events, a few races, and an upgrade from a 0001-only database; run against
-//! SQLite (a temp file) always and against PostgreSQL when `AUTH_RETURN_TEST_POSTGRES_URL` names
-//! a server (each test gets a fresh database there, dropped afterwards, passed or failed); in CI
-//! (`CI` set) the variable is required. Start a server with `tests/pg/start.sh`.
+//! change feed, audit events, OAuth 2.0 records, a few races, and an upgrade from a 0001-only
+//! database; run against SQLite (a temp file) always and against PostgreSQL when
+//! `AUTH_RETURN_TEST_POSTGRES_URL` names a server (each test gets a fresh database there, dropped
+//! afterwards, passed or failed); in CI (`CI` set) the variable is required. Start a server with
+//! `tests/pg/start.sh`.
 
 // A failed unwrap here is a failed conformance check, in helpers as much as in tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -25,6 +26,8 @@ mod fixtures;
 mod keys_and_revocations;
 #[path = "conformance/lockouts.rs"]
 mod lockouts;
+#[path = "conformance/oauth.rs"]
+mod oauth;
 #[path = "conformance/races.rs"]
 mod races;
 #[path = "conformance/rotation.rs"]
@@ -69,6 +72,22 @@ async fn postgres_story() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_races_between_two_instances() {
     on_postgres(|url| async move { races::run(open(&url).await, open(&url).await).await }).await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_authorization_code_redeemed_once_between_two_instances() {
+    let db = TempSqlite::new();
+    oauth::redemption_race(open(&db.url()).await, open(&db.url()).await).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_authorization_code_redeemed_once_between_two_instances() {
+    on_postgres(|url| async move {
+        oauth::redemption_race(open(&url).await, open(&url).await).await;
+    })
+    .await;
 }
 
 #[cfg(feature = "sqlite")]
@@ -158,6 +177,10 @@ on_both! {
     events_record_read_filter_isolate_and_cascade => events::recorded;
     events_page_by_cursor_without_gaps_or_repeats => events::paging;
     events_prune_by_age_in_batches => events::prune;
+    authorization_codes_redeem_replay_isolate_and_cascade => oauth::authorization_codes;
+    hosted_sessions_get_delete_isolate_and_cascade => oauth::hosted_sessions;
+    session_scope_round_trips_through_refresh_tokens => oauth::session_scope;
+    prune_expired_keeps_just_expired_authorization_codes => oauth::prune;
 }
 
 #[cfg(feature = "sqlite")]

@@ -74,6 +74,8 @@ store!(
     SessionStore,
     RefreshTokenStore,
     ChallengeStore,
+    AuthorizationCodeStore,
+    HostedSessionStore,
     RevocationStore,
     LockoutStore,
     ApiKeyStore,

@@ -19,10 +19,12 @@
 
 pub(crate) mod api_keys;
 pub(crate) mod apps;
+pub(crate) mod authorization_codes;
 pub(crate) mod challenges;
 pub(crate) mod changes;
 pub(crate) mod codes;
 pub(crate) mod events;
+pub(crate) mod hosted_sessions;
 pub(crate) mod lockouts;
 pub(crate) mod mail_quotas;
 pub(crate) mod pruning;
@@ -80,6 +82,8 @@ macro_rules! stores {
         $crate::sql::sessions::session_store!($store);
         $crate::sql::refresh_tokens::refresh_token_store!($store);
         $crate::sql::challenges::challenge_store!($store);
+        $crate::sql::authorization_codes::authorization_code_store!($store);
+        $crate::sql::hosted_sessions::hosted_session_store!($store);
         $crate::sql::revocations::revocation_store!($store);
         $crate::sql::lockouts::lockout_store!($store);
         $crate::sql::api_keys::api_key_store!($store, $key_order);

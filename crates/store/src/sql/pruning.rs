@@ -3,6 +3,12 @@
 /// How long a failure streak is remembered after its last failure.
 pub(crate) const LOCKOUT_MEMORY_SECS: i64 = 3600;
 
+/// How long an authorization code is kept after it expires. A code is spent even when expired
+/// (expiry is the caller's to judge), so a second use shortly after expiry still finds it and
+/// comes back `Replayed`, naming the session the first exchange opened for revocation (RFC 6749
+/// §4.1.2), rather than `Unknown`, which would let that session live on.
+pub(crate) const AUTHORIZATION_CODE_MEMORY_SECS: i64 = 3600;
+
 /// Implements `PruneStore` for `$store`.
 macro_rules! prune_store {
     ($store:ty) => {
@@ -10,14 +16,15 @@ macro_rules! prune_store {
             use auth_return_core::model::Timestamp;
             use auth_return_core::store::{CHANGES_KEPT, PruneStore, StoreResult};
             use $crate::error::backend;
-            use $crate::sql::pruning::LOCKOUT_MEMORY_SECS;
+            use $crate::sql::pruning::{AUTHORIZATION_CODE_MEMORY_SECS, LOCKOUT_MEMORY_SECS};
 
             #[async_trait::async_trait]
             impl PruneStore for $store {
                 /// Deletes expired sessions (their refresh tokens cascade), codes, used
-                /// challenges, revocations and mail-quota windows, failure streaks whose last
-                /// failure is more than `LOCKOUT_MEMORY_SECS` before `now`, and all but the
-                /// newest `CHANGES_KEPT` changes; how many rows went.
+                /// challenges, revocations, mail-quota windows and hosted sessions, authorization
+                /// codes that expired more than `AUTHORIZATION_CODE_MEMORY_SECS` before `now`,
+                /// failure streaks whose last failure is more than `LOCKOUT_MEMORY_SECS` before
+                /// `now`, and all but the newest `CHANGES_KEPT` changes; how many rows went.
                 async fn prune_expired(&self, now: Timestamp) -> StoreResult<u64> {
                     let mut pruned = 0;
                     for (sql, before) in [
@@ -26,6 +33,11 @@ macro_rules! prune_store {
                         ("DELETE FROM used_challenges WHERE expires_at < $1", now),
                         ("DELETE FROM revocations WHERE expires_at < $1", now),
                         ("DELETE FROM mail_quotas WHERE window_ends_at < $1", now),
+                        ("DELETE FROM hosted_sessions WHERE expires_at < $1", now),
+                        (
+                            "DELETE FROM authorization_codes WHERE expires_at < $1",
+                            now.saturating_sub(AUTHORIZATION_CODE_MEMORY_SECS),
+                        ),
                         (
                             "DELETE FROM lockouts WHERE last_failure_at < $1",
                             now.saturating_sub(LOCKOUT_MEMORY_SECS),
