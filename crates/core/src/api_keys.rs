@@ -147,7 +147,7 @@ fn check_name(name: &str) -> Result<String> {
 }
 
 /// A scope-token of RFC 6749 §3.3: printable ASCII but space, `"` and `\`.
-fn is_scope_char(c: char) -> bool {
+pub(crate) fn is_scope_char(c: char) -> bool {
     matches!(c, '\x21' | '\x23'..='\x5B' | '\x5D'..='\x7E')
 }
 

@@ -4,6 +4,7 @@ use crate::error::{Error, Result, SettingProblem};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
+use crate::oauth_settings::OAuthPatch;
 use crate::policy::PasswordPolicy;
 use crate::service::Service;
 use crate::settings::{PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds};
@@ -155,6 +156,8 @@ pub struct AppUpdate {
     pub user_api_keys: Option<UserApiKeysPatch>,
     /// Whether sign-up answers hide that an account exists.
     pub hide_existing_accounts: Option<bool>,
+    /// Hosted sign-in and OAuth 2.0 changes (absent members stay, lists replace).
+    pub oauth: Option<OAuthPatch>,
 }
 
 impl AppUpdate {
@@ -172,6 +175,7 @@ impl AppUpdate {
             templates,
             user_api_keys,
             hide_existing_accounts,
+            oauth,
         } = self;
         [
             ("name", name.is_some()),
@@ -183,6 +187,7 @@ impl AppUpdate {
             ("templates", templates.is_some()),
             ("user_api_keys", user_api_keys.is_some()),
             ("hide_existing_accounts", hide_existing_accounts.is_some()),
+            ("oauth", oauth.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -421,6 +426,16 @@ impl Service {
             let bad = templates.problems();
             if bad.is_empty() {
                 app.settings.templates = templates;
+            }
+            problems.extend(bad);
+        }
+        if let Some(patch) = update.oauth {
+            let oauth = patch.apply(&app.settings.oauth);
+            // Judged whole, against the app: a change to one member can break another's rule
+            // (custom scopes the allowed scopes name; client credentials need the secret).
+            let bad = oauth.problems(app.client.sealed_secret.is_some());
+            if bad.is_empty() {
+                app.settings.oauth = oauth;
             }
             problems.extend(bad);
         }

@@ -2,6 +2,7 @@
 //! everything else here (stored as one JSON document per app, missing members defaulted).
 
 use crate::error::{Error, Result, SettingProblem};
+use crate::oauth_settings::OAuthSettings;
 use crate::policy::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,8 @@ pub struct AppSettings {
     /// `SignUp` with a taken email answers like a new sign-up, `ResendConfirmationCode` for a
     /// confirmed account like a delivery, and `ConfirmSignUp` for one like a wrong code.
     pub hide_existing_accounts: bool,
+    /// Hosted sign-in and OAuth 2.0: callback URLs, flows, scopes, branding (issue 14).
+    pub oauth: OAuthSettings,
 }
 
 /// API keys an app's users create with their own access token: off unless the developer turns
