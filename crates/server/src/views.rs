@@ -40,7 +40,8 @@ pub struct AppView {
     pub token_validity_secs: i64,
     /// Refresh token lifetime (the absolute session length), seconds.
     pub refresh_validity_secs: i64,
-    /// Password policy, refresh rotation, mail templates.
+    /// Password policy, refresh rotation, mail templates, user API keys, hosted sign-in
+    /// (`oauth`): never a secret.
     #[serde(flatten)]
     pub settings: AppSettings,
     /// Creation time, epoch seconds.

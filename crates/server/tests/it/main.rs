@@ -20,6 +20,7 @@ mod isolation;
 mod keys;
 mod lifecycle;
 mod lockout;
+mod oauth_settings;
 mod overload;
 mod pages;
 mod rate_limits;
