@@ -1,6 +1,7 @@
 //! `auth-return apps …`: register, list, show and delete apps as the operator.
 
 use crate::config::Config;
+use crate::oauth_flags::{self, OAuthFlags};
 use anyhow::Context;
 use auth_return_core::events::Caller;
 use auth_return_core::settings::RotationPatch;
@@ -65,6 +66,9 @@ pub enum AppsCommand {
         /// Seconds a rotated-out refresh token stays usable (0–60).
         #[arg(long)]
         rotation_grace: Option<i64>,
+        /// Hosted sign-in and OAuth 2.0 settings.
+        #[command(flatten)]
+        oauth: Box<OAuthFlags>,
         /// Any other settings as the JSON body of `PATCH /api/apps/{id}`, e.g.
         /// '{"password_policy":{"min_length":12}}'. Flags win over it.
         #[arg(long)]
@@ -146,6 +150,7 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
             refresh_validity,
             rotation,
             rotation_grace,
+            oauth,
             patch,
             json,
         } => {
@@ -170,6 +175,7 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
                 patch.enabled = rotation.or(patch.enabled);
                 patch.grace_secs = rotation_grace.or(patch.grace_secs);
             }
+            oauth.merge_into(&mut update.oauth)?;
             let app = service
                 .update_app(
                     Actor::Operator,
@@ -208,5 +214,6 @@ fn print_app(view: &AppView, json: bool) -> anyhow::Result<()> {
     if !view.origins.is_empty() {
         println!("origins:       {}", view.origins.join(", "));
     }
+    oauth_flags::print(&view.settings.oauth);
     Ok(())
 }

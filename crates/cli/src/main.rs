@@ -9,6 +9,7 @@ mod files;
 mod keys_cmd;
 mod logging;
 mod master_key;
+mod oauth_flags;
 mod runtime;
 mod serve;
 mod tls;

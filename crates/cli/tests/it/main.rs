@@ -12,5 +12,6 @@ mod events;
 mod files;
 mod https_required;
 mod key_propagation;
+mod oauth_settings;
 mod smtp_config;
 mod tls;
