@@ -1,11 +1,13 @@
 // An app's settings: every member of `PATCH /api/apps/{id}` in one form. What differs from the
 // stored settings is sent in one request (so the audit log's settings_changed names just that);
 // the server changes nothing unless all of it is valid, and names each invalid member
-// (`fields: [{field, message}]`), shown beside its control. Also deleting the app.
+// (`fields: [{field, message}]`), shown beside its control. Also deleting the app. The hosted
+// sign-in section (the `oauth` member) is hosted.js.
 
 import { ApiError, appCache, rest } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { clearErrors, duration, el, fill, formField, showFieldError, toast } from "./dom.js";
+import { hostedSection } from "./hosted.js";
 import { go } from "./router.js";
 
 /** The mail templates: member, label, kind, and the placeholders a message must hold. */
@@ -46,6 +48,7 @@ export function renderSettings(box, app) {
     hide: checkbox(app.hide_existing_accounts),
   };
   c.origins.value = (app.origins ?? []).join("\n");
+  const hosted = hostedSection(app);
   const liveHint = (input, hint) => {
     const say = el("span", { class: "live-hint" });
     const update = () => (say.textContent = input.value ? ` Now: ${duration(input.value)}.` : "");
@@ -96,6 +99,7 @@ export function renderSettings(box, app) {
       "Browser origins",
       formField({ label: "Allowed origins", control: c.origins, field: "origins", hint: "One per line, scheme://host[:port]. None: any origin." }),
     ),
+    hosted.node,
     group("Mail templates", templateControls.map((t) => t.node)),
     group(
       "Accounts and keys",
@@ -126,9 +130,10 @@ export function renderSettings(box, app) {
       templates: Object.fromEntries(templateControls.map((t) => [t.member, t.control.value])),
       user_api_keys: { enabled: c.userKeys.checked, scopes: c.userScopes.value.split(/\s+/).filter(Boolean) },
       hide_existing_accounts: c.hide.checked,
+      oauth: hosted.value(),
     };
     // An emptied number is a mistake to point at, not a member to leave out.
-    const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace]].filter(([, input]) => input.value.trim() === "");
+    const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace], ...hosted.numbers].filter(([, input]) => input.value.trim() === "");
     if (empty.length) {
       for (const [field] of empty) showFieldError(form, field, "Enter a number.");
       alert.textContent = "Some settings need a value. Nothing was saved.";
@@ -151,10 +156,11 @@ export function renderSettings(box, app) {
       // The server's spelling of what it stored (normalised origins, deduplicated scopes).
       c.origins.value = (updated.origins ?? []).join("\n");
       c.userScopes.value = (updated.user_api_keys?.scopes ?? []).join(" ");
+      hosted.show(updated.oauth ?? {});
       toast("Settings saved.");
       alert.textContent = "";
     } catch (error) {
-      const fields = error instanceof ApiError ? error.fields : [];
+      const fields = hosted.place(error instanceof ApiError ? error.fields : []);
       const unplaced = fields.filter((f) => !showFieldError(form, f.field, f.message) && !showFieldError(form, templateField(f.field), f.message));
       const count = fields.length - unplaced.length;
       alert.textContent =
