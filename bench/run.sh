@@ -20,11 +20,13 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 app=$("$bin" apps create --name Bench --json --listen "127.0.0.1:$port" --data-dir "$data" 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["app_id"])')
-# The verify workload has users create their own keys: an app opts in to that.
-"$bin" apps update "$app" --patch '{"user_api_keys": {"enabled": true}}' \
+# The verify workload has users create their own keys: an app opts in to that. The code flow
+# signs in by redirect to a registered callback.
+"$bin" apps update "$app" \
+  --patch '{"user_api_keys": {"enabled": true}, "oauth": {"callback_urls": ["http://127.0.0.1:9/callback"]}}' \
   --listen "127.0.0.1:$port" --data-dir "$data" >/dev/null
 echo "idle RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
-for mode in signin refresh; do
+for mode in signin code-flow refresh; do
   target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$app" --outbox "$data/outbox.jsonl" \
     --mode "$mode" --count "$count" --concurrency "$concurrency" --server-pid "$pid"
 done

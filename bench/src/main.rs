@@ -4,6 +4,7 @@
 //! load generator's own work on the same machine does not distort it), beside the floor: the
 //! operation's bare cryptography, timed on one core in the same run (`floor.rs`).
 
+mod code_flow;
 mod console;
 mod floor;
 
@@ -21,6 +22,9 @@ enum Mode {
     Signin,
     /// InitiateAuth REFRESH_TOKEN_AUTH.
     Refresh,
+    /// A complete redirect sign-in: authorize, the hosted page, its SRP, the code, the token
+    /// exchange (the app must register `code_flow::CALLBACK`).
+    CodeFlow,
     /// `POST /api/keys/verify` with `X-API-Key`, round-robin over `--keys` distinct keys.
     Verify,
     /// The developer console's API calls, each timed alone against a seeded server
@@ -96,6 +100,8 @@ struct Target {
     pool_name: String,
     email: String,
     http: reqwest::Client,
+    /// A client that follows no redirects, as the code flow needs to see them.
+    browser: reqwest::Client,
     outbox: String,
 }
 
@@ -273,6 +279,10 @@ async fn main() -> anyhow::Result<()> {
             _ => format!("bench-{}@example.com", uuid::Uuid::new_v4()),
         },
         http,
+        browser: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(args.concurrency)
+            .build()?,
         outbox: args.outbox.clone(),
     });
     // The console's developer may be there from an earlier step.
@@ -295,6 +305,7 @@ async fn main() -> anyhow::Result<()> {
                 pool_name: String::new(),
                 email: String::new(),
                 http: target.http.clone(),
+                browser: target.browser.clone(),
                 outbox: target.outbox.clone(),
             };
             app_target.register("template@example.com").await
@@ -331,7 +342,7 @@ async fn main() -> anyhow::Result<()> {
     // One user per worker, as when many people sign in: parallel sign-ins of one name are
     // each counted against its lockout before they are judged.
     let mut emails = vec![target.email.clone()];
-    if matches!(args.mode, Mode::Signin) {
+    if matches!(args.mode, Mode::Signin | Mode::CodeFlow) {
         for _ in 1..args.concurrency {
             let email = format!("bench-{}@example.com", uuid::Uuid::new_v4());
             target.register(&email).await?;
@@ -358,6 +369,9 @@ async fn main() -> anyhow::Result<()> {
                 let t = Instant::now();
                 let result = match mode {
                     Mode::Signin => target.sign_in(&email).await,
+                    Mode::CodeFlow => {
+                        code_flow::sign_in(&target.browser, &target.url, &target.client_id, &target.pool_name, &email, PASSWORD).await
+                    }
                     Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
                                                                         "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
                     Mode::Verify => target.verify(&keys[n % keys.len()]).await,
@@ -402,7 +416,7 @@ async fn main() -> anyhow::Result<()> {
         pct(0.99)
     );
     let floor = match args.mode {
-        Mode::Signin => floor::sign_in()?,
+        Mode::Signin | Mode::CodeFlow => floor::sign_in()?,
         Mode::Refresh => floor::refresh()?,
         Mode::Verify => floor::verify()?,
         Mode::Console => unreachable!("the console mode returned above"),

@@ -150,6 +150,32 @@ pub enum Error {
     /// The mail could not be delivered; nothing was kept.
     #[error("Unable to deliver the verification code.")]
     DeliveryFailed,
+    /// OAuth 2.0: the client could not be authenticated (RFC 6749 §5.2 `invalid_client`).
+    #[error("Client authentication failed.")]
+    InvalidClient,
+    /// OAuth 2.0: the code or refresh token is not valid for this request (RFC 6749 §5.2
+    /// `invalid_grant`); the message is safe to show.
+    #[error("{0}")]
+    InvalidGrant(&'static str),
+    /// OAuth 2.0: a requested scope is unknown or not allowed (RFC 6749 §5.2 `invalid_scope`).
+    #[error("{0}")]
+    InvalidScope(String),
+    /// OAuth 2.0: the app does not allow this flow (RFC 6749 §5.2 `unauthorized_client`).
+    #[error("{0}")]
+    UnauthorizedClient(&'static str),
+    /// OAuth 2.0: a `grant_type` this server does not know (RFC 6749 §5.2).
+    #[error("Unsupported grant_type {0}.")]
+    UnsupportedGrantType(String),
+    /// OAuth 2.0: a `response_type` this server does not know (RFC 6749 §4.1.2.1).
+    #[error("Unsupported response_type {0}.")]
+    UnsupportedResponseType(String),
+    /// `prompt=none` and nobody is signed in (OpenID Connect Core §3.1.2.6 `login_required`).
+    #[error("The user is not signed in.")]
+    LoginRequired,
+    /// The `redirect_uri` is not one of the app's callback URLs (or is missing): never
+    /// redirected to (RFC 6749 §4.1.2.1, §10.15).
+    #[error("The redirect_uri is not registered for this app.")]
+    RedirectUriNotRegistered,
     /// The service is saturated; the client should retry.
     #[error("Too many requests")]
     Overloaded,

@@ -22,6 +22,7 @@ pub mod key_rotation;
 pub mod keyring;
 pub mod mail;
 pub mod model;
+pub mod oauth;
 pub mod oauth_settings;
 pub mod policy;
 pub mod recorder;

@@ -159,6 +159,15 @@ impl From<Error> for CognitoError {
             Error::BadCredentials => "UnrecognizedClientException",
             Error::DeliveryFailed => "CodeDeliveryFailureException",
             Error::Overloaded => "TooManyRequestsException",
+            // The OAuth 2.0 endpoints answer these in their own shape (`oauth/error.rs`).
+            Error::InvalidClient
+            | Error::InvalidGrant(_)
+            | Error::UnauthorizedClient(_)
+            | Error::LoginRequired => "NotAuthorizedException",
+            Error::InvalidScope(_)
+            | Error::UnsupportedGrantType(_)
+            | Error::UnsupportedResponseType(_)
+            | Error::RedirectUriNotRegistered => "InvalidParameterException",
             Error::Store(_) | Error::Internal(_) => {
                 return Self {
                     internal: Some(Arc::new(e)),

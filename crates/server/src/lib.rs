@@ -9,6 +9,7 @@ mod extract;
 mod health;
 mod https;
 pub mod limits;
+mod oauth;
 mod options;
 pub mod pages;
 mod rest;

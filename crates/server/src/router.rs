@@ -4,7 +4,7 @@
 use crate::assets::{self, Assets};
 use crate::limits::RateLimits;
 use crate::options::ServerOptions;
-use crate::{cognito, health, pages, rest, trace, transport, wellknown};
+use crate::{cognito, health, oauth, pages, rest, trace, transport, wellknown};
 use auth_return_core::Service;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -108,12 +108,14 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(wellknown::openid_configuration),
         )
+        .merge(oauth::api_routes())
         .fallback(not_found)
         .with_state(state.clone());
     // `POST /` answers CORS per app itself: only what its router does not route gets the layer.
-    // `GET /` is the landing page, beside it.
+    // `GET /` is the landing page, beside it, and the hosted sign-in pages (same-origin only).
     let routes = cognito::router()
         .route("/", get(pages::landing::page))
+        .merge(oauth::page_routes())
         .with_state(state.clone())
         .fallback_service(ServiceBuilder::new().layer(cors).service(api));
     // Layers around a router as a whole, not per route: axum clones a route's whole stack for

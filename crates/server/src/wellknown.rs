@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use crate::extract::PathId;
 use crate::router::AppState;
 use auth_return_core::PoolId;
+use auth_return_core::oauth_settings::STANDARD_SCOPES;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -35,15 +36,28 @@ pub async fn openid_configuration(
     // Only existing pools are described.
     state.service.jwks(&pool_id).await?;
     let issuer = state.service.issuer(&pool_id);
+    let base = &state.service.config().public_url;
+    let mut scopes = STANDARD_SCOPES.to_vec();
+    scopes.sort_unstable();
     Ok(cacheable(json!({
         "issuer": issuer,
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "token_endpoint": format!("{base}/oauth2/token"),
+        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+        "end_session_endpoint": format!("{base}/logout"),
+        "revocation_endpoint": format!("{base}/oauth2/revoke"),
+        "response_types_supported": ["code", "token"],
+        "response_modes_supported": ["query", "fragment"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "implicit"],
+        "code_challenge_methods_supported": ["S256"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
-        "response_types_supported": ["token"],
-        "token_endpoint_auth_methods_supported": ["none", "client_secret_post"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "email", "email_verified", "cognito:username", "token_use"],
-        "scopes_supported": ["aws.cognito.signin.user.admin"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "email", "email_verified", "name", "given_name", "family_name", "phone_number", "cognito:username", "token_use"],
+        "scopes_supported": scopes,
+        "prompt_values_supported": ["login", "none"],
     })))
 }
 

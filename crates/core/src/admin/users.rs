@@ -240,6 +240,9 @@ impl Service {
             self.store
                 .revoke_user_sessions(&user.pool_id, user.id, now)
                 .await?;
+            self.store
+                .delete_user_hosted_sessions(&user.pool_id, user.id)
+                .await?;
         }
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, enabled, "user enabled flag set");
         let done = if enabled {
@@ -321,6 +324,9 @@ impl Service {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
         self.store
             .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
+            .await?;
+        self.store
+            .delete_user_hosted_sessions(&user.pool_id, user.id)
             .await?;
         self.revoke_user_api_keys(&user.pool_id, user.id).await?;
         self.record_admin_action(&user, "global_sign_out", actor, caller);

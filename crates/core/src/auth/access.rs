@@ -120,6 +120,15 @@ impl Service {
     /// The user behind a valid, live access token (docs/cognito-protocol.md §5: the checks every
     /// access-token call makes).
     pub(crate) async fn access_token_user(&self, token: &str) -> Result<(VerifiedToken, User)> {
+        self.scoped_token_user(token, &[USER_ADMIN_SCOPE]).await
+    }
+
+    /// The user behind a valid, live access token that carries one of `scopes`.
+    pub(crate) async fn scoped_token_user(
+        &self,
+        token: &str,
+        scopes: &[&str],
+    ) -> Result<(VerifiedToken, User)> {
         let (verified, user) = self.verify_live_token(token).await.map_err(|p| match p {
             TokenProblem::Invalid => Error::InvalidAccessToken,
             TokenProblem::Expired => Error::AccessTokenExpired,
@@ -131,7 +140,7 @@ impl Service {
             .claims
             .get("scope")
             .and_then(Value::as_str)
-            .is_some_and(|s| s.split(' ').any(|s| s == USER_ADMIN_SCOPE));
+            .is_some_and(|s| s.split(' ').any(|s| scopes.contains(&s)));
         if verified.token_use != TokenUse::Access || !scoped {
             return Err(Error::InvalidAccessToken);
         }
@@ -153,6 +162,9 @@ impl Service {
         let revoked = self
             .store
             .revoke_user_sessions(&user.pool_id, user.id, self.clock.now())
+            .await?;
+        self.store
+            .delete_user_hosted_sessions(&user.pool_id, user.id)
             .await?;
         self.revoke_user_api_keys(&user.pool_id, user.id).await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, sessions = revoked, "global sign-out");

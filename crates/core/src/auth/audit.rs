@@ -124,6 +124,11 @@ impl Service {
             Ok(AuthStep::Tokens(_)) if facts.user.is_some() => {
                 NewEvent::new(pool, self.clock.now(), EventKind::SignIn).about(user_id, email)
             }
+            Ok(AuthStep::SignedIn(_)) if facts.user.is_some() => {
+                NewEvent::new(pool, self.clock.now(), EventKind::SignIn)
+                    .about(user_id, email)
+                    .with("via", "hosted")
+            }
             Ok(_) => return,
             Err(error) => {
                 let Some(reason) = failure_reason(error, facts.user.is_some()) else {

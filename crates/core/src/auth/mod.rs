@@ -11,7 +11,7 @@ mod new_password;
 mod password;
 mod profile;
 mod recovery;
-mod refresh;
+pub(crate) mod refresh;
 mod signup;
 mod srp;
 
@@ -73,6 +73,31 @@ pub enum AuthStep {
     NewPasswordRequired(NewPasswordChallenge),
     /// Signed in.
     Tokens(AuthTokens),
+    /// Signed in on the hosted pages: a hosted session, not tokens (the authorization request
+    /// the page serves issues those).
+    SignedIn(HostedCookie),
+}
+
+/// Where a completed sign-in leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInTarget {
+    /// Tokens for the client (the user-pool API).
+    Tokens,
+    /// A hosted-page session (`POST /login`).
+    Hosted,
+}
+
+/// The cookie of a new hosted-page session. No `Debug`: the value is a credential.
+#[derive(Clone)]
+pub struct HostedCookie {
+    /// The pool it signs in to (each pool has its own cookie).
+    pub pool_id: PoolId,
+    /// The cookie's value; only its hash is stored.
+    pub value: String,
+    /// When it stops signing in.
+    pub expires_at: i64,
+    /// Seconds from now until then (the cookie's `Max-Age`).
+    pub max_age_secs: i64,
 }
 
 /// The `NEW_PASSWORD_REQUIRED` challenge.
@@ -111,8 +136,14 @@ pub(crate) fn known_names(user: &User) -> [String; 2] {
 }
 
 impl Service {
-    /// After the password is proven: refuse users who may not sign in, else open a session.
-    pub(crate) async fn finish_sign_in(&self, app: &App, user: &User) -> Result<AuthStep> {
+    /// After the password is proven: refuse users who may not sign in, else open a session of
+    /// the kind `target` names.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        app: &App,
+        user: &User,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
         if !user.enabled {
             return Err(Error::UserDisabled);
         }
@@ -129,6 +160,12 @@ impl Service {
                 return self.new_password_challenge(app, user);
             }
             UserStatus::Confirmed => {}
+        }
+        if target == SignInTarget::Hosted {
+            return self
+                .open_hosted_session(app, user)
+                .await
+                .map(AuthStep::SignedIn);
         }
         let now = self.clock.now();
         let (refresh_token, refresh_hash) = crate::tokens::refresh::new_refresh_token();
@@ -157,6 +194,19 @@ impl Service {
         user: &User,
         session: &Session,
     ) -> Result<AuthTokens> {
+        self.mint_with_nonce(app, user, session, None).await
+    }
+
+    /// [`Self::mint`], with the authorization request's `nonce` in the ID token. A session of
+    /// the OAuth 2.0 endpoints (one with a granted scope) also gets `at_hash`, so the access
+    /// token is signed first.
+    pub(crate) async fn mint_with_nonce(
+        &self,
+        app: &App,
+        user: &User,
+        session: &Session,
+        nonce: Option<&str>,
+    ) -> Result<AuthTokens> {
         let now = self.clock.now();
         let keys = self
             .keys
@@ -171,17 +221,22 @@ impl Service {
             now,
             lifetime: app.client.token_validity_secs,
             event_id: uuid::Uuid::new_v4(),
+            nonce,
         };
-        let id_claims = claims::id_token(&issuance);
         let access_claims = claims::access_token(&issuance);
+        let mut id_claims = claims::id_token(&issuance);
+        let with_at_hash = session.scope.is_some();
         let (id_token, access_token) = self
             .compute
             .run(move || {
                 let key = keys
                     .signing_at(now)
                     .ok_or(auth_return_crypto::jws::JwsError::Crypto)?;
-                let id = key.sign_json(&id_claims)?;
                 let access = key.sign_json(&access_claims)?;
+                if with_at_hash && let Some(claims) = id_claims.as_object_mut() {
+                    claims.insert("at_hash".into(), claims::at_hash(&access).into());
+                }
+                let id = key.sign_json(&id_claims)?;
                 Ok::<_, auth_return_crypto::jws::JwsError>((id, access))
             })
             .await?

@@ -4,7 +4,7 @@
 
 use super::audit::SignInFacts;
 use super::flows::NewPasswordAnswer;
-use super::{AuthStep, NewPasswordChallenge, known_names};
+use super::{AuthStep, NewPasswordChallenge, SignInTarget, known_names};
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, PoolId};
 use crate::model::{App, User, UserStatus};
@@ -70,6 +70,7 @@ impl Service {
         client_id: &ClientId,
         answer: NewPasswordAnswer,
         facts: &mut SignInFacts,
+        target: SignInTarget,
     ) -> Result<AuthStep> {
         let username = answer.username.as_str();
         let app = self.app_for_client(client_id).await?;
@@ -126,7 +127,7 @@ impl Service {
                 None,
             )
             .await?;
-        self.finish_sign_in(&app, &user).await
+        self.finish_sign_in(&app, &user, target).await
     }
 
     fn open_new_password_state(&self, app: &App, session: &str) -> Result<NewPasswordState> {

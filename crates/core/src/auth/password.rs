@@ -4,7 +4,7 @@
 use super::audit::SignInFacts;
 use super::flows::{AuthFlow, ChallengeAnswer};
 use super::refresh::ClientProof;
-use super::{AuthStep, find_user, known_names};
+use super::{AuthStep, SignInTarget, find_user, known_names};
 use crate::error::{Error, Result};
 use crate::events::Caller;
 use crate::ids::ClientId;
@@ -71,14 +71,54 @@ impl Service {
         answer: ChallengeAnswer,
         caller: &Caller,
     ) -> Result<AuthStep> {
+        self.respond_for(client_id, answer, caller, SignInTarget::Tokens)
+            .await
+    }
+
+    /// Starts a sign-in on the hosted pages: SRP only, so the password never reaches us there
+    /// either.
+    pub async fn hosted_initiate_auth(
+        &self,
+        client_id: &ClientId,
+        flow: AuthFlow,
+        caller: &Caller,
+    ) -> Result<AuthStep> {
+        if !matches!(flow, AuthFlow::UserSrp { .. }) {
+            self.require_client(client_id).await?;
+            return Err(Error::InvalidParameter(
+                "The hosted pages sign in with USER_SRP_AUTH only.".into(),
+            ));
+        }
+        self.initiate_auth(client_id, flow, caller).await
+    }
+
+    /// Answers a challenge on the hosted pages: a completed sign-in opens a hosted session
+    /// ([`AuthStep::SignedIn`]) instead of answering tokens.
+    pub async fn hosted_respond_to_auth_challenge(
+        &self,
+        client_id: &ClientId,
+        answer: ChallengeAnswer,
+        caller: &Caller,
+    ) -> Result<AuthStep> {
+        self.respond_for(client_id, answer, caller, SignInTarget::Hosted)
+            .await
+    }
+
+    async fn respond_for(
+        &self,
+        client_id: &ClientId,
+        answer: ChallengeAnswer,
+        caller: &Caller,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
         let mut facts = SignInFacts::default();
         let outcome = match answer {
             ChallengeAnswer::PasswordVerifier(claim) => {
-                self.answer_password_verifier(client_id, claim, &mut facts)
+                self.answer_password_verifier(client_id, claim, &mut facts, target)
                     .await
             }
             ChallengeAnswer::NewPassword(answer) => {
-                self.answer_new_password(client_id, answer, &mut facts)
+                self.answer_new_password(client_id, answer, &mut facts, target)
                     .await
             }
         };
@@ -121,6 +161,6 @@ impl Service {
             return Err(Error::IncorrectCredentials);
         }
         self.clear_failures(streak).await?;
-        self.finish_sign_in(app, &user).await
+        self.finish_sign_in(app, &user, SignInTarget::Tokens).await
     }
 }

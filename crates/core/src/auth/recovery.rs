@@ -108,6 +108,10 @@ impl Service {
         user.updated_at = self.clock.now();
         self.store.update_user(&user).await?;
         self.revoke_user_api_keys(&user.pool_id, user.id).await?;
+        // A hosted-page sign-in made with the old password ends with it.
+        self.store
+            .delete_user_hosted_sessions(&user.pool_id, user.id)
+            .await?;
         tracing::info!(pool_id = %user.pool_id, user_id = %user.id, status = status.as_str(), "password set");
         Ok(user)
     }

@@ -16,6 +16,8 @@ pub(crate) enum ClientProof<'a> {
     SecretHash(Option<&'a str>),
     /// The raw client secret (GetTokensFromRefreshToken).
     ClientSecret(Option<&'a str>),
+    /// Already authenticated by the OAuth 2.0 token endpoint (RFC 6749 §2.3).
+    Authenticated,
 }
 
 impl Service {

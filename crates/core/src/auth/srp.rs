@@ -4,7 +4,7 @@
 use super::audit::SignInFacts;
 use super::challenge::ChallengeState;
 use super::flows::{PasswordClaim, SrpPublic};
-use super::{AuthStep, PasswordVerifierChallenge, find_user, known_names};
+use super::{AuthStep, PasswordVerifierChallenge, SignInTarget, find_user, known_names};
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, PoolId, UserId};
 use crate::model::{App, User};
@@ -179,6 +179,7 @@ impl Service {
         client_id: &ClientId,
         claim: PasswordClaim,
         facts: &mut SignInFacts,
+        target: SignInTarget,
     ) -> Result<AuthStep> {
         let username = claim.username.as_str();
         let app = self.app_for_client(client_id).await?;
@@ -241,7 +242,7 @@ impl Service {
         match user {
             Some(user) if valid => {
                 self.clear_failures(streak).await?;
-                self.finish_sign_in(&app, &user).await
+                self.finish_sign_in(&app, &user, target).await
             }
             _ => {
                 facts.failed(self.record_failure(streak));

@@ -20,6 +20,16 @@ pub struct Issuance<'a> {
     pub lifetime: i64,
     /// The sign-in event this issuance belongs to (`event_id`).
     pub event_id: uuid::Uuid,
+    /// The authorization request's `nonce`, for the ID token (OpenID Connect Core §3.1.2.1).
+    pub nonce: Option<&'a str>,
+}
+
+/// `at_hash`: base64url of the left half of the SHA-256 of the access token's ASCII (OpenID
+/// Connect Core §3.1.3.6, for RS256).
+pub fn at_hash(access_token: &str) -> String {
+    use base64::Engine;
+    let digest = auth_return_crypto::hash::sha256(access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
 }
 
 /// ID token claims: identity for the client (`aud` = client id).
@@ -39,14 +49,18 @@ pub fn id_token(i: &Issuance<'_>) -> Value {
         claims.entry(name.clone()).or_insert_with(|| json!(value));
     }
     claims.insert("event_id".into(), json!(i.event_id.to_string()));
+    if let Some(nonce) = i.nonce {
+        claims.insert("nonce".into(), json!(nonce));
+    }
     claims.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
     claims.insert("origin_jti".into(), json!(i.session.id.to_string()));
     Value::Object(claims)
 }
 
 /// Access token claims: authorization for the user-pool API (no `aud`,
-/// docs/cognito-protocol.md §6.3).
+/// docs/cognito-protocol.md §6.3), or for what the OAuth 2.0 grant's scopes name.
 pub fn access_token(i: &Issuance<'_>) -> Value {
+    let scope = i.session.scope.as_deref().unwrap_or(USER_ADMIN_SCOPE);
     json!({
         "sub": i.user.id.to_string(),
         "iss": i.issuer,
@@ -54,12 +68,35 @@ pub fn access_token(i: &Issuance<'_>) -> Value {
         "origin_jti": i.session.id.to_string(),
         "event_id": i.event_id.to_string(),
         "token_use": "access",
-        "scope": USER_ADMIN_SCOPE,
+        "scope": scope,
         "auth_time": i.session.auth_time,
         "exp": i.now + i.lifetime,
         "iat": i.now,
         "jti": uuid::Uuid::new_v4().to_string(),
         "username": i.user.id.to_string(),
+    })
+}
+
+/// Claims of a `client_credentials` access token: the client acts for itself, so `sub` is the
+/// client id and no user or session is named (RFC 6749 §4.4).
+pub fn client_access_token(
+    issuer: &str,
+    client_id: &str,
+    scope: &str,
+    now: Timestamp,
+    lifetime: i64,
+) -> Value {
+    json!({
+        "sub": client_id,
+        "iss": issuer,
+        "client_id": client_id,
+        "token_use": "access",
+        "scope": scope,
+        "auth_time": now,
+        "exp": now + lifetime,
+        "iat": now,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "version": 2,
     })
 }
 
@@ -123,6 +160,7 @@ mod tests {
             now: 200,
             lifetime: 3600,
             event_id: uuid::Uuid::new_v4(),
+            nonce: None,
         };
         let c = id_token(&i);
         assert_eq!(
@@ -165,6 +203,7 @@ mod tests {
             now: 200,
             lifetime: 60,
             event_id: uuid::Uuid::new_v4(),
+            nonce: None,
         };
         let c = access_token(&i);
         assert_eq!(

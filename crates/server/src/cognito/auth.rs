@@ -5,7 +5,8 @@ use super::flows::{self, FlowName, Refusal};
 use super::operation::{Shape, Tenant};
 use super::wire::{LenientMap, required};
 use super::{Answer, answer};
-use auth_return_core::auth::{AuthStep, AuthTokens};
+use crate::error::CognitoError;
+use auth_return_core::auth::{AuthStep, AuthTokens, HostedCookie, SignInTarget};
 use auth_return_core::events::Caller;
 use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,8 @@ fn step_answer(step: AuthStep) -> Answer {
             challenge_parameters: BTreeMap::new(),
             authentication_result: Some(result(t)),
         },
+        // Only the hosted pages' endpoint gets here, and answers it itself.
+        AuthStep::SignedIn(_) => return answer(&serde_json::json!({ "SignedIn": true })),
     };
     answer(&response)
 }
@@ -112,13 +115,39 @@ fn result(t: AuthTokens) -> AuthenticationResult {
 }
 
 pub async fn initiate_auth(service: &Service, caller: &Caller, req: InitiateAuthRequest) -> Answer {
+    initiate(service, caller, req, SignInTarget::Tokens).await
+}
+
+/// InitiateAuth on the hosted pages (`POST /login`): SRP only.
+pub async fn hosted_initiate_auth(
+    service: &Service,
+    caller: &Caller,
+    req: InitiateAuthRequest,
+) -> Answer {
+    initiate(service, caller, req, SignInTarget::Hosted).await
+}
+
+async fn initiate(
+    service: &Service,
+    caller: &Caller,
+    req: InitiateAuthRequest,
+    target: SignInTarget,
+) -> Answer {
     let flow = required(&req.auth_flow, "authFlow")?;
     let client_id = required(&req.client_id, "clientId")?;
     let flow = match flows::auth_flow(flow, req.auth_parameters.into_map()) {
         Ok(flow) => flow,
         Err(refusal) => return refuse(service, client_id, refusal).await,
     };
-    step_answer(service.initiate_auth(client_id, flow, caller).await?)
+    let step = match target {
+        SignInTarget::Tokens => service.initiate_auth(client_id, flow, caller).await?,
+        SignInTarget::Hosted => {
+            service
+                .hosted_initiate_auth(client_id, flow, caller)
+                .await?
+        }
+    };
+    step_answer(step)
 }
 
 pub async fn respond_to_auth_challenge(
@@ -126,18 +155,51 @@ pub async fn respond_to_auth_challenge(
     caller: &Caller,
     req: RespondRequest,
 ) -> Answer {
+    respond(service, caller, req, SignInTarget::Tokens)
+        .await
+        .map(|(body, _)| body)
+}
+
+/// RespondToAuthChallenge on the hosted pages: a completed sign-in answers `{"SignedIn":true}`
+/// and hands back the hosted session's cookie for the endpoint to set.
+pub async fn hosted_respond_to_auth_challenge(
+    service: &Service,
+    caller: &Caller,
+    req: RespondRequest,
+) -> Result<(Vec<u8>, Option<HostedCookie>), CognitoError> {
+    respond(service, caller, req, SignInTarget::Hosted).await
+}
+
+async fn respond(
+    service: &Service,
+    caller: &Caller,
+    req: RespondRequest,
+    target: SignInTarget,
+) -> Result<(Vec<u8>, Option<HostedCookie>), CognitoError> {
     let challenge = required(&req.challenge_name, "challengeName")?;
     let client_id = required(&req.client_id, "clientId")?;
     let responses = req.challenge_responses.into_map();
     let answer = match flows::challenge_answer(challenge, req.session, responses) {
         Ok(answer) => answer,
-        Err(refusal) => return refuse(service, client_id, refusal).await,
+        Err(refusal) => return refuse(service, client_id, refusal).await.map(|b| (b, None)),
     };
-    step_answer(
-        service
-            .respond_to_auth_challenge(client_id, answer, caller)
-            .await?,
-    )
+    let step = match target {
+        SignInTarget::Tokens => {
+            service
+                .respond_to_auth_challenge(client_id, answer, caller)
+                .await?
+        }
+        SignInTarget::Hosted => {
+            service
+                .hosted_respond_to_auth_challenge(client_id, answer, caller)
+                .await?
+        }
+    };
+    let cookie = match &step {
+        AuthStep::SignedIn(cookie) => Some(cookie.clone()),
+        _ => None,
+    };
+    Ok((step_answer(step)?, cookie))
 }
 
 /// Answers a refusal, after checking the client when the refusal waits for that.

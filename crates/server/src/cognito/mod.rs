@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod cors;
 mod flows;
+mod hosted;
 mod operation;
 mod profile;
 mod recovery;
@@ -20,6 +21,7 @@ pub use cors::EXPOSED_HEADERS;
 use crate::client::ClientInfo;
 use crate::error::{AMZ_JSON, CognitoError};
 use crate::router::AppState;
+use auth_return_core::auth::HostedCookie;
 use auth_return_core::events::Caller;
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -68,6 +70,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/", post(handle).options(cors::preflight))
 }
 
+/// Which endpoint a call of the Cognito protocol came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endpoint {
+    /// `POST /`: the user-pool API.
+    UserPool,
+    /// `POST /login`: the hosted pages' sign-in (InitiateAuth and RespondToAuthChallenge only).
+    HostedLogin,
+}
+
 /// The `POST /` handler.
 pub async fn handle(
     State(state): State<AppState>,
@@ -75,14 +86,40 @@ pub async fn handle(
     request_headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let client = client.map(|Extension(c)| c);
+    serve(&state, client, &request_headers, body, Endpoint::UserPool)
+        .await
+        .0
+}
+
+/// `POST /login`, once the caller has checked the request comes from our own page: the hosted
+/// pages' InitiateAuth and RespondToAuthChallenge, with the cookie of a completed sign-in.
+pub async fn hosted_sign_in(
+    state: &AppState,
+    client: Option<ClientInfo>,
+    headers: &HeaderMap,
+    body: Body,
+) -> (Response, Option<HostedCookie>) {
+    serve(state, client, headers, body, Endpoint::HostedLogin).await
+}
+
+async fn serve(
+    state: &AppState,
+    client: Option<ClientInfo>,
+    request_headers: &HeaderMap,
+    body: Body,
+    endpoint: Endpoint,
+) -> (Response, Option<HostedCookie>) {
     // The id every answer carries in `x-request-id` (`trace.rs`), under Cognito's name too.
-    let request_id = crate::trace::request_id(&request_headers).to_owned();
+    let request_id = crate::trace::request_id(request_headers).to_owned();
     let mut call = Call {
-        state: &state,
-        client: client.map(|Extension(c)| c),
-        headers: &request_headers,
+        state,
+        client,
+        headers: request_headers,
+        endpoint,
         operation: None,
         tenant: Tenant::Unnamed,
+        signed_in: None,
     };
     let result = match to_bytes(body, MAX_BODY).await {
         Ok(body) => dispatch(&mut call, &body).await,
@@ -90,7 +127,9 @@ pub async fn handle(
             "Request body must not exceed {MAX_BODY} bytes"
         ))),
     };
-    let tenant = call.tenant;
+    let Call {
+        tenant, signed_in, ..
+    } = call;
     let mut response = match result {
         Ok(bytes) => {
             let mut r = (StatusCode::OK, bytes).into_response();
@@ -106,8 +145,10 @@ pub async fn handle(
     }
     // Answers carry tokens: never cache them (RFC 6749 §5.1).
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    cors::grant(&state.service, &request_headers, &tenant, &mut response).await;
-    response
+    if endpoint == Endpoint::UserPool {
+        cors::grant(&state.service, request_headers, &tenant, &mut response).await;
+    }
+    (response, signed_in)
 }
 
 /// One `POST /` request on its way through [`dispatch`].
@@ -115,10 +156,14 @@ struct Call<'a> {
     state: &'a AppState,
     client: Option<ClientInfo>,
     headers: &'a HeaderMap,
+    /// Where the call came.
+    endpoint: Endpoint,
     /// Set once the target names an operation.
     operation: Option<Operation>,
     /// Where the parsed request names its client, for the CORS grant.
     tenant: Tenant,
+    /// The hosted session a completed hosted sign-in opened.
+    signed_in: Option<HostedCookie>,
 }
 
 impl Call<'_> {
@@ -162,6 +207,30 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
     let service = call.state.service.as_ref();
     let headers = call.headers;
     let caller = &call.caller();
+    let filled;
+    let body = if call.endpoint == Endpoint::HostedLogin {
+        if !hosted::allowed(operation) {
+            return Err(CognitoError::invalid(format!(
+                "Operation {operation:?} is not available on the hosted pages."
+            )));
+        }
+        filled = hosted::with_secret_hash(service, operation, body).await?;
+        match operation {
+            InitiateAuth => {
+                return auth::hosted_initiate_auth(service, caller, call.request(&filled)?).await;
+            }
+            RespondToAuthChallenge => {
+                let request = call.request(&filled)?;
+                let (answer, cookie) =
+                    auth::hosted_respond_to_auth_challenge(service, caller, request).await?;
+                call.signed_in = cookie;
+                return Ok(answer);
+            }
+            _ => &filled[..],
+        }
+    } else {
+        body
+    };
     match operation {
         SignUp => signup::sign_up(service, caller, call.request(body)?).await,
         ConfirmSignUp => signup::confirm_sign_up(service, caller, call.request(body)?).await,

@@ -6,6 +6,7 @@
 pub mod console;
 pub mod demo;
 pub mod docs;
+pub mod hosted;
 pub mod landing;
 
 use axum::http::{HeaderValue, header};

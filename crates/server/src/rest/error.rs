@@ -106,7 +106,16 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::CodeAttemptsExceeded
         | Error::UnsupportedTokenType
         | Error::ClientUnauthorized
-        | Error::DeliveryFailed => (StatusCode::BAD_REQUEST, "bad_request"),
+        | Error::DeliveryFailed
+        // The OAuth 2.0 endpoints' outcomes (answered in their own shape, `oauth/error.rs`).
+        | Error::InvalidClient
+        | Error::InvalidGrant(_)
+        | Error::InvalidScope(_)
+        | Error::UnauthorizedClient(_)
+        | Error::UnsupportedGrantType(_)
+        | Error::UnsupportedResponseType(_)
+        | Error::LoginRequired
+        | Error::RedirectUriNotRegistered => (StatusCode::BAD_REQUEST, "bad_request"),
     }
 }
 

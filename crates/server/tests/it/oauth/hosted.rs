@@ -1,0 +1,205 @@
+//! The hosted sign-in endpoint: only our own page may post to it, only SRP signs in there, and
+//! its answers are the user-pool API's.
+
+use super::support::*;
+use crate::common::{PASSWORD, TestServer};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn srp_start(client_id: &str) -> serde_json::Value {
+    let eph = auth_return_crypto::srp::client_ephemeral();
+    json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id,
+           "AuthParameters": {"USERNAME": "hal@example.com", "SRP_A": eph.srp_a_hex}})
+}
+
+#[tokio::test]
+async fn sign_in_posts_from_other_sites_are_refused() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Csrf", false).await;
+    let client_id = app.app.client.id.to_string();
+    let mut browser = Browser::new(&server);
+    // No page loaded: no CSRF cookie, no token.
+    let bare = browser
+        .login_call("InitiateAuth", srp_start(&client_id), &[])
+        .await;
+    assert_eq!(bare.status, StatusCode::FORBIDDEN);
+    assert_eq!(bare.error_type(), "AccessDeniedException");
+    browser
+        .get(&authorize_path(&app, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    let cases: [&[(&str, &str)]; 3] = [
+        &[("origin", "https://evil.example")],
+        &[("sec-fetch-site", "cross-site")],
+        &[("x-csrf-token", "forged-token")],
+    ];
+    for headers in cases {
+        let refused = browser
+            .login_call("InitiateAuth", srp_start(&client_id), headers)
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(refused.headers.get("set-cookie").is_none());
+    }
+    let same = browser
+        .login_call(
+            "InitiateAuth",
+            srp_start(&client_id),
+            &[("origin", &server.url), ("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{:?}", same.body);
+    assert_eq!(same.body["ChallengeName"], "PASSWORD_VERIFIER");
+}
+
+#[tokio::test]
+async fn the_hosted_endpoint_signs_in_with_srp_only_and_answers_as_the_api_does() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Srp only", false).await;
+    let client_id = app.app.client.id.to_string();
+    server
+        .confirmed_user(&client_id, "hal@example.com", PASSWORD)
+        .await;
+    let mut browser = Browser::new(&server);
+    browser
+        .get(&authorize_path(&app, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    let password = browser
+        .login_call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+                   "AuthParameters": {"USERNAME": "hal@example.com", "PASSWORD": PASSWORD}}),
+            &[],
+        )
+        .await;
+    password.assert_error(
+        "InvalidParameterException",
+        "The hosted pages sign in with USER_SRP_AUTH only.",
+    );
+    let other = browser
+        .login_call(
+            "ListUsers",
+            json!({"UserPoolId": app.app.pool_id.to_string()}),
+            &[],
+        )
+        .await;
+    other.assert_error(
+        "InvalidParameterException",
+        "Operation ListUsers is not available on the hosted pages.",
+    );
+    let wrong = browser
+        .sign_in(&app, "hal@example.com", "Wrong-Password-1")
+        .await;
+    wrong.assert_error("NotAuthorizedException", "Incorrect username or password.");
+    assert!(!browser.cookies.keys().any(|k| k.starts_with("ar_session_")));
+    let unknown = browser.sign_in(&app, "nobody@example.com", PASSWORD).await;
+    unknown.assert_error("NotAuthorizedException", "Incorrect username or password.");
+    let right = browser.sign_in(&app, "hal@example.com", PASSWORD).await;
+    assert_eq!(right.body, json!({"SignedIn": true}));
+    let set_cookie = right
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+    let max_age: i64 = set_cookie
+        .split("Max-Age=")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(max_age, 3600, "the default hosted session is an hour");
+}
+
+#[tokio::test]
+async fn hosted_pages_refuse_framing_and_are_never_cached() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Frames", false).await;
+    let mut browser = Browser::new(&server);
+    for page in ["/login", "/signup", "/forgotPassword"] {
+        let path = authorize_path(&app, &[]).replacen("/oauth2/authorize", page, 1);
+        let answer = browser.get(&path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{page}");
+        assert_eq!(answer.headers["x-frame-options"], "DENY");
+        let csp = answer.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(answer.headers["cache-control"], "no-store");
+        let csrf = answer
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .find_map(|v| v.to_str().ok().filter(|v| v.starts_with("ar_csrf=")));
+        let csrf = csrf.unwrap_or_default();
+        assert!(
+            csrf.contains("SameSite=Strict") && csrf.contains("HttpOnly"),
+            "{csrf}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_user_or_a_new_password_ends_the_hosted_session() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Ends", false).await;
+    let client_id = app.app.client.id.to_string();
+    server
+        .confirmed_user(&client_id, "ivy@example.com", PASSWORD)
+        .await;
+    let mut browser = Browser::new(&server);
+    code_for(&mut browser, &app, "ivy@example.com", PASSWORD, &[]).await;
+    server
+        .service
+        .admin_set_user_enabled(
+            auth_return_core::Actor::Operator,
+            &app.app.pool_id,
+            "ivy@example.com",
+            false,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let after = browser
+        .get(&authorize_path(&app, &[("prompt", Some("none"))]))
+        .await;
+    assert_eq!(after.location_params(false)["error"], "login_required");
+}
+
+#[tokio::test]
+async fn the_page_signs_users_up_for_an_app_with_a_secret_it_never_sees() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Confidential", true).await;
+    let client_id = app.app.client.id.to_string();
+    let mut browser = Browser::new(&server);
+    browser
+        .get(&authorize_path(&app, &[]).replacen("/oauth2/authorize", "/signup", 1))
+        .await;
+    // On the user-pool API a client with a secret needs SECRET_HASH; the hosted endpoint adds it.
+    let api = server.sign_up(&client_id, "jo@example.com", PASSWORD).await;
+    assert_eq!(api.error_type(), "NotAuthorizedException");
+    let up = browser
+        .login_call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": "jo@example.com", "Password": PASSWORD}),
+            &[],
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::OK, "{:?}", up.body);
+    let code = server.last_code("jo@example.com");
+    let confirmed = browser
+        .login_call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": "jo@example.com", "ConfirmationCode": code}),
+            &[],
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.body);
+    let signed_in = browser.sign_in(&app, "jo@example.com", PASSWORD).await;
+    assert_eq!(signed_in.body, json!({"SignedIn": true}));
+}
