@@ -3,7 +3,8 @@
 //! `error` parameters an authorization request is redirected back with (RFC 6749 §4.1.2.1).
 //! Internal errors are logged, never described.
 
-use crate::error::ErrorNote;
+use crate::error::{ErrorNote, set_retry_after, throttled_message};
+use crate::limits::Throttled;
 use auth_return_core::Error;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -25,6 +26,8 @@ pub struct OAuthError {
     pub challenge: Option<&'static str>,
     /// A store or internal error, for the log.
     pub internal: Option<Arc<Error>>,
+    /// Seconds for `Retry-After`, when throttled.
+    pub retry_after_secs: Option<u64>,
 }
 
 impl OAuthError {
@@ -36,6 +39,7 @@ impl OAuthError {
             description: description.into(),
             challenge: None,
             internal: None,
+            retry_after_secs: None,
         }
     }
 
@@ -94,10 +98,23 @@ impl From<Error> for OAuthError {
     }
 }
 
+/// A client over its per-address limit: 429 with `Retry-After` (RFC 6585 §4), the error
+/// `temporarily_unavailable`.
+impl From<Throttled> for OAuthError {
+    fn from(t: Throttled) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after_secs: Some(t.retry_after_secs),
+            ..Self::new("temporarily_unavailable", throttled_message(t))
+        }
+    }
+}
+
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let body = json!({ "error": self.code, "error_description": self.description });
         let mut response = (self.status, Json(body)).into_response();
+        set_retry_after(&mut response, self.retry_after_secs);
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(challenge) = self.challenge {

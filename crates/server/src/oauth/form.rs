@@ -3,8 +3,20 @@
 
 use super::error::OAuthError;
 use super::params::{MAX_PARAMS_LEN, Params};
+use crate::client::ClientInfo;
+use crate::limits::Bucket;
+use crate::router::AppState;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, header};
+
+/// Charges the caller's address in the bucket of the token and revocation endpoints (the
+/// refresh bucket: each grant is one token request), before the body is read.
+pub fn charge(state: &AppState, client: Option<&ClientInfo>) -> Result<(), OAuthError> {
+    if let Some(client) = client {
+        state.limits.check(Bucket::Refresh, client.limit_key())?;
+    }
+    Ok(())
+}
 
 /// The parameters of a form body; `invalid_request` for another content type, a body too
 /// large, or a repeated parameter.

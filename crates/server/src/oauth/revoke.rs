@@ -4,12 +4,13 @@
 
 use super::client_auth::authenticated_app;
 use super::error::OAuthError;
-use super::form::form;
+use super::form::{charge, form};
+use crate::client::ClientInfo;
 use crate::extract::RequestCaller;
 use crate::router::AppState;
 use auth_return_core::Error;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -17,9 +18,13 @@ use axum::response::{IntoResponse, Response};
 pub async fn revoke(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
+    client: Option<Extension<ClientInfo>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if let Err(e) = charge(&state, client.as_ref().map(|Extension(c)| c)) {
+        return e.into_response();
+    }
     let outcome = async {
         let form = form(&headers, body).await?;
         let (app, auth) = authenticated_app(&state, &headers, &form).await?;

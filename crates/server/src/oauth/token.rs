@@ -3,14 +3,15 @@
 
 use super::client_auth::authenticated_app;
 use super::error::OAuthError;
-use super::form::form;
+use super::form::{charge, form};
+use crate::client::ClientInfo;
 use crate::extract::RequestCaller;
 use crate::router::AppState;
 use auth_return_core::Error;
 use auth_return_core::oauth::OAuthTokens;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -45,9 +46,13 @@ impl From<OAuthTokens> for TokenResponse {
 pub async fn token(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
+    client: Option<Extension<ClientInfo>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if let Err(e) = charge(&state, client.as_ref().map(|Extension(c)| c)) {
+        return e.into_response();
+    }
     match grant(&state, &caller, &headers, body).await {
         Ok(tokens) => {
             let mut response = Json(TokenResponse::from(tokens)).into_response();

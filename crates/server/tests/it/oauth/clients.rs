@@ -215,3 +215,58 @@ async fn browser_apps_may_call_the_token_endpoint_cross_origin() {
         .to_lowercase();
     assert!(allowed.contains("x-amz-user-agent"), "{allowed}");
 }
+
+#[tokio::test]
+async fn a_burst_at_the_token_endpoint_is_limited_per_address() {
+    use auth_return_server::ServerOptions;
+    use auth_return_server::limits::{LimiterClock, RateLimitSettings};
+    let server = TestServer::start_with(ServerOptions {
+        rate_limits: RateLimitSettings::uniform(5),
+        limiter_clock: LimiterClock::manual(),
+        ..ServerOptions::default()
+    })
+    .await;
+    let app = oauth_app(&server, "Limited", true).await;
+    let client_id = app.app.client.id.to_string();
+    let attempts = (0..12).map(|i| {
+        let http = server.http.clone();
+        let url = format!("{}/oauth2/token", server.url);
+        let id = client_id.clone();
+        tokio::spawn(async move {
+            let response = http
+                .post(url)
+                .basic_auth(id, Some(format!("guess-{i}")))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials")
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let retry = response.headers().get("retry-after").is_some();
+            (
+                status,
+                retry,
+                response.json::<serde_json::Value>().await.unwrap(),
+            )
+        })
+    });
+    let mut results = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        results.push(attempt.await.unwrap());
+    }
+    let judged = results
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled: Vec<_> = results
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(judged, 5, "only the bucket's worth of guesses is judged");
+    assert_eq!(throttled.len(), 7);
+    assert!(
+        throttled
+            .iter()
+            .all(|(_, retry, body)| *retry && body["error"] == "temporarily_unavailable")
+    );
+}
