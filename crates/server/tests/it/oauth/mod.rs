@@ -4,5 +4,6 @@
 mod clients;
 mod code_flow;
 mod hosted;
+mod instances;
 mod refusals;
 mod support;
