@@ -1,6 +1,6 @@
 //! Joins each served script from the ES modules in `web/`, without Node: the entry
 //! (`web/auth_component.js`, `web/auth_header_component.js`, `web/console/main.js`,
-//! `web/pages/demo.js`) and the modules it imports, each
+//! `web/pages/demo.js`, `web/hosted/main.js`) and the modules it imports, each
 //! once and before its importers, with `import` statements dropped and `export` keywords removed,
 //! inside one function so that nothing but what the script installs reaches the page
 //! (docs/architecture.md rule 1). The results are in `OUT_DIR` for `src/assets.rs`.
@@ -21,11 +21,12 @@ use std::path::{Component, Path, PathBuf};
 
 /// The served scripts: the name it is written as in `OUT_DIR`, and its entry below `web/`,
 /// joined with its imports.
-const ENTRIES: [(&str, &str); 4] = [
+const ENTRIES: [(&str, &str); 5] = [
     ("auth_component.js", "auth_component.js"),
     ("auth_header_component.js", "auth_header_component.js"),
     ("console.js", "console/main.js"),
     ("demo.js", "pages/demo.js"),
+    ("hosted.js", "hosted/main.js"),
 ];
 
 /// The comment that asks for a directory's files to be embedded (see the module doc).

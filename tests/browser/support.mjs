@@ -361,6 +361,61 @@ export async function signInThroughModal(p, email, password = PASSWORD) {
   await until(() => isSignedIn(p), { message: "signed in" });
 }
 
+/**
+ * Text on `p` whose contrast with what is behind it is under WCAG 2.x AA: 4.5:1, or 3:1 for
+ * large text (24 px, or 18.66 px bold). Every visible element with text of its own is
+ * measured against the first opaque background among it and its ancestors (translucent ones
+ * blended on the way); disabled controls are exempt, as WCAG exempts inactive components.
+ */
+export const lowContrast = (p) =>
+  p.evaluate(() => {
+    const rgba = (text) => {
+      const m = text.match(/rgba?\(([^)]+)\)/);
+      if (!m) return [0, 0, 0, 0];
+      const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+      return [r, g, b, a];
+    };
+    const over = (top, under) => {
+      const a = top[3];
+      return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+    };
+    const background = (element) => {
+      const layers = [];
+      for (let e = element; e; e = e.parentElement) {
+        const color = rgba(getComputedStyle(e).backgroundColor);
+        if (color[3] > 0) layers.push(color);
+        if (color[3] >= 1) break;
+      }
+      const canvas = matchMedia("(prefers-color-scheme: dark)").matches ? [18, 18, 18, 1] : [255, 255, 255, 1];
+      return layers.reverse().reduce((under, top) => over(top, under), canvas);
+    };
+    const luminance = ([r, g, b]) => {
+      const [R, G, B] = [r, g, b].map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+    };
+    const found = [];
+    for (const element of document.body.querySelectorAll("*")) {
+      const ownText = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+      if (!ownText || !element.getClientRects().length) continue;
+      const style = getComputedStyle(element);
+      if (style.visibility === "hidden" || Number(style.opacity) === 0) continue;
+      if (element.closest(":disabled, [aria-disabled=true], [hidden]")) continue;
+      const back = background(element);
+      const fore = over(rgba(style.color), back);
+      const [hi, lo] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) {
+        found.push(`${element.tagName.toLowerCase()}.${element.className} "${element.textContent.trim().slice(0, 30)}": ${ratio.toFixed(2)}:1`);
+      }
+    }
+    return found;
+  });
+
 export async function screenshot(p, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await p.screenshot({ path: `${SCREENSHOTS}${name}.png` });

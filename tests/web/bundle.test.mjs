@@ -9,7 +9,7 @@ import vm from "node:vm";
 const BASE = process.env.AUTH_RETURN_URL?.replace(/\/+$/, "");
 const skip = BASE ? false : "needs AUTH_RETURN_URL";
 
-for (const file of ["auth_component.js", "auth_header_component.js"]) {
+for (const file of ["auth_component.js", "auth_header_component.js", "hosted.js"]) {
   test(`${file} runs as a classic script and declares no global`, { skip }, async () => {
     const response = await fetch(`${BASE}/${file}`);
     assert.equal(response.status, 200);

@@ -1,4 +1,6 @@
 // The Cognito JSON client: the app's public config, then one call per operation (fetch only).
+// Both the component and the hosted pages use it; the hosted pages send the sign-in steps to
+// their own URL (`signIn` option), which answers the last step with `{SignedIn: true}`.
 
 import { AuthError, MSG } from "./errors.js";
 import { answerPasswordVerifier, srpStart } from "./srp.js";
@@ -16,20 +18,29 @@ export async function fetchConfig(baseUrl, appId, fetchFn = globalThis.fetch) {
   return response.json();
 }
 
-/** A client for the app's Cognito endpoint: one function per operation, errors as AuthError. */
-export function createClient(config, fetchFn = globalThis.fetch) {
+/**
+ * A client for the app's Cognito endpoint: one function per operation, errors as AuthError.
+ *
+ * `options.signIn` `{url, headers, credentials}` sends InitiateAuth and RespondToAuthChallenge
+ * of `signIn` and `completeNewPassword` elsewhere than the endpoint, with those extra headers and
+ * that fetch `credentials` (the hosted pages: `/login`, a CSRF header, the session cookie).
+ */
+export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
   const url = config.endpoint.replace(/\/+$/, "") + "/";
   const clientId = config.clientId;
   const poolName = config.userPoolId.split("_")[1];
+  const endpoint = { url, headers: {}, credentials: "omit" };
+  const signInTarget = options.signIn ? { ...endpoint, ...options.signIn } : endpoint;
 
-  async function call(operation, body) {
+  async function send(target, operation, body) {
     let response;
     try {
-      response = await fetchFn(url, {
+      response = await fetchFn(target.url, {
         method: "POST",
-        credentials: "omit",
+        credentials: target.credentials,
         cache: "no-store",
         headers: {
+          ...target.headers,
           "Content-Type": "application/x-amz-json-1.1",
           "X-Amz-Target": `AWSCognitoIdentityProviderService.${operation}`,
         },
@@ -43,10 +54,16 @@ export function createClient(config, fetchFn = globalThis.fetch) {
     return data;
   }
 
-  /** `{result}` with tokens, or `{challenge}` for NEW_PASSWORD_REQUIRED. */
+  const call = (operation, body) => send(endpoint, operation, body);
+  const signInCall = (operation, body) => send(signInTarget, operation, body);
+
+  /**
+   * `{result}` with tokens, `{signedIn: true}` when the sign-in URL keeps the tokens itself (the
+   * hosted pages), or `{challenge}` for NEW_PASSWORD_REQUIRED.
+   */
   async function signIn(email, password) {
     const { a, A } = srpStart();
-    const init = await call("InitiateAuth", {
+    const init = await signInCall("InitiateAuth", {
       AuthFlow: "USER_SRP_AUTH",
       ClientId: clientId,
       AuthParameters: { USERNAME: email, SRP_A: A.toString(16) },
@@ -55,7 +72,7 @@ export function createClient(config, fetchFn = globalThis.fetch) {
     const params = init.ChallengeParameters;
     const responses = await answerPasswordVerifier({ a, A, poolName, password, params });
     return authStep(
-      await call("RespondToAuthChallenge", {
+      await signInCall("RespondToAuthChallenge", {
         ChallengeName: "PASSWORD_VERIFIER",
         ClientId: clientId,
         ChallengeResponses: responses,
@@ -66,7 +83,7 @@ export function createClient(config, fetchFn = globalThis.fetch) {
 
   async function completeNewPassword(challenge, newPassword) {
     return authStep(
-      await call("RespondToAuthChallenge", {
+      await signInCall("RespondToAuthChallenge", {
         ChallengeName: "NEW_PASSWORD_REQUIRED",
         ClientId: clientId,
         Session: challenge.session,
@@ -113,6 +130,7 @@ function errorCode(data, response) {
 
 function authStep(reply) {
   if (reply.AuthenticationResult) return { result: reply.AuthenticationResult };
+  if (reply.SignedIn === true) return { signedIn: true };
   if (reply.ChallengeName === "NEW_PASSWORD_REQUIRED") {
     return {
       challenge: {

@@ -110,6 +110,10 @@ pub struct Assets {
     pub site_style: Asset,
     /// `demo.js`: the demo page's protected call.
     pub demo_script: Asset,
+    /// `hosted.js`: the hosted sign-in pages (`web/hosted/`), SRP in the browser.
+    pub hosted_script: Asset,
+    /// `hosted.css`: the hosted sign-in pages and their error page.
+    pub hosted_style: Asset,
 }
 
 impl Assets {
@@ -146,10 +150,20 @@ impl Assets {
                 Kind::Script,
                 include_str!(concat!(env!("OUT_DIR"), "/demo.js")),
             ),
+            hosted_script: Asset::new(
+                "hosted.js",
+                Kind::Script,
+                include_str!(concat!(env!("OUT_DIR"), "/hosted.js")),
+            ),
+            hosted_style: Asset::new(
+                "hosted.css",
+                Kind::Style,
+                include_str!("../../../web/hosted/hosted.css"),
+            ),
         }
     }
 
-    fn all(&self) -> [&Asset; 6] {
+    fn all(&self) -> [&Asset; 8] {
         [
             &self.component,
             &self.header,
@@ -157,6 +171,8 @@ impl Assets {
             &self.console_style,
             &self.site_style,
             &self.demo_script,
+            &self.hosted_script,
+            &self.hosted_style,
         ]
     }
 

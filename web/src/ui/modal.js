@@ -2,9 +2,9 @@
 // password), focus kept inside while open and given back on close.
 
 import { TOO_MANY, describeError } from "../errors.js";
-import { passwordRules } from "../policy.js";
 import { applyTheme } from "../theme.js";
 import { deepActiveElement, h, shadowHost } from "./dom.js";
+import { FIELDS, rulesList } from "./fields.js";
 
 const MODAL_STYLE = `
   .backdrop {
@@ -51,14 +51,6 @@ const MODAL_STYLE = `
   .links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 8px; margin-top: 4px; font-size: 0.95em; }
   form[aria-busy="true"] .primary { opacity: 0.7; cursor: progress; }
 `;
-
-const FIELDS = {
-  email: { label: "Email", type: "email", autocomplete: "username", inputmode: "email" },
-  password: { label: "Password", type: "password", autocomplete: "current-password" },
-  newPassword: { label: "Password", type: "password", autocomplete: "new-password", rules: true },
-  resetPassword: { label: "New password", type: "password", autocomplete: "new-password", rules: true },
-  code: { label: "Confirmation code", type: "text", autocomplete: "one-time-code", inputmode: "numeric" },
-};
 
 /** The app's name from its public config, or null (older servers send none). */
 const appName = (config) => (typeof config?.name === "string" && config.name.trim()) || null;
@@ -178,7 +170,7 @@ export class Modal {
     const { doc } = this;
     const spec = FIELDS[name];
     const id = `ar-${name}`;
-    const rules = spec.rules ? this.rulesList(id) : null;
+    const rules = spec.rules ? rulesList(doc, this.auth.config?.passwordPolicy, id) : null;
     const input = h(doc, "input", {
       id,
       name,
@@ -189,27 +181,8 @@ export class Modal {
       "aria-describedby": rules ? `${id}-rules` : null,
     });
     if (name === "email" && this.ctx.email) input.value = this.ctx.email;
-    if (rules) input.addEventListener("input", () => this.tickRules(rules, input.value));
+    if (rules) input.addEventListener("input", () => rules.tick(input.value));
     return [h(doc, "label", { for: id }, spec.label, input), rules?.list];
-  }
-
-  rulesList(id) {
-    const policy = this.auth.config?.passwordPolicy;
-    if (!policy) return null;
-    const items = passwordRules(policy).map((rule) => {
-      const state = h(this.doc, "span", { class: "sr", text: " (not yet)" });
-      return { rule, state, li: h(this.doc, "li", { "data-met": "false" }, rule.label, state) };
-    });
-    const list = h(this.doc, "ul", { class: "rules", id: `${id}-rules`, "aria-label": "Password must have" }, items.map((i) => i.li));
-    return { list, items };
-  }
-
-  tickRules(rules, value) {
-    for (const { rule, state, li } of rules.items) {
-      const met = rule.met(value);
-      li.dataset.met = String(met);
-      state.textContent = met ? " (done)" : " (not yet)";
-    }
   }
 
   async submit(event, spec) {

@@ -1,5 +1,6 @@
 //! The server's own HTML pages: the landing page (`GET /`), the integration guide (`GET /docs`),
-//! the developer console's shell (`GET /console`) and the demo page (`GET /demo/{app_id}`).
+//! the developer console's shell (`GET /console`), the demo page (`GET /demo/{app_id}`) and the
+//! hosted sign-in pages (`hosted.rs`, rendered for the routes of `server/src/oauth/`).
 //! Every page carries one strict Content-Security-Policy: no inline script or style, only this
 //! server's files; scripts and stylesheets are the content-addressed assets of `assets.rs`.
 
