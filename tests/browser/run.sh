@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Real-browser tests of web/auth_component.js and web/auth_header_component.js: playwright-core
-# driving Debian's Chromium (headless) against a running Auth Return, the test page served from
-# another origin by the tests themselves. Called by tests/e2e/run.sh, which starts the server.
+# Real-browser tests of web/auth_component.js and web/auth_header_component.js, the console and
+# the hosted sign-in pages: playwright-core driving Debian's Chromium (headless) against a running
+# Auth Return (or one a test starts itself), the test pages served from another origin by the
+# tests themselves. Called by tests/e2e/run.sh, which starts the server.
 #
 # Needs from the caller: AUTH_RETURN_URL, AUTH_RETURN_OUTBOX, AUTH_RETURN_APP_PUBLIC (apps create
 # --json), and for the tests that make apps of their own with the CLI AUTH_RETURN_BIN and

@@ -2,16 +2,17 @@
 // /hosted.<hash>.js: the other entry of the component's modules. It reads the page's settings
 // from the data-* attributes of <main id="hosted"> (crates/server/src/pages/hosted.rs), colours
 // the page in the app's accent, and runs the screens. SRP, the Cognito calls and the wording of
-// errors are the component's own (web/src/), so the password never leaves the page here either:
-// the sign-in steps go to POST /login with the page's CSRF token, which answers the last one
-// with {"SignedIn": true} and a session cookie instead of tokens.
+// errors are the component's own (web/src/), so the password never leaves the page here either.
+// Every call goes to POST /login with the page's CSRF token (the server adds an app's
+// SECRET_HASH there); the last sign-in step answers {"SignedIn": true} and sets the session
+// cookie instead of handing out tokens.
 
 import { createClient, fetchConfig } from "../src/client.js";
 import { applyAccent } from "./accent.js";
 import { HostedPage } from "./page.js";
 
-/** Where the hosted pages send InitiateAuth and RespondToAuthChallenge (same origin). */
-const SIGN_IN_PATH = "/login";
+/** Where the hosted pages send their Cognito calls (same origin: the cookies are there). */
+const CALLS_PATH = "/login";
 
 function startHosted(win, doc) {
   const root = doc.getElementById("hosted");
@@ -29,7 +30,7 @@ function startHosted(win, doc) {
     endpoint: data.endpoint,
   };
   const client = createClient(config, fetchFn, {
-    signIn: { url: SIGN_IN_PATH, headers: { "X-CSRF-Token": data.csrf }, credentials: "same-origin" },
+    target: { url: CALLS_PATH, headers: { "X-CSRF-Token": data.csrf }, credentials: "same-origin" },
   });
   const query = win.location.search;
   const page = new HostedPage({

@@ -159,7 +159,7 @@ export class HostedPage {
     const missing = spec.fields.find((f) => !String(values[f] ?? "").trim());
     if (missing) return this.fail(`Enter your ${FIELDS[missing].label.toLowerCase()}`, missing);
     if (values.email) values.email = this.ctx.email = values.email.trim();
-    this.setBusy(true);
+    this.setBusy(true, { submitting: true });
     try {
       await spec.action(values);
     } catch (error) {
@@ -180,12 +180,13 @@ export class HostedPage {
     this.alert.focus();
   }
 
-  setBusy(busy) {
+  /** Marks the form busy; `submitting` also words the button so ("Signing in…"). */
+  setBusy(busy, { submitting = false } = {}) {
     this.busy = busy;
     if (!this.form?.isConnected) return;
     this.form.setAttribute("aria-busy", String(busy));
     this.button.setAttribute("aria-disabled", String(busy));
-    this.button.textContent = busy ? this.spec.busy : this.spec.submit;
+    this.button.textContent = busy && submitting ? this.spec.busy : this.spec.submit;
   }
 
   async signIn(email, password) {

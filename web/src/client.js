@@ -1,6 +1,6 @@
 // The Cognito JSON client: the app's public config, then one call per operation (fetch only).
-// Both the component and the hosted pages use it; the hosted pages send the sign-in steps to
-// their own URL (`signIn` option), which answers the last step with `{SignedIn: true}`.
+// Both the component and the hosted pages use it; the hosted pages send every call to their
+// own URL (the `target` option), which answers the last sign-in step with `{SignedIn: true}`.
 
 import { AuthError, MSG } from "./errors.js";
 import { answerPasswordVerifier, srpStart } from "./srp.js";
@@ -21,18 +21,21 @@ export async function fetchConfig(baseUrl, appId, fetchFn = globalThis.fetch) {
 /**
  * A client for the app's Cognito endpoint: one function per operation, errors as AuthError.
  *
- * `options.signIn` `{url, headers, credentials}` sends InitiateAuth and RespondToAuthChallenge
- * of `signIn` and `completeNewPassword` elsewhere than the endpoint, with those extra headers and
- * that fetch `credentials` (the hosted pages: `/login`, a CSRF header, the session cookie).
+ * `options.target` `{url, headers, credentials}` sends the calls elsewhere than the endpoint's
+ * `POST /`, with those extra headers and that fetch `credentials` (the hosted pages: `/login`,
+ * their CSRF token, their cookies).
  */
 export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
-  const url = config.endpoint.replace(/\/+$/, "") + "/";
   const clientId = config.clientId;
   const poolName = config.userPoolId.split("_")[1];
-  const endpoint = { url, headers: {}, credentials: "omit" };
-  const signInTarget = options.signIn ? { ...endpoint, ...options.signIn } : endpoint;
+  const target = {
+    url: config.endpoint.replace(/\/+$/, "") + "/",
+    headers: {},
+    credentials: "omit",
+    ...options.target,
+  };
 
-  async function send(target, operation, body) {
+  async function call(operation, body) {
     let response;
     try {
       response = await fetchFn(target.url, {
@@ -54,16 +57,13 @@ export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
     return data;
   }
 
-  const call = (operation, body) => send(endpoint, operation, body);
-  const signInCall = (operation, body) => send(signInTarget, operation, body);
-
   /**
-   * `{result}` with tokens, `{signedIn: true}` when the sign-in URL keeps the tokens itself (the
-   * hosted pages), or `{challenge}` for NEW_PASSWORD_REQUIRED.
+   * `{result}` with tokens, `{signedIn: true}` when the target keeps the tokens itself (the
+   * hosted pages' session cookie), or `{challenge}` for NEW_PASSWORD_REQUIRED.
    */
   async function signIn(email, password) {
     const { a, A } = srpStart();
-    const init = await signInCall("InitiateAuth", {
+    const init = await call("InitiateAuth", {
       AuthFlow: "USER_SRP_AUTH",
       ClientId: clientId,
       AuthParameters: { USERNAME: email, SRP_A: A.toString(16) },
@@ -72,7 +72,7 @@ export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
     const params = init.ChallengeParameters;
     const responses = await answerPasswordVerifier({ a, A, poolName, password, params });
     return authStep(
-      await signInCall("RespondToAuthChallenge", {
+      await call("RespondToAuthChallenge", {
         ChallengeName: "PASSWORD_VERIFIER",
         ClientId: clientId,
         ChallengeResponses: responses,
@@ -83,7 +83,7 @@ export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
 
   async function completeNewPassword(challenge, newPassword) {
     return authStep(
-      await signInCall("RespondToAuthChallenge", {
+      await call("RespondToAuthChallenge", {
         ChallengeName: "NEW_PASSWORD_REQUIRED",
         ClientId: clientId,
         Session: challenge.session,
