@@ -136,6 +136,21 @@ pub(crate) fn known_names(user: &User) -> [String; 2] {
 }
 
 impl Service {
+    /// Checks SECRET_HASH for a sign-in step, except on the hosted pages: the page is our own,
+    /// the secret never leaves the server, and the code exchange authenticates the client.
+    pub(crate) fn check_sign_in_hash(
+        &self,
+        app: &App,
+        target: SignInTarget,
+        presented: Option<&str>,
+        usernames: &[&str],
+    ) -> Result<()> {
+        match target {
+            SignInTarget::Hosted => Ok(()),
+            SignInTarget::Tokens => self.check_secret_hash(app, presented, usernames),
+        }
+    }
+
     /// After the password is proven: refuse users who may not sign in, else open a session of
     /// the kind `target` names.
     pub(crate) async fn finish_sign_in(

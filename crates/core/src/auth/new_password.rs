@@ -91,7 +91,7 @@ impl Service {
         }
         let [uid, email] = known_names(&user);
         let secret_hash = answer.secret_hash.as_deref();
-        self.check_secret_hash(&app, secret_hash, &[username, &uid, &email])?;
+        self.check_sign_in_hash(&app, target, secret_hash, &[username, &uid, &email])?;
         if username != uid && !username.trim().eq_ignore_ascii_case(&email) {
             return Err(Error::ChallengeExpired);
         }

@@ -20,8 +20,21 @@ impl Service {
         flow: AuthFlow,
         caller: &Caller,
     ) -> Result<AuthStep> {
+        self.initiate_for(client_id, flow, caller, SignInTarget::Tokens)
+            .await
+    }
+
+    async fn initiate_for(
+        &self,
+        client_id: &ClientId,
+        flow: AuthFlow,
+        caller: &Caller,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
         let mut facts = SignInFacts::default();
-        let outcome = self.initiate(client_id, flow, &mut facts, caller).await;
+        let outcome = self
+            .initiate(client_id, flow, &mut facts, caller, target)
+            .await;
         self.record_sign_in(caller, facts, &outcome);
         outcome
     }
@@ -32,6 +45,7 @@ impl Service {
         flow: AuthFlow,
         facts: &mut SignInFacts,
         caller: &Caller,
+        target: SignInTarget,
     ) -> Result<AuthStep> {
         let app = self.app_for_client(client_id).await?;
         match flow {
@@ -41,7 +55,7 @@ impl Service {
                 secret_hash,
             } => {
                 facts.attempt(&app.pool_id, &username);
-                self.start_srp(&app, &username, &srp_a, secret_hash.as_deref())
+                self.start_srp(&app, &username, &srp_a, secret_hash.as_deref(), target)
                     .await
             }
             AuthFlow::UserPassword {
@@ -89,7 +103,8 @@ impl Service {
                 "The hosted pages sign in with USER_SRP_AUTH only.".into(),
             ));
         }
-        self.initiate_auth(client_id, flow, caller).await
+        self.initiate_for(client_id, flow, caller, SignInTarget::Hosted)
+            .await
     }
 
     /// Answers a challenge on the hosted pages: a completed sign-in opens a hosted session

@@ -133,12 +133,13 @@ impl Service {
         username: &str,
         srp_a: &SrpPublic,
         secret_hash: Option<&str>,
+        target: SignInTarget,
     ) -> Result<AuthStep> {
         let user = find_user(self, &app.pool_id, username).await?;
         let (uid, salt_hex, v, real) = match &user {
             Some(user) => {
                 let [uid, email] = known_names(user);
-                self.check_secret_hash(app, secret_hash, &[username, &uid, &email])?;
+                self.check_sign_in_hash(app, target, secret_hash, &[username, &uid, &email])?;
                 (
                     uid,
                     user.salt_hex.clone(),
@@ -147,7 +148,7 @@ impl Service {
                 )
             }
             None => {
-                self.check_secret_hash(app, secret_hash, &[username])?;
+                self.check_sign_in_hash(app, target, secret_hash, &[username])?;
                 let decoy = self.decoy(&app.pool_id, username);
                 (decoy.uid, decoy.salt_hex, decoy.v, false)
             }
@@ -200,7 +201,7 @@ impl Service {
         if let Some([_, email]) = &names {
             accepted.push(email);
         }
-        self.check_secret_hash(&app, claim.secret_hash.as_deref(), &accepted)?;
+        self.check_sign_in_hash(&app, target, claim.secret_hash.as_deref(), &accepted)?;
         let same_user = username == state.uid
             || names
                 .as_ref()

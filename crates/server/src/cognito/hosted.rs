@@ -1,6 +1,7 @@
 //! `POST /login`, the hosted pages' own calls: sign-in (SRP only), sign-up, confirmation and
 //! password recovery. For an app with a client secret the page cannot compute `SECRET_HASH`
-//! (the secret never leaves the server), so this endpoint adds it, over the name the call
+//! (the secret never leaves the server): the sign-in steps do without it (the domain's
+//! `SignInTarget::Hosted`), and for the others this endpoint adds it, over the name the call
 //! carries, before the call is dispatched like any other.
 
 use super::operation::Operation;
@@ -32,6 +33,12 @@ pub async fn with_secret_hash<'a>(
     operation: Operation,
     body: &'a [u8],
 ) -> Result<Cow<'a, [u8]>, CognitoError> {
+    if matches!(
+        operation,
+        Operation::InitiateAuth | Operation::RespondToAuthChallenge
+    ) {
+        return Ok(Cow::Borrowed(body));
+    }
     let Ok(mut request) = serde_json::from_slice::<Value>(body) else {
         return Ok(Cow::Borrowed(body));
     };
@@ -39,27 +46,16 @@ pub async fn with_secret_hash<'a>(
         return Ok(Cow::Borrowed(body));
     };
     let client_id = ClientId::new(client_id);
-    // Where the name and the hash go: a parameter map, or the request itself.
-    let (container, name_key, hash_key) = match operation {
-        Operation::InitiateAuth => ("AuthParameters", "USERNAME", "SECRET_HASH"),
-        Operation::RespondToAuthChallenge => ("ChallengeResponses", "USERNAME", "SECRET_HASH"),
-        _ => ("", "Username", "SecretHash"),
-    };
-    let target = if container.is_empty() {
-        Some(&mut request)
-    } else {
-        request.get_mut(container)
-    };
-    let Some(target) = target.and_then(Value::as_object_mut) else {
+    let Some(fields) = request.as_object_mut() else {
         return Ok(Cow::Borrowed(body));
     };
-    let Some(username) = target.get(name_key).and_then(Value::as_str) else {
+    let Some(username) = fields.get("Username").and_then(Value::as_str) else {
         return Ok(Cow::Borrowed(body));
     };
     let Some(hash) = service.hosted_secret_hash(&client_id, username).await? else {
         return Ok(Cow::Borrowed(body));
     };
-    target.insert(hash_key.to_owned(), Value::String(hash));
+    fields.insert("SecretHash".to_owned(), Value::String(hash));
     serde_json::to_vec(&request)
         .map(Cow::Owned)
         .map_err(|_| CognitoError::internal())
