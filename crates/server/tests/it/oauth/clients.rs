@@ -270,3 +270,41 @@ async fn a_burst_at_the_token_endpoint_is_limited_per_address() {
             .all(|(_, retry, body)| *retry && body["error"] == "temporarily_unavailable")
     );
 }
+
+#[tokio::test]
+async fn a_client_credentials_token_verifies_in_a_backend_with_the_verify_crate() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Machine backend", true).await;
+    configure(
+        &server,
+        &app,
+        json!({"flows": {"code": true, "client_credentials": true}, "custom_scopes": ["orders/read"]}),
+    )
+    .await;
+    let (client_id, secret) = (
+        app.app.client.id.to_string(),
+        app.client_secret.clone().unwrap(),
+    );
+    let mut browser = Browser::new(&server);
+    let token = browser
+        .post_form(
+            "/oauth2/token",
+            &[("grant_type", "client_credentials")],
+            Some((&client_id, &secret)),
+        )
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verifier = auth_return_verify::Verifier::builder(
+        format!("{}/{}", server.url, app.app.pool_id),
+        client_id.as_str(),
+    )
+    .build()
+    .unwrap();
+    let claims = verifier.verify_access_token(&token).await.unwrap();
+    assert_eq!(claims.sub, client_id);
+    assert_eq!(claims.scope, vec!["orders/read".to_owned()]);
+    assert!(claims.origin_jti.is_none() && claims.username.is_none());
+}
