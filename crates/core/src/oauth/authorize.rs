@@ -42,6 +42,9 @@ pub struct AuthorizationParams {
     pub login_hint: Option<String>,
     /// `identity_provider`: only `COGNITO` (the pool's own users).
     pub identity_provider: Option<String>,
+    /// `max_age`: the oldest sign-in, in seconds, that may answer (OpenID Connect Core
+    /// §3.1.2.1).
+    pub max_age: Option<String>,
 }
 
 /// What the client asked to receive.
@@ -83,6 +86,8 @@ pub struct AuthorizationRequest {
     pub prompt: Prompt,
     /// The email to prefill on the sign-in page.
     pub login_hint: Option<String>,
+    /// The oldest sign-in, in seconds, that may answer without a password.
+    pub max_age: Option<i64>,
 }
 
 /// The answer to an authorization request of a signed-in user. No `Debug`: credentials.
@@ -200,6 +205,17 @@ impl Service {
         if scopes.is_empty() {
             return Err(Error::InvalidScope("This app allows no scopes.".into()));
         }
+        let max_age = match params.max_age.as_deref() {
+            None => None,
+            Some(text) => Some(
+                text.parse::<i64>()
+                    .ok()
+                    .filter(|secs| *secs >= 0)
+                    .ok_or_else(|| {
+                        Error::InvalidParameter("max_age must be a number of seconds.".into())
+                    })?,
+            ),
+        };
         let redirect_uri = params.redirect_uri.clone().unwrap_or_default();
         Ok(AuthorizationRequest {
             response_type,
@@ -210,6 +226,7 @@ impl Service {
             nonce: bounded("nonce", &params.nonce)?,
             prompt,
             login_hint: bounded("login_hint", &params.login_hint)?,
+            max_age,
         })
     }
 

@@ -35,11 +35,13 @@ impl Service {
     }
 
     /// The live hosted session a cookie value names in `app`'s pool, and its user: `None` when
-    /// the value is unknown, expired, or its user may no longer sign in.
+    /// the value is unknown, expired, older than `max_age` seconds (OpenID Connect Core
+    /// §3.1.2.1), or its user may no longer sign in.
     pub async fn hosted_session(
         &self,
         app: &App,
         cookie: &str,
+        max_age: Option<i64>,
     ) -> Result<Option<(HostedSession, User)>> {
         let Some(hash) = refresh_hash(cookie) else {
             return Ok(None);
@@ -47,7 +49,8 @@ impl Service {
         let Some(session) = self.store.get_hosted_session(&app.pool_id, &hash).await? else {
             return Ok(None);
         };
-        if session.expires_at <= self.clock.now() {
+        let now = self.clock.now();
+        if session.expires_at <= now || max_age.is_some_and(|age| now - session.auth_time > age) {
             return Ok(None);
         }
         let user = self.store.get_user(&app.pool_id, session.user_id).await?;

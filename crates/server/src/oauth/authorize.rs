@@ -27,6 +27,7 @@ pub fn authorization_params(params: &Params) -> AuthorizationParams {
         prompt: params.owned("prompt"),
         login_hint: params.owned("login_hint"),
         identity_provider: params.owned("identity_provider"),
+        max_age: params.owned("max_age"),
     }
 }
 
@@ -72,10 +73,12 @@ pub async fn authorize(
         Prompt::Login => None,
         Prompt::Default | Prompt::None => {
             match cookies::read(&headers, &cookies::session_name(&app.pool_id)) {
-                Some(cookie) => match service.hosted_session(&app, &cookie).await {
-                    Ok(found) => found,
-                    Err(e) => return fail(e),
-                },
+                Some(cookie) => {
+                    match service.hosted_session(&app, &cookie, request.max_age).await {
+                        Ok(found) => found,
+                        Err(e) => return fail(e),
+                    }
+                }
                 None => None,
             }
         }

@@ -257,3 +257,38 @@ async fn discovery_lists_the_endpoints() {
             .contains(&json!("client_secret_basic"))
     );
 }
+
+#[tokio::test]
+async fn max_age_asks_for_the_password_again_once_the_sign_in_is_older() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Max age", false).await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "lu@example.com", PASSWORD)
+        .await;
+    let mut browser = Browser::new(&server);
+    code_for(&mut browser, &app, "lu@example.com", PASSWORD, &[]).await;
+    server.clock.advance(120);
+    let fresh = browser
+        .get(&authorize_path(&app, &[("max_age", Some("300"))]))
+        .await;
+    assert!(fresh.location_params(false).contains_key("code"));
+    let stale = browser
+        .get(&authorize_path(&app, &[("max_age", Some("60"))]))
+        .await;
+    assert!(
+        stale.location().starts_with("/login?"),
+        "{}",
+        stale.location()
+    );
+    let silent = browser
+        .get(&authorize_path(
+            &app,
+            &[("max_age", Some("60")), ("prompt", Some("none"))],
+        ))
+        .await;
+    assert_eq!(silent.location_params(false)["error"], "login_required");
+    let bad = browser
+        .get(&authorize_path(&app, &[("max_age", Some("soon"))]))
+        .await;
+    assert_eq!(bad.location_params(false)["error"], "invalid_request");
+}
