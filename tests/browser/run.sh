@@ -7,9 +7,12 @@
 # Needs from the caller: AUTH_RETURN_URL, AUTH_RETURN_OUTBOX, AUTH_RETURN_APP_PUBLIC (apps create
 # --json), and for the tests that make apps of their own with the CLI AUTH_RETURN_BIN and
 # AUTH_RETURN_DATA_DIR.
-# Installs Chromium with apt-get when /usr/bin/chromium is missing (as root), and the npm packages
-# with npm ci when node_modules is missing or older than package-lock.json.
+# Installs Chromium (and openssl) with apt-get when missing (as root), and the npm packages with
+# npm ci when node_modules is missing or older than package-lock.json.
 # Screenshots of the modal and the header go to tests/browser/screenshots/ (look at them).
+# Real relying parties of the hosted sign-in run in the same Chromium: openid-client
+# (oidc.test.mjs) and Amplify's signInWithRedirect (amplify-redirect.test.mjs, bundled by esbuild,
+# on a server with built-in TLS whose certificate the test makes with openssl).
 set -euo pipefail
 
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +38,17 @@ if [[ ! -x "$CHROMIUM" ]]; then
   fi
 fi
 log "$("$CHROMIUM" --version 2>/dev/null || echo "chromium at $CHROMIUM")"
+
+if ! command -v openssl >/dev/null; then
+  if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
+    log "installing Debian's openssl with apt-get (the HTTPS tests make a certificate)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+  else
+    log "openssl is missing; install Debian's openssl package (apt-get install openssl)"
+    exit 1
+  fi
+fi
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   log "installing npm packages (npm ci)"

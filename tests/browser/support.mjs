@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -441,11 +443,14 @@ async function freePort() {
  * `--console-signup invite`), and waits for `GET /healthz`. Answers its `url`, `dataDir`,
  * `outbox`, `cli(...args)` (the CLI on the same data, JSON or text out) and `stop()` (SIGTERM,
  * waits; the data directory is removed unless the server failed or AUTH_RETURN_E2E_KEEP is set).
+ * With `tls` (from `selfSignedCertificate`) it serves HTTPS itself (`--tls-cert`, `--tls-key`):
+ * its `url` is then `https://127.0.0.1:PORT`, which is also its public URL.
  */
-export async function startServer(args = []) {
+export async function startServer(args = [], { tls } = {}) {
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
-  const url = `http://${listen}`;
+  const url = `${tls ? "https" : "http"}://${listen}`;
+  if (tls) args = ["--tls-cert", tls.cert, "--tls-key", tls.key, ...args];
   const dataDir = mkdtempSync(join(tmpdir(), "auth-return-browser."));
   const logFile = join(dataDir, "server.log");
   const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("AUTH_RETURN_")));
@@ -462,7 +467,7 @@ export async function startServer(args = []) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exited) throw new Error(`the server exited (${JSON.stringify(exited)}) before it was ready:\n${serverLog()}`);
-    const health = await fetch(`${url}/healthz`).then((r) => (r.ok ? r.json() : null), () => null);
+    const health = await request(`${url}/healthz`, { ca: tls?.pem }).then((r) => (r.status === 200 ? r.json : null), () => null);
     if (health?.status === "ok") break;
     if (Date.now() > deadline) {
       child.kill("SIGTERM");
@@ -498,3 +503,92 @@ export async function startServer(args = []) {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// HTTPS of the tests' own: a certificate made here, and requests that trust it
+
+/**
+ * A self-signed certificate for 127.0.0.1 (and localhost), made with Debian's openssl in a fresh
+ * temporary directory: `cert` and `key` (PEM files) and `pem` (the certificate's text, to trust).
+ */
+export async function selfSignedCertificate() {
+  const dir = mkdtempSync(join(tmpdir(), "auth-return-tls."));
+  const [cert, key] = [join(dir, "cert.pem"), join(dir, "key.pem")];
+  await run("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    "-keyout", key, "-out", cert,
+  ]);
+  return { dir, cert, key, pem: readFileSync(cert, "utf8") };
+}
+
+/**
+ * One HTTP(S) request from Node that trusts `ca` (PEM) for https; Node's fetch cannot be given a
+ * CA of its own. Answers `{status, headers, text, json}` (json null when the body is not JSON).
+ */
+export function request(url, { method = "GET", headers = {}, body, ca } = {}) {
+  const target = new URL(url);
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(target, { method, headers, ca, timeout: 10_000 }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json = null;
+        try {
+          json = JSON.parse(text);
+        } catch {}
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`${method} ${url}: no answer within 10 s`)));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hosted sign-in pages (GET /login, /signup), as a user sees them
+
+export const hostedField = (p, label) => p.getByLabel(label, { exact: true });
+export const hostedButton = (p, name) => p.getByRole("button", { name, exact: true });
+
+/** Waits for the level-1 heading `name`; fails at once with the page's alert if one shows. */
+async function hostedScreen(p, name) {
+  const heading = p.getByRole("heading", { level: 1, name });
+  const alert = p.getByRole("alert").filter({ hasText: /\S/ });
+  await heading.or(alert).first().waitFor();
+  if (!(await heading.isVisible())) throw new Error(`the hosted page says: ${await alert.first().textContent()}`);
+}
+
+/**
+ * On the hosted sign-in page: signs in with `email` and `password`. The page then goes on to
+ * the authorization request, which sends the browser back to the app.
+ */
+export async function signInOnHostedPage(p, email, password = PASSWORD) {
+  await p.getByRole("heading", { level: 1, name: /^Sign in to / }).waitFor();
+  await hostedField(p, "Email").fill(email);
+  await hostedField(p, "Password").fill(password);
+  await hostedButton(p, "Sign in").click();
+}
+
+/**
+ * On the hosted sign-in page: "Create an account", email and password, then the code mailed to
+ * `email` (in `outbox`). The page signs the new user in and goes on to the authorization request.
+ */
+export async function signUpOnHostedPage(p, email, { outbox = OUTBOX, password = PASSWORD } = {}) {
+  await p.getByRole("link", { name: "Create an account", exact: true }).click();
+  await p.getByRole("heading", { level: 1, name: /^Create your .* account$/ }).waitFor();
+  await hostedField(p, "Email").fill(email);
+  await hostedField(p, "Password").fill(password);
+  const mails = mailCount(email, outbox);
+  await hostedButton(p, "Create account").click();
+  await hostedScreen(p, "Confirm your email");
+  await hostedField(p, "Confirmation code").fill(await codeFor(email, mails, outbox));
+  await hostedButton(p, "Confirm").click();
+}
+
+/** The browser context's hosted-session cookies (`ar_session_<userPoolId>`) for `serverUrl`. */
+export const hostedSessionCookies = async (context, serverUrl) =>
+  (await context.cookies(serverUrl)).filter((cookie) => cookie.name.startsWith("ar_session_"));

@@ -3,8 +3,9 @@
 # dir, registers the apps the tests need through the CLI, then runs the real client libraries
 # against it: pycognito + boto3 + PyJWT (pytest) and amazon-cognito-identity-js + jose
 # (node --test), the Rust crate auth-return-verify's example backend (verify_crate.sh), then the
-# embeddable components in Chromium (tests/browser/run.sh). Always stops
-# the server; exits non-zero if anything failed.
+# embeddable components in Chromium (tests/browser/run.sh, which also runs the OpenID Connect
+# relying parties of the hosted sign-in there: openid-client and Amplify's signInWithRedirect).
+# Always stops the server; exits non-zero if anything failed.
 #
 # Usage: tests/e2e/run.sh [path/to/auth-return]     (default: target/debug/auth-return)
 # Env:   AUTH_RETURN_E2E_KEEP=1   keep the temporary data dir (server log, outbox) afterwards
@@ -225,7 +226,7 @@ fi
 # Both components in Debian's Chromium (Playwright), the page on another origin; the data dir lets
 # them register an app of their own with the CLI.
 if wanted browser; then
-log "running tests/browser/run.sh (auth_component.js, auth_header_component.js in Chromium)"
+log "running tests/browser/run.sh (the components, and openid-client and Amplify by redirect, in Chromium)"
 set +e
 AUTH_RETURN_DATA_DIR="$DATA_DIR" "$ROOT/tests/browser/run.sh"
 browser_rc=$?
