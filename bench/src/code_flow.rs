@@ -87,25 +87,7 @@ pub async fn sign_in(
         "AuthParameters": {"USERNAME": email, "SRP_A": eph.srp_a_hex}}),
     )
     .await?;
-    let p = &challenge["ChallengeParameters"];
-    let text = |k: &str| {
-        p[k].as_str()
-            .map(str::to_owned)
-            .context("challenge parameter missing")
-    };
-    let (uid, block) = (text("USER_ID_FOR_SRP")?, text("SECRET_BLOCK")?);
-    let timestamp = srp::srp_timestamp_now();
-    let signature = srp::client_password_claim(
-        pool_name,
-        &uid,
-        password,
-        &eph,
-        &text("SRP_B")?,
-        &text("SALT")?,
-        &block,
-        &timestamp,
-    )
-    .map_err(|e| anyhow::anyhow!("client SRP: {e}"))?;
+    let responses = crate::password_claim(pool_name, &challenge, &eph, password)?;
     let signed_in = login_call(
         http,
         url,
@@ -114,8 +96,7 @@ pub async fn sign_in(
         "RespondToAuthChallenge",
         json!({
         "ChallengeName": "PASSWORD_VERIFIER", "ClientId": client_id,
-        "ChallengeResponses": {"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block,
-                               "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp}}),
+        "ChallengeResponses": responses}),
     )
     .await?;
     if signed_in["SignedIn"] != true {

@@ -210,29 +210,46 @@ impl Target {
             .call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": self.client_id,
                                           "AuthParameters": {"USERNAME": email, "SRP_A": eph.srp_a_hex}}))
             .await?;
-        let p = &challenge["ChallengeParameters"];
-        let text = |k: &str| {
-            p[k].as_str()
-                .map(str::to_owned)
-                .context("challenge parameter missing")
-        };
-        let (uid, block) = (text("USER_ID_FOR_SRP")?, text("SECRET_BLOCK")?);
-        let timestamp = srp::srp_timestamp_now();
-        let signature = srp::client_password_claim(
-            &self.pool_name,
-            &uid,
-            PASSWORD,
-            &eph,
-            &text("SRP_B")?,
-            &text("SALT")?,
-            &block,
-            &timestamp,
+        let responses = password_claim(&self.pool_name, &challenge, &eph, PASSWORD)?;
+        self.call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": self.client_id,
+            "ChallengeResponses": responses}),
         )
-        .map_err(|e| anyhow::anyhow!("client SRP: {e}"))?;
-        self.call("RespondToAuthChallenge", json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": self.client_id,
-            "ChallengeResponses": {"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block, "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp}}))
-            .await
+        .await
     }
+}
+
+/// The PASSWORD_VERIFIER answer to an InitiateAuth `challenge`, as the real clients build it.
+fn password_claim(
+    pool_name: &str,
+    challenge: &Value,
+    eph: &srp::ClientEphemeral,
+    password: &str,
+) -> anyhow::Result<Value> {
+    let p = &challenge["ChallengeParameters"];
+    let text = |k: &str| {
+        p[k].as_str()
+            .map(str::to_owned)
+            .context("challenge parameter missing")
+    };
+    let (uid, block) = (text("USER_ID_FOR_SRP")?, text("SECRET_BLOCK")?);
+    let timestamp = srp::srp_timestamp_now();
+    let signature = srp::client_password_claim(
+        pool_name,
+        &uid,
+        password,
+        eph,
+        &text("SRP_B")?,
+        &text("SALT")?,
+        &block,
+        &timestamp,
+    )
+    .map_err(|e| anyhow::anyhow!("client SRP: {e}"))?;
+    Ok(
+        json!({"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block,
+              "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp}),
+    )
 }
 
 /// utime + stime of a process, in seconds.
