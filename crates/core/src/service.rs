@@ -85,14 +85,15 @@ impl Service {
 
     /// The public keys of a pool, for its JWKS document.
     pub async fn jwks(&self, pool_id: &PoolId) -> Result<Vec<Jwk>> {
-        match self
-            .keys
+        Ok(self.pool_keys(pool_id).await?.jwks.clone())
+    }
+
+    /// A pool's keys (cached), or `PoolNotFound`.
+    pub(crate) async fn pool_keys(&self, pool_id: &PoolId) -> Result<Arc<crate::tokens::PoolKeys>> {
+        self.keys
             .get(self.store.as_ref(), &self.keyring, pool_id)
             .await?
-        {
-            Some(keys) => Ok(keys.jwks.clone()),
-            None => Err(Error::PoolNotFound(pool_id.clone())),
-        }
+            .ok_or_else(|| Error::PoolNotFound(pool_id.clone()))
     }
 
     /// The app owning `client_id`, or `ClientNotFound`.

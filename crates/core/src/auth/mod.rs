@@ -223,11 +223,7 @@ impl Service {
         nonce: Option<&str>,
     ) -> Result<AuthTokens> {
         let now = self.clock.now();
-        let keys = self
-            .keys
-            .get(self.store.as_ref(), &self.keyring, &app.pool_id)
-            .await?
-            .ok_or_else(|| Error::PoolNotFound(app.pool_id.clone()))?;
+        let keys = self.pool_keys(&app.pool_id).await?;
         let issuer = self.issuer(&app.pool_id);
         let issuance = Issuance {
             issuer: &issuer,

@@ -109,6 +109,14 @@ fn bounded(name: &str, value: &Option<String>) -> Result<Option<String>> {
 }
 
 impl Service {
+    /// The app of a `client_id` parameter of the browser-facing endpoints.
+    pub(crate) async fn app_named_by(&self, client_id: Option<&str>) -> Result<App> {
+        let client_id = client_id
+            .filter(|c| !c.is_empty() && c.len() <= 128)
+            .ok_or_else(|| Error::InvalidParameter("client_id is required.".into()))?;
+        self.app_for_client(&ClientId::new(client_id)).await
+    }
+
     /// The app an authorization request is for, after checking its `redirect_uri` is one of
     /// the app's callback URLs, exactly. Errors here are shown, never redirected: an unknown
     /// client or an unregistered URI cannot be trusted with the answer (RFC 6749 §4.1.2.1).
@@ -117,10 +125,7 @@ impl Service {
         client_id: Option<&str>,
         redirect_uri: Option<&str>,
     ) -> Result<App> {
-        let client_id = client_id
-            .filter(|c| !c.is_empty() && c.len() <= 128)
-            .ok_or_else(|| Error::InvalidParameter("client_id is required.".into()))?;
-        let app = self.app_for_client(&ClientId::new(client_id)).await?;
+        let app = self.app_named_by(client_id).await?;
         match redirect_uri {
             Some(uri) if app.settings.oauth.is_callback_url(uri) => Ok(app),
             _ => Err(Error::RedirectUriNotRegistered),

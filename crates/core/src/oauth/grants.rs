@@ -248,11 +248,7 @@ impl Service {
             ));
         }
         let now = self.clock.now();
-        let keys = self
-            .keys
-            .get(self.store.as_ref(), &self.keyring, &app.pool_id)
-            .await?
-            .ok_or_else(|| Error::PoolNotFound(app.pool_id.clone()))?;
+        let keys = self.pool_keys(&app.pool_id).await?;
         let lifetime = app.client.token_validity_secs;
         let claims = client_access_token(
             &self.issuer(&app.pool_id),

@@ -66,10 +66,7 @@ impl Service {
         client_id: Option<&str>,
         logout_uri: Option<&str>,
     ) -> Result<App> {
-        let client_id = client_id
-            .filter(|c| !c.is_empty() && c.len() <= 128)
-            .ok_or_else(|| Error::InvalidParameter("client_id is required.".into()))?;
-        let app = self.app_for_client(&ClientId::new(client_id)).await?;
+        let app = self.app_named_by(client_id).await?;
         match logout_uri {
             Some(uri) if app.settings.oauth.is_logout_url(uri) => Ok(app),
             _ => Err(Error::RedirectUriNotRegistered),
