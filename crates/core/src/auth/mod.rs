@@ -48,6 +48,8 @@ pub struct AuthTokens {
     pub expires_in: i64,
     /// When the session (its refresh token) ends, epoch seconds.
     pub refresh_expires_at: i64,
+    /// The session's granted scopes (`Session::scope`): `None` for the user-pool API's.
+    pub scope: Option<String>,
 }
 
 /// The `PASSWORD_VERIFIER` challenge (docs/cognito-protocol.md §3.5 step 8).
@@ -258,6 +260,7 @@ impl Service {
             refresh_token: None,
             expires_in: app.client.token_validity_secs,
             refresh_expires_at: session.expires_at,
+            scope: session.scope.clone(),
         })
     }
 }

@@ -39,11 +39,8 @@ pub struct OAuthTokens {
 
 /// Whether a session's tokens include an ID token: always for the user-pool API's sessions,
 /// with `openid` for the OAuth 2.0 endpoints' (OpenID Connect Core §3.1.2.1).
-fn grants_id_token(session: &Session) -> bool {
-    session
-        .scope
-        .as_deref()
-        .is_none_or(|s| Scopes::parse_stored(s).contains("openid"))
+fn grants_id_token(session_scope: Option<&str>) -> bool {
+    session_scope.is_none_or(|s| Scopes::parse_stored(s).contains("openid"))
 }
 
 impl Service {
@@ -166,7 +163,7 @@ impl Service {
             .mint_with_nonce(app, &user, &session, record.nonce.as_deref())
             .await?;
         Ok(OAuthTokens {
-            id_token: grants_id_token(&session).then_some(tokens.id_token),
+            id_token: grants_id_token(session.scope.as_deref()).then_some(tokens.id_token),
             access_token: tokens.access_token,
             refresh_token: Some(refresh_token),
             expires_in: tokens.expires_in,
@@ -197,17 +194,9 @@ impl Service {
                 | Error::UserDisabled => Error::InvalidGrant("The refresh token is not valid."),
                 other => other,
             })?;
-        let hash =
-            refresh_hash(token).ok_or(Error::InvalidGrant("The refresh token is not valid."))?;
-        let scope = match self.store.get_refresh_token(&hash).await? {
-            Some((session, _)) => session.scope,
-            None => None,
-        };
-        let with_id = scope
-            .as_deref()
-            .is_none_or(|s| Scopes::parse_stored(s).contains("openid"));
+        let scope = tokens.scope.clone();
         Ok(OAuthTokens {
-            id_token: with_id.then_some(tokens.id_token),
+            id_token: grants_id_token(scope.as_deref()).then_some(tokens.id_token),
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             expires_in: tokens.expires_in,

@@ -8,7 +8,7 @@ use super::params::Params;
 use super::redirect::{Carrier, error_page, error_redirect, found, with_params};
 use crate::router::AppState;
 use auth_return_core::Error;
-use auth_return_core::oauth::{AuthorizationParams, Authorized, Prompt, ResponseType};
+use auth_return_core::oauth::{AuthorizationParams, Authorized, Prompt};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -98,7 +98,6 @@ pub async fn authorize(
             found(&with_params(redirect_uri, Carrier::Query, &pairs))
         }
         Ok(Authorized::Tokens(tokens, scopes)) => {
-            debug_assert_eq!(request.response_type, ResponseType::Token);
             let expires_in = tokens.expires_in.to_string();
             let scope = scopes.joined();
             let mut pairs = vec![

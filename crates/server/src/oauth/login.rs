@@ -104,7 +104,10 @@ fn cross_site(state: &AppState, headers: &HeaderMap) -> Option<&'static str> {
     if header("sec-fetch-site").is_some_and(|site| site != "same-origin") {
         return Some("the request came from another site");
     }
-    let public = url::Url::parse(&state.service.config().public_url).ok()?;
+    let Ok(public) = url::Url::parse(&state.service.config().public_url) else {
+        // No origin to compare with: nothing can be shown to come from our page.
+        return Some("this server's public URL is not a URL");
+    };
     if let Some(origin) = header("origin")
         && origin != public.origin().ascii_serialization()
     {
