@@ -80,11 +80,12 @@ pub fn error_page(state: &AppState, error: Error) -> Response {
             "Unknown app",
             "This sign-in link names no app on this server.".to_owned(),
         ),
+        // Both a sign-in's `redirect_uri` and a sign-out's `logout_uri` end here.
         Error::RedirectUriNotRegistered => (
             StatusCode::BAD_REQUEST,
-            "Sign-in link not valid",
-            "The redirect_uri of this sign-in link is not registered for the app, so this server \
-             will not send you there."
+            "Link not valid",
+            "The address this link would send you back to is not registered for the app, so \
+             this server will not send you there."
                 .to_owned(),
         ),
         Error::Store(_) | Error::Internal(_) => {

@@ -379,3 +379,35 @@ async fn futures_join<T: Send + 'static>(handles: Vec<tokio::task::JoinHandle<T>
     }
     out
 }
+
+#[tokio::test]
+async fn a_sign_out_to_an_unregistered_address_gets_a_page_and_keeps_the_sign_in() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Sign-out", false).await;
+    let client_id = app.app.client.id.to_string();
+    server
+        .confirmed_user(&client_id, "max@example.com", PASSWORD)
+        .await;
+    let mut browser = Browser::new(&server);
+    code_for(&mut browser, &app, "max@example.com", PASSWORD, &[]).await;
+    for (query, says) in [
+        (
+            format!("client_id={client_id}&logout_uri=https://evil.example/"),
+            "not registered",
+        ),
+        (format!("client_id={client_id}"), "not registered"),
+        (
+            "logout_uri=http://127.0.0.1:9/signed-out".to_owned(),
+            "client_id is required",
+        ),
+    ] {
+        assert_error_page(&mut browser, &format!("/logout?{query}"), says).await;
+    }
+    let still = browser
+        .get(&authorize_path(&app, &[("prompt", Some("none"))]))
+        .await;
+    assert!(
+        still.location_params(false).contains_key("code"),
+        "the sign-in stays"
+    );
+}
