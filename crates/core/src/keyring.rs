@@ -17,6 +17,8 @@ pub struct KeyRing {
     pub challenges: Sealer,
     /// Seals client secrets (AAD: client).
     pub client_secrets: Sealer,
+    /// Seals OAuth 2.0 authorization codes (AAD: pool and client).
+    pub authorization_codes: Sealer,
     /// HMAC key for one-time codes at rest.
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
@@ -33,6 +35,10 @@ impl KeyRing {
             signing_keys: Sealer::new(derive_key(master, "auth-return/signing-key/v1")),
             challenges: Sealer::new(derive_key(master, "auth-return/srp-challenge/v1")),
             client_secrets: Sealer::new(derive_key(master, "auth-return/client-secret/v1")),
+            authorization_codes: Sealer::new(derive_key(
+                master,
+                "auth-return/authorization-code/v1",
+            )),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
             refresh_successors: SecretBytes::new(
@@ -60,6 +66,7 @@ mod tests {
             &ring.signing_keys,
             &ring.challenges,
             &ring.client_secrets,
+            &ring.authorization_codes,
         ];
         // What one purpose seals, no other opens.
         for (i, sealer) in sealers.iter().enumerate() {

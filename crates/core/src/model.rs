@@ -186,50 +186,17 @@ pub struct Session {
     pub scope: Option<String>,
 }
 
-/// An OAuth 2.0 authorization code as stored (RFC 6749 §4.1.2): never the code, only its
-/// SHA-256, with everything the token request must match.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthorizationCode {
-    /// The pool.
-    pub pool_id: PoolId,
-    /// SHA-256 of the code; unique.
-    pub hash: Vec<u8>,
-    /// The client it was issued to.
-    pub client_id: ClientId,
-    /// The user who signed in.
-    pub user_id: UserId,
-    /// The `redirect_uri` of the authorization request, exactly as sent.
-    pub redirect_uri: String,
-    /// The granted scopes, space-separated.
-    pub scope: String,
-    /// The PKCE `S256` challenge (RFC 7636 §4.2), base64url, when the request had one.
-    pub code_challenge: Option<String>,
-    /// The request's `nonce`, for the ID token (OpenID Connect Core §3.1.2.1).
-    pub nonce: Option<String>,
-    /// When the user authenticated (`auth_time`).
-    pub auth_time: Timestamp,
-    /// The session the exchange opens: chosen when the code is issued, so that a replay can
-    /// name (and revoke) it whether or not the first exchange has finished.
-    pub session_id: SessionId,
-    /// When it was issued.
-    pub created_at: Timestamp,
-    /// When it stops being accepted (5 minutes after issue).
-    pub expires_at: Timestamp,
-}
-
-/// What spending an authorization code found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CodeRedemption {
+/// What spending an authorization code found (see
+/// [`AuthorizationCodeStore`](crate::store::AuthorizationCodeStore)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeSpend {
     /// The first use: the code is now spent.
-    Redeemed(Box<AuthorizationCode>),
-    /// Spent before: the session its first exchange opens (now marked replayed, see
-    /// `AuthorizationCodeStore::code_replayed`).
-    Replayed {
-        /// The session to revoke.
-        session_id: SessionId,
+    First,
+    /// Spent before, and now marked replayed.
+    Again {
+        /// The session the first exchange opened, to revoke; `None` when it failed its checks.
+        session_id: Option<SessionId>,
     },
-    /// No such code (never issued, or pruned after it expired).
-    Unknown,
 }
 
 /// A sign-in on the hosted pages (the cookie a second authorization request signs in with):

@@ -43,6 +43,7 @@ const STEPS: &[Step] = steps![
     10 "user counts" "0010_user_counts.sql",
     11 "user indexes" "0011_user_indexes.sql",
     12 "oauth" "0012_oauth.sql",
+    13 "sealed authorization codes" "0013_sealed_authorization_codes.sql",
 ];
 
 /// The SQLite migrator.

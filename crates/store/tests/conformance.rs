@@ -76,16 +76,16 @@ async fn postgres_races_between_two_instances() {
 
 #[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_authorization_code_redeemed_once_between_two_instances() {
+async fn sqlite_authorization_code_spent_first_once_between_two_instances() {
     let db = TempSqlite::new();
-    oauth::redemption_race(open(&db.url()).await, open(&db.url()).await).await;
+    oauth::spend_race(open(&db.url()).await, open(&db.url()).await).await;
 }
 
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_authorization_code_redeemed_once_between_two_instances() {
+async fn postgres_authorization_code_spent_first_once_between_two_instances() {
     on_postgres(|url| async move {
-        oauth::redemption_race(open(&url).await, open(&url).await).await;
+        oauth::spend_race(open(&url).await, open(&url).await).await;
     })
     .await;
 }
@@ -177,8 +177,8 @@ on_both! {
     events_record_read_filter_isolate_and_cascade => events::recorded;
     events_page_by_cursor_without_gaps_or_repeats => events::paging;
     events_prune_by_age_in_batches => events::prune;
-    authorization_codes_redeem_replay_isolate_and_cascade => oauth::authorization_codes;
-    hosted_sessions_get_delete_isolate_and_cascade => oauth::hosted_sessions;
+    spent_authorization_codes_first_again_isolate_and_cascade => oauth::authorization_codes;
+    hosted_sessions_get_with_user_delete_isolate_and_cascade => oauth::hosted_sessions;
     session_scope_round_trips_through_refresh_tokens => oauth::session_scope;
     prune_expired_keeps_just_expired_authorization_codes => oauth::prune;
 }

@@ -4,12 +4,13 @@
 //! implicit flow, tokens for the signed-in user.
 
 use super::CODE_TTL_SECS;
+use super::code::CodeGrant;
 use super::pkce::is_s256_challenge;
 use super::scopes::Scopes;
 use crate::auth::AuthTokens;
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, SessionId};
-use crate::model::{App, AuthorizationCode, HostedSession, Session, User};
+use crate::model::{App, HostedSession, Session, User};
 use crate::service::Service;
 use crate::tokens::refresh::new_refresh_token;
 
@@ -236,8 +237,8 @@ impl Service {
     }
 
     /// Answers a checked request for the user of a live hosted session: a single-use code bound
-    /// to the client, redirect URI and PKCE challenge (RFC 6749 §4.1.2), or the implicit flow's
-    /// tokens (no refresh token, RFC 6749 §4.2.2).
+    /// to the client, redirect URI and PKCE challenge, sealed so that issuing it stores nothing
+    /// (RFC 6749 §4.1.2), or the implicit flow's tokens (no refresh token, RFC 6749 §4.2.2).
     pub async fn authorize(
         &self,
         app: &App,
@@ -248,22 +249,20 @@ impl Service {
         let now = self.clock.now();
         match request.response_type {
             ResponseType::Code => {
-                let (code, hash) = new_refresh_token();
-                let record = AuthorizationCode {
-                    pool_id: app.pool_id.clone(),
-                    hash,
-                    client_id: app.client.id.clone(),
+                let grant = CodeGrant {
                     user_id: user.id,
-                    redirect_uri: request.redirect_uri.clone(),
+                    redirect_digest: CodeGrant::redirect_digest(&request.redirect_uri),
                     scope: request.scopes.joined(),
                     code_challenge: request.code_challenge.clone(),
                     nonce: request.nonce.clone(),
                     auth_time: signed_in.auth_time,
-                    session_id: SessionId::generate(),
-                    created_at: now,
                     expires_at: now + CODE_TTL_SECS,
                 };
-                self.store.insert_authorization_code(&record).await?;
+                let code = grant.seal(
+                    &self.keyring.authorization_codes,
+                    &app.pool_id,
+                    &app.client.id,
+                );
                 Ok(Authorized::Code(code))
             }
             ResponseType::Token => {

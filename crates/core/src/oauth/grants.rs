@@ -1,17 +1,19 @@
 //! The token endpoint's grants (`POST /oauth2/token`, RFC 6749 §3.2): client authentication,
-//! `authorization_code` (single use; a replay revokes what the first exchange issued, RFC 6749
-//! §4.1.2, §10.5), `refresh_token` (the app's rotation rules) and `client_credentials`.
+//! `authorization_code` (sealed, single use; a replay revokes what the first exchange issued,
+//! RFC 6749 §4.1.2, §10.5), `refresh_token` (the app's rotation rules) and `client_credentials`.
 
+use super::code::{CodeGrant, spend_key};
 use super::pkce;
 use super::scopes::Scopes;
 use crate::auth::refresh::ClientProof;
 use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::ClientId;
-use crate::model::{App, CodeRedemption, Session, UserStatus};
+use crate::ids::SessionId;
+use crate::model::{App, CodeSpend, Session, Timestamp, UserStatus};
 use crate::service::Service;
 use crate::tokens::claims::{USER_ADMIN_SCOPE, client_access_token};
-use crate::tokens::refresh::{new_refresh_token, refresh_hash};
+use crate::tokens::refresh::new_refresh_token;
 
 /// How the client authenticated at the token endpoint: its id, and its secret when it sent one
 /// (`client_secret_basic` or `client_secret_post`, RFC 6749 §2.3.1; the transport refuses both
@@ -43,6 +45,44 @@ fn grants_id_token(session_scope: Option<&str>) -> bool {
     session_scope.is_none_or(|s| Scopes::parse_stored(s).contains("openid"))
 }
 
+/// The answer to any code that is not a live code of this client.
+const INVALID_CODE: Error =
+    Error::InvalidGrant("The authorization code is invalid, expired or already used.");
+
+/// A code being spent: its record's key, its grant, and when.
+struct Spend<'a> {
+    hash: [u8; 32],
+    grant: &'a CodeGrant,
+    now: Timestamp,
+}
+
+/// Why an opened code cannot be exchanged with this redirect URI and verifier, if it cannot.
+fn refusal(
+    grant: &CodeGrant,
+    redirect_uri: Option<&str>,
+    code_verifier: Option<&str>,
+    now: Timestamp,
+) -> Option<Error> {
+    if grant.expires_at <= now {
+        return Some(INVALID_CODE);
+    }
+    if !redirect_uri.is_some_and(|uri| grant.issued_for(uri)) {
+        return Some(Error::InvalidGrant(
+            "redirect_uri does not match the authorization request.",
+        ));
+    }
+    match (&grant.code_challenge, code_verifier) {
+        (Some(challenge), Some(verifier)) if pkce::verifies(verifier, challenge) => None,
+        (None, None) => None,
+        (Some(_), _) => Some(Error::InvalidGrant(
+            "code_verifier does not match the code_challenge.",
+        )),
+        (None, Some(_)) => Some(Error::InvalidGrant(
+            "code_verifier was sent, but the authorization request had no code_challenge.",
+        )),
+    }
+}
+
 impl Service {
     /// The app of an authenticating client. A client with a secret must present it; a client
     /// without one must not claim one. Every failure is the same `invalid_client`.
@@ -70,9 +110,11 @@ impl Service {
         }
     }
 
-    /// `grant_type=authorization_code` (RFC 6749 §4.1.3): spends the code, checks it was issued
-    /// to this client for this redirect URI and that the verifier proves its PKCE challenge,
-    /// then opens the session the code named. A second exchange of a code revokes that session.
+    /// `grant_type=authorization_code` (RFC 6749 §4.1.3): opens the sealed code (issued through
+    /// this client, intact), checks it has not expired, was issued for this redirect URI and
+    /// that the verifier proves its PKCE challenge, then opens a session for its user and
+    /// records the code as spent. Every exchange spends the code, a failed one too; a second
+    /// one revokes the session the first opened.
     pub async fn exchange_code(
         &self,
         app: &App,
@@ -81,94 +123,112 @@ impl Service {
         code_verifier: Option<&str>,
         caller: &Caller,
     ) -> Result<OAuthTokens> {
-        const INVALID: Error =
-            Error::InvalidGrant("The authorization code is invalid, expired or already used.");
         let code = code
             .filter(|c| !c.is_empty())
             .ok_or_else(|| Error::InvalidParameter("code is required.".into()))?;
-        let hash = refresh_hash(code).ok_or(INVALID)?;
-        let now = self.clock.now();
-        let record = match self
-            .store
-            .redeem_authorization_code(&app.pool_id, &hash, now)
-            .await?
-        {
-            CodeRedemption::Redeemed(record) => record,
-            CodeRedemption::Replayed { session_id } => {
-                self.store
-                    .revoke_session(&app.pool_id, session_id, now)
-                    .await?;
-                tracing::warn!(pool_id = %app.pool_id, session = %session_id, "authorization code replayed: its session is revoked");
-                if let Some(session) = self.store.get_session(&app.pool_id, session_id).await? {
-                    let email = self.email_of(&app.pool_id, session.user_id).await;
-                    let event = NewEvent::new(app.pool_id.clone(), now, EventKind::SessionRevoked)
-                        .about(Some(session.user_id), email.as_deref())
-                        .with("reason", "authorization_code_replay")
-                        .by(caller);
-                    self.events.record(event);
-                }
-                return Err(INVALID);
-            }
-            CodeRedemption::Unknown => return Err(INVALID),
+        let grant = CodeGrant::open(
+            &self.keyring.authorization_codes,
+            &app.pool_id,
+            &app.client.id,
+            code,
+        )
+        .ok_or(INVALID_CODE)?;
+        let spent = Spend {
+            hash: spend_key(code),
+            grant: &grant,
+            now: self.clock.now(),
         };
-        if record.client_id != app.client.id || record.expires_at <= now {
-            return Err(INVALID);
-        }
-        if redirect_uri != Some(record.redirect_uri.as_str()) {
-            return Err(Error::InvalidGrant(
-                "redirect_uri does not match the authorization request.",
-            ));
-        }
-        match (&record.code_challenge, code_verifier) {
-            (Some(challenge), Some(verifier)) if pkce::verifies(verifier, challenge) => {}
-            (None, None) => {}
-            (Some(_), _) => {
-                return Err(Error::InvalidGrant(
-                    "code_verifier does not match the code_challenge.",
-                ));
+        let verdict = match refusal(&grant, redirect_uri, code_verifier, spent.now) {
+            Some(refused) => Err(refused),
+            None => self
+                .store
+                .get_user(&app.pool_id, grant.user_id)
+                .await?
+                .filter(|u| u.enabled && u.status == UserStatus::Confirmed)
+                .ok_or(INVALID_CODE),
+        };
+        let user = match verdict {
+            Ok(user) => user,
+            Err(refused) => {
+                return match self.spend_code(app, &spent, None, caller).await? {
+                    CodeSpend::First => Err(refused),
+                    CodeSpend::Again { .. } => Err(INVALID_CODE),
+                };
             }
-            (None, Some(_)) => {
-                return Err(Error::InvalidGrant(
-                    "code_verifier was sent, but the authorization request had no code_challenge.",
-                ));
-            }
-        }
-        let user = self
-            .store
-            .get_user(&app.pool_id, record.user_id)
-            .await?
-            .filter(|u| u.enabled && u.status == UserStatus::Confirmed)
-            .ok_or(INVALID)?;
+        };
+        // The session exists before the code is recorded as spent, so a replay that finds the
+        // record always finds the session to revoke, however the two exchanges interleave.
         let (refresh_token, refresh_hash) = new_refresh_token();
         let session = Session {
-            id: record.session_id,
+            id: SessionId::generate(),
             pool_id: app.pool_id.clone(),
             client_id: app.client.id.clone(),
             user_id: user.id,
             refresh_hash,
-            auth_time: record.auth_time,
-            expires_at: now + app.client.refresh_validity_secs,
+            auth_time: grant.auth_time,
+            expires_at: spent.now + app.client.refresh_validity_secs,
             revoked_at: None,
-            scope: Some(record.scope.clone()),
+            scope: Some(grant.scope.clone()),
         };
         self.store.insert_session(&session).await?;
-        // A replay that raced this exchange revoked a session that did not exist yet.
-        if self.store.code_replayed(&app.pool_id, &hash).await? {
+        if self
+            .spend_code(app, &spent, Some(session.id), caller)
+            .await?
+            != CodeSpend::First
+        {
             self.store
-                .revoke_session(&app.pool_id, session.id, now)
+                .revoke_session(&app.pool_id, session.id, spent.now)
                 .await?;
-            return Err(INVALID);
+            return Err(INVALID_CODE);
         }
         let tokens = self
-            .mint_with_nonce(app, &user, &session, record.nonce.as_deref())
+            .mint_with_nonce(app, &user, &session, grant.nonce.as_deref())
             .await?;
         Ok(OAuthTokens {
             id_token: grants_id_token(session.scope.as_deref()).then_some(tokens.id_token),
             access_token: tokens.access_token,
             refresh_token: Some(refresh_token),
             expires_in: tokens.expires_in,
-            scope: record.scope,
+            scope: grant.scope,
         })
+    }
+
+    /// Records a code as spent by an exchange that opened `session` (`None`: refused). When it
+    /// had been spent before, revokes the session its first exchange opened (RFC 6749 §4.1.2).
+    async fn spend_code(
+        &self,
+        app: &App,
+        spent: &Spend<'_>,
+        session: Option<SessionId>,
+        caller: &Caller,
+    ) -> Result<CodeSpend> {
+        let outcome = self
+            .store
+            .spend_authorization_code(
+                &app.pool_id,
+                &spent.hash,
+                session,
+                spent.grant.expires_at,
+                spent.now,
+            )
+            .await?;
+        if let CodeSpend::Again {
+            session_id: Some(first),
+        } = outcome
+        {
+            self.store
+                .revoke_session(&app.pool_id, first, spent.now)
+                .await?;
+            tracing::warn!(pool_id = %app.pool_id, session = %first, "authorization code replayed: its session is revoked");
+            let user_id = spent.grant.user_id;
+            let email = self.email_of(&app.pool_id, user_id).await;
+            let event = NewEvent::new(app.pool_id.clone(), spent.now, EventKind::SessionRevoked)
+                .about(Some(user_id), email.as_deref())
+                .with("reason", "authorization_code_replay")
+                .by(caller);
+            self.events.record(event);
+        }
+        Ok(outcome)
     }
 
     /// `grant_type=refresh_token` (RFC 6749 §6): new tokens for a live session of this client,

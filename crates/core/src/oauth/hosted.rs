@@ -46,17 +46,16 @@ impl Service {
         let Some(hash) = refresh_hash(cookie) else {
             return Ok(None);
         };
-        let Some(session) = self.store.get_hosted_session(&app.pool_id, &hash).await? else {
+        let Some((session, user)) = self.store.get_hosted_session(&app.pool_id, &hash).await?
+        else {
             return Ok(None);
         };
         let now = self.clock.now();
-        if session.expires_at <= now || max_age.is_some_and(|age| now - session.auth_time > age) {
-            return Ok(None);
-        }
-        let user = self.store.get_user(&app.pool_id, session.user_id).await?;
-        Ok(user
-            .filter(|u| u.enabled && u.status == UserStatus::Confirmed)
-            .map(|u| (session, u)))
+        let live = session.expires_at > now
+            && max_age.is_none_or(|age| now - session.auth_time <= age)
+            && user.enabled
+            && user.status == UserStatus::Confirmed;
+        Ok(live.then_some((session, user)))
     }
 
     /// The app a sign-out is for, after checking `logout_uri` is one of its sign-out URLs,

@@ -1,9 +1,10 @@
 //! OAuth 2.0 and OpenID Connect, shaped like Cognito's endpoints: the authorization request,
-//! hosted-page sessions, authorization codes with PKCE, the token endpoint's grants and
+//! hosted-page sessions, sealed authorization codes with PKCE, the token endpoint's grants and
 //! userinfo (RFC 6749, RFC 7636, OpenID Connect Core 1.0). Pure domain: the HTTP shapes are
 //! `auth-return-server`'s.
 
 mod authorize;
+mod code;
 mod grants;
 mod hosted;
 mod pkce;

@@ -1,15 +1,15 @@
-//! Sign-ins on the hosted pages, for both dialects: found, ended one at a time or all of a
-//! user's at once, by the hash of the cookie's value.
+//! Sign-ins on the hosted pages, for both dialects: found with their user, ended one at a time
+//! or all of a user's at once, by the hash of the cookie's value.
 
 /// Implements `HostedSessionStore` for `$store`.
 macro_rules! hosted_session_store {
     ($store:ty) => {
         const _: () = {
             use auth_return_core::ids::{PoolId, UserId};
-            use auth_return_core::model::HostedSession;
+            use auth_return_core::model::{HostedSession, User};
             use auth_return_core::store::{HostedSessionStore, StoreResult};
             use $crate::error::{backend, conflict};
-            use $crate::sql::rows::select_hosted_session;
+            use $crate::sql::rows::select_hosted_session_user;
 
             #[async_trait::async_trait]
             impl HostedSessionStore for $store {
@@ -30,21 +30,24 @@ macro_rules! hosted_session_store {
                     Ok(())
                 }
 
+                /// One query: the session joined with its user.
                 async fn get_hosted_session(
                     &self,
                     pool_id: &PoolId,
                     hash: &[u8],
-                ) -> StoreResult<Option<HostedSession>> {
+                ) -> StoreResult<Option<(HostedSession, User)>> {
                     let row = sqlx::query(concat!(
-                        select_hosted_session!(),
-                        " WHERE pool_id = $1 AND hash = $2"
+                        select_hosted_session_user!(),
+                        " WHERE h.pool_id = $1 AND h.hash = $2"
                     ))
                     .bind(pool_id)
                     .bind(hash)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(backend)?;
-                    row.as_ref().map(rows::hosted_session).transpose()
+                    row.as_ref()
+                        .map(|row| Ok((rows::hosted_session(row)?, rows::user(row)?)))
+                        .transpose()
                 }
 
                 async fn delete_hosted_session(

@@ -3,10 +3,10 @@
 /// How long a failure streak is remembered after its last failure.
 pub(crate) const LOCKOUT_MEMORY_SECS: i64 = 3600;
 
-/// How long an authorization code is kept after it expires. A code is spent even when expired
-/// (expiry is the caller's to judge), so a second use shortly after expiry still finds it and
-/// comes back `Replayed`, naming the session the first exchange opened for revocation (RFC 6749
-/// §4.1.2), rather than `Unknown`, which would let that session live on.
+/// How long a spent authorization code is remembered after it expires. An expired code is
+/// spent all the same (expiry is the exchange's to judge), so a second use shortly after expiry
+/// is still a replay, naming the session the first exchange opened for revocation (RFC 6749
+/// §4.1.2), rather than a first use, which would let that session live on.
 pub(crate) const AUTHORIZATION_CODE_MEMORY_SECS: i64 = 3600;
 
 /// Implements `PruneStore` for `$store`.
@@ -21,7 +21,7 @@ macro_rules! prune_store {
             #[async_trait::async_trait]
             impl PruneStore for $store {
                 /// Deletes expired sessions (their refresh tokens cascade), codes, used
-                /// challenges, revocations, mail-quota windows and hosted sessions, authorization
+                /// challenges, revocations, mail-quota windows and hosted sessions, spent authorization
                 /// codes that expired more than `AUTHORIZATION_CODE_MEMORY_SECS` before `now`,
                 /// failure streaks whose last failure is more than `LOCKOUT_MEMORY_SECS` before
                 /// `now`, and all but the newest `CHANGES_KEPT` changes; how many rows went.
@@ -35,7 +35,7 @@ macro_rules! prune_store {
                         ("DELETE FROM mail_quotas WHERE window_ends_at < $1", now),
                         ("DELETE FROM hosted_sessions WHERE expires_at < $1", now),
                         (
-                            "DELETE FROM authorization_codes WHERE expires_at < $1",
+                            "DELETE FROM spent_authorization_codes WHERE expires_at < $1",
                             now.saturating_sub(AUTHORIZATION_CODE_MEMORY_SECS),
                         ),
                         (

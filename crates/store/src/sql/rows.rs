@@ -62,23 +62,17 @@ macro_rules! select_refresh_token {
 }
 pub(crate) use select_refresh_token;
 
-/// The columns `rows::authorization_code` reads (all but `used_at` and `replayed_at`), in the
-/// order `insert_authorization_code` binds them.
-macro_rules! authorization_code_columns {
+/// `SELECT` of a hosted session joined with its user: everything `rows::user` and
+/// `rows::hosted_session` read, from `hosted_sessions h JOIN users u`.
+macro_rules! select_hosted_session_user {
     () => {
-        "pool_id, hash, client_id, user_id, redirect_uri, scope, code_challenge, nonce, \
-         auth_time, session_id, created_at, expires_at"
+        "SELECT u.pool_id, u.user_id, u.email, u.email_verified, u.status, u.enabled, \
+         u.salt_hex, u.sealed_verifier, u.attributes, u.pending_email, u.password_expires_at, \
+         u.created_at, u.updated_at, h.hash, h.auth_time, h.expires_at \
+         FROM hosted_sessions h JOIN users u ON u.pool_id = h.pool_id AND u.user_id = h.user_id"
     };
 }
-pub(crate) use authorization_code_columns;
-
-/// `SELECT` of everything `rows::hosted_session` reads.
-macro_rules! select_hosted_session {
-    () => {
-        "SELECT pool_id, hash, user_id, auth_time, expires_at FROM hosted_sessions"
-    };
-}
-pub(crate) use select_hosted_session;
+pub(crate) use select_hosted_session_user;
 
 /// `SELECT` of everything `rows::event` reads.
 macro_rules! select_event {
@@ -96,9 +90,8 @@ macro_rules! row_mapping {
         mod rows {
             use auth_return_core::events::Event;
             use auth_return_core::model::{
-                ApiKey, App, AuthorizationCode, Change, ChangeSubject, Client, CodeRecord,
-                HostedSession, LockoutRecord, RefreshTokenRecord, Revocation, Session,
-                SigningKeyRecord, User,
+                ApiKey, App, Change, ChangeSubject, Client, CodeRecord, HostedSession,
+                LockoutRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
             };
             use auth_return_core::store::StoreResult;
             use sqlx::Row;
@@ -222,24 +215,6 @@ macro_rules! row_mapping {
                     superseded_at: get(row, "superseded_at")?,
                 };
                 Ok((session, token))
-            }
-
-            /// An authorization code, from `authorization_code_columns`.
-            pub(super) fn authorization_code(row: &DbRow) -> StoreResult<AuthorizationCode> {
-                Ok(AuthorizationCode {
-                    pool_id: get(row, "pool_id")?,
-                    hash: get(row, "hash")?,
-                    client_id: get(row, "client_id")?,
-                    user_id: get(row, "user_id")?,
-                    redirect_uri: get(row, "redirect_uri")?,
-                    scope: get(row, "scope")?,
-                    code_challenge: get(row, "code_challenge")?,
-                    nonce: get(row, "nonce")?,
-                    auth_time: get(row, "auth_time")?,
-                    session_id: get(row, "session_id")?,
-                    created_at: get(row, "created_at")?,
-                    expires_at: get(row, "expires_at")?,
-                })
             }
 
             /// A hosted-page session.

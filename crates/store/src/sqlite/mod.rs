@@ -46,6 +46,10 @@ impl SqliteStore {
             create_parent_dir(options.get_filename())?;
             create_private_file(options.get_filename())?;
         }
+        // A connection to a local file cannot go stale, so the pool does not ping it before
+        // each use: the ping is a round trip to the connection's worker thread, as costly as a
+        // small query. (It also means a cancelled acquire never drops a connection, which an
+        // in-memory database would not survive.)
         // An in-memory database lives as long as a connection to it: keep exactly one.
         let pool_options = if memory {
             SqlitePoolOptions::new()
@@ -55,7 +59,8 @@ impl SqliteStore {
                 .max_lifetime(None)
         } else {
             SqlitePoolOptions::new().max_connections(POOL_SIZE)
-        };
+        }
+        .test_before_acquire(false);
         let pool = pool_options.connect_with(options).await.map_err(backend)?;
         let store = Self::from_pool(pool);
         store.migrate().await?;

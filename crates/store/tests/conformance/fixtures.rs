@@ -2,8 +2,7 @@
 
 use auth_return_core::ids::{AppId, ClientId, PoolId, SessionId, UserId};
 use auth_return_core::model::{
-    App, AuthorizationCode, Client, CodeRecord, HostedSession, Session, SigningKeyRecord, User,
-    UserStatus,
+    App, Client, CodeRecord, HostedSession, Session, SigningKeyRecord, User, UserStatus,
 };
 use auth_return_core::settings::AppSettings;
 use std::collections::BTreeMap;
@@ -85,25 +84,6 @@ pub fn session(app: &App, user: &User, hash: &[u8], now: i64) -> Session {
         expires_at: now + 30 * 86_400,
         revoked_at: None,
         scope: None,
-    }
-}
-
-/// An authorization code for `user` through `app`'s client with hash `hash`, issued at `now`
-/// (with a PKCE challenge and a nonce), expiring 5 minutes later.
-pub fn authorization_code(app: &App, user: &User, hash: &[u8], now: i64) -> AuthorizationCode {
-    AuthorizationCode {
-        pool_id: app.pool_id.clone(),
-        hash: hash.to_vec(),
-        client_id: app.client.id.clone(),
-        user_id: user.id,
-        redirect_uri: "https://app.example/callback?from=hosted&x=é".to_owned(),
-        scope: "openid email profile".to_owned(),
-        code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned()),
-        nonce: Some("n-0S6_WzA2Mj".to_owned()),
-        auth_time: now - 10,
-        session_id: SessionId::generate(),
-        created_at: now,
-        expires_at: now + 300,
     }
 }
 

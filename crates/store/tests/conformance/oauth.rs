@@ -1,39 +1,49 @@
-//! OAuth 2.0 records: authorization codes (stored whole, spent once, a replay told apart from an
-//! unknown code and remembered, isolated per pool, gone with their user or app), a burst of
-//! simultaneous redemptions of one code on two instances, hosted-page sessions, a session's
-//! granted scope, and what `prune_expired` takes of them.
+//! OAuth 2.0 records: spent authorization codes (the first spend told apart from a replay,
+//! which names the first spend's session; isolated per pool; gone with their app), a burst of
+//! simultaneous spends of one code on two instances, hosted-page sessions found with their user,
+//! a session's granted scope, and what `prune_expired` takes of them.
 
 use crate::fixtures;
 use crate::story::is_conflict;
-use auth_return_core::ids::PoolId;
-use auth_return_core::model::{AuthorizationCode, CodeRedemption, HostedSession};
+use auth_return_core::ids::{PoolId, SessionId};
+use auth_return_core::model::{CodeSpend, HostedSession};
 use auth_return_store::Store;
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
 const CONTENDERS: usize = 16;
 
-fn redeemed(code: &AuthorizationCode) -> CodeRedemption {
-    CodeRedemption::Redeemed(Box::new(code.clone()))
-}
-
-fn replayed(code: &AuthorizationCode) -> CodeRedemption {
-    CodeRedemption::Replayed {
-        session_id: code.session_id,
-    }
-}
-
-async fn redeem(s: &dyn Store, pool_id: &PoolId, hash: &[u8], now: i64) -> CodeRedemption {
-    s.redeem_authorization_code(pool_id, hash, now)
+async fn spend(
+    s: &dyn Store,
+    pool_id: &PoolId,
+    hash: &[u8],
+    session_id: Option<SessionId>,
+    now: i64,
+) -> CodeSpend {
+    s.spend_authorization_code(pool_id, hash, session_id, now + 300, now)
         .await
         .unwrap()
 }
 
-async fn hosted(s: &dyn Store, pool_id: &PoolId, hash: &[u8]) -> Option<HostedSession> {
-    s.get_hosted_session(pool_id, hash).await.unwrap()
+fn again(session_id: Option<SessionId>) -> CodeSpend {
+    CodeSpend::Again { session_id }
 }
 
-/// Issuing, spending and replaying codes; pools; conflicts; cascades.
+async fn hosted(s: &dyn Store, pool_id: &PoolId, hash: &[u8]) -> Option<HostedSession> {
+    s.get_hosted_session(pool_id, hash)
+        .await
+        .unwrap()
+        .map(|(session, user)| {
+            assert_eq!(
+                (&user.pool_id, user.id),
+                (&session.pool_id, session.user_id),
+                "found with its own user"
+            );
+            session
+        })
+}
+
+/// Spending codes, first and again; pools; the app cascade.
 pub async fn authorization_codes(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a1, k1) = fixtures::app("one", None, 1);
@@ -41,144 +51,95 @@ pub async fn authorization_codes(store: Arc<dyn Store>) {
     s.insert_app(&a1, &k1).await.unwrap();
     s.insert_app(&a2, &k2).await.unwrap();
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
-    let ada = fixtures::user(p1, "ada@example.com", 10);
-    let bob = fixtures::user(p1, "bob@example.com", 10);
-    let eve = fixtures::user(p2, "eve@example.com", 10);
-    for user in [&ada, &bob, &eve] {
-        s.insert_user(user).await.unwrap();
-    }
-
-    // Another pool does not find a code, and looking there neither spends nor marks it.
-    let code = fixtures::authorization_code(&a1, &ada, b"code-1", 1_000);
-    s.insert_authorization_code(&code).await.unwrap();
-    assert!(!s.code_replayed(p1, b"code-1").await.unwrap());
-    assert_eq!(
-        redeem(s, p2, b"code-1", 1_010).await,
-        CodeRedemption::Unknown
+    let (s1, s2, s3) = (
+        SessionId::generate(),
+        SessionId::generate(),
+        SessionId::generate(),
     );
-    assert!(!s.code_replayed(p2, b"code-1").await.unwrap());
 
-    // The first redemption gets the code back whole; spent is not replayed yet.
-    assert_eq!(redeem(s, p1, b"code-1", 1_010).await, redeemed(&code));
-    assert!(!s.code_replayed(p1, b"code-1").await.unwrap());
-    // Every later one is a replay naming the session the first exchange opens, and marks it.
-    assert_eq!(redeem(s, p1, b"code-1", 1_020).await, replayed(&code));
-    assert!(s.code_replayed(p1, b"code-1").await.unwrap());
-    assert_eq!(redeem(s, p1, b"code-1", 1_030).await, replayed(&code));
-    assert!(s.code_replayed(p1, b"code-1").await.unwrap());
+    // The first spend is first; every later one names the first one's session, whatever
+    // session it opened itself.
     assert_eq!(
-        redeem(s, p2, b"code-1", 1_040).await,
-        CodeRedemption::Unknown,
-        "still unknown in the other pool"
+        spend(s, p1, b"code-1", Some(s1), 1_000).await,
+        CodeSpend::First
     );
-    assert!(!s.code_replayed(p2, b"code-1").await.unwrap());
-
-    // A hash never issued is unknown and never replayed.
     assert_eq!(
-        redeem(s, p1, b"never-issued", 1_050).await,
-        CodeRedemption::Unknown
+        spend(s, p1, b"code-1", Some(s2), 1_010).await,
+        again(Some(s1))
     );
-    assert!(!s.code_replayed(p1, b"never-issued").await.unwrap());
+    assert_eq!(spend(s, p1, b"code-1", None, 1_020).await, again(Some(s1)));
+    // Another pool keeps its own record of the same hash.
+    assert_eq!(
+        spend(s, p2, b"code-1", Some(s3), 1_030).await,
+        CodeSpend::First
+    );
+    assert_eq!(spend(s, p2, b"code-1", None, 1_040).await, again(Some(s3)));
+    assert_eq!(spend(s, p1, b"code-1", None, 1_050).await, again(Some(s1)));
 
-    // No PKCE challenge and no nonce round-trip as such; an expired code is spent all the same
-    // (expiry is the caller's to judge).
-    let mut bare = fixtures::authorization_code(&a1, &bob, b"code-2", 1_000);
-    bare.code_challenge = None;
-    bare.nonce = None;
-    s.insert_authorization_code(&bare).await.unwrap();
-    assert_eq!(redeem(s, p1, b"code-2", 5_000).await, redeemed(&bare));
-
-    // A hash is unique across pools; a conflict changes nothing.
-    assert!(is_conflict(
-        s.insert_authorization_code(&fixtures::authorization_code(&a1, &bob, b"code-1", 2_000))
+    // A refused exchange spends the code without a session; a later one finds none to revoke.
+    assert_eq!(
+        spend(s, p1, b"refused", None, 1_000).await,
+        CodeSpend::First
+    );
+    assert_eq!(spend(s, p1, b"refused", Some(s2), 1_010).await, again(None));
+    // Expiry is the caller's to judge: a code long expired is spent all the same.
+    assert_eq!(
+        s.spend_authorization_code(p1, b"expired", Some(s2), 100, 5_000)
             .await
-    ));
-    assert!(is_conflict(
-        s.insert_authorization_code(&fixtures::authorization_code(&a2, &eve, b"code-1", 2_000))
-            .await
-    ));
-    assert_eq!(redeem(s, p1, b"code-1", 2_010).await, replayed(&code));
-    // A code for a user of another pool is refused.
-    let stray = fixtures::authorization_code(&a1, &eve, b"stray", 2_000);
-    assert!(s.insert_authorization_code(&stray).await.is_err());
-    assert_eq!(
-        redeem(s, p1, b"stray", 2_010).await,
-        CodeRedemption::Unknown
+            .unwrap(),
+        CodeSpend::First
     );
+    assert_eq!(spend(s, p1, b"expired", None, 5_010).await, again(Some(s2)));
 
-    // Deleting a user takes their codes, spent or not; other users keep theirs.
-    let ada_live = fixtures::authorization_code(&a1, &ada, b"ada-live", 3_000);
-    let bob_live = fixtures::authorization_code(&a1, &bob, b"bob-live", 3_000);
-    s.insert_authorization_code(&ada_live).await.unwrap();
-    s.insert_authorization_code(&bob_live).await.unwrap();
-    assert!(s.delete_user(p1, ada.id, 3_100).await.unwrap());
-    assert_eq!(
-        redeem(s, p1, b"ada-live", 3_110).await,
-        CodeRedemption::Unknown
-    );
-    assert_eq!(
-        redeem(s, p1, b"code-1", 3_110).await,
-        CodeRedemption::Unknown,
-        "spent and replayed codes go too"
-    );
-    assert!(!s.code_replayed(p1, b"code-1").await.unwrap());
-    assert_eq!(redeem(s, p1, b"bob-live", 3_120).await, redeemed(&bob_live));
-
-    // Deleting an app takes its pool's codes, and only those.
-    let eve_code = fixtures::authorization_code(&a2, &eve, b"eve", 3_000);
-    s.insert_authorization_code(&eve_code).await.unwrap();
+    // Deleting an app takes its pool's records, and only those: the same app made again
+    // finds its hashes unspent.
     assert!(s.delete_app(&a1.id).await.unwrap());
-    for hash in [&b"bob-live"[..], b"code-2"] {
-        assert_eq!(redeem(s, p1, hash, 3_200).await, CodeRedemption::Unknown);
+    assert_eq!(spend(s, p2, b"code-1", None, 2_000).await, again(Some(s3)));
+    s.insert_app(&a1, &k1).await.unwrap();
+    for hash in [&b"code-1"[..], b"refused", b"expired"] {
+        assert_eq!(spend(s, p1, hash, None, 2_000).await, CodeSpend::First);
     }
-    assert_eq!(redeem(s, p2, b"eve", 3_200).await, redeemed(&eve_code));
-    // The hashes are free again.
-    let reissued = fixtures::authorization_code(&a2, &eve, b"code-1", 4_000);
-    s.insert_authorization_code(&reissued).await.unwrap();
-    assert_eq!(redeem(s, p2, b"code-1", 4_010).await, redeemed(&reissued));
 }
 
-/// One code, many simultaneous redemptions spread over two instances: exactly one gets the
-/// code, every other one a replay naming its session; in several rounds.
-pub async fn redemption_race(a: Arc<dyn Store>, b: Arc<dyn Store>) {
+/// One code, many simultaneous spends spread over two instances, each opening its own
+/// session: exactly one is first, every other one names the first one's session; in several
+/// rounds.
+pub async fn spend_race(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     let stores = [a, b];
     let (app, key) = fixtures::app("oauth races", None, 1);
     stores[0].insert_app(&app, &key).await.unwrap();
-    let user = fixtures::user(&app.pool_id, "race@example.com", 1);
-    stores[1].insert_user(&user).await.unwrap();
     for round in 0..5u8 {
-        let code = fixtures::authorization_code(&app, &user, &[b'r', round], 1_000);
-        stores[usize::from(round) % 2]
-            .insert_authorization_code(&code)
-            .await
-            .unwrap();
+        let hash = vec![b'r', round];
         let mut tasks = JoinSet::new();
         for i in 0..CONTENDERS {
             let store = Arc::clone(&stores[i % 2]);
-            let (pool_id, hash) = (code.pool_id.clone(), code.hash.clone());
+            let (pool_id, hash) = (app.pool_id.clone(), hash.clone());
+            let session = SessionId::generate();
             let now = 1_000 + i as i64;
-            tasks.spawn(async move { store.redeem_authorization_code(&pool_id, &hash, now).await });
+            tasks.spawn(async move {
+                let spent = store
+                    .spend_authorization_code(&pool_id, &hash, Some(session), now + 300, now)
+                    .await;
+                (session, spent)
+            });
         }
-        let outcomes: Vec<CodeRedemption> = tasks
+        let outcomes: Vec<(SessionId, CodeSpend)> = tasks
             .join_all()
             .await
             .into_iter()
-            .map(Result::unwrap)
+            .map(|(session, spent)| (session, spent.unwrap()))
             .collect();
-        let wins = outcomes
+        let firsts: Vec<SessionId> = outcomes
             .iter()
-            .filter(|o| matches!(o, CodeRedemption::Redeemed(_)))
+            .filter(|(_, o)| *o == CodeSpend::First)
+            .map(|(session, _)| *session)
+            .collect();
+        assert_eq!(firsts.len(), 1, "round {round}: exactly one spend is first");
+        let replays = outcomes
+            .iter()
+            .filter(|(_, o)| *o == again(Some(firsts[0])))
             .count();
-        assert_eq!(wins, 1, "round {round}: exactly one redemption wins");
-        assert!(outcomes.contains(&redeemed(&code)), "round {round}");
-        let replays = outcomes.iter().filter(|o| **o == replayed(&code)).count();
         assert_eq!(replays, CONTENDERS - 1, "round {round}: {outcomes:?}");
-        assert!(
-            stores[1]
-                .code_replayed(&app.pool_id, &code.hash)
-                .await
-                .unwrap()
-        );
     }
 }
 
@@ -302,8 +263,9 @@ pub async fn session_scope(store: Arc<dyn Store>) {
     assert_eq!(found.scope, scoped.scope);
 }
 
-/// `prune_expired` takes hosted sessions once they have expired, and authorization codes only
-/// an hour after: a replay of a code just past its expiry is still a replay.
+/// `prune_expired` takes hosted sessions once they have expired, and spent authorization codes
+/// only an hour after the code expired: a replay of a code just past its expiry is still a
+/// replay.
 pub async fn prune(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (app, key) = fixtures::app("prune", None, 1);
@@ -314,19 +276,19 @@ pub async fn prune(store: Arc<dyn Store>) {
     let now = 10_000;
     assert_eq!(s.prune_expired(now).await.unwrap(), 0, "nothing yet");
 
-    let code = |hash: &[u8], expires_at| {
-        let mut code = fixtures::authorization_code(&app, &ada, hash, expires_at - 300);
-        code.expires_at = expires_at;
-        code
-    };
-    let old = code(b"old", now - 3_601);
-    let edge = code(b"edge", now - 3_600);
-    let recent = code(b"recent", now - 1);
-    let live = code(b"live", now + 300);
-    for code in [&old, &edge, &recent, &live] {
-        s.insert_authorization_code(code).await.unwrap();
+    let first = SessionId::generate();
+    for (hash, expires_at) in [
+        (&b"old"[..], now - 3_601),
+        (b"edge", now - 3_600),
+        (b"recent", now - 1),
+        (b"live", now + 300),
+    ] {
+        let spent = s
+            .spend_authorization_code(p, hash, Some(first), expires_at, expires_at - 200)
+            .await
+            .unwrap();
+        assert_eq!(spent, CodeSpend::First);
     }
-    assert_eq!(redeem(s, p, b"recent", now - 2).await, redeemed(&recent));
     let session = |hash: &[u8], expires_at| {
         let mut session = fixtures::hosted_session(&ada, hash, 100);
         session.expires_at = expires_at;
@@ -341,13 +303,16 @@ pub async fn prune(store: Arc<dyn Store>) {
 
     // One code expired more than an hour ago, one hosted session expired before now.
     assert_eq!(s.prune_expired(now).await.unwrap(), 2);
-    assert_eq!(redeem(s, p, b"old", now).await, CodeRedemption::Unknown);
     assert_eq!(
-        redeem(s, p, b"recent", now).await,
-        replayed(&recent),
+        spend(s, p, b"old", None, now).await,
+        CodeSpend::First,
+        "forgotten"
+    );
+    assert_eq!(
+        spend(s, p, b"recent", None, now).await,
+        again(Some(first)),
         "a just-expired code is still known"
     );
-    assert_eq!(redeem(s, p, b"edge", now).await, redeemed(&edge));
     assert_eq!(hosted(s, p, b"expired").await, None);
     assert_eq!(hosted(s, p, b"boundary").await, Some(boundary.clone()));
     assert_eq!(hosted(s, p, b"current").await, Some(current.clone()));
@@ -355,19 +320,19 @@ pub async fn prune(store: Arc<dyn Store>) {
 
     // A second later: the edge code and the boundary session.
     assert_eq!(s.prune_expired(now + 1).await.unwrap(), 2);
-    assert_eq!(
-        redeem(s, p, b"edge", now + 1).await,
-        CodeRedemption::Unknown
-    );
+    assert_eq!(spend(s, p, b"edge", None, now + 1).await, CodeSpend::First);
     assert_eq!(hosted(s, p, b"boundary").await, None);
     // An hour later: the recent code (replayed or not) and the current session; the live code
     // has not been expired for an hour yet.
     assert_eq!(s.prune_expired(now + 3_600).await.unwrap(), 2);
     assert_eq!(
-        redeem(s, p, b"recent", now + 3_600).await,
-        CodeRedemption::Unknown
+        spend(s, p, b"recent", None, now + 3_600).await,
+        CodeSpend::First
     );
     assert_eq!(hosted(s, p, b"current").await, None);
-    assert_eq!(redeem(s, p, b"live", now + 3_600).await, redeemed(&live));
+    assert_eq!(
+        spend(s, p, b"live", None, now + 3_600).await,
+        again(Some(first))
+    );
     assert!(s.get_user(p, ada.id).await.unwrap().is_some(), "users stay");
 }

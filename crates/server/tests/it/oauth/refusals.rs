@@ -171,14 +171,29 @@ async fn a_code_is_bound_to_its_verifier_client_and_redirect_uri_and_used_once()
         form
     };
 
-    // Another app's client cannot even see the code (its pool has none such).
+    // Another app's client cannot open the code (it is sealed for its own client), nor can
+    // anyone a tampered one; neither spends it: its own client still exchanges it.
     let code = code_for(&mut browser, &app, "di@example.com", PASSWORD, &[]).await;
-    let form = exchange(&other_id, &code, CALLBACK, VERIFIER);
-    let (status, body) = token_error(&mut browser, &as_pairs(&form)).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
-    );
+    let mut tampered = code.clone().into_bytes();
+    tampered[30] = if tampered[30] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    for form in [
+        exchange(&other_id, &code, CALLBACK, VERIFIER),
+        exchange(&client_id, &tampered, CALLBACK, VERIFIER),
+        exchange(&client_id, &format!("{code}A"), CALLBACK, VERIFIER),
+    ] {
+        let (status, body) = token_error(&mut browser, &as_pairs(&form)).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_grant")),
+            "{form:?}"
+        );
+    }
+    let form = exchange(&client_id, &code, CALLBACK, VERIFIER);
+    let answer = browser
+        .post_form("/oauth2/token", &as_pairs(&form), None)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json());
 
     // A wrong redirect URI or verifier spends the code: a stolen code is worth one try.
     let wrong = [
