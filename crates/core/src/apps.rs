@@ -334,6 +334,7 @@ impl Service {
             return Err(Error::AppNotFound);
         }
         self.keys.forget(&app.pool_id);
+        self.apps.forget(&app.pool_id);
         tracing::info!(app_id = %app.id, pool_id = %app.pool_id, "app deleted");
         Ok(())
     }
@@ -445,6 +446,7 @@ impl Service {
         if !self.store.update_app(&app).await? {
             return Err(Error::AppNotFound);
         }
+        self.apps.forget(&app.pool_id);
         tracing::info!(app_id = %app.id, "app settings updated");
         if !changed.is_empty() {
             let mut event = NewEvent::new(

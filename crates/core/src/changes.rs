@@ -1,5 +1,5 @@
 //! Following the change feed: what the CLI or another instance changes in the shared database
-//! (a pool's signing keys) reaches this process's caches at its next poll.
+//! (a pool's signing keys, an app) reaches this process's caches at its next poll.
 //!
 //! Writers record each change in the same transaction as the change itself, numbered in commit
 //! order (see [`Store::changes_since`](crate::store::Store::changes_since)); each process keeps
@@ -37,6 +37,7 @@ impl Service {
         let Some(mut last) = self.change_cursor.get() else {
             let latest = self.store.latest_change().await?;
             self.keys.forget_all();
+            self.apps.forget_all();
             self.change_cursor.advance(latest);
             return Ok(0);
         };
@@ -53,6 +54,7 @@ impl Service {
                     "change feed entries were pruned before they were read: dropping every cache"
                 );
                 self.keys.forget_all();
+                self.apps.forget_all();
             }
             for change in &batch {
                 self.apply(change);
@@ -70,6 +72,7 @@ impl Service {
     fn apply(&self, change: &Change) {
         match &change.subject {
             ChangeSubject::SigningKeys(pool_id) => self.keys.forget(pool_id),
+            ChangeSubject::App(pool_id) => self.apps.forget(pool_id),
             ChangeSubject::Other(_) => {}
         }
     }

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod admin;
 pub mod api_keys;
+pub mod app_cache;
 pub mod app_listing;
 pub mod apps;
 pub mod auth;

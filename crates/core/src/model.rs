@@ -237,6 +237,8 @@ pub struct SigningKeyRecord {
 pub enum ChangeSubject {
     /// A pool's signing keys (a key added or withdrawn, or the pool deleted).
     SigningKeys(PoolId),
+    /// A pool's app: its settings, origins, name or client (updated, or the app deleted).
+    App(PoolId),
     /// A kind this version does not know (written by a newer instance): nothing it caches.
     Other(String),
 }
@@ -246,6 +248,7 @@ impl ChangeSubject {
     pub fn to_parts(&self) -> (&str, &str) {
         match self {
             Self::SigningKeys(pool) => ("signing_keys", pool.as_str()),
+            Self::App(pool) => ("app", pool.as_str()),
             Self::Other(kind) => (kind.as_str(), ""),
         }
     }
@@ -254,6 +257,7 @@ impl ChangeSubject {
     pub fn from_parts(kind: &str, subject: &str) -> Self {
         match kind {
             "signing_keys" => Self::SigningKeys(PoolId::new(subject)),
+            "app" => Self::App(PoolId::new(subject)),
             other => Self::Other(other.to_owned()),
         }
     }

@@ -1,5 +1,6 @@
 //! The domain facade: everything a transport needs, built from explicit dependencies.
 
+use crate::app_cache::AppCache;
 use crate::changes::ChangeCursor;
 use crate::clock::Clock;
 use crate::compute::ComputePool;
@@ -41,6 +42,7 @@ pub struct Service {
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) keyring: KeyRing,
     pub(crate) keys: KeyCache,
+    pub(crate) apps: AppCache,
     pub(crate) change_cursor: ChangeCursor,
     pub(crate) compute: ComputePool,
     pub(crate) config: ServiceConfig,
@@ -56,6 +58,7 @@ impl Service {
             mailer: deps.mailer,
             keyring: KeyRing::new(&deps.master_key),
             keys: KeyCache::default(),
+            apps: AppCache::default(),
             change_cursor: ChangeCursor::default(),
             compute: deps.compute,
             config: deps.config,
@@ -105,8 +108,8 @@ impl Service {
                 Constraint::Length { min: 1, max: 128 },
             )));
         }
-        self.store
-            .get_app_by_client(client_id)
+        self.apps
+            .get(self.store.as_ref(), client_id)
             .await?
             .ok_or_else(|| Error::ClientNotFound(client_id.clone()))
     }
@@ -123,7 +126,7 @@ impl Service {
         if len == 0 || len > 128 {
             return Ok(None);
         }
-        let app = self.store.get_app_by_client(client_id).await?;
+        let app = self.apps.get(self.store.as_ref(), client_id).await?;
         Ok(app.map(|a| a.origins))
     }
 

@@ -378,9 +378,20 @@ async fn key_changes_made_by_one_instance_reach_another_at_its_next_poll() {
     assert_eq!(kid(&after.access), new_kid);
     assert_eq!(kid(&after.id), new_kid);
 
-    // The app deleted on A: B stops publishing its keys after one poll.
+    // The app deleted on A (its keys and its app change): B stops publishing its keys and
+    // knowing its client after one poll.
     a.service.delete_app(Actor::Operator, app_id).await.unwrap();
-    assert_eq!(b.service.follow_changes().await.unwrap(), 1);
+    assert_eq!(b.service.follow_changes().await.unwrap(), 2);
+    b.call(
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": app.app.client.id.as_str(),
+               "AuthParameters": {"USERNAME": "two@example.com", "SRP_A": "0a"}}),
+    )
+    .await
+    .assert_error(
+        "ResourceNotFoundException",
+        &format!("User pool client {} does not exist.", app.app.client.id),
+    );
     let (status, _, _) = b.get(&format!("/{pool}/.well-known/jwks.json"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

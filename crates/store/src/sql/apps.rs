@@ -161,8 +161,9 @@ macro_rules! app_store {
                         .collect()
                 }
 
-                /// Rewrites the name, origins, settings and the client's token lifetimes in one
-                /// transaction; `false` (and nothing written) for an unknown app.
+                /// Rewrites the name, origins, settings and the client's token lifetimes, and
+                /// records that the app changed, in one transaction; `false` (and nothing
+                /// written) for an unknown app.
                 async fn update_app(&self, app: &App) -> StoreResult<bool> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     let done = sqlx::query(
@@ -189,12 +190,13 @@ macro_rules! app_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
+                    Self::record_change(&mut tx, &ChangeSubject::App(app.pool_id.clone())).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(true)
                 }
 
                 /// Deletes the app (foreign keys cascade to everything in its pool) and records
-                /// that its pool's keys changed, in one transaction.
+                /// that its pool's keys and its app changed, in one transaction.
                 async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     let pool_id: Option<PoolId> =
@@ -206,7 +208,9 @@ macro_rules! app_store {
                     let Some(pool_id) = pool_id else {
                         return Ok(false);
                     };
-                    Self::record_change(&mut tx, &ChangeSubject::SigningKeys(pool_id)).await?;
+                    Self::record_change(&mut tx, &ChangeSubject::SigningKeys(pool_id.clone()))
+                        .await?;
+                    Self::record_change(&mut tx, &ChangeSubject::App(pool_id)).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(true)
                 }

@@ -1,5 +1,5 @@
-//! The change feed: adding or withdrawing a signing key and deleting an app each record one
-//! entry for the pool, in the same transaction; entries are numbered 1, 2, 3… in commit order,
+//! The change feed: adding or withdrawing a signing key records one entry for the pool's keys,
+//! updating an app one for its app, deleting an app one of each, in the same transaction; entries are numbered 1, 2, 3… in commit order,
 //! also when two instances write at once; pruning keeps the newest.
 
 use crate::fixtures;
@@ -23,6 +23,10 @@ fn keys_of(pool_id: &PoolId) -> ChangeSubject {
     ChangeSubject::SigningKeys(pool_id.clone())
 }
 
+fn app_of(pool_id: &PoolId) -> ChangeSubject {
+    ChangeSubject::App(pool_id.clone())
+}
+
 /// What each write records, and reading the feed from any point.
 pub async fn recorded(store: Arc<dyn Store>) {
     let s = store.as_ref();
@@ -44,10 +48,22 @@ pub async fn recorded(store: Arc<dyn Store>) {
     assert!(!s.delete_signing_key(p1, "kid-nosuch").await.unwrap());
     assert!(!s.delete_signing_key(p2, "kid-next").await.unwrap());
     assert!(s.insert_signing_key(&key(p2, "kid-next")).await.is_err());
+    let mut renamed = a1.clone();
+    renamed.name = "one, renamed".to_owned();
+    assert!(s.update_app(&renamed).await.unwrap());
     assert!(s.delete_app(&a2.id).await.unwrap());
     assert!(!s.delete_app(&a2.id).await.unwrap());
+    // An update of an app that is gone records nothing.
+    assert!(!s.update_app(&a2).await.unwrap());
 
-    let expected = [keys_of(p1), keys_of(p2), keys_of(p1), keys_of(p2)];
+    let expected = [
+        keys_of(p1),
+        keys_of(p2),
+        keys_of(p1),
+        app_of(p1),
+        keys_of(p2),
+        app_of(p2),
+    ];
     let all = s.changes_since(0, 100).await.unwrap();
     assert_eq!(
         all,
@@ -60,10 +76,10 @@ pub async fn recorded(store: Arc<dyn Store>) {
             })
             .collect::<Vec<_>>()
     );
-    assert_eq!(s.latest_change().await.unwrap(), 4);
+    assert_eq!(s.latest_change().await.unwrap(), 6);
     assert_eq!(s.changes_since(2, 100).await.unwrap(), all[2..]);
     assert_eq!(s.changes_since(1, 2).await.unwrap(), all[1..3]);
-    assert!(s.changes_since(4, 100).await.unwrap().is_empty());
+    assert!(s.changes_since(6, 100).await.unwrap().is_empty());
 
     // Pruning keeps the newest entries (far fewer than it keeps here).
     s.prune_expired(1_000_000).await.unwrap();

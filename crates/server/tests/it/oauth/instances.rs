@@ -1,6 +1,6 @@
-//! Several instances on one database: a hosted sign-in, a code and an app's redirect settings
-//! made on one instance hold on the other at once (nothing of them is cached), on SQLite and on
-//! PostgreSQL.
+//! Several instances on one database: a hosted sign-in and a code made on one instance hold on
+//! the other at once (nothing of them is cached), an app's redirect settings changed on one
+//! reach the other at its next poll of the change feed; on SQLite and on PostgreSQL.
 
 use super::support::*;
 use crate::common::{PASSWORD, TempPostgres, TestServer};
@@ -10,6 +10,8 @@ use serde_json::json;
 async fn story(a: TestServer) {
     let b = a.second_instance().await;
     let app = oauth_app(&a, "Two instances", false).await;
+    // B follows the change feed from here, as `serve` does from its start.
+    b.service.follow_changes().await.unwrap();
     let client_id = app.app.client.id.to_string();
     a.confirmed_user(&client_id, "kim@example.com", PASSWORD)
         .await;
@@ -40,19 +42,23 @@ async fn story(a: TestServer) {
     let (status, _, _) = b.get("/oauth2/userInfo", Some(&access)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    // A callback URL withdrawn on A is refused by B on the next request.
+    // A callback URL withdrawn on A is refused by A at once, and by B after its next poll.
     configure(
         &a,
         &app,
         json!({"callback_urls": ["http://127.0.0.1:9/elsewhere"]}),
     )
     .await;
+    let refused = on_a.get(&authorize_path(&app, &[])).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(b.service.follow_changes().await.unwrap(), 1);
     let refused = on_b.get(&authorize_path(&app, &[])).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.headers.get("location").is_none());
 
     // Signing out on B ends the hosted session for A too.
     configure(&a, &app, json!({"callback_urls": [CALLBACK]})).await;
+    assert_eq!(b.service.follow_changes().await.unwrap(), 1);
     on_b.get(&format!(
         "/logout?client_id={client_id}&logout_uri={SIGNED_OUT}"
     ))
