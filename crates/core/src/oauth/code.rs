@@ -12,9 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-/// Longest code the token endpoint opens. A code is a few hundred characters; a long `nonce`
-/// (up to 2048) makes it longer.
-const MAX_CODE_LEN: usize = 4096;
+/// Longest code the token endpoint opens. A code is a few hundred characters; the longest
+/// `nonce` (2048 characters, each at most 6 once escaped in JSON) makes it at most about 17 KB.
+const MAX_CODE_LEN: usize = 24 * 1024;
 
 /// What a code grants. Short field names: the code travels in a URL.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +133,17 @@ mod tests {
             CodeGrant::open(&sealer, &pool, &client, &"A".repeat(5000)),
             None
         );
+    }
+
+    #[test]
+    fn the_longest_nonce_still_makes_a_code_that_opens() {
+        let sealer = Sealer::new([7; 32]);
+        let (pool, client) = (PoolId::new("local_a"), ClientId::new("client-a"));
+        let mut long = grant();
+        long.nonce = Some("\u{1}".repeat(2048));
+        let code = long.seal(&sealer, &pool, &client);
+        assert!(code.len() <= MAX_CODE_LEN, "{}", code.len());
+        assert_eq!(CodeGrant::open(&sealer, &pool, &client, &code), Some(long));
     }
 
     #[test]
