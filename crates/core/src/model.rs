@@ -1,5 +1,5 @@
-//! The records the domain keeps: apps, clients, users, sign-in sessions, codes, signing keys and
-//! API keys, and the feed of changes to what servers cache.
+//! The records the domain keeps: apps, clients, users and their second factors, sign-in
+//! sessions, codes, signing keys and API keys, and the feed of changes to what servers cache.
 
 use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 use crate::settings::AppSettings;
@@ -213,6 +213,57 @@ pub struct HostedSession {
     pub auth_time: Timestamp,
     /// When the cookie stops signing in.
     pub expires_at: Timestamp,
+}
+
+/// A second factor of sign-in, named as Cognito names it (`ChallengeName`, `MFAOptions`); the
+/// name is also what is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MfaFactor {
+    /// A code from an authenticator app (TOTP, RFC 6238).
+    SoftwareToken,
+    /// A code sent by email.
+    EmailOtp,
+}
+
+impl MfaFactor {
+    /// The Cognito name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SoftwareToken => "SOFTWARE_TOKEN_MFA",
+            Self::EmailOtp => "EMAIL_OTP",
+        }
+    }
+
+    /// Parses the Cognito name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "SOFTWARE_TOKEN_MFA" => Self::SoftwareToken,
+            "EMAIL_OTP" => Self::EmailOtp,
+            _ => return None,
+        })
+    }
+}
+
+/// A user's second factors: at most one record per user, gone with the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserMfa {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// The user.
+    pub user_id: UserId,
+    /// The TOTP secret from AssociateSoftwareToken, sealed under the master key; `None` when
+    /// no authenticator app was associated.
+    pub sealed_totp_secret: Option<Vec<u8>>,
+    /// Whether a code from that secret was verified (VerifySoftwareToken).
+    pub totp_verified: bool,
+    /// Whether TOTP is asked for at sign-in.
+    pub totp_enabled: bool,
+    /// Whether email codes are asked for at sign-in.
+    pub email_otp_enabled: bool,
+    /// The factor asked for when more than one is enabled.
+    pub preferred: Option<MfaFactor>,
+    /// When it last changed.
+    pub updated_at: Timestamp,
 }
 
 /// A pool's RS256 signing key as stored: the private key sealed under the master key.

@@ -2,7 +2,7 @@
 
 use crate::error::corrupt;
 use auth_return_core::events::EventKind;
-use auth_return_core::model::{MatchOp, UserField, UserFilter, UserStatus};
+use auth_return_core::model::{MatchOp, MfaFactor, UserField, UserFilter, UserStatus};
 use auth_return_core::settings::AppSettings;
 use auth_return_core::store::{StoreError, StoreResult};
 use std::collections::BTreeMap;
@@ -143,6 +143,11 @@ pub(crate) fn attributes_from_json(text: &str) -> StoreResult<BTreeMap<String, S
 /// Parses `users.status` (the Cognito wire name).
 pub(crate) fn status_from_str(text: &str) -> StoreResult<UserStatus> {
     UserStatus::parse(text).ok_or_else(|| corrupt("users.status"))
+}
+
+/// Parses `user_mfa.preferred` (the Cognito name of a factor).
+pub(crate) fn mfa_factor_from_str(text: &str) -> StoreResult<MfaFactor> {
+    MfaFactor::parse(text).ok_or_else(|| corrupt("user_mfa.preferred"))
 }
 
 /// An event's detail as the JSON object text stored in `events.detail`.
@@ -308,6 +313,16 @@ mod tests {
         );
         assert!(status_from_str("WHATEVER").is_err());
         assert_eq!(status_from_str("CONFIRMED").unwrap(), UserStatus::Confirmed);
+        for factor in [MfaFactor::SoftwareToken, MfaFactor::EmailOtp] {
+            assert_eq!(mfa_factor_from_str(factor.as_str()).unwrap(), factor);
+        }
+        for bad in ["SMS_MFA", "software_token_mfa", ""] {
+            let err = mfa_factor_from_str(bad).unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Backend(t) if t.contains("user_mfa.preferred")),
+                "{bad}: {err}"
+            );
+        }
         assert!(event_kind_from_str("mfa_enabled").is_err());
         assert_eq!(event_kind_from_str("sign_in").unwrap(), EventKind::SignIn);
     }

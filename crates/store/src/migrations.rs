@@ -44,6 +44,7 @@ const STEPS: &[Step] = steps![
     11 "user indexes" "0011_user_indexes.sql",
     12 "oauth" "0012_oauth.sql",
     13 "sealed authorization codes" "0013_sealed_authorization_codes.sql",
+    14 "user mfa" "0014_user_mfa.sql",
 ];
 
 /// The SQLite migrator.

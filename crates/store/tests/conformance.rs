@@ -1,6 +1,6 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
 //! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, the
-//! change feed, audit events, OAuth 2.0 records, a few races, and an upgrade from a 0001-only
+//! change feed, audit events, OAuth 2.0 records, users' second factors, a few races, and an upgrade from a 0001-only
 //! database; run against SQLite (a temp file) always and against PostgreSQL when
 //! `AUTH_RETURN_TEST_POSTGRES_URL` names a server (each test gets a fresh database there, dropped
 //! afterwards, passed or failed); in CI (`CI` set) the variable is required. Start a server with
@@ -26,6 +26,8 @@ mod fixtures;
 mod keys_and_revocations;
 #[path = "conformance/lockouts.rs"]
 mod lockouts;
+#[path = "conformance/mfa.rs"]
+mod mfa;
 #[path = "conformance/oauth.rs"]
 mod oauth;
 #[path = "conformance/races.rs"]
@@ -86,6 +88,92 @@ async fn sqlite_authorization_code_spent_first_once_between_two_instances() {
 async fn postgres_authorization_code_spent_first_once_between_two_instances() {
     on_postgres(|url| async move {
         oauth::spend_race(open(&url).await, open(&url).await).await;
+    })
+    .await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_totp_step_spent_once_between_two_instances() {
+    let db = TempSqlite::new();
+    mfa::spend_race(open(&db.url()).await, open(&db.url()).await).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_totp_step_spent_once_between_two_instances() {
+    on_postgres(|url| async move {
+        mfa::spend_race(open(&url).await, open(&url).await).await;
+    })
+    .await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn sqlite_unknown_preferred_factor_is_a_corrupt_row() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::str::FromStr;
+
+    let db = TempSqlite::new();
+    let store = open(&db.url()).await;
+    let options = SqliteConnectOptions::from_str(&db.url())
+        .unwrap()
+        .foreign_keys(true);
+    // One connection, so that the pragma holds for every statement on it.
+    let raw = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&raw)
+        .await
+        .unwrap();
+    mfa::unknown_preferred(store, |pool_id, user_id| {
+        let raw = raw.clone();
+        async move {
+            let done = sqlx::query(
+                "UPDATE user_mfa SET preferred = 'SMS_MFA' WHERE pool_id = $1 AND user_id = $2",
+            )
+            .bind(pool_id)
+            .bind(user_id)
+            .execute(&raw)
+            .await
+            .unwrap();
+            assert_eq!(done.rows_affected(), 1);
+        }
+    })
+    .await;
+    raw.close().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_unknown_preferred_factor_is_a_corrupt_row() {
+    on_postgres(|url| async move {
+        let store = open(&url).await;
+        let raw = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query("ALTER TABLE user_mfa DROP CONSTRAINT user_mfa_preferred_check")
+            .execute(&raw)
+            .await
+            .unwrap();
+        mfa::unknown_preferred(store, |pool_id, user_id| {
+            let raw = raw.clone();
+            async move {
+                let done = sqlx::query(
+                    "UPDATE user_mfa SET preferred = 'SMS_MFA' \
+                     WHERE pool_id = $1 AND user_id = $2",
+                )
+                .bind(pool_id)
+                .bind(user_id)
+                .execute(&raw)
+                .await
+                .unwrap();
+                assert_eq!(done.rows_affected(), 1);
+            }
+        })
+        .await;
+        raw.close().await;
     })
     .await;
 }
@@ -181,6 +269,8 @@ on_both! {
     hosted_sessions_get_with_user_delete_isolate_and_cascade => oauth::hosted_sessions;
     session_scope_round_trips_through_refresh_tokens => oauth::session_scope;
     prune_expired_keeps_just_expired_authorization_codes => oauth::prune;
+    user_mfa_round_trips_replaces_isolates_and_cascades => mfa::records;
+    totp_steps_are_spent_once_and_in_order => mfa::totp_steps;
 }
 
 #[cfg(feature = "sqlite")]

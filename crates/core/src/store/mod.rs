@@ -11,6 +11,7 @@ mod events;
 mod hosted_sessions;
 mod lockouts;
 mod mail_quotas;
+mod mfa;
 mod pruning;
 mod refresh_tokens;
 mod revocations;
@@ -28,6 +29,7 @@ pub use events::EventStore;
 pub use hosted_sessions::HostedSessionStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;
+pub use mfa::MfaStore;
 pub use pruning::PruneStore;
 pub use refresh_tokens::RefreshTokenStore;
 pub use revocations::RevocationStore;
@@ -78,6 +80,7 @@ store!(
     HostedSessionStore,
     RevocationStore,
     LockoutStore,
+    MfaStore,
     ApiKeyStore,
     MailQuotaStore,
     ChangeStore,

@@ -74,6 +74,15 @@ macro_rules! select_hosted_session_user {
 }
 pub(crate) use select_hosted_session_user;
 
+/// `SELECT` of everything `rows::user_mfa` reads (not the TOTP replay guard).
+macro_rules! select_user_mfa {
+    () => {
+        "SELECT pool_id, user_id, sealed_totp_secret, totp_verified, totp_enabled, \
+         email_otp_enabled, preferred, updated_at FROM user_mfa"
+    };
+}
+pub(crate) use select_user_mfa;
+
 /// `SELECT` of everything `rows::event` reads.
 macro_rules! select_event {
     () => {
@@ -92,12 +101,13 @@ macro_rules! row_mapping {
             use auth_return_core::model::{
                 ApiKey, App, Change, ChangeSubject, Client, CodeRecord, HostedSession,
                 LockoutRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
+                UserMfa,
             };
             use auth_return_core::store::StoreResult;
             use sqlx::Row;
             use $crate::convert::{
-                attributes_from_json, detail_from_json, event_kind_from_str, origins_from_json,
-                scopes_from_json, settings_from_json, status_from_str,
+                attributes_from_json, detail_from_json, event_kind_from_str, mfa_factor_from_str,
+                origins_from_json, scopes_from_json, settings_from_json, status_from_str,
             };
             use $crate::error::backend;
 
@@ -225,6 +235,23 @@ macro_rules! row_mapping {
                     user_id: get(row, "user_id")?,
                     auth_time: get(row, "auth_time")?,
                     expires_at: get(row, "expires_at")?,
+                })
+            }
+
+            /// A user's second factors; a `preferred` that names no factor is corrupt.
+            pub(super) fn user_mfa(row: &DbRow) -> StoreResult<UserMfa> {
+                Ok(UserMfa {
+                    pool_id: get(row, "pool_id")?,
+                    user_id: get(row, "user_id")?,
+                    sealed_totp_secret: get(row, "sealed_totp_secret")?,
+                    totp_verified: get(row, "totp_verified")?,
+                    totp_enabled: get(row, "totp_enabled")?,
+                    email_otp_enabled: get(row, "email_otp_enabled")?,
+                    preferred: get::<Option<String>>(row, "preferred")?
+                        .as_deref()
+                        .map(mfa_factor_from_str)
+                        .transpose()?,
+                    updated_at: get(row, "updated_at")?,
                 })
             }
 

@@ -2,7 +2,8 @@
 
 use auth_return_core::ids::{AppId, ClientId, PoolId, SessionId, UserId};
 use auth_return_core::model::{
-    App, Client, CodeRecord, HostedSession, Session, SigningKeyRecord, User, UserStatus,
+    App, Client, CodeRecord, HostedSession, MfaFactor, Session, SigningKeyRecord, User, UserMfa,
+    UserStatus,
 };
 use auth_return_core::settings::AppSettings;
 use std::collections::BTreeMap;
@@ -95,5 +96,20 @@ pub fn hosted_session(user: &User, hash: &[u8], now: i64) -> HostedSession {
         user_id: user.id,
         auth_time: now,
         expires_at: now + 86_400,
+    }
+}
+
+/// `user`'s second factors as they are once an authenticator app is set up: a verified
+/// secret, TOTP on and preferred, email codes off; changed at `now`.
+pub fn user_mfa(user: &User, now: i64) -> UserMfa {
+    UserMfa {
+        pool_id: user.pool_id.clone(),
+        user_id: user.id,
+        sealed_totp_secret: Some(vec![0x5E, 0, 0xC7, 0xE7, 255, 1]),
+        totp_verified: true,
+        totp_enabled: true,
+        email_otp_enabled: false,
+        preferred: Some(MfaFactor::SoftwareToken),
+        updated_at: now,
     }
 }
