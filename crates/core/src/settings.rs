@@ -29,6 +29,43 @@ pub struct AppSettings {
     pub hide_existing_accounts: bool,
     /// Hosted sign-in and OAuth 2.0: callback URLs, flows, scopes, branding (issue 14).
     pub oauth: OAuthSettings,
+    /// Multi-factor sign-in (issue 15).
+    pub mfa: MfaSettings,
+}
+
+/// Multi-factor sign-in, as Cognito's `MfaConfiguration` has it: the second factor is an
+/// authenticator app (TOTP, RFC 6238).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MfaSettings {
+    /// Off, the users' choice, or required.
+    pub mode: MfaMode,
+}
+
+/// Whether sign-in asks for a second factor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MfaMode {
+    /// Never (Cognito's default): users cannot set up a factor, and factors they set up while
+    /// it was on are not asked for.
+    #[default]
+    Off,
+    /// Users who set up an authenticator app and turned it on are asked for a code.
+    Optional,
+    /// Everyone is asked for a code; a user without an authenticator app sets one up at their
+    /// next sign-in (the `MFA_SETUP` challenge).
+    On,
+}
+
+impl MfaMode {
+    /// Cognito's name: `OFF`, `OPTIONAL` or `ON`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "OFF",
+            Self::Optional => "OPTIONAL",
+            Self::On => "ON",
+        }
+    }
 }
 
 /// API keys an app's users create with their own access token: off unless the developer turns
