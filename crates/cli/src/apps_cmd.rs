@@ -4,10 +4,11 @@ use crate::config::Config;
 use crate::oauth_flags::{self, OAuthFlags};
 use anyhow::Context;
 use auth_return_core::events::Caller;
-use auth_return_core::settings::RotationPatch;
+use auth_return_core::settings::{MfaMode, MfaPatch, RotationPatch};
 use auth_return_core::{Actor, AppUpdate, NewApp, Service};
 use auth_return_server::views::AppView;
 use clap::Subcommand;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 /// The `apps` subcommands.
 #[derive(Subcommand, Debug)]
@@ -66,6 +67,11 @@ pub enum AppsCommand {
         /// Seconds a rotated-out refresh token stays usable (0–60).
         #[arg(long)]
         rotation_grace: Option<i64>,
+        /// Multi-factor sign-in: OFF (never asked), OPTIONAL (users who turned on an
+        /// authenticator app are asked) or ON (everyone; users without one set it up at their
+        /// next sign-in).
+        #[arg(long, value_name = "MODE", ignore_case = true, value_parser = mfa_modes())]
+        mfa: Option<String>,
         /// Hosted sign-in and OAuth 2.0 settings.
         #[command(flatten)]
         oauth: Box<OAuthFlags>,
@@ -82,6 +88,12 @@ pub enum AppsCommand {
         /// The app id.
         app_id: String,
     },
+}
+
+/// `--mfa`'s values, in Cognito's spelling whatever the case they were typed in.
+fn mfa_modes() -> impl TypedValueParser<Value = String> {
+    PossibleValuesParser::new(MfaMode::ALL.map(MfaMode::as_str))
+        .map(|mode| mode.to_ascii_uppercase())
 }
 
 /// Runs an `apps` subcommand.
@@ -150,6 +162,7 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
             refresh_validity,
             rotation,
             rotation_grace,
+            mfa,
             oauth,
             patch,
             json,
@@ -174,6 +187,9 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
                     .get_or_insert_with(RotationPatch::default);
                 patch.enabled = rotation.or(patch.enabled);
                 patch.grace_secs = rotation_grace.or(patch.grace_secs);
+            }
+            if let Some(mode) = mfa {
+                update.mfa.get_or_insert_with(MfaPatch::default).mode = Some(mode);
             }
             oauth.merge_into(&mut update.oauth)?;
             let app = service
@@ -214,6 +230,7 @@ fn print_app(view: &AppView, json: bool) -> anyhow::Result<()> {
     if !view.origins.is_empty() {
         println!("origins:       {}", view.origins.join(", "));
     }
+    println!("mfa:           {}", view.settings.mfa.mode.as_str());
     oauth_flags::print(&view.settings.oauth);
     Ok(())
 }

@@ -7,7 +7,9 @@ use crate::model::{App, Client};
 use crate::oauth_settings::OAuthPatch;
 use crate::policy::PasswordPolicy;
 use crate::service::Service;
-use crate::settings::{PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds};
+use crate::settings::{
+    MfaPatch, PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds,
+};
 use crate::store::StoreError;
 use crate::tokens::KeyCache;
 use serde::{Deserialize, Serialize};
@@ -158,6 +160,8 @@ pub struct AppUpdate {
     pub hide_existing_accounts: Option<bool>,
     /// Hosted sign-in and OAuth 2.0 changes (absent members stay, lists replace).
     pub oauth: Option<OAuthPatch>,
+    /// Multi-factor sign-in (absent members stay).
+    pub mfa: Option<MfaPatch>,
 }
 
 impl AppUpdate {
@@ -176,6 +180,7 @@ impl AppUpdate {
             user_api_keys,
             hide_existing_accounts,
             oauth,
+            mfa,
         } = self;
         [
             ("name", name.is_some()),
@@ -188,6 +193,11 @@ impl AppUpdate {
             ("user_api_keys", user_api_keys.is_some()),
             ("hide_existing_accounts", hide_existing_accounts.is_some()),
             ("oauth", oauth.is_some()),
+            // Named by its member (destructured too): `{"mfa": {}}` names nothing.
+            (
+                "mfa.mode",
+                mfa.as_ref().is_some_and(|MfaPatch { mode }| mode.is_some()),
+            ),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -420,6 +430,14 @@ impl Service {
                 patch
                     .apply(&app.settings.user_api_keys)
                     .map(|keys| app.settings.user_api_keys = keys),
+            );
+        }
+        if let Some(patch) = update.mfa {
+            check(
+                "mfa.mode",
+                patch
+                    .apply(&app.settings.mfa)
+                    .map(|mfa| app.settings.mfa = mfa),
             );
         }
         if let Some(patch) = update.templates {

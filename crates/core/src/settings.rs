@@ -58,6 +58,9 @@ pub enum MfaMode {
 }
 
 impl MfaMode {
+    /// Every mode, from least to most asked.
+    pub const ALL: [Self; 3] = [Self::Off, Self::Optional, Self::On];
+
     /// Cognito's name: `OFF`, `OPTIONAL` or `ON`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,6 +68,41 @@ impl MfaMode {
             Self::Optional => "OPTIONAL",
             Self::On => "ON",
         }
+    }
+
+    /// The mode Cognito calls `name` (exactly as it spells it), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|mode| mode.as_str() == name)
+    }
+}
+
+/// A change to multi-factor sign-in: absent members keep their current value.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaPatch {
+    /// The mode by Cognito's name, `OFF`, `OPTIONAL` or `ON`. Read as text and judged when
+    /// applied, so that an unknown name is refused as `mfa.mode`, beside the other members'
+    /// problems, rather than as a body of the wrong shape.
+    pub mode: Option<String>,
+}
+
+impl MfaPatch {
+    /// A change to `mode`.
+    pub fn mode(mode: MfaMode) -> Self {
+        Self {
+            mode: Some(mode.as_str().to_owned()),
+        }
+    }
+
+    /// The settings after this change.
+    pub fn apply(&self, current: &MfaSettings) -> Result<MfaSettings> {
+        let mode = match &self.mode {
+            None => current.mode,
+            Some(name) => MfaMode::from_name(name).ok_or_else(|| {
+                Error::InvalidParameter("mode must be OFF, OPTIONAL or ON".into())
+            })?,
+        };
+        Ok(MfaSettings { mode })
     }
 }
 
@@ -341,5 +379,28 @@ mod tests {
         assert!(serde_json::from_str::<PolicyPatch>(r#"{"min_lenght": 12}"#).is_err());
         assert!(serde_json::from_str::<RotationPatch>(r#"{"grace": 5}"#).is_err());
         assert!(serde_json::from_str::<TemplatesPatch>(r#"{"subject": "x"}"#).is_err());
+        assert!(serde_json::from_str::<MfaPatch>(r#"{"mfa_mode": "ON"}"#).is_err());
+    }
+
+    #[test]
+    fn mfa_modes_go_by_cognito_names() {
+        for mode in MfaMode::ALL {
+            assert_eq!(MfaMode::from_name(mode.as_str()), Some(mode));
+            let json = serde_json::to_string(&mode).unwrap();
+            assert_eq!(json, format!("\"{}\"", mode.as_str()));
+        }
+        for bad in ["", "on", "Optional", "REQUIRED", " ON"] {
+            assert_eq!(MfaMode::from_name(bad), None, "{bad:?}");
+        }
+        let on = MfaSettings { mode: MfaMode::On };
+        assert_eq!(MfaPatch::default().apply(&on).unwrap(), on);
+        assert_eq!(
+            MfaPatch::mode(MfaMode::Optional).apply(&on).unwrap().mode,
+            MfaMode::Optional
+        );
+        let bad = MfaPatch {
+            mode: Some("SOMETIMES".into()),
+        };
+        assert!(bad.apply(&on).unwrap_err().to_string().contains("mode"));
     }
 }

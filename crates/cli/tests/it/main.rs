@@ -12,6 +12,7 @@ mod events;
 mod files;
 mod https_required;
 mod key_propagation;
+mod mfa_settings;
 mod oauth_settings;
 mod smtp_config;
 mod tls;

@@ -1,7 +1,8 @@
 //! Per-app settings: `PATCH /api/apps/{id}` validation and what each setting changes
-//! (token lifetimes, password policy, mail templates, allowed origins).
+//! (token lifetimes, password policy, mail templates, allowed origins, the MFA mode).
 
 use crate::common::{PASSWORD, TestServer, claims, developer, send};
+use auth_return_core::events::{EventKind, EventQuery};
 use auth_return_core::{Actor, CreatedApp};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -343,6 +344,124 @@ async fn unknown_members_inside_settings_are_refused() {
         assert_eq!(error["error"], "invalid_request", "{body} -> {error}");
     }
     assert_eq!(f.show().await, before);
+}
+
+#[tokio::test]
+async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
+    let f = Fixture::new("mfa", json!([])).await;
+    let before = f.show().await;
+    assert_eq!(before["mfa"], json!({"mode": "OFF"}), "off by default");
+
+    for mode in ["ON", "OPTIONAL", "OFF", "ON"] {
+        let view = f.patch(json!({"mfa": {"mode": mode}})).await;
+        assert_eq!(view["mfa"], json!({"mode": mode}), "{view}");
+        assert_eq!(f.show().await, view, "GET shows what PATCH answered");
+    }
+    // The listing shows it too, and what a change does not name stays.
+    let (status, list) = send(
+        &f.server,
+        reqwest::Method::GET,
+        "/api/apps",
+        Some(&f.dev),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["apps"][0]["mfa"], json!({"mode": "ON"}), "{list}");
+    for body in [json!({"mfa": {}}), json!({"name": "Renamed"})] {
+        assert_eq!(f.patch(body).await["mfa"], json!({"mode": "ON"}));
+    }
+    let set = f.show().await;
+
+    // An unknown mode is a bad value, named by its path beside the other bad members.
+    for mode in ["SOMETIMES", "on", "Optional", ""] {
+        let (status, error) = f
+            .patch_as(Some(&f.dev), json!({"mfa": {"mode": mode}}))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{mode:?} -> {error}");
+        assert_eq!(error["error"], "invalid_request", "{error}");
+        assert_eq!(error["fields"][0]["field"], "mfa.mode", "{error}");
+        let message = error["fields"][0]["message"].as_str().unwrap();
+        assert!(message.contains("OFF, OPTIONAL or ON"), "{error}");
+    }
+    let (status, error) = f
+        .patch_as(
+            Some(&f.dev),
+            json!({"mfa": {"mode": "OFF"}, "token_validity_secs": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(
+        error["fields"][0]["field"], "token_validity_secs",
+        "{error}"
+    );
+    let (_, error) = f
+        .patch_as(
+            Some(&f.dev),
+            json!({"mfa": {"mode": "NEVER"}, "origins": ["ftp://x"]}),
+        )
+        .await;
+    let named: Vec<&str> = error["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["origins", "mfa.mode"], "{error}");
+    // A body of the wrong shape: an unknown member, a value of the wrong type.
+    for body in [
+        json!({"mfa": {"mode": "ON", "factors": ["TOTP"]}}),
+        json!({"mfa": {"Mode": "ON"}}),
+        json!({"mfa": {"mode": true}}),
+        json!({"mfa": "ON"}),
+    ] {
+        let (status, error) = f.patch_as(Some(&f.dev), body.clone()).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{body} -> {status} {error}"
+        );
+        assert_eq!(error["error"], "invalid_request", "{body} -> {error}");
+        assert!(error.get("fields").is_none(), "{body} -> {error}");
+    }
+    assert_eq!(f.show().await, set, "a refused PATCH changes nothing");
+
+    // Another developer's app does not exist for them; no token is 401.
+    let stranger = developer(&f.server, "mfa-stranger@example.com").await;
+    let (status, error) = f
+        .patch_as(Some(&stranger), json!({"mfa": {"mode": "OFF"}}))
+        .await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let (status, _) = f.patch_as(None, json!({"mfa": {"mode": "OFF"}})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(f.show().await, set);
+
+    // The audit event names the member, never its value; a change without a mode is no change.
+    f.server.service.events().flush().await;
+    let pool = f.app().await.app.pool_id;
+    let query = EventQuery {
+        limit: 1000,
+        ..EventQuery::default()
+    };
+    let mut events = f
+        .server
+        .service
+        .store()
+        .list_events(&pool, &query)
+        .await
+        .unwrap();
+    events.reverse();
+    let changed: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SettingsChanged)
+        .map(|e| e.detail["changed"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        ["mfa.mode", "mfa.mode", "mfa.mode", "mfa.mode", "name"]
+    );
 }
 
 #[tokio::test]
