@@ -242,6 +242,8 @@ pub enum Field {
     MessageAction,
     /// The page size of a listing.
     Limit,
+    /// A pool's multi-factor mode (`MfaConfiguration`).
+    MfaConfiguration,
     /// The value of the named user attribute.
     AttributeValue(String),
 }

@@ -1,10 +1,12 @@
 //! Administration of a pool's users by the developer who owns it (docs/cognito-protocol.md §5.2):
-//! the `Admin*` operations and ListUsers.
+//! the `Admin*` operations and ListUsers, and the pool's multi-factor configuration.
 
 mod filter;
+mod mfa;
 mod users;
 
 pub use filter::parse_filter;
+pub use mfa::{PoolMfaChange, PoolMfaConfig};
 pub use users::NewUser;
 
 use crate::apps::Actor;

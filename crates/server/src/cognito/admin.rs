@@ -1,10 +1,11 @@
-//! Admin operations and ListUsers (docs/cognito-protocol.md §5.2), authorized by the owning
-//! developer's console access token (`Authorization: Bearer`; SigV4 comes later).
+//! Admin operations, ListUsers and the pool's MFA configuration (docs/cognito-protocol.md §5.2),
+//! authorized by the owning developer's console access token (`Authorization: Bearer`; SigV4
+//! comes later).
 
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};
 use crate::extract::bearer_token;
-use auth_return_core::admin::NewUser;
+use auth_return_core::admin::{NewUser, PoolMfaChange, PoolMfaConfig};
 use auth_return_core::auth::UserView;
 use auth_return_core::events::Caller;
 use auth_return_core::{Actor, Error, PoolId, Service};
@@ -269,4 +270,89 @@ pub async fn list_users(service: &Service, headers: &HeaderMap, req: ListUsersRe
     })
 }
 
-super::operation::shape!(bearer: AdminUserRequest, AdminCreateUserRequest, ListUsersRequest);
+/// `GetUserPoolMfaConfig` input.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetUserPoolMfaConfigRequest {
+    user_pool_id: Option<PoolId>,
+}
+
+/// `SetUserPoolMfaConfig` input (the SMS, email and WebAuthn members are not read: those
+/// factors do not exist here).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SetUserPoolMfaConfigRequest {
+    user_pool_id: Option<PoolId>,
+    mfa_configuration: Option<String>,
+    software_token_mfa_configuration: Option<SoftwareTokenMfaConfigRequest>,
+}
+
+/// `SoftwareTokenMfaConfigType` as given.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SoftwareTokenMfaConfigRequest {
+    enabled: Option<bool>,
+}
+
+/// The output of both MFA configuration operations.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserPoolMfaConfigResponse {
+    mfa_configuration: &'static str,
+    software_token_mfa_configuration: SoftwareTokenMfaConfigType,
+}
+
+/// `SoftwareTokenMfaConfigType`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SoftwareTokenMfaConfigType {
+    enabled: bool,
+}
+
+impl From<PoolMfaConfig> for UserPoolMfaConfigResponse {
+    fn from(config: PoolMfaConfig) -> Self {
+        Self {
+            mfa_configuration: config.mode.as_str(),
+            software_token_mfa_configuration: SoftwareTokenMfaConfigType {
+                enabled: config.software_token,
+            },
+        }
+    }
+}
+
+pub async fn get_user_pool_mfa_config(
+    service: &Service,
+    headers: &HeaderMap,
+    req: GetUserPoolMfaConfigRequest,
+) -> Answer {
+    let actor = developer(service, headers).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let config = service.get_user_pool_mfa_config(actor, pool_id).await?;
+    answer(&UserPoolMfaConfigResponse::from(config))
+}
+
+pub async fn set_user_pool_mfa_config(
+    service: &Service,
+    headers: &HeaderMap,
+    caller: &Caller,
+    req: SetUserPoolMfaConfigRequest,
+) -> Answer {
+    let actor = developer(service, headers).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let change = PoolMfaChange {
+        mode: req.mfa_configuration,
+        software_token: req.software_token_mfa_configuration.and_then(|c| c.enabled),
+    };
+    let config = service
+        .set_user_pool_mfa_config(actor, pool_id, change, caller)
+        .await?;
+    answer(&UserPoolMfaConfigResponse::from(config))
+}
+
+super::operation::shape!(
+    bearer: AdminUserRequest,
+    AdminCreateUserRequest,
+    ListUsersRequest,
+    GetUserPoolMfaConfigRequest,
+    SetUserPoolMfaConfigRequest
+);

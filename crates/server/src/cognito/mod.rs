@@ -288,6 +288,12 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
             admin::admin_user_global_sign_out(service, headers, caller, call.request(body)?).await
         }
         ListUsers => admin::list_users(service, headers, call.request(body)?).await,
+        GetUserPoolMfaConfig => {
+            admin::get_user_pool_mfa_config(service, headers, call.request(body)?).await
+        }
+        SetUserPoolMfaConfig => {
+            admin::set_user_pool_mfa_config(service, headers, caller, call.request(body)?).await
+        }
     }
 }
 

@@ -63,6 +63,10 @@ pub enum Operation {
     AdminUserGlobalSignOut,
     /// `ListUsers`.
     ListUsers,
+    /// `GetUserPoolMfaConfig`.
+    GetUserPoolMfaConfig,
+    /// `SetUserPoolMfaConfig`.
+    SetUserPoolMfaConfig,
 }
 
 /// What is wrong with an `X-Amz-Target`.
@@ -112,6 +116,8 @@ impl Operation {
             "AdminResetUserPassword" => AdminResetUserPassword,
             "AdminUserGlobalSignOut" => AdminUserGlobalSignOut,
             "ListUsers" => ListUsers,
+            "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,
+            "SetUserPoolMfaConfig" => SetUserPoolMfaConfig,
             _ => return None,
         })
     }

@@ -30,6 +30,7 @@ fn member(field: &Field) -> String {
         Field::Password => "password".into(),
         Field::MessageAction => "messageAction".into(),
         Field::Limit => "limit".into(),
+        Field::MfaConfiguration => "mfaConfiguration".into(),
         Field::AttributeValue(name) => format!("userAttributes.{name}.member.value"),
     }
 }

@@ -1,7 +1,9 @@
-//! The admin operations and ListUsers (docs/cognito-protocol.md §5.2) over real HTTP, authorized by
-//! the console access token of the developer who owns the app.
+//! The admin operations, ListUsers and the pool MFA configuration (docs/cognito-protocol.md §5.2)
+//! over real HTTP, authorized by the console access token of the developer who owns the app.
 
-use crate::common::{PASSWORD, Reply, TestServer, claims, console, developer};
+use crate::common::{PASSWORD, Reply, TestServer, claims, console, developer, send};
+use auth_return_core::events::{EventKind, EventQuery};
+use auth_return_core::settings::MfaMode;
 use auth_return_core::{Actor, CreatedApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -1302,6 +1304,12 @@ async fn every_admin_operation_requires_the_owning_developer() {
         ("AdminUserGlobalSignOut", json!({"Username": email})),
         ("AdminConfirmSignUp", json!({"Username": pending})),
         ("ListUsers", json!({})),
+        ("GetUserPoolMfaConfig", json!({})),
+        (
+            "SetUserPoolMfaConfig",
+            json!({"MfaConfiguration": "ON",
+                   "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+        ),
     ];
     let user_tokens = f.server.tokens(&f.app, email, PASSWORD).await;
     for (op, body) in &operations {
@@ -1356,6 +1364,15 @@ async fn every_admin_operation_requires_the_owning_developer() {
         .await
         .unwrap();
     assert_eq!(reply.0.len(), 1, "the operator's app is untouched");
+    for app in [&f.app.app, &other_app.app] {
+        let app = f
+            .server
+            .service
+            .get_app(Actor::Operator, &app.id)
+            .await
+            .unwrap();
+        assert_eq!(app.settings.mfa.mode, MfaMode::Off, "MFA stays off");
+    }
 
     // A console token that was signed out, or has expired, no longer works.
     f.server
@@ -1494,4 +1511,149 @@ async fn a_reissued_temporary_password_voids_older_challenges() {
         .await
         .ok();
     f.assert_signs_in(email, "Chosen-Pass-42").await;
+}
+
+/// The answer of both MFA configuration operations for `mode`.
+fn mfa_config(mode: &str) -> Value {
+    json!({"MfaConfiguration": mode,
+           "SoftwareTokenMfaConfiguration": {"Enabled": mode != "OFF"}})
+}
+
+#[tokio::test]
+async fn user_pool_mfa_config_sets_and_reads_the_apps_mfa_mode() {
+    let f = Fixture::new("mfa-config").await;
+    let get = || f.admin("GetUserPoolMfaConfig", json!({}));
+    assert_eq!(*get().await.ok(), mfa_config("OFF"), "off by default");
+
+    for (request, mode) in [
+        (
+            json!({"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+            "ON",
+        ),
+        (json!({"MfaConfiguration": "OPTIONAL"}), "OPTIONAL"),
+        // Absent members keep their value.
+        (json!({}), "OPTIONAL"),
+        (
+            json!({"SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+            "OPTIONAL",
+        ),
+        (json!({"SoftwareTokenMfaConfiguration": {}}), "OPTIONAL"),
+    ] {
+        let reply = f.admin("SetUserPoolMfaConfig", request.clone()).await;
+        assert_eq!(*reply.ok(), mfa_config(mode), "{request}");
+        assert_eq!(*get().await.ok(), mfa_config(mode), "{request}");
+    }
+    // It is the app's `mfa` setting.
+    let path = format!("/api/apps/{}", f.app.app.id);
+    let (status, view) = send(&f.server, reqwest::Method::GET, &path, Some(&f.dev), None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["mfa"], json!({"mode": "OPTIONAL"}));
+    let (status, view) = send(
+        &f.server,
+        reqwest::Method::PATCH,
+        &path,
+        Some(&f.dev),
+        Some(json!({"mfa": {"mode": "ON"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(*get().await.ok(), mfa_config("ON"));
+
+    // Refused: a mode that asks with no factor, a factor with MFA off, an unknown mode, a
+    // malformed body, no pool or someone else's; each changes nothing.
+    let no_factor = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.";
+    let factor_while_off =
+        "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.";
+    let unknown_mode = "1 validation error detected: Value at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]";
+    for (request, message) in [
+        (
+            json!({"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": false}}),
+            no_factor,
+        ),
+        (
+            json!({"MfaConfiguration": "OPTIONAL",
+                   "SoftwareTokenMfaConfiguration": {"Enabled": false}}),
+            no_factor,
+        ),
+        (
+            json!({"SoftwareTokenMfaConfiguration": {"Enabled": false}}),
+            no_factor,
+        ),
+        (
+            json!({"MfaConfiguration": "OFF", "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+            factor_while_off,
+        ),
+        (json!({"MfaConfiguration": "SOMETIMES"}), unknown_mode),
+        (json!({"MfaConfiguration": "on"}), unknown_mode),
+        (
+            json!({"MfaConfiguration": "", "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+            unknown_mode,
+        ),
+    ] {
+        f.admin("SetUserPoolMfaConfig", request)
+            .await
+            .assert_error("InvalidParameterException", message);
+    }
+    for request in [
+        json!({"MfaConfiguration": 1}),
+        json!({"SoftwareTokenMfaConfiguration": {"Enabled": "yes"}}),
+    ] {
+        let reply = f.admin("SetUserPoolMfaConfig", request.clone()).await;
+        assert_eq!(reply.error_type(), "InvalidParameterException", "{request}");
+        assert!(
+            reply.message().starts_with("Malformed request body"),
+            "{request}: {}",
+            reply.message()
+        );
+    }
+    for op in ["GetUserPoolMfaConfig", "SetUserPoolMfaConfig"] {
+        f.server
+            .raw(op, json!({"MfaConfiguration": "OFF"}).to_string().into_bytes(), Some(&f.dev))
+            .await
+            .assert_error(
+                "InvalidParameterException",
+                "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null",
+            );
+        f.admin(
+            op,
+            json!({"UserPoolId": "local_nosuchpoo", "MfaConfiguration": "OFF"}),
+        )
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            "User pool local_nosuchpoo does not exist.",
+        );
+    }
+    assert_eq!(*get().await.ok(), mfa_config("ON"));
+
+    let reply = f
+        .admin(
+            "SetUserPoolMfaConfig",
+            json!({"MfaConfiguration": "OFF", "SoftwareTokenMfaConfiguration": {"Enabled": false}}),
+        )
+        .await;
+    assert_eq!(*reply.ok(), mfa_config("OFF"));
+    assert_eq!(*get().await.ok(), mfa_config("OFF"));
+
+    // Each change of the mode is a settings change of the developer's, named as over REST.
+    f.server.service.events().flush().await;
+    let query = EventQuery {
+        limit: 1000,
+        ..EventQuery::default()
+    };
+    let mut events = f
+        .server
+        .service
+        .store()
+        .list_events(&f.app.app.pool_id, &query)
+        .await
+        .unwrap();
+    events.reverse();
+    let changes: Vec<(&str, Option<&str>)> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SettingsChanged)
+        .map(|e| (e.detail["changed"].as_str().unwrap(), e.actor.as_deref()))
+        .collect();
+    let owner = f.app.app.owner.unwrap().to_string();
+    assert_eq!(changes, vec![("mfa.mode", Some(owner.as_str())); 4]);
 }
