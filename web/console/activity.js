@@ -25,6 +25,8 @@ export const EVENT_TYPES = [
   ["api_key_revoked", "API key revoked"],
   ["settings_changed", "Settings changed"],
   ["signing_key_rotated", "Signing key rotated"],
+  ["mfa_enabled", "MFA turned on"],
+  ["mfa_disabled", "MFA turned off"],
 ];
 
 const EVENTS_PAGE = 50;

@@ -132,6 +132,15 @@ pub enum Error {
     /// No pending code, or it expired.
     #[error("Invalid code provided, please request a code again.")]
     CodeExpired,
+    /// A wrong, replayed or malformed code at a multi-factor sign-in step.
+    #[error("Invalid code or auth state for the user.")]
+    MfaCodeMismatch,
+    /// A wrong code confirming a newly associated authenticator app (VerifySoftwareToken).
+    #[error("Code mismatch and fail enable Software Token MFA")]
+    SoftwareTokenMismatch,
+    /// No authenticator app was associated to verify or turn on.
+    #[error("Software token MFA has not been associated with this user.")]
+    SoftwareTokenNotFound,
     /// Too many wrong codes: a new one must be requested.
     #[error("Attempt limit exceeded, please try after some time.")]
     CodeAttemptsExceeded,

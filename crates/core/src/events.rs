@@ -69,6 +69,10 @@ pub enum EventKind {
     SettingsChanged,
     /// The pool's signing key was rotated (`signing_key_rotated`).
     SigningKeyRotated,
+    /// A user turned on a second factor (`mfa_enabled`); `detail.factor` names it.
+    MfaEnabled,
+    /// A second factor was turned off, by the user or an administrator (`mfa_disabled`).
+    MfaDisabled,
 }
 
 impl EventKind {
@@ -92,6 +96,8 @@ impl EventKind {
         Self::ApiKeyRevoked,
         Self::SettingsChanged,
         Self::SigningKeyRotated,
+        Self::MfaEnabled,
+        Self::MfaDisabled,
     ];
 
     /// The stable code.
@@ -115,6 +121,8 @@ impl EventKind {
             Self::ApiKeyRevoked => "api_key_revoked",
             Self::SettingsChanged => "settings_changed",
             Self::SigningKeyRotated => "signing_key_rotated",
+            Self::MfaEnabled => "mfa_enabled",
+            Self::MfaDisabled => "mfa_disabled",
         }
     }
 
@@ -270,7 +278,7 @@ mod tests {
     #[test]
     fn codes_are_unique_stable_and_parse_back() {
         let mut codes: Vec<_> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(codes.len(), 18);
+        assert_eq!(codes.len(), 20);
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), EventKind::ALL.len(), "codes are unique");
@@ -285,7 +293,7 @@ mod tests {
         }
         assert_eq!(EventKind::SignUpConfirmed.as_str(), "sign_up_confirmed");
         assert_eq!(EventKind::RefreshTokenReuse.as_str(), "refresh_token_reuse");
-        for unknown in ["", "SIGN_IN", "signIn", "sign_in ", "mfa_enabled"] {
+        for unknown in ["", "SIGN_IN", "signIn", "sign_in ", "mfa_failed"] {
             assert_eq!(EventKind::parse(unknown), None, "{unknown:?}");
             assert_eq!(unknown.parse::<EventKind>(), Err(UnknownEventKind));
             assert!(serde_json::from_str::<EventKind>(&format!("\"{unknown}\"")).is_err());

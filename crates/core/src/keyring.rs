@@ -19,6 +19,8 @@ pub struct KeyRing {
     pub client_secrets: Sealer,
     /// Seals OAuth 2.0 authorization codes (AAD: pool and client).
     pub authorization_codes: Sealer,
+    /// Seals users' TOTP secrets (AAD: pool and user).
+    pub totp_secrets: Sealer,
     /// HMAC key for one-time codes at rest.
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
@@ -39,6 +41,7 @@ impl KeyRing {
                 master,
                 "auth-return/authorization-code/v1",
             )),
+            totp_secrets: Sealer::new(derive_key(master, "auth-return/totp-secret/v1")),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
             refresh_successors: SecretBytes::new(
@@ -67,6 +70,7 @@ mod tests {
             &ring.challenges,
             &ring.client_secrets,
             &ring.authorization_codes,
+            &ring.totp_secrets,
         ];
         // What one purpose seals, no other opens.
         for (i, sealer) in sealers.iter().enumerate() {

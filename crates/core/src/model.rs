@@ -254,6 +254,9 @@ pub struct UserMfa {
     /// The TOTP secret from AssociateSoftwareToken, sealed under the master key; `None` when
     /// no authenticator app was associated.
     pub sealed_totp_secret: Option<Vec<u8>>,
+    /// A secret associated since, sealed, waiting for its first code: it replaces
+    /// `sealed_totp_secret` only once verified, so associating again never switches MFA off.
+    pub sealed_pending_totp_secret: Option<Vec<u8>>,
     /// Whether a code from that secret was verified (VerifySoftwareToken).
     pub totp_verified: bool,
     /// Whether TOTP is asked for at sign-in.

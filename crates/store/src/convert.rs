@@ -323,7 +323,7 @@ mod tests {
                 "{bad}: {err}"
             );
         }
-        assert!(event_kind_from_str("mfa_enabled").is_err());
+        assert!(event_kind_from_str("password_guessed").is_err());
         assert_eq!(event_kind_from_str("sign_in").unwrap(), EventKind::SignIn);
     }
 }

@@ -164,7 +164,7 @@ fn bad_arguments_are_refused() {
     assert!(err.contains("--user must be a user id"), "{err}");
     // What clap checks: exit 2 with its message.
     for (args, says) in [
-        (vec!["--type", "mfa_enabled"], "sign_in_failed"),
+        (vec!["--type", "password_guessed"], "sign_in_failed"),
         (vec!["--limit", "0"], "--limit"),
         (vec!["--limit", "101"], "--limit"),
         (vec!["--cursor=-1"], "--cursor"),

@@ -205,7 +205,7 @@ impl Service {
         username: &str,
     ) -> Result<UserView> {
         let (_, user) = self.admin_target(actor, pool_id, username).await?;
-        Ok(UserView::of(&user))
+        self.user_view_with_mfa(&user).await
     }
 
     /// AdminDeleteUser.

@@ -29,6 +29,8 @@ pub struct UserView {
     pub enabled: bool,
     /// Cognito's `UserStatus`.
     pub status: &'static str,
+    /// The second factors on (GetUser and AdminGetUser fill it in; empty elsewhere).
+    pub mfa: super::MfaView,
 }
 
 impl UserView {
@@ -47,6 +49,7 @@ impl UserView {
             updated_at: user.updated_at,
             enabled: user.enabled,
             status: user.status.as_str(),
+            mfa: super::MfaView::default(),
         }
     }
 }
@@ -69,6 +72,15 @@ pub struct TokenInfo {
 }
 
 impl Service {
+    /// The view of `user` with their second factors (GetUser, AdminGetUser).
+    pub(crate) async fn user_view_with_mfa(&self, user: &User) -> Result<UserView> {
+        let mfa = self.store.get_user_mfa(&user.pool_id, user.id).await?;
+        Ok(UserView {
+            mfa: super::MfaView::of(mfa.as_ref()),
+            ..UserView::of(user)
+        })
+    }
+
     /// Verifies one of our tokens (any pool) and that its session is still live.
     async fn verify_live_token(&self, token: &str) -> Result<(VerifiedToken, User), TokenProblem> {
         let pool_id = claimed_pool(token, &self.config.public_url).ok_or(TokenProblem::Invalid)?;
@@ -153,7 +165,7 @@ impl Service {
     /// GetUser.
     pub async fn get_user(&self, access_token: &str) -> Result<UserView> {
         let (_, user) = self.access_token_user(access_token).await?;
-        Ok(UserView::of(&user))
+        self.user_view_with_mfa(&user).await
     }
 
     /// GlobalSignOut: revokes every session of the user, and their API keys.

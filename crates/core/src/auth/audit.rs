@@ -56,6 +56,7 @@ fn failure_reason(error: &Error, user_known: bool) -> Option<&'static str> {
         Error::UserNotConfirmed => "unconfirmed",
         Error::PasswordResetRequired => "reset_required",
         Error::TemporaryPasswordExpired => "temporary_password_expired",
+        Error::MfaCodeMismatch => "wrong_mfa_code",
         _ => return None,
     })
 }

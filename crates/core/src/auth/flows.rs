@@ -75,6 +75,32 @@ pub enum ChallengeAnswer {
     PasswordVerifier(PasswordClaim),
     /// The password an administrator-created user chose (docs/cognito-protocol.md §5.1).
     NewPassword(NewPasswordAnswer),
+    /// A code from the user's authenticator app (`SOFTWARE_TOKEN_MFA`).
+    SoftwareTokenMfa(MfaCodeAnswer),
+    /// The end of `MFA_SETUP`, once the new authenticator app is verified.
+    MfaSetup(MfaSetupAnswer),
+}
+
+/// The answer to `SOFTWARE_TOKEN_MFA`.
+pub struct MfaCodeAnswer {
+    /// The sealed challenge state the server handed out.
+    pub session: String,
+    /// The name the client signs in as.
+    pub username: String,
+    /// The code (`SOFTWARE_TOKEN_MFA_CODE`).
+    pub code: String,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
+}
+
+/// The answer to `MFA_SETUP`.
+pub struct MfaSetupAnswer {
+    /// The `Session` VerifySoftwareToken answered.
+    pub session: String,
+    /// The name the client signs in as.
+    pub username: String,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
 }
 
 /// The SRP password claim.

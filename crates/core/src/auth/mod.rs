@@ -7,6 +7,7 @@ mod codes;
 mod flows;
 mod lockout;
 pub(crate) mod messages;
+mod mfa;
 mod new_password;
 mod password;
 mod profile;
@@ -23,8 +24,10 @@ use crate::tokens::claims::{self, Issuance};
 
 pub use access::{TokenInfo, UserView};
 pub use flows::{
-    AuthFlow, ChallengeAnswer, NewPasswordAnswer, PasswordClaim, SrpPublic, SrpTimestamp,
+    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSetupAnswer, NewPasswordAnswer, PasswordClaim,
+    SrpPublic, SrpTimestamp,
 };
+pub use mfa::{Associated, MfaPreferenceChange, MfaView, SoftwareTokenCaller};
 pub use signup::SignUpOutput;
 
 /// Where a code was sent (`CodeDeliveryDetails`).
@@ -73,6 +76,11 @@ pub enum AuthStep {
     /// An administrator-created user must choose a password (docs/cognito-protocol.md §5.1
     /// NEW_PASSWORD_REQUIRED).
     NewPasswordRequired(NewPasswordChallenge),
+    /// A code from the user's authenticator app is needed (`SOFTWARE_TOKEN_MFA`).
+    SoftwareTokenMfa(MfaChallenge),
+    /// The app requires MFA and the user has no authenticator app: they set one up
+    /// (`MFA_SETUP`: AssociateSoftwareToken, VerifySoftwareToken, then RespondToAuthChallenge).
+    MfaSetup(MfaChallenge),
     /// Signed in.
     Tokens(AuthTokens),
     /// Signed in on the hosted pages: a hosted session, not tokens (the authorization request
@@ -100,6 +108,15 @@ pub struct HostedCookie {
     pub expires_at: i64,
     /// Seconds from now until then (the cookie's `Max-Age`).
     pub max_age_secs: i64,
+}
+
+/// A multi-factor challenge (`SOFTWARE_TOKEN_MFA`, `MFA_SETUP`).
+#[derive(Clone, Debug)]
+pub struct MfaChallenge {
+    /// The sealed challenge state, to come back as `Session`.
+    pub session: String,
+    /// `USER_ID_FOR_SRP`: the internal username.
+    pub user_id_for_srp: String,
 }
 
 /// The `NEW_PASSWORD_REQUIRED` challenge.
@@ -153,8 +170,8 @@ impl Service {
         }
     }
 
-    /// After the password is proven: refuse users who may not sign in, else open a session of
-    /// the kind `target` names.
+    /// After the password is proven: refuse users who may not sign in, ask for a second
+    /// factor where one is due, else open a session of the kind `target` names.
     pub(crate) async fn finish_sign_in(
         &self,
         app: &App,
@@ -178,6 +195,20 @@ impl Service {
             }
             UserStatus::Confirmed => {}
         }
+        if let Some(challenge) = self.second_factor(app, user).await? {
+            return Ok(challenge);
+        }
+        self.complete_sign_in(app, user, target).await
+    }
+
+    /// Opens the session of a user who proved every factor asked of them, of the kind
+    /// `target` names.
+    pub(crate) async fn complete_sign_in(
+        &self,
+        app: &App,
+        user: &User,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
         if target == SignInTarget::Hosted {
             return self
                 .open_hosted_session(app, user)

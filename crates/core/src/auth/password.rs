@@ -136,6 +136,14 @@ impl Service {
                 self.answer_new_password(client_id, answer, &mut facts, target)
                     .await
             }
+            ChallengeAnswer::SoftwareTokenMfa(answer) => {
+                self.answer_software_token_mfa(client_id, answer, &mut facts, target)
+                    .await
+            }
+            ChallengeAnswer::MfaSetup(answer) => {
+                self.answer_mfa_setup(client_id, answer, &mut facts, target)
+                    .await
+            }
         };
         self.record_sign_in(caller, facts, &outcome);
         outcome

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 /// The developer behind the request's bearer token.
-async fn developer(service: &Service, headers: &HeaderMap) -> Result<Actor, Error> {
+pub(super) async fn developer(service: &Service, headers: &HeaderMap) -> Result<Actor, Error> {
     let token = bearer_token(headers).ok_or(Error::MissingCredentials)?;
     service.authenticate_developer(token).await
 }
@@ -51,6 +51,10 @@ struct UserType {
     user_last_modified_date: i64,
     enabled: bool,
     user_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preferred_mfa_setting: Option<&'static str>,
+    #[serde(rename = "UserMFASettingList", skip_serializing_if = "Vec::is_empty")]
+    user_mfa_setting_list: Vec<&'static str>,
 }
 
 fn user_type(view: UserView, attributes_member: bool, only: Option<&[String]>) -> UserType {
@@ -76,6 +80,8 @@ fn user_type(view: UserView, attributes_member: bool, only: Option<&[String]>) -
         user_last_modified_date: view.updated_at,
         enabled: view.enabled,
         user_status: view.status,
+        preferred_mfa_setting: view.mfa.preferred,
+        user_mfa_setting_list: view.mfa.factors,
     }
 }
 

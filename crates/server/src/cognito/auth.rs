@@ -91,6 +91,22 @@ fn step_answer(step: AuthStep) -> Answer {
             ]),
             authentication_result: None,
         },
+        AuthStep::SoftwareTokenMfa(c) => AuthResponse {
+            challenge_name: Some("SOFTWARE_TOKEN_MFA"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([("USER_ID_FOR_SRP", c.user_id_for_srp)]),
+            authentication_result: None,
+        },
+        // MFAS_CAN_SETUP is a JSON array in a string, as Cognito sends it.
+        AuthStep::MfaSetup(c) => AuthResponse {
+            challenge_name: Some("MFA_SETUP"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([
+                ("MFAS_CAN_SETUP", r#"["SOFTWARE_TOKEN_MFA"]"#.to_owned()),
+                ("USER_ID_FOR_SRP", c.user_id_for_srp),
+            ]),
+            authentication_result: None,
+        },
         AuthStep::Tokens(t) => AuthResponse {
             challenge_name: None,
             session: None,

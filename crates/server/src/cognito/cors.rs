@@ -1,7 +1,8 @@
 //! CORS for `POST /`: preflights are always allowed (they cannot see which app the body names),
 //! but the actual answer grants the origin only if the app the operation acts for lists it, or
 //! lists no origins. The app is found from the member the operation itself uses (`ClientId`,
-//! the `AccessToken`'s client, or the administrator's bearer token: [`Tenant`], read from the
+//! the `AccessToken`'s client, the client a multi-factor `Session` names, or the
+//! administrator's bearer token: [`Tenant`], read from the
 //! parsed request); an answer to a request that names no known client that way — or whose
 //! body does not parse — gets no grant at all. The route is outside the permissive CORS layer
 //! of the other routes by construction (`super::router`).
@@ -31,7 +32,8 @@ fn client_of(headers: &HeaderMap, tenant: &Tenant) -> Option<ClientId> {
             let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
             claimed_client(value.strip_prefix("Bearer ")?.trim())
         }
-        Tenant::Unnamed => None,
+        // Opened by `grant`, which has the service.
+        Tenant::ChallengeSession(_) | Tenant::Unnamed => None,
     }
 }
 
@@ -71,7 +73,11 @@ pub async fn grant(
     let Some(origin) = request_headers.get(header::ORIGIN) else {
         return;
     };
-    let allowed = match client_of(request_headers, tenant) {
+    let client = match tenant {
+        Tenant::ChallengeSession(session) => service.challenge_session_client(session),
+        other => client_of(request_headers, other),
+    };
+    let allowed = match client {
         Some(client) => match service.client_origins(&client).await {
             Ok(Some(origins)) => {
                 origins.is_empty()

@@ -4,7 +4,8 @@
 use super::validation;
 use crate::error::CognitoError;
 use auth_return_core::auth::{
-    AuthFlow, ChallengeAnswer, NewPasswordAnswer, PasswordClaim, SrpPublic, SrpTimestamp,
+    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSetupAnswer, NewPasswordAnswer, PasswordClaim,
+    SrpPublic, SrpTimestamp,
 };
 use std::collections::HashMap;
 
@@ -103,6 +104,8 @@ pub fn challenge_answer(
         "NEW_PASSWORD_REQUIRED" => {
             new_password(session, responses).map(ChallengeAnswer::NewPassword)
         }
+        "SOFTWARE_TOKEN_MFA" => mfa_code(session, responses).map(ChallengeAnswer::SoftwareTokenMfa),
+        "MFA_SETUP" => mfa_setup(session, responses).map(ChallengeAnswer::MfaSetup),
         "" => Err(CognitoError::invalid(validation::null("challengeName"))),
         other => {
             return Err(Refusal::OnceClientKnown(CognitoError::invalid(format!(
@@ -131,13 +134,45 @@ fn password_claim(responses: &mut HashMap<String, String>) -> Result<PasswordCla
     })
 }
 
+/// The `Session` a challenge answer must carry.
+fn session_of(session: Option<String>) -> Result<String, CognitoError> {
+    session
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| CognitoError::invalid(validation::missing("Session")))
+}
+
+/// `SOFTWARE_TOKEN_MFA`: amazon-cognito-identity-js also sends the code as `SMS_MFA_CODE`,
+/// which is ignored.
+fn mfa_code(
+    session: Option<String>,
+    responses: &mut HashMap<String, String>,
+) -> Result<MfaCodeAnswer, CognitoError> {
+    let session = session_of(session)?;
+    Ok(MfaCodeAnswer {
+        session,
+        username: take(responses, "USERNAME")?,
+        code: take(responses, "SOFTWARE_TOKEN_MFA_CODE")?,
+        secret_hash: responses.remove("SECRET_HASH"),
+    })
+}
+
+fn mfa_setup(
+    session: Option<String>,
+    responses: &mut HashMap<String, String>,
+) -> Result<MfaSetupAnswer, CognitoError> {
+    let session = session_of(session)?;
+    Ok(MfaSetupAnswer {
+        session,
+        username: take(responses, "USERNAME")?,
+        secret_hash: responses.remove("SECRET_HASH"),
+    })
+}
+
 fn new_password(
     session: Option<String>,
     responses: &mut HashMap<String, String>,
 ) -> Result<NewPasswordAnswer, CognitoError> {
-    let session = session
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| CognitoError::invalid(validation::missing("Session")))?;
+    let session = session_of(session)?;
     let new_password = take(responses, "NEW_PASSWORD")?.into();
     let username = take(responses, "USERNAME")?;
     let secret_hash = responses.remove("SECRET_HASH");

@@ -7,6 +7,7 @@ mod auth;
 mod cors;
 mod flows;
 mod hosted;
+mod mfa;
 mod operation;
 mod profile;
 mod recovery;
@@ -293,6 +294,16 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
         SetUserPoolMfaConfig => {
             admin::set_user_pool_mfa_config(service, headers, caller, call.request(body)?).await
+        }
+        AssociateSoftwareToken => mfa::associate_software_token(service, call.request(body)?).await,
+        VerifySoftwareToken => {
+            mfa::verify_software_token(service, caller, call.request(body)?).await
+        }
+        SetUserMfaPreference => {
+            mfa::set_user_mfa_preference(service, caller, call.request(body)?).await
+        }
+        AdminSetUserMfaPreference => {
+            mfa::admin_set_user_mfa_preference(service, headers, caller, call.request(body)?).await
         }
     }
 }

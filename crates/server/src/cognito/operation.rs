@@ -67,6 +67,14 @@ pub enum Operation {
     GetUserPoolMfaConfig,
     /// `SetUserPoolMfaConfig`.
     SetUserPoolMfaConfig,
+    /// `AssociateSoftwareToken`.
+    AssociateSoftwareToken,
+    /// `VerifySoftwareToken`.
+    VerifySoftwareToken,
+    /// `SetUserMFAPreference`.
+    SetUserMfaPreference,
+    /// `AdminSetUserMFAPreference`.
+    AdminSetUserMfaPreference,
 }
 
 /// What is wrong with an `X-Amz-Target`.
@@ -118,6 +126,10 @@ impl Operation {
             "ListUsers" => ListUsers,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,
             "SetUserPoolMfaConfig" => SetUserPoolMfaConfig,
+            "AssociateSoftwareToken" => AssociateSoftwareToken,
+            "VerifySoftwareToken" => VerifySoftwareToken,
+            "SetUserMFAPreference" => SetUserMfaPreference,
+            "AdminSetUserMFAPreference" => AdminSetUserMfaPreference,
             _ => return None,
         })
     }
@@ -134,6 +146,9 @@ pub enum Tenant {
     AccessToken(SecretString),
     /// The client of the administrator's `Authorization: Bearer` token (the console's).
     Bearer,
+    /// The client a multi-factor challenge's sealed `Session` names (AssociateSoftwareToken
+    /// and VerifySoftwareToken during `MFA_SETUP` name no other).
+    ChallengeSession(String),
     /// Nowhere (the member is absent, or the body did not parse).
     #[default]
     Unnamed,

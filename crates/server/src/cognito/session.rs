@@ -17,6 +17,10 @@ pub struct AccessTokenRequest {
 struct GetUserResponse {
     username: String,
     user_attributes: Vec<Attribute>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preferred_mfa_setting: Option<&'static str>,
+    #[serde(rename = "UserMFASettingList", skip_serializing_if = "Vec::is_empty")]
+    user_mfa_setting_list: Vec<&'static str>,
 }
 
 pub async fn get_user(service: &Service, req: AccessTokenRequest) -> Answer {
@@ -32,6 +36,8 @@ pub async fn get_user(service: &Service, req: AccessTokenRequest) -> Answer {
                 value: Some(value),
             })
             .collect(),
+        preferred_mfa_setting: user.mfa.preferred,
+        user_mfa_setting_list: user.mfa.factors,
     })
 }
 

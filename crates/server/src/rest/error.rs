@@ -102,6 +102,9 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::PasswordResetRequired
         | Error::CannotConfirm(_)
         | Error::CodeMismatch
+        | Error::MfaCodeMismatch
+        | Error::SoftwareTokenMismatch
+        | Error::SoftwareTokenNotFound
         | Error::CodeExpired
         | Error::CodeAttemptsExceeded
         | Error::UnsupportedTokenType

@@ -141,9 +141,9 @@ mod tests {
     #[test]
     fn bad_parameters_are_refused_by_name() {
         let message = |p| event_query(p).unwrap_err().message;
-        let unknown = message(params("", "mfa_enabled", "", ""));
+        let unknown = message(params("", "password_guessed", "", ""));
         assert!(
-            unknown.starts_with("unknown event type \"mfa_enabled\""),
+            unknown.starts_with("unknown event type \"password_guessed\""),
             "{unknown}"
         );
         assert!(unknown.contains("sign_in, sign_in_failed"), "{unknown}");

@@ -285,8 +285,8 @@ async fn bad_queries_are_refused_saying_why() {
     .await;
     for (query, message) in [
         (
-            "?type=mfa_enabled",
-            "unknown event type \"mfa_enabled\": type must be one of sign_up, ",
+            "?type=password_guessed",
+            "unknown event type \"password_guessed\": type must be one of sign_up, ",
         ),
         ("?type=SIGN_IN", "unknown event type \"SIGN_IN\""),
         ("?user_id=alice", "user_id must be a user's id (a UUID)"),

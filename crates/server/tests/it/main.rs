@@ -20,6 +20,7 @@ mod isolation;
 mod keys;
 mod lifecycle;
 mod lockout;
+mod mfa;
 mod oauth;
 mod oauth_settings;
 mod overload;

@@ -3,7 +3,9 @@
 
 -- At most one row per user, gone with the user (the composite foreign key, as for sessions), so
 -- also with their app. sealed_totp_secret is the authenticator app's secret sealed under the
--- master key (NULL: none associated); totp_verified records that a code from it was verified;
+-- master key (NULL: none associated); sealed_pending_totp_secret a newly associated secret
+-- waiting for its first code (it replaces the other only once verified, so re-associating never
+-- switches MFA off); totp_verified records that a code from it was verified;
 -- totp_enabled and email_otp_enabled which factors sign-in asks for (0/1); preferred the factor
 -- asked for when both are, by its Cognito name (NULL: none chosen). last_totp_step is the TOTP
 -- replay guard (RFC 6238 §5.2): the latest time step accepted, raised only by a single
@@ -13,6 +15,7 @@ CREATE TABLE user_mfa (
     pool_id            TEXT    NOT NULL,
     user_id            TEXT    NOT NULL,
     sealed_totp_secret BLOB,
+    sealed_pending_totp_secret BLOB,
     totp_verified      INTEGER NOT NULL,
     totp_enabled       INTEGER NOT NULL,
     email_otp_enabled  INTEGER NOT NULL,

@@ -37,10 +37,12 @@ macro_rules! mfa_store {
                 async fn put_user_mfa(&self, mfa: &UserMfa) -> StoreResult<()> {
                     sqlx::query(
                         "INSERT INTO user_mfa (pool_id, user_id, sealed_totp_secret, \
-                         totp_verified, totp_enabled, email_otp_enabled, preferred, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                         sealed_pending_totp_secret, totp_verified, totp_enabled, \
+                         email_otp_enabled, preferred, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                          ON CONFLICT (pool_id, user_id) DO UPDATE SET \
                          sealed_totp_secret = excluded.sealed_totp_secret, \
+                         sealed_pending_totp_secret = excluded.sealed_pending_totp_secret, \
                          totp_verified = excluded.totp_verified, \
                          totp_enabled = excluded.totp_enabled, \
                          email_otp_enabled = excluded.email_otp_enabled, \
@@ -49,6 +51,7 @@ macro_rules! mfa_store {
                     .bind(&mfa.pool_id)
                     .bind(mfa.user_id)
                     .bind(mfa.sealed_totp_secret.as_deref())
+                    .bind(mfa.sealed_pending_totp_secret.as_deref())
                     .bind(mfa.totp_verified)
                     .bind(mfa.totp_enabled)
                     .bind(mfa.email_otp_enabled)
@@ -65,12 +68,13 @@ macro_rules! mfa_store {
                     pool_id: &PoolId,
                     user_id: UserId,
                 ) -> StoreResult<bool> {
-                    let done = sqlx::query("DELETE FROM user_mfa WHERE pool_id = $1 AND user_id = $2")
-                        .bind(pool_id)
-                        .bind(user_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(backend)?;
+                    let done =
+                        sqlx::query("DELETE FROM user_mfa WHERE pool_id = $1 AND user_id = $2")
+                            .bind(pool_id)
+                            .bind(user_id)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(backend)?;
                     Ok(done.rows_affected() == 1)
                 }
 

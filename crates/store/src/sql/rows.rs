@@ -77,8 +77,8 @@ pub(crate) use select_hosted_session_user;
 /// `SELECT` of everything `rows::user_mfa` reads (not the TOTP replay guard).
 macro_rules! select_user_mfa {
     () => {
-        "SELECT pool_id, user_id, sealed_totp_secret, totp_verified, totp_enabled, \
-         email_otp_enabled, preferred, updated_at FROM user_mfa"
+        "SELECT pool_id, user_id, sealed_totp_secret, sealed_pending_totp_secret, \
+         totp_verified, totp_enabled, email_otp_enabled, preferred, updated_at FROM user_mfa"
     };
 }
 pub(crate) use select_user_mfa;
@@ -244,6 +244,7 @@ macro_rules! row_mapping {
                     pool_id: get(row, "pool_id")?,
                     user_id: get(row, "user_id")?,
                     sealed_totp_secret: get(row, "sealed_totp_secret")?,
+                    sealed_pending_totp_secret: get(row, "sealed_pending_totp_secret")?,
                     totp_verified: get(row, "totp_verified")?,
                     totp_enabled: get(row, "totp_enabled")?,
                     email_otp_enabled: get(row, "email_otp_enabled")?,

@@ -106,6 +106,7 @@ pub fn user_mfa(user: &User, now: i64) -> UserMfa {
         pool_id: user.pool_id.clone(),
         user_id: user.id,
         sealed_totp_secret: Some(vec![0x5E, 0, 0xC7, 0xE7, 255, 1]),
+        sealed_pending_totp_secret: None,
         totp_verified: true,
         totp_enabled: true,
         email_otp_enabled: false,

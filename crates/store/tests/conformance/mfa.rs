@@ -54,6 +54,7 @@ pub async fn records(store: Arc<dyn Store>) {
     };
     let associated = UserMfa {
         sealed_totp_secret: Some(vec![9; 64]),
+        sealed_pending_totp_secret: Some(vec![8; 64]),
         updated_at: 120,
         ..nothing.clone()
     };

@@ -1,0 +1,161 @@
+//! The multi-factor step of a sign-in: after the password, `SOFTWARE_TOKEN_MFA` for a user with
+//! an authenticator app, `MFA_SETUP` for a user without one where the app requires MFA; and the
+//! answers that complete the sign-in.
+
+use super::session::Stage;
+use super::totp_on;
+use crate::auth::audit::SignInFacts;
+use crate::auth::flows::{MfaCodeAnswer, MfaSetupAnswer};
+use crate::auth::{AuthStep, MfaChallenge, SignInTarget, known_names};
+use crate::error::{Error, Result};
+use crate::ids::ClientId;
+use crate::model::{App, User, UserStatus};
+use crate::service::Service;
+use crate::settings::MfaMode;
+use auth_return_crypto::totp;
+
+/// The lockout key of wrong second-factor codes for a user: a streak of its own, which a right
+/// password does not end (else each password would buy a few more guesses at the code).
+pub(crate) fn mfa_subject(user_id: &str) -> String {
+    format!("mfa:{user_id}")
+}
+
+impl Service {
+    /// The challenge a user whose password was just proven must answer before they are signed
+    /// in, if any.
+    pub(crate) async fn second_factor(&self, app: &App, user: &User) -> Result<Option<AuthStep>> {
+        let mode = app.settings.mfa.mode;
+        if mode == MfaMode::Off {
+            return Ok(None);
+        }
+        let mfa = self.store.get_user_mfa(&app.pool_id, user.id).await?;
+        let stage = if totp_on(mfa.as_ref()) {
+            Stage::Totp
+        } else if mode == MfaMode::On {
+            Stage::Setup
+        } else {
+            return Ok(None);
+        };
+        let state = self.new_mfa_state(app, user.id, stage);
+        let challenge = MfaChallenge {
+            session: self.seal_mfa_state(&state)?,
+            user_id_for_srp: user.id.to_string(),
+        };
+        Ok(Some(match stage {
+            Stage::Totp => AuthStep::SoftwareTokenMfa(challenge),
+            _ => AuthStep::MfaSetup(challenge),
+        }))
+    }
+
+    /// The user a multi-factor answer is for: still one who may sign in, named by the
+    /// answer's `USERNAME`, with the client's `SECRET_HASH` when it has a secret.
+    async fn mfa_answer_user(
+        &self,
+        app: &App,
+        uid: crate::ids::UserId,
+        username: &str,
+        secret_hash: Option<&str>,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<User> {
+        let user = self
+            .store
+            .get_user(&app.pool_id, uid)
+            .await?
+            .filter(|u| u.status == UserStatus::Confirmed)
+            .ok_or(Error::ChallengeExpired)?;
+        facts.found(&user);
+        if !user.enabled {
+            return Err(Error::UserDisabled);
+        }
+        let [id, email] = known_names(&user);
+        self.check_sign_in_hash(app, target, secret_hash, &[username, &id, &email])?;
+        if username != id && !username.trim().eq_ignore_ascii_case(&email) {
+            return Err(Error::ChallengeExpired);
+        }
+        Ok(user)
+    }
+
+    /// RespondToAuthChallenge `SOFTWARE_TOKEN_MFA`: the code of the user's authenticator app.
+    /// A wrong or replayed code counts toward the user's second-factor lockout and leaves the
+    /// `Session` usable until it expires; the right one signs in and spends it.
+    pub(crate) async fn answer_software_token_mfa(
+        &self,
+        client_id: &ClientId,
+        answer: MfaCodeAnswer,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
+        let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, &answer.username);
+        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::Totp])?;
+        let user = self
+            .mfa_answer_user(
+                &app,
+                state.uid,
+                &answer.username,
+                answer.secret_hash.as_deref(),
+                facts,
+                target,
+            )
+            .await?;
+        let streak = self
+            .reserve_attempt(&app.pool_id, mfa_subject(&user.id.to_string()))
+            .await?;
+        if !self.totp_code_accepted(&app, &user, &answer.code).await? {
+            facts.failed(self.record_failure(streak));
+            return Err(Error::MfaCodeMismatch);
+        }
+        self.clear_failures(streak).await?;
+        self.claim_challenge(&state.nonce, state.exp).await?;
+        self.complete_sign_in(&app, &user, target).await
+    }
+
+    /// Whether `code` is the current code of the user's authenticator app, not accepted
+    /// before (RFC 6238 §5.2); accepting it records its time step.
+    async fn totp_code_accepted(&self, app: &App, user: &User, code: &str) -> Result<bool> {
+        let mfa = self.store.get_user_mfa(&app.pool_id, user.id).await?;
+        let Some(sealed) = mfa
+            .as_ref()
+            .filter(|m| totp_on(Some(m)))
+            .and_then(|m| m.sealed_totp_secret.as_deref())
+        else {
+            return Ok(false);
+        };
+        let secret = self.open_totp_secret(&app.pool_id, user.id, sealed)?;
+        let Some(step) = totp::verify(&secret, code, self.clock.now()) else {
+            return Ok(false);
+        };
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        Ok(self
+            .store
+            .spend_totp_step(&app.pool_id, user.id, step)
+            .await?)
+    }
+
+    /// RespondToAuthChallenge `MFA_SETUP`, once VerifySoftwareToken verified the new
+    /// authenticator app with this `Session`: signs in.
+    pub(crate) async fn answer_mfa_setup(
+        &self,
+        client_id: &ClientId,
+        answer: MfaSetupAnswer,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
+        let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, &answer.username);
+        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::SetupVerified])?;
+        let user = self
+            .mfa_answer_user(
+                &app,
+                state.uid,
+                &answer.username,
+                answer.secret_hash.as_deref(),
+                facts,
+                target,
+            )
+            .await?;
+        self.claim_challenge(&state.nonce, state.exp).await?;
+        self.complete_sign_in(&app, &user, target).await
+    }
+}
