@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures full SRP sign-ins, refreshes and API-key verifications against a release
-# `auth-return serve` on loopback (per-address rate limits off: all load comes from one address).
+# Measures full SRP sign-ins (plain, by redirect, with an authenticator code), refreshes and
+# API-key verifications against a release `auth-return serve` on loopback (per-address rate
+# limits off: all load comes from one address).
 # Usage: bench/run.sh [COUNT] [CONCURRENCY]. Prints throughput, latency and the server's CPU ms
 # per operation (the load generator shares the machine; the CPU figure is the server's own).
 # Key verification runs COUNT*50 requests at 32 connections over 1,000 distinct keys, and again
@@ -25,9 +26,16 @@ app=$("$bin" apps create --name Bench --json --listen "127.0.0.1:$port" --data-d
 "$bin" apps update "$app" \
   --patch '{"user_api_keys": {"enabled": true}, "oauth": {"callback_urls": ["http://127.0.0.1:9/callback"]}}' \
   --listen "127.0.0.1:$port" --data-dir "$data" >/dev/null
+# Sign-ins with an authenticator app are measured in an app of their own with MFA OPTIONAL, so
+# that the plain sign-ins above are of an app without MFA.
+mfa_app=$("$bin" apps create --name "Bench MFA" --json --listen "127.0.0.1:$port" --data-dir "$data" 2>/dev/null \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["app_id"])')
+"$bin" apps update "$mfa_app" --mfa OPTIONAL --listen "127.0.0.1:$port" --data-dir "$data" >/dev/null
 echo "idle RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
-for mode in signin code-flow refresh; do
-  target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$app" --outbox "$data/outbox.jsonl" \
+for mode in signin code-flow totp refresh; do
+  mode_app=$app
+  if [[ $mode == totp ]]; then mode_app=$mfa_app; fi
+  target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$mode_app" --outbox "$data/outbox.jsonl" \
     --mode "$mode" --count "$count" --concurrency "$concurrency" --server-pid "$pid"
 done
 target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$app" --outbox "$data/outbox.jsonl" \

@@ -1,5 +1,5 @@
-//! `auth-return-load`: drives full SRP sign-ins (InitiateAuth + RespondToAuthChallenge),
-//! refreshes or API-key verifications against a running server and reports throughput, latency
+//! `auth-return-load`: drives full SRP sign-ins (InitiateAuth + RespondToAuthChallenge), with
+//! an authenticator code or by redirect, refreshes or API-key verifications against a running server and reports throughput, latency
 //! and — given the server's pid — the server's CPU time per operation (read from /proc, so the
 //! load generator's own work on the same machine does not distort it), beside the floor: the
 //! operation's bare cryptography, timed on one core in the same run (`floor.rs`).
@@ -7,6 +7,7 @@
 mod code_flow;
 mod console;
 mod floor;
+mod totp;
 
 use anyhow::{Context, bail};
 use auth_return_crypto::srp;
@@ -25,6 +26,9 @@ enum Mode {
     /// A complete redirect sign-in: authorize, the hosted page, its SRP, the code, the token
     /// exchange (the app must register `code_flow::CALLBACK`).
     CodeFlow,
+    /// The SRP sign-in, then `SOFTWARE_TOKEN_MFA` with an authenticator code (`--app-id` must
+    /// be an app with MFA `OPTIONAL`; each operation signs in a user enrolled beforehand).
+    Totp,
     /// `POST /api/keys/verify` with `X-API-Key`, round-robin over `--keys` distinct keys.
     Verify,
     /// The developer console's API calls, each timed alone against a seeded server
@@ -366,6 +370,10 @@ async fn main() -> anyhow::Result<()> {
             emails.push(email);
         }
     }
+    let enrolled = Arc::new(match args.mode {
+        Mode::Totp => totp::enrol(&target, args.count).await?,
+        _ => Vec::new(),
+    });
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
     let started = Instant::now();
@@ -373,7 +381,7 @@ async fn main() -> anyhow::Result<()> {
     for worker in 0..args.concurrency {
         let (target, next, refresh_token) = (target.clone(), next.clone(), refresh_token.clone());
         let email = emails[worker % emails.len()].clone();
-        let keys = keys.clone();
+        let (keys, enrolled) = (keys.clone(), enrolled.clone());
         let (count, mode) = (args.count, args.mode);
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -391,6 +399,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                     Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
                                                                         "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
+                    Mode::Totp => totp::sign_in(&target, &enrolled[n]).await,
                     Mode::Verify => target.verify(&keys[n % keys.len()]).await,
                     Mode::Console => unreachable!("the console mode returned above"),
                 };
@@ -433,7 +442,7 @@ async fn main() -> anyhow::Result<()> {
         pct(0.99)
     );
     let floor = match args.mode {
-        Mode::Signin | Mode::CodeFlow => floor::sign_in()?,
+        Mode::Signin | Mode::CodeFlow | Mode::Totp => floor::sign_in()?,
         Mode::Refresh => floor::refresh()?,
         Mode::Verify => floor::verify()?,
         Mode::Console => unreachable!("the console mode returned above"),
