@@ -260,4 +260,14 @@ impl Shape for InitiateAuthRequest {
     }
 }
 
-super::operation::shape!(client_id => client_id: RespondRequest, GetTokensRequest);
+impl Shape for RespondRequest {
+    fn tenant(&self) -> Tenant {
+        Tenant::client_id(&self.client_id)
+    }
+
+    fn answers_with_code(&self) -> bool {
+        self.challenge_name.as_deref() == Some("SOFTWARE_TOKEN_MFA")
+    }
+}
+
+super::operation::shape!(client_id => client_id: GetTokensRequest);

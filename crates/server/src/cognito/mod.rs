@@ -176,7 +176,10 @@ impl Call<'_> {
             self.tenant = request.tenant();
         }
         let refresh = parsed.as_ref().is_ok_and(Shape::is_refresh);
-        let bucket = self.operation.and_then(|op| throttle::bucket(op, refresh));
+        let code = parsed.as_ref().is_ok_and(Shape::answers_with_code);
+        let bucket = self
+            .operation
+            .and_then(|op| throttle::bucket(op, refresh, code));
         if let (Some(bucket), Some(client)) = (bucket, &self.client) {
             self.state.limits.check(bucket, client.limit_key())?;
         }

@@ -177,6 +177,12 @@ pub trait Shape: DeserializeOwned {
     fn is_refresh(&self) -> bool {
         false
     }
+
+    /// Whether the request answers a challenge with a second-factor code (counted like a
+    /// sign-in: it is a guess).
+    fn answers_with_code(&self) -> bool {
+        false
+    }
 }
 
 /// Implements [`Shape`] for request shapes: `shape!(client_id => client_id: A, B)` for shapes

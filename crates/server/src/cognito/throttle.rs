@@ -6,12 +6,16 @@ use crate::limits::Bucket;
 /// The bucket of `operation`, or `None` for operations that are not limited per client
 /// (token-authenticated and administrator calls: their credentials are the limit). `refresh`
 /// says an InitiateAuth asks for a refresh; a body that does not parse counts as a sign-in
-/// (the stricter bucket), and the operation itself then reports what is wrong.
-pub fn bucket(operation: Operation, refresh: bool) -> Option<Bucket> {
+/// (the stricter bucket), and the operation itself then reports what is wrong. `code` says a
+/// RespondToAuthChallenge answers with a second-factor code: a guess, counted like a password.
+pub fn bucket(operation: Operation, refresh: bool, code: bool) -> Option<Bucket> {
     use Operation::*;
     match operation {
         InitiateAuth if refresh => Some(Bucket::Refresh),
-        InitiateAuth | ConfirmSignUp | ConfirmForgotPassword => Some(Bucket::SignIn),
+        InitiateAuth | ConfirmSignUp | ConfirmForgotPassword | VerifySoftwareToken => {
+            Some(Bucket::SignIn)
+        }
+        RespondToAuthChallenge if code => Some(Bucket::SignIn),
         GetTokensFromRefreshToken => Some(Bucket::Refresh),
         SignUp => Some(Bucket::SignUp),
         ResendConfirmationCode | ForgotPassword | GetUserAttributeVerificationCode => {
@@ -33,13 +37,13 @@ mod tests {
     fn initiate(body: &[u8]) -> Option<Bucket> {
         let refresh = crate::cognito::parse::<InitiateAuthRequest>(body)
             .is_ok_and(|request| request.is_refresh());
-        bucket(Operation::InitiateAuth, refresh)
+        bucket(Operation::InitiateAuth, refresh, false)
     }
 
     fn named(name: &str) -> Option<Bucket> {
         let target = format!("AWSCognitoIdentityProviderService.{name}");
         match Operation::from_target(&target) {
-            Ok(operation) => bucket(operation, false),
+            Ok(operation) => bucket(operation, false, false),
             Err(_) => panic!("{name} is no operation"),
         }
     }
@@ -63,6 +67,12 @@ mod tests {
         assert_eq!(named("ForgotPassword"), Some(Bucket::CodeDelivery));
         assert_eq!(named("ResendConfirmationCode"), Some(Bucket::CodeDelivery));
         assert_eq!(named("RespondToAuthChallenge"), None);
+        assert_eq!(
+            bucket(Operation::RespondToAuthChallenge, false, true),
+            Some(Bucket::SignIn)
+        );
+        assert_eq!(named("VerifySoftwareToken"), Some(Bucket::SignIn));
+        assert_eq!(named("AssociateSoftwareToken"), None);
         assert_eq!(named("GetUser"), None);
         assert_eq!(named("ListUsers"), None);
     }

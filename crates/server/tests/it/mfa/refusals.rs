@@ -209,3 +209,49 @@ async fn a_burst_of_guessed_codes_meets_the_lockout_and_the_password_does_not_re
         .await
         .assert_error("NotAuthorizedException", "Password attempts exceeded");
 }
+
+#[tokio::test]
+async fn code_answers_count_against_the_per_address_sign_in_limit() {
+    use auth_return_server::ServerOptions;
+    use auth_return_server::limits::{LimiterClock, RateLimitSettings};
+    let server = TestServer::start_with(ServerOptions {
+        rate_limits: RateLimitSettings::uniform(8),
+        limiter_clock: LimiterClock::manual(),
+        ..ServerOptions::default()
+    })
+    .await;
+    // Sign-in bucket: ConfirmSignUp, the first sign-in's InitiateAuth, VerifySoftwareToken,
+    // and the InitiateAuth below: four of eight.
+    let app = mfa_app(&server, "Limited", "OPTIONAL", "ida@example.com").await;
+    let tokens = server.tokens(&app, "ida@example.com", PASSWORD).await;
+    let secret = enrol(&server, &tokens.access).await;
+    let challenge = password_step(&server, &app, "ida@example.com")
+        .await
+        .ok()
+        .clone();
+    let right = code(&secret, &server, 1);
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let mut answered = Vec::new();
+    for _ in 0..6 {
+        answered.push(answer_code(&server, &app, &challenge, &wrong).await);
+    }
+    let kinds: Vec<&str> = answered.iter().map(|r| r.error_type()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "CodeMismatchException",
+            "CodeMismatchException",
+            "CodeMismatchException",
+            "CodeMismatchException",
+            "TooManyRequestsException",
+            "TooManyRequestsException",
+        ]
+    );
+    // Throttled, even the right code is not judged.
+    assert_eq!(
+        answer_code(&server, &app, &challenge, &right)
+            .await
+            .error_type(),
+        "TooManyRequestsException"
+    );
+}
