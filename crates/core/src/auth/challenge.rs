@@ -77,6 +77,12 @@ impl Service {
         Ok((state, block))
     }
 
+    /// Whether the challenge with this (base64) `nonce` was answered already.
+    pub(crate) async fn challenge_answered(&self, nonce: &str) -> Result<bool> {
+        let nonce = ChallengeState::bytes(nonce)?;
+        Ok(self.store.challenge_claimed(&nonce).await?)
+    }
+
     /// Marks the challenge with this (base64) `nonce` answered, remembered until `exp`: a
     /// second answer, on any instance, is `ChallengeExpired`.
     pub(crate) async fn claim_challenge(&self, nonce: &str, exp: i64) -> Result<()> {

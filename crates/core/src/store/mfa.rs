@@ -28,4 +28,14 @@ pub trait MfaStore: Send + Sync {
         user_id: UserId,
         step: i64,
     ) -> StoreResult<bool>;
+    /// Starts the replay guard over at `step`, the first step accepted from a new secret
+    /// (codes of the old secret are worthless once it is replaced, and counting the new one's
+    /// from the old one's would refuse good codes for up to a minute). `false` when the user
+    /// has no record.
+    async fn restart_totp_steps(
+        &self,
+        pool_id: &PoolId,
+        user_id: UserId,
+        step: i64,
+    ) -> StoreResult<bool>;
 }

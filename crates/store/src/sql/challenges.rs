@@ -48,6 +48,17 @@ macro_rules! challenge_store {
                     .map_err(backend)?;
                     Ok(done.rows_affected() == 1)
                 }
+
+                async fn challenge_claimed(&self, nonce: &[u8]) -> StoreResult<bool> {
+                    let found: Option<i64> = sqlx::query_scalar(
+                        "SELECT CAST(1 AS BIGINT) FROM used_challenges WHERE nonce = $1",
+                    )
+                    .bind(nonce)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(found.is_some())
+                }
             }
         };
     };

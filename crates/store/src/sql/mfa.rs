@@ -99,6 +99,25 @@ macro_rules! mfa_store {
                     .map_err(backend)?;
                     Ok(done.rows_affected() == 1)
                 }
+
+                async fn restart_totp_steps(
+                    &self,
+                    pool_id: &PoolId,
+                    user_id: UserId,
+                    step: i64,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE user_mfa SET last_totp_step = $3 \
+                         WHERE pool_id = $1 AND user_id = $2",
+                    )
+                    .bind(pool_id)
+                    .bind(user_id)
+                    .bind(step)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(done.rows_affected() == 1)
+                }
             }
         };
     };

@@ -192,6 +192,21 @@ pub async fn totp_steps(store: Arc<dyn Store>) {
     assert!(!spend(s, p2, ada.id, 100).await);
     assert!(!spend(s, p1, ada.id, 7).await);
 
+    // A new secret starts the guard over at its first step, earlier or later; no record, no
+    // guard to restart.
+    assert!(s.restart_totp_steps(p1, bob.id, 3).await.unwrap());
+    assert!(
+        !spend(s, p1, bob.id, 3).await,
+        "the restarting step is spent"
+    );
+    assert!(spend(s, p1, bob.id, 4).await);
+    assert!(!s.restart_totp_steps(p2, bob.id, 1).await.unwrap());
+    assert!(
+        !s.restart_totp_steps(p1, UserId::generate(), 1)
+            .await
+            .unwrap()
+    );
+
     // A record deleted (an MFA reset) and made again starts a new guard, as a new association
     // brings a new secret.
     assert!(s.delete_user_mfa(p1, ada.id).await.unwrap());

@@ -195,11 +195,15 @@ pub async fn prune(store: Arc<dyn Store>) {
     s.put_code(p, bob.id, verify, &fixtures::code(b"c3", 9_000))
         .await
         .unwrap();
+    assert!(!s.challenge_claimed(b"old").await.unwrap());
     assert!(s.claim_challenge(b"old", 1_500, 1_000).await.unwrap());
+    assert!(s.challenge_claimed(b"old").await.unwrap());
     assert!(s.claim_challenge(b"new", 3_000, 1_000).await.unwrap());
 
     // One session, one code, one challenge.
     assert_eq!(s.prune_expired(2_000).await.unwrap(), 3);
+    assert!(!s.challenge_claimed(b"old").await.unwrap(), "pruned");
+    assert!(s.challenge_claimed(b"new").await.unwrap());
     assert_eq!(s.get_session(p, expired.id).await.unwrap(), None);
     assert_eq!(s.get_refresh_token(b"x1").await.unwrap(), None);
     assert_eq!(s.get_refresh_token(b"x2").await.unwrap(), None);

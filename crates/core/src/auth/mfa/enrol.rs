@@ -148,21 +148,16 @@ impl Service {
             self.record_failure(streak);
             return Err(Error::SoftwareTokenMismatch);
         };
-        // The replay guard lives in the record: store it (with the secret still pending)
-        // before spending the step.
+        // The replay guard lives in the record: store it (with the secret still pending),
+        // then start the guard over from this code's step, for the new secret.
         record.sealed_pending_totp_secret =
             Some(self.seal_totp_secret(&app.pool_id, user.id, secret));
         record.updated_at = now;
         self.store.put_user_mfa(&record).await?;
         let step = i64::try_from(step).unwrap_or(i64::MAX);
-        if !self
-            .store
-            .spend_totp_step(&app.pool_id, user.id, step)
-            .await?
-        {
-            self.record_failure(streak);
-            return Err(Error::SoftwareTokenMismatch);
-        }
+        self.store
+            .restart_totp_steps(&app.pool_id, user.id, step)
+            .await?;
         self.clear_failures(streak).await?;
         let was_on = super::totp_on(Some(&record));
         record.sealed_totp_secret = record.sealed_pending_totp_secret.take();

@@ -99,6 +99,11 @@ impl Service {
                 target,
             )
             .await?;
+        // A Session that already signed in is refused before its code is judged, so that the
+        // code is neither spent nor counted as a failure.
+        if self.challenge_answered(&state.nonce).await? {
+            return Err(Error::ChallengeExpired);
+        }
         let streak = self
             .reserve_attempt(&app.pool_id, mfa_subject(&user.id.to_string()))
             .await?;

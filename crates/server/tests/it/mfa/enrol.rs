@@ -105,12 +105,20 @@ async fn a_user_sets_up_an_authenticator_app_and_is_asked_for_its_code_until_the
             "Invalid code or auth state for the user.",
         );
     server.clock.advance(30);
-    answer_code(&server, &app, &challenge, &code(&secret, &server, 0))
+    let fresh = code(&secret, &server, 0);
+    answer_code(&server, &app, &challenge, &fresh)
         .await
         .assert_error(
             "NotAuthorizedException",
             "Invalid session for the user, session is expired.",
         );
+    // The spent Session did not spend the code it was sent with.
+    let again = password_step(&server, &app, "ann@example.com")
+        .await
+        .ok()
+        .clone();
+    let signed_in = answer_code(&server, &app, &again, &fresh).await;
+    let result = &signed_in.ok()["AuthenticationResult"];
 
     // Turned off, sign-in asks for the password only; turned on again, for the code again.
     let access = result["AccessToken"].as_str().unwrap().to_owned();
@@ -304,6 +312,23 @@ async fn a_developer_turns_off_a_users_authenticator_app_and_sees_it_in_admin_ge
         password_step(&server, &app, "cat@example.com").await.ok()["AuthenticationResult"]
             .is_object()
     );
+    // Set up again (a new phone) at once: the new secret's codes are judged on their own,
+    // whatever step the old one's last code had.
+    let tokens = server.tokens(&app, "cat@example.com", PASSWORD).await;
+    let associated = server
+        .call(
+            "AssociateSoftwareToken",
+            json!({ "AccessToken": tokens.access }),
+        )
+        .await;
+    let fresh = associated.ok()["SecretCode"].as_str().unwrap().to_owned();
+    let verified = server
+        .call(
+            "VerifySoftwareToken",
+            json!({ "AccessToken": tokens.access, "UserCode": code(&fresh, &server, 0) }),
+        )
+        .await;
+    assert_eq!(verified.ok()["Status"], "SUCCESS");
     let disabled = events(&server, &app)
         .await
         .into_iter()
