@@ -196,7 +196,13 @@ impl AppUpdate {
             // Named by its member (destructured too): `{"mfa": {}}` names nothing.
             (
                 "mfa.mode",
-                mfa.as_ref().is_some_and(|MfaPatch { mode }| mode.is_some()),
+                mfa.as_ref()
+                    .is_some_and(|MfaPatch { mode, .. }| mode.is_some()),
+            ),
+            (
+                "mfa.email_otp",
+                mfa.as_ref()
+                    .is_some_and(|MfaPatch { email_otp, .. }| email_otp.is_some()),
             ),
         ]
         .into_iter()

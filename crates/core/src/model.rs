@@ -123,6 +123,8 @@ pub enum CodePurpose {
     ForgotPassword,
     /// VerifyUserAttribute for the email.
     VerifyEmail,
+    /// The second factor of a sign-in (`EMAIL_OTP`).
+    MfaEmail,
 }
 
 impl CodePurpose {
@@ -132,6 +134,7 @@ impl CodePurpose {
             Self::SignUp => "sign_up",
             Self::ForgotPassword => "forgot_password",
             Self::VerifyEmail => "verify_email",
+            Self::MfaEmail => "mfa_email",
         }
     }
 }

@@ -34,12 +34,15 @@ pub struct AppSettings {
 }
 
 /// Multi-factor sign-in, as Cognito's `MfaConfiguration` has it: the second factor is an
-/// authenticator app (TOTP, RFC 6238).
+/// authenticator app (TOTP, RFC 6238), or — where the app offers it — a code mailed to the
+/// user's verified email.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MfaSettings {
     /// Off, the users' choice, or required.
     pub mode: MfaMode,
+    /// Whether users may choose codes by email (`EMAIL_OTP`) as their second factor.
+    pub email_otp: bool,
 }
 
 /// Whether sign-in asks for a second factor.
@@ -84,6 +87,8 @@ pub struct MfaPatch {
     /// applied, so that an unknown name is refused as `mfa.mode`, beside the other members'
     /// problems, rather than as a body of the wrong shape.
     pub mode: Option<String>,
+    /// Codes by email offered or not.
+    pub email_otp: Option<bool>,
 }
 
 impl MfaPatch {
@@ -91,6 +96,7 @@ impl MfaPatch {
     pub fn mode(mode: MfaMode) -> Self {
         Self {
             mode: Some(mode.as_str().to_owned()),
+            email_otp: None,
         }
     }
 
@@ -102,7 +108,10 @@ impl MfaPatch {
                 Error::InvalidParameter("mode must be OFF, OPTIONAL or ON".into())
             })?,
         };
-        Ok(MfaSettings { mode })
+        Ok(MfaSettings {
+            mode,
+            email_otp: self.email_otp.unwrap_or(current.email_otp),
+        })
     }
 }
 
@@ -392,7 +401,10 @@ mod tests {
         for bad in ["", "on", "Optional", "REQUIRED", " ON"] {
             assert_eq!(MfaMode::from_name(bad), None, "{bad:?}");
         }
-        let on = MfaSettings { mode: MfaMode::On };
+        let on = MfaSettings {
+            mode: MfaMode::On,
+            email_otp: false,
+        };
         assert_eq!(MfaPatch::default().apply(&on).unwrap(), on);
         assert_eq!(
             MfaPatch::mode(MfaMode::Optional).apply(&on).unwrap().mode,
@@ -400,7 +412,19 @@ mod tests {
         );
         let bad = MfaPatch {
             mode: Some("SOMETIMES".into()),
+            email_otp: None,
         };
         assert!(bad.apply(&on).unwrap_err().to_string().contains("mode"));
+        let email = MfaPatch {
+            mode: None,
+            email_otp: Some(true),
+        };
+        assert_eq!(
+            email.apply(&on).unwrap(),
+            MfaSettings {
+                mode: MfaMode::On,
+                email_otp: true
+            }
+        );
     }
 }

@@ -23,8 +23,10 @@ const FACTOR_WHILE_OFF: &str =
 pub struct PoolMfaChange {
     /// `MfaConfiguration`, as given: `OFF`, `ON` or `OPTIONAL`.
     pub mode: Option<String>,
-    /// `SoftwareTokenMfaConfiguration.Enabled`: authenticator apps, the one factor there is.
+    /// `SoftwareTokenMfaConfiguration.Enabled`: authenticator apps, always offered with MFA.
     pub software_token: Option<bool>,
+    /// Whether `EmailMfaConfiguration` was given: codes by email offered.
+    pub email: Option<bool>,
 }
 
 /// A pool's multi-factor configuration, as Cognito answers it.
@@ -32,8 +34,10 @@ pub struct PoolMfaChange {
 pub struct PoolMfaConfig {
     /// `MfaConfiguration`.
     pub mode: MfaMode,
-    /// `SoftwareTokenMfaConfiguration.Enabled`: on unless MFA is off (it is the only factor).
+    /// `SoftwareTokenMfaConfiguration.Enabled`: on unless MFA is off.
     pub software_token: bool,
+    /// Whether codes by email are offered (`EmailMfaConfiguration`).
+    pub email: bool,
 }
 
 impl From<&MfaSettings> for PoolMfaConfig {
@@ -41,6 +45,7 @@ impl From<&MfaSettings> for PoolMfaConfig {
         Self {
             mode: settings.mode,
             software_token: settings.mode != MfaMode::Off,
+            email: settings.mode != MfaMode::Off && settings.email_otp,
         }
     }
 }
@@ -58,6 +63,9 @@ impl PoolMfaChange {
         // The configuration is derived from the mode alone, so a change asking for both an off
         // mode and a factor (or a mode that asks and no factor) cannot be kept as asked.
         match (mode, self.software_token) {
+            (MfaMode::Off, _) if self.email == Some(true) => {
+                Err(Error::InvalidParameter(FACTOR_WHILE_OFF.into()))
+            }
             (MfaMode::Off, Some(true)) => Err(Error::InvalidParameter(FACTOR_WHILE_OFF.into())),
             (MfaMode::Optional | MfaMode::On, Some(false)) => {
                 Err(Error::InvalidParameter(NO_FACTOR.into()))
@@ -89,11 +97,14 @@ impl Service {
     ) -> Result<PoolMfaConfig> {
         let app = self.admin_app(actor, pool_id).await?;
         let mode = change.mode_after(app.settings.mfa.mode)?;
-        if change.mode.is_none() {
+        if change.mode.is_none() && change.email.is_none() {
             return Ok((&app.settings.mfa).into());
         }
         let update = AppUpdate {
-            mfa: Some(MfaPatch::mode(mode)),
+            mfa: Some(MfaPatch {
+                mode: Some(mode.as_str().to_owned()),
+                email_otp: change.email,
+            }),
             ..AppUpdate::default()
         };
         let app = self.update_app(actor, &app.id, update, caller).await?;
@@ -109,6 +120,7 @@ mod tests {
         PoolMfaChange {
             mode: mode.map(str::to_owned),
             software_token,
+            email: None,
         }
     }
 
@@ -163,7 +175,10 @@ mod tests {
             (MfaMode::Optional, true),
             (MfaMode::On, true),
         ] {
-            let config = PoolMfaConfig::from(&MfaSettings { mode });
+            let config = PoolMfaConfig::from(&MfaSettings {
+                mode,
+                email_otp: false,
+            });
             assert_eq!((config.mode, config.software_token), (mode, on));
         }
     }

@@ -36,6 +36,7 @@ impl Service {
         let ttl_secs = match purpose {
             CodePurpose::SignUp | CodePurpose::VerifyEmail => self.config.signup_code_ttl_secs,
             CodePurpose::ForgotPassword => self.config.reset_code_ttl_secs,
+            CodePurpose::MfaEmail => super::mfa::MFA_SESSION_SECS,
         };
         let to = match (purpose, &user.pending_email) {
             (CodePurpose::VerifyEmail, Some(pending)) => pending.clone(),

@@ -77,18 +77,34 @@ pub enum ChallengeAnswer {
     NewPassword(NewPasswordAnswer),
     /// A code from the user's authenticator app (`SOFTWARE_TOKEN_MFA`).
     SoftwareTokenMfa(MfaCodeAnswer),
+    /// The code mailed to the user (`EMAIL_OTP`).
+    EmailOtp(MfaCodeAnswer),
+    /// The factor the user chose (`SELECT_MFA_TYPE`).
+    SelectMfaType(MfaSelectAnswer),
     /// The end of `MFA_SETUP`, once the new authenticator app is verified.
     MfaSetup(MfaSetupAnswer),
 }
 
-/// The answer to `SOFTWARE_TOKEN_MFA`.
+/// The answer to `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
 pub struct MfaCodeAnswer {
     /// The sealed challenge state the server handed out.
     pub session: String,
     /// The name the client signs in as.
     pub username: String,
-    /// The code (`SOFTWARE_TOKEN_MFA_CODE`).
+    /// The code (`SOFTWARE_TOKEN_MFA_CODE` or `EMAIL_OTP_CODE`).
     pub code: String,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
+}
+
+/// The answer to `SELECT_MFA_TYPE`.
+pub struct MfaSelectAnswer {
+    /// The sealed challenge state the server handed out.
+    pub session: String,
+    /// The name the client signs in as.
+    pub username: String,
+    /// The factor chosen (`ANSWER`): `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
+    pub factor: String,
     /// The client's `SECRET_HASH`, when it sent one.
     pub secret_hash: Option<String>,
 }

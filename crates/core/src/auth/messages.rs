@@ -35,6 +35,7 @@ pub(crate) fn verification(
             CodePurpose::SignUp => format!("Your {name} verification code"),
             CodePurpose::ForgotPassword => format!("Reset your {name} password"),
             CodePurpose::VerifyEmail => format!("Verify your new {name} email address"),
+            CodePurpose::MfaEmail => format!("Your {name} sign-in code"),
         });
     let text = match &templates.verification_message {
         Some(template) => template.replace(CODE_PLACEHOLDER, code),
@@ -47,6 +48,9 @@ pub(crate) fn verification(
             ),
             CodePurpose::VerifyEmail => format!(
                 "Your verification code for {name} is {code}\n\nEnter it to start using this address. It is valid for 24 hours.\n"
+            ),
+            CodePurpose::MfaEmail => format!(
+                "Your sign-in code for {name} is {code}\n\nIt is valid for 3 minutes. If you are not signing in, someone knows your password: change it.\n"
             ),
         },
     };

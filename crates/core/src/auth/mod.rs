@@ -24,8 +24,8 @@ use crate::tokens::claims::{self, Issuance};
 
 pub use access::{TokenInfo, UserView};
 pub use flows::{
-    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSetupAnswer, NewPasswordAnswer, PasswordClaim,
-    SrpPublic, SrpTimestamp,
+    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer, NewPasswordAnswer,
+    PasswordClaim, SrpPublic, SrpTimestamp,
 };
 pub use mfa::{Associated, MfaPreferenceChange, MfaView, SoftwareTokenCaller};
 pub use signup::SignUpOutput;
@@ -78,6 +78,10 @@ pub enum AuthStep {
     NewPasswordRequired(NewPasswordChallenge),
     /// A code from the user's authenticator app is needed (`SOFTWARE_TOKEN_MFA`).
     SoftwareTokenMfa(MfaChallenge),
+    /// The code just mailed to the user is needed (`EMAIL_OTP`).
+    EmailOtp(MfaChallenge, CodeDelivery),
+    /// The user chooses which factor to answer (`SELECT_MFA_TYPE`).
+    SelectMfaType(MfaChallenge),
     /// The app requires MFA and the user has no authenticator app: they set one up
     /// (`MFA_SETUP`: AssociateSoftwareToken, VerifySoftwareToken, then RespondToAuthChallenge).
     MfaSetup(MfaChallenge),

@@ -140,6 +140,14 @@ impl Service {
                 self.answer_software_token_mfa(client_id, answer, &mut facts, target)
                     .await
             }
+            ChallengeAnswer::EmailOtp(answer) => {
+                self.answer_email_otp(client_id, answer, &mut facts, target)
+                    .await
+            }
+            ChallengeAnswer::SelectMfaType(answer) => {
+                self.answer_select_mfa_type(client_id, answer, &mut facts, target)
+                    .await
+            }
             ChallengeAnswer::MfaSetup(answer) => {
                 self.answer_mfa_setup(client_id, answer, &mut facts, target)
                     .await

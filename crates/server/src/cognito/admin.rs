@@ -283,14 +283,16 @@ pub struct GetUserPoolMfaConfigRequest {
     user_pool_id: Option<PoolId>,
 }
 
-/// `SetUserPoolMfaConfig` input (the SMS, email and WebAuthn members are not read: those
-/// factors do not exist here).
+/// `SetUserPoolMfaConfig` input. `EmailMfaConfiguration` given (its `Message` and `Subject`
+/// are not read: the app's mail templates apply) offers codes by email, and a call that names
+/// `MfaConfiguration` without it withdraws them; the SMS and WebAuthn members are not read.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SetUserPoolMfaConfigRequest {
     user_pool_id: Option<PoolId>,
     mfa_configuration: Option<String>,
     software_token_mfa_configuration: Option<SoftwareTokenMfaConfigRequest>,
+    email_mfa_configuration: Option<serde_json::Value>,
 }
 
 /// `SoftwareTokenMfaConfigType` as given.
@@ -306,6 +308,8 @@ struct SoftwareTokenMfaConfigRequest {
 struct UserPoolMfaConfigResponse {
     mfa_configuration: &'static str,
     software_token_mfa_configuration: SoftwareTokenMfaConfigType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_mfa_configuration: Option<serde_json::Value>,
 }
 
 /// `SoftwareTokenMfaConfigType`.
@@ -322,6 +326,7 @@ impl From<PoolMfaConfig> for UserPoolMfaConfigResponse {
             software_token_mfa_configuration: SoftwareTokenMfaConfigType {
                 enabled: config.software_token,
             },
+            email_mfa_configuration: config.email.then(|| serde_json::json!({})),
         }
     }
 }
@@ -345,9 +350,17 @@ pub async fn set_user_pool_mfa_config(
 ) -> Answer {
     let actor = developer(service, headers).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    // As in Cognito, a call naming MfaConfiguration sets the whole configuration: without
+    // EmailMfaConfiguration, codes by email are withdrawn.
+    let email = match (&req.mfa_configuration, &req.email_mfa_configuration) {
+        (_, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (None, None) => None,
+    };
     let change = PoolMfaChange {
         mode: req.mfa_configuration,
         software_token: req.software_token_mfa_configuration.and_then(|c| c.enabled),
+        email,
     };
     let config = service
         .set_user_pool_mfa_config(actor, pool_id, change, caller)

@@ -97,7 +97,29 @@ fn step_answer(step: AuthStep) -> Answer {
             challenge_parameters: BTreeMap::from([("USER_ID_FOR_SRP", c.user_id_for_srp)]),
             authentication_result: None,
         },
-        // MFAS_CAN_SETUP is a JSON array in a string, as Cognito sends it.
+        AuthStep::EmailOtp(c, delivery) => AuthResponse {
+            challenge_name: Some("EMAIL_OTP"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([
+                ("CODE_DELIVERY_DELIVERY_MEDIUM", "EMAIL".to_owned()),
+                ("CODE_DELIVERY_DESTINATION", delivery.destination),
+                ("USER_ID_FOR_SRP", c.user_id_for_srp),
+            ]),
+            authentication_result: None,
+        },
+        AuthStep::SelectMfaType(c) => AuthResponse {
+            challenge_name: Some("SELECT_MFA_TYPE"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([
+                (
+                    "MFAS_CAN_CHOOSE",
+                    r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#.to_owned(),
+                ),
+                ("USER_ID_FOR_SRP", c.user_id_for_srp),
+            ]),
+            authentication_result: None,
+        },
+        // MFAS_CAN_SETUP and MFAS_CAN_CHOOSE are JSON arrays in strings, as Cognito sends them.
         AuthStep::MfaSetup(c) => AuthResponse {
             challenge_name: Some("MFA_SETUP"),
             session: Some(c.session),
@@ -266,7 +288,10 @@ impl Shape for RespondRequest {
     }
 
     fn answers_with_code(&self) -> bool {
-        self.challenge_name.as_deref() == Some("SOFTWARE_TOKEN_MFA")
+        matches!(
+            self.challenge_name.as_deref(),
+            Some("SOFTWARE_TOKEN_MFA" | "EMAIL_OTP")
+        )
     }
 }
 

@@ -4,8 +4,8 @@
 use super::validation;
 use crate::error::CognitoError;
 use auth_return_core::auth::{
-    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSetupAnswer, NewPasswordAnswer, PasswordClaim,
-    SrpPublic, SrpTimestamp,
+    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer, NewPasswordAnswer,
+    PasswordClaim, SrpPublic, SrpTimestamp,
 };
 use std::collections::HashMap;
 
@@ -104,7 +104,12 @@ pub fn challenge_answer(
         "NEW_PASSWORD_REQUIRED" => {
             new_password(session, responses).map(ChallengeAnswer::NewPassword)
         }
-        "SOFTWARE_TOKEN_MFA" => mfa_code(session, responses).map(ChallengeAnswer::SoftwareTokenMfa),
+        "SOFTWARE_TOKEN_MFA" => mfa_code(session, responses, "SOFTWARE_TOKEN_MFA_CODE")
+            .map(ChallengeAnswer::SoftwareTokenMfa),
+        "EMAIL_OTP" => {
+            mfa_code(session, responses, "EMAIL_OTP_CODE").map(ChallengeAnswer::EmailOtp)
+        }
+        "SELECT_MFA_TYPE" => mfa_select(session, responses).map(ChallengeAnswer::SelectMfaType),
         "MFA_SETUP" => mfa_setup(session, responses).map(ChallengeAnswer::MfaSetup),
         "" => Err(CognitoError::invalid(validation::null("challengeName"))),
         other => {
@@ -141,17 +146,32 @@ fn session_of(session: Option<String>) -> Result<String, CognitoError> {
         .ok_or_else(|| CognitoError::invalid(validation::missing("Session")))
 }
 
-/// `SOFTWARE_TOKEN_MFA`: amazon-cognito-identity-js also sends the code as `SMS_MFA_CODE`,
-/// which is ignored.
+/// `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`, the code in `code_member` (amazon-cognito-identity-js
+/// also sends it as `SMS_MFA_CODE`, which is ignored).
 fn mfa_code(
     session: Option<String>,
     responses: &mut HashMap<String, String>,
+    code_member: &str,
 ) -> Result<MfaCodeAnswer, CognitoError> {
     let session = session_of(session)?;
     Ok(MfaCodeAnswer {
         session,
         username: take(responses, "USERNAME")?,
-        code: take(responses, "SOFTWARE_TOKEN_MFA_CODE")?,
+        code: take(responses, code_member)?,
+        secret_hash: responses.remove("SECRET_HASH"),
+    })
+}
+
+/// `SELECT_MFA_TYPE`: the factor chosen, in `ANSWER`.
+fn mfa_select(
+    session: Option<String>,
+    responses: &mut HashMap<String, String>,
+) -> Result<MfaSelectAnswer, CognitoError> {
+    let session = session_of(session)?;
+    Ok(MfaSelectAnswer {
+        session,
+        username: take(responses, "USERNAME")?,
+        factor: take(responses, "ANSWER")?,
         secret_hash: responses.remove("SECRET_HASH"),
     })
 }

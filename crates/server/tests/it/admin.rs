@@ -1547,7 +1547,7 @@ async fn user_pool_mfa_config_sets_and_reads_the_apps_mfa_mode() {
     let path = format!("/api/apps/{}", f.app.app.id);
     let (status, view) = send(&f.server, reqwest::Method::GET, &path, Some(&f.dev), None).await;
     assert_eq!(status, StatusCode::OK, "{view}");
-    assert_eq!(view["mfa"], json!({"mode": "OPTIONAL"}));
+    assert_eq!(view["mfa"], json!({"mode": "OPTIONAL", "email_otp": false}));
     let (status, view) = send(
         &f.server,
         reqwest::Method::PATCH,
@@ -1655,5 +1655,9 @@ async fn user_pool_mfa_config_sets_and_reads_the_apps_mfa_mode() {
         .map(|e| (e.detail["changed"].as_str().unwrap(), e.actor.as_deref()))
         .collect();
     let owner = f.app.app.owner.unwrap().to_string();
-    assert_eq!(changes, vec![("mfa.mode", Some(owner.as_str())); 4]);
+    // Each SetUserPoolMfaConfig naming the mode sets the whole configuration (the email
+    // factor too); the PATCH names the mode alone.
+    let whole = ("mfa.mode mfa.email_otp", Some(owner.as_str()));
+    let mode = ("mfa.mode", Some(owner.as_str()));
+    assert_eq!(changes, vec![whole, whole, mode, whole]);
 }

@@ -350,11 +350,19 @@ async fn unknown_members_inside_settings_are_refused() {
 async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
     let f = Fixture::new("mfa", json!([])).await;
     let before = f.show().await;
-    assert_eq!(before["mfa"], json!({"mode": "OFF"}), "off by default");
+    assert_eq!(
+        before["mfa"],
+        json!({"mode": "OFF", "email_otp": false}),
+        "off by default"
+    );
 
     for mode in ["ON", "OPTIONAL", "OFF", "ON"] {
         let view = f.patch(json!({"mfa": {"mode": mode}})).await;
-        assert_eq!(view["mfa"], json!({"mode": mode}), "{view}");
+        assert_eq!(
+            view["mfa"],
+            json!({"mode": mode, "email_otp": false}),
+            "{view}"
+        );
         assert_eq!(f.show().await, view, "GET shows what PATCH answered");
     }
     // The listing shows it too, and what a change does not name stays.
@@ -367,9 +375,16 @@ async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    assert_eq!(list["apps"][0]["mfa"], json!({"mode": "ON"}), "{list}");
+    assert_eq!(
+        list["apps"][0]["mfa"],
+        json!({"mode": "ON", "email_otp": false}),
+        "{list}"
+    );
     for body in [json!({"mfa": {}}), json!({"name": "Renamed"})] {
-        assert_eq!(f.patch(body).await["mfa"], json!({"mode": "ON"}));
+        assert_eq!(
+            f.patch(body).await["mfa"],
+            json!({"mode": "ON", "email_otp": false})
+        );
     }
     let set = f.show().await;
 

@@ -167,7 +167,13 @@ impl Service {
         self.store.put_user_mfa(&record).await?;
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "authenticator app set up");
         if !was_on {
-            self.record_mfa_change(user, EventKind::MfaEnabled, None, caller);
+            self.record_mfa_change(
+                user,
+                EventKind::MfaEnabled,
+                MfaFactor::SoftwareToken,
+                None,
+                caller,
+            );
         }
         Ok(())
     }

@@ -10,10 +10,11 @@ mod sign_in;
 
 pub use enrol::{Associated, SoftwareTokenCaller};
 pub use preference::MfaPreferenceChange;
+pub(crate) use session::MFA_SESSION_SECS;
 
 use crate::error::{Error, Result};
 use crate::ids::{PoolId, UserId};
-use crate::model::{MfaFactor, UserMfa};
+use crate::model::{App, MfaFactor, User, UserMfa};
 use crate::service::Service;
 use auth_return_crypto::totp::TotpSecret;
 
@@ -25,6 +26,12 @@ fn secret_aad(pool_id: &PoolId, user_id: UserId) -> Vec<u8> {
 /// Whether sign-in asks this user for an authenticator code.
 pub(crate) fn totp_on(mfa: Option<&UserMfa>) -> bool {
     mfa.is_some_and(|m| m.totp_enabled && m.totp_verified && m.sealed_totp_secret.is_some())
+}
+
+/// Whether sign-in may mail this user a code: they turned it on, the app offers it, and their
+/// email is verified.
+pub(crate) fn email_on(app: &App, user: &User, mfa: Option<&UserMfa>) -> bool {
+    app.settings.mfa.email_otp && user.email_verified && mfa.is_some_and(|m| m.email_otp_enabled)
 }
 
 /// A user's second-factor settings as GetUser shows them: the factors on, and the preferred one.
@@ -39,11 +46,13 @@ pub struct MfaView {
 impl MfaView {
     /// The view of a stored record (none: no factor).
     pub fn of(mfa: Option<&UserMfa>) -> Self {
-        let factors = if totp_on(mfa) {
-            vec![MfaFactor::SoftwareToken.as_str()]
-        } else {
-            Vec::new()
-        };
+        let mut factors = Vec::new();
+        if totp_on(mfa) {
+            factors.push(MfaFactor::SoftwareToken.as_str());
+        }
+        if mfa.is_some_and(|m| m.email_otp_enabled) {
+            factors.push(MfaFactor::EmailOtp.as_str());
+        }
         let preferred = mfa
             .and_then(|m| m.preferred)
             .filter(|p| factors.contains(&p.as_str()))

@@ -2,7 +2,7 @@
 //! and which one first. Members not given stay as they are; turning off a factor the user
 //! never had is not an error.
 
-use super::totp_on;
+use super::MfaView;
 use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
@@ -19,9 +19,9 @@ pub struct MfaPreferenceChange {
     pub totp_enabled: Option<bool>,
     /// Authenticator app preferred.
     pub totp_preferred: Option<bool>,
-    /// Email codes on or off (not offered yet: only off is accepted).
+    /// Email codes on or off (where the app offers them, for a verified email).
     pub email_enabled: Option<bool>,
-    /// Email codes preferred (not offered yet).
+    /// Email codes preferred.
     pub email_preferred: Option<bool>,
     /// SMS codes on or off (never offered: only off is accepted).
     pub sms_enabled: Option<bool>,
@@ -72,70 +72,123 @@ impl Service {
                 "SMS MFA is not available in this user pool.".into(),
             ));
         }
-        if change.email_enabled == Some(true) || change.email_preferred == Some(true) {
-            return Err(Error::InvalidParameter(
-                "Email MFA is not available in this user pool.".into(),
-            ));
-        }
-        let turning_on = change.totp_enabled == Some(true) || change.totp_preferred == Some(true);
-        if turning_on && app.settings.mfa.mode == MfaMode::Off {
+        let email_on_asked =
+            change.email_enabled == Some(true) || change.email_preferred == Some(true);
+        let totp_on_asked =
+            change.totp_enabled == Some(true) || change.totp_preferred == Some(true);
+        if (email_on_asked || totp_on_asked) && app.settings.mfa.mode == MfaMode::Off {
             return Err(Error::InvalidParameter(
                 "MFA is not enabled for this user pool.".into(),
             ));
         }
-        let Some(mut record) = self.store.get_user_mfa(&app.pool_id, user.id).await? else {
-            if turning_on {
+        if email_on_asked && !app.settings.mfa.email_otp {
+            return Err(Error::InvalidParameter(
+                "Email MFA is not available in this user pool.".into(),
+            ));
+        }
+        if email_on_asked && !user.email_verified {
+            return Err(Error::InvalidParameter(
+                "The user's email address is not verified.".into(),
+            ));
+        }
+        if change.totp_preferred == Some(true) && change.email_preferred == Some(true) {
+            return Err(Error::InvalidParameter(
+                "Only one factor can be preferred.".into(),
+            ));
+        }
+        let existing = self.store.get_user_mfa(&app.pool_id, user.id).await?;
+        if existing.is_none() && !email_on_asked {
+            if totp_on_asked {
                 return Err(Error::SoftwareTokenNotFound);
             }
             return Ok(());
+        }
+        let mut record = match existing {
+            Some(record) => record,
+            None => self.mfa_record(&app.pool_id, user.id).await?,
         };
-        if turning_on && (!record.totp_verified || record.sealed_totp_secret.is_none()) {
+        if totp_on_asked && (!record.totp_verified || record.sealed_totp_secret.is_none()) {
             return Err(Error::InvalidParameter(
                 "User has not verified software token mfa".into(),
             ));
         }
-        let was_on = totp_on(Some(&record));
-        if let Some(enabled) = change.totp_enabled {
-            record.totp_enabled = enabled;
-        }
-        match change.totp_preferred {
-            Some(true) => {
-                if change.totp_enabled.is_none() {
-                    record.totp_enabled = true;
-                }
-                record.preferred = Some(MfaFactor::SoftwareToken);
-            }
-            Some(false) if record.preferred == Some(MfaFactor::SoftwareToken) => {
-                record.preferred = None;
-            }
-            _ => {}
-        }
-        if !record.totp_enabled && record.preferred == Some(MfaFactor::SoftwareToken) {
-            record.preferred = None;
-        }
+        let before = MfaView::of(Some(&record));
+        apply_factor(
+            &mut record.totp_enabled,
+            &mut record.preferred,
+            MfaFactor::SoftwareToken,
+            change.totp_enabled,
+            change.totp_preferred,
+        );
+        apply_factor(
+            &mut record.email_otp_enabled,
+            &mut record.preferred,
+            MfaFactor::EmailOtp,
+            change.email_enabled,
+            change.email_preferred,
+        );
         record.updated_at = self.clock.now();
         self.store.put_user_mfa(&record).await?;
-        match (was_on, totp_on(Some(&record))) {
-            (false, true) => self.record_mfa_change(user, EventKind::MfaEnabled, actor, caller),
-            (true, false) => self.record_mfa_change(user, EventKind::MfaDisabled, actor, caller),
-            _ => {}
+        let after = MfaView::of(Some(&record));
+        for factor in [MfaFactor::SoftwareToken, MfaFactor::EmailOtp] {
+            let name = factor.as_str();
+            match (
+                before.factors.contains(&name),
+                after.factors.contains(&name),
+            ) {
+                (false, true) => {
+                    self.record_mfa_change(user, EventKind::MfaEnabled, factor, actor, caller);
+                }
+                (true, false) => {
+                    self.record_mfa_change(user, EventKind::MfaDisabled, factor, actor, caller);
+                }
+                _ => {}
+            }
         }
         Ok(())
     }
 
-    /// Records that a user's authenticator app went on or off.
+    /// Records that one of a user's factors went on or off.
     pub(crate) fn record_mfa_change(
         &self,
         user: &User,
         kind: EventKind,
+        factor: MfaFactor,
         actor: Option<Actor>,
         caller: &Caller,
     ) {
         let mut event = NewEvent::new(user.pool_id.clone(), self.clock.now(), kind)
             .about(Some(user.id), Some(&user.email))
-            .with("factor", MfaFactor::SoftwareToken.as_str())
+            .with("factor", factor.as_str())
             .by(caller);
         event.actor = actor.map(|actor| actor.audit_name());
         self.events.record(event);
+    }
+}
+
+/// Applies one factor's `Enabled` and `PreferredMfa` to the record: preferring turns it on,
+/// turning it off (or not preferring it) takes the preference away.
+fn apply_factor(
+    enabled: &mut bool,
+    preferred: &mut Option<MfaFactor>,
+    factor: MfaFactor,
+    enable: Option<bool>,
+    prefer: Option<bool>,
+) {
+    if let Some(on) = enable {
+        *enabled = on;
+    }
+    match prefer {
+        Some(true) => {
+            if enable.is_none() {
+                *enabled = true;
+            }
+            *preferred = Some(factor);
+        }
+        Some(false) if *preferred == Some(factor) => *preferred = None,
+        _ => {}
+    }
+    if !*enabled && *preferred == Some(factor) {
+        *preferred = None;
     }
 }

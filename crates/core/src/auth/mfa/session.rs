@@ -21,6 +21,10 @@ const MAX_SESSION_LEN: usize = 4096;
 pub(crate) enum Stage {
     /// `SOFTWARE_TOKEN_MFA`: a code from the user's authenticator app.
     Totp,
+    /// `EMAIL_OTP`: the code just mailed to the user.
+    Email,
+    /// `SELECT_MFA_TYPE`: the user has both factors and prefers neither.
+    Select,
     /// `MFA_SETUP`, before a secret was handed out.
     Setup,
     /// `MFA_SETUP`, with the secret AssociateSoftwareToken handed out.
@@ -96,6 +100,8 @@ impl Service {
     pub fn challenge_session_client(&self, session: &str) -> Option<ClientId> {
         let all = [
             Stage::Totp,
+            Stage::Email,
+            Stage::Select,
             Stage::Setup,
             Stage::SetupAssociated,
             Stage::SetupVerified,

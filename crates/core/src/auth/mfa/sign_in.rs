@@ -3,13 +3,13 @@
 //! answers that complete the sign-in.
 
 use super::session::Stage;
-use super::totp_on;
+use super::{email_on, totp_on};
 use crate::auth::audit::SignInFacts;
-use crate::auth::flows::{MfaCodeAnswer, MfaSetupAnswer};
-use crate::auth::{AuthStep, MfaChallenge, SignInTarget, known_names};
+use crate::auth::flows::{MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer};
+use crate::auth::{AuthStep, CodeDelivery, MfaChallenge, SignInTarget, known_names};
 use crate::error::{Error, Result};
 use crate::ids::ClientId;
-use crate::model::{App, User, UserStatus};
+use crate::model::{App, CodePurpose, MfaFactor, User, UserStatus};
 use crate::service::Service;
 use crate::settings::MfaMode;
 use auth_return_crypto::totp;
@@ -22,29 +22,49 @@ pub(crate) fn mfa_subject(user_id: &str) -> String {
 
 impl Service {
     /// The challenge a user whose password was just proven must answer before they are signed
-    /// in, if any.
+    /// in, if any: their one factor, the preferred one of two (else `SELECT_MFA_TYPE`), or the
+    /// setup of an authenticator app where the app requires MFA and they have no factor.
     pub(crate) async fn second_factor(&self, app: &App, user: &User) -> Result<Option<AuthStep>> {
         let mode = app.settings.mfa.mode;
         if mode == MfaMode::Off {
             return Ok(None);
         }
         let mfa = self.store.get_user_mfa(&app.pool_id, user.id).await?;
-        let stage = if totp_on(mfa.as_ref()) {
-            Stage::Totp
-        } else if mode == MfaMode::On {
-            Stage::Setup
-        } else {
-            return Ok(None);
+        let stage = match (totp_on(mfa.as_ref()), email_on(app, user, mfa.as_ref())) {
+            (false, false) if mode == MfaMode::On => Stage::Setup,
+            (false, false) => return Ok(None),
+            (true, false) => Stage::Totp,
+            (false, true) => Stage::Email,
+            (true, true) => match mfa.as_ref().and_then(|m| m.preferred) {
+                Some(MfaFactor::SoftwareToken) => Stage::Totp,
+                Some(MfaFactor::EmailOtp) => Stage::Email,
+                None => Stage::Select,
+            },
         };
+        self.mfa_challenge(app, user, stage).await.map(Some)
+    }
+
+    /// A new challenge at `stage` for `user`; at `Email`, with the code mailed.
+    async fn mfa_challenge(&self, app: &App, user: &User, stage: Stage) -> Result<AuthStep> {
         let state = self.new_mfa_state(app, user.id, stage);
         let challenge = MfaChallenge {
             session: self.seal_mfa_state(&state)?,
             user_id_for_srp: user.id.to_string(),
         };
-        Ok(Some(match stage {
+        Ok(match stage {
             Stage::Totp => AuthStep::SoftwareTokenMfa(challenge),
-            _ => AuthStep::MfaSetup(challenge),
-        }))
+            Stage::Email => {
+                let to = self.send_code(app, user, CodePurpose::MfaEmail).await?;
+                let delivery = CodeDelivery {
+                    destination: crate::mail::mask_email(&to),
+                };
+                AuthStep::EmailOtp(challenge, delivery)
+            }
+            Stage::Select => AuthStep::SelectMfaType(challenge),
+            Stage::Setup | Stage::SetupAssociated | Stage::SetupVerified => {
+                AuthStep::MfaSetup(challenge)
+            }
+        })
     }
 
     /// The user a multi-factor answer is for: still one who may sign in, named by the
@@ -136,6 +156,78 @@ impl Service {
             .store
             .spend_totp_step(&app.pool_id, user.id, step)
             .await?)
+    }
+
+    /// RespondToAuthChallenge `EMAIL_OTP`: the code mailed for this challenge. A wrong code
+    /// counts toward the code's guesses and the user's lockout for these codes, and leaves the
+    /// `Session` usable until it expires; the right one signs in and spends both.
+    pub(crate) async fn answer_email_otp(
+        &self,
+        client_id: &ClientId,
+        answer: MfaCodeAnswer,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
+        let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, &answer.username);
+        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::Email])?;
+        let user = self
+            .mfa_answer_user(
+                &app,
+                state.uid,
+                &answer.username,
+                answer.secret_hash.as_deref(),
+                facts,
+                target,
+            )
+            .await?;
+        if self.challenge_answered(&state.nonce).await? {
+            return Err(Error::ChallengeExpired);
+        }
+        self.redeem_code(&user, CodePurpose::MfaEmail, &answer.code)
+            .await
+            .map_err(|e| match e {
+                Error::CodeMismatch | Error::CodeExpired => Error::MfaCodeMismatch,
+                other => other,
+            })?;
+        self.claim_challenge(&state.nonce, state.exp).await?;
+        self.complete_sign_in(&app, &user, target).await
+    }
+
+    /// RespondToAuthChallenge `SELECT_MFA_TYPE`: the factor the user chose, of the two they
+    /// have; answers that factor's challenge (mailing the code for `EMAIL_OTP`).
+    pub(crate) async fn answer_select_mfa_type(
+        &self,
+        client_id: &ClientId,
+        answer: MfaSelectAnswer,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
+        let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, &answer.username);
+        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::Select])?;
+        let user = self
+            .mfa_answer_user(
+                &app,
+                state.uid,
+                &answer.username,
+                answer.secret_hash.as_deref(),
+                facts,
+                target,
+            )
+            .await?;
+        let mfa = self.store.get_user_mfa(&app.pool_id, user.id).await?;
+        let stage = match MfaFactor::parse(&answer.factor) {
+            Some(MfaFactor::SoftwareToken) if totp_on(mfa.as_ref()) => Stage::Totp,
+            Some(MfaFactor::EmailOtp) if email_on(&app, &user, mfa.as_ref()) => Stage::Email,
+            _ => {
+                return Err(Error::InvalidParameter(
+                    "ANSWER must be one of the MFAS_CAN_CHOOSE factors.".into(),
+                ));
+            }
+        };
+        self.claim_challenge(&state.nonce, state.exp).await?;
+        self.mfa_challenge(&app, &user, stage).await
     }
 
     /// RespondToAuthChallenge `MFA_SETUP`, once VerifySoftwareToken verified the new

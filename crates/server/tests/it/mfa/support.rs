@@ -107,3 +107,36 @@ pub async fn set_origins(server: &TestServer, app: &CreatedApp, origins: &[&str]
         .await
         .unwrap();
 }
+
+/// Sets the app's MFA settings to `mfa` (e.g. `{"mode": "OPTIONAL", "email_otp": true}`).
+pub async fn set_mfa(server: &TestServer, app: &CreatedApp, mfa: Value) {
+    let update: AppUpdate = serde_json::from_value(json!({ "mfa": mfa })).unwrap();
+    server
+        .service
+        .update_app(Actor::Operator, &app.app.id, update, &Default::default())
+        .await
+        .unwrap();
+}
+
+/// Answers `EMAIL_OTP` with `code`.
+pub async fn answer_email_code(
+    server: &TestServer,
+    app: &CreatedApp,
+    challenge: &Value,
+    code: &str,
+) -> Reply {
+    server
+        .call(
+            "RespondToAuthChallenge",
+            json!({
+                "ChallengeName": "EMAIL_OTP",
+                "ClientId": app.app.client.id.as_str(),
+                "Session": challenge["Session"],
+                "ChallengeResponses": {
+                    "USERNAME": challenge["ChallengeParameters"]["USER_ID_FOR_SRP"],
+                    "EMAIL_OTP_CODE": code,
+                },
+            }),
+        )
+        .await
+}
