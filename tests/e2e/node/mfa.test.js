@@ -2,86 +2,24 @@
 // signed-in user sets one up (associateSoftwareToken, verifySoftwareToken) and is then asked for
 // its code (totpRequired, sendMFACode); wrong and replayed codes; an `ON` app where a user without
 // one sets it up in the middle of the sign-in (mfaSetup); turning it off (setUserMfaPreference).
-// The codes are computed here (RFC 6238 with node:crypto) from the secret the server hands out.
+// The codes are computed here (RFC 6238 with node:crypto, support.js) from the secret the server
+// hands out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AuthenticationDetails,
-  BASE_URL,
-  createOwnedApp,
-  developerToken,
+  base32Decode,
   expectCode,
+  freshStep,
+  hotp,
+  mfaApp,
   newConfirmedUser,
   recordCognitoTraffic,
+  stepAt,
+  totp,
   userOf,
+  wrongCode,
 } from './support.js';
-
-// ---- RFC 6238 (TOTP) ------------------------------------------------------------------------------
-
-const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32 (upper or lower case, padding optional) → bytes. */
-function base32Decode(text) {
-  const bytes = [];
-  let value = 0;
-  let bits = 0;
-  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
-    const index = BASE32_ALPHABET.indexOf(ch);
-    if (index < 0) throw new Error(`not base32: ${JSON.stringify(text)}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((value >>> bits) & 0xff);
-      value &= (1 << bits) - 1;
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-/** RFC 4226 HOTP with HMAC-SHA1: the `digits`-digit code of `counter` under `key`. */
-function hotp(key, counter, digits = 6) {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac('sha1', key).update(message).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** digits).padStart(digits, '0');
-}
-
-const STEP_SECONDS = 30;
-
-/** The 30-second time step of `unixSeconds`. */
-function stepAt(unixSeconds) {
-  return Math.floor(unixSeconds / STEP_SECONDS);
-}
-
-/** The authenticator app's 6-digit code for time step `step` of the base32 `secret`. */
-function totp(secret, step) {
-  return hotp(base32Decode(secret), step);
-}
-
-/**
- * The current time step, with at least `marginSeconds` of it left (waits for the next step
- * otherwise), so that a sequence of calls planned around it is not split by a step boundary.
- */
-async function freshStep(marginSeconds = 8) {
-  const now = Date.now() / 1000;
-  const left = STEP_SECONDS - (now % STEP_SECONDS);
-  if (left < marginSeconds) await sleep(Math.ceil(left * 1000) + 50);
-  return stepAt(Date.now() / 1000);
-}
-
-/** A 6-digit code that is none of the app's codes for the steps around `step`. */
-function wrongCode(secret, step) {
-  const near = new Set([-2, -1, 0, 1, 2].map((d) => totp(secret, step + d)));
-  for (let n = 0; ; n += 111_111) {
-    const candidate = String(n % 1_000_000).padStart(6, '0');
-    if (!near.has(candidate)) return candidate;
-  }
-}
 
 test('the TOTP helper matches RFC 4648 and the RFC 6238 SHA-1 test vectors', () => {
   // RFC 4648 section 10.
@@ -111,25 +49,7 @@ test('the TOTP helper matches RFC 4648 and the RFC 6238 SHA-1 test vectors', () 
   assert.equal(totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 1), '287082');
 });
 
-// ---- apps with an MFA mode, and promise wrappers around identity-js ------------------------------
-
-let developer;
-
-/** A fresh app of this file's developer, with MFA `mode` (`OFF`, `OPTIONAL`, `ON`). */
-async function mfaApp(mode, name) {
-  developer ??= developerToken();
-  const token = await developer;
-  const app = await createOwnedApp(token, name);
-  const response = await fetch(`${BASE_URL}/api/apps/${app.app_id}`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ mfa: { mode } }),
-  });
-  const body = await response.json();
-  assert.equal(response.status, 200, `PATCH /api/apps/${app.app_id}: ${JSON.stringify(body)}`);
-  assert.equal(body.mfa?.mode, mode, JSON.stringify(body));
-  return app;
-}
+// ---- promise wrappers around identity-js ---------------------------------------------------------
 
 /**
  * authenticateUser; resolves with how it ended: {outcome: 'tokens', session}, or

@@ -2,7 +2,7 @@
 // running Auth Return started by tests/e2e/run.sh, which exports AUTH_RETURN_URL,
 // AUTH_RETURN_OUTBOX and AUTH_RETURN_APP_PUBLIC).
 import { readFileSync, existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import cognito from 'amazon-cognito-identity-js';
 
@@ -353,4 +353,90 @@ export function recordCognitoTraffic() {
     globalThis.fetch = original;
   };
   return calls;
+}
+
+// --- Authenticator-app codes (RFC 6238 TOTP), checked against the RFC vectors in mfa.test.js ---
+
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 (upper or lower case, padding optional) → bytes. */
+export function base32Decode(text) {
+  const bytes = [];
+  let value = 0;
+  let bits = 0;
+  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
+    const index = BASE32_ALPHABET.indexOf(ch);
+    if (index < 0) throw new Error(`not base32: ${JSON.stringify(text)}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >>> bits) & 0xff);
+      value &= (1 << bits) - 1;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** RFC 4226 HOTP with HMAC-SHA1: the `digits`-digit code of `counter` under `key`. */
+export function hotp(key, counter, digits = 6) {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', key).update(message).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 10 ** digits).padStart(digits, '0');
+}
+
+export const STEP_SECONDS = 30;
+
+/** The 30-second time step of `unixSeconds`. */
+export function stepAt(unixSeconds) {
+  return Math.floor(unixSeconds / STEP_SECONDS);
+}
+
+/** The authenticator app's 6-digit code for time step `step` of the base32 `secret`. */
+export function totp(secret, step) {
+  return hotp(base32Decode(secret), step);
+}
+
+/**
+ * The current time step, with at least `marginSeconds` of it left (waits for the next step
+ * otherwise), so that a sequence of calls planned around it is not split by a step boundary.
+ */
+export async function freshStep(marginSeconds = 8) {
+  const now = Date.now() / 1000;
+  const left = STEP_SECONDS - (now % STEP_SECONDS);
+  if (left < marginSeconds) await sleep(Math.ceil(left * 1000) + 50);
+  return stepAt(Date.now() / 1000);
+}
+
+/** A 6-digit code that is none of the app's codes for the steps around `step`. */
+export function wrongCode(secret, step) {
+  const near = new Set([-2, -1, 0, 1, 2].map((d) => totp(secret, step + d)));
+  for (let n = 0; ; n += 111_111) {
+    const candidate = String(n % 1_000_000).padStart(6, '0');
+    if (!near.has(candidate)) return candidate;
+  }
+}
+
+// The developer who owns the MFA apps of this test file (each file runs in a process of its own).
+let developer;
+
+/** A fresh app of this test file's developer, with MFA `mode` (`OFF`, `OPTIONAL`, `ON`). */
+export async function mfaApp(mode, name) {
+  developer ??= developerToken();
+  const token = await developer;
+  const app = await createOwnedApp(token, name);
+  const response = await fetch(`${BASE_URL}/api/apps/${app.app_id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ mfa: { mode } }),
+  });
+  const body = await response.json();
+  if (response.status !== 200) {
+    throw new Error(`PATCH /api/apps/${app.app_id}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  }
+  if (body.mfa?.mode !== mode) throw new Error(`PATCH /api/apps/${app.app_id}: mfa.mode not ${mode}: ${JSON.stringify(body)}`);
+  return app;
 }
