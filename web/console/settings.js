@@ -23,6 +23,13 @@ export function previewTemplate(template, kind) {
   return template.replaceAll("{username}", "alice@example.com").replaceAll("{####}", kind === "invitation" ? "Tmp-Pass-4821" : "482916");
 }
 
+/** The MFA modes: Cognito's name, the words for it, and what it asks of users in one line. */
+const MFA_MODES = [
+  ["OFF", "Off", "Off: never asks for a second factor."],
+  ["OPTIONAL", "Optional", "Optional: asks the users who turned on an authenticator app for its code."],
+  ["ON", "Required", "Required: asks everyone; users without an authenticator app set one up at their next sign-in."],
+];
+
 const numberInput = (value, min, max) => el("input", { type: "number", min: String(min), max: String(max), step: "1", inputmode: "numeric", value: String(value ?? "") });
 const checkbox = (checked) => el("input", { type: "checkbox", checked: Boolean(checked) });
 
@@ -46,6 +53,7 @@ export function renderSettings(box, app) {
     userKeys: checkbox(userKeys.enabled),
     userScopes: el("input", { type: "text", spellcheck: "false", autocomplete: "off", value: (userKeys.scopes ?? []).join(" ") }),
     hide: checkbox(app.hide_existing_accounts),
+    mfa: el("select", {}, MFA_MODES.map(([mode, words]) => el("option", { value: mode, selected: mode === (app.mfa?.mode ?? "OFF") }, words))),
   };
   c.origins.value = (app.origins ?? []).join("\n");
   const hosted = hostedSection(app);
@@ -96,6 +104,10 @@ export function renderSettings(box, app) {
       formField({ label: "Require a symbol", control: c.symbols, field: "password_policy.require_symbols" }),
     ),
     group(
+      "Multi-factor sign-in",
+      formField({ label: "MFA mode", control: c.mfa, field: "mfa.mode", hint: MFA_MODES.map(([, , line], i) => [i ? el("br") : null, line]) }),
+    ),
+    group(
       "Browser origins",
       formField({ label: "Allowed origins", control: c.origins, field: "origins", hint: "One per line, scheme://host[:port]. None: any origin." }),
     ),
@@ -131,6 +143,7 @@ export function renderSettings(box, app) {
       user_api_keys: { enabled: c.userKeys.checked, scopes: c.userScopes.value.split(/\s+/).filter(Boolean) },
       hide_existing_accounts: c.hide.checked,
       oauth: hosted.value(),
+      mfa: { mode: c.mfa.value },
     };
     // An emptied number is a mistake to point at, not a member to leave out.
     const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace], ...hosted.numbers].filter(([, input]) => input.value.trim() === "");

@@ -1,12 +1,22 @@
-// One user of an app (AdminGetUser): attributes, status, dates, last sign-in (the newest
-// `sign_in` event), and the admin actions, each confirmed when it cannot be taken back and
-// each saying what happened.
+// One user of an app (AdminGetUser): attributes, status, dates, second factors, last sign-in
+// (the newest `sign_in` event), and the admin actions, each confirmed when it cannot be taken
+// back and each saying what happened.
 
 import { cognito, rest } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { dataTable, el, emptyState, errorBox, fill, loading, toast, when } from "./dom.js";
 import { appHref } from "./router.js";
 import { attribute, backToUsers, statusText } from "./users.js";
+
+/** The words for a Cognito MFA factor. */
+const FACTOR_WORDS = { SOFTWARE_TOKEN_MFA: "Authenticator app", SMS_MFA: "Text message", EMAIL_OTP: "Email code" };
+
+/** The user's second factors in words: "Authenticator app: on (preferred)", or "None". */
+function factorsText(user) {
+  const factors = user.UserMFASettingList ?? [];
+  if (factors.length === 0) return el("span", { class: "muted", text: "None" });
+  return factors.map((f) => `${FACTOR_WORDS[f] ?? f}: on${f === user.PreferredMfaSetting ? " (preferred)" : ""}`).join("; ");
+}
 
 /** Renders the page of user `userId` (their Username, the `sub`) of `app` into `box`. */
 export async function renderUser(box, app, userId) {
@@ -32,6 +42,8 @@ export async function renderUser(box, app, userId) {
     el("dd", {}, statusText(user.UserStatus)),
     el("dt", {}, "Enabled"),
     el("dd", {}, user.Enabled ? "Yes" : el("span", { class: "badge warn", text: "Disabled: cannot sign in" })),
+    el("dt", {}, "Second factors"),
+    el("dd", {}, factorsText(user)),
     el("dt", {}, "Created"),
     el("dd", {}, when(user.UserCreateDate)),
     el("dt", {}, "Last modified"),
@@ -41,9 +53,9 @@ export async function renderUser(box, app, userId) {
     el("dt", {}, "User id (sub)"),
     el("dd", {}, el("code", { text: sub })),
   );
-  const run = async (label, operation, done) => {
+  const run = async (label, operation, done, more = {}) => {
     try {
-      await cognito(operation, { UserPoolId: app.user_pool_id, Username: user.Username });
+      await cognito(operation, { UserPoolId: app.user_pool_id, Username: user.Username, ...more });
       toast(done);
       if (operation === "AdminDeleteUser") backToUsers(app);
       else renderUser(box, app, userId);
@@ -68,6 +80,14 @@ export async function renderUser(box, app, userId) {
         (await confirmDialog({ title: "Reset this user's password?", message: el("p", {}, el("span", { class: "literal", text: email }), " must choose a new password: a code is mailed to their verified address, and their current password stops working."), confirmLabel: "Reset password" })) &&
         run("The reset", "AdminResetUserPassword", `Reset the password of ${email}: they must choose a new one with the mailed code.`),
     }, "Reset password"),
+    (user.UserMFASettingList ?? []).includes("SOFTWARE_TOKEN_MFA")
+      ? el("button", {
+          type: "button",
+          onclick: async () =>
+            (await confirmDialog({ title: "Turn off this user's authenticator app?", message: el("p", {}, el("span", { class: "literal", text: email }), app.mfa?.mode === "ON" ? " is no longer asked for its codes: this app requires one, so they set up a new authenticator app at their next sign-in." : " is no longer asked for its codes: they sign in with their password alone until they set up a new one.", " For a lost or replaced phone."), confirmLabel: "Turn off authenticator app", danger: true })) &&
+            run("Turning off the authenticator app", "AdminSetUserMFAPreference", `Turned off the authenticator app of ${email}.`, { SoftwareTokenMfaSettings: { Enabled: false } }),
+        }, "Turn off authenticator app")
+      : null,
     el("button", {
       type: "button",
       onclick: async () =>
