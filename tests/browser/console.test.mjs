@@ -3,12 +3,14 @@
 // components adopt constructed stylesheets instead of inline <style>); a developer signs up in
 // the console through the sign-in component, confirms with the mailed code and creates an app;
 // an app named like markup is shown as text and runs nothing; a hosted sign-in list's bad entry
-// is shown beside the list by its line. Screenshots of every console page
+// is shown beside the list by its line; the MFA mode is chosen by keyboard and saved, and a
+// user's authenticator app (set up with TOTP codes the test computes) is shown on their page
+// and turned off there, confirmed by keyboard, into Activity. Screenshots of every console page
 // (light, dark, 360 px phone) go to tests/browser/screenshots/console-*.png: look at them; on
 // each, every text meets WCAG AA contrast.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { skip, BASE, APP, PASSWORD, launch, newContext, codeFor, uniqueEmail, until, screenshot, field, button, cognito, confirmedUser, lowContrast } from "./support.mjs";
+import { skip, BASE, APP, PASSWORD, launch, newContext, codeFor, uniqueEmail, until, screenshot, field, button, cognito, confirmedUser, lowContrast, setUpAuthenticatorApp, totp } from "./support.mjs";
 
 let browser;
 
@@ -203,6 +205,157 @@ test("a wrong setting is shown beside its field and changes nothing; a user acti
   await context.close();
 });
 
+test("the tests' TOTP codes are RFC 6238's (HMAC-SHA1, 30 s steps)", () => {
+  // RFC 6238 appendix B's SHA-1 secret, the ASCII "12345678901234567890", in base32.
+  const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+  assert.equal(totp(secret, { time: 59, digits: 8 }), "94287082");
+  assert.equal(totp(secret, { time: 1111111109, digits: 8 }), "07081804");
+  assert.equal(totp(secret, { time: 59 }), "287082", "6 digits: the last 6 of the same number");
+});
+
+/** The app `id` as the REST API shows it, with the console's token. */
+const appView = (p, id) => p.evaluate(async (app) => (await (await window.AuthReturn.fetch(`/api/apps/${app}`)).json()), id);
+
+/** A Cognito admin operation with the console's token (the test's own `cognito` has none). */
+const adminOp = (p, operation, body) =>
+  p.evaluate(async ([op, b]) => {
+    const response = await window.AuthReturn.fetch("/", {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${op}` },
+      body: JSON.stringify(b),
+    });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  }, [operation, body]);
+
+test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is shown beside it", { skip }, async () => {
+  assert.ok(session, "needs the developer of the earlier test");
+  const { context, problems } = await watchedContext({ storageState: session });
+  const p = await context.newPage();
+  const id = await createApp(p, "MFA settings app");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  const mode = p.getByLabel("MFA mode", { exact: true });
+  await mode.waitFor();
+  assert.equal(await mode.inputValue(), "OFF", "off by default");
+  assert.deepEqual(await mode.locator("option").allTextContents(), ["Off", "Optional", "Required"]);
+  assert.equal(await p.getByRole("group", { name: "Multi-factor sign-in" }).getByRole("combobox", { name: "MFA mode" }).count(), 1);
+  // Each mode explained in one line, read with the control (aria-describedby).
+  const hint = await p.evaluate(() => {
+    const select = document.querySelector('[data-field="mfa.mode"]');
+    return select.getAttribute("aria-describedby").split(" ").map((ref) => document.getElementById(ref)?.innerText ?? "").join("\n");
+  });
+  assert.match(hint, /^Off: never asks for a second factor\.$/m);
+  assert.match(hint, /^Optional: asks the users who turned on an authenticator app for its code\.$/m);
+  assert.match(hint, /^Required: asks everyone; users without an authenticator app set one up at their next sign-in\.$/m);
+
+  // By keyboard: the arrow key picks "Optional", Enter on the focused button saves.
+  await mode.focus();
+  await p.keyboard.press("ArrowDown");
+  assert.equal(await mode.inputValue(), "OPTIONAL");
+  await p.getByRole("button", { name: "Save settings" }).focus();
+  await p.keyboard.press("Enter");
+  await p.locator("#toast").getByText("Settings saved.").waitFor();
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "OPTIONAL" });
+  // Only the mode was sent: the audit log's settings_changed names just it.
+  const changed = await p.evaluate(async (app) => (await (await window.AuthReturn.fetch(`/api/apps/${app}/events?type=settings_changed&limit=1`)).json()).events[0].detail.changed, id);
+  assert.equal(changed, "mfa.mode");
+
+  // A mode the server does not know (a stale or tampered form): shown beside the control, nothing changed.
+  await p.evaluate(() => {
+    const select = document.querySelector('[data-field="mfa.mode"]');
+    select.options[2].value = "SOMETIMES";
+    select.value = "SOMETIMES";
+  });
+  await p.getByRole("button", { name: "Save settings" }).click();
+  const slot = p.locator('[data-error-for="mfa.mode"]');
+  await until(async () => (await slot.textContent()) !== "", { message: "the mode's error" });
+  assert.match(await slot.textContent(), /OFF, OPTIONAL or ON/);
+  assert.equal(await mode.getAttribute("aria-invalid"), "true");
+  assert.match(await p.locator("form .form-alert").textContent(), /Nothing was changed/);
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "OPTIONAL" }, "nothing changed");
+
+  // Loaded afresh, the form shows the stored mode; "Required" saves as ON, and back.
+  await p.goto("about:blank");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  await mode.waitFor();
+  assert.equal(await mode.inputValue(), "OPTIONAL");
+  await mode.selectOption({ label: "Required" });
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await p.locator("#toast").getByText("Settings saved.").waitFor();
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "ON" });
+  await mode.selectOption({ label: "Off" });
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await until(async () => (await appView(p, id)).mfa.mode === "OFF", { message: "the mode saved as OFF" });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a user's authenticator app is shown on their page and turned off by keyboard, with a confirmation", { skip }, async () => {
+  assert.ok(session, "needs the developer of the earlier test");
+  const { context, problems } = await watchedContext({ storageState: session });
+  const p = await context.newPage();
+  const id = await createApp(p, "MFA users app");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  await p.getByLabel("MFA mode", { exact: true }).selectOption("OPTIONAL");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await p.locator("#toast").getByText("Settings saved.").waitFor();
+  const app = await appView(p, id);
+  // One user with an authenticator app, set up through the Cognito API as a user would, and one without.
+  const email = await confirmedUser("mfa", { clientId: app.client_id });
+  await setUpAuthenticatorApp(email, { clientId: app.client_id });
+  const plain = await confirmedUser("no-mfa", { clientId: app.client_id });
+  const factors = p.locator("dl.facts dt", { hasText: "Second factors" }).locator("xpath=following-sibling::dd[1]");
+  const turnOff = p.getByRole("button", { name: "Turn off authenticator app" });
+
+  await p.goto(`${BASE}/console#/apps/${id}/users`);
+  await p.getByRole("link", { name: plain }).click();
+  await p.getByText("Last sign-in").waitFor();
+  assert.equal(await factors.textContent(), "None");
+  assert.equal(await turnOff.count(), 0, "no action without an authenticator app");
+
+  await p.getByRole("link", { name: "← All users" }).click();
+  await p.getByRole("link", { name: email }).click();
+  await p.getByText("Last sign-in").waitFor();
+  assert.equal(await factors.textContent(), "Authenticator app: on (preferred)");
+  // Escape dismisses the confirmation and gives the focus back; nothing changes.
+  await turnOff.focus();
+  await p.keyboard.press("Enter");
+  const confirm = p.getByRole("dialog", { name: "Turn off this user's authenticator app?" });
+  await confirm.waitFor();
+  assert.match(await confirm.textContent(), /password alone/);
+  assert.equal(await p.evaluate(() => document.activeElement?.closest("dialog") !== null), true, "the focus is in the dialog");
+  await p.keyboard.press("Escape");
+  await confirm.waitFor({ state: "detached" });
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), "Turn off authenticator app");
+  const before = await adminOp(p, "AdminGetUser", { UserPoolId: app.user_pool_id, Username: email });
+  assert.deepEqual(before.body.UserMFASettingList, ["SOFTWARE_TOKEN_MFA"], JSON.stringify(before));
+  // Again, confirmed by Tab and Enter alone.
+  await p.keyboard.press("Enter");
+  await confirm.waitFor();
+  for (let i = 0; i < 5 && (await p.evaluate(() => document.activeElement?.textContent)) !== "Turn off authenticator app"; i++) await p.keyboard.press("Tab");
+  assert.equal(await p.evaluate(() => document.activeElement?.closest("dialog") !== null && document.activeElement.textContent), "Turn off authenticator app");
+  await p.keyboard.press("Enter");
+  await p.locator("#toast").getByText(`Turned off the authenticator app of ${email}.`).waitFor();
+  await until(async () => (await factors.textContent()) === "None", { message: "the page shows no second factor" });
+  assert.equal(await turnOff.count(), 0);
+  const after = await adminOp(p, "AdminGetUser", { UserPoolId: app.user_pool_id, Username: email });
+  assert.equal(after.status, 200, JSON.stringify(after));
+  assert.equal(after.body.UserMFASettingList, undefined, JSON.stringify(after.body));
+  assert.equal(after.body.PreferredMfaSetting, undefined, JSON.stringify(after.body));
+  // The user signs in with the password alone again.
+  const signedIn = await cognito("InitiateAuth", { ClientId: app.client_id, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } });
+  assert.ok(signedIn.AuthenticationResult?.AccessToken, JSON.stringify(signedIn));
+
+  // Activity: the app turned on by the user, turned off by you.
+  await p.getByRole("link", { name: "This user's activity" }).click();
+  const row = (type) => p.locator("main tbody tr", { has: p.locator(`.event-${type}`) });
+  await row("mfa_disabled").waitFor();
+  assert.equal(await row("mfa_disabled").locator(".badge").textContent(), "MFA turned off");
+  assert.equal(await row("mfa_disabled").locator('td[data-label="By"]').textContent(), "you");
+  assert.equal(await row("mfa_enabled").locator('td[data-label="By"]').textContent(), "the user");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("hosted sign-in: a bad callback URL is shown beside the list by its line; a good one is saved", { skip }, async () => {
   assert.ok(session, "needs the developer of the earlier test");
   const { context, problems } = await watchedContext({ storageState: session });
@@ -294,10 +447,15 @@ test("screenshots of every console page, light, dark and at 360 px, with nothing
   const s = await setup.newPage();
   await createApp(s, "Server-side app", { secret: true, shot: "console-secret-once" });
   const id = await createApp(s, "Screenshot app");
-  // A user who signs up, signs in, and once types a wrong password: the activity page's events.
+  // A user who signs up, signs in, sets up an authenticator app (MFA optional), and once types
+  // a wrong password: the activity page's events, and a user's page with a second factor.
   const clientId = await s.evaluate(async (app) => (await (await window.AuthReturn.fetch(`/api/apps/${app}`)).json()).client_id, id);
+  await s.evaluate(async (app) => {
+    const response = await window.AuthReturn.fetch(`/api/apps/${app}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ mfa: { mode: "OPTIONAL" } }) });
+    if (!response.ok) throw new Error(`PATCH: ${response.status}`);
+  }, id);
   const email = await confirmedUser("shot", { clientId });
-  await cognito("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } });
+  await setUpAuthenticatorApp(email, { clientId });
   await cognito("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: "Wrong-Horse-1" } }).catch(() => {});
   await s.goto(`${BASE}/console#/apps/${id}/users`);
   for (const who of ["ada", "grace"]) {
@@ -343,13 +501,27 @@ test("screenshots of every console page, light, dark and at 360 px, with nothing
         const width = await p.evaluate(() => document.documentElement.scrollWidth);
         if (width > 360) wide.push(`${name}: ${width}px`);
       }
+      if (name === "settings") {
+        await p.getByRole("group", { name: "Multi-factor sign-in" }).scrollIntoViewIfNeeded();
+        await screenshot(p, `console-settings-mfa-${view}`);
+      }
     }
-    // A user's page, the create dialog, and the signed-out welcome.
+    // A user's page (with an authenticator app), the create dialog, and the signed-out welcome.
     await p.goto(`${BASE}/console#/apps/${id}/users`);
-    await p.locator("td a").first().click();
+    await p.getByRole("link", { name: email }).click();
     await p.getByText("Last sign-in").waitFor();
+    await p.getByRole("button", { name: "Turn off authenticator app" }).waitFor();
     await p.waitForFunction(() => !document.querySelector("main .loading") && !/Looking/.test(document.querySelector("main").textContent));
     await screenshot(p, `console-user-${view}`);
+    for (const low of await lowContrast(p)) faint.push(`${view} user: ${low}`);
+    if (view === "phone") {
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 360) wide.push(`user: ${width}px`);
+    }
+    await p.getByRole("button", { name: "Turn off authenticator app" }).click();
+    await p.getByRole("dialog", { name: "Turn off this user's authenticator app?" }).waitFor();
+    await screenshot(p, `console-user-mfa-off-${view}`);
+    await p.keyboard.press("Escape");
     await p.goto(`${BASE}/console#/`);
     await p.getByRole("button", { name: "Create app", exact: true }).click();
     await screenshot(p, `console-create-${view}`);

@@ -7,7 +7,7 @@ import { createServer as createNetServer } from "node:net";
 import { existsSync, readFileSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -300,6 +300,53 @@ export async function confirmedUser(tag, { clientId = APP.client_id, password = 
   });
   await cognito("ConfirmSignUp", { ClientId: clientId, Username: email, ConfirmationCode: await codeFor(email) });
   return email;
+}
+
+/** The bytes of base32 `text` (RFC 4648; padding, spaces and case ignored). */
+export function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const char of text.toUpperCase().replace(/[\s=]/g, "")) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * The TOTP code (RFC 6238: HMAC-SHA1, 30 s steps) of the base32 `secret` at `time` (epoch
+ * seconds): what an authenticator app shows.
+ */
+export function totp(secret, { time = Date.now() / 1000, digits = 6, step = 30 } = {}) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(time / step)));
+  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(number % 10 ** digits).padStart(digits, "0");
+}
+
+/**
+ * Turns on an authenticator app for `email` (in an app whose MFA mode is OPTIONAL), as a user
+ * would: signed in with the password, AssociateSoftwareToken, then VerifySoftwareToken with
+ * the app's current code. Answers the secret (base32).
+ */
+export async function setUpAuthenticatorApp(email, { clientId = APP.client_id, password = PASSWORD } = {}) {
+  const signedIn = await cognito("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } });
+  const accessToken = signedIn.AuthenticationResult?.AccessToken;
+  if (!accessToken) throw new Error(`no tokens for ${email}: ${JSON.stringify(signedIn)}`);
+  const { SecretCode: secret } = await cognito("AssociateSoftwareToken", { AccessToken: accessToken });
+  const verified = await cognito("VerifySoftwareToken", { AccessToken: accessToken, UserCode: totp(secret), FriendlyDeviceName: "test phone" });
+  if (verified.Status !== "SUCCESS") throw new Error(`VerifySoftwareToken: ${JSON.stringify(verified)}`);
+  return secret;
 }
 
 // ---------------------------------------------------------------------------------------------
