@@ -246,6 +246,7 @@ test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is 
   assert.match(hint, /^Off: never asks for a second factor\.$/m);
   assert.match(hint, /^Optional: asks the users who turned on an authenticator app for its code\.$/m);
   assert.match(hint, /^Required: asks everyone; users without an authenticator app set one up at their next sign-in\.$/m);
+  assert.match(hint, /^The sign-in component and the hosted pages do not ask for codes yet/m);
 
   // By keyboard: the arrow key picks "Optional", Enter on the focused button saves.
   await mode.focus();

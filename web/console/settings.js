@@ -24,6 +24,10 @@ export function previewTemplate(template, kind) {
 }
 
 /** The MFA modes: Cognito's name, the words for it, and what it asks of users in one line. */
+/** Until the component and the hosted pages ask for codes, MFA users sign in through an SDK. */
+const MFA_NOT_IN_COMPONENT =
+  "The sign-in component and the hosted pages do not ask for codes yet: with MFA on, users sign in through a Cognito SDK (Amplify, amazon-cognito-identity-js).";
+
 const MFA_MODES = [
   ["OFF", "Off", "Off: never asks for a second factor."],
   ["OPTIONAL", "Optional", "Optional: asks the users who turned on an authenticator app for its code."],
@@ -105,7 +109,16 @@ export function renderSettings(box, app) {
     ),
     group(
       "Multi-factor sign-in",
-      formField({ label: "MFA mode", control: c.mfa, field: "mfa.mode", hint: MFA_MODES.map(([, , line], i) => [i ? el("br") : null, line]) }),
+      formField({
+        label: "MFA mode",
+        control: c.mfa,
+        field: "mfa.mode",
+        hint: [
+          ...MFA_MODES.map(([, , line], i) => [i ? el("br") : null, line]),
+          el("br"),
+          MFA_NOT_IN_COMPONENT,
+        ],
+      }),
     ),
     group(
       "Browser origins",
