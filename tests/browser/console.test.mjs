@@ -255,7 +255,7 @@ test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is 
   await p.getByRole("button", { name: "Save settings" }).focus();
   await p.keyboard.press("Enter");
   await p.locator("#toast").getByText("Settings saved.").waitFor();
-  assert.deepEqual((await appView(p, id)).mfa, { mode: "OPTIONAL" });
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "OPTIONAL", email_otp: false });
   // Only the mode was sent: the audit log's settings_changed names just it.
   const changed = await p.evaluate(async (app) => (await (await window.AuthReturn.fetch(`/api/apps/${app}/events?type=settings_changed&limit=1`)).json()).events[0].detail.changed, id);
   assert.equal(changed, "mfa.mode");
@@ -272,7 +272,7 @@ test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is 
   assert.match(await slot.textContent(), /OFF, OPTIONAL or ON/);
   assert.equal(await mode.getAttribute("aria-invalid"), "true");
   assert.match(await p.locator("form .form-alert").textContent(), /Nothing was changed/);
-  assert.deepEqual((await appView(p, id)).mfa, { mode: "OPTIONAL" }, "nothing changed");
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "OPTIONAL", email_otp: false }, "nothing changed");
 
   // Loaded afresh, the form shows the stored mode; "Required" saves as ON, and back.
   await p.goto("about:blank");
@@ -282,7 +282,7 @@ test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is 
   await mode.selectOption({ label: "Required" });
   await p.getByRole("button", { name: "Save settings" }).click();
   await p.locator("#toast").getByText("Settings saved.").waitFor();
-  assert.deepEqual((await appView(p, id)).mfa, { mode: "ON" });
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "ON", email_otp: false });
   await mode.selectOption({ label: "Off" });
   await p.getByRole("button", { name: "Save settings" }).click();
   await until(async () => (await appView(p, id)).mfa.mode === "OFF", { message: "the mode saved as OFF" });
