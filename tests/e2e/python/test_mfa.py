@@ -6,6 +6,10 @@ AssociateSoftwareToken and VerifySoftwareToken with a Session), the codes comput
 phone's authenticator app would. The developer's side: the app's MFA mode (PATCH /api/apps/{id},
 SetUserPoolMfaConfig / GetUserPoolMfaConfig) and AdminSetUserMFAPreference for a lost phone.
 
+Codes by email (EMAIL_OTP) where the app offers them, and SELECT_MFA_TYPE for a user with both
+factors and no preference, with boto3 (and pycognito's SRP arithmetic), on a server of their own
+that delivers its mail over real SMTP to an aiosmtpd server on loopback.
+
 Every test has an app of its own (the MFA mode is per app) owned by the module's developer, and
 users of its own.
 
@@ -18,27 +22,44 @@ first, instead of sleeping for the next step.
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import json
+import threading
 import time
+import uuid
+from dataclasses import dataclass, field
 
+import jwt
 import pyotp
 import pytest
 import requests
+from aiosmtpd.controller import Controller
 from botocore.exceptions import ClientError
 from pycognito import Cognito
+from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
-from support import (
+from support import (  # noqa: F401  (auth_return is a fixture)
+    CODE_RE,
+    PASSWORD,
     REGION,
     admin_call,
+    auth_return,
     capture_raw_responses,
     cognito_call,
+    confirm,
+    console_app,
     create_owned_app,
     developer_token,
     error_of,
+    free_port,
     make_idp_client,
     password_auth,
     secret_hash,
+    sign_up,
+    unique_email,
+    wrong_code,
 )
 
 STEP = 30
@@ -116,15 +137,20 @@ def bearer_idp(base_url: str, token: str):
     return client
 
 
-def set_mode(base_url: str, token: str, app: dict, mode: str) -> None:
+def set_mode(
+    base_url: str, token: str, app: dict, mode: str, email_otp: bool | None = None
+) -> None:
+    """PATCH the app's `mfa` settings: the mode, and whether it offers codes by email (only
+    when given: an absent member stays as it is, and no app here offered them before)."""
+    mfa = {"mode": mode} if email_otp is None else {"mode": mode, "email_otp": email_otp}
     response = requests.patch(
         f"{base_url}/api/apps/{app['app_id']}",
-        json={"mfa": {"mode": mode}},
+        json={"mfa": mfa},
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )
     assert response.status_code == 200, response.text
-    assert response.json()["mfa"] == {"mode": mode}
+    assert response.json()["mfa"] == {"mode": mode, "email_otp": bool(email_otp)}
 
 
 @pytest.fixture(scope="module")
@@ -544,4 +570,379 @@ def test_user_pool_mfa_config_round_trip(base_url, idp, outbox_path, new_user, m
     assert_refused(
         lambda: idp.associate_software_token(AccessToken=tokens["AccessToken"]),
         ("InvalidParameterException", "MFA is not enabled for this user pool."),
+    )
+
+
+# --- codes by email (EMAIL_OTP) and SELECT_MFA_TYPE, the mail over real SMTP ---------------------
+# These tests run a server of their own that delivers its mail with --smtp-url to an aiosmtpd
+# server on loopback (as a deployment would), and read every code (the developer's and the
+# users' sign-up codes, and the sign-in codes) from the mail that server caught.
+
+EMAIL_NOT_OFFERED = ("InvalidParameterException", "Email MFA is not available in this user pool.")
+NOT_A_CHOICE = ("InvalidParameterException", "ANSWER must be one of the MFAS_CAN_CHOOSE factors.")
+CAN_CHOOSE = '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]'
+# The shared server's raised limits (run.sh): these tests mail many codes within a minute.
+RAISED_LIMITS = (
+    "--rate-limit-sign-in", "100000", "--rate-limit-sign-up", "100000",
+    "--rate-limit-codes", "100000",
+)
+
+
+@dataclass
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it accepts, by recipient."""
+
+    caught: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.caught.append((list(envelope.rcpt_tos), message))
+        return "250 2.0.0 Message accepted"
+
+    def to(self, address: str) -> list:
+        with self.lock:
+            return [message for rcpt, message in self.caught if address in rcpt]
+
+    def wait_for(self, address: str, count: int, timeout: float = 10.0):
+        """The `count`-th message (1-based) to `address`; waits for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.to(address)
+            if len(found) >= count:
+                return found[count - 1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail #{count} to {address} (found {len(found)})")
+            time.sleep(0.05)
+
+
+def mailed_code(message, to: str) -> str:
+    """The 6-digit code of a mail to `to`: the same in the text and the HTML part."""
+    assert message["To"].addresses[0].addr_spec == to, message["To"]
+    codes = []
+    for subtype in ("plain", "html"):
+        parts = [p for p in message.walk() if p.get_content_type() == f"text/{subtype}"]
+        assert len(parts) == 1, f"expected one text/{subtype} part: {message}"
+        match = CODE_RE.search(parts[0].get_content())
+        assert match, f"no 6-digit code in the text/{subtype} part: {parts[0].get_content()!r}"
+        codes.append(match.group(1))
+    assert codes[0] == codes[1], codes
+    return codes[0]
+
+
+@dataclass
+class MailServer:
+    url: str
+    idp: object
+    mailbox: Mailbox
+    developer: str  # the console access token of the developer who owns the apps
+
+    def new_app(self, name: str) -> dict:
+        app = create_owned_app(self.url, self.developer, name)
+        app.setdefault("name", name)
+        return app
+
+    def new_user(self, app: dict, local: str) -> tuple[str, str]:
+        """Signs up and confirms `<local>-<random>@example.com` (the code read from its mail);
+        returns (email, sub)."""
+        address = f"{local}-{uuid.uuid4().hex[:12]}@example.com"
+        sub = sign_up(self.idp, app, address)["UserSub"]
+        confirm(self.idp, app, address, mailed_code(self.mailbox.wait_for(address, 1), address))
+        return address, sub
+
+    def sign_in_code(self, app: dict, address: str, count: int) -> str:
+        """The code of the sign-in mail that is the `count`-th mail to `address`, checked to
+        be that and the last one."""
+        message = self.mailbox.wait_for(address, count)
+        assert message["Subject"] == f"Your {app['name']} sign-in code", message["Subject"]
+        code = mailed_code(message, address)
+        assert f"Your sign-in code for {app['name']} is {code}" in message.get_body(
+            ("plain",)
+        ).get_content()
+        assert len(self.mailbox.to(address)) == count, "more mail than the one code"
+        return code
+
+
+@pytest.fixture
+def mail_server(auth_return):
+    """A dedicated server delivering its mail over SMTP to an aiosmtpd server on loopback, and
+    a developer of it (signed up with the code mailed there)."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), ready_timeout=10)
+    controller.start()
+    try:
+        server = auth_return(
+            "--smtp-url", f"smtp://127.0.0.1:{controller.port}?tls=none", *RAISED_LIMITS
+        )
+        idp = make_idp_client(server.url)
+        console = console_app(server.url)
+        address = unique_email("dev")
+        sign_up(idp, console, address)
+        confirm(idp, console, address, mailed_code(mailbox.wait_for(address, 1), address))
+        developer = AWSSRP(
+            username=address,
+            password=PASSWORD,
+            pool_id=console["user_pool_id"],
+            client_id=console["client_id"],
+            client=idp,
+        ).authenticate_user()["AuthenticationResult"]["AccessToken"]
+        yield MailServer(server.url, idp, mailbox, developer)
+        # Every mail went over SMTP: nothing to the development outbox.
+        assert not server.outbox.exists()
+    finally:
+        controller.stop()
+
+
+def email_code_answer(idp, app: dict, challenge: dict, username: str, code: str) -> dict:
+    return idp.respond_to_auth_challenge(
+        ClientId=app["client_id"],
+        ChallengeName="EMAIL_OTP",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": username, "EMAIL_OTP_CODE": code},
+    )
+
+
+def select_answer(idp, app: dict, challenge: dict, username: str, factor: str) -> dict:
+    return idp.respond_to_auth_challenge(
+        ClientId=app["client_id"],
+        ChallengeName="SELECT_MFA_TYPE",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": username, "ANSWER": factor},
+    )
+
+
+def assert_email_challenge(answer: dict, address: str, sub: str) -> None:
+    """A sign-in step that mailed a code: `EMAIL_OTP` with the masked address, no tokens."""
+    local, domain = address.split("@")
+    assert answer.get("ChallengeName") == "EMAIL_OTP", answer
+    assert "AuthenticationResult" not in answer
+    assert isinstance(answer.get("Session"), str) and answer["Session"]
+    params = answer["ChallengeParameters"]
+    assert params["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+    assert params["CODE_DELIVERY_DESTINATION"] == f"{local[0]}***@{domain[0]}***"
+    assert address not in json.dumps(params)
+    assert params["USER_ID_FOR_SRP"] == sub
+
+
+def assert_signed_in(idp, answer: dict, sub: str) -> dict:
+    """The answer carries working tokens of `sub`; returns them."""
+    assert "ChallengeName" not in answer, answer
+    result = answer["AuthenticationResult"]
+    assert result["AccessToken"] and result["IdToken"] and result["RefreshToken"]
+    assert idp.get_user(AccessToken=result["AccessToken"])["Username"] == sub
+    return result
+
+
+def srp_sign_in(idp, app: dict, username: str, password: str = PASSWORD) -> dict:
+    """USER_SRP_AUTH with pycognito's SRP arithmetic, each step sent by boto3; returns the
+    answer to the PASSWORD_VERIFIER step."""
+    srp = AWSSRP(
+        username=username,
+        password=password,
+        pool_id=app["user_pool_id"],
+        client_id=app["client_id"],
+        client=idp,
+    )
+    auth_params = srp.get_auth_params()
+    first = idp.initiate_auth(
+        ClientId=app["client_id"], AuthFlow="USER_SRP_AUTH", AuthParameters=auth_params
+    )
+    assert first["ChallengeName"] == "PASSWORD_VERIFIER", first
+    return idp.respond_to_auth_challenge(
+        ClientId=app["client_id"],
+        ChallengeName="PASSWORD_VERIFIER",
+        ChallengeResponses=srp.process_challenge(first["ChallengeParameters"], auth_params),
+    )
+
+
+def test_codes_by_email_are_mailed_over_smtp_and_answer_the_email_otp_challenge(mail_server):
+    ms = mail_server
+    idp = ms.idp
+    raw = capture_raw_responses(idp)
+    app = ms.new_app("E2E Mail Codes")
+    set_mode(ms.url, ms.developer, app, "OPTIONAL")
+    address, sub = ms.new_user(app, "jo")
+    access = password_auth(idp, app, address)["AuthenticationResult"]["AccessToken"]
+    email_on = {"Enabled": True, "PreferredMfa": True}
+
+    # Not offered by the app yet: refused, nothing turned on, the password alone signs in.
+    assert_refused(
+        lambda: idp.set_user_mfa_preference(AccessToken=access, EmailMfaSettings=email_on),
+        EMAIL_NOT_OFFERED,
+    )
+    assert mfa_of(idp.get_user(AccessToken=access)) == (None, None)
+    assert_signed_in(idp, password_auth(idp, app, address), sub)
+
+    # The app offers them (PATCH with the developer's token); the user turns them on, preferred.
+    set_mode(ms.url, ms.developer, app, "OPTIONAL", email_otp=True)
+    idp.set_user_mfa_preference(AccessToken=access, EmailMfaSettings=email_on)
+    assert raw[-1]["operation"] == "SetUserMFAPreference" and raw[-1]["body"] == {}
+    assert mfa_of(idp.get_user(AccessToken=access)) == (["EMAIL_OTP"], "EMAIL_OTP")
+    assert len(ms.mailbox.to(address)) == 1  # only the sign-up code so far
+
+    # USER_PASSWORD_AUTH stops at EMAIL_OTP, and one mail brings the code.
+    first = password_auth(idp, app, address)
+    assert_email_challenge(first, address, sub)
+    code = ms.sign_in_code(app, address, 2)
+
+    # A wrong code is refused, issues nothing and mails nothing; the Session stays usable.
+    refusals = len(raw)
+    assert_refused(
+        lambda: email_code_answer(idp, app, first, address, wrong_code(code)), CODE_MISMATCH
+    )
+    for seen in raw[refusals:]:
+        assert seen["operation"] == "RespondToAuthChallenge"
+        assert set(seen["body"]) <= {"__type", "message", "Message"}, seen["body"]
+        assert "Token" not in json.dumps(seen["body"])
+    assert len(ms.mailbox.to(address)) == 2
+    assert_signed_in(idp, email_code_answer(idp, app, first, address, code), sub)
+    # The Session signed in once.
+    assert_refused(lambda: email_code_answer(idp, app, first, address, code), SESSION_EXPIRED)
+
+    # SRP (pycognito's arithmetic, boto3's calls) stops at the same challenge with a new code;
+    # the code of the earlier sign-in is spent.
+    second = srp_sign_in(idp, app, address)
+    assert_email_challenge(second, address, sub)
+    assert second["Session"] != first["Session"]
+    fresh = ms.sign_in_code(app, address, 3)
+    if fresh != code:
+        assert_refused(lambda: email_code_answer(idp, app, second, address, code), CODE_MISMATCH)
+    tokens = assert_signed_in(idp, email_code_answer(idp, app, second, address, fresh), sub)
+    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    assert claims["email"] == address and claims["aud"] == app["client_id"]
+
+
+def test_a_user_with_both_factors_and_no_preference_selects_one_at_each_sign_in(mail_server):
+    ms = mail_server
+    idp = ms.idp
+    app = ms.new_app("E2E Both Factors")
+    admin = bearer_idp(ms.url, ms.developer)
+    # SetUserPoolMfaConfig with EmailMfaConfiguration offers codes by email (boto3's model).
+    config = admin.set_user_pool_mfa_config(
+        UserPoolId=app["user_pool_id"],
+        MfaConfiguration="OPTIONAL",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        EmailMfaConfiguration={},
+    )
+    assert config["MfaConfiguration"] == "OPTIONAL"
+    assert config["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+    assert config["EmailMfaConfiguration"] == {}
+    address, sub = ms.new_user(app, "kim")
+    access = password_auth(idp, app, address)["AuthenticationResult"]["AccessToken"]
+
+    # An authenticator app, as in the tests above, and codes by email; neither preferred.
+    phone = Phone(idp.associate_software_token(AccessToken=access)["SecretCode"])
+    assert idp.verify_software_token(AccessToken=access, UserCode=phone.code(0))["Status"] == (
+        "SUCCESS"
+    )
+    idp.set_user_mfa_preference(
+        AccessToken=access,
+        SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": False},
+        EmailMfaSettings={"Enabled": True, "PreferredMfa": False},
+    )
+    assert mfa_of(idp.get_user(AccessToken=access)) == (["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"], None)
+
+    def choice() -> dict:
+        answer = password_auth(idp, app, address)
+        assert answer.get("ChallengeName") == "SELECT_MFA_TYPE", answer
+        assert "AuthenticationResult" not in answer and answer["Session"]
+        assert answer["ChallengeParameters"]["MFAS_CAN_CHOOSE"] == CAN_CHOOSE
+        assert answer["ChallengeParameters"]["USER_ID_FOR_SRP"] == sub
+        return answer
+
+    # The choice mails nothing yet; a factor not offered is refused.
+    chosen = choice()
+    assert len(ms.mailbox.to(address)) == 1  # the sign-up code only
+    for factor in ("SMS_MFA", "PASSWORD"):
+        assert_refused(lambda: select_answer(idp, app, chosen, address, factor), NOT_A_CHOICE)
+    assert len(ms.mailbox.to(address)) == 1
+
+    # EMAIL_OTP: the code is mailed now, and answers the challenge of a new Session.
+    by_email = select_answer(idp, app, chosen, address, "EMAIL_OTP")
+    assert_email_challenge(by_email, address, sub)
+    assert by_email["Session"] != chosen["Session"]
+    code = ms.sign_in_code(app, address, 2)
+    assert_refused(
+        lambda: email_code_answer(idp, app, by_email, address, wrong_code(code)), CODE_MISMATCH
+    )
+    assert_signed_in(idp, email_code_answer(idp, app, by_email, address, code), sub)
+    # A choice is made once per sign-in.
+    assert_refused(
+        lambda: select_answer(idp, app, chosen, address, "SOFTWARE_TOKEN_MFA"), SESSION_EXPIRED
+    )
+
+    # SOFTWARE_TOKEN_MFA at the next sign-in: the authenticator app's code, no mail.
+    chosen = choice()
+    by_app = select_answer(idp, app, chosen, address, "SOFTWARE_TOKEN_MFA")
+    assert_code_challenge(by_app, sub)
+    assert by_app["Session"] != chosen["Session"]
+    # That Session is no answer to EMAIL_OTP, nor is the app's code taken for a mailed one.
+    assert_refused(
+        lambda: email_code_answer(idp, app, by_app, address, phone.code(1)), SESSION_EXPIRED
+    )
+    assert_refused(lambda: mfa_code_answer(idp, app, by_app, address, phone.code(0)), CODE_MISMATCH)
+    assert_signed_in(idp, mfa_code_answer(idp, app, by_app, address, phone.code(1)), sub)
+    assert len(ms.mailbox.to(address)) == 2
+
+
+def test_withdrawing_codes_by_email_leaves_the_authenticator_app(mail_server):
+    ms = mail_server
+    idp = ms.idp
+    app = ms.new_app("E2E Withdrawn")
+    pool = app["user_pool_id"]
+    admin_call(
+        ms.url, ms.developer, "SetUserPoolMfaConfig",
+        {"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "EmailMfaConfiguration": {}},
+    )
+    got = admin_call(ms.url, ms.developer, "GetUserPoolMfaConfig", {"UserPoolId": pool})
+    assert got["MfaConfiguration"] == "OPTIONAL" and got["EmailMfaConfiguration"] == {}
+
+    # Two users: one with codes by email only, one with both factors preferring email.
+    only_email, only_sub = ms.new_user(app, "eve")
+    both, both_sub = ms.new_user(app, "bo")
+    only_access = password_auth(idp, app, only_email)["AuthenticationResult"]["AccessToken"]
+    both_access = password_auth(idp, app, both)["AuthenticationResult"]["AccessToken"]
+    idp.set_user_mfa_preference(
+        AccessToken=only_access, EmailMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    phone = Phone(idp.associate_software_token(AccessToken=both_access)["SecretCode"])
+    assert idp.verify_software_token(AccessToken=both_access, UserCode=phone.code(0))["Status"] == (
+        "SUCCESS"
+    )
+    idp.set_user_mfa_preference(
+        AccessToken=both_access, EmailMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    assert mfa_of(idp.get_user(AccessToken=both_access)) == (
+        ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"],
+        "EMAIL_OTP",
+    )
+    # While offered, the preferred factor is asked for straight away: EMAIL_OTP for both.
+    for address, sub in ((only_email, only_sub), (both, both_sub)):
+        assert_email_challenge(password_auth(idp, app, address), address, sub)
+        ms.sign_in_code(app, address, 2)
+
+    # SetUserPoolMfaConfig naming the mode without EmailMfaConfiguration withdraws them.
+    config = admin_call(
+        ms.url, ms.developer, "SetUserPoolMfaConfig",
+        {"UserPoolId": pool, "MfaConfiguration": "OPTIONAL"},
+    )
+    assert config == config_of("OPTIONAL"), config
+    assert admin_call(ms.url, ms.developer, "GetUserPoolMfaConfig", {"UserPoolId": pool}) == (
+        config_of("OPTIONAL")
+    )
+    # No code is mailed any more: the email-only user signs in with the password alone, the
+    # other is asked for the authenticator app's code.
+    assert_signed_in(idp, password_auth(idp, app, only_email), only_sub)
+    challenge = password_auth(idp, app, both)
+    assert_code_challenge(challenge, both_sub)
+    assert_signed_in(idp, mfa_code_answer(idp, app, challenge, both, phone.code(1)), both_sub)
+    for address in (only_email, both):
+        assert len(ms.mailbox.to(address)) == 2  # the sign-up code and the one sign-in code
+    # And no one turns them on again.
+    assert_refused(
+        lambda: idp.set_user_mfa_preference(
+            AccessToken=only_access, EmailMfaSettings={"Enabled": True, "PreferredMfa": True}
+        ),
+        EMAIL_NOT_OFFERED,
     )
