@@ -2,7 +2,7 @@
 //! an authenticator app, `MFA_SETUP` for a user without one where the app requires MFA; and the
 //! answers that complete the sign-in.
 
-use super::session::Stage;
+use super::session::{MfaState, Stage};
 use super::{email_on, totp_on};
 use crate::auth::audit::SignInFacts;
 use crate::auth::flows::{MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer};
@@ -67,20 +67,23 @@ impl Service {
         })
     }
 
-    /// The user a multi-factor answer is for: still one who may sign in, named by the
-    /// answer's `USERNAME`, with the client's `SECRET_HASH` when it has a secret.
-    async fn mfa_answer_user(
+    /// What a multi-factor answer is about: the app of `client_id`, the state its `Session`
+    /// carries (at `stage`), and its user — still one who may sign in, named by the answer's
+    /// `USERNAME`, with the client's `SECRET_HASH` when it has a secret.
+    async fn mfa_answer(
         &self,
-        app: &App,
-        uid: crate::ids::UserId,
-        username: &str,
-        secret_hash: Option<&str>,
+        client_id: &ClientId,
+        answered: Answered<'_>,
+        stage: Stage,
         facts: &mut SignInFacts,
         target: SignInTarget,
-    ) -> Result<User> {
+    ) -> Result<(App, MfaState, User)> {
+        let app = self.app_for_client(client_id).await?;
+        facts.attempt(&app.pool_id, answered.username);
+        let state = self.open_mfa_state_of(&app, answered.session, &[stage])?;
         let user = self
             .store
-            .get_user(&app.pool_id, uid)
+            .get_user(&app.pool_id, state.uid)
             .await?
             .filter(|u| u.status == UserStatus::Confirmed)
             .ok_or(Error::ChallengeExpired)?;
@@ -89,11 +92,12 @@ impl Service {
             return Err(Error::UserDisabled);
         }
         let [id, email] = known_names(&user);
-        self.check_sign_in_hash(app, target, secret_hash, &[username, &id, &email])?;
+        let username = answered.username;
+        self.check_sign_in_hash(&app, target, answered.secret_hash, &[username, &id, &email])?;
         if username != id && !username.trim().eq_ignore_ascii_case(&email) {
             return Err(Error::ChallengeExpired);
         }
-        Ok(user)
+        Ok((app, state, user))
     }
 
     /// RespondToAuthChallenge `SOFTWARE_TOKEN_MFA`: the code of the user's authenticator app.
@@ -106,18 +110,8 @@ impl Service {
         facts: &mut SignInFacts,
         target: SignInTarget,
     ) -> Result<AuthStep> {
-        let app = self.app_for_client(client_id).await?;
-        facts.attempt(&app.pool_id, &answer.username);
-        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::Totp])?;
-        let user = self
-            .mfa_answer_user(
-                &app,
-                state.uid,
-                &answer.username,
-                answer.secret_hash.as_deref(),
-                facts,
-                target,
-            )
+        let (app, state, user) = self
+            .mfa_answer(client_id, answer.fields(), Stage::Totp, facts, target)
             .await?;
         // A Session that already signed in is refused before its code is judged, so that the
         // code is neither spent nor counted as a failure.
@@ -168,18 +162,8 @@ impl Service {
         facts: &mut SignInFacts,
         target: SignInTarget,
     ) -> Result<AuthStep> {
-        let app = self.app_for_client(client_id).await?;
-        facts.attempt(&app.pool_id, &answer.username);
-        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::Email])?;
-        let user = self
-            .mfa_answer_user(
-                &app,
-                state.uid,
-                &answer.username,
-                answer.secret_hash.as_deref(),
-                facts,
-                target,
-            )
+        let (app, state, user) = self
+            .mfa_answer(client_id, answer.fields(), Stage::Email, facts, target)
             .await?;
         if self.challenge_answered(&state.nonce).await? {
             return Err(Error::ChallengeExpired);
@@ -203,18 +187,8 @@ impl Service {
         facts: &mut SignInFacts,
         target: SignInTarget,
     ) -> Result<AuthStep> {
-        let app = self.app_for_client(client_id).await?;
-        facts.attempt(&app.pool_id, &answer.username);
-        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::Select])?;
-        let user = self
-            .mfa_answer_user(
-                &app,
-                state.uid,
-                &answer.username,
-                answer.secret_hash.as_deref(),
-                facts,
-                target,
-            )
+        let (app, state, user) = self
+            .mfa_answer(client_id, answer.fields(), Stage::Select, facts, target)
             .await?;
         let mfa = self.store.get_user_mfa(&app.pool_id, user.id).await?;
         let stage = match MfaFactor::parse(&answer.factor) {
@@ -239,15 +213,11 @@ impl Service {
         facts: &mut SignInFacts,
         target: SignInTarget,
     ) -> Result<AuthStep> {
-        let app = self.app_for_client(client_id).await?;
-        facts.attempt(&app.pool_id, &answer.username);
-        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::SetupVerified])?;
-        let user = self
-            .mfa_answer_user(
-                &app,
-                state.uid,
-                &answer.username,
-                answer.secret_hash.as_deref(),
+        let (app, state, user) = self
+            .mfa_answer(
+                client_id,
+                answer.fields(),
+                Stage::SetupVerified,
                 facts,
                 target,
             )
@@ -256,3 +226,27 @@ impl Service {
         self.complete_sign_in(&app, &user, target).await
     }
 }
+
+/// What every multi-factor answer carries, borrowed.
+struct Answered<'a> {
+    session: &'a str,
+    username: &'a str,
+    secret_hash: Option<&'a str>,
+}
+
+/// `fields()` for the answers that carry a `Session`, `USERNAME` and `SECRET_HASH`.
+macro_rules! answered {
+    ($($answer:ty),+) => {$(
+        impl $answer {
+            fn fields(&self) -> Answered<'_> {
+                Answered {
+                    session: &self.session,
+                    username: &self.username,
+                    secret_hash: self.secret_hash.as_deref(),
+                }
+            }
+        }
+    )+};
+}
+
+answered!(MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer);
