@@ -75,8 +75,18 @@ impl Service {
     /// The view of `user` with their second factors (GetUser, AdminGetUser).
     pub(crate) async fn user_view_with_mfa(&self, user: &User) -> Result<UserView> {
         let mfa = self.store.get_user_mfa(&user.pool_id, user.id).await?;
+        let email_offered = match &mfa {
+            Some(m) if m.email_otp_enabled => {
+                self.app_of_pool(&user.pool_id)
+                    .await?
+                    .settings
+                    .mfa
+                    .email_otp
+            }
+            _ => false,
+        };
         Ok(UserView {
-            mfa: super::MfaView::of(mfa.as_ref()),
+            mfa: super::MfaView::of(mfa.as_ref(), email_offered),
             ..UserView::of(user)
         })
     }

@@ -13,14 +13,22 @@ use auth_return_crypto::hash::{ct_eq, hmac_sha256};
 const CODE_DIGITS: usize = 6;
 
 impl Service {
+    /// The keyed hash a code is kept as; a code issued for one challenge (`binding`, its
+    /// nonce) answers only that challenge. Unbound codes keep the original form.
     fn code_hash(
         &self,
         pool_id: &PoolId,
         user_id: UserId,
         purpose: CodePurpose,
+        binding: &str,
         code: &str,
     ) -> Vec<u8> {
-        let msg = format!("{pool_id}|{user_id}|{}|{code}", purpose.as_str());
+        let purpose = purpose.as_str();
+        let msg = if binding.is_empty() {
+            format!("{pool_id}|{user_id}|{purpose}|{code}")
+        } else {
+            format!("{pool_id}|{user_id}|{purpose}|{binding}|{code}")
+        };
         hmac_sha256(self.keyring.codes.expose(), msg.as_bytes()).to_vec()
     }
 
@@ -33,6 +41,17 @@ impl Service {
         user: &User,
         purpose: CodePurpose,
     ) -> Result<String> {
+        self.send_bound_code(app, user, purpose, "").await
+    }
+
+    /// [`Self::send_code`], for a code that answers only the challenge `binding` names.
+    pub(crate) async fn send_bound_code(
+        &self,
+        app: &App,
+        user: &User,
+        purpose: CodePurpose,
+        binding: &str,
+    ) -> Result<String> {
         let ttl_secs = match purpose {
             CodePurpose::SignUp | CodePurpose::VerifyEmail => self.config.signup_code_ttl_secs,
             CodePurpose::ForgotPassword => self.config.reset_code_ttl_secs,
@@ -44,7 +63,7 @@ impl Service {
         };
         let code = auth_return_crypto::random::digits(CODE_DIGITS);
         let record = CodeRecord {
-            code_hash: self.code_hash(&user.pool_id, user.id, purpose, &code),
+            code_hash: self.code_hash(&user.pool_id, user.id, purpose, binding, &code),
             expires_at: self.clock.now() + ttl_secs,
             failed_attempts: 0,
         };
@@ -80,6 +99,17 @@ impl Service {
         purpose: CodePurpose,
         code: &str,
     ) -> Result<()> {
+        self.redeem_bound_code(user, purpose, "", code).await
+    }
+
+    /// [`Self::redeem_code`], for a code issued for the challenge `binding` names.
+    pub(crate) async fn redeem_bound_code(
+        &self,
+        user: &User,
+        purpose: CodePurpose,
+        binding: &str,
+        code: &str,
+    ) -> Result<()> {
         let streak = self
             .reserve_code_attempt(&user.pool_id, purpose, &user.id.to_string())
             .await?;
@@ -107,7 +137,7 @@ impl Service {
                 Error::CodeExpired
             });
         };
-        let presented = self.code_hash(&user.pool_id, user.id, purpose, code.trim());
+        let presented = self.code_hash(&user.pool_id, user.id, purpose, binding, code.trim());
         if !ct_eq(&presented, &pending.code_hash) {
             return Err(self.wrong_code(streak, purpose, pending.failed_attempts >= max));
         }

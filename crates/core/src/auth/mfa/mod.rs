@@ -44,13 +44,14 @@ pub struct MfaView {
 }
 
 impl MfaView {
-    /// The view of a stored record (none: no factor).
-    pub fn of(mfa: Option<&UserMfa>) -> Self {
+    /// The view of a stored record (none: no factor); email codes count only where the app
+    /// offers them (`email_offered`).
+    pub fn of(mfa: Option<&UserMfa>, email_offered: bool) -> Self {
         let mut factors = Vec::new();
         if totp_on(mfa) {
             factors.push(MfaFactor::SoftwareToken.as_str());
         }
-        if mfa.is_some_and(|m| m.email_otp_enabled) {
+        if email_offered && mfa.is_some_and(|m| m.email_otp_enabled) {
             factors.push(MfaFactor::EmailOtp.as_str());
         }
         let preferred = mfa

@@ -112,7 +112,7 @@ impl Service {
                 "User has not verified software token mfa".into(),
             ));
         }
-        let before = MfaView::of(Some(&record));
+        let before = MfaView::of(Some(&record), true);
         apply_factor(
             &mut record.totp_enabled,
             &mut record.preferred,
@@ -129,7 +129,7 @@ impl Service {
         );
         record.updated_at = self.clock.now();
         self.store.put_user_mfa(&record).await?;
-        let after = MfaView::of(Some(&record));
+        let after = MfaView::of(Some(&record), true);
         for factor in [MfaFactor::SoftwareToken, MfaFactor::EmailOtp] {
             let name = factor.as_str();
             match (

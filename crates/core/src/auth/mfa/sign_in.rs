@@ -54,7 +54,9 @@ impl Service {
         Ok(match stage {
             Stage::Totp => AuthStep::SoftwareTokenMfa(challenge),
             Stage::Email => {
-                let to = self.send_code(app, user, CodePurpose::MfaEmail).await?;
+                let to = self
+                    .send_bound_code(app, user, CodePurpose::MfaEmail, &state.nonce)
+                    .await?;
                 let delivery = CodeDelivery {
                     destination: crate::mail::mask_email(&to),
                 };
@@ -168,7 +170,7 @@ impl Service {
         if self.challenge_answered(&state.nonce).await? {
             return Err(Error::ChallengeExpired);
         }
-        self.redeem_code(&user, CodePurpose::MfaEmail, &answer.code)
+        self.redeem_bound_code(&user, CodePurpose::MfaEmail, &state.nonce, &answer.code)
             .await
             .map_err(|e| match e {
                 Error::CodeMismatch | Error::CodeExpired => Error::MfaCodeMismatch,

@@ -62,12 +62,23 @@ async fn a_user_turns_on_codes_by_email_and_signs_in_with_the_mailed_code() {
             "NotAuthorizedException",
             "Invalid session for the user, session is expired.",
         );
-    // A new sign-in mails a new code; the old one is worthless.
+    // A new sign-in mails a new code; the old one is worthless. Each code answers its own
+    // sign-in only: a second sign-in started meanwhile cannot use the first one's Session.
+    let other = password_step(&server, &app, "jo@example.com")
+        .await
+        .ok()
+        .clone();
     let again = password_step(&server, &app, "jo@example.com")
         .await
         .ok()
         .clone();
     let fresh = server.last_code("jo@example.com");
+    answer_email_code(&server, &app, &other, &fresh)
+        .await
+        .assert_error(
+            "CodeMismatchException",
+            "Invalid code or auth state for the user.",
+        );
     if fresh != code {
         answer_email_code(&server, &app, &again, &code)
             .await
@@ -188,6 +199,23 @@ async fn a_user_with_both_factors_and_no_preference_chooses_one_at_each_sign_in(
         .ok();
     let preferred = password_step(&server, &app, "kim@example.com").await;
     assert_eq!(preferred.ok()["ChallengeName"], "EMAIL_OTP");
+    // Withdrawn by the app, codes by email are neither asked for nor listed.
+    set_mfa(&server, &app, json!({ "email_otp": false })).await;
+    let user = server
+        .call("GetUser", json!({ "AccessToken": tokens.access }))
+        .await;
+    assert_eq!(
+        user.ok()["UserMFASettingList"],
+        json!(["SOFTWARE_TOKEN_MFA"])
+    );
+    assert!(
+        user.ok().get("PreferredMfaSetting").is_none(),
+        "{}",
+        user.body
+    );
+    let asked = password_step(&server, &app, "kim@example.com").await;
+    assert_eq!(asked.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    set_mfa(&server, &app, json!({ "email_otp": true })).await;
     // Both preferred at once is refused.
     server
         .call(
