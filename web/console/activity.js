@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   ["signing_key_rotated", "Signing key rotated"],
   ["mfa_enabled", "MFA turned on"],
   ["mfa_disabled", "MFA turned off"],
+  ["mfa_setup_failed", "MFA setup failed"],
 ];
 
 const EVENTS_PAGE = 50;

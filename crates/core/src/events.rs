@@ -73,6 +73,8 @@ pub enum EventKind {
     MfaEnabled,
     /// A second factor was turned off, by the user or an administrator (`mfa_disabled`).
     MfaDisabled,
+    /// A wrong code while setting up an authenticator app (`mfa_setup_failed`).
+    MfaSetupFailed,
 }
 
 impl EventKind {
@@ -98,6 +100,7 @@ impl EventKind {
         Self::SigningKeyRotated,
         Self::MfaEnabled,
         Self::MfaDisabled,
+        Self::MfaSetupFailed,
     ];
 
     /// The stable code.
@@ -123,6 +126,7 @@ impl EventKind {
             Self::SigningKeyRotated => "signing_key_rotated",
             Self::MfaEnabled => "mfa_enabled",
             Self::MfaDisabled => "mfa_disabled",
+            Self::MfaSetupFailed => "mfa_setup_failed",
         }
     }
 
@@ -278,7 +282,7 @@ mod tests {
     #[test]
     fn codes_are_unique_stable_and_parse_back() {
         let mut codes: Vec<_> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(codes.len(), 20);
+        assert_eq!(codes.len(), 21);
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), EventKind::ALL.len(), "codes are unique");

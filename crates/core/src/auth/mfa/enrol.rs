@@ -146,6 +146,13 @@ impl Service {
         let now = self.clock.now();
         let Some(step) = totp::verify(secret, code, now) else {
             self.record_failure(streak);
+            self.record_mfa_change(
+                user,
+                EventKind::MfaSetupFailed,
+                MfaFactor::SoftwareToken,
+                None,
+                caller,
+            );
             return Err(Error::SoftwareTokenMismatch);
         };
         // The replay guard lives in the record: store it (with the secret still pending),

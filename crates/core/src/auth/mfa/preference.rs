@@ -148,7 +148,7 @@ impl Service {
         Ok(())
     }
 
-    /// Records that one of a user's factors went on or off.
+    /// Records that one of a user's factors went on or off, or failed to be set up.
     pub(crate) fn record_mfa_change(
         &self,
         user: &User,

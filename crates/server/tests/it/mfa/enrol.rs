@@ -153,16 +153,22 @@ async fn a_user_sets_up_an_authenticator_app_and_is_asked_for_its_code_until_the
     let asked = password_step(&server, &app, "ann@example.com").await;
     assert_eq!(asked.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
 
-    // Events: on, a failed code (never the code itself), off, on.
+    // Events: the wrong setup code, on, failed codes (never the code itself), off, on.
     let events = events(&server, &app).await;
     let kinds: Vec<EventKind> = events
         .iter()
         .map(|e| e.kind)
-        .filter(|k| matches!(k, EventKind::MfaEnabled | EventKind::MfaDisabled))
+        .filter(|k| {
+            matches!(
+                k,
+                EventKind::MfaEnabled | EventKind::MfaDisabled | EventKind::MfaSetupFailed
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
         [
+            EventKind::MfaSetupFailed,
             EventKind::MfaEnabled,
             EventKind::MfaDisabled,
             EventKind::MfaEnabled
