@@ -92,14 +92,6 @@ pub struct MfaPatch {
 }
 
 impl MfaPatch {
-    /// A change to `mode`.
-    pub fn mode(mode: MfaMode) -> Self {
-        Self {
-            mode: Some(mode.as_str().to_owned()),
-            email_otp: None,
-        }
-    }
-
     /// The settings after this change.
     pub fn apply(&self, current: &MfaSettings) -> Result<MfaSettings> {
         let mode = match &self.mode {
@@ -407,7 +399,13 @@ mod tests {
         };
         assert_eq!(MfaPatch::default().apply(&on).unwrap(), on);
         assert_eq!(
-            MfaPatch::mode(MfaMode::Optional).apply(&on).unwrap().mode,
+            MfaPatch {
+                mode: Some("OPTIONAL".into()),
+                email_otp: None,
+            }
+            .apply(&on)
+            .unwrap()
+            .mode,
             MfaMode::Optional
         );
         let bad = MfaPatch {

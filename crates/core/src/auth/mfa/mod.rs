@@ -86,20 +86,22 @@ impl Service {
 
     /// The user's record, or a fresh one with nothing on.
     async fn mfa_record(&self, pool_id: &PoolId, user_id: UserId) -> Result<UserMfa> {
-        Ok(self
-            .store
-            .get_user_mfa(pool_id, user_id)
-            .await?
-            .unwrap_or_else(|| UserMfa {
-                pool_id: pool_id.clone(),
-                user_id,
-                sealed_totp_secret: None,
-                sealed_pending_totp_secret: None,
-                totp_verified: false,
-                totp_enabled: false,
-                email_otp_enabled: false,
-                preferred: None,
-                updated_at: self.clock.now(),
-            }))
+        let stored = self.store.get_user_mfa(pool_id, user_id).await?;
+        Ok(stored.unwrap_or_else(|| self.fresh_mfa_record(pool_id, user_id)))
+    }
+
+    /// A record with nothing on, for a user who has none yet.
+    fn fresh_mfa_record(&self, pool_id: &PoolId, user_id: UserId) -> UserMfa {
+        UserMfa {
+            pool_id: pool_id.clone(),
+            user_id,
+            sealed_totp_secret: None,
+            sealed_pending_totp_secret: None,
+            totp_verified: false,
+            totp_enabled: false,
+            email_otp_enabled: false,
+            preferred: None,
+            updated_at: self.clock.now(),
+        }
     }
 }

@@ -103,10 +103,7 @@ impl Service {
             }
             return Ok(());
         }
-        let mut record = match existing {
-            Some(record) => record,
-            None => self.mfa_record(&app.pool_id, user.id).await?,
-        };
+        let mut record = existing.unwrap_or_else(|| self.fresh_mfa_record(&app.pool_id, user.id));
         if totp_on_asked && (!record.totp_verified || record.sealed_totp_secret.is_none()) {
             return Err(Error::InvalidParameter(
                 "User has not verified software token mfa".into(),
