@@ -28,6 +28,9 @@ export const EVENT_TYPES = [
   ["mfa_enabled", "MFA turned on"],
   ["mfa_disabled", "MFA turned off"],
   ["mfa_setup_failed", "MFA setup failed"],
+  ["passkey_added", "Passkey added"],
+  ["passkey_removed", "Passkey removed"],
+  ["passkey_failed", "Passkey registration refused"],
 ];
 
 const EVENTS_PAGE = 50;

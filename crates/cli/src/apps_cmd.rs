@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::oauth_flags::{self, OAuthFlags};
 use anyhow::Context;
 use auth_return_core::events::Caller;
+use auth_return_core::passkey_settings::PasskeyPatch;
 use auth_return_core::settings::{MfaMode, MfaPatch, RotationPatch};
 use auth_return_core::{Actor, AppUpdate, NewApp, Service};
 use auth_return_server::views::AppView;
@@ -72,6 +73,16 @@ pub enum AppsCommand {
         /// next sign-in).
         #[arg(long, value_name = "MODE", ignore_case = true, value_parser = mfa_modes())]
         mfa: Option<String>,
+        /// Passkeys on or off.
+        #[arg(long, value_name = "BOOL")]
+        passkeys: Option<bool>,
+        /// The passkeys' relying-party id, a domain ("" for the default: the public URL's host).
+        #[arg(long, value_name = "DOMAIN")]
+        passkey_rp_id: Option<String>,
+        /// An origin passkey ceremonies may come from, besides the public URL's and the app's
+        /// origins (repeatable; replaces the list).
+        #[arg(long = "passkey-origin", value_name = "ORIGIN")]
+        passkey_origins: Vec<String>,
         /// Hosted sign-in and OAuth 2.0 settings.
         #[command(flatten)]
         oauth: Box<OAuthFlags>,
@@ -163,6 +174,9 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
             rotation,
             rotation_grace,
             mfa,
+            passkeys,
+            passkey_rp_id,
+            passkey_origins,
             oauth,
             patch,
             json,
@@ -190,6 +204,14 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
             }
             if let Some(mode) = mfa {
                 update.mfa.get_or_insert_with(MfaPatch::default).mode = Some(mode);
+            }
+            if passkeys.is_some() || passkey_rp_id.is_some() || !passkey_origins.is_empty() {
+                let patch = update.passkeys.get_or_insert_with(PasskeyPatch::default);
+                patch.enabled = passkeys.or(patch.enabled);
+                patch.relying_party_id = passkey_rp_id.or(patch.relying_party_id.take());
+                if !passkey_origins.is_empty() {
+                    patch.origins = Some(passkey_origins);
+                }
             }
             oauth.merge_into(&mut update.oauth)?;
             let app = service
@@ -231,6 +253,11 @@ fn print_app(view: &AppView, json: bool) -> anyhow::Result<()> {
         println!("origins:       {}", view.origins.join(", "));
     }
     println!("mfa:           {}", view.settings.mfa.mode.as_str());
+    let passkeys = &view.settings.passkeys;
+    if passkeys.enabled {
+        let rp_id = passkeys.relying_party_id.as_deref().unwrap_or("(the public URL's host)");
+        println!("passkeys:      on, relying party {rp_id}");
+    }
     oauth_flags::print(&view.settings.oauth);
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::oauth_settings::OAuthPatch;
+use crate::passkey_settings::PasskeyPatch;
 use crate::policy::PasswordPolicy;
 use crate::service::Service;
 use crate::settings::{
@@ -162,6 +163,8 @@ pub struct AppUpdate {
     pub oauth: Option<OAuthPatch>,
     /// Multi-factor sign-in (absent members stay).
     pub mfa: Option<MfaPatch>,
+    /// Passkeys (absent members stay, the origins list replaces).
+    pub passkeys: Option<PasskeyPatch>,
 }
 
 impl AppUpdate {
@@ -181,6 +184,7 @@ impl AppUpdate {
             hide_existing_accounts,
             oauth,
             mfa,
+            passkeys,
         } = self;
         [
             ("name", name.is_some()),
@@ -204,6 +208,7 @@ impl AppUpdate {
                 mfa.as_ref()
                     .is_some_and(|MfaPatch { email_otp, .. }| email_otp.is_some()),
             ),
+            ("passkeys", passkeys.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -222,7 +227,7 @@ fn check_name(name: &str) -> Result<String> {
 }
 
 /// Canonical form of an allowed origin, or an error naming it.
-fn check_origin(origin: &str) -> Result<String> {
+pub(crate) fn check_origin(origin: &str) -> Result<String> {
     let bad = || {
         Error::InvalidParameter(format!(
             "invalid origin '{origin}': expected scheme://host[:port]"
@@ -445,6 +450,12 @@ impl Service {
                     .apply(&app.settings.mfa)
                     .map(|mfa| app.settings.mfa = mfa),
             );
+        }
+        if let Some(patch) = update.passkeys {
+            match patch.apply(&app.settings.passkeys) {
+                Ok(passkeys) => app.settings.passkeys = passkeys,
+                Err(bad) => problems.extend(bad),
+            }
         }
         if let Some(patch) = update.templates {
             let templates = patch.apply(&app.settings.templates);

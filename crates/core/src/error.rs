@@ -141,6 +141,41 @@ pub enum Error {
     /// No authenticator app was associated to verify or turn on.
     #[error("Software token MFA has not been associated with this user.")]
     SoftwareTokenNotFound,
+    /// Passkeys are off for this app.
+    #[error("Passkeys are not enabled for this app.")]
+    WebAuthnNotEnabled,
+    /// No origin the app allows is within its relying party id: no browser could use a passkey.
+    #[error("No origin of this app is within its passkey relying party id.")]
+    WebAuthnConfigurationMissing,
+    /// No registration is under way for the user (none started, expired, or answered already).
+    #[error("No passkey registration is under way: start a new one.")]
+    WebAuthnChallengeNotFound,
+    /// The ceremony ran on an origin the app does not allow.
+    #[error("The passkey's origin is not allowed for this app.")]
+    WebAuthnOriginNotAllowed,
+    /// The credential was made for another relying party.
+    #[error("The passkey was made for another relying party.")]
+    WebAuthnRelyingPartyMismatch,
+    /// The credential answers another ceremony (another challenge, or a sign-in for a
+    /// registration).
+    #[error("The credential does not answer this passkey ceremony.")]
+    WebAuthnClientMismatch,
+    /// The credential is malformed, or not one we accept.
+    #[error("The passkey credential is not supported: {0}")]
+    WebAuthnCredentialNotSupported(&'static str),
+    /// The passkey is registered already (in this pool).
+    #[error("This passkey is already registered.")]
+    WebAuthnCredentialExists,
+    /// The user has as many passkeys as allowed.
+    #[error("A user may have at most {0} passkeys: remove one first.")]
+    PasskeyLimitExceeded(usize),
+    /// The user has no passkey with that id.
+    #[error("Credential not found.")]
+    PasskeyNotFound,
+    /// A passkey sign-in that did not verify (whatever the reason: the answer does not tell
+    /// whether the account exists).
+    #[error("The passkey could not be verified.")]
+    PasskeyRefused,
     /// Too many wrong codes: a new one must be requested.
     #[error("Attempt limit exceeded, please try after some time.")]
     CodeAttemptsExceeded,

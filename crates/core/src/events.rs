@@ -75,6 +75,12 @@ pub enum EventKind {
     MfaDisabled,
     /// A wrong code while setting up an authenticator app (`mfa_setup_failed`).
     MfaSetupFailed,
+    /// A user registered a passkey (`passkey_added`); `detail.credential` names it.
+    PasskeyAdded,
+    /// A passkey was removed (`passkey_removed`); `detail.credential` names it.
+    PasskeyRemoved,
+    /// A passkey registration was refused (`passkey_failed`); `detail.reason` says why.
+    PasskeyFailed,
 }
 
 impl EventKind {
@@ -101,6 +107,9 @@ impl EventKind {
         Self::MfaEnabled,
         Self::MfaDisabled,
         Self::MfaSetupFailed,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
+        Self::PasskeyFailed,
     ];
 
     /// The stable code.
@@ -127,6 +136,9 @@ impl EventKind {
             Self::MfaEnabled => "mfa_enabled",
             Self::MfaDisabled => "mfa_disabled",
             Self::MfaSetupFailed => "mfa_setup_failed",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
+            Self::PasskeyFailed => "passkey_failed",
         }
     }
 
@@ -282,7 +294,7 @@ mod tests {
     #[test]
     fn codes_are_unique_stable_and_parse_back() {
         let mut codes: Vec<_> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(codes.len(), 21);
+        assert_eq!(codes.len(), 24);
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), EventKind::ALL.len(), "codes are unique");

@@ -21,6 +21,9 @@ pub struct KeyRing {
     pub authorization_codes: Sealer,
     /// Seals users' TOTP secrets (AAD: pool and user).
     pub totp_secrets: Sealer,
+    /// Seals users' passkeys and the state of WebAuthn ceremonies under way (AAD: what they
+    /// belong to).
+    pub passkeys: Sealer,
     /// HMAC key for one-time codes at rest.
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
@@ -42,6 +45,7 @@ impl KeyRing {
                 "auth-return/authorization-code/v1",
             )),
             totp_secrets: Sealer::new(derive_key(master, "auth-return/totp-secret/v1")),
+            passkeys: Sealer::new(derive_key(master, "auth-return/passkey/v1")),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
             refresh_successors: SecretBytes::new(
@@ -71,6 +75,7 @@ mod tests {
             &ring.client_secrets,
             &ring.authorization_codes,
             &ring.totp_secrets,
+            &ring.passkeys,
         ];
         // What one purpose seals, no other opens.
         for (i, sealer) in sealers.iter().enumerate() {

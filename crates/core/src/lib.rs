@@ -25,6 +25,7 @@ pub mod mail;
 pub mod model;
 pub mod oauth;
 pub mod oauth_settings;
+pub mod passkey_settings;
 pub mod policy;
 pub mod recorder;
 pub mod revocations;

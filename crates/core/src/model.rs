@@ -272,6 +272,32 @@ pub struct UserMfa {
     pub updated_at: Timestamp,
 }
 
+/// A user's passkey (a WebAuthn credential) as stored: the credential itself sealed under the
+/// master key, beside what ListWebAuthnCredentials shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPasskey {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// Its user.
+    pub user_id: UserId,
+    /// The credential id the authenticator chose (raw bytes), unique in the pool.
+    pub credential_id: Vec<u8>,
+    /// The credential (public key, counter, flags), sealed.
+    pub sealed_credential: Vec<u8>,
+    /// A name the user may recognise it by (`FriendlyCredentialName`).
+    pub name: Option<String>,
+    /// The relying party it was registered for.
+    pub relying_party_id: String,
+    /// `platform` or `cross-platform`, when the browser said.
+    pub attachment: Option<String>,
+    /// How the authenticator is reached (`internal`, `usb`, `hybrid`, ...).
+    pub transports: Vec<String>,
+    /// When it was registered.
+    pub created_at: Timestamp,
+    /// When it last signed in.
+    pub last_used_at: Option<Timestamp>,
+}
+
 /// A pool's RS256 signing key as stored: the private key sealed under the master key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SigningKeyRecord {

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result, SettingProblem};
 use crate::oauth_settings::OAuthSettings;
+use crate::passkey_settings::PasskeySettings;
 use crate::policy::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,8 @@ pub struct AppSettings {
     pub oauth: OAuthSettings,
     /// Multi-factor sign-in (issue 15).
     pub mfa: MfaSettings,
+    /// Passkeys (issue 15).
+    pub passkeys: PasskeySettings,
 }
 
 /// Multi-factor sign-in, as Cognito's `MfaConfiguration` has it: the second factor is an

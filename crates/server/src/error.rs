@@ -153,6 +153,18 @@ impl From<Error> for CognitoError {
             Error::CodeMismatch | Error::MfaCodeMismatch => "CodeMismatchException",
             Error::SoftwareTokenMismatch => "EnableSoftwareTokenMFAException",
             Error::SoftwareTokenNotFound => "SoftwareTokenMFANotFoundException",
+            Error::WebAuthnNotEnabled => "WebAuthnNotEnabledException",
+            Error::WebAuthnConfigurationMissing => "WebAuthnConfigurationMissingException",
+            Error::WebAuthnChallengeNotFound => "WebAuthnChallengeNotFoundException",
+            Error::WebAuthnOriginNotAllowed => "WebAuthnOriginNotAllowedException",
+            Error::WebAuthnRelyingPartyMismatch => "WebAuthnRelyingPartyMismatchException",
+            Error::WebAuthnClientMismatch => "WebAuthnClientMismatchException",
+            Error::WebAuthnCredentialNotSupported(_) | Error::WebAuthnCredentialExists => {
+                "WebAuthnCredentialNotSupportedException"
+            }
+            Error::PasskeyLimitExceeded(_) => "LimitExceededException",
+            Error::PasskeyNotFound => "ResourceNotFoundException",
+            Error::PasskeyRefused => "NotAuthorizedException",
             Error::CodeExpired => "ExpiredCodeException",
             Error::CodeAttemptsExceeded => "LimitExceededException",
             Error::UnsupportedTokenType => "UnsupportedTokenTypeException",

@@ -171,6 +171,17 @@ pub(crate) fn event_kind_from_str(text: &str) -> StoreResult<EventKind> {
     EventKind::parse(text).ok_or_else(|| corrupt("events.kind"))
 }
 
+/// A passkey's transports as the JSON array text stored in `passkeys.transports`.
+pub(crate) fn transports_to_json(transports: &[String]) -> StoreResult<String> {
+    serde_json::to_string(transports)
+        .map_err(|e| StoreError::Backend(format!("encoding transports: {e}")))
+}
+
+/// A passkey's transports from their stored JSON array text.
+pub(crate) fn transports_from_json(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text).map_err(|_| corrupt("passkeys.transports"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -327,3 +338,4 @@ mod tests {
         assert_eq!(event_kind_from_str("sign_in").unwrap(), EventKind::SignIn);
     }
 }
+

@@ -45,6 +45,7 @@ const STEPS: &[Step] = steps![
     12 "oauth" "0012_oauth.sql",
     13 "sealed authorization codes" "0013_sealed_authorization_codes.sql",
     14 "user mfa" "0014_user_mfa.sql",
+    15 "passkeys" "0015_passkeys.sql",
 ];
 
 /// The SQLite migrator.

@@ -57,6 +57,8 @@ fn failure_reason(error: &Error, user_known: bool) -> Option<&'static str> {
         Error::PasswordResetRequired => "reset_required",
         Error::TemporaryPasswordExpired => "temporary_password_expired",
         Error::MfaCodeMismatch => "wrong_mfa_code",
+        Error::PasskeyRefused if user_known => "passkey_refused",
+        Error::PasskeyRefused => "unknown_user",
         _ => return None,
     })
 }

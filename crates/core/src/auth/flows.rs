@@ -60,6 +60,16 @@ pub enum AuthFlow {
         /// The client's `SECRET_HASH`, when it sent one.
         secret_hash: Option<String>,
     },
+    /// Choice-based sign-in (`USER_AUTH`): the first factor the client prefers, else the
+    /// choice of those the app offers (`SELECT_CHALLENGE`).
+    UserAuth {
+        /// The email or internal username.
+        username: String,
+        /// `PREFERRED_CHALLENGE`, with what it needs.
+        preferred: Option<FirstFactor>,
+        /// The client's `SECRET_HASH`, when it sent one.
+        secret_hash: Option<String>,
+    },
     /// New ID and access tokens for a live session (non-rotating).
     Refresh {
         /// The refresh token.
@@ -67,6 +77,16 @@ pub enum AuthFlow {
         /// The client's `SECRET_HASH`, when it sent one.
         secret_hash: Option<String>,
     },
+}
+
+/// A first factor of choice-based sign-in (`USER_AUTH`), with what it starts from.
+pub enum FirstFactor {
+    /// `PASSWORD`: the password itself.
+    Password(SecretString),
+    /// `PASSWORD_SRP`: SRP, from the client's public value.
+    PasswordSrp(SrpPublic),
+    /// `WEB_AUTHN`: a passkey.
+    WebAuthn,
 }
 
 /// The answer to a challenge (`RespondToAuthChallenge`).
@@ -83,6 +103,34 @@ pub enum ChallengeAnswer {
     SelectMfaType(MfaSelectAnswer),
     /// The end of `MFA_SETUP`, once the new authenticator app is verified.
     MfaSetup(MfaSetupAnswer),
+    /// The first factor chosen at `SELECT_CHALLENGE`.
+    SelectChallenge(FirstFactorAnswer),
+    /// A passkey's assertion (`WEB_AUTHN`).
+    WebAuthn(WebAuthnAnswer),
+}
+
+/// The answer to `SELECT_CHALLENGE`.
+pub struct FirstFactorAnswer {
+    /// The sealed challenge state the server handed out.
+    pub session: String,
+    /// The name the client signs in as.
+    pub username: String,
+    /// The factor chosen (`ANSWER`), with what it needs.
+    pub factor: FirstFactor,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
+}
+
+/// The answer to `WEB_AUTHN`.
+pub struct WebAuthnAnswer {
+    /// The sealed challenge state the server handed out.
+    pub session: String,
+    /// The name the client signs in as.
+    pub username: String,
+    /// The `PublicKeyCredential` the browser answered, as JSON (`CREDENTIAL`).
+    pub credential: String,
+    /// The client's `SECRET_HASH`, when it sent one.
+    pub secret_hash: Option<String>,
 }
 
 /// The answer to `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.

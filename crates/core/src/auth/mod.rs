@@ -9,6 +9,7 @@ mod lockout;
 pub(crate) mod messages;
 mod mfa;
 mod new_password;
+mod passkey;
 mod password;
 mod profile;
 mod recovery;
@@ -24,10 +25,11 @@ use crate::tokens::claims::{self, Issuance};
 
 pub use access::{TokenInfo, UserView};
 pub use flows::{
-    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer, NewPasswordAnswer,
-    PasswordClaim, SrpPublic, SrpTimestamp,
+    AuthFlow, ChallengeAnswer, FirstFactor, FirstFactorAnswer, MfaCodeAnswer, MfaSelectAnswer,
+    MfaSetupAnswer, NewPasswordAnswer, PasswordClaim, SrpPublic, SrpTimestamp, WebAuthnAnswer,
 };
 pub use mfa::{Associated, MfaPreferenceChange, MfaView, SoftwareTokenCaller};
+pub use passkey::PasskeyView;
 pub use signup::SignUpOutput;
 
 /// Where a code was sent (`CodeDeliveryDetails`).
@@ -85,6 +87,10 @@ pub enum AuthStep {
     /// The app requires MFA and the user has no authenticator app: they set one up
     /// (`MFA_SETUP`: AssociateSoftwareToken, VerifySoftwareToken, then RespondToAuthChallenge).
     MfaSetup(MfaChallenge),
+    /// The client chooses the first factor (`SELECT_CHALLENGE`), of those named.
+    SelectChallenge(MfaChallenge, Vec<&'static str>),
+    /// A passkey's assertion is needed (`WEB_AUTHN`).
+    WebAuthn(WebAuthnChallenge),
     /// Signed in.
     Tokens(AuthTokens),
     /// Signed in on the hosted pages: a hosted session, not tokens (the authorization request
@@ -120,6 +126,17 @@ pub struct MfaChallenge {
     /// The sealed challenge state, to come back as `Session`.
     pub session: String,
     /// `USER_ID_FOR_SRP`: the internal username.
+    pub user_id_for_srp: String,
+}
+
+/// The `WEB_AUTHN` challenge.
+#[derive(Clone, Debug)]
+pub struct WebAuthnChallenge {
+    /// The sealed challenge state, to come back as `Session`.
+    pub session: String,
+    /// `CREDENTIAL_REQUEST_OPTIONS`: the `PublicKeyCredentialRequestOptions` as JSON.
+    pub request_options: String,
+    /// `USERNAME`: the internal username.
     pub user_id_for_srp: String,
 }
 
@@ -182,12 +199,24 @@ impl Service {
         user: &User,
         target: SignInTarget,
     ) -> Result<AuthStep> {
+        if let Some(step) = self.admit(app, user)? {
+            return Ok(step);
+        }
+        if let Some(challenge) = self.second_factor(app, user).await? {
+            return Ok(challenge);
+        }
+        self.complete_sign_in(app, user, target).await
+    }
+
+    /// Refuses a user who may not sign in; one who must choose a password first gets the
+    /// `NEW_PASSWORD_REQUIRED` challenge.
+    pub(crate) fn admit(&self, app: &App, user: &User) -> Result<Option<AuthStep>> {
         if !user.enabled {
             return Err(Error::UserDisabled);
         }
         match user.status {
-            UserStatus::Unconfirmed => return Err(Error::UserNotConfirmed),
-            UserStatus::ResetRequired => return Err(Error::PasswordResetRequired),
+            UserStatus::Unconfirmed => Err(Error::UserNotConfirmed),
+            UserStatus::ResetRequired => Err(Error::PasswordResetRequired),
             UserStatus::ForceChangePassword => {
                 if user
                     .password_expires_at
@@ -195,14 +224,10 @@ impl Service {
                 {
                     return Err(Error::TemporaryPasswordExpired);
                 }
-                return self.new_password_challenge(app, user);
+                self.new_password_challenge(app, user).map(Some)
             }
-            UserStatus::Confirmed => {}
+            UserStatus::Confirmed => Ok(None),
         }
-        if let Some(challenge) = self.second_factor(app, user).await? {
-            return Ok(challenge);
-        }
-        self.complete_sign_in(app, user, target).await
     }
 
     /// Opens the session of a user who proved every factor asked of them, of the kind

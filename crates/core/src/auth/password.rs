@@ -68,6 +68,22 @@ impl Service {
                 self.password_sign_in(&app, &username, password.expose(), secret_hash, facts)
                     .await
             }
+            AuthFlow::UserAuth {
+                username,
+                preferred,
+                secret_hash,
+            } => {
+                facts.attempt(&app.pool_id, &username);
+                self.user_auth(
+                    &app,
+                    &username,
+                    preferred,
+                    secret_hash.as_deref(),
+                    facts,
+                    target,
+                )
+                .await
+            }
             AuthFlow::Refresh { token, secret_hash } => {
                 let proof = ClientProof::SecretHash(secret_hash.as_deref());
                 self.refresh(&app, token.expose(), proof, false, caller)
@@ -152,6 +168,14 @@ impl Service {
                 self.answer_mfa_setup(client_id, answer, &mut facts, target)
                     .await
             }
+            ChallengeAnswer::SelectChallenge(answer) => {
+                self.answer_select_challenge(client_id, answer, &mut facts, target)
+                    .await
+            }
+            ChallengeAnswer::WebAuthn(answer) => {
+                self.answer_web_authn(client_id, answer, &mut facts, target)
+                    .await
+            }
         };
         self.record_sign_in(caller, facts, &outcome);
         outcome
@@ -164,7 +188,7 @@ impl Service {
     }
 
     /// USER_PASSWORD_AUTH: the password is checked against the SRP verifier.
-    async fn password_sign_in(
+    pub(crate) async fn password_sign_in(
         &self,
         app: &App,
         username: &str,

@@ -12,6 +12,7 @@ mod hosted_sessions;
 mod lockouts;
 mod mail_quotas;
 mod mfa;
+mod passkeys;
 mod pruning;
 mod refresh_tokens;
 mod revocations;
@@ -30,6 +31,7 @@ pub use hosted_sessions::HostedSessionStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;
 pub use mfa::MfaStore;
+pub use passkeys::PasskeyStore;
 pub use pruning::PruneStore;
 pub use refresh_tokens::RefreshTokenStore;
 pub use revocations::RevocationStore;
@@ -81,6 +83,7 @@ store!(
     RevocationStore,
     LockoutStore,
     MfaStore,
+    PasskeyStore,
     ApiKeyStore,
     MailQuotaStore,
     ChangeStore,

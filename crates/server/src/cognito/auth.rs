@@ -63,6 +63,8 @@ struct AuthResponse {
     session: Option<String>,
     challenge_parameters: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    available_challenges: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     authentication_result: Option<AuthenticationResult>,
 }
 
@@ -78,6 +80,7 @@ fn step_answer(step: AuthStep) -> Answer {
                 ("USERNAME", c.user_id_for_srp.clone()),
                 ("USER_ID_FOR_SRP", c.user_id_for_srp),
             ]),
+            available_challenges: None,
             authentication_result: None,
         },
         // identity-js JSON.parses both attribute members, so both are always valid JSON.
@@ -89,12 +92,14 @@ fn step_answer(step: AuthStep) -> Answer {
                 ("requiredAttributes", "[]".to_owned()),
                 ("userAttributes", c.user_attributes_json),
             ]),
+            available_challenges: None,
             authentication_result: None,
         },
         AuthStep::SoftwareTokenMfa(c) => AuthResponse {
             challenge_name: Some("SOFTWARE_TOKEN_MFA"),
             session: Some(c.session),
             challenge_parameters: BTreeMap::from([("USER_ID_FOR_SRP", c.user_id_for_srp)]),
+            available_challenges: None,
             authentication_result: None,
         },
         AuthStep::EmailOtp(c, delivery) => AuthResponse {
@@ -105,6 +110,7 @@ fn step_answer(step: AuthStep) -> Answer {
                 ("CODE_DELIVERY_DESTINATION", delivery.destination),
                 ("USER_ID_FOR_SRP", c.user_id_for_srp),
             ]),
+            available_challenges: None,
             authentication_result: None,
         },
         AuthStep::SelectMfaType(c) => AuthResponse {
@@ -117,6 +123,7 @@ fn step_answer(step: AuthStep) -> Answer {
                 ),
                 ("USER_ID_FOR_SRP", c.user_id_for_srp),
             ]),
+            available_challenges: None,
             authentication_result: None,
         },
         // MFAS_CAN_SETUP and MFAS_CAN_CHOOSE are JSON arrays in strings, as Cognito sends them.
@@ -127,12 +134,32 @@ fn step_answer(step: AuthStep) -> Answer {
                 ("MFAS_CAN_SETUP", r#"["SOFTWARE_TOKEN_MFA"]"#.to_owned()),
                 ("USER_ID_FOR_SRP", c.user_id_for_srp),
             ]),
+            available_challenges: None,
+            authentication_result: None,
+        },
+        AuthStep::SelectChallenge(c, available) => AuthResponse {
+            challenge_name: Some("SELECT_CHALLENGE"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([("USERNAME", c.user_id_for_srp)]),
+            available_challenges: Some(available),
+            authentication_result: None,
+        },
+        // CREDENTIAL_REQUEST_OPTIONS is a JSON object in a string, as Cognito sends it.
+        AuthStep::WebAuthn(c) => AuthResponse {
+            challenge_name: Some("WEB_AUTHN"),
+            session: Some(c.session),
+            challenge_parameters: BTreeMap::from([
+                ("CREDENTIAL_REQUEST_OPTIONS", c.request_options),
+                ("USERNAME", c.user_id_for_srp),
+            ]),
+            available_challenges: None,
             authentication_result: None,
         },
         AuthStep::Tokens(t) => AuthResponse {
             challenge_name: None,
             session: None,
             challenge_parameters: BTreeMap::new(),
+            available_challenges: None,
             authentication_result: Some(result(t)),
         },
         // Only the hosted pages' endpoint gets here, and answers it itself.

@@ -4,8 +4,8 @@
 use super::validation;
 use crate::error::CognitoError;
 use auth_return_core::auth::{
-    AuthFlow, ChallengeAnswer, MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer, NewPasswordAnswer,
-    PasswordClaim, SrpPublic, SrpTimestamp,
+    AuthFlow, ChallengeAnswer, FirstFactor, FirstFactorAnswer, MfaCodeAnswer, MfaSelectAnswer,
+    MfaSetupAnswer, NewPasswordAnswer, PasswordClaim, SrpPublic, SrpTimestamp, WebAuthnAnswer,
 };
 use std::collections::HashMap;
 
@@ -16,6 +16,8 @@ pub enum FlowName {
     UserSrp,
     /// `USER_PASSWORD_AUTH`.
     UserPassword,
+    /// `USER_AUTH`: choice-based sign-in.
+    UserAuth,
     /// `REFRESH_TOKEN_AUTH`, or its alias `REFRESH_TOKEN`.
     Refresh,
 }
@@ -26,6 +28,7 @@ impl FlowName {
         match name {
             "USER_SRP_AUTH" => Some(Self::UserSrp),
             "USER_PASSWORD_AUTH" => Some(Self::UserPassword),
+            "USER_AUTH" => Some(Self::UserAuth),
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Some(Self::Refresh),
             _ => None,
         }
@@ -83,6 +86,17 @@ pub fn auth_flow(name: &str, mut params: HashMap<String, String>) -> Result<Auth
                 secret_hash: params.remove("SECRET_HASH"),
             })
         }),
+        FlowName::UserAuth => take(params, "USERNAME").and_then(|username| {
+            let preferred = match params.remove("PREFERRED_CHALLENGE").as_deref() {
+                None | Some("") => None,
+                Some(name) => Some(first_factor(name, params)?),
+            };
+            Ok(AuthFlow::UserAuth {
+                username,
+                preferred,
+                secret_hash: params.remove("SECRET_HASH"),
+            })
+        }),
         FlowName::Refresh => take(params, "REFRESH_TOKEN").map(|token| AuthFlow::Refresh {
             token: token.into(),
             secret_hash: params.remove("SECRET_HASH"),
@@ -111,6 +125,10 @@ pub fn challenge_answer(
         }
         "SELECT_MFA_TYPE" => mfa_select(session, responses).map(ChallengeAnswer::SelectMfaType),
         "MFA_SETUP" => mfa_setup(session, responses).map(ChallengeAnswer::MfaSetup),
+        "SELECT_CHALLENGE" => {
+            select_challenge(session, responses).map(ChallengeAnswer::SelectChallenge)
+        }
+        "WEB_AUTHN" => web_authn(session, responses).map(ChallengeAnswer::WebAuthn),
         "" => Err(CognitoError::invalid(validation::null("challengeName"))),
         other => {
             return Err(Refusal::OnceClientKnown(CognitoError::invalid(format!(
@@ -172,6 +190,61 @@ fn mfa_select(
         session,
         username: take(responses, "USERNAME")?,
         factor: take(responses, "ANSWER")?,
+        secret_hash: responses.remove("SECRET_HASH"),
+    })
+}
+
+/// A first factor of `USER_AUTH` by its name (`PREFERRED_CHALLENGE`, or `SELECT_CHALLENGE`'s
+/// `ANSWER`), with the parameter it needs.
+fn first_factor(
+    name: &str,
+    params: &mut HashMap<String, String>,
+) -> Result<FirstFactor, CognitoError> {
+    match name {
+        "PASSWORD" => Ok(FirstFactor::Password(take(params, "PASSWORD")?.into())),
+        "PASSWORD_SRP" => {
+            let srp_a = take(params, "SRP_A")?;
+            SrpPublic::from_hex(&srp_a)
+                .map(FirstFactor::PasswordSrp)
+                .ok_or_else(|| CognitoError::invalid("Invalid SRP_A: not a valid SRP public value"))
+        }
+        "WEB_AUTHN" => Ok(FirstFactor::WebAuthn),
+        "EMAIL_OTP" | "SMS_OTP" => Err(CognitoError::invalid(format!(
+            "{name} is not a first factor this user pool offers."
+        ))),
+        other => Err(CognitoError::invalid(format!(
+            "Invalid challenge {}: expected WEB_AUTHN, PASSWORD_SRP or PASSWORD.",
+            super::truncate(other)
+        ))),
+    }
+}
+
+/// `SELECT_CHALLENGE`: the first factor chosen, in `ANSWER`.
+fn select_challenge(
+    session: Option<String>,
+    responses: &mut HashMap<String, String>,
+) -> Result<FirstFactorAnswer, CognitoError> {
+    let session = session_of(session)?;
+    let username = take(responses, "USERNAME")?;
+    let answer = take(responses, "ANSWER")?;
+    Ok(FirstFactorAnswer {
+        session,
+        username,
+        factor: first_factor(&answer, responses)?,
+        secret_hash: responses.remove("SECRET_HASH"),
+    })
+}
+
+/// `WEB_AUTHN`: the passkey's assertion, in `CREDENTIAL`.
+fn web_authn(
+    session: Option<String>,
+    responses: &mut HashMap<String, String>,
+) -> Result<WebAuthnAnswer, CognitoError> {
+    let session = session_of(session)?;
+    Ok(WebAuthnAnswer {
+        session,
+        username: take(responses, "USERNAME")?,
+        credential: take(responses, "CREDENTIAL")?,
         secret_hash: responses.remove("SECRET_HASH"),
     })
 }

@@ -9,6 +9,7 @@ mod flows;
 mod hosted;
 mod mfa;
 mod operation;
+mod passkeys;
 mod profile;
 mod recovery;
 mod session;
@@ -307,6 +308,18 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
         AdminSetUserMfaPreference => {
             mfa::admin_set_user_mfa_preference(service, headers, caller, call.request(body)?).await
+        }
+        StartWebAuthnRegistration => {
+            passkeys::start_webauthn_registration(service, call.request(body)?).await
+        }
+        CompleteWebAuthnRegistration => {
+            passkeys::complete_webauthn_registration(service, caller, call.request(body)?).await
+        }
+        ListWebAuthnCredentials => {
+            passkeys::list_webauthn_credentials(service, call.request(body)?).await
+        }
+        DeleteWebAuthnCredential => {
+            passkeys::delete_webauthn_credential(service, caller, call.request(body)?).await
         }
     }
 }

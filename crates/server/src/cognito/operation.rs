@@ -75,6 +75,14 @@ pub enum Operation {
     SetUserMfaPreference,
     /// `AdminSetUserMFAPreference`.
     AdminSetUserMfaPreference,
+    /// `StartWebAuthnRegistration`.
+    StartWebAuthnRegistration,
+    /// `CompleteWebAuthnRegistration`.
+    CompleteWebAuthnRegistration,
+    /// `ListWebAuthnCredentials`.
+    ListWebAuthnCredentials,
+    /// `DeleteWebAuthnCredential`.
+    DeleteWebAuthnCredential,
 }
 
 /// What is wrong with an `X-Amz-Target`.
@@ -130,6 +138,10 @@ impl Operation {
             "VerifySoftwareToken" => VerifySoftwareToken,
             "SetUserMFAPreference" => SetUserMfaPreference,
             "AdminSetUserMFAPreference" => AdminSetUserMfaPreference,
+            "StartWebAuthnRegistration" => StartWebAuthnRegistration,
+            "CompleteWebAuthnRegistration" => CompleteWebAuthnRegistration,
+            "ListWebAuthnCredentials" => ListWebAuthnCredentials,
+            "DeleteWebAuthnCredential" => DeleteWebAuthnCredential,
             _ => return None,
         })
     }

@@ -105,6 +105,17 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::MfaCodeMismatch
         | Error::SoftwareTokenMismatch
         | Error::SoftwareTokenNotFound
+        | Error::WebAuthnNotEnabled
+        | Error::WebAuthnConfigurationMissing
+        | Error::WebAuthnChallengeNotFound
+        | Error::WebAuthnOriginNotAllowed
+        | Error::WebAuthnRelyingPartyMismatch
+        | Error::WebAuthnClientMismatch
+        | Error::WebAuthnCredentialNotSupported(_)
+        | Error::WebAuthnCredentialExists
+        | Error::PasskeyLimitExceeded(_)
+        | Error::PasskeyNotFound
+        | Error::PasskeyRefused
         | Error::CodeExpired
         | Error::CodeAttemptsExceeded
         | Error::UnsupportedTokenType

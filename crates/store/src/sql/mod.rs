@@ -28,6 +28,7 @@ pub(crate) mod hosted_sessions;
 pub(crate) mod lockouts;
 pub(crate) mod mail_quotas;
 pub(crate) mod mfa;
+pub(crate) mod passkeys;
 pub(crate) mod pruning;
 pub(crate) mod refresh_tokens;
 pub(crate) mod revocations;
@@ -88,6 +89,7 @@ macro_rules! stores {
         $crate::sql::revocations::revocation_store!($store);
         $crate::sql::lockouts::lockout_store!($store);
         $crate::sql::mfa::mfa_store!($store);
+        $crate::sql::passkeys::passkey_store!($store);
         $crate::sql::api_keys::api_key_store!($store, $key_order);
         $crate::sql::mail_quotas::mail_quota_store!($store);
         $crate::sql::changes::change_store!($store, $db);

@@ -21,7 +21,7 @@ macro_rules! prune_store {
             #[async_trait::async_trait]
             impl PruneStore for $store {
                 /// Deletes expired sessions (their refresh tokens cascade), codes, used
-                /// challenges, revocations, mail-quota windows and hosted sessions, spent authorization
+                /// challenges, revocations, mail-quota windows, hosted sessions and passkey ceremonies, spent authorization
                 /// codes that expired more than `AUTHORIZATION_CODE_MEMORY_SECS` before `now`,
                 /// failure streaks whose last failure is more than `LOCKOUT_MEMORY_SECS` before
                 /// `now`, and all but the newest `CHANGES_KEPT` changes; how many rows went.
@@ -34,6 +34,7 @@ macro_rules! prune_store {
                         ("DELETE FROM revocations WHERE expires_at < $1", now),
                         ("DELETE FROM mail_quotas WHERE window_ends_at < $1", now),
                         ("DELETE FROM hosted_sessions WHERE expires_at < $1", now),
+                        ("DELETE FROM passkey_ceremonies WHERE expires_at < $1", now),
                         (
                             "DELETE FROM spent_authorization_codes WHERE expires_at < $1",
                             now.saturating_sub(AUTHORIZATION_CODE_MEMORY_SECS),

@@ -100,14 +100,15 @@ macro_rules! row_mapping {
             use auth_return_core::events::Event;
             use auth_return_core::model::{
                 ApiKey, App, Change, ChangeSubject, Client, CodeRecord, HostedSession,
-                LockoutRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord, User,
-                UserMfa,
+                LockoutRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
+                StoredPasskey, User, UserMfa,
             };
             use auth_return_core::store::StoreResult;
             use sqlx::Row;
             use $crate::convert::{
                 attributes_from_json, detail_from_json, event_kind_from_str, mfa_factor_from_str,
                 origins_from_json, scopes_from_json, settings_from_json, status_from_str,
+                transports_from_json,
             };
             use $crate::error::backend;
 
@@ -253,6 +254,22 @@ macro_rules! row_mapping {
                         .map(mfa_factor_from_str)
                         .transpose()?,
                     updated_at: get(row, "updated_at")?,
+                })
+            }
+
+            /// A passkey.
+            pub(super) fn passkey(row: &DbRow) -> StoreResult<StoredPasskey> {
+                Ok(StoredPasskey {
+                    pool_id: get(row, "pool_id")?,
+                    user_id: get(row, "user_id")?,
+                    credential_id: get(row, "credential_id")?,
+                    sealed_credential: get(row, "sealed_credential")?,
+                    name: get(row, "name")?,
+                    relying_party_id: get(row, "relying_party_id")?,
+                    attachment: get(row, "attachment")?,
+                    transports: transports_from_json(&get::<String>(row, "transports")?)?,
+                    created_at: get(row, "created_at")?,
+                    last_used_at: get(row, "last_used_at")?,
                 })
             }
 

@@ -5,7 +5,7 @@
 
 mod enrol;
 mod preference;
-mod session;
+pub(super) mod session;
 mod sign_in;
 
 pub use enrol::{Associated, SoftwareTokenCaller};

@@ -31,9 +31,14 @@ pub(crate) enum Stage {
     SetupAssociated,
     /// `MFA_SETUP`, with the authenticator app verified: RespondToAuthChallenge signs in.
     SetupVerified,
+    /// `SELECT_CHALLENGE`: the client chooses a first factor (`USER_AUTH`); `uid` may be a
+    /// decoy's.
+    SelectChallenge,
+    /// `WEB_AUTHN`: a passkey's assertion; `uid` may be a decoy's.
+    WebAuthn,
 }
 
-/// Everything a multi-factor answer needs, sealed under the challenge key.
+/// Everything a multi-factor (or first-factor choice) answer needs, sealed under the challenge key.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct MfaState {
     pub pool: PoolId,
@@ -105,6 +110,8 @@ impl Service {
             Stage::Setup,
             Stage::SetupAssociated,
             Stage::SetupVerified,
+            Stage::SelectChallenge,
+            Stage::WebAuthn,
         ];
         self.open_mfa_state(session, &all).ok().map(|s| s.client)
     }

@@ -66,6 +66,9 @@ impl Service {
             Stage::Setup | Stage::SetupAssociated | Stage::SetupVerified => {
                 AuthStep::MfaSetup(challenge)
             }
+            Stage::SelectChallenge | Stage::WebAuthn => {
+                return Err(Error::Internal("not a second-factor stage".into()));
+            }
         })
     }
 
