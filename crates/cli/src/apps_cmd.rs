@@ -255,7 +255,10 @@ fn print_app(view: &AppView, json: bool) -> anyhow::Result<()> {
     println!("mfa:           {}", view.settings.mfa.mode.as_str());
     let passkeys = &view.settings.passkeys;
     if passkeys.enabled {
-        let rp_id = passkeys.relying_party_id.as_deref().unwrap_or("(the public URL's host)");
+        let rp_id = passkeys
+            .relying_party_id
+            .as_deref()
+            .unwrap_or("(the public URL's host)");
         println!("passkeys:      on, relying party {rp_id}");
     }
     oauth_flags::print(&view.settings.oauth);

@@ -338,4 +338,3 @@ mod tests {
         assert_eq!(event_kind_from_str("sign_in").unwrap(), EventKind::SignIn);
     }
 }
-

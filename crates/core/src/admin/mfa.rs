@@ -5,8 +5,9 @@ use crate::apps::{Actor, AppUpdate};
 use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::events::Caller;
 use crate::ids::PoolId;
+use crate::passkey_settings::PasskeyPatch;
 use crate::service::Service;
-use crate::settings::{MfaMode, MfaPatch, MfaSettings};
+use crate::settings::{AppSettings, MfaMode, MfaPatch};
 
 /// `MfaConfiguration`'s values, as AWS lists them in its validation message.
 const MFA_CONFIGURATIONS: &[&str] = &["OFF", "ON", "OPTIONAL"];
@@ -27,10 +28,21 @@ pub struct PoolMfaChange {
     pub software_token: Option<bool>,
     /// Whether `EmailMfaConfiguration` was given: codes by email offered.
     pub email: Option<bool>,
+    /// `WebAuthnConfiguration`, when given: passkeys on, with its relying party.
+    pub web_authn: Option<WebAuthnChange>,
+}
+
+/// `WebAuthnConfiguration` as given.
+#[derive(Clone, Debug, Default)]
+pub struct WebAuthnChange {
+    /// `RelyingPartyId`; absent: the default (the public URL's host).
+    pub relying_party_id: Option<String>,
+    /// `UserVerification`: `required` (the only kind offered: passkeys always verify the user).
+    pub user_verification: Option<String>,
 }
 
 /// A pool's multi-factor configuration, as Cognito answers it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoolMfaConfig {
     /// `MfaConfiguration`.
     pub mode: MfaMode,
@@ -38,15 +50,46 @@ pub struct PoolMfaConfig {
     pub software_token: bool,
     /// Whether codes by email are offered (`EmailMfaConfiguration`).
     pub email: bool,
+    /// `WebAuthnConfiguration`: passkeys on, with the relying-party id set (`None`: the
+    /// default); `None` when passkeys are off.
+    pub web_authn: Option<Option<String>>,
 }
 
-impl From<&MfaSettings> for PoolMfaConfig {
-    fn from(settings: &MfaSettings) -> Self {
+impl From<&AppSettings> for PoolMfaConfig {
+    fn from(settings: &AppSettings) -> Self {
+        let mfa = &settings.mfa;
+        let passkeys = &settings.passkeys;
         Self {
-            mode: settings.mode,
-            software_token: settings.mode != MfaMode::Off,
-            email: settings.mode != MfaMode::Off && settings.email_otp,
+            mode: mfa.mode,
+            software_token: mfa.mode != MfaMode::Off,
+            email: mfa.mode != MfaMode::Off && mfa.email_otp,
+            web_authn: passkeys.enabled.then(|| passkeys.relying_party_id.clone()),
         }
+    }
+}
+
+impl WebAuthnChange {
+    /// The passkey settings change this asks for.
+    fn patch(&self) -> Result<PasskeyPatch> {
+        match self.user_verification.as_deref() {
+            None | Some("required") => {}
+            Some("preferred") => {
+                return Err(Error::InvalidParameter(
+                    "UserVerification must be required: passkeys here always verify the user."
+                        .into(),
+                ));
+            }
+            Some(_) => {
+                return Err(Error::InvalidParameter(
+                    "UserVerification must be required or preferred.".into(),
+                ));
+            }
+        }
+        Ok(PasskeyPatch {
+            enabled: Some(true),
+            relying_party_id: Some(self.relying_party_id.clone().unwrap_or_default()),
+            origins: None,
+        })
     }
 }
 
@@ -83,7 +126,7 @@ impl Service {
         pool_id: &PoolId,
     ) -> Result<PoolMfaConfig> {
         let app = self.admin_app(actor, pool_id).await?;
-        Ok((&app.settings.mfa).into())
+        Ok((&app.settings).into())
     }
 
     /// SetUserPoolMfaConfig: changes the app's `mfa.mode` like a settings change (the same
@@ -97,18 +140,25 @@ impl Service {
     ) -> Result<PoolMfaConfig> {
         let app = self.admin_app(actor, pool_id).await?;
         let mode = change.mode_after(app.settings.mfa.mode)?;
-        if change.mode.is_none() && change.email.is_none() {
-            return Ok((&app.settings.mfa).into());
+        let passkeys = change
+            .web_authn
+            .as_ref()
+            .map(WebAuthnChange::patch)
+            .transpose()?;
+        let mfa = (change.mode.is_some() || change.email.is_some()).then(|| MfaPatch {
+            mode: Some(mode.as_str().to_owned()),
+            email_otp: change.email,
+        });
+        if mfa.is_none() && passkeys.is_none() {
+            return Ok((&app.settings).into());
         }
         let update = AppUpdate {
-            mfa: Some(MfaPatch {
-                mode: Some(mode.as_str().to_owned()),
-                email_otp: change.email,
-            }),
+            mfa,
+            passkeys,
             ..AppUpdate::default()
         };
         let app = self.update_app(actor, &app.id, update, caller).await?;
-        Ok((&app.settings.mfa).into())
+        Ok((&app.settings).into())
     }
 }
 
@@ -121,6 +171,7 @@ mod tests {
             mode: mode.map(str::to_owned),
             software_token,
             email: None,
+            web_authn: None,
         }
     }
 
@@ -175,9 +226,12 @@ mod tests {
             (MfaMode::Optional, true),
             (MfaMode::On, true),
         ] {
-            let config = PoolMfaConfig::from(&MfaSettings {
-                mode,
-                email_otp: false,
+            let config = PoolMfaConfig::from(&AppSettings {
+                mfa: crate::settings::MfaSettings {
+                    mode,
+                    email_otp: false,
+                },
+                ..AppSettings::default()
             });
             assert_eq!((config.mode, config.software_token), (mode, on));
         }

@@ -6,7 +6,7 @@ mod mfa;
 mod users;
 
 pub use filter::parse_filter;
-pub use mfa::{PoolMfaChange, PoolMfaConfig};
+pub use mfa::{PoolMfaChange, PoolMfaConfig, WebAuthnChange};
 pub use users::NewUser;
 
 use crate::apps::Actor;

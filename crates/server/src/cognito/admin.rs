@@ -5,7 +5,7 @@
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};
 use crate::extract::bearer_token;
-use auth_return_core::admin::{NewUser, PoolMfaChange, PoolMfaConfig};
+use auth_return_core::admin::{NewUser, PoolMfaChange, PoolMfaConfig, WebAuthnChange};
 use auth_return_core::auth::UserView;
 use auth_return_core::events::Caller;
 use auth_return_core::{Actor, Error, PoolId, Service};
@@ -285,7 +285,8 @@ pub struct GetUserPoolMfaConfigRequest {
 
 /// `SetUserPoolMfaConfig` input. `EmailMfaConfiguration` given (its `Message` and `Subject`
 /// are not read: the app's mail templates apply) offers codes by email, and a call that names
-/// `MfaConfiguration` without it withdraws them; the SMS and WebAuthn members are not read.
+/// `MfaConfiguration` without it withdraws them. `WebAuthnConfiguration` given turns passkeys on
+/// with its relying party (absent, passkeys stay as they are); the SMS member is not read.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SetUserPoolMfaConfigRequest {
@@ -293,6 +294,17 @@ pub struct SetUserPoolMfaConfigRequest {
     mfa_configuration: Option<String>,
     software_token_mfa_configuration: Option<SoftwareTokenMfaConfigRequest>,
     email_mfa_configuration: Option<serde_json::Value>,
+    web_authn_configuration: Option<WebAuthnConfigurationType>,
+}
+
+/// `WebAuthnConfigurationType`, given and answered.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct WebAuthnConfigurationType {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relying_party_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_verification: Option<String>,
 }
 
 /// `SoftwareTokenMfaConfigType` as given.
@@ -310,6 +322,8 @@ struct UserPoolMfaConfigResponse {
     software_token_mfa_configuration: SoftwareTokenMfaConfigType,
     #[serde(skip_serializing_if = "Option::is_none")]
     email_mfa_configuration: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    web_authn_configuration: Option<WebAuthnConfigurationType>,
 }
 
 /// `SoftwareTokenMfaConfigType`.
@@ -327,6 +341,12 @@ impl From<PoolMfaConfig> for UserPoolMfaConfigResponse {
                 enabled: config.software_token,
             },
             email_mfa_configuration: config.email.then(|| serde_json::json!({})),
+            web_authn_configuration: config.web_authn.map(|relying_party_id| {
+                WebAuthnConfigurationType {
+                    relying_party_id,
+                    user_verification: Some("required".to_owned()),
+                }
+            }),
         }
     }
 }
@@ -361,6 +381,10 @@ pub async fn set_user_pool_mfa_config(
         mode: req.mfa_configuration,
         software_token: req.software_token_mfa_configuration.and_then(|c| c.enabled),
         email,
+        web_authn: req.web_authn_configuration.map(|c| WebAuthnChange {
+            relying_party_id: c.relying_party_id,
+            user_verification: c.user_verification,
+        }),
     };
     let config = service
         .set_user_pool_mfa_config(actor, pool_id, change, caller)

@@ -1,6 +1,6 @@
 //! StartWebAuthnRegistration, CompleteWebAuthnRegistration, ListWebAuthnCredentials and
 //! DeleteWebAuthnCredential (issue 15; the shapes of Cognito's API reference,
-//! docs/cognito-protocol.md §5.2).
+//! docs/cognito-protocol.md §5.3).
 
 use super::wire::required;
 use super::{Answer, answer, empty};

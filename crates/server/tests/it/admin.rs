@@ -1520,6 +1520,68 @@ fn mfa_config(mode: &str) -> Value {
 }
 
 #[tokio::test]
+async fn user_pool_mfa_config_turns_passkeys_on_with_their_relying_party() {
+    let f = Fixture::new("webauthn-config").await;
+    let get = || f.admin("GetUserPoolMfaConfig", json!({}));
+    assert!(
+        get().await.ok().get("WebAuthnConfiguration").is_none(),
+        "off by default"
+    );
+
+    let reply = f
+        .admin(
+            "SetUserPoolMfaConfig",
+            json!({"WebAuthnConfiguration": {"RelyingPartyId": "localhost",
+                                              "UserVerification": "required"}}),
+        )
+        .await;
+    let expected = json!({"RelyingPartyId": "localhost", "UserVerification": "required"});
+    assert_eq!(reply.ok()["WebAuthnConfiguration"], expected);
+    // The MFA mode was not named, so it stays.
+    assert_eq!(reply.ok()["MfaConfiguration"], "OFF");
+    assert_eq!(get().await.ok()["WebAuthnConfiguration"], expected);
+    let path = format!("/api/apps/{}", f.app.app.id);
+    let (status, view) = send(&f.server, reqwest::Method::GET, &path, Some(&f.dev), None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["passkeys"]["enabled"], true);
+    assert_eq!(view["passkeys"]["relying_party_id"], "localhost");
+
+    // Refused, changing nothing: preferred verification (passkeys here always verify the user),
+    // an unknown kind, a relying party that is an address.
+    for (config, message) in [
+        (
+            json!({"UserVerification": "preferred"}),
+            "UserVerification must be required: passkeys here always verify the user.",
+        ),
+        (
+            json!({"UserVerification": "sometimes"}),
+            "UserVerification must be required or preferred.",
+        ),
+        (
+            json!({"RelyingPartyId": "127.0.0.1"}),
+            "relying_party_id must be a domain name (like example.com or localhost), not an address or URL",
+        ),
+    ] {
+        f.admin(
+            "SetUserPoolMfaConfig",
+            json!({"WebAuthnConfiguration": config}),
+        )
+        .await
+        .assert_error("InvalidParameterException", message);
+    }
+    assert_eq!(get().await.ok()["WebAuthnConfiguration"], expected);
+
+    // Without a relying party, the default (the public URL's host) applies.
+    let reply = f
+        .admin("SetUserPoolMfaConfig", json!({"WebAuthnConfiguration": {}}))
+        .await;
+    assert_eq!(
+        reply.ok()["WebAuthnConfiguration"],
+        json!({"UserVerification": "required"})
+    );
+}
+
+#[tokio::test]
 async fn user_pool_mfa_config_sets_and_reads_the_apps_mfa_mode() {
     let f = Fixture::new("mfa-config").await;
     let get = || f.admin("GetUserPoolMfaConfig", json!({}));

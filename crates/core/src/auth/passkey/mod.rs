@@ -1,4 +1,4 @@
-//! Passkeys (WebAuthn Level 2) through Cognito's API (docs/cognito-protocol.md §5.2): a signed-in
+//! Passkeys (WebAuthn Level 2) through Cognito's API (docs/cognito-protocol.md §5.3): a signed-in
 //! user registers and removes them (Start/CompleteWebAuthnRegistration, List/Delete
 //! WebAuthnCredential[s]), and signs in with one (`USER_AUTH` and the `WEB_AUTHN` challenge).
 //! The ceremony checks are webauthn-rs's, behind [`relying_party`] and [`refusal`]; passkeys are

@@ -1,4 +1,4 @@
-//! Choice-based sign-in (`USER_AUTH`, docs/cognito-protocol.md §5.2): the client's preferred first
+//! Choice-based sign-in (`USER_AUTH`, docs/cognito-protocol.md §5.3): the client's preferred first
 //! factor, else `SELECT_CHALLENGE` naming those the app offers; and the `WEB_AUTHN` challenge
 //! and its answer. A name that is no user, or a user without passkeys, gets a challenge of the
 //! same shape, cost and outcome as a user whose passkey fails: the answers never tell whether an
