@@ -159,10 +159,14 @@ pub struct MfaSelectAnswer {
 
 /// The answer to `MFA_SETUP`.
 pub struct MfaSetupAnswer {
-    /// The `Session` VerifySoftwareToken answered.
+    /// The `Session` VerifySoftwareToken answered, or the challenge's own when setting up
+    /// codes by email.
     pub session: String,
     /// The name the client signs in as.
     pub username: String,
+    /// `EMAIL`: set up codes by email to this address (the account's verified email) instead
+    /// of an authenticator app.
+    pub email: Option<String>,
     /// The client's `SECRET_HASH`, when it sent one.
     pub secret_hash: Option<String>,
 }

@@ -84,9 +84,10 @@ pub enum AuthStep {
     EmailOtp(MfaChallenge, CodeDelivery),
     /// The user chooses which factor to answer (`SELECT_MFA_TYPE`).
     SelectMfaType(MfaChallenge),
-    /// The app requires MFA and the user has no authenticator app: they set one up
-    /// (`MFA_SETUP`: AssociateSoftwareToken, VerifySoftwareToken, then RespondToAuthChallenge).
-    MfaSetup(MfaChallenge),
+    /// The app requires MFA and the user has no factor: they set one up (`MFA_SETUP`:
+    /// AssociateSoftwareToken, VerifySoftwareToken, then RespondToAuthChallenge; or, where the
+    /// flag says codes by email may be chosen, RespondToAuthChallenge with `EMAIL`).
+    MfaSetup(MfaChallenge, bool),
     /// The client chooses the first factor (`SELECT_CHALLENGE`), of those named.
     SelectChallenge(MfaChallenge, Vec<&'static str>),
     /// A passkey's assertion is needed (`WEB_AUTHN`).

@@ -157,7 +157,7 @@ impl Service {
                     .await
             }
             ChallengeAnswer::EmailOtp(answer) => {
-                self.answer_email_otp(client_id, answer, &mut facts, target)
+                self.answer_email_otp(client_id, answer, &mut facts, target, caller)
                     .await
             }
             ChallengeAnswer::SelectMfaType(answer) => {

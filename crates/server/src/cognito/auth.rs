@@ -127,11 +127,19 @@ fn step_answer(step: AuthStep) -> Answer {
             authentication_result: None,
         },
         // MFAS_CAN_SETUP and MFAS_CAN_CHOOSE are JSON arrays in strings, as Cognito sends them.
-        AuthStep::MfaSetup(c) => AuthResponse {
+        AuthStep::MfaSetup(c, email) => AuthResponse {
             challenge_name: Some("MFA_SETUP"),
             session: Some(c.session),
             challenge_parameters: BTreeMap::from([
-                ("MFAS_CAN_SETUP", r#"["SOFTWARE_TOKEN_MFA"]"#.to_owned()),
+                (
+                    "MFAS_CAN_SETUP",
+                    if email {
+                        r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#
+                    } else {
+                        r#"["SOFTWARE_TOKEN_MFA"]"#
+                    }
+                    .to_owned(),
+                ),
                 ("USER_ID_FOR_SRP", c.user_id_for_srp),
             ]),
             available_challenges: None,

@@ -257,6 +257,7 @@ fn mfa_setup(
     Ok(MfaSetupAnswer {
         session,
         username: take(responses, "USERNAME")?,
+        email: responses.remove("EMAIL").filter(|e| !e.is_empty()),
         secret_hash: responses.remove("SECRET_HASH"),
     })
 }

@@ -48,6 +48,10 @@ pub(crate) struct MfaState {
     /// The secret being set up (base32), in `SetupAssociated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// At `Email`: the code sets up codes by email (`MFA_SETUP` answered with `EMAIL`), so the
+    /// right one turns them on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enrol_email: bool,
     /// Expiry, epoch seconds.
     pub exp: i64,
     /// Single-use nonce, base64.
@@ -66,6 +70,7 @@ impl Service {
             uid,
             stage,
             secret: None,
+            enrol_email: false,
             exp: self.clock.now() + MFA_SESSION_SECS,
             nonce: STANDARD.encode(auth_return_crypto::random::bytes::<16>()),
         }

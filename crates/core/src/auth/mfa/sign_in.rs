@@ -8,6 +8,7 @@ use crate::auth::audit::SignInFacts;
 use crate::auth::flows::{MfaCodeAnswer, MfaSelectAnswer, MfaSetupAnswer};
 use crate::auth::{AuthStep, CodeDelivery, MfaChallenge, SignInTarget, known_names};
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind};
 use crate::ids::ClientId;
 use crate::model::{App, CodePurpose, MfaFactor, User, UserStatus};
 use crate::service::Service;
@@ -47,6 +48,12 @@ impl Service {
     /// A new challenge at `stage` for `user`; at `Email`, with the code mailed.
     async fn mfa_challenge(&self, app: &App, user: &User, stage: Stage) -> Result<AuthStep> {
         let state = self.new_mfa_state(app, user.id, stage);
+        self.mfa_challenge_of(app, user, state).await
+    }
+
+    /// The challenge of `state`; at `Email`, with the code mailed.
+    async fn mfa_challenge_of(&self, app: &App, user: &User, state: MfaState) -> Result<AuthStep> {
+        let stage = state.stage;
         let challenge = MfaChallenge {
             session: self.seal_mfa_state(&state)?,
             user_id_for_srp: user.id.to_string(),
@@ -64,7 +71,8 @@ impl Service {
             }
             Stage::Select => AuthStep::SelectMfaType(challenge),
             Stage::Setup | Stage::SetupAssociated | Stage::SetupVerified => {
-                AuthStep::MfaSetup(challenge)
+                let email = app.settings.mfa.email_otp && user.email_verified;
+                AuthStep::MfaSetup(challenge, email)
             }
             Stage::SelectChallenge | Stage::WebAuthn => {
                 return Err(Error::Internal("not a second-factor stage".into()));
@@ -166,6 +174,7 @@ impl Service {
         answer: MfaCodeAnswer,
         facts: &mut SignInFacts,
         target: SignInTarget,
+        caller: &Caller,
     ) -> Result<AuthStep> {
         let (app, state, user) = self
             .mfa_answer(client_id, answer.fields(), Stage::Email, facts, target)
@@ -180,7 +189,28 @@ impl Service {
                 other => other,
             })?;
         self.claim_challenge(&state.nonce, state.exp).await?;
+        if state.enrol_email {
+            self.turn_on_email_codes(&app, &user, caller).await?;
+        }
         self.complete_sign_in(&app, &user, target).await
+    }
+
+    /// Turns on codes by email for a user who proved, at `MFA_SETUP`, that the mailed code
+    /// reaches them; preferred unless another factor is.
+    async fn turn_on_email_codes(&self, app: &App, user: &User, caller: &Caller) -> Result<()> {
+        let mut record = self.mfa_record(&app.pool_id, user.id).await?;
+        record.email_otp_enabled = true;
+        record.preferred = record.preferred.or(Some(MfaFactor::EmailOtp));
+        record.updated_at = self.clock.now();
+        self.store.put_user_mfa(&record).await?;
+        self.record_mfa_change(
+            user,
+            EventKind::MfaEnabled,
+            MfaFactor::EmailOtp,
+            None,
+            caller,
+        );
+        Ok(())
     }
 
     /// RespondToAuthChallenge `SELECT_MFA_TYPE`: the factor the user chose, of the two they
@@ -210,7 +240,8 @@ impl Service {
     }
 
     /// RespondToAuthChallenge `MFA_SETUP`, once VerifySoftwareToken verified the new
-    /// authenticator app with this `Session`: signs in.
+    /// authenticator app with this `Session`: signs in. Answered with `EMAIL` instead (where
+    /// the app offers codes by email), mails a code to set them up: the `EMAIL_OTP` challenge.
     pub(crate) async fn answer_mfa_setup(
         &self,
         client_id: &ClientId,
@@ -218,6 +249,11 @@ impl Service {
         facts: &mut SignInFacts,
         target: SignInTarget,
     ) -> Result<AuthStep> {
+        if let Some(email) = &answer.email {
+            return self
+                .set_up_email_codes(client_id, &answer, email, facts, target)
+                .await;
+        }
         let (app, state, user) = self
             .mfa_answer(
                 client_id,
@@ -229,6 +265,37 @@ impl Service {
             .await?;
         self.claim_challenge(&state.nonce, state.exp).await?;
         self.complete_sign_in(&app, &user, target).await
+    }
+}
+
+impl Service {
+    /// `MFA_SETUP` answered with `EMAIL`: the account's verified address, where the app offers
+    /// codes by email; the `Session` is spent and the code mailed (`EMAIL_OTP`).
+    async fn set_up_email_codes(
+        &self,
+        client_id: &ClientId,
+        answer: &MfaSetupAnswer,
+        email: &str,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
+        let (app, state, user) = self
+            .mfa_answer(client_id, answer.fields(), Stage::Setup, facts, target)
+            .await?;
+        if !app.settings.mfa.email_otp {
+            return Err(Error::InvalidParameter(
+                "Codes by email are not offered by this app.".into(),
+            ));
+        }
+        if !user.email_verified || !email.trim().eq_ignore_ascii_case(&user.email) {
+            return Err(Error::InvalidParameter(
+                "EMAIL must be the account's verified email address.".into(),
+            ));
+        }
+        self.claim_challenge(&state.nonce, state.exp).await?;
+        let mut next = self.new_mfa_state(&app, user.id, Stage::Email);
+        next.enrol_email = true;
+        self.mfa_challenge_of(&app, &user, next).await
     }
 }
 

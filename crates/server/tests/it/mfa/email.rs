@@ -317,3 +317,90 @@ async fn codes_by_email_need_a_verified_address_and_an_app_that_offers_them() {
     assert_eq!(on.ok()["EmailMfaConfiguration"], json!({}));
     assert_eq!(on.ok()["MfaConfiguration"], "OPTIONAL");
 }
+
+#[tokio::test]
+async fn a_user_made_to_set_up_mfa_may_choose_codes_by_email() {
+    let server = TestServer::start().await;
+    let app = mfa_app(&server, "Email setup", "ON", "sam@example.com").await;
+    // Without email codes offered, only an authenticator app can be set up.
+    let challenge = password_step(&server, &app, "sam@example.com")
+        .await
+        .ok()
+        .clone();
+    assert_eq!(challenge["ChallengeName"], "MFA_SETUP");
+    assert_eq!(
+        challenge["ChallengeParameters"]["MFAS_CAN_SETUP"],
+        r#"["SOFTWARE_TOKEN_MFA"]"#
+    );
+    let setup = |challenge: &serde_json::Value, email: &str| {
+        server.call(
+            "RespondToAuthChallenge",
+            json!({
+                "ChallengeName": "MFA_SETUP",
+                "ClientId": app.app.client.id.as_str(),
+                "Session": challenge["Session"],
+                "ChallengeResponses": {
+                    "USERNAME": challenge["ChallengeParameters"]["USER_ID_FOR_SRP"],
+                    "EMAIL": email,
+                },
+            }),
+        )
+    };
+    let mails_before = server.mails().len();
+    setup(&challenge, "sam@example.com").await.assert_error(
+        "InvalidParameterException",
+        "Codes by email are not offered by this app.",
+    );
+
+    set_mfa(&server, &app, json!({ "mode": "ON", "email_otp": true })).await;
+    let challenge = password_step(&server, &app, "sam@example.com")
+        .await
+        .ok()
+        .clone();
+    assert_eq!(
+        challenge["ChallengeParameters"]["MFAS_CAN_SETUP"],
+        r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#
+    );
+    // Another address is refused, mailing nothing, and the Session stays usable.
+    setup(&challenge, "other@example.com").await.assert_error(
+        "InvalidParameterException",
+        "EMAIL must be the account's verified email address.",
+    );
+    assert_eq!(server.mails().len(), mails_before, "nothing mailed");
+    let code_challenge = setup(&challenge, "Sam@Example.com").await.ok().clone();
+    assert_eq!(code_challenge["ChallengeName"], "EMAIL_OTP");
+    assert_eq!(
+        code_challenge["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"],
+        "s***@e***"
+    );
+    // The setup Session is spent.
+    setup(&challenge, "sam@example.com").await.assert_error(
+        "NotAuthorizedException",
+        "Invalid session for the user, session is expired.",
+    );
+    let code = server.last_code("sam@example.com");
+    let signed_in = answer_email_code(&server, &app, &code_challenge, &code).await;
+    let access = signed_in.ok()["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let user = server
+        .call("GetUser", json!({ "AccessToken": access }))
+        .await;
+    assert_eq!(user.ok()["UserMFASettingList"], json!(["EMAIL_OTP"]));
+    assert_eq!(user.ok()["PreferredMfaSetting"], "EMAIL_OTP");
+    let enabled: Vec<_> = events(&server, &app)
+        .await
+        .into_iter()
+        .filter(|e| e.kind.as_str() == "mfa_enabled")
+        .collect();
+    assert_eq!(enabled.len(), 1);
+    assert_eq!(enabled[0].detail["factor"], "EMAIL_OTP");
+
+    // The next sign-in asks for a mailed code, not for a setup.
+    let next = password_step(&server, &app, "sam@example.com")
+        .await
+        .ok()
+        .clone();
+    assert_eq!(next["ChallengeName"], "EMAIL_OTP");
+}
