@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Measures full SRP sign-ins (plain, by redirect, with an authenticator code), refreshes and
-# API-key verifications against a release `auth-return serve` on loopback (per-address rate
-# limits off: all load comes from one address).
+# Measures full SRP sign-ins (plain, by redirect, with an authenticator code), passkey sign-ins,
+# refreshes and API-key verifications against a release `auth-return serve` on loopback
+# (per-address rate limits off: all load comes from one address).
 # Usage: bench/run.sh [COUNT] [CONCURRENCY]. Prints throughput, latency and the server's CPU ms
 # per operation (the load generator shares the machine; the CPU figure is the server's own).
 # Key verification runs COUNT*50 requests at 32 connections over 1,000 distinct keys, and again
@@ -31,10 +31,17 @@ app=$("$bin" apps create --name Bench --json --listen "127.0.0.1:$port" --data-d
 mfa_app=$("$bin" apps create --name "Bench MFA" --json --listen "127.0.0.1:$port" --data-dir "$data" 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["app_id"])')
 "$bin" apps update "$mfa_app" --mfa OPTIONAL --listen "127.0.0.1:$port" --data-dir "$data" >/dev/null
+# Passkey sign-ins too: relying party localhost (browsers refuse an address), ceremonies from
+# the origin the load generator's software passkeys claim.
+passkey_app=$("$bin" apps create --name "Bench passkeys" --json --listen "127.0.0.1:$port" --data-dir "$data" 2>/dev/null \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["app_id"])')
+"$bin" apps update "$passkey_app" --passkeys true --passkey-rp-id localhost --passkey-origin http://localhost:9 \
+  --listen "127.0.0.1:$port" --data-dir "$data" >/dev/null
 echo "idle RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
-for mode in signin code-flow totp refresh; do
+for mode in signin code-flow totp passkey refresh; do
   mode_app=$app
   if [[ $mode == totp ]]; then mode_app=$mfa_app; fi
+  if [[ $mode == passkey ]]; then mode_app=$passkey_app; fi
   target/release/auth-return-load --url "http://127.0.0.1:$port" --app-id "$mode_app" --outbox "$data/outbox.jsonl" \
     --mode "$mode" --count "$count" --concurrency "$concurrency" --server-pid "$pid"
 done

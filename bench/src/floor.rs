@@ -111,6 +111,41 @@ fn base64_standard(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// A passkey sign-in's server side: the assertion's ECDSA P-256 signature checked over the
+/// authenticator data and the client data's hash, then the two tokens' signatures.
+pub fn passkey() -> anyhow::Result<Floor> {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{
+        ECDSA_P256_SHA256_ASN1, ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair as _,
+        UnparsedPublicKey,
+    };
+    let key = SigningKey::generate().context("key")?;
+    let passkey = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING)
+        .map_err(|_| anyhow::anyhow!("P-256 key"))?;
+    let public = UnparsedPublicKey::new(
+        &ECDSA_P256_SHA256_ASN1,
+        passkey.public_key().as_ref().to_vec(),
+    );
+    let client_data = br#"{"type":"webauthn.get","challenge":"aviCdD67FprXoOgnNAT3WYLdyBQImuckkv04Fm9e1Wk","origin":"http://localhost:9","crossOrigin":false}"#;
+    let mut signed = [0u8; 37].to_vec();
+    signed.extend(sha256(client_data));
+    let signature = passkey
+        .sign(&SystemRandom::new(), &signed)
+        .map_err(|_| anyhow::anyhow!("signing"))?;
+    let per_op = time(100, || {
+        let mut message = [0u8; 37].to_vec();
+        message.extend(sha256(client_data));
+        public
+            .verify(&message, signature.as_ref())
+            .map_err(|_| anyhow::anyhow!("the floor's own assertion did not verify"))?;
+        sign_tokens(&key)
+    })?;
+    Ok(Floor {
+        what: "an ECDSA P-256 verification, two RS256 signatures",
+        per_op,
+    })
+}
+
 /// A refresh's server side: the presented token's hash, then the two tokens' signatures.
 pub fn refresh() -> anyhow::Result<Floor> {
     let key = SigningKey::generate().context("key")?;

@@ -4,9 +4,11 @@
 //! load generator's own work on the same machine does not distort it), beside the floor: the
 //! operation's bare cryptography, timed on one core in the same run (`floor.rs`).
 
+mod authenticator;
 mod code_flow;
 mod console;
 mod floor;
+mod passkey;
 mod totp;
 
 use anyhow::{Context, bail};
@@ -29,6 +31,9 @@ enum Mode {
     /// The SRP sign-in, then `SOFTWARE_TOKEN_MFA` with an authenticator code (`--app-id` must
     /// be an app with MFA `OPTIONAL`; each operation signs in a user enrolled beforehand).
     Totp,
+    /// USER_AUTH with a passkey (`WEB_AUTHN`): `--app-id` must be an app with passkeys on for
+    /// `passkey::ORIGIN` (relying party `localhost`); each worker signs in a user of its own.
+    Passkey,
     /// `POST /api/keys/verify` with `X-API-Key`, round-robin over `--keys` distinct keys.
     Verify,
     /// The developer console's API calls, each timed alone against a seeded server
@@ -374,6 +379,10 @@ async fn main() -> anyhow::Result<()> {
         Mode::Totp => totp::enrol(&target, args.count).await?,
         _ => Vec::new(),
     });
+    let passkey_users = Arc::new(match args.mode {
+        Mode::Passkey => passkey::enrol(&target, args.concurrency).await?,
+        _ => Vec::new(),
+    });
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
     let started = Instant::now();
@@ -382,6 +391,7 @@ async fn main() -> anyhow::Result<()> {
         let (target, next, refresh_token) = (target.clone(), next.clone(), refresh_token.clone());
         let email = emails[worker % emails.len()].clone();
         let (keys, enrolled) = (keys.clone(), enrolled.clone());
+        let passkey_users = passkey_users.clone();
         let (count, mode) = (args.count, args.mode);
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -400,6 +410,7 @@ async fn main() -> anyhow::Result<()> {
                     Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
                                                                         "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
                     Mode::Totp => totp::sign_in(&target, &enrolled[n]).await,
+                    Mode::Passkey => passkey::sign_in(&target, &passkey_users[worker]).await,
                     Mode::Verify => target.verify(&keys[n % keys.len()]).await,
                     Mode::Console => unreachable!("the console mode returned above"),
                 };
@@ -443,6 +454,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let floor = match args.mode {
         Mode::Signin | Mode::CodeFlow | Mode::Totp => floor::sign_in()?,
+        Mode::Passkey => floor::passkey()?,
         Mode::Refresh => floor::refresh()?,
         Mode::Verify => floor::verify()?,
         Mode::Console => unreachable!("the console mode returned above"),
