@@ -321,3 +321,155 @@ test("Amplify with passkeys: register, list, sign in by WEB_AUTHN and by SELECT_
     await context.close();
   }
 });
+
+test("A passkey made on a page the app does not allow is refused: WebAuthnOriginNotAllowedException", { skip }, async () => {
+  // Relying party `localhost`, as the page's; but only http://localhost:1 may hold ceremonies.
+  const app = await passkeyApp("Elsewhere shop", { origins: ["http://localhost:1"] });
+  const { context, p, authenticator } = await openApp(app);
+  try {
+    const email = uniqueEmail("passkey-origin");
+    await signUpWithAmplify(p, email);
+    await signInWithPassword(p, email);
+    const error = await refused(p, "associateWebAuthnCredential");
+    assert.deepEqual(error, {
+      name: "WebAuthnOriginNotAllowedException",
+      message: "The passkey's origin is not allowed for this app.",
+      underlying: null,
+    });
+    // The browser made the passkey; the server did not keep it.
+    assert.equal((await authenticator.credentials()).length, 1);
+    assert.deepEqual(await ok(p, "listWebAuthnCredentials"), { credentials: [] });
+  } finally {
+    await context.close();
+  }
+});
+
+test("A relying-party id the page is not on: Chromium refuses to make the passkey (RelyingPartyMismatch)", { skip }, async () => {
+  const app = await passkeyApp("Example shop", { rpId: "example.com", origins: ["https://example.com"] });
+  const { context, p, authenticator } = await openApp(app);
+  try {
+    const email = uniqueEmail("passkey-rp");
+    await signUpWithAmplify(p, email);
+    await signInWithPassword(p, email);
+    const error = await refused(p, "associateWebAuthnCredential");
+    assert.deepEqual(error, {
+      name: "RelyingPartyMismatch",
+      message: "Relying party does not match current domain.",
+      underlying: "SecurityError",
+    });
+    assert.deepEqual(await authenticator.credentials(), []);
+    assert.deepEqual(await ok(p, "listWebAuthnCredentials"), { credentials: [] });
+  } finally {
+    await context.close();
+  }
+});
+
+test("The same authenticator twice: excludeCredentials, and Chromium refuses (PasskeyAlreadyExists)", { skip }, async () => {
+  const app = await passkeyApp("Twice shop");
+  const { context, p, authenticator } = await openApp(app);
+  try {
+    const email = uniqueEmail("passkey-twice");
+    await signUpWithAmplify(p, email);
+    await signInWithPassword(p, email);
+    await ok(p, "associateWebAuthnCredential");
+    const [held] = await authenticator.credentials();
+    const answers = recordAnswers(p);
+    const error = await refused(p, "associateWebAuthnCredential");
+    assert.deepEqual(error, {
+      name: "PasskeyAlreadyExists",
+      message: "Passkey already exists in authenticator.",
+      underlying: "InvalidStateError",
+    });
+    // The creation options named the passkey the user has; the browser never answered them.
+    const start = await until(() => answers.find((a) => a.target === "StartWebAuthnRegistration"), { message: "the creation options" });
+    assert.deepEqual(
+      start.body.CredentialCreationOptions.excludeCredentials.map((c) => c.id),
+      [held.id],
+    );
+    assert.ok(!answers.some((a) => a.target === "CompleteWebAuthnRegistration"), JSON.stringify(answers));
+    assert.deepEqual((await authenticator.credentials()).map((c) => c.id), [held.id]);
+    assert.deepEqual((await ok(p, "listWebAuthnCredentials")).credentials.map((c) => c.credentialId), [held.id]);
+  } finally {
+    await context.close();
+  }
+});
+
+test("A passkey sign-in for a name that is no user looks like one for a user without passkeys", { skip }, async () => {
+  const app = await passkeyApp("Quiet shop");
+  const { context, p, authenticator } = await openApp(app);
+  try {
+    // A user with a passkey on this authenticator (offered below), one without, and a stranger.
+    const owner = uniqueEmail("passkey-owner");
+    await signUpWithAmplify(p, owner);
+    await signInWithPassword(p, owner);
+    await ok(p, "associateWebAuthnCredential");
+    await ok(p, "signOut");
+    const [held] = await authenticator.credentials();
+    const without = uniqueEmail("passkey-none");
+    await signUpWithAmplify(p, without);
+    const stranger = uniqueEmail("passkey-stranger");
+
+    const answers = recordAnswers(p);
+    /** The shape of the WEB_AUTHN challenge the server answered after `answers[from]`. */
+    const challengeShape = async (from, email) => {
+      const challenge = await until(
+        () => answers.slice(from).find((a) => a.target === "InitiateAuth" && a.body?.ChallengeName === "WEB_AUTHN"),
+        { message: `the WEB_AUTHN challenge for ${email}` },
+      );
+      const options = JSON.parse(challenge.body.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
+      return {
+        parameters: Object.keys(challenge.body.ChallengeParameters).sort(),
+        session: typeof challenge.body.Session,
+        options: Object.keys(options).sort(),
+        allowCredentials: options.allowCredentials.map((c) => Object.keys(c).sort()),
+        idLength: options.allowCredentials.map((c) => c.id.length),
+        rpId: options.rpId,
+        timeout: options.timeout,
+        userVerification: options.userVerification,
+      };
+    };
+    /** What the server and Amplify answer a passkey sign-in for `email`. */
+    const attempt = async (email) => {
+      const from = answers.length;
+      const choosing = await ok(p, "signIn", { username: email, options: { authFlowType: "USER_AUTH" } });
+      const result = await passkeySignIn(p, email);
+      return { choosing, error: result.error, challenge: await challengeShape(from, email) };
+    };
+    const forWithout = await attempt(without);
+    const forStranger = await attempt(stranger);
+    assert.deepEqual(forStranger, forWithout);
+    assert.equal(forWithout.choosing.nextStep.signInStep, "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION");
+    assert.deepEqual(forWithout.error, {
+      name: "PasskeyAuthenticationCanceled",
+      message: "Passkey authentication ceremony has been canceled.",
+      underlying: "NotAllowedError",
+    });
+    assert.equal(forWithout.challenge.rpId, "localhost");
+
+    // Offered someone else's passkey, the server refuses both alike.
+    await offerCredential(p, held.id);
+    const forged = [];
+    for (const email of [without, stranger]) {
+      const from = answers.length;
+      const result = await passkeySignIn(p, email);
+      const respond = await until(() => answers.slice(from).find((a) => a.target === "RespondToAuthChallenge"), {
+        message: `the answer to ${email}'s assertion`,
+      });
+      forged.push({ error: result.error, status: respond.status, body: respond.body });
+    }
+    assert.deepEqual(forged[1], forged[0]);
+    assert.deepEqual(forged[0], {
+      error: { name: "NotAuthorizedException", message: "The passkey could not be verified.", underlying: null },
+      status: 400,
+      body: { __type: "NotAuthorizedException", message: "The passkey could not be verified." },
+    });
+    // The owner's own passkey still signs the owner in, after a challenge of the same shape
+    // (Chromium's virtual authenticator makes 32-byte credential ids, as long as the decoy's).
+    await p.unrouteAll();
+    const from = answers.length;
+    assert.deepEqual(await passkeySignIn(p, owner), { ok: { isSignedIn: true, nextStep: { signInStep: "DONE" } } });
+    assert.deepEqual(await challengeShape(from, owner), forWithout.challenge);
+  } finally {
+    await context.close();
+  }
+});
