@@ -14,6 +14,8 @@
 // relying-party id the page is not on (Chromium's SecurityError), the same authenticator
 // registered twice (excludeCredentials: Chromium's InvalidStateError), and a passkey sign-in
 // for a name that is no user, which looks exactly like one for a user without passkeys.
+// And USER_AUTH's password factors through Amplify (preferred, or chosen after SELECT_CHALLENGE),
+// and an app with passkeys off (no WEB_AUTHN to choose, WebAuthnNotEnabledException).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -51,8 +53,8 @@ Amplify.configure(JSON.parse(document.getElementById("amplify-config").textConte
 const apis = {
   signUp, confirmSignUp, signIn, confirmSignIn, signOut, getCurrentUser,
   associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential,
-  async tokens() {
-    const { tokens } = await fetchAuthSession();
+  async tokens(options) {
+    const { tokens } = await fetchAuthSession(options);
     return tokens ? { id: tokens.idToken?.payload ?? null, access: tokens.accessToken.payload } : null;
   },
 };
@@ -265,9 +267,10 @@ test("Amplify with passkeys: register, list, sign in by WEB_AUTHN and by SELECT_
     const [credential] = listed.credentials;
     assert.equal(credential.credentialId, held[0].id);
     assert.equal(credential.relyingPartyId, "localhost");
-    assert.equal(typeof credential.friendlyCredentialName, "string");
-    assert.ok(credential.friendlyCredentialName.length > 0);
-    assert.ok(Array.isArray(credential.authenticatorTransports));
+    // The virtual authenticator is the device's own (transport `internal`): a platform one.
+    assert.equal(credential.authenticatorAttachment, "platform");
+    assert.deepEqual(credential.authenticatorTransports, ["internal"]);
+    assert.equal(credential.friendlyCredentialName, "Passkey on this device");
     const createdAt = Date.parse(credential.createdAt);
     assert.ok(createdAt >= Math.floor(before / 1000) * 1000 - 1000 && createdAt <= Date.now() + 1000, credential.createdAt);
     await ok(p, "signOut");
@@ -284,6 +287,11 @@ test("Amplify with passkeys: register, list, sign in by WEB_AUTHN and by SELECT_
     assert.equal(tokens.access.client_id, app.client_id);
     assert.equal((await ok(p, "getCurrentUser")).userId, sub);
     assert.ok((await authenticator.credentials())[0].signCount > signCount, "the authenticator signed");
+    // The session refreshes like any other.
+    const refreshed = await ok(p, "tokens", { forceRefresh: true });
+    assert.notEqual(refreshed.access.jti, tokens.access.jti);
+    assert.equal(refreshed.access.origin_jti, tokens.access.origin_jti);
+    assert.equal(refreshed.id.sub, sub);
     await ok(p, "signOut");
 
     // USER_AUTH without a preference: the first factors to choose from, then WEB_AUTHN.
@@ -469,6 +477,62 @@ test("A passkey sign-in for a name that is no user looks like one for a user wit
     const from = answers.length;
     assert.deepEqual(await passkeySignIn(p, owner), { ok: { isSignedIn: true, nextStep: { signInStep: "DONE" } } });
     assert.deepEqual(await challengeShape(from, owner), forWithout.challenge);
+  } finally {
+    await context.close();
+  }
+});
+
+test("USER_AUTH's password factors through Amplify: preferred, or chosen after SELECT_CHALLENGE", { skip }, async () => {
+  const app = await passkeyApp("Password shop");
+  const { context, p } = await openApp(app);
+  try {
+    const email = uniqueEmail("user-auth-password");
+    const sub = await signUpWithAmplify(p, email);
+    const done = { isSignedIn: true, nextStep: { signInStep: "DONE" } };
+    for (const preferredChallenge of ["PASSWORD_SRP", "PASSWORD"]) {
+      const signedIn = await ok(p, "signIn", { username: email, password: PASSWORD, options: { authFlowType: "USER_AUTH", preferredChallenge } });
+      assert.deepEqual(signedIn, done, preferredChallenge);
+      assert.equal((await ok(p, "tokens")).id.sub, sub);
+      await ok(p, "signOut");
+    }
+    for (const factor of ["PASSWORD_SRP", "PASSWORD"]) {
+      const choosing = await ok(p, "signIn", { username: email, options: { authFlowType: "USER_AUTH" } });
+      assert.deepEqual(choosing.nextStep, {
+        signInStep: "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+        availableChallenges: ["WEB_AUTHN", "PASSWORD_SRP", "PASSWORD"],
+      });
+      const asked = await ok(p, "confirmSignIn", { challengeResponse: factor });
+      assert.deepEqual(asked.nextStep, { signInStep: "CONFIRM_SIGN_IN_WITH_PASSWORD" }, factor);
+      assert.deepEqual(await ok(p, "confirmSignIn", { challengeResponse: PASSWORD }), done, factor);
+      assert.equal((await ok(p, "tokens")).id.sub, sub);
+      await ok(p, "signOut");
+    }
+    // A wrong password through SELECT_CHALLENGE is refused as it is elsewhere.
+    await ok(p, "signIn", { username: email, options: { authFlowType: "USER_AUTH" } });
+    await ok(p, "confirmSignIn", { challengeResponse: "PASSWORD" });
+    const wrong = await refused(p, "confirmSignIn", { challengeResponse: "not-the-password-1A" });
+    assert.equal(wrong.name, "NotAuthorizedException");
+  } finally {
+    await context.close();
+  }
+});
+
+test("An app without passkeys: no WEB_AUTHN to choose, and no passkey to register", { skip }, async () => {
+  const app = JSON.parse(await server.cli("apps", "create", "--json", "--name", "No passkeys shop"));
+  const { context, p, authenticator } = await openApp(app);
+  try {
+    const email = uniqueEmail("no-passkeys");
+    await signUpWithAmplify(p, email);
+    // Preferring WEB_AUTHN where it is not offered: the factors there are, to choose from.
+    const preferred = await ok(p, "signIn", { username: email, options: { authFlowType: "USER_AUTH", preferredChallenge: "WEB_AUTHN" } });
+    assert.deepEqual(preferred.nextStep, {
+      signInStep: "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+      availableChallenges: ["PASSWORD_SRP", "PASSWORD"],
+    });
+    await signInWithPassword(p, email);
+    const error = await refused(p, "associateWebAuthnCredential");
+    assert.equal(error.name, "WebAuthnNotEnabledException", JSON.stringify(error));
+    assert.deepEqual(await authenticator.credentials(), []);
   } finally {
     await context.close();
   }
