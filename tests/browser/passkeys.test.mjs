@@ -307,6 +307,8 @@ test("Amplify with passkeys: register, list, sign in by WEB_AUTHN and by SELECT_
     // deleteWebAuthnCredential: the list is empty, and the passkey signs in no more.
     assert.equal(await ok(p, "deleteWebAuthnCredential", { credentialId: credential.credentialId }), null);
     assert.deepEqual(await ok(p, "listWebAuthnCredentials"), { credentials: [] });
+    const again = await refused(p, "deleteWebAuthnCredential", { credentialId: credential.credentialId });
+    assert.equal(again.name, "ResourceNotFoundException", JSON.stringify(again));
     await ok(p, "signOut");
     assert.equal((await authenticator.credentials()).length, 1, "the device still holds it");
     // The server names no passkey of the user's: the authenticator has none of those it names.
@@ -347,6 +349,14 @@ test("A passkey made on a page the app does not allow is refused: WebAuthnOrigin
     // The browser made the passkey; the server did not keep it.
     assert.equal((await authenticator.credentials()).length, 1);
     assert.deepEqual(await ok(p, "listWebAuthnCredentials"), { credentials: [] });
+    // Once the page's origin is one of the app's own (its CORS list), ceremonies may come from it.
+    await server.cli("apps", "update", app.app_id, "--origin", site.origin);
+    await ok(p, "associateWebAuthnCredential");
+    const held = await authenticator.credentials();
+    assert.equal(held.length, 2);
+    const listed = (await ok(p, "listWebAuthnCredentials")).credentials.map((c) => c.credentialId);
+    assert.equal(listed.length, 1);
+    assert.ok(held.some((c) => c.id === listed[0]));
   } finally {
     await context.close();
   }
