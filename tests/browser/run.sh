@@ -12,7 +12,8 @@
 # Screenshots of the modal and the header go to tests/browser/screenshots/ (look at them).
 # Real relying parties of the hosted sign-in run in the same Chromium: openid-client
 # (oidc.test.mjs) and Amplify's signInWithRedirect (amplify-redirect.test.mjs, bundled by esbuild,
-# on a server with built-in TLS whose certificate the test makes with openssl).
+# on a server with built-in TLS whose certificate the test makes with openssl). Amplify's passkeys
+# (passkeys.test.mjs) run against Chromium's virtual authenticator, with the page on localhost.
 set -euo pipefail
 
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
