@@ -1,8 +1,9 @@
 //! Choice-based sign-in (`USER_AUTH`, docs/cognito-protocol.md §5.3): the client's preferred first
 //! factor, else `SELECT_CHALLENGE` naming those the app offers; and the `WEB_AUTHN` challenge
-//! and its answer. A name that is no user, or a user without passkeys, gets a challenge of the
-//! same shape, cost and outcome as a user whose passkey fails: the answers never tell whether an
-//! account exists or has passkeys.
+//! and its answer. A name that is no user, and a user without passkeys, get a challenge of the
+//! same shape, cost and outcome as each other (naming one made-up credential) and as a user whose
+//! passkey fails. The options of a user with passkeys name theirs, as WebAuthn needs: their number
+//! and id lengths can tell such a user from a stranger, as in Cognito.
 
 use super::ceremony::sign_in_key;
 use super::{CEREMONY_SECS, relying_party};
