@@ -88,6 +88,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/apps/{app_id}/events", get(rest::events::list))
         .route("/api/apps/{app_id}/inbox", get(rest::inbox::list))
+        .route(
+            "/api/apps/{app_id}/users/{user_id}/passkeys",
+            get(rest::passkeys::list),
+        )
+        .route(
+            "/api/apps/{app_id}/users/{user_id}/passkeys/{credential_id}",
+            axum::routing::delete(rest::passkeys::delete),
+        )
         .route("/api/user", get(rest::user::show))
         .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
         // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).

@@ -5,5 +5,6 @@ pub mod error;
 pub mod events;
 pub mod inbox;
 pub mod keys;
+pub mod passkeys;
 pub mod signing_keys;
 pub mod user;

@@ -10,8 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 /// Most credentials one page lists (Cognito's `MaxResults` ceiling).
 const MAX_PAGE: usize = 20;
 
-/// A passkey as ListWebAuthnCredentials shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A passkey as ListWebAuthnCredentials (and the console) shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct PasskeyView {
     /// `CredentialId`: the credential id, base64url.
     pub credential_id: String,
@@ -109,8 +109,8 @@ impl Service {
         self.record_passkey_event(
             &user,
             EventKind::PasskeyRemoved,
-            "credential",
-            credential_id,
+            ("credential", credential_id),
+            None,
             caller,
         );
         Ok(())

@@ -4,6 +4,7 @@
 //! The ceremony checks are webauthn-rs's, behind [`relying_party`] and [`refusal`]; passkeys are
 //! sealed at rest, and a ceremony's state waits server-side until its answer takes it.
 
+mod admin;
 mod ceremony;
 mod manage;
 mod register;

@@ -81,8 +81,8 @@ impl Service {
                 self.record_passkey_event(
                     &user,
                     EventKind::PasskeyFailed,
-                    "reason",
-                    &error.to_string(),
+                    ("reason", &error.to_string()),
+                    None,
                     caller,
                 );
                 return Err(error);
@@ -107,23 +107,30 @@ impl Service {
             Err(e) => return Err(e.into()),
         }
         let id = URL_SAFE_NO_PAD.encode(&stored.credential_id);
-        self.record_passkey_event(&user, EventKind::PasskeyAdded, "credential", &id, caller);
+        self.record_passkey_event(
+            &user,
+            EventKind::PasskeyAdded,
+            ("credential", &id),
+            None,
+            caller,
+        );
         Ok(())
     }
 
-    /// Records a passkey event about `user`, with one detail.
+    /// Records a passkey event about `user`, with one detail, and the developer who acted.
     pub(super) fn record_passkey_event(
         &self,
         user: &User,
         kind: EventKind,
-        detail: &str,
-        value: &str,
+        (detail, value): (&str, &str),
+        actor: Option<crate::apps::Actor>,
         caller: &Caller,
     ) {
-        let event = crate::events::NewEvent::new(user.pool_id.clone(), self.clock.now(), kind)
+        let mut event = crate::events::NewEvent::new(user.pool_id.clone(), self.clock.now(), kind)
             .about(Some(user.id), Some(&user.email))
             .with(detail, value)
             .by(caller);
+        event.actor = actor.map(|actor| actor.audit_name());
         self.events.record(event);
     }
 }
