@@ -18,6 +18,51 @@ function factorsText(user) {
   return factors.map((f) => `${FACTOR_WORDS[f] ?? f}: on${f === user.PreferredMfaSetting ? " (preferred)" : ""}`).join("; ");
 }
 
+/** The user's passkeys, each removable (a lost device); filled in once listed. */
+function passkeysCard(app, sub, email) {
+  const card = el("section", { class: "card", "aria-label": "Passkeys" }, el("h3", { text: "Passkeys" }), loading("Loading the passkeys…"));
+  const path = `/api/apps/${encodeURIComponent(app.app_id)}/users/${encodeURIComponent(sub)}/passkeys`;
+  const show = async () => {
+    let passkeys;
+    try {
+      passkeys = await rest(path);
+    } catch (error) {
+      fill(card, el("h3", { text: "Passkeys" }), errorBox(error, "Could not list the passkeys"));
+      return;
+    }
+    const remove = async (passkey) => {
+      const ok = await confirmDialog({
+        title: "Remove this passkey?",
+        message: el("p", {}, el("span", { class: "literal", text: email }), ` can no longer sign in with “${passkey.name}”. For a lost or replaced device; they keep their password.`),
+        confirmLabel: "Remove passkey",
+        danger: true,
+      });
+      if (!ok) return;
+      try {
+        await rest(`${path}/${encodeURIComponent(passkey.credential_id)}`, { method: "DELETE" });
+        toast(`Removed the passkey “${passkey.name}” of ${email}.`);
+      } catch (error) {
+        toast(`Removing the passkey failed: ${error.message}`, "error");
+      }
+      show();
+    };
+    fill(
+      card,
+      el("h3", { text: "Passkeys" }),
+      passkeys.length === 0
+        ? el("p", { class: "muted", text: app.passkeys?.enabled ? "None registered." : "None (passkeys are off for this app)." })
+        : dataTable("Passkeys", [
+            ["Name", (p) => el("span", { class: "literal", text: p.name })],
+            ["Added", (p) => when(p.created_at)],
+            ["Last used", (p) => when(p.last_used_at)],
+            ["", (p) => el("button", { type: "button", class: "danger", "aria-label": `Remove the passkey ${p.name}`, onclick: () => remove(p) }, "Remove")],
+          ], passkeys),
+    );
+  };
+  show();
+  return card;
+}
+
 /** Renders the page of user `userId` (their Username, the `sub`) of `app` into `box`. */
 export async function renderUser(box, app, userId) {
   fill(box, loading("Loading the user…"));
@@ -108,6 +153,7 @@ export async function renderUser(box, app, userId) {
     el("nav", { class: "crumbs small", "aria-label": "Users" }, el("a", { href: appHref(app.app_id, "users") }, "← All users")),
     el("div", { class: "section-head" }, el("h2", { class: "literal", text: email })),
     el("section", { class: "card" }, facts, actions),
+    passkeysCard(app, sub, email),
     el("section", { class: "card" }, el("h3", { text: "Attributes" }), dataTable("Attributes", [["Name", (a) => el("code", { text: a.Name })], ["Value", (a) => el("span", { class: "literal", text: a.Value ?? "" })]], attributes)),
     el("p", {}, el("a", { href: appHref(app.app_id, "activity", { query: { user: sub } }) }, "This user's activity")),
   );
