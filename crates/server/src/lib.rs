@@ -12,6 +12,7 @@ pub mod limits;
 mod oauth;
 mod options;
 pub mod pages;
+mod qr;
 mod rest;
 mod router;
 mod trace;

@@ -100,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
         // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).
         .route("/api/keys/verify", post(rest::keys::verify))
+        .route("/qr", post(crate::qr::render))
         .route(
             "/api/keys/{key_id}",
             axum::routing::delete(rest::keys::revoke),
