@@ -9,7 +9,7 @@ use crate::passkey_settings::PasskeyPatch;
 use crate::policy::PasswordPolicy;
 use crate::service::Service;
 use crate::settings::{
-    MfaPatch, PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds,
+    MfaMode, MfaPatch, PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds,
 };
 use crate::store::StoreError;
 use crate::tokens::KeyCache;
@@ -107,6 +107,18 @@ pub struct AppConfig {
     pub issuer: String,
     /// The password policy, so front ends can show it.
     pub password_policy: PolicyView,
+    /// Multi-factor sign-in, so front ends know which codes to ask for and offer.
+    pub mfa: MfaView,
+}
+
+/// The app's multi-factor setting as the public config shows it (camelCase).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct MfaView {
+    /// `OFF`, `OPTIONAL` or `ON`.
+    pub mode: MfaMode,
+    /// Whether users may choose codes by email.
+    pub email_otp: bool,
 }
 
 /// The password policy as the public config shows it (camelCase like the rest of it).
@@ -518,6 +530,10 @@ impl Service {
             endpoint: self.config.public_url.clone(),
             issuer: self.issuer(&app.pool_id),
             password_policy: (&app.settings.password_policy).into(),
+            mfa: MfaView {
+                mode: app.settings.mfa.mode,
+                email_otp: app.settings.mfa.email_otp,
+            },
         }
     }
 }

@@ -213,6 +213,7 @@ async fn developers_manage_only_their_own_apps() {
     assert_eq!(config["region"], "local");
     assert_eq!(config["endpoint"], server.url.as_str());
     assert_eq!(config["issuer"], created["issuer"]);
+    assert_eq!(config["mfa"], json!({ "mode": "OFF", "emailOtp": false }));
 
     assert_eq!(
         send(&server, reqwest::Method::DELETE, &path, Some(&dev1), None)

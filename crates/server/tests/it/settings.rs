@@ -349,6 +349,7 @@ async fn unknown_members_inside_settings_are_refused() {
 #[tokio::test]
 async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
     let f = Fixture::new("mfa", json!([])).await;
+    let config_path = format!("/api/apps/{}/config", f.app_id);
     let before = f.show().await;
     assert_eq!(
         before["mfa"],
@@ -364,7 +365,14 @@ async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
             "{view}"
         );
         assert_eq!(f.show().await, view, "GET shows what PATCH answered");
+        // The public config tells the front ends, in its own camelCase.
+        let (_, config, _) = f.server.get(&config_path, None).await;
+        assert_eq!(config["mfa"], json!({"mode": mode, "emailOtp": false}));
     }
+    f.patch(json!({"mfa": {"email_otp": true}})).await;
+    let (_, config, _) = f.server.get(&config_path, None).await;
+    assert_eq!(config["mfa"], json!({"mode": "ON", "emailOtp": true}));
+    f.patch(json!({"mfa": {"email_otp": false}})).await;
     // The listing shows it too, and what a change does not name stays.
     let (status, list) = send(
         &f.server,
@@ -475,7 +483,15 @@ async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
         .collect();
     assert_eq!(
         changed,
-        ["mfa.mode", "mfa.mode", "mfa.mode", "mfa.mode", "name"]
+        [
+            "mfa.mode",
+            "mfa.mode",
+            "mfa.mode",
+            "mfa.mode",
+            "mfa.email_otp",
+            "mfa.email_otp",
+            "name"
+        ]
     );
 }
 
