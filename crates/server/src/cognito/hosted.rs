@@ -1,5 +1,6 @@
-//! `POST /login`, the hosted pages' own calls: sign-in (SRP only), sign-up, confirmation and
-//! password recovery. For an app with a client secret the page cannot compute `SECRET_HASH`
+//! `POST /login`, the hosted pages' own calls: sign-in (SRP only, and the `MFA_SETUP` steps
+//! with the challenge's `Session`), sign-up, confirmation and password recovery. For an app
+//! with a client secret the page cannot compute `SECRET_HASH`
 //! (the secret never leaves the server): the sign-in steps do without it (the domain's
 //! `SignInTarget::Hosted`), and for the others this endpoint adds it, over the name the call
 //! carries, before the call is dispatched like any other.
@@ -22,7 +23,29 @@ pub fn allowed(operation: Operation) -> bool {
             | ResendConfirmationCode
             | ForgotPassword
             | ConfirmForgotPassword
+            | AssociateSoftwareToken
+            | VerifySoftwareToken
     )
+}
+
+/// Refuses an `AccessToken` where the hosted pages may only send the sign-in's `Session`
+/// (setting up an authenticator app at `MFA_SETUP`): the pages never hold a user's tokens.
+pub fn session_only(operation: Operation, body: &[u8]) -> Result<(), CognitoError> {
+    if !matches!(
+        operation,
+        Operation::AssociateSoftwareToken | Operation::VerifySoftwareToken
+    ) {
+        return Ok(());
+    }
+    let token = serde_json::from_slice::<Value>(body)
+        .ok()
+        .is_some_and(|request| request.get("AccessToken").is_some());
+    if token {
+        return Err(CognitoError::invalid(format!(
+            "{operation:?} takes the sign-in's Session on the hosted pages, not an AccessToken."
+        )));
+    }
+    Ok(())
 }
 
 /// `body` with the client's `SECRET_HASH` added where the operation carries one, when the

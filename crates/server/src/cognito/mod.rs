@@ -77,7 +77,7 @@ pub fn router() -> Router<AppState> {
 enum Endpoint {
     /// `POST /`: the user-pool API.
     UserPool,
-    /// `POST /login`: the hosted pages' sign-in (InitiateAuth and RespondToAuthChallenge only).
+    /// `POST /login`: the hosted pages' own calls (`hosted::allowed`).
     HostedLogin,
 }
 
@@ -219,6 +219,7 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
                 "Operation {operation:?} is not available on the hosted pages."
             )));
         }
+        hosted::session_only(operation, body)?;
         filled = hosted::with_secret_hash(service, operation, body).await?;
         match operation {
             InitiateAuth => {

@@ -203,3 +203,120 @@ async fn the_page_signs_users_up_for_an_app_with_a_secret_it_never_sees() {
     let signed_in = browser.sign_in(&app, "jo@example.com", PASSWORD).await;
     assert_eq!(signed_in.body, json!({"SignedIn": true}));
 }
+
+/// The authenticator app's current code for `secret`, on the server's clock.
+fn totp_code(server: &TestServer, secret: &str) -> String {
+    use auth_return_crypto::totp::{self, TotpSecret};
+    let secret = TotpSecret::from_base32(secret).unwrap();
+    totp::code_at(&secret, totp::step_at(server.clock_now()))
+}
+
+#[tokio::test]
+async fn the_hosted_pages_set_up_an_authenticator_app_with_the_session_and_ask_for_its_codes() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Hosted MFA", true).await;
+    let update: auth_return_core::AppUpdate =
+        serde_json::from_value(json!({ "mfa": { "mode": "ON" } })).unwrap();
+    server
+        .service
+        .update_app(
+            auth_return_core::Actor::Operator,
+            &app.app.id,
+            update,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let client_id = app.app.client.id.to_string();
+    let mut browser = Browser::new(&server);
+    browser
+        .get(&authorize_path(&app, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    // Signed up on the pages, which add the client's SECRET_HASH themselves.
+    let signed_up = browser
+        .login_call(
+            "SignUp",
+            json!({ "ClientId": client_id, "Username": "mia@example.com", "Password": PASSWORD,
+                    "UserAttributes": [{ "Name": "email", "Value": "mia@example.com" }] }),
+            &[],
+        )
+        .await;
+    assert_eq!(signed_up.status, StatusCode::OK, "{:?}", signed_up.body);
+    let confirmed = browser
+        .login_call(
+            "ConfirmSignUp",
+            json!({ "ClientId": client_id, "Username": "mia@example.com",
+                    "ConfirmationCode": server.last_code("mia@example.com") }),
+            &[],
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.body);
+    let setup = browser.sign_in(&app, "mia@example.com", PASSWORD).await;
+    assert_eq!(setup.status, StatusCode::OK, "{:?}", setup.body);
+    assert_eq!(setup.body["ChallengeName"], "MFA_SETUP");
+    let uid = setup.body["ChallengeParameters"]["USER_ID_FOR_SRP"].clone();
+
+    // The pages hold no tokens: an access token is refused there before it is looked at.
+    browser
+        .login_call(
+            "AssociateSoftwareToken",
+            json!({ "AccessToken": "eyJ.not.used" }),
+            &[],
+        )
+        .await
+        .assert_error(
+            "InvalidParameterException",
+            "AssociateSoftwareToken takes the sign-in's Session on the hosted pages, not an AccessToken.",
+        );
+    let associated = browser
+        .login_call(
+            "AssociateSoftwareToken",
+            json!({ "Session": setup.body["Session"] }),
+            &[],
+        )
+        .await;
+    assert_eq!(associated.status, StatusCode::OK, "{:?}", associated.body);
+    let secret = associated.body["SecretCode"].as_str().unwrap().to_owned();
+    let verified = browser
+        .login_call(
+            "VerifySoftwareToken",
+            json!({ "Session": associated.body["Session"],
+                    "UserCode": totp_code(&server, &secret) }),
+            &[],
+        )
+        .await;
+    assert_eq!(verified.body["Status"], "SUCCESS", "{:?}", verified.body);
+    // No SECRET_HASH from the page, though the client has a secret: the sign-in steps need none.
+    let signed_in = browser
+        .login_call(
+            "RespondToAuthChallenge",
+            json!({ "ChallengeName": "MFA_SETUP", "ClientId": client_id,
+                    "Session": verified.body["Session"],
+                    "ChallengeResponses": { "USERNAME": uid } }),
+            &[],
+        )
+        .await;
+    assert_eq!(signed_in.body, json!({ "SignedIn": true }));
+    assert!(browser.cookies.keys().any(|k| k.starts_with("ar_session_")));
+
+    // The next sign-in asks for the app's code (the one just used is spent: the next step's).
+    server.clock.advance(30);
+    let mut again = Browser::new(&server);
+    again
+        .get(&authorize_path(&app, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    let challenge = again.sign_in(&app, "mia@example.com", PASSWORD).await;
+    assert_eq!(challenge.body["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    let answer = again
+        .login_call(
+            "RespondToAuthChallenge",
+            json!({ "ChallengeName": "SOFTWARE_TOKEN_MFA", "ClientId": client_id,
+                    "Session": challenge.body["Session"],
+                    "ChallengeResponses": { "USERNAME": "mia@example.com",
+                                            "SOFTWARE_TOKEN_MFA_CODE": totp_code(&server, &secret) } }),
+            &[],
+        )
+        .await;
+    assert_eq!(answer.body, json!({ "SignedIn": true }));
+    assert!(again.cookies.keys().any(|k| k.starts_with("ar_session_")));
+}
