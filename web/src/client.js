@@ -3,6 +3,7 @@
 // own URL (the `target` option), which answers the last sign-in step with `{SignedIn: true}`.
 
 import { AuthError, MSG } from "./errors.js";
+import { challengeOf, mfaCalls } from "./mfa.js";
 import { answerPasswordVerifier, srpStart } from "./srp.js";
 
 /** The app's public config (`GET /api/apps/{app}/config`); NetworkError or ConfigError when it fails. */
@@ -59,7 +60,8 @@ export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
 
   /**
    * `{result}` with tokens, `{signedIn: true}` when the target keeps the tokens itself (the
-   * hosted pages' session cookie), or `{challenge}` for NEW_PASSWORD_REQUIRED.
+   * hosted pages' session cookie), or `{challenge}` (mfa.js `challengeOf`) for a new password
+   * or a second factor.
    */
   async function signIn(email, password) {
     const { a, A } = srpStart();
@@ -97,6 +99,7 @@ export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
     call,
     signIn,
     completeNewPassword,
+    ...mfaCalls(call, clientId, authStep),
     signUp: (email, password) =>
       call("SignUp", {
         ClientId: clientId,
@@ -131,14 +134,6 @@ function errorCode(data, response) {
 function authStep(reply) {
   if (reply.AuthenticationResult) return { result: reply.AuthenticationResult };
   if (reply.SignedIn === true) return { signedIn: true };
-  if (reply.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-    return {
-      challenge: {
-        name: reply.ChallengeName,
-        session: reply.Session,
-        userId: reply.ChallengeParameters?.USER_ID_FOR_SRP,
-      },
-    };
-  }
+  if (reply.ChallengeName === "NEW_PASSWORD_REQUIRED") return { challenge: challengeOf(reply) };
   throw new AuthError("UnsupportedChallenge", `Unsupported sign-in step ${reply.ChallengeName}`);
 }

@@ -30,6 +30,7 @@ export const MSG = {
   signUpClosed: "New accounts are by invitation only",
   invalidEmail: "Enter a valid email address",
   unconfirmed: "Confirm your email first: enter the code we sent you",
+  signInExpired: "That took too long: sign in again",
   generic: "Something went wrong, please try again",
 };
 
@@ -47,6 +48,10 @@ export function describeError(error, policy) {
   if (code === "NetworkError") return { message: MSG.network };
   if (TOO_MANY.has(code) || /attempts exceeded/i.test(text)) return { message: MSG.tooMany };
   if (code === "NotAuthorizedException" && /disabled/i.test(text)) return { message: MSG.disabled };
+  // A second step's Session lives 3 minutes (a new password's 5): then the sign-in starts over.
+  if (code === "NotAuthorizedException" && /session is expired/i.test(text)) {
+    return { message: MSG.signInExpired, view: "signin" };
+  }
   // Cognito's words when only administrators create users (and ours for closed sign-up).
   if (code === "NotAuthorizedException" && /signup is not permitted/i.test(text)) return { message: MSG.signUpClosed };
   if (/incorrect username or password/i.test(text) || code === "UserNotFoundException") {
@@ -56,7 +61,8 @@ export function describeError(error, policy) {
   if (code === "UsernameExistsException" || code === "AliasExistsException") {
     return { message: MSG.exists };
   }
-  if (code === "CodeMismatchException") return { message: MSG.badCode };
+  // A wrong code at sign-in, and a wrong first code of a new authenticator app.
+  if (code === "CodeMismatchException" || code === "EnableSoftwareTokenMFAException") return { message: MSG.badCode };
   if (code === "ExpiredCodeException") return { message: MSG.expiredCode };
   if (code === "InvalidParameterException" && /email/i.test(text)) return { message: MSG.invalidEmail };
   if (code === "InvalidPasswordException") {

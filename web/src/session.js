@@ -145,13 +145,38 @@ export class AuthCore extends Emitter {
 
   // -- signing in and out
 
-  /** SRP sign-in. Resolves `{user}` when signed in, or `{challenge}` for a new password. */
+  /**
+   * SRP sign-in. Resolves `{user}` when signed in, or `{challenge}` (mfa.js `challengeOf`) for a
+   * new password or a second factor; the methods below answer those, resolving the same way.
+   */
   async signInWithPassword(email, password) {
     return this.finishStep(await this.requireClient().signIn(email, password));
   }
 
   async completeNewPassword(challenge, newPassword) {
     return this.finishStep(await this.requireClient().completeNewPassword(challenge, newPassword));
+  }
+
+  /** SOFTWARE_TOKEN_MFA or EMAIL_OTP: the code the user typed. */
+  async answerMfaCode(challenge, code) {
+    return this.finishStep(await this.requireClient().answerMfaCode(challenge, code));
+  }
+
+  /** SELECT_MFA_TYPE: the factor the user chose (its challenge follows). */
+  async selectMfa(challenge, factor) {
+    return this.finishStep(await this.requireClient().selectMfa(challenge, factor));
+  }
+
+  /** MFA_SETUP, with the Session VerifySoftwareToken answered. */
+  async finishMfaSetup(challenge, session) {
+    return this.finishStep(await this.requireClient().finishMfaSetup(challenge, session));
+  }
+
+  /** `fn(client, accessToken)` for the signed-in user, the token refreshed first when due. */
+  async withAccessToken(fn) {
+    const token = await this.getToken("access");
+    if (!token) throw new AuthError("NotAuthorizedException", "Sign in first");
+    return fn(this.requireClient(), token);
   }
 
   finishStep(step) {
