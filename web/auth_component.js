@@ -12,6 +12,7 @@
  */
 
 import { API_BRAND, isApi } from "./src/brand.js";
+import { appMfa } from "./src/mfa.js";
 import { apiOriginList } from "./src/origins.js";
 import { AuthCore } from "./src/session.js";
 import { documentMember } from "./src/ui/dom.js";
@@ -87,6 +88,8 @@ function createApi(auth, doc) {
     ready: ready.then(() => undefined),
     signIn: afterReady(() => modal.open("signin", { email: auth.session?.email })),
     signUp: afterReady(() => modal.open("signup")),
+    manageMfa: afterReady(() => modal.openMfa()),
+    canManageMfa: () => auth.isSignedIn() && appMfa(auth.config).mode !== "OFF",
     signOut: (options = {}) =>
       ready.catch(() => {}).then(() => auth.signOut({ global: Boolean(options.global) })),
     isSignedIn: () => auth.isSignedIn(),

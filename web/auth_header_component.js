@@ -1,6 +1,7 @@
 /*
  * <auth-header>, served as /auth_header_component.js: "Sign in" when signed out; when signed in,
- * one button with the user's email that opens a menu with "Sign out". Follows
+ * one button with the user's email that opens a menu with "Two-step verification" (where the
+ * app's MFA is not off; it opens the component's modal there) and "Sign out". Follows
  * window.AuthReturn (auth_component.js) live, whichever script loads first.
  * Themed with the same --ar-* custom properties (web/src/theme.js); data-theme="light|dark"
  * forces a theme.
@@ -71,6 +72,7 @@ function authHeaderClass() {
             <span class="email"></span><span aria-hidden="true">▾</span>
           </button>
           <ul class="menu" id="menu" role="menu" hidden>
+            <li role="none" class="mfa-item" hidden><button type="button" role="menuitem" class="mfa">Two-step verification</button></li>
             <li role="none"><button type="button" role="menuitem" class="signout">Sign out</button></li>
           </ul>
         </div>`;
@@ -81,12 +83,19 @@ function authHeaderClass() {
         email: root.querySelector(".email"),
         toggle: root.querySelector(".toggle"),
         menu: root.querySelector(".menu"),
+        mfaItem: root.querySelector(".mfa-item"),
+        mfa: root.querySelector(".mfa"),
         signOut: root.querySelector(".signout"),
       };
       this.update = () => this.render();
       this.onOutside = (event) => !event.composedPath().includes(this) && this.closeMenu(false);
       this.parts.signIn.addEventListener("click", () => this.api?.signIn());
       this.parts.toggle.addEventListener("click", () => (this.menuOpen() ? this.closeMenu(true) : this.openMenu()));
+      this.parts.mfa.addEventListener("click", () => {
+        // Focus goes back to the menu button first: the modal gives it back there on close.
+        this.closeMenu(true);
+        this.api?.manageMfa().catch(() => this.render());
+      });
       this.parts.signOut.addEventListener("click", () => {
         this.closeMenu(false);
         this.api?.signOut();
@@ -120,6 +129,8 @@ function authHeaderClass() {
       this.parts.email.textContent = user?.email ?? "";
       this.parts.email.title = user?.email ?? "";
       this.parts.toggle.setAttribute("aria-label", user ? `Account menu for ${user.email}` : "Account menu");
+      // An older auth_component.js has no canManageMfa: no item then.
+      this.parts.mfaItem.hidden = !(user && this.api?.canManageMfa?.());
       if (!user) this.closeMenu(false);
     }
 
@@ -128,9 +139,15 @@ function authHeaderClass() {
     }
 
     openMenu() {
+      this.render();
       this.parts.menu.hidden = false;
       this.parts.toggle.setAttribute("aria-expanded", "true");
-      this.parts.signOut.focus();
+      this.items()[0]?.focus();
+    }
+
+    /** The menu's items that show. */
+    items() {
+      return [...this.parts.menu.querySelectorAll("[role=menuitem]")].filter((item) => !item.closest("[hidden]"));
     }
 
     closeMenu(returnFocus) {
@@ -147,6 +164,13 @@ function authHeaderClass() {
       } else if (event.key === "ArrowDown" && event.target === this.parts.toggle) {
         event.preventDefault();
         this.openMenu();
+      } else if (["ArrowDown", "ArrowUp", "Home", "End"].includes(event.key) && this.menuOpen()) {
+        // Arrows move between the items, wrapping around; Home and End go to the first and last.
+        event.preventDefault();
+        const items = this.items();
+        const at = items.indexOf(this.shadowRoot.activeElement);
+        const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[event.key];
+        items[(next + items.length) % items.length]?.focus();
       }
     }
   };

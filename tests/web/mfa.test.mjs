@@ -1,16 +1,31 @@
 // Multi-factor sign-in in the component's non-DOM layers (web/src/otpauth.js, mfa.js, the
 // client and the session core): the otpauth:// URI and the key in groups, the challenges read
 // from the server's answers, the calls' bodies, the words of the errors; then against a running
-// Auth Return (AUTH_RETURN_URL): the QR code POST /qr draws.
+// Auth Return (AUTH_RETURN_URL; an app of the test's own made with the CLI, as tests/e2e/run.sh
+// allows): the QR code POST /qr draws, and a user who sets up an authenticator app signed in
+// and is asked for its code at the next sign-in.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describeError, MSG } from "../../web/src/errors.js";
 import { appMfa, challengeOf, mfaCalls, mfaStatusOf } from "../../web/src/mfa.js";
 import { fetchQr, groupSecret, otpauthUri } from "../../web/src/otpauth.js";
+import { AuthCore } from "../../web/src/session.js";
+import { typedCode } from "../../web/src/ui/mfa_parts.js";
 
 const env = process.env;
 const BASE = env.AUTH_RETURN_URL?.replace(/\/+$/, "");
+const OUTBOX = env.AUTH_RETURN_OUTBOX;
 const serverSkip = BASE ? false : "needs AUTH_RETURN_URL";
+const cliSkip =
+  BASE && OUTBOX && env.AUTH_RETURN_BIN && env.AUTH_RETURN_E2E_DATA_DIR
+    ? false
+    : "needs AUTH_RETURN_URL, AUTH_RETURN_OUTBOX, AUTH_RETURN_BIN, AUTH_RETURN_E2E_DATA_DIR";
+const PASSWORD = "Correct-Horse-9!";
 
 test("otpauthUri: the Key URI authenticator apps read, with its parts encoded", () => {
   assert.equal(
@@ -36,6 +51,7 @@ test("groupSecret: the key in groups of four, upper case, for reading and typing
   assert.equal(groupSecret("abcdefghij"), "ABCD EFGH IJ");
   assert.equal(groupSecret(" ab cd=="), "ABCD");
   assert.equal(groupSecret(""), "");
+  assert.equal(typedCode(" 123 456 "), "123456");
 });
 
 test("challengeOf: each challenge's Session, user and parameters as the screens need them", () => {
@@ -132,4 +148,82 @@ test("fetchQr: the server draws the key's URI as an SVG; anything else is no pic
   assert.equal(JSON.parse(sent[0][1].body).text, uri);
   assert.equal(await fetchQr(`${BASE}/qr`, "https://example.com/"), null, "only otpauth:// is drawn");
   assert.equal(await fetchQr("http://127.0.0.1:9/qr", uri), null, "no server: no picture, no throw");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the server, with an app of the test's own (MFA OPTIONAL)
+
+const run = promisify(execFile);
+const cli = async (...args) =>
+  JSON.parse(
+    (await run(env.AUTH_RETURN_BIN, [...args, "--json", "--listen", new URL(BASE).host, "--data-dir", env.AUTH_RETURN_E2E_DATA_DIR])).stdout,
+  );
+
+async function codeFor(email, count) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mails = existsSync(OUTBOX)
+      ? readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((m) => m.to === email)
+      : [];
+    if (mails.length >= count) return /(?<!\d)(\d{6})(?!\d)/.exec(mails[count - 1].text)[1];
+    if (Date.now() > deadline) throw new Error(`no mail #${count} to ${email}`);
+    await sleep(100);
+  }
+}
+
+/** The authenticator app's code for base32 `secret` (RFC 6238: HMAC-SHA1, 30 s) at `time`. */
+function totp(secret, time = Date.now() / 1000) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let [bits, value] = [0, 0];
+  const key = [];
+  for (const char of secret.replace(/\s/g, "")) {
+    value = (value << 5) | alphabet.indexOf(char);
+    bits += 5;
+    if (bits >= 8) key.push((value >>> (bits -= 8)) & 0xff);
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(time / 30)));
+  const mac = createHmac("sha1", Buffer.from(key)).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+test("a user sets up an authenticator app signed in, and the next sign-in asks for its code", { skip: cliSkip }, async () => {
+  const app = await cli("apps", "create", "--name", `web mfa ${Date.now()}`);
+  await cli("apps", "update", app.app_id, "--mfa", "OPTIONAL");
+  const core = new AuthCore({
+    appId: app.app_id,
+    baseUrl: BASE,
+    options: { storage: "memory" },
+    env: { bus: () => null, locks: null, setTimeout: (fn, ms) => setTimeout(fn, Math.min(ms, 2 ** 31 - 1)).unref() },
+  });
+  const config = await core.start();
+  assert.deepEqual(config.mfa, { mode: "OPTIONAL", emailOtp: false });
+  const email = `web-mfa-${randomUUID().slice(0, 12)}@example.com`;
+  await core.client.signUp(email, PASSWORD);
+  await core.client.confirmSignUp(email, await codeFor(email, 1));
+  assert.ok((await core.signInWithPassword(email, PASSWORD)).user, "no code asked before a factor is on");
+
+  const before = await core.withAccessToken((client, token) => client.getMfaStatus(token));
+  assert.deepEqual(before, { totp: false, email: false, preferred: null, emailVerified: true });
+  const { secret } = await core.withAccessToken((client, token) => client.associateSoftwareToken({ accessToken: token }));
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  await core.withAccessToken(async (client, token) => {
+    await client.verifySoftwareToken({ accessToken: token }, totp(secret));
+    await client.setMfaPreference(token, { totp: { enabled: true } });
+  });
+  const after = await core.withAccessToken((client, token) => client.getMfaStatus(token));
+  assert.deepEqual(after, { totp: true, email: false, preferred: "SOFTWARE_TOKEN_MFA", emailVerified: true });
+  await core.signOut();
+
+  const step = await core.signInWithPassword(email, PASSWORD);
+  assert.equal(step.challenge?.name, "SOFTWARE_TOKEN_MFA");
+  assert.equal(core.isSignedIn(), false);
+  const wrong = totp(secret) === "000000" ? "111111" : "000000";
+  await assert.rejects(core.answerMfaCode(step.challenge, wrong), (error) => error.code === "CodeMismatchException");
+  // The code of the next time step: the one VerifySoftwareToken took is spent.
+  const signedIn = await core.answerMfaCode(step.challenge, totp(secret, Date.now() / 1000 + 30));
+  assert.equal(signedIn.user.email, email);
+  assert.equal(core.isSignedIn(), true);
+  await core.signOut();
 });

@@ -38,6 +38,7 @@ function startHosted(win, doc) {
     title,
     container,
     client,
+    fetchFn,
     appName: data.appName,
     query,
     go: (url) => win.location.assign(url),

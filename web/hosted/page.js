@@ -1,19 +1,25 @@
 // The hosted sign-in page in the document: one form at a time under the page's one <h1>, every
 // field with a real <label>, the error in a role=alert that takes the focus, links to the other
-// screens that keep the query string, and the move to /oauth2/authorize once signed in.
+// screens that keep the query string, the screen each challenge of a sign-in asks for (a new
+// password, a second factor), and the move to /oauth2/authorize once signed in.
 
 import { describeError } from "../src/errors.js";
 import { h } from "../src/ui/dom.js";
 import { FIELDS, rulesList } from "../src/ui/fields.js";
+import { challengeScreen } from "../src/ui/mfa_parts.js";
 import { hostedScreens } from "./screens.js";
 
 /** Where the page goes once the server has set its session cookie. */
 const AUTHORIZE_PATH = "/oauth2/authorize";
 
-/** The page: `client` from createClient (sign-in steps to /login), `go(url)` navigates. */
+/**
+ * The page: `client` from createClient (sign-in steps to /login), `fetchFn` for its other
+ * requests (an authenticator key's QR code), `go(url)` navigates.
+ */
 export class HostedPage {
-  constructor({ doc, title, container, client, appName, query, go }) {
+  constructor({ doc, title, container, client, fetchFn, appName, query, go }) {
     this.doc = doc;
+    this.fetchFn = fetchFn;
     this.titleEl = title;
     this.container = container;
     this.client = client;
@@ -56,6 +62,7 @@ export class HostedPage {
       { novalidate: true, "aria-labelledby": this.titleEl.id, onsubmit: (e) => this.submit(e) },
       this.alert,
       this.status,
+      spec.extra ?? null,
       fields,
       passwords.length ? this.showPasswords() : null,
       this.button,
@@ -63,6 +70,7 @@ export class HostedPage {
     const parts = [
       spec.intro ? h(doc, "p", { class: "intro", text: spec.intro }) : null,
       this.form,
+      spec.note ? h(doc, "p", { class: "note", text: spec.note }) : null,
       spec.links?.length ? h(doc, "ul", { class: "links" }, spec.links.map((link) => this.link(link))) : null,
     ];
     this.container.replaceChildren(...parts.filter(Boolean));
@@ -193,11 +201,10 @@ export class HostedPage {
     return this.finish(await this.client.signIn(email, password));
   }
 
-  /** After a sign-in step: a new password to choose, or on to the authorization request. */
-  finish(outcome) {
+  /** After a sign-in step: the screen its challenge asks for, or on to the authorization request. */
+  async finish(outcome) {
     if (outcome.challenge) {
-      this.ctx.challenge = outcome.challenge;
-      return this.show("newpassword");
+      return this.show(await challengeScreen(this.client, outcome.challenge, this.ctx));
     }
     this.leaving = true;
     this.status.textContent = `Signed in. Continuing to ${this.appName}…`;

@@ -1,6 +1,9 @@
 // The hosted pages' screens: what each one asks, what it calls and where it leads. GET /login,
 // /signup and /forgotPassword open on theirs ("signin", "signup", "forgot"); "confirm",
-// "reset" and "newpassword" follow inside the page. The wording is the modal's (web/src/ui/modal.js).
+// "reset", "newpassword" and the second-factor screens (mfa_screens.js) follow inside the page.
+// The wording is the modal's (web/src/ui/modal.js).
+
+import { hostedMfaScreens } from "./mfa_screens.js";
 
 /** The screens of `page` (a HostedPage) by name, each a function giving its spec. */
 export function hostedScreens(page) {
@@ -94,5 +97,6 @@ export function hostedScreens(page) {
       action: async ({ resetPassword }) => page.finish(await client.completeNewPassword(page.ctx.challenge, resetPassword)),
       links: [backToSignIn],
     }),
+    ...hostedMfaScreens(page),
   };
 }

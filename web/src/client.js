@@ -3,7 +3,7 @@
 // own URL (the `target` option), which answers the last sign-in step with `{SignedIn: true}`.
 
 import { AuthError, MSG } from "./errors.js";
-import { challengeOf, mfaCalls } from "./mfa.js";
+import { CHALLENGES, challengeOf, mfaCalls } from "./mfa.js";
 import { answerPasswordVerifier, srpStart } from "./srp.js";
 
 /** The app's public config (`GET /api/apps/{app}/config`); NetworkError or ConfigError when it fails. */
@@ -134,6 +134,6 @@ function errorCode(data, response) {
 function authStep(reply) {
   if (reply.AuthenticationResult) return { result: reply.AuthenticationResult };
   if (reply.SignedIn === true) return { signedIn: true };
-  if (reply.ChallengeName === "NEW_PASSWORD_REQUIRED") return { challenge: challengeOf(reply) };
+  if (CHALLENGES.has(reply.ChallengeName)) return { challenge: challengeOf(reply) };
   throw new AuthError("UnsupportedChallenge", `Unsupported sign-in step ${reply.ChallengeName}`);
 }

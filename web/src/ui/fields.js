@@ -11,6 +11,7 @@ export const FIELDS = {
   newPassword: { label: "Password", type: "password", autocomplete: "new-password", rules: true },
   resetPassword: { label: "New password", type: "password", autocomplete: "new-password", rules: true },
   code: { label: "Confirmation code", type: "text", autocomplete: "one-time-code", inputmode: "numeric" },
+  mfaCode: { label: "6-digit code", type: "text", autocomplete: "one-time-code", inputmode: "numeric" },
 };
 
 /**

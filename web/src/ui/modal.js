@@ -1,10 +1,14 @@
-// The sign-in modal: one dialog with six views (sign in, sign up, confirm, forgot, reset, new
-// password), focus kept inside while open and given back on close.
+// The sign-in modal: one dialog with a view at a time (sign in, sign up, confirm, forgot,
+// reset, new password, and the second-factor views of mfa_views.js), focus kept inside while
+// open and given back on close.
 
-import { TOO_MANY, describeError } from "../errors.js";
+import { TOO_MANY, describeError, usageError } from "../errors.js";
+import { appMfa } from "../mfa.js";
 import { applyTheme } from "../theme.js";
 import { deepActiveElement, h, shadowHost } from "./dom.js";
 import { FIELDS, rulesList } from "./fields.js";
+import { challengeScreen } from "./mfa_parts.js";
+import { MFA_STYLE, mfaViews } from "./mfa_views.js";
 
 const MODAL_STYLE = `
   .backdrop {
@@ -55,7 +59,7 @@ const MODAL_STYLE = `
 /** The app's name from its public config, or null (older servers send none). */
 const appName = (config) => (typeof config?.name === "string" && config.name.trim()) || null;
 
-/** The modal: one dialog, six views. Resolves `open()` with the user, or null when closed. */
+/** The modal: one dialog, a view at a time. Resolves `open()` with the user, or null when closed. */
 export class Modal {
   constructor(auth, doc) {
     this.auth = auth;
@@ -65,12 +69,13 @@ export class Modal {
     this.resolve = null;
   }
 
-  open(view, ctx = {}) {
+  /** Opens on `view` with `ctx`; `message` `{error, status}` is shown in its form. */
+  open(view, ctx = {}, message = {}) {
     this.ctx = { ...ctx };
     if (!this.host) this.build();
     if (!this.isOpen()) this.returnFocus = deepActiveElement(this.doc);
     this.backdrop.hidden = false;
-    this.show(view);
+    this.show(view, message);
     this.resolve?.(null);
     return new Promise((resolve) => (this.resolve = resolve));
   }
@@ -86,7 +91,8 @@ export class Modal {
 
   build() {
     const { doc } = this;
-    ({ host: this.host, root: this.root } = shadowHost(doc, "auth-return-modal", MODAL_STYLE, this.auth.options.theme));
+    const style = MODAL_STYLE + MFA_STYLE;
+    ({ host: this.host, root: this.root } = shadowHost(doc, "auth-return-modal", style, this.auth.options.theme));
     this.dialog = h(doc, "div", {
       class: "dialog",
       role: "dialog",
@@ -104,9 +110,10 @@ export class Modal {
     return Boolean(this.backdrop) && !this.backdrop.hidden;
   }
 
+  /** The first empty input, else the first input; in a view without any, its first button. */
   focusFirst() {
     const inputs = [...this.form.querySelectorAll("input")];
-    (inputs.find((i) => !i.value) ?? inputs[0])?.focus();
+    (inputs.find((i) => !i.value) ?? inputs[0] ?? this.form.querySelector("button"))?.focus();
   }
 
   onKey(event) {
@@ -145,6 +152,7 @@ export class Modal {
       doc,
       "form",
       { novalidate: true, onsubmit: (e) => this.submit(e, spec) },
+      spec.extra ?? null,
       inputs,
       this.alert,
       this.status,
@@ -159,6 +167,7 @@ export class Modal {
       h(doc, "h2", { id: "ar-title", text: spec.title }),
       spec.intro ? h(doc, "p", { text: spec.intro }) : null,
       form,
+      spec.note ? h(doc, "p", { class: "note", text: spec.note }) : null,
       links.length ? h(doc, "div", { class: "links" }, links) : null,
     ];
     this.dialog.replaceChildren(...parts.filter(Boolean));
@@ -192,9 +201,15 @@ export class Modal {
     const missing = spec.fields.find((f) => !String(values[f] ?? "").trim());
     if (missing) return this.fail(`Enter your ${FIELDS[missing].label.toLowerCase()}`, missing);
     if (values.email) this.ctx.email = values.email.trim();
+    await this.run(() => spec.action(values));
+  }
+
+  /** Runs a step of the view (its submit, or one of its buttons): busy meanwhile, errors shown. */
+  async run(step) {
+    if (this.busy) return;
     this.setBusy(true);
     try {
-      await spec.action(values);
+      await step();
     } catch (error) {
       const { message, view } = describeError(error, this.auth.config?.passwordPolicy);
       if (view && view !== this.view) this.show(view, { error: message });
@@ -217,13 +232,28 @@ export class Modal {
     this.form.querySelector(".primary").setAttribute("aria-disabled", String(busy));
   }
 
-  async signIn(email, password) {
-    const outcome = await this.auth.signInWithPassword(email, password);
-    if (outcome.challenge) {
-      this.ctx.challenge = outcome.challenge;
-      return this.show("newpassword");
+  async signIn(email, password, message) {
+    return this.step(await this.auth.signInWithPassword(email, password), message);
+  }
+
+  /** After a sign-in step: the view its challenge asks for (with `message`), or signed in. */
+  async step(outcome, message) {
+    if (!outcome.challenge) return this.close(outcome.user);
+    this.show(await challengeScreen(this.auth.client, outcome.challenge, this.ctx), message);
+  }
+
+  /** "Two-step verification" for the signed-in user, where the app offers it; resolves on close. */
+  async openMfa() {
+    if (!this.auth.isSignedIn()) throw usageError("not_signed_in", "Sign a user in before managing their two-step verification");
+    if (appMfa(this.auth.config).mode === "OFF") throw usageError("mfa_off", "This app's MFA mode is OFF");
+    let mfa = null;
+    let message = {};
+    try {
+      mfa = await this.auth.withAccessToken((client, token) => client.getMfaStatus(token));
+    } catch (error) {
+      message = { error: describeError(error).message };
     }
-    this.close(outcome.user);
+    await this.open("security", { mfa }, message);
   }
 
   views() {
@@ -293,12 +323,10 @@ export class Modal {
         intro: "Your account needs a new password before you can continue.",
         fields: ["resetPassword"],
         submit: "Set new password",
-        action: async ({ resetPassword }) => {
-          const outcome = await this.auth.completeNewPassword(this.ctx.challenge, resetPassword);
-          this.close(outcome.user ?? null);
-        },
+        action: async ({ resetPassword }) => this.step(await this.auth.completeNewPassword(this.ctx.challenge, resetPassword)),
         links: [back],
       }),
+      ...mfaViews(this, app),
     };
   }
 
