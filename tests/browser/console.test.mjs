@@ -244,9 +244,10 @@ test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is 
     return select.getAttribute("aria-describedby").split(" ").map((ref) => document.getElementById(ref)?.innerText ?? "").join("\n");
   });
   assert.match(hint, /^Off: never asks for a second factor\.$/m);
-  assert.match(hint, /^Optional: asks the users who turned on an authenticator app for its code\.$/m);
+  assert.match(hint, /^Optional: asks the users who turned on a second factor for a code\.$/m);
   assert.match(hint, /^Required: asks everyone; users without an authenticator app set one up at their next sign-in\.$/m);
-  assert.match(hint, /^The sign-in component and the hosted pages do not ask for codes yet/m);
+  assert.match(hint, /^The sign-in component and the hosted pages ask for the codes; users turn their factors on and off under “Two-step verification”/m);
+  assert.doesNotMatch(hint, /do not ask for codes/);
 
   // By keyboard: the arrow key picks "Optional", Enter on the focused button saves.
   await mode.focus();
@@ -283,9 +284,24 @@ test("the MFA mode is chosen by keyboard, saved and shown again; a wrong one is 
   await p.getByRole("button", { name: "Save settings" }).click();
   await p.locator("#toast").getByText("Settings saved.").waitFor();
   assert.deepEqual((await appView(p, id)).mfa, { mode: "ON", email_otp: false });
+  // Codes by email: a checkbox of its own, sent alone (PATCH mfa.email_otp), shown again.
+  const emailOtp = p.getByRole("group", { name: "Multi-factor sign-in" }).getByRole("checkbox", { name: "Offer codes by email" });
+  assert.equal(await emailOtp.isChecked(), false);
+  await emailOtp.check();
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await until(async () => (await appView(p, id)).mfa.email_otp === true, { message: "email_otp saved" });
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "ON", email_otp: true });
+  const emailChanged = await p.evaluate(async (app) => (await (await window.AuthReturn.fetch(`/api/apps/${app}/events?type=settings_changed&limit=1`)).json()).events[0].detail.changed, id);
+  assert.equal(emailChanged, "mfa.email_otp");
+  await p.goto("about:blank");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  await mode.waitFor();
+  assert.equal(await emailOtp.isChecked(), true);
+  await emailOtp.uncheck();
   await mode.selectOption({ label: "Off" });
   await p.getByRole("button", { name: "Save settings" }).click();
   await until(async () => (await appView(p, id)).mfa.mode === "OFF", { message: "the mode saved as OFF" });
+  assert.deepEqual((await appView(p, id)).mfa, { mode: "OFF", email_otp: false });
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -24,15 +24,15 @@ export function previewTemplate(template, kind) {
 }
 
 /** The MFA modes: Cognito's name, the words for it, and what it asks of users in one line. */
-/** Until the component and the hosted pages ask for codes, MFA users sign in through an SDK. */
-const MFA_NOT_IN_COMPONENT =
-  "The sign-in component and the hosted pages do not ask for codes yet: with MFA on, users sign in through a Cognito SDK (Amplify, amazon-cognito-identity-js).";
-
 const MFA_MODES = [
   ["OFF", "Off", "Off: never asks for a second factor."],
-  ["OPTIONAL", "Optional", "Optional: asks the users who turned on an authenticator app for its code."],
+  ["OPTIONAL", "Optional", "Optional: asks the users who turned on a second factor for a code."],
   ["ON", "Required", "Required: asks everyone; users without an authenticator app set one up at their next sign-in."],
 ];
+
+/** Where users meet MFA, under the modes. */
+const MFA_WHERE =
+  "The sign-in component and the hosted pages ask for the codes; users turn their factors on and off under “Two-step verification” in the <auth-header> menu.";
 
 const numberInput = (value, min, max) => el("input", { type: "number", min: String(min), max: String(max), step: "1", inputmode: "numeric", value: String(value ?? "") });
 const checkbox = (checked) => el("input", { type: "checkbox", checked: Boolean(checked) });
@@ -58,6 +58,7 @@ export function renderSettings(box, app) {
     userScopes: el("input", { type: "text", spellcheck: "false", autocomplete: "off", value: (userKeys.scopes ?? []).join(" ") }),
     hide: checkbox(app.hide_existing_accounts),
     mfa: el("select", {}, MFA_MODES.map(([mode, words]) => el("option", { value: mode, selected: mode === (app.mfa?.mode ?? "OFF") }, words))),
+    emailOtp: checkbox(app.mfa?.email_otp),
   };
   c.origins.value = (app.origins ?? []).join("\n");
   const hosted = hostedSection(app);
@@ -116,8 +117,14 @@ export function renderSettings(box, app) {
         hint: [
           ...MFA_MODES.map(([, , line], i) => [i ? el("br") : null, line]),
           el("br"),
-          MFA_NOT_IN_COMPONENT,
+          MFA_WHERE,
         ],
+      }),
+      formField({
+        label: "Offer codes by email",
+        control: c.emailOtp,
+        field: "mfa.email_otp",
+        hint: "Users with a verified email may choose a 6-digit code mailed at each sign-in as their second factor (MFA optional or required).",
       }),
     ),
     group(
@@ -156,7 +163,7 @@ export function renderSettings(box, app) {
       user_api_keys: { enabled: c.userKeys.checked, scopes: c.userScopes.value.split(/\s+/).filter(Boolean) },
       hide_existing_accounts: c.hide.checked,
       oauth: hosted.value(),
-      mfa: { mode: c.mfa.value },
+      mfa: { mode: c.mfa.value, email_otp: c.emailOtp.checked },
     };
     // An emptied number is a mistake to point at, not a member to leave out.
     const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace], ...hosted.numbers].filter(([, input]) => input.value.trim() === "");
