@@ -5,8 +5,9 @@
 // sign-in asks for the code (a wrong one is shown and the user stays; the right one signs in);
 // codes by email turned on from the same menu and made the default, and the choice between the two
 // (SELECT_MFA_TYPE); under MFA ON a new user is walked through the setup (MFA_SETUP) by keyboard
-// alone. On the hosted pages: a redirect sign-in with an authenticator code, and one that sets
-// an app up first. Screenshots (look at them): tests/browser/screenshots/mfa-*.png and
+// alone, or chooses codes by email where the app offers them. On the hosted pages: a redirect
+// sign-in with an authenticator code, one that sets an app up first, and one that sets up
+// codes by email. Screenshots (look at them): tests/browser/screenshots/mfa-*.png and
 // hosted-mfa-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -22,6 +23,7 @@ let browser;
 let site;
 let optional; // MFA OPTIONAL, codes by email offered
 let required; // MFA ON
+let requiredWithEmail; // MFA ON, codes by email offered
 
 before(async () => {
   if (skip) return;
@@ -31,6 +33,8 @@ before(async () => {
   await cli("apps", "update", optional.app_id, "--mfa", "OPTIONAL", "--patch", '{"mfa": {"email_otp": true}}', "--callback-url", `${site.origin}/`);
   required = await cli("apps", "create", "--name", "Vault Keeper");
   await cli("apps", "update", required.app_id, "--mfa", "ON", "--callback-url", `${site.origin}/`);
+  requiredWithEmail = await cli("apps", "create", "--name", "Lantern Mail");
+  await cli("apps", "update", requiredWithEmail.app_id, "--mfa", "ON", "--patch", '{"mfa": {"email_otp": true}}', "--callback-url", `${site.origin}/`);
 });
 
 after(async () => {
@@ -314,6 +318,32 @@ test("MFA ON: a new user is walked through setting up an authenticator app, by k
   await context.close();
 });
 
+test("MFA ON with codes by email offered: a new user chooses how to get their codes", { skip }, async () => {
+  const email = await confirmedUser("mfa-on-email", { clientId: requiredWithEmail.client_id });
+  const context = await newContext(browser);
+  const p = await openPage(context, site, { app: requiredWithEmail.app_id });
+  const mails = mailCount(email);
+  await signInUntilCode(p, email);
+  await dialog(p).getByRole("group", { name: "How do you want to get your codes?" }).waitFor();
+  assert.match(await dialog(p).textContent(), /Lantern Mail asks for a code after your password each time you sign in\./);
+  assert.deepEqual(await dialog(p).getByRole("radio").evaluateAll((radios) => radios.map((r) => r.value)), ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]);
+  await settled(p);
+  await screenshot(p, "mfa-setup-choice");
+  await dialog(p).getByRole("radio", { name: "Email" }).check();
+  await button(p, "Continue").click();
+  await dialog(p).getByText(/We emailed a 6-digit code to b\*\*\*@e\*\*\*\./).waitFor();
+  await codeInput(p).fill(await codeFor(email, mails));
+  await button(p, "Verify").click();
+  await dialog(p).waitFor({ state: "hidden" });
+  await until(() => isSignedIn(p), { message: "signed in with codes by email set up" });
+  await header.menu(p).click();
+  await mfaItem(p).click();
+  await heading(p, "Two-step verification").waitFor();
+  assert.deepEqual(await factorStates(p), ["Authenticator app: Off", "Codes by email: On"]);
+  assert.deepEqual(await dialog(p).getByRole("group", { name: "Codes by email" }).getByRole("button").allTextContents(), [], "the one factor stays on");
+  await context.close();
+});
+
 test("an expired second step sends the user back to the start, saying so", { skip }, async () => {
   const email = await confirmedUser("mfa-expired", { clientId: optional.client_id });
   await setUpAuthenticatorApp(email, { clientId: optional.client_id });
@@ -406,6 +436,29 @@ test("hosted pages: a redirect sign-in asks for the authenticator app's code", {
   await code.fill(nextCode(secret));
   await p.keyboard.press("Enter");
   const claims = await landed(p, optional, request);
+  assert.equal(claims.email, email);
+  await context.close();
+});
+
+test("hosted pages: under MFA ON with codes by email offered, a new user chooses email and goes on", { skip }, async () => {
+  const email = await confirmedUser("hosted-mfa-email", { clientId: requiredWithEmail.client_id });
+  const context = await newContext(browser);
+  const p = await context.newPage();
+  const request = authorization(requiredWithEmail);
+  await p.goto(request.url);
+  await h1(p, "Sign in to Lantern Mail").waitFor();
+  await p.getByLabel("Email", { exact: true }).fill(email);
+  await p.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  const mails = mailCount(email);
+  await p.keyboard.press("Enter");
+  await p.getByRole("group", { name: "How do you want to get your codes?" }).waitFor();
+  assert.equal(await hostedFocus(p), "input[name=factor]", "the focus is on the first choice");
+  await p.keyboard.press("ArrowDown");
+  await p.keyboard.press("Enter");
+  await h1(p, "Two-step verification").waitFor();
+  await p.getByLabel("6-digit code", { exact: true }).fill(await codeFor(email, mails));
+  await p.keyboard.press("Enter");
+  const claims = await landed(p, requiredWithEmail, request);
   assert.equal(claims.email, email);
   await context.close();
 });

@@ -60,7 +60,20 @@ test("challengeOf: each challenge's Session, user and parameters as the screens 
     Session: "s1",
     ChallengeParameters: { USER_ID_FOR_SRP: "uid-1", MFAS_CAN_CHOOSE: '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' },
   });
-  assert.deepEqual(select, { name: "SELECT_MFA_TYPE", session: "s1", userId: "uid-1", destination: null, choices: ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"] });
+  assert.deepEqual(select, {
+    name: "SELECT_MFA_TYPE",
+    session: "s1",
+    userId: "uid-1",
+    destination: null,
+    choices: ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"],
+    setupChoices: [],
+  });
+  const setup = challengeOf({
+    ChallengeName: "MFA_SETUP",
+    Session: "s0",
+    ChallengeParameters: { USER_ID_FOR_SRP: "uid-1", MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' },
+  });
+  assert.deepEqual(setup.setupChoices, ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]);
   const email = challengeOf({
     ChallengeName: "EMAIL_OTP",
     Session: "s2",
@@ -104,6 +117,7 @@ test("mfaCalls: each answer and call carries what Cognito's API reference asks f
   await calls.answerMfaCode({ ...totp, name: "EMAIL_OTP" }, "654321");
   await calls.selectMfa({ ...totp, name: "SELECT_MFA_TYPE" }, "EMAIL_OTP");
   await calls.finishMfaSetup({ ...totp, name: "MFA_SETUP" }, "s-verified");
+  await calls.setupEmailMfa({ ...totp, name: "MFA_SETUP", session: "s-setup" }, "a@x.io");
   assert.deepEqual(await calls.associateSoftwareToken({ session: "s-setup" }), { secret: "KEY", session: "s-next" });
   assert.deepEqual(await calls.verifySoftwareToken({ accessToken: "at" }, "111111"), { session: "s-verified" });
   await calls.setMfaPreference("at", { totp: { enabled: false }, email: { enabled: true, preferred: true } });
@@ -115,6 +129,7 @@ test("mfaCalls: each answer and call carries what Cognito's API reference asks f
     respond("EMAIL_OTP", "s-totp", { EMAIL_OTP_CODE: "654321" }),
     respond("SELECT_MFA_TYPE", "s-totp", { ANSWER: "EMAIL_OTP" }),
     respond("MFA_SETUP", "s-verified", {}),
+    respond("MFA_SETUP", "s-setup", { EMAIL: "a@x.io" }),
     ["AssociateSoftwareToken", { Session: "s-setup" }],
     ["VerifySoftwareToken", { AccessToken: "at", UserCode: "111111", FriendlyDeviceName: "Authenticator app" }],
     ["SetUserMFAPreference", { AccessToken: "at", SoftwareTokenMfaSettings: { Enabled: false }, EmailMfaSettings: { Enabled: true, PreferredMfa: true } }],

@@ -1,10 +1,11 @@
 // The hosted pages' second-factor screens, after the password: the code ("mfacode", from the
-// authenticator app or mailed), the choice between the two ("mfaselect"), and setting up an
-// authenticator app where the app requires one ("mfasetup", with the QR code POST /qr draws).
+// authenticator app or mailed), the choice between the two ("mfaselect"), and setting up a
+// factor where the app requires one: an authenticator app ("mfasetup", with the QR code POST /qr
+// draws), or codes by email where the app offers them too ("mfasetupchoice").
 // The words and parts are the modal's (web/src/ui/mfa_parts.js).
 
 import { EMAIL_OTP } from "../src/mfa.js";
-import { MFA_TEXT, factorChoice, setupPanel, typedCode } from "../src/ui/mfa_parts.js";
+import { MFA_TEXT, factorChoice, setupPanel, totpSetupScreen, typedCode } from "../src/ui/mfa_parts.js";
 
 /** Where the hosted pages have their authenticator keys drawn (same origin). */
 const QR_PATH = "/qr";
@@ -42,6 +43,22 @@ export function hostedMfaScreens(page) {
         submit: "Continue",
         busy: "Continuing…",
         action: async ({ factor }) => page.finish(await client.selectMfa(challenge, factor)),
+        links: [backToSignIn],
+      };
+    },
+    mfasetupchoice: () => {
+      const challenge = page.ctx.challenge;
+      return {
+        title: MFA_TEXT.title,
+        intro: MFA_TEXT.requiredChoice(app),
+        fields: [],
+        extra: [factorChoice(doc, "hosted-setup-factor", challenge.setupChoices, MFA_TEXT.chooseSetup)],
+        submit: "Continue",
+        busy: "Continuing…",
+        action: async ({ factor }) => {
+          if (factor === EMAIL_OTP) return page.finish(await client.setupEmailMfa(challenge, page.ctx.email));
+          page.show(await totpSetupScreen(client, page.ctx));
+        },
         links: [backToSignIn],
       };
     },

@@ -22,7 +22,8 @@ function jsonList(text) {
 
 /**
  * A challenge of the server's answer as the screens use it: its name, Session, the user's
- * name for the answer, where an email code went, and the factors to choose from.
+ * name for the answer, where an email code went, the factors to choose from (SELECT_MFA_TYPE)
+ * and those that can be set up (MFA_SETUP).
  */
 export function challengeOf(reply) {
   const params = reply.ChallengeParameters ?? {};
@@ -32,6 +33,7 @@ export function challengeOf(reply) {
     userId: params.USER_ID_FOR_SRP ?? params.USERNAME,
     destination: params.CODE_DELIVERY_DESTINATION ?? null,
     choices: jsonList(params.MFAS_CAN_CHOOSE),
+    setupChoices: jsonList(params.MFAS_CAN_SETUP),
   };
 }
 
@@ -79,6 +81,8 @@ export function mfaCalls(call, clientId, step) {
     selectMfa: (challenge, factor) => respond(challenge, { ANSWER: factor }),
     /** MFA_SETUP, once VerifySoftwareToken verified the app with `session`: signs in. */
     finishMfaSetup: (challenge, session) => respond({ ...challenge, session }, {}),
+    /** MFA_SETUP with codes by email to `email` (the account's): the EMAIL_OTP challenge follows. */
+    setupEmailMfa: (challenge, email) => respond(challenge, { EMAIL: email }),
     /** A new secret: `{secret, session}` (the next Session when called with one). */
     associateSoftwareToken: async (who) => {
       const reply = await call("AssociateSoftwareToken", tokenOrSession(who));

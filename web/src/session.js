@@ -172,6 +172,11 @@ export class AuthCore extends Emitter {
     return this.finishStep(await this.requireClient().finishMfaSetup(challenge, session));
   }
 
+  /** MFA_SETUP answered with codes by email to `email`: the EMAIL_OTP challenge follows. */
+  async setupEmailMfa(challenge, email) {
+    return this.finishStep(await this.requireClient().setupEmailMfa(challenge, email));
+  }
+
   /** `fn(client, accessToken)` for the signed-in user, the token refreshed first when due. */
   async withAccessToken(fn) {
     const token = await this.getToken("access");

@@ -14,6 +14,8 @@ export const MFA_TEXT = {
   choose: "How do you want to get your code?",
   setupTitle: "Set up an authenticator app",
   required: (app) => `${app || "This app"} asks for a code from an authenticator app each time you sign in.`,
+  requiredChoice: (app) => `${app || "This app"} asks for a code after your password each time you sign in.`,
+  chooseSetup: "How do you want to get your codes?",
   lostPhone: (app) =>
     `Lost your phone? Ask ${app ? `${app}’s` : "the app’s"} support to turn off your authenticator app, then sign in with your password.`,
   newCode: "We sent a new code.",
@@ -35,14 +37,23 @@ const CHALLENGE_SCREENS = {
 };
 
 /**
- * The screen `challenge` opens, kept in `ctx.challenge`; for MFA_SETUP the new key is asked
- * for first (AssociateSoftwareToken with the challenge's Session), into `ctx.setup`
- * `{secret, session}`.
+ * The screen `challenge` opens, kept in `ctx.challenge`. MFA_SETUP opens the choice between an
+ * authenticator app and codes by email where the app offers both, else the app's setup.
  */
 export async function challengeScreen(client, challenge, ctx) {
   ctx.challenge = challenge;
-  if (challenge.name === "MFA_SETUP") ctx.setup = await client.associateSoftwareToken({ session: challenge.session });
+  if (challenge.name === "MFA_SETUP" && challenge.setupChoices.includes(EMAIL_OTP)) return "mfasetupchoice";
+  if (challenge.name === "MFA_SETUP") return totpSetupScreen(client, ctx);
   return CHALLENGE_SCREENS[challenge.name];
+}
+
+/**
+ * MFA_SETUP with an authenticator app: the new key is asked for first (AssociateSoftwareToken
+ * with the challenge's Session), into `ctx.setup` `{secret, session}`; then its screen.
+ */
+export async function totpSetupScreen(client, ctx) {
+  ctx.setup = await client.associateSoftwareToken({ session: ctx.challenge.session });
+  return "mfasetup";
 }
 
 /** The code as typed, without the spaces people (and some apps) put in the middle. */

@@ -1,11 +1,11 @@
 // The modal's second-factor views. During a sign-in: the code (from the authenticator app, or
-// mailed), the choice between the two, and setting up an authenticator app where the app
-// requires one (MFA_SETUP). Signed in, "Two-step verification": which factors are on, setting
+// mailed), the choice between the two, and setting up a factor where the app requires one
+// (MFA_SETUP: an authenticator app, or codes by email where the app offers them). Signed in, "Two-step verification": which factors are on, setting
 // up an authenticator app, turning each factor on or off, and which one is asked for first.
 
 import { EMAIL_OTP, TOTP, appMfa } from "../mfa.js";
 import { h } from "./dom.js";
-import { MFA_TEXT, factorChoice, setupPanel, typedCode } from "./mfa_parts.js";
+import { MFA_TEXT, factorChoice, setupPanel, totpSetupScreen, typedCode } from "./mfa_parts.js";
 
 /** The modal's CSS for these views (the modal's own is in modal.js). */
 export const MFA_STYLE = `
@@ -104,6 +104,21 @@ export function mfaViews(modal, app) {
         extra: [factorChoice(doc, "ar-factor", challenge.choices, MFA_TEXT.choose)],
         submit: "Continue",
         action: async ({ factor }) => modal.step(await auth.selectMfa(challenge, factor)),
+        links: [back],
+      };
+    },
+    mfasetupchoice: () => {
+      const challenge = modal.ctx.challenge;
+      return {
+        title: MFA_TEXT.title,
+        intro: MFA_TEXT.requiredChoice(app),
+        fields: [],
+        extra: [factorChoice(doc, "ar-setup-factor", challenge.setupChoices, MFA_TEXT.chooseSetup)],
+        submit: "Continue",
+        action: async ({ factor }) => {
+          if (factor === EMAIL_OTP) return modal.step(await auth.setupEmailMfa(challenge, modal.ctx.email));
+          modal.show(await totpSetupScreen(auth.client, modal.ctx));
+        },
         links: [back],
       };
     },
