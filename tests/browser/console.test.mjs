@@ -11,6 +11,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { skip, BASE, APP, PASSWORD, launch, newContext, codeFor, uniqueEmail, until, screenshot, field, button, cognito, confirmedUser, lowContrast, setUpAuthenticatorApp, totp } from "./support.mjs";
+import { registerSoftPasskey } from "./soft_passkey.mjs";
 
 let browser;
 
@@ -369,6 +370,83 @@ test("a user's authenticator app is shown on their page and turned off by keyboa
   assert.equal(await row("mfa_disabled").locator(".badge").textContent(), "MFA turned off");
   assert.equal(await row("mfa_disabled").locator('td[data-label="By"]').textContent(), "you");
   assert.equal(await row("mfa_enabled").locator('td[data-label="By"]').textContent(), "the user");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("passkeys are turned on with their relying party; a user's passkey is listed on their page and removed", { skip }, async () => {
+  assert.ok(session, "needs the developer of the earlier test");
+  const { context, problems } = await watchedContext({ storageState: session });
+  const p = await context.newPage();
+  const id = await createApp(p, "Passkeys app");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  const group = p.getByRole("group", { name: "Passkeys" });
+  const enabled = group.getByRole("checkbox", { name: "Let users sign in with passkeys" });
+  const rpId = group.getByRole("textbox", { name: "Relying party id" });
+  const origins = group.getByRole("textbox", { name: "More origins for passkeys" });
+  await enabled.waitFor();
+  assert.equal(await enabled.isChecked(), false, "off by default");
+  assert.equal(await rpId.inputValue(), "");
+
+  // An address is no relying party: shown beside the field, nothing changed.
+  await enabled.check();
+  await rpId.fill("10.0.0.1");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  const slot = p.locator('[data-error-for="passkeys.relying_party_id"]');
+  await until(async () => (await slot.textContent()) !== "", { message: "the relying party's error" });
+  assert.match(await slot.textContent(), /must be a domain name/);
+  assert.deepEqual((await appView(p, id)).passkeys, { enabled: false, origins: [] }, "nothing changed");
+
+  await rpId.fill("localhost");
+  await origins.fill("http://localhost:5173/");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await p.locator("#toast").getByText("Settings saved.").waitFor();
+  assert.deepEqual((await appView(p, id)).passkeys, { enabled: true, relying_party_id: "localhost", origins: ["http://localhost:5173"] });
+  assert.equal(await origins.inputValue(), "http://localhost:5173", "the server's spelling shown");
+  await p.goto("about:blank");
+  await p.goto(`${BASE}/console#/apps/${id}/settings`);
+  await enabled.waitFor();
+  assert.equal(await enabled.isChecked(), true);
+  assert.equal(await rpId.inputValue(), "localhost");
+
+  // A user with a passkey (registered as a browser would, from the allowed origin), one without.
+  const app = await appView(p, id);
+  const email = await confirmedUser("passkey", { clientId: app.client_id });
+  const credential = await registerSoftPasskey(email, PASSWORD, { clientId: app.client_id, origin: "http://localhost:5173" });
+  const plain = await confirmedUser("no-passkey", { clientId: app.client_id });
+  const card = p.getByRole("region", { name: "Passkeys", exact: true });
+  await p.goto(`${BASE}/console#/apps/${id}/users`);
+  await p.getByRole("link", { name: plain }).click();
+  await card.getByText("None registered.").waitFor();
+
+  await p.getByRole("link", { name: "← All users" }).click();
+  await p.getByRole("link", { name: email }).click();
+  const remove = card.getByRole("button", { name: "Remove the passkey Passkey on this device" });
+  await remove.waitFor();
+  assert.match(await card.textContent(), /Passkey on this device/);
+  // Escape keeps it; confirmed, it goes.
+  await remove.focus();
+  await p.keyboard.press("Enter");
+  const confirm = p.getByRole("dialog", { name: "Remove this passkey?" });
+  await confirm.waitFor();
+  await p.keyboard.press("Escape");
+  await confirm.waitFor({ state: "detached" });
+  assert.equal(await remove.count(), 1);
+  await remove.click();
+  await confirm.getByRole("button", { name: "Remove passkey" }).click();
+  await p.locator("#toast").getByText(`Removed the passkey “Passkey on this device” of ${email}.`).waitFor();
+  await card.getByText("None registered.").waitFor();
+  // The user's own list agrees, and the activity names the developer.
+  const signedIn = await cognito("InitiateAuth", { ClientId: app.client_id, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } });
+  const listed = await cognito("ListWebAuthnCredentials", { AccessToken: signedIn.AuthenticationResult.AccessToken });
+  assert.deepEqual(listed.Credentials, []);
+  await p.getByRole("link", { name: "This user's activity" }).click();
+  const row = (type) => p.locator("main tbody tr", { has: p.locator(`.event-${type}`) });
+  await row("passkey_removed").waitFor();
+  assert.equal(await row("passkey_removed").locator(".badge").textContent(), "Passkey removed");
+  assert.equal(await row("passkey_removed").locator('td[data-label="By"]').textContent(), "you");
+  assert.equal(await row("passkey_added").locator('td[data-label="By"]').textContent(), "the user");
+  assert.ok(credential.length > 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

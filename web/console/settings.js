@@ -59,7 +59,11 @@ export function renderSettings(box, app) {
     hide: checkbox(app.hide_existing_accounts),
     mfa: el("select", {}, MFA_MODES.map(([mode, words]) => el("option", { value: mode, selected: mode === (app.mfa?.mode ?? "OFF") }, words))),
     emailOtp: checkbox(app.mfa?.email_otp),
+    passkeys: checkbox(app.passkeys?.enabled),
+    rpId: el("input", { type: "text", spellcheck: "false", autocomplete: "off", placeholder: "The public URL's host", value: app.passkeys?.relying_party_id ?? "" }),
+    passkeyOrigins: el("textarea", { rows: "2", spellcheck: "false", placeholder: "https://app.example.com" }),
   };
+  c.passkeyOrigins.value = (app.passkeys?.origins ?? []).join("\n");
   c.origins.value = (app.origins ?? []).join("\n");
   const hosted = hostedSection(app);
   const liveHint = (input, hint) => {
@@ -128,6 +132,27 @@ export function renderSettings(box, app) {
       }),
     ),
     group(
+      "Passkeys",
+      formField({
+        label: "Let users sign in with passkeys",
+        control: c.passkeys,
+        field: "passkeys.enabled",
+        hint: "Users register passkeys (a fingerprint, face or device PIN; a security key) once signed in, then sign in with one instead of their password.",
+      }),
+      formField({
+        label: "Relying party id",
+        control: c.rpId,
+        field: "passkeys.relying_party_id",
+        hint: "The domain passkeys belong to: your site's, or a parent of it (example.com covers app.example.com). Empty: the public URL's host. Changing it strands the passkeys registered before.",
+      }),
+      formField({
+        label: "More origins for passkeys",
+        control: c.passkeyOrigins,
+        field: "passkeys.origins",
+        hint: "One per line, on the relying party's domain. The public URL's origin and the allowed origins below count already.",
+      }),
+    ),
+    group(
       "Browser origins",
       formField({ label: "Allowed origins", control: c.origins, field: "origins", hint: "One per line, scheme://host[:port]. None: any origin." }),
     ),
@@ -164,6 +189,11 @@ export function renderSettings(box, app) {
       hide_existing_accounts: c.hide.checked,
       oauth: hosted.value(),
       mfa: { mode: c.mfa.value, email_otp: c.emailOtp.checked },
+      passkeys: {
+        enabled: c.passkeys.checked,
+        relying_party_id: c.rpId.value.trim(),
+        origins: c.passkeyOrigins.value.split(/\s+/).filter(Boolean),
+      },
     };
     // An emptied number is a mistake to point at, not a member to leave out.
     const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace], ...hosted.numbers].filter(([, input]) => input.value.trim() === "");
@@ -189,6 +219,8 @@ export function renderSettings(box, app) {
       // The server's spelling of what it stored (normalised origins, deduplicated scopes).
       c.origins.value = (updated.origins ?? []).join("\n");
       c.userScopes.value = (updated.user_api_keys?.scopes ?? []).join(" ");
+      c.rpId.value = updated.passkeys?.relying_party_id ?? "";
+      c.passkeyOrigins.value = (updated.passkeys?.origins ?? []).join("\n");
       hosted.show(updated.oauth ?? {});
       toast("Settings saved.");
       alert.textContent = "";

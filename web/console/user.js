@@ -51,7 +51,7 @@ function passkeysCard(app, sub, email) {
       el("h3", { text: "Passkeys" }),
       passkeys.length === 0
         ? el("p", { class: "muted", text: app.passkeys?.enabled ? "None registered." : "None (passkeys are off for this app)." })
-        : dataTable("Passkeys", [
+        : dataTable("Registered passkeys", [
             ["Name", (p) => el("span", { class: "literal", text: p.name })],
             ["Added", (p) => when(p.created_at)],
             ["Last used", (p) => when(p.last_used_at)],
