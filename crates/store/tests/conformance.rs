@@ -1,6 +1,6 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
 //! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys, the
-//! change feed, audit events, OAuth 2.0 records, users' second factors, a few races, and an upgrade from a 0001-only
+//! change feed, audit events, OAuth 2.0 records, users' second factors and passkeys, a few races, and an upgrade from a 0001-only
 //! database; run against SQLite (a temp file) always and against PostgreSQL when
 //! `AUTH_RETURN_TEST_POSTGRES_URL` names a server (each test gets a fresh database there, dropped
 //! afterwards, passed or failed); in CI (`CI` set) the variable is required. Start a server with
@@ -30,6 +30,8 @@ mod lockouts;
 mod mfa;
 #[path = "conformance/oauth.rs"]
 mod oauth;
+#[path = "conformance/passkeys.rs"]
+mod passkeys;
 #[path = "conformance/races.rs"]
 mod races;
 #[path = "conformance/rotation.rs"]
@@ -104,6 +106,22 @@ async fn sqlite_totp_step_spent_once_between_two_instances() {
 async fn postgres_totp_step_spent_once_between_two_instances() {
     on_postgres(|url| async move {
         mfa::spend_race(open(&url).await, open(&url).await).await;
+    })
+    .await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_ceremony_taken_once_between_two_instances() {
+    let db = TempSqlite::new();
+    passkeys::take_race(open(&db.url()).await, open(&db.url()).await).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_ceremony_taken_once_between_two_instances() {
+    on_postgres(|url| async move {
+        passkeys::take_race(open(&url).await, open(&url).await).await;
     })
     .await;
 }
@@ -271,6 +289,8 @@ on_both! {
     prune_expired_keeps_just_expired_authorization_codes => oauth::prune;
     user_mfa_round_trips_replaces_isolates_and_cascades => mfa::records;
     totp_steps_are_spent_once_and_in_order => mfa::totp_steps;
+    passkeys_round_trip_unique_per_pool_used_deleted_and_cascade => passkeys::records;
+    ceremonies_replace_take_once_expire_and_prune => passkeys::ceremonies;
 }
 
 #[cfg(feature = "sqlite")]
