@@ -25,6 +25,7 @@ mod oauth;
 mod oauth_settings;
 mod overload;
 mod pages;
+mod passkeys;
 mod qr;
 mod rate_limits;
 mod rest;

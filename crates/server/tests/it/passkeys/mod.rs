@@ -1,0 +1,9 @@
+//! Passkeys through Cognito's API (issue 15): registering, listing and removing them, signing in
+//! with `USER_AUTH` (`SELECT_CHALLENGE`, `WEB_AUTHN`), every refusal by its exact error, no
+//! account enumeration, a burst of one answer, and the per-app settings. The browser and its
+//! authenticator are [`authenticator`], a software one.
+
+mod authenticator;
+mod register;
+mod settings;
+mod support;
