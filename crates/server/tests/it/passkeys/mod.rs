@@ -4,6 +4,10 @@
 //! authenticator are [`authenticator`], a software one.
 
 mod authenticator;
+mod burst;
+mod enumeration;
+mod refusals;
 mod register;
 mod settings;
+mod sign_in;
 mod support;
