@@ -12,7 +12,9 @@ use crate::service::Service;
 use crate::store::StoreError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use webauthn_rs::prelude::{CredentialID, PasskeyRegistration, RegisterPublicKeyCredential};
+use webauthn_rs::prelude::{
+    CredentialID, PasskeyRegistration, RegisterPublicKeyCredential, WebauthnError,
+};
 
 impl Service {
     /// The signed-in user of `access_token` and their app, where the app has passkeys on.
@@ -76,7 +78,21 @@ impl Service {
         let passkey = match webauthn.finish_passkey_registration(&parsed, &ceremony) {
             Ok(passkey) => passkey,
             Err(e) => {
-                let error = refusal(&e);
+                let error = match e {
+                    // webauthn-rs 0.5 refuses one of the user's own credentials (the options
+                    // excluded it) as an altered algorithm: say what it is.
+                    WebauthnError::CredentialAlteredAlgFromRequest
+                        if self
+                            .store
+                            .list_passkeys(&app.pool_id, user.id)
+                            .await?
+                            .iter()
+                            .any(|p| p.credential_id == parsed.raw_id.as_slice()) =>
+                    {
+                        Error::WebAuthnCredentialExists
+                    }
+                    _ => refusal(&e),
+                };
                 tracing::info!(pool_id = %app.pool_id, user_id = %user.id, error = %e, "passkey registration refused");
                 self.record_passkey_event(
                     &user,
