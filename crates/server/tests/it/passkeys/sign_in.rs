@@ -479,3 +479,94 @@ pub fn allowed(options: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn a_client_with_a_secret_sends_its_secret_hash_at_each_step() {
+    let server = TestServer::start().await;
+    let app = server.app_with_secret("Backend").await;
+    update(
+        &server,
+        &app,
+        json!({"passkeys": {"enabled": true, "relying_party_id": "localhost",
+                             "origins": [super::authenticator::ORIGIN]}}),
+    )
+    .await;
+    let client_id = app.app.client.id.as_str();
+    let secret = app.client_secret.clone().unwrap();
+    let hash = |name: &str| auth_return_crypto::secret_hash::compute(&secret, name, client_id);
+    let email = "sol@example.com";
+    server
+        .call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": PASSWORD,
+                   "SecretHash": hash(email)}),
+        )
+        .await
+        .ok();
+    let code = server.last_code(email);
+    server
+        .call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code,
+                   "SecretHash": hash(email)}),
+        )
+        .await
+        .ok();
+    let reply = user_auth(
+        &server,
+        &app,
+        email,
+        json!({"PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": PASSWORD, "SECRET_HASH": hash(email)}),
+    )
+    .await;
+    let tokens = tokens_of(&reply);
+    let mut phone = Authenticator::new();
+    register(&server, &tokens.access, &mut phone).await;
+
+    let unverified = format!("Unable to verify secret hash for client {client_id}");
+    for name in [email, "nobody@example.com"] {
+        for params in [
+            json!({"PREFERRED_CHALLENGE": "WEB_AUTHN"}),
+            json!({}),
+            json!({"PREFERRED_CHALLENGE": "WEB_AUTHN", "SECRET_HASH": hash("someone else")}),
+        ] {
+            user_auth(&server, &app, name, params)
+                .await
+                .assert_error("NotAuthorizedException", &unverified);
+        }
+    }
+    let challenge = user_auth(
+        &server,
+        &app,
+        email,
+        json!({"PREFERRED_CHALLENGE": "WEB_AUTHN", "SECRET_HASH": hash(email)}),
+    )
+    .await;
+    let challenge = challenge.ok().clone();
+    assert_eq!(challenge["ChallengeName"], "WEB_AUTHN", "{challenge}");
+    let credential = phone.assert(&request_options(&challenge), &Ceremony::default());
+    let respond = |secret_hash: Option<String>| {
+        let mut responses = json!({"USERNAME": email, "CREDENTIAL": credential.to_string()});
+        if let Some(h) = secret_hash {
+            responses["SECRET_HASH"] = json!(h);
+        }
+        server.call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "WEB_AUTHN", "ClientId": client_id,
+                   "Session": challenge["Session"], "ChallengeResponses": responses}),
+        )
+    };
+    // Refused before the challenge is taken: the right answer with its hash still signs in.
+    respond(None)
+        .await
+        .assert_error("NotAuthorizedException", &unverified);
+    respond(Some(hash("nobody@example.com")))
+        .await
+        .assert_error("NotAuthorizedException", &unverified);
+    let sub = challenge["ChallengeParameters"]["USERNAME"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = respond(Some(hash(&sub))).await;
+    assert_eq!(claims(&tokens_of(&reply).id)["sub"], sub.as_str());
+}
