@@ -35,7 +35,7 @@ mfa_app=$("$bin" apps create --name "Bench MFA" --json --listen "127.0.0.1:$port
 # the origin the load generator's software passkeys claim.
 passkey_app=$("$bin" apps create --name "Bench passkeys" --json --listen "127.0.0.1:$port" --data-dir "$data" 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["app_id"])')
-"$bin" apps update "$passkey_app" --passkeys true --passkey-rp-id localhost --passkey-origin http://localhost:9 \
+"$bin" apps update "$passkey_app" --passkeys true --passkey-rp-id localhost --passkey-origin http://localhost:5173 \
   --listen "127.0.0.1:$port" --data-dir "$data" >/dev/null
 echo "idle RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
 for mode in signin code-flow totp passkey refresh; do

@@ -126,7 +126,7 @@ pub fn passkey() -> anyhow::Result<Floor> {
         &ECDSA_P256_SHA256_ASN1,
         passkey.public_key().as_ref().to_vec(),
     );
-    let client_data = br#"{"type":"webauthn.get","challenge":"aviCdD67FprXoOgnNAT3WYLdyBQImuckkv04Fm9e1Wk","origin":"http://localhost:9","crossOrigin":false}"#;
+    let client_data = br#"{"type":"webauthn.get","challenge":"aviCdD67FprXoOgnNAT3WYLdyBQImuckkv04Fm9e1Wk","origin":"http://localhost:5173","crossOrigin":false}"#;
     let mut signed = [0u8; 37].to_vec();
     signed.extend(sha256(client_data));
     let signature = passkey

@@ -4,6 +4,10 @@
 //! load generator's own work on the same machine does not distort it), beside the floor: the
 //! operation's bare cryptography, timed on one core in the same run (`floor.rs`).
 
+// The integration tests' software authenticator, shared rather than copied. It panics on
+// options that are not WebAuthn's, which for a load generator is a fine way to stop.
+#[allow(clippy::unwrap_used, dead_code)]
+#[path = "../../crates/server/tests/it/passkeys/authenticator.rs"]
 mod authenticator;
 mod code_flow;
 mod console;
@@ -32,7 +36,8 @@ enum Mode {
     /// be an app with MFA `OPTIONAL`; each operation signs in a user enrolled beforehand).
     Totp,
     /// USER_AUTH with a passkey (`WEB_AUTHN`): `--app-id` must be an app with passkeys on for
-    /// `passkey::ORIGIN` (relying party `localhost`); each worker signs in a user of its own.
+    /// `authenticator::ORIGIN` (relying party `localhost`); each worker signs in a user of its
+    /// own.
     Passkey,
     /// `POST /api/keys/verify` with `X-API-Key`, round-robin over `--keys` distinct keys.
     Verify,

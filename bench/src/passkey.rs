@@ -1,20 +1,18 @@
 //! `--mode passkey`: one complete passkey sign-in per operation — InitiateAuth `USER_AUTH` with
 //! `PREFERRED_CHALLENGE: WEB_AUTHN`, then RespondToAuthChallenge `WEB_AUTHN` with a software
-//! passkey's assertion. One user per worker, each with a passkey registered beforehand (not
+//! passkey's assertion (the integration tests' authenticator: ES256, counter 0, on
+//! `authenticator::ORIGIN`). One user per worker, each with a passkey registered beforehand (not
 //! measured): signed up, signed in, StartWebAuthnRegistration, CompleteWebAuthnRegistration.
 
 use super::Target;
-use crate::authenticator::SoftPasskey;
+use crate::authenticator::{Authenticator, Ceremony};
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
-
-/// The origin the passkeys' ceremonies claim: the app must allow it (`bench/run.sh` does).
-pub const ORIGIN: &str = "http://localhost:9";
 
 /// A user with a passkey.
 pub struct Enrolled {
     email: String,
-    passkey: SoftPasskey,
+    passkey: Authenticator,
 }
 
 /// Signs up `count` users and registers a passkey for each.
@@ -34,8 +32,9 @@ pub async fn enrol(target: &Target, count: usize) -> anyhow::Result<Vec<Enrolled
                 json!({ "AccessToken": access }),
             )
             .await?;
-        let passkey = SoftPasskey::new(ORIGIN)?;
-        let credential = passkey.register(&started["CredentialCreationOptions"])?;
+        let mut passkey = Authenticator::new();
+        let credential =
+            passkey.register(&started["CredentialCreationOptions"], &Ceremony::default());
         target
             .call(
                 "CompleteWebAuthnRegistration",
@@ -67,7 +66,7 @@ pub async fn sign_in(target: &Target, user: &Enrolled) -> anyhow::Result<Value> 
             .as_str()
             .context("CREDENTIAL_REQUEST_OPTIONS")?,
     )?;
-    let assertion = user.passkey.assert(&options)?;
+    let assertion = user.passkey.assert(&options, &Ceremony::default());
     let answered = target
         .call(
             "RespondToAuthChallenge",

@@ -65,7 +65,8 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::PoolNotFound(_)
         | Error::ClientNotFound(_)
         | Error::UserNotFound
-        | Error::ApiKeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
+        | Error::ApiKeyNotFound
+        | Error::PasskeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
         Error::InboxUnavailable => (StatusCode::NOT_FOUND, "inbox_unavailable"),
         Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
         Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
@@ -114,7 +115,6 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::WebAuthnCredentialNotSupported(_)
         | Error::WebAuthnCredentialExists
         | Error::PasskeyLimitExceeded(_)
-        | Error::PasskeyNotFound
         | Error::PasskeyRefused
         | Error::CodeExpired
         | Error::CodeAttemptsExceeded

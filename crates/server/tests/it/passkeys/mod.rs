@@ -3,6 +3,7 @@
 //! account enumeration, a burst of one answer, and the per-app settings. The browser and its
 //! authenticator are [`authenticator`], a software one.
 
+mod admin;
 mod authenticator;
 mod burst;
 mod enumeration;
