@@ -4,12 +4,10 @@
 use super::manage::PasskeyView;
 use crate::apps::Actor;
 use crate::error::{Error, Result};
-use crate::events::{Caller, EventKind};
+use crate::events::Caller;
 use crate::ids::{AppId, UserId};
 use crate::model::User;
 use crate::service::Service;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 impl Service {
     /// The user of `app_id`'s pool, for a developer who may see the app.
@@ -49,23 +47,7 @@ impl Service {
         caller: &Caller,
     ) -> Result<()> {
         let user = self.admin_passkey_user(actor, app_id, user_id).await?;
-        let raw = URL_SAFE_NO_PAD
-            .decode(credential_id)
-            .map_err(|_| Error::PasskeyNotFound)?;
-        if !self
-            .store
-            .delete_passkey(&user.pool_id, user.id, &raw)
-            .await?
-        {
-            return Err(Error::PasskeyNotFound);
-        }
-        self.record_passkey_event(
-            &user,
-            EventKind::PasskeyRemoved,
-            ("credential", credential_id),
-            Some(actor),
-            caller,
-        );
-        Ok(())
+        self.remove_passkey(&user, credential_id, Some(actor), caller)
+            .await
     }
 }

@@ -1,8 +1,9 @@
 //! A signed-in user's passkeys: ListWebAuthnCredentials and DeleteWebAuthnCredential.
 
+use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind};
-use crate::model::StoredPasskey;
+use crate::model::{StoredPasskey, User};
 use crate::service::Service;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -96,6 +97,19 @@ impl Service {
         caller: &Caller,
     ) -> Result<()> {
         let (_, user) = self.access_token_user(access_token).await?;
+        self.remove_passkey(&user, credential_id, None, caller)
+            .await
+    }
+
+    /// Removes one of `user`'s passkeys (`credential_id` base64url, as listed) and records it,
+    /// with the developer who did it when one did.
+    pub(super) async fn remove_passkey(
+        &self,
+        user: &User,
+        credential_id: &str,
+        actor: Option<Actor>,
+        caller: &Caller,
+    ) -> Result<()> {
         let raw = URL_SAFE_NO_PAD
             .decode(credential_id.trim_end_matches('='))
             .map_err(|_| Error::PasskeyNotFound)?;
@@ -107,10 +121,10 @@ impl Service {
             return Err(Error::PasskeyNotFound);
         }
         self.record_passkey_event(
-            &user,
+            user,
             EventKind::PasskeyRemoved,
             ("credential", credential_id),
-            None,
+            actor,
             caller,
         );
         Ok(())

@@ -622,3 +622,23 @@ impl TempPostgres {
         .unwrap();
     }
 }
+
+/// Every event of the app's pool, oldest first (flushed first).
+pub async fn pool_events(
+    server: &TestServer,
+    app: &CreatedApp,
+) -> Vec<auth_return_core::events::Event> {
+    server.service.events().flush().await;
+    let query = auth_return_core::events::EventQuery {
+        limit: 1000,
+        ..Default::default()
+    };
+    let mut events = server
+        .service
+        .store()
+        .list_events(&app.app.pool_id, &query)
+        .await
+        .unwrap();
+    events.reverse();
+    events
+}

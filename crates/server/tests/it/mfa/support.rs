@@ -1,9 +1,9 @@
 //! What the MFA tests share: an app with an MFA mode, a user, codes of an authenticator app.
 
+pub use crate::common::pool_events as events;
 use crate::common::{PASSWORD, Reply, TestServer};
 use auth_return_core::CreatedApp;
 use auth_return_core::apps::{Actor, AppUpdate};
-use auth_return_core::events::{Event, EventQuery};
 use auth_return_crypto::totp::{self, TotpSecret};
 use serde_json::{Value, json};
 
@@ -79,23 +79,6 @@ pub async fn answer_code(
             }),
         )
         .await
-}
-
-/// Every event of the app's pool, oldest first.
-pub async fn events(server: &TestServer, app: &CreatedApp) -> Vec<Event> {
-    server.service.events().flush().await;
-    let query = EventQuery {
-        limit: 1000,
-        ..EventQuery::default()
-    };
-    let mut events = server
-        .service
-        .store()
-        .list_events(&app.app.pool_id, &query)
-        .await
-        .unwrap();
-    events.reverse();
-    events
 }
 
 /// Sets the browser origins the app allows.

@@ -2,10 +2,10 @@
 //! of registration and of a `USER_AUTH` sign-in, and the pool's events.
 
 use super::authenticator::{Authenticator, Ceremony, ORIGIN};
+pub use crate::common::pool_events as events;
 use crate::common::{PASSWORD, Reply, TestServer, Tokens};
 use auth_return_core::CreatedApp;
 use auth_return_core::apps::{Actor, AppUpdate};
-use auth_return_core::events::{Event, EventQuery};
 use serde_json::{Value, json};
 
 /// "The Session expired": Cognito's words for every dead `Session`.
@@ -203,23 +203,6 @@ pub fn tokens_of(reply: &Reply) -> Tokens {
         access: result["AccessToken"].as_str().unwrap().to_owned(),
         refresh: result["RefreshToken"].as_str().unwrap().to_owned(),
     }
-}
-
-/// Every event of the app's pool, oldest first.
-pub async fn events(server: &TestServer, app: &CreatedApp) -> Vec<Event> {
-    server.service.events().flush().await;
-    let query = EventQuery {
-        limit: 1000,
-        ..EventQuery::default()
-    };
-    let mut events = server
-        .service
-        .store()
-        .list_events(&app.app.pool_id, &query)
-        .await
-        .unwrap();
-    events.reverse();
-    events
 }
 
 /// The codes of the pool's events whose code starts with `passkey_`, oldest first, each with
