@@ -1,13 +1,12 @@
 //! The developer's view of a user's passkeys over REST: listed, removed (a lost device), and
 //! nothing of another developer's app.
 
-use super::authenticator::{Authenticator, ORIGIN};
-use super::support::{listed_ids, passkey_events, register, signed_in, update};
+use super::authenticator::Authenticator;
+use super::support::{listed_ids, passkey_events, register, signed_in, turn_on_passkeys};
 use crate::common::{TestServer, create_app, developer, send};
 use auth_return_core::CreatedApp;
 use auth_return_core::apps::Actor;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
 /// The app the developer of `token` made over REST, with passkeys on.
 async fn developer_passkey_app(server: &TestServer, token: &str) -> CreatedApp {
@@ -24,12 +23,7 @@ async fn developer_passkey_app(server: &TestServer, token: &str) -> CreatedApp {
         app,
         client_secret: None,
     };
-    update(
-        server,
-        &app,
-        json!({"passkeys": {"enabled": true, "relying_party_id": "localhost", "origins": [ORIGIN]}}),
-    )
-    .await;
+    turn_on_passkeys(server, &app).await;
     app
 }
 

@@ -26,13 +26,18 @@ pub async fn update(server: &TestServer, app: &CreatedApp, update: Value) {
 /// An app with passkeys on for relying party `localhost` and browser origin [`ORIGIN`].
 pub async fn passkey_app(server: &TestServer, name: &str) -> CreatedApp {
     let app = server.app(name).await;
+    turn_on_passkeys(server, &app).await;
+    app
+}
+
+/// Turns passkeys on for relying party `localhost` and browser origin [`ORIGIN`].
+pub async fn turn_on_passkeys(server: &TestServer, app: &CreatedApp) {
     update(
         server,
-        &app,
+        app,
         json!({"passkeys": {"enabled": true, "relying_party_id": "localhost", "origins": [ORIGIN]}}),
     )
     .await;
-    app
 }
 
 /// A confirmed user of `app`, signed in with their password: (sub, tokens).
