@@ -109,6 +109,17 @@ pub struct AppConfig {
     pub password_policy: PolicyView,
     /// Multi-factor sign-in, so front ends know which codes to ask for and offer.
     pub mfa: MfaView,
+    /// Passkeys, so front ends know whether to offer them.
+    pub passkeys: PasskeysView,
+}
+
+/// The app's passkey setting as the public config shows it: whether they are on (the relying
+/// party and origins stay private to the server's checks).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PasskeysView {
+    /// Whether users may add passkeys and sign in with them.
+    pub enabled: bool,
 }
 
 /// The app's multi-factor setting as the public config shows it (camelCase).
@@ -533,6 +544,9 @@ impl Service {
             mfa: MfaView {
                 mode: app.settings.mfa.mode,
                 email_otp: app.settings.mfa.email_otp,
+            },
+            passkeys: PasskeysView {
+                enabled: app.settings.passkeys.enabled,
             },
         }
     }

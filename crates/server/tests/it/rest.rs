@@ -214,6 +214,8 @@ async fn developers_manage_only_their_own_apps() {
     assert_eq!(config["endpoint"], server.url.as_str());
     assert_eq!(config["issuer"], created["issuer"]);
     assert_eq!(config["mfa"], json!({ "mode": "OFF", "emailOtp": false }));
+    // Passkeys: only whether they are on (the relying party stays with the server).
+    assert_eq!(config["passkeys"], json!({ "enabled": false }));
 
     assert_eq!(
         send(&server, reqwest::Method::DELETE, &path, Some(&dev1), None)

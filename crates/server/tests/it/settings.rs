@@ -347,6 +347,27 @@ async fn unknown_members_inside_settings_are_refused() {
 }
 
 #[tokio::test]
+async fn the_public_config_says_whether_passkeys_are_on_and_nothing_more() {
+    let f = Fixture::new("passkeys", json!([])).await;
+    let config_path = format!("/api/apps/{}/config", f.app_id);
+    let (_, config, _) = f.server.get(&config_path, None).await;
+    assert_eq!(
+        config["passkeys"],
+        json!({"enabled": false}),
+        "off by default"
+    );
+    let on = json!({"passkeys": {"enabled": true, "relying_party_id": "localhost",
+                                 "origins": ["http://localhost:3000"]}});
+    f.patch(on).await;
+    let (_, config, _) = f.server.get(&config_path, None).await;
+    // The relying party and the origins stay with the server's checks.
+    assert_eq!(config["passkeys"], json!({"enabled": true}), "{config}");
+    f.patch(json!({"passkeys": {"enabled": false}})).await;
+    let (_, config, _) = f.server.get(&config_path, None).await;
+    assert_eq!(config["passkeys"], json!({"enabled": false}));
+}
+
+#[tokio::test]
 async fn the_mfa_mode_is_set_shown_and_judged_like_the_other_settings() {
     let f = Fixture::new("mfa", json!([])).await;
     let config_path = format!("/api/apps/{}/config", f.app_id);
