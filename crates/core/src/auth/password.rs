@@ -2,7 +2,7 @@
 //! (docs/cognito-protocol.md §5.1).
 
 use super::audit::SignInFacts;
-use super::flows::{AuthFlow, ChallengeAnswer};
+use super::flows::{AuthFlow, ChallengeAnswer, FirstFactor};
 use super::refresh::ClientProof;
 use super::{AuthStep, SignInTarget, find_user, known_names};
 use crate::error::{Error, Result};
@@ -105,18 +105,33 @@ impl Service {
             .await
     }
 
-    /// Starts a sign-in on the hosted pages: SRP only, so the password never reaches us there
-    /// either.
+    /// Starts a sign-in on the hosted pages: SRP, or a passkey (`USER_AUTH` preferring
+    /// `WEB_AUTHN`, where the app has passkeys on), so the password never reaches us there
+    /// either: neither `USER_PASSWORD_AUTH` nor a `USER_AUTH` that could lead to a password.
     pub async fn hosted_initiate_auth(
         &self,
         client_id: &ClientId,
         flow: AuthFlow,
         caller: &Caller,
     ) -> Result<AuthStep> {
-        if !matches!(flow, AuthFlow::UserSrp { .. }) {
+        let allowed = match &flow {
+            AuthFlow::UserSrp { .. } => true,
+            AuthFlow::UserAuth {
+                preferred: Some(FirstFactor::WebAuthn),
+                ..
+            } => {
+                self.app_for_client(client_id)
+                    .await?
+                    .settings
+                    .passkeys
+                    .enabled
+            }
+            _ => false,
+        };
+        if !allowed {
             self.require_client(client_id).await?;
             return Err(Error::InvalidParameter(
-                "The hosted pages sign in with USER_SRP_AUTH only.".into(),
+                "The hosted pages sign in with USER_SRP_AUTH, or USER_AUTH with a passkey (PREFERRED_CHALLENGE WEB_AUTHN where the app has passkeys on), only.".into(),
             ));
         }
         self.initiate_for(client_id, flow, caller, SignInTarget::Hosted)
@@ -124,13 +139,20 @@ impl Service {
     }
 
     /// Answers a challenge on the hosted pages: a completed sign-in opens a hosted session
-    /// ([`AuthStep::SignedIn`]) instead of answering tokens.
+    /// ([`AuthStep::SignedIn`]) instead of answering tokens. `SELECT_CHALLENGE` is not answered
+    /// there: its answer may carry a password.
     pub async fn hosted_respond_to_auth_challenge(
         &self,
         client_id: &ClientId,
         answer: ChallengeAnswer,
         caller: &Caller,
     ) -> Result<AuthStep> {
+        if matches!(answer, ChallengeAnswer::SelectChallenge(_)) {
+            self.require_client(client_id).await?;
+            return Err(Error::InvalidParameter(
+                "The hosted pages do not answer SELECT_CHALLENGE.".into(),
+            ));
+        }
         self.respond_for(client_id, answer, caller, SignInTarget::Hosted)
             .await
     }

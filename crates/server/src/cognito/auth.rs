@@ -191,7 +191,7 @@ pub async fn initiate_auth(service: &Service, caller: &Caller, req: InitiateAuth
     initiate(service, caller, req, SignInTarget::Tokens).await
 }
 
-/// InitiateAuth on the hosted pages (`POST /login`): SRP only.
+/// InitiateAuth on the hosted pages (`POST /login`): SRP, or `USER_AUTH` with a passkey.
 pub async fn hosted_initiate_auth(
     service: &Service,
     caller: &Caller,

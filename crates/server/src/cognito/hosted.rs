@@ -1,5 +1,5 @@
-//! `POST /login`, the hosted pages' own calls: sign-in (SRP only, and the `MFA_SETUP` steps
-//! with the challenge's `Session`), sign-up, confirmation and password recovery. For an app
+//! `POST /login`, the hosted pages' own calls: sign-in (SRP or a passkey, never a password, and
+//! the `MFA_SETUP` steps with the challenge's `Session`), sign-up, confirmation and password recovery. For an app
 //! with a client secret the page cannot compute `SECRET_HASH`
 //! (the secret never leaves the server): the sign-in steps do without it (the domain's
 //! `SignInTarget::Hosted`), and for the others this endpoint adds it, over the name the call

@@ -84,6 +84,7 @@ async fn page(
         accent_color: branding.accent_color.as_deref(),
         csrf_token: &csrf,
         screen,
+        passkeys: app.settings.passkeys.enabled,
     };
     let mut response = hosted_page(&state.assets, &view);
     cookies::set(

@@ -66,6 +66,8 @@ pub struct HostedView<'a> {
     pub csrf_token: &'a str,
     /// The screen it opens on.
     pub screen: Screen,
+    /// Whether the app has passkeys on: the sign-in screen offers "Sign in with a passkey".
+    pub passkeys: bool,
 }
 
 /// A hosted page: the shell `hosted.js` draws `view.screen` in.
@@ -76,6 +78,11 @@ pub fn hosted_page(assets: &Assets, view: &HostedView<'_>) -> Response {
         .filter(|c| is_hex_colour(c))
         .map(|c| format!(r#" data-accent="{}""#, escape(c)))
         .unwrap_or_default();
+    let passkeys = if view.passkeys {
+        r#" data-passkeys="true""#
+    } else {
+        ""
+    };
     let head = format!(
         r#"<link rel="stylesheet" href="{style}">
 <script src="{script}" defer></script>"#,
@@ -93,7 +100,7 @@ pub fn hosted_page(assets: &Assets, view: &HostedView<'_>) -> Response {
     };
     let title = view.screen.title(view.app_name);
     let body = format!(
-        r#"<main id="hosted" class="hosted" data-app-id="{app_id}" data-pool-id="{pool_id}" data-client-id="{client_id}" data-endpoint="{endpoint}" data-app-name="{name}" data-csrf="{csrf}" data-screen="{screen}"{accent}>
+        r#"<main id="hosted" class="hosted" data-app-id="{app_id}" data-pool-id="{pool_id}" data-client-id="{client_id}" data-endpoint="{endpoint}" data-app-name="{name}" data-csrf="{csrf}" data-screen="{screen}"{passkeys}{accent}>
 <div class="card">
 <div class="brand">{mark}<span class="app-name">{name}</span></div>
 <h1 id="hosted-title">{heading}</h1>
@@ -207,6 +214,7 @@ mod tests {
             accent_color: None,
             csrf_token: "csrf-token-1",
             screen,
+            passkeys: false,
         }
     }
 
@@ -304,6 +312,16 @@ mod tests {
             assert!(html.contains(needed), "{needed} missing in {html}");
         }
         assert_eq!(html.matches("<h1").count(), 1);
+        assert!(!html.contains("data-passkeys"), "passkeys off: {html}");
+        let passkeys = HostedView {
+            passkeys: true,
+            ..view(Screen::SignIn)
+        };
+        let with_passkeys = body(hosted_page(&assets, &passkeys)).await;
+        assert!(
+            with_passkeys.contains(r#"data-screen="signin" data-passkeys="true">"#),
+            "{with_passkeys}"
+        );
         assert!(html.contains(&format!(
             r#"<script src="{}" defer></script>"#,
             assets.hosted_script.path()

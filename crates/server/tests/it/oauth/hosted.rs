@@ -1,8 +1,9 @@
-//! The hosted sign-in endpoint: only our own page may post to it, only SRP signs in there, and
-//! its answers are the user-pool API's.
+//! The hosted sign-in endpoint: only our own page may post to it, only SRP and passkeys sign in
+//! there, and its answers are the user-pool API's.
 
 use super::support::*;
 use crate::common::{PASSWORD, TestServer};
+use auth_return_core::CreatedApp;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -72,7 +73,8 @@ async fn the_hosted_endpoint_signs_in_with_srp_only_and_answers_as_the_api_does(
         .await;
     password.assert_error(
         "InvalidParameterException",
-        "The hosted pages sign in with USER_SRP_AUTH only.",
+        "The hosted pages sign in with USER_SRP_AUTH, or USER_AUTH with a passkey \
+         (PREFERRED_CHALLENGE WEB_AUTHN where the app has passkeys on), only.",
     );
     let other = browser
         .login_call(
@@ -319,4 +321,126 @@ async fn the_hosted_pages_set_up_an_authenticator_app_with_the_session_and_ask_f
         .await;
     assert_eq!(answer.body, json!({ "SignedIn": true }));
     assert!(again.cookies.keys().any(|k| k.starts_with("ar_session_")));
+}
+
+/// Turns the app's passkeys on, with `localhost` as the relying party.
+async fn passkeys_on(server: &TestServer, app: &CreatedApp) {
+    let update: auth_return_core::AppUpdate = serde_json::from_value(json!({
+        "passkeys": { "enabled": true, "relying_party_id": "localhost",
+                      "origins": ["http://localhost:3000"] }
+    }))
+    .unwrap();
+    server
+        .service
+        .update_app(
+            auth_return_core::Actor::Operator,
+            &app.app.id,
+            update,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+}
+
+fn user_auth(client_id: &str, params: serde_json::Value) -> serde_json::Value {
+    json!({"AuthFlow": "USER_AUTH", "ClientId": client_id, "AuthParameters": params})
+}
+
+#[tokio::test]
+async fn the_hosted_endpoint_signs_in_with_a_passkey_but_never_takes_a_password() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Passkeys", false).await;
+    let client_id = app.app.client.id.to_string();
+    server
+        .confirmed_user(&client_id, "hal@example.com", PASSWORD)
+        .await;
+    let mut browser = Browser::new(&server);
+    browser
+        .get(&authorize_path(&app, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    let refusal = "The hosted pages sign in with USER_SRP_AUTH, or USER_AUTH with a passkey \
+                   (PREFERRED_CHALLENGE WEB_AUTHN where the app has passkeys on), only.";
+    let web_authn = json!({"USERNAME": "hal@example.com", "PREFERRED_CHALLENGE": "WEB_AUTHN"});
+    // Passkeys off: USER_AUTH would fall back to SELECT_CHALLENGE, and a password after it.
+    let off = browser
+        .login_call(
+            "InitiateAuth",
+            user_auth(&client_id, web_authn.clone()),
+            &[],
+        )
+        .await;
+    off.assert_error("InvalidParameterException", refusal);
+
+    passkeys_on(&server, &app).await;
+    let eph = auth_return_crypto::srp::client_ephemeral();
+    for params in [
+        json!({"USERNAME": "hal@example.com", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": PASSWORD}),
+        json!({"USERNAME": "hal@example.com", "PREFERRED_CHALLENGE": "PASSWORD_SRP", "SRP_A": eph.srp_a_hex}),
+        json!({"USERNAME": "hal@example.com"}),
+    ] {
+        let refused = browser
+            .login_call("InitiateAuth", user_auth(&client_id, params.clone()), &[])
+            .await;
+        refused.assert_error("InvalidParameterException", refusal);
+    }
+
+    // The passkey's challenge, as the API answers it.
+    let started = browser
+        .login_call("InitiateAuth", user_auth(&client_id, web_authn), &[])
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+    assert_eq!(started.body["ChallengeName"], "WEB_AUTHN");
+    let options: serde_json::Value = serde_json::from_str(
+        started.body["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(options["rpId"], "localhost", "{options}");
+    let session = started.body["Session"].as_str().unwrap().to_owned();
+    let username = started.body["ChallengeParameters"]["USERNAME"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Its answer is taken there (a credential that is no assertion is refused as the API
+    // refuses it), and opens no session.
+    let answered = browser
+        .login_call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "WEB_AUTHN", "ClientId": client_id, "Session": session,
+                   "ChallengeResponses": {"USERNAME": username, "CREDENTIAL": "{}"}}),
+            &[],
+        )
+        .await;
+    answered.assert_error(
+        "InvalidParameterException",
+        "CREDENTIAL is not the JSON of a PublicKeyCredential.",
+    );
+    assert!(!browser.cookies.keys().any(|k| k.starts_with("ar_session_")));
+
+    // SELECT_CHALLENGE, started on the API, is not answered on the hosted pages: its answer
+    // may be a password.
+    let select = server
+        .call(
+            "InitiateAuth",
+            user_auth(&client_id, json!({"USERNAME": "hal@example.com"})),
+        )
+        .await;
+    assert_eq!(select.ok()["ChallengeName"], "SELECT_CHALLENGE");
+    let chosen = browser
+        .login_call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "SELECT_CHALLENGE", "ClientId": client_id,
+                   "Session": select.body["Session"],
+                   "ChallengeResponses": {"USERNAME": "hal@example.com", "ANSWER": "PASSWORD",
+                                          "PASSWORD": PASSWORD}}),
+            &[],
+        )
+        .await;
+    chosen.assert_error(
+        "InvalidParameterException",
+        "The hosted pages do not answer SELECT_CHALLENGE.",
+    );
+    assert!(!browser.cookies.keys().any(|k| k.starts_with("ar_session_")));
 }
