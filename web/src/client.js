@@ -4,6 +4,7 @@
 
 import { AuthError, MSG } from "./errors.js";
 import { CHALLENGES, challengeOf, mfaCalls } from "./mfa.js";
+import { passkeyCalls } from "./passkeys.js";
 import { answerPasswordVerifier, srpStart } from "./srp.js";
 
 /** The app's public config (`GET /api/apps/{app}/config`); NetworkError or ConfigError when it fails. */
@@ -100,6 +101,7 @@ export function createClient(config, fetchFn = globalThis.fetch, options = {}) {
     signIn,
     completeNewPassword,
     ...mfaCalls(call, clientId, authStep),
+    ...passkeyCalls(call, clientId, authStep),
     signUp: (email, password) =>
       call("SignUp", {
         ClientId: clientId,

@@ -46,6 +46,8 @@ export function describeError(error, policy) {
   const code = error?.code ?? "";
   const text = error?.message ?? "";
   if (code === "NetworkError") return { message: MSG.network };
+  // The most passkeys a user may have: LimitExceededException, but no reason to slow down.
+  if (code === "LimitExceededException" && /passkeys/i.test(text)) return { message: text };
   if (TOO_MANY.has(code) || /attempts exceeded/i.test(text)) return { message: MSG.tooMany };
   if (code === "NotAuthorizedException" && /disabled/i.test(text)) return { message: MSG.disabled };
   // A second step's Session lives 3 minutes (a new password's 5): then the sign-in starts over.

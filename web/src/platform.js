@@ -1,4 +1,5 @@
-// What the session core needs from the platform: storage, the bus to other tabs, Web Locks, timers.
+// What the session core needs from the platform: storage, the bus to other tabs, Web Locks,
+// timers, and the browser's passkeys (navigator.credentials).
 
 /** A Storage kept in memory: storage "memory", and where Web Storage is blocked. */
 export function memoryStorage() {
@@ -78,6 +79,8 @@ export function defaultEnv() {
     storage: (kind) => (kind === "memory" ? memoryStorage() : webStorage(kind)),
     bus: createBus,
     locks: globalThis.navigator?.locks ?? null,
+    // navigator.credentials where the browser has passkeys (PublicKeyCredential), else null.
+    credentials: typeof globalThis.PublicKeyCredential === "function" ? (globalThis.navigator?.credentials ?? null) : null,
     pageUrl: () => globalThis.location?.href ?? null,
     onActivity: null,
     onPageLifecycle: null,

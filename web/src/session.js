@@ -6,6 +6,7 @@ import { createClient, fetchConfig } from "./client.js";
 import { AuthError } from "./errors.js";
 import { Emitter } from "./events.js";
 import { checkedOptions, tokenOrigin } from "./origins.js";
+import { appPasskeys } from "./passkeys.js";
 import { claimLock, defaultEnv } from "./platform.js";
 
 const MINUTE = 60_000;
@@ -151,6 +152,19 @@ export class AuthCore extends Emitter {
    */
   async signInWithPassword(email, password) {
     return this.finishStep(await this.requireClient().signIn(email, password));
+  }
+
+  /**
+   * Signs in with a passkey (USER_AUTH preferring WEB_AUTHN, the browser's navigator.credentials
+   * asked for the assertion): resolves `{user}` as signInWithPassword does.
+   */
+  async signInWithPasskey(email) {
+    return this.finishStep(await this.requireClient().signInWithPasskey(email, this.env.credentials));
+  }
+
+  /** Whether this browser can use passkeys and the app has them on. */
+  canUsePasskeys() {
+    return Boolean(this.env.credentials) && appPasskeys(this.config);
   }
 
   async completeNewPassword(challenge, newPassword) {
