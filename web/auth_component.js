@@ -90,6 +90,9 @@ function createApi(auth, doc) {
     signUp: afterReady(() => modal.open("signup")),
     manageMfa: afterReady(() => modal.openMfa()),
     canManageMfa: () => auth.isSignedIn() && appMfa(auth.config).mode !== "OFF",
+    manageSecurity: afterReady(() => modal.openSecurity()),
+    /** What "Sign-in & security" holds for the signed-in user: `{mfa, passkeys}`, or null signed out. */
+    securityFeatures: () => (auth.isSignedIn() && auth.config ? modal.securityFeatures() : null),
     signOut: (options = {}) =>
       ready.catch(() => {}).then(() => auth.signOut({ global: Boolean(options.global) })),
     isSignedIn: () => auth.isSignedIn(),

@@ -1,7 +1,8 @@
 /*
  * <auth-header>, served as /auth_header_component.js: "Sign in" when signed out; when signed in,
  * one button with the user's email that opens a menu with "Two-step verification" (where the
- * app's MFA is not off; it opens the component's modal there) and "Sign out". Follows
+ * app's MFA is not off), or "Sign-in & security" where the app has passkeys on too (either opens
+ * the component's modal there), and "Sign out". Follows
  * window.AuthReturn (auth_component.js) live, whichever script loads first.
  * Themed with the same --ar-* custom properties (web/src/theme.js); data-theme="light|dark"
  * forces a theme.
@@ -94,7 +95,9 @@ function authHeaderClass() {
       this.parts.mfa.addEventListener("click", () => {
         // Focus goes back to the menu button first: the modal gives it back there on close.
         this.closeMenu(true);
-        this.api?.manageMfa().catch(() => this.render());
+        // An older auth_component.js has manageMfa alone.
+        const open = this.api?.manageSecurity ?? this.api?.manageMfa;
+        open?.().catch(() => this.render());
       });
       this.parts.signOut.addEventListener("click", () => {
         this.closeMenu(false);
@@ -129,8 +132,10 @@ function authHeaderClass() {
       this.parts.email.textContent = user?.email ?? "";
       this.parts.email.title = user?.email ?? "";
       this.parts.toggle.setAttribute("aria-label", user ? `Account menu for ${user.email}` : "Account menu");
-      // An older auth_component.js has no canManageMfa: no item then.
-      this.parts.mfaItem.hidden = !(user && this.api?.canManageMfa?.());
+      // An older auth_component.js has no securityFeatures (nor, older still, canManageMfa).
+      const features = this.api?.securityFeatures?.() ?? { mfa: Boolean(this.api?.canManageMfa?.()), passkeys: false };
+      this.parts.mfaItem.hidden = !(user && (features.mfa || features.passkeys));
+      this.parts.mfa.textContent = features.passkeys ? "Sign-in & security" : "Two-step verification";
       if (!user) this.closeMenu(false);
     }
 

@@ -31,6 +31,7 @@ import {
   mailCount,
   uniqueEmail,
   until,
+  virtualAuthenticator,
 } from "./support.mjs";
 
 let server; // the test's own Auth Return, on http://127.0.0.1:PORT
@@ -148,32 +149,6 @@ async function openApp(app) {
   await p.waitForFunction(() => window.ready === true, null, { polling: 50 });
   const authenticator = await virtualAuthenticator(p);
   return { context, p, authenticator, failedRequests };
-}
-
-/**
- * A virtual authenticator on `p` (the user's device: a platform authenticator with resident
- * keys and user verification, the user's touch simulated). `credentials()` lists what it holds,
- * each with its id in base64url as the server writes it.
- */
-async function virtualAuthenticator(p) {
-  const cdp = await p.context().newCDPSession(p);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return {
-    async credentials() {
-      const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
-      return credentials.map((c) => ({ ...c, id: Buffer.from(c.credentialId, "base64").toString("base64url") }));
-    },
-  };
 }
 
 /** Runs Amplify's `name(input)` in the page: `{ok}` or `{error: {name, message, underlying}}`. */

@@ -491,13 +491,17 @@ async function freePort() {
  * `outbox`, `cli(...args)` (the CLI on the same data, JSON or text out) and `stop()` (SIGTERM,
  * waits; the data directory is removed unless the server failed or AUTH_RETURN_E2E_KEEP is set).
  * With `tls` (from `selfSignedCertificate`) it serves HTTPS itself (`--tls-cert`, `--tls-key`):
- * its `url` is then `https://127.0.0.1:PORT`, which is also its public URL.
+ * its `url` is then `https://127.0.0.1:PORT`, which is also its public URL. With `localhost`, its
+ * public URL (`publicUrl`) is `http://localhost:PORT`, where browsers allow passkeys (its `url`,
+ * for requests from Node, stays on 127.0.0.1).
  */
-export async function startServer(args = [], { tls } = {}) {
+export async function startServer(args = [], { tls, localhost = false } = {}) {
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
   const url = `${tls ? "https" : "http"}://${listen}`;
+  const publicUrl = localhost ? `http://localhost:${port}` : url;
   if (tls) args = ["--tls-cert", tls.cert, "--tls-key", tls.key, ...args];
+  if (localhost) args = ["--public-url", publicUrl, ...args];
   const dataDir = mkdtempSync(join(tmpdir(), "auth-return-browser."));
   const logFile = join(dataDir, "server.log");
   const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("AUTH_RETURN_")));
@@ -525,6 +529,7 @@ export async function startServer(args = [], { tls } = {}) {
   let failed = false;
   return {
     url,
+    publicUrl,
     dataDir,
     outbox: join(dataDir, "outbox.jsonl"),
     log: serverLog,
@@ -593,6 +598,35 @@ export function request(url, { method = "GET", headers = {}, body, ca } = {}) {
     req.on("error", reject);
     req.end(body);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys: Chromium's virtual authenticator
+
+/**
+ * A virtual authenticator on `p` (Chrome DevTools Protocol, WebAuthn domain: the user's device, a
+ * platform authenticator with resident keys and user verification, the user's touch simulated).
+ * `credentials()` lists what it holds, each with its id in base64url as the server writes it.
+ */
+export async function virtualAuthenticator(p) {
+  const cdp = await p.context().newCDPSession(p);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    async credentials() {
+      const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+      return credentials.map((c) => ({ ...c, id: Buffer.from(c.credentialId, "base64").toString("base64url") }));
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

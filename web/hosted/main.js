@@ -1,7 +1,8 @@
 // Auth Return's hosted sign-in pages (GET /login, /signup, /forgotPassword), served as
 // /hosted.<hash>.js: the other entry of the component's modules. It reads the page's settings
 // from the data-* attributes of <main id="hosted"> (crates/server/src/pages/hosted.rs), colours
-// the page in the app's accent, and runs the screens. SRP, the Cognito calls and the wording of
+// the page in the app's accent, and runs the screens (with "Sign in with a passkey" where the app
+// has passkeys on: data-passkeys). SRP, the Cognito calls and the wording of
 // errors are the component's own (web/src/), so the password never leaves the page here either.
 // Every call goes to POST /login with the page's CSRF token (the server adds an app's
 // SECRET_HASH there); the last sign-in step answers {"SignedIn": true} and sets the session
@@ -28,6 +29,7 @@ function startHosted(win, doc) {
     userPoolId: data.poolId,
     clientId: data.clientId,
     endpoint: data.endpoint,
+    passkeys: { enabled: data.passkeys === "true" },
   };
   const client = createClient(config, fetchFn, {
     target: { url: CALLS_PATH, headers: { "X-CSRF-Token": data.csrf }, credentials: "same-origin" },
@@ -42,6 +44,8 @@ function startHosted(win, doc) {
     appName: data.appName,
     query,
     go: (url) => win.location.assign(url),
+    // The browser's passkeys, where it has them.
+    credentials: typeof win.PublicKeyCredential === "function" ? win.navigator.credentials : null,
   });
   const hint = new URLSearchParams(query).get("login_hint")?.trim();
   page.start(data.screen, { email: hint || undefined });

@@ -1,9 +1,10 @@
 // The hosted sign-in page in the document: one form at a time under the page's one <h1>, every
 // field with a real <label>, the error in a role=alert that takes the focus, links to the other
 // screens that keep the query string, the screen each challenge of a sign-in asks for (a new
-// password, a second factor), and the move to /oauth2/authorize once signed in.
+// password, a second factor), a passkey sign-in, and the move to /oauth2/authorize once signed in.
 
 import { describeError } from "../src/errors.js";
+import { appPasskeys } from "../src/passkeys.js";
 import { h } from "../src/ui/dom.js";
 import { FIELDS, rulesList } from "../src/ui/fields.js";
 import { challengeScreen } from "../src/ui/mfa_parts.js";
@@ -14,10 +15,11 @@ const AUTHORIZE_PATH = "/oauth2/authorize";
 
 /**
  * The page: `client` from createClient (sign-in steps to /login), `fetchFn` for its other
- * requests (an authenticator key's QR code), `go(url)` navigates.
+ * requests (an authenticator key's QR code), `go(url)` navigates, `credentials` the browser's
+ * navigator.credentials (null where it has no passkeys).
  */
 export class HostedPage {
-  constructor({ doc, title, container, client, fetchFn, appName, query, go }) {
+  constructor({ doc, title, container, client, fetchFn, appName, query, go, credentials = null }) {
     this.doc = doc;
     this.fetchFn = fetchFn;
     this.titleEl = title;
@@ -26,6 +28,7 @@ export class HostedPage {
     this.appName = appName;
     this.query = query;
     this.go = go;
+    this.credentials = credentials;
     this.ctx = {};
     this.policy = null;
     this.busy = false;
@@ -66,6 +69,7 @@ export class HostedPage {
       fields,
       passwords.length ? this.showPasswords() : null,
       this.button,
+      spec.after ?? null,
     );
     const parts = [
       spec.intro ? h(doc, "p", { class: "intro", text: spec.intro }) : null,
@@ -194,11 +198,40 @@ export class HostedPage {
     if (!this.form?.isConnected) return;
     this.form.setAttribute("aria-busy", String(busy));
     this.button.setAttribute("aria-disabled", String(busy));
+    this.form.querySelector(".passkey")?.setAttribute("aria-disabled", String(busy));
     this.button.textContent = busy && submitting ? this.spec.busy : this.spec.submit;
   }
 
   async signIn(email, password) {
     return this.finish(await this.client.signIn(email, password));
+  }
+
+  /** Whether the sign-in screen offers a passkey: the app has them on and the browser has them. */
+  canUsePasskeys() {
+    return Boolean(this.credentials) && appPasskeys(this.client.config);
+  }
+
+  /**
+   * "Sign in with a passkey" with the email typed (asked for when empty); a cancelled ceremony
+   * is said calmly in the status, the server's refusal in the alert.
+   */
+  async passkeySignIn() {
+    if (this.busy || this.leaving) return;
+    const email = this.form.querySelector('[name="email"]')?.value.trim() ?? "";
+    if (!email) return this.fail("Enter your email to sign in with a passkey", "email");
+    this.ctx.email = email;
+    this.setBusy(true);
+    try {
+      await this.finish(await this.client.signInWithPasskey(email, this.credentials));
+    } catch (error) {
+      const { message } = describeError(error, this.policy);
+      if (error.code !== "PasskeyNotUsed") return this.fail(message);
+      this.alert.textContent = "";
+      this.status.dataset.tone = "calm";
+      this.status.textContent = message;
+    } finally {
+      if (!this.leaving) this.setBusy(false);
+    }
   }
 
   /** After a sign-in step: the screen its challenge asks for, or on to the authorization request. */

@@ -1,13 +1,15 @@
 // The hosted pages' screens: what each one asks, what it calls and where it leads. GET /login,
-// /signup and /forgotPassword open on theirs ("signin", "signup", "forgot"); "confirm",
+// /signup and /forgotPassword open on theirs ("signin", "signup", "forgot"; "signin" offers a
+// passkey where the app has them on); "confirm",
 // "reset", "newpassword" and the second-factor screens (mfa_screens.js) follow inside the page.
 // The wording is the modal's (web/src/ui/modal.js).
 
+import { passkeyButton } from "../src/ui/passkey_views.js";
 import { hostedMfaScreens } from "./mfa_screens.js";
 
 /** The screens of `page` (a HostedPage) by name, each a function giving its spec. */
 export function hostedScreens(page) {
-  const { client, appName: app } = page;
+  const { client, appName: app, doc } = page;
   const email = () => page.ctx.email ?? "you";
   const backToSignIn = { text: "Back to sign-in", href: "/login" };
   return {
@@ -20,6 +22,7 @@ export function hostedScreens(page) {
         page.ctx.password = password;
         return page.signIn(address, password);
       },
+      after: page.canUsePasskeys() ? passkeyButton(doc, () => page.passkeySignIn()) : null,
       links: [
         { text: "Forgot your password?", href: "/forgotPassword" },
         { lead: `New to ${app}?`, text: "Create an account", href: "/signup" },

@@ -1,11 +1,17 @@
 // The modal's second-factor views. During a sign-in: the code (from the authenticator app, or
 // mailed), the choice between the two, and setting up a factor where the app requires one
-// (MFA_SETUP: an authenticator app, or codes by email where the app offers them). Signed in, "Two-step verification": which factors are on, setting
-// up an authenticator app, turning each factor on or off, and which one is asked for first.
+// (MFA_SETUP: an authenticator app, or codes by email where the app offers them). Signed in,
+// "Two-step verification": which factors are on, setting up an authenticator app, turning each
+// factor on or off, and which one is asked for first; where the app has passkeys on, the page is
+// "Sign-in & security", its "Passkeys" section (passkey_views.js) above the factors.
 
 import { EMAIL_OTP, TOTP, appMfa } from "../mfa.js";
 import { h } from "./dom.js";
+import { passkeySection } from "./passkey_views.js";
 import { MFA_TEXT, factorChoice, setupPanel, totpSetupScreen, typedCode } from "./mfa_parts.js";
+
+/** The security page's title where it holds passkeys too (and <auth-header>'s menu item). */
+export const SECURITY_TITLE = "Sign-in & security";
 
 /** The modal's CSS for these views (the modal's own is in modal.js). */
 export const MFA_STYLE = `
@@ -65,11 +71,8 @@ export function mfaViews(modal, app) {
   const panel = (secret, account) =>
     setupPanel(doc, { secret, account, issuer: app, qrUrl: qrUrl(), fetchFn: auth.env.fetch, idPrefix: "ar-setup" });
   const signedIn = (fn) => auth.withAccessToken(fn);
-  /** The page again, with the factors read afresh and `status` said. */
-  const reload = async (status) => {
-    modal.ctx.mfa = await signedIn((client, token) => client.getMfaStatus(token));
-    modal.show("security", { status });
-  };
+  /** The page again, with the factors (and passkeys) read afresh and `status` said. */
+  const reload = (status) => modal.reloadSecurity(status);
   const newKey = async () => {
     const { secret } = await signedIn((client, token) => client.associateSoftwareToken({ accessToken: token }));
     modal.ctx.setup = { secret };
@@ -135,17 +138,31 @@ export function mfaViews(modal, app) {
       },
       links: [back],
     }),
-    security: () => ({
-      title: MFA_TEXT.title,
-      intro:
-        appMfa(auth.config).mode === "ON"
+    security: () => {
+      const mode = appMfa(auth.config).mode;
+      const intro =
+        mode === "ON"
           ? `${app || "This app"} asks for a code after your password each time you sign in.`
-          : "Ask for a code after your password when you sign in: someone who learns your password still cannot get in.",
-      fields: [],
-      extra: [modal.ctx.mfa ? factorList() : h(doc, "button", { type: "button", class: "secondary", text: "Try again", onclick: () => modal.run(() => reload("")) })],
-      submit: "Done",
-      action: () => modal.close(auth.getUser()),
-    }),
+          : "Ask for a code after your password when you sign in: someone who learns your password still cannot get in.";
+      const factors = modal.ctx.mfa
+        ? factorList()
+        : h(doc, "button", { type: "button", class: "secondary", text: "Try again", onclick: () => modal.run(() => reload("")) });
+      const done = { fields: [], submit: "Done", action: () => modal.close(auth.getUser()) };
+      // Without passkeys, the page is the second factors alone.
+      if (modal.ctx.passkeys === undefined) return { title: MFA_TEXT.title, intro, extra: [factors], ...done };
+      const twoStep =
+        mode === "OFF"
+          ? null
+          : h(
+              doc,
+              "section",
+              { class: "section", "aria-labelledby": "ar-mfa-title" },
+              h(doc, "h3", { id: "ar-mfa-title", text: MFA_TEXT.title }),
+              h(doc, "p", { class: "hint", text: intro }),
+              factors,
+            );
+      return { title: SECURITY_TITLE, extra: [passkeySection(modal), twoStep], ...done };
+    },
     totpsetup: () => ({
       title: MFA_TEXT.setupTitle,
       fields: ["mfaCode"],

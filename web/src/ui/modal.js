@@ -1,6 +1,7 @@
-// The sign-in modal: one dialog with a view at a time (sign in, sign up, confirm, forgot,
-// reset, new password, and the second-factor views of mfa_views.js), focus kept inside while
-// open and given back on close.
+// The sign-in modal: one dialog with a view at a time (sign in, with a password or a passkey,
+// sign up, confirm, forgot, reset, new password, the second-factor views of mfa_views.js, and
+// the signed-in user's "Sign-in & security" with passkey_views.js's parts), focus kept inside
+// while open and given back on close.
 
 import { TOO_MANY, describeError, usageError } from "../errors.js";
 import { appMfa } from "../mfa.js";
@@ -9,6 +10,7 @@ import { deepActiveElement, h, shadowHost } from "./dom.js";
 import { FIELDS, rulesList } from "./fields.js";
 import { challengeScreen } from "./mfa_parts.js";
 import { MFA_STYLE, mfaViews } from "./mfa_views.js";
+import { PASSKEY_STYLE, passkeyButton, passkeyViews } from "./passkey_views.js";
 
 const MODAL_STYLE = `
   .backdrop {
@@ -91,7 +93,7 @@ export class Modal {
 
   build() {
     const { doc } = this;
-    const style = MODAL_STYLE + MFA_STYLE;
+    const style = MODAL_STYLE + MFA_STYLE + PASSKEY_STYLE;
     ({ host: this.host, root: this.root } = shadowHost(doc, "auth-return-modal", style, this.auth.options.theme));
     this.dialog = h(doc, "div", {
       class: "dialog",
@@ -157,6 +159,7 @@ export class Modal {
       this.alert,
       this.status,
       h(doc, "button", { class: "primary", type: "submit", text: spec.submit }),
+      spec.after ?? null,
     );
     const links = (spec.links ?? []).map(([label, go]) =>
       h(doc, "button", { type: "button", class: "link", text: label, onclick: go }),
@@ -212,6 +215,8 @@ export class Modal {
       await step();
     } catch (error) {
       const { message, view } = describeError(error, this.auth.config?.passwordPolicy);
+      // A passkey ceremony the user cancelled (or no passkey on this device): said calmly.
+      if (error.code === "PasskeyNotUsed") return this.note(message);
       if (view && view !== this.view) this.show(view, { error: message });
       else this.fail(message);
       if (!TOO_MANY.has(error.code)) this.auth.emit("error", error);
@@ -226,10 +231,26 @@ export class Modal {
     (field ? this.form.querySelector(`[name="${field}"]`) : this.form.querySelector("input"))?.focus();
   }
 
+  /** Says `message` in the status, calmly (no error), the focus left where it is. */
+  note(message) {
+    this.alert.textContent = "";
+    this.status.dataset.tone = "calm";
+    this.status.textContent = message;
+  }
+
   setBusy(busy) {
     this.busy = busy;
     this.form.setAttribute("aria-busy", String(busy));
-    this.form.querySelector(".primary").setAttribute("aria-disabled", String(busy));
+    for (const button of this.form.querySelectorAll(".primary, .passkey")) button.setAttribute("aria-disabled", String(busy));
+  }
+
+  /** "Sign in with a passkey": with the email typed (asked for when empty). */
+  async passkeySignIn() {
+    if (this.busy) return;
+    const email = this.form.querySelector('[name="email"]')?.value.trim() ?? "";
+    if (!email) return this.fail("Enter your email to sign in with a passkey", "email");
+    this.ctx.email = email;
+    await this.run(async () => this.step(await this.auth.signInWithPasskey(email)));
   }
 
   async signIn(email, password, message) {
@@ -246,14 +267,51 @@ export class Modal {
   async openMfa() {
     if (!this.auth.isSignedIn()) throw usageError("not_signed_in", "Sign a user in before managing their two-step verification");
     if (appMfa(this.auth.config).mode === "OFF") throw usageError("mfa_off", "This app's MFA mode is OFF");
-    let mfa = null;
-    let message = {};
-    try {
-      mfa = await this.auth.withAccessToken((client, token) => client.getMfaStatus(token));
-    } catch (error) {
-      message = { error: describeError(error).message };
-    }
-    await this.open("security", { mfa }, message);
+    return this.openSecurity();
+  }
+
+  /**
+   * The signed-in user's security page: their passkeys (where the app has them on and the
+   * browser can use them) and their second factors (where the app's MFA is not OFF).
+   */
+  async openSecurity() {
+    if (!this.auth.isSignedIn()) throw usageError("not_signed_in", "Sign a user in before managing their sign-in");
+    const { mfa, passkeys } = this.securityFeatures();
+    if (!mfa && !passkeys) throw usageError("security_off", "This app has neither MFA nor passkeys on");
+    this.ctx = {};
+    const error = await this.loadSecurity();
+    await this.open("security", this.ctx, { error });
+  }
+
+  /** What the security page shows for this app, in this browser. */
+  securityFeatures() {
+    return { mfa: appMfa(this.auth.config).mode !== "OFF", passkeys: this.auth.canUsePasskeys() };
+  }
+
+  /**
+   * Reads the user's factors and passkeys into `ctx.mfa` and `ctx.passkeys` (null: could not be
+   * read; `ctx.passkeys` undefined: not shown). Answers the first error's words, or "".
+   */
+  async loadSecurity() {
+    const { mfa, passkeys } = this.securityFeatures();
+    const read = (wanted, fn) => (wanted ? this.auth.withAccessToken(fn) : Promise.resolve(undefined));
+    const [factors, keys] = await Promise.allSettled([
+      read(mfa, (client, token) => client.getMfaStatus(token)),
+      read(passkeys, (client, token) => client.listPasskeys(token)),
+    ]);
+    this.ctx = {
+      ...this.ctx,
+      mfa: factors.status === "fulfilled" ? (factors.value ?? null) : null,
+      passkeys: keys.status === "fulfilled" ? keys.value : null,
+    };
+    const failed = [factors, keys].find((r) => r.status === "rejected");
+    return failed ? describeError(failed.reason).message : "";
+  }
+
+  /** The security page again, read afresh, with `status` said (or the error of reading it). */
+  async reloadSecurity(status) {
+    const error = await this.loadSecurity();
+    this.show("security", error ? { error } : { status });
   }
 
   views() {
@@ -271,6 +329,7 @@ export class Modal {
           this.ctx.password = password;
           return this.signIn(email.trim(), password);
         },
+        after: this.auth.canUsePasskeys() ? passkeyButton(this.doc, () => this.passkeySignIn()) : null,
         links: [["Forgot your password?", go("forgot")], ["Create an account", go("signup")]],
       }),
       signup: () => ({
@@ -327,6 +386,7 @@ export class Modal {
         links: [back],
       }),
       ...mfaViews(this, app),
+      ...passkeyViews(this),
     };
   }
 
