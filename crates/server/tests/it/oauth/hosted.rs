@@ -3,7 +3,7 @@
 
 use super::support::*;
 use crate::common::{PASSWORD, TestServer};
-use auth_return_core::CreatedApp;
+use crate::passkeys::support::turn_on_passkeys;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -323,25 +323,6 @@ async fn the_hosted_pages_set_up_an_authenticator_app_with_the_session_and_ask_f
     assert!(again.cookies.keys().any(|k| k.starts_with("ar_session_")));
 }
 
-/// Turns the app's passkeys on, with `localhost` as the relying party.
-async fn passkeys_on(server: &TestServer, app: &CreatedApp) {
-    let update: auth_return_core::AppUpdate = serde_json::from_value(json!({
-        "passkeys": { "enabled": true, "relying_party_id": "localhost",
-                      "origins": ["http://localhost:3000"] }
-    }))
-    .unwrap();
-    server
-        .service
-        .update_app(
-            auth_return_core::Actor::Operator,
-            &app.app.id,
-            update,
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-}
-
 fn user_auth(client_id: &str, params: serde_json::Value) -> serde_json::Value {
     json!({"AuthFlow": "USER_AUTH", "ClientId": client_id, "AuthParameters": params})
 }
@@ -371,7 +352,7 @@ async fn the_hosted_endpoint_signs_in_with_a_passkey_but_never_takes_a_password(
         .await;
     off.assert_error("InvalidParameterException", refusal);
 
-    passkeys_on(&server, &app).await;
+    turn_on_passkeys(&server, &app).await;
     let eph = auth_return_crypto::srp::client_ephemeral();
     for params in [
         json!({"USERNAME": "hal@example.com", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": PASSWORD}),
@@ -443,4 +424,56 @@ async fn the_hosted_endpoint_signs_in_with_a_passkey_but_never_takes_a_password(
         "The hosted pages do not answer SELECT_CHALLENGE.",
     );
     assert!(!browser.cookies.keys().any(|k| k.starts_with("ar_session_")));
+}
+
+#[tokio::test]
+async fn a_passkey_signs_in_on_the_hosted_page_and_opens_the_hosted_session() {
+    use crate::passkeys::authenticator::{Authenticator, Ceremony};
+    use crate::passkeys::support::{register, request_options, signed_in};
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Hosted passkey", false).await;
+    turn_on_passkeys(&server, &app).await;
+    let client_id = app.app.client.id.to_string();
+    let (_, tokens) = signed_in(&server, &app, "ivy@example.com").await;
+    let mut authenticator = Authenticator::new();
+    register(&server, &tokens.access, &mut authenticator).await;
+
+    let mut browser = Browser::new(&server);
+    let path = authorize_path(&app, &[]);
+    browser
+        .get(&path.replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    let web_authn = json!({"USERNAME": "ivy@example.com", "PREFERRED_CHALLENGE": "WEB_AUTHN"});
+    let started = browser
+        .login_call("InitiateAuth", user_auth(&client_id, web_authn), &[])
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+    let credential = authenticator.assert(&request_options(&started.body), &Ceremony::default());
+    let done = browser
+        .login_call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "WEB_AUTHN", "ClientId": client_id,
+                   "Session": started.body["Session"],
+                   "ChallengeResponses": {"USERNAME": "ivy@example.com",
+                                          "CREDENTIAL": credential.to_string()}}),
+            &[],
+        )
+        .await;
+    // As the SRP path: no tokens on the page, the hosted session's cookie instead.
+    assert_eq!(done.body, json!({"SignedIn": true}));
+    let cookie = format!("ar_session_{}", app.app.pool_id);
+    assert!(
+        browser.cookies.contains_key(&cookie),
+        "{:?}",
+        browser.cookies
+    );
+
+    // The authorization request then needs no password: the code comes back.
+    let answer = browser.get(&path).await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    assert!(
+        answer.location_params(false).contains_key("code"),
+        "{}",
+        answer.location()
+    );
 }

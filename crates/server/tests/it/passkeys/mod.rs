@@ -4,11 +4,11 @@
 //! authenticator are [`authenticator`], a software one.
 
 mod admin;
-mod authenticator;
+pub(crate) mod authenticator;
 mod burst;
 mod enumeration;
 mod refusals;
 mod register;
 mod settings;
 mod sign_in;
-mod support;
+pub(crate) mod support;
