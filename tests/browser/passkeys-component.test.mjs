@@ -16,7 +16,7 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   PASSWORD, launch, newContext, startSite, openPage, uniqueEmail, codeFor, mailCount, cli, cliSkip, serverSkip,
   startServer, dialog, field, button, alert, header, deepActive, isSignedIn, until, screenshot, lowContrast,
-  virtualAuthenticator, hostedSessionCookies,
+  virtualAuthenticator, hostedSessionCookies, confirmedUser, signInThroughModal,
 } from "./support.mjs";
 
 const skip = cliSkip || serverSkip;
@@ -164,6 +164,26 @@ test("component: a passkey added from the header signs the user in, and once rem
   await screenshot(p, "passkeys-not-used");
   errors.push(...(await p.evaluate(() => window.__errors ?? [])));
   assert.ok(!errors.includes("PasskeyNotUsed"), `a cancelled ceremony is no error event: ${errors}`);
+  await context.close();
+});
+
+test("component: with MFA on too, the page has the passkeys above two-step verification (dark)", { skip }, async () => {
+  const both = await cli("apps", "create", "--name", "Harbor Both");
+  await cli("apps", "update", both.app_id, "--mfa", "OPTIONAL", "--passkeys", "true", "--passkey-rp-id", "localhost", "--passkey-origin", site.origin);
+  const email = await confirmedUser("passkey-mfa", { clientId: both.client_id });
+  const context = await newContext(browser, { viewport: { width: 1024, height: 900 }, colorScheme: "dark" });
+  const p = await openPage(context, site, { app: both.app_id });
+  await virtualAuthenticator(p);
+  await signInThroughModal(p, email);
+  await openSecurity(p);
+  const sections = await dialog(p).getByRole("heading", { level: 3 }).allTextContents();
+  assert.deepEqual(sections, ["Passkeys", "Two-step verification"]);
+  await button(p, "Add a passkey").click();
+  await until(async () => (await listed(p)).length === 1, { message: "the passkey listed" });
+  assert.match((await listed(p))[0], /^Passkey/);
+  assert.equal(await dialog(p).locator(".factor-name", { hasText: "Authenticator app" }).count(), 1, "the factors are there too");
+  await settled(p);
+  await screenshot(p, "passkeys-security-with-mfa-dark");
   await context.close();
 });
 
