@@ -6,7 +6,46 @@ use auth_return_core::model::{
     UserStatus,
 };
 use auth_return_core::settings::AppSettings;
+use auth_return_core::store::Store;
 use std::collections::BTreeMap;
+
+/// Two apps stored, with users Ada and Bob in the first pool and Eve in the second.
+pub struct TwoPools {
+    /// The first app ("one").
+    pub one: App,
+    /// Its signing key (to store the app again).
+    pub one_key: SigningKeyRecord,
+    /// The second app ("two").
+    pub two: App,
+    /// A user of the first pool.
+    pub ada: User,
+    /// Another user of the first pool.
+    pub bob: User,
+    /// A user of the second pool.
+    pub eve: User,
+}
+
+/// Stores [`TwoPools`].
+pub async fn two_pools(s: &dyn Store) -> TwoPools {
+    let (one, k1) = app("one", None, 1);
+    let (two, k2) = app("two", None, 2);
+    s.insert_app(&one, &k1).await.unwrap();
+    s.insert_app(&two, &k2).await.unwrap();
+    let ada = user(&one.pool_id, "ada@example.com", 10);
+    let bob = user(&one.pool_id, "bob@example.com", 10);
+    let eve = user(&two.pool_id, "eve@example.com", 10);
+    for u in [&ada, &bob, &eve] {
+        s.insert_user(u).await.unwrap();
+    }
+    TwoPools {
+        one,
+        one_key: k1,
+        two,
+        ada,
+        bob,
+        eve,
+    }
+}
 
 /// A fresh app (with a confidential client when it has an owner) and its first signing key.
 pub fn app(name: &str, owner: Option<UserId>, created_at: i64) -> (App, SigningKeyRecord) {

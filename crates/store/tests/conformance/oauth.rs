@@ -147,17 +147,15 @@ pub async fn spend_race(a: Arc<dyn Store>, b: Arc<dyn Store>) {
 /// a user's at once, gone with their user or app.
 pub async fn hosted_sessions(store: Arc<dyn Store>) {
     let s = store.as_ref();
-    let (a1, k1) = fixtures::app("one", None, 1);
-    let (a2, k2) = fixtures::app("two", None, 2);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    let fixtures::TwoPools {
+        one: a1,
+        two: a2,
+        ada,
+        bob,
+        eve,
+        ..
+    } = fixtures::two_pools(s).await;
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
-    let ada = fixtures::user(p1, "ada@example.com", 10);
-    let bob = fixtures::user(p1, "bob@example.com", 10);
-    let eve = fixtures::user(p2, "eve@example.com", 10);
-    for user in [&ada, &bob, &eve] {
-        s.insert_user(user).await.unwrap();
-    }
     let ada1 = fixtures::hosted_session(&ada, b"ada-1", 1_000);
     let ada2 = fixtures::hosted_session(&ada, b"ada-2", 1_100);
     let bob1 = fixtures::hosted_session(&bob, b"bob-1", 1_000);

@@ -36,17 +36,15 @@ async fn list(s: &dyn Store, pool_id: &PoolId, user_id: UserId) -> Vec<StoredPas
 /// Round trips, order, uniqueness per pool, refusals, use, deletion and the cascades.
 pub async fn records(store: Arc<dyn Store>) {
     let s = store.as_ref();
-    let (a1, k1) = fixtures::app("one", None, 1);
-    let (a2, k2) = fixtures::app("two", None, 2);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    let fixtures::TwoPools {
+        one: a1,
+        one_key: k1,
+        two: a2,
+        ada,
+        bob,
+        eve,
+    } = fixtures::two_pools(s).await;
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
-    let ada = fixtures::user(p1, "ada@example.com", 10);
-    let bob = fixtures::user(p1, "bob@example.com", 10);
-    let eve = fixtures::user(p2, "eve@example.com", 10);
-    for user in [&ada, &bob, &eve] {
-        s.insert_user(user).await.unwrap();
-    }
     assert!(list(s, p1, ada.id).await.is_empty());
 
     // Every field round-trips, optional ones present or not; oldest first, then by id.

@@ -25,17 +25,15 @@ fn record(session: &Session, hash: &[u8], created_at: i64) -> RefreshTokenRecord
 /// The first token, rotations, conflicts and cascades.
 pub async fn refresh_tokens(store: Arc<dyn Store>) {
     let s = store.as_ref();
-    let (a1, k1) = fixtures::app("one", None, 1);
-    let (a2, k2) = fixtures::app("two", None, 2);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    let fixtures::TwoPools {
+        one: a1,
+        two: a2,
+        ada,
+        bob,
+        eve,
+        ..
+    } = fixtures::two_pools(s).await;
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
-    let ada = fixtures::user(p1, "ada@example.com", 10);
-    let bob = fixtures::user(p1, "bob@example.com", 10);
-    let eve = fixtures::user(p2, "eve@example.com", 10);
-    for user in [&ada, &bob, &eve] {
-        s.insert_user(user).await.unwrap();
-    }
 
     // insert_session makes its first token findable, unsuperseded, created at sign-in.
     let s1 = fixtures::session(&a1, &ada, b"h1", 1_000);
