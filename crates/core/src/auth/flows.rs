@@ -70,6 +70,10 @@ pub enum AuthFlow {
         /// The client's `SECRET_HASH`, when it sent one.
         secret_hash: Option<String>,
     },
+    /// `USER_AUTH` preferring `WEB_AUTHN` with no `USERNAME` (our extension,
+    /// docs/cognito-protocol.md §5.3, usernameless `WEB_AUTHN`): a discoverable passkey names its user, as passkey
+    /// autofill (conditional mediation) needs.
+    UsernamelessPasskey,
     /// New ID and access tokens for a live session (non-rotating).
     Refresh {
         /// The refresh token.
@@ -125,8 +129,9 @@ pub struct FirstFactorAnswer {
 pub struct WebAuthnAnswer {
     /// The sealed challenge state the server handed out.
     pub session: String,
-    /// The name the client signs in as.
-    pub username: String,
+    /// The name the client signs in as; optional after a usernameless challenge, where the
+    /// passkey names its user.
+    pub username: Option<String>,
     /// The `PublicKeyCredential` the browser answered, as JSON (`CREDENTIAL`).
     pub credential: String,
     /// The client's `SECRET_HASH`, when it sent one.

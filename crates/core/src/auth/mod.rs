@@ -137,8 +137,8 @@ pub struct WebAuthnChallenge {
     pub session: String,
     /// `CREDENTIAL_REQUEST_OPTIONS`: the `PublicKeyCredentialRequestOptions` as JSON.
     pub request_options: String,
-    /// `USERNAME`: the internal username.
-    pub user_id_for_srp: String,
+    /// `USERNAME`: the internal username; `None` for a usernameless challenge.
+    pub user_id_for_srp: Option<String>,
 }
 
 /// The `NEW_PASSWORD_REQUIRED` challenge.

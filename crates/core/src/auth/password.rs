@@ -84,6 +84,7 @@ impl Service {
                 )
                 .await
             }
+            AuthFlow::UsernamelessPasskey => self.usernameless_passkey_challenge(&app).await,
             AuthFlow::Refresh { token, secret_hash } => {
                 let proof = ClientProof::SecretHash(secret_hash.as_deref());
                 self.refresh(&app, token.expose(), proof, false, caller)
@@ -106,7 +107,7 @@ impl Service {
     }
 
     /// Starts a sign-in on the hosted pages: SRP, or a passkey (`USER_AUTH` preferring
-    /// `WEB_AUTHN`, where the app has passkeys on), so the password never reaches us there
+    /// `WEB_AUTHN`, named or not, where the app has passkeys on), so the password never reaches us there
     /// either: neither `USER_PASSWORD_AUTH` nor a `USER_AUTH` that could lead to a password.
     pub async fn hosted_initiate_auth(
         &self,
@@ -119,7 +120,8 @@ impl Service {
             AuthFlow::UserAuth {
                 preferred: Some(FirstFactor::WebAuthn),
                 ..
-            } => {
+            }
+            | AuthFlow::UsernamelessPasskey => {
                 self.app_for_client(client_id)
                     .await?
                     .settings

@@ -156,10 +156,12 @@ fn step_answer(step: AuthStep) -> Answer {
         AuthStep::WebAuthn(c) => AuthResponse {
             challenge_name: Some("WEB_AUTHN"),
             session: Some(c.session),
-            challenge_parameters: BTreeMap::from([
-                ("CREDENTIAL_REQUEST_OPTIONS", c.request_options),
-                ("USERNAME", c.user_id_for_srp),
-            ]),
+            challenge_parameters: BTreeMap::from_iter(
+                [("CREDENTIAL_REQUEST_OPTIONS", Some(c.request_options))]
+                    .into_iter()
+                    .chain([("USERNAME", c.user_id_for_srp)])
+                    .filter_map(|(name, value)| Some((name, value?))),
+            ),
             available_challenges: None,
             authentication_result: None,
         },

@@ -86,6 +86,13 @@ pub fn auth_flow(name: &str, mut params: HashMap<String, String>) -> Result<Auth
                 secret_hash: params.remove("SECRET_HASH"),
             })
         }),
+        // Our extension (docs/cognito-protocol.md §5.3, usernameless `WEB_AUTHN`): a passkey with no name given.
+        FlowName::UserAuth
+            if params.get("USERNAME").is_none_or(String::is_empty)
+                && params.get("PREFERRED_CHALLENGE").map(String::as_str) == Some("WEB_AUTHN") =>
+        {
+            Ok(AuthFlow::UsernamelessPasskey)
+        }
         FlowName::UserAuth => take(params, "USERNAME").and_then(|username| {
             let preferred = match params.remove("PREFERRED_CHALLENGE").as_deref() {
                 None | Some("") => None,
@@ -243,7 +250,8 @@ fn web_authn(
     let session = session_of(session)?;
     Ok(WebAuthnAnswer {
         session,
-        username: take(responses, "USERNAME")?,
+        // Optional after a usernameless challenge; the domain asks for it after a named one.
+        username: responses.remove("USERNAME").filter(|name| !name.is_empty()),
         credential: take(responses, "CREDENTIAL")?,
         secret_hash: responses.remove("SECRET_HASH"),
     })
@@ -331,6 +339,34 @@ mod tests {
             refusal(auth_flow("CUSTOM_AUTH", HashMap::new())),
             (false, "Initiate Auth method not supported.".into())
         );
+    }
+
+    #[test]
+    fn user_auth_needs_a_name_unless_it_prefers_a_passkey() {
+        for passkey in [
+            params(&[("PREFERRED_CHALLENGE", "WEB_AUTHN")]),
+            params(&[("PREFERRED_CHALLENGE", "WEB_AUTHN"), ("USERNAME", "")]),
+        ] {
+            assert!(matches!(
+                auth_flow("USER_AUTH", passkey),
+                Ok(AuthFlow::UsernamelessPasskey)
+            ));
+        }
+        let named = auth_flow(
+            "USER_AUTH",
+            params(&[("PREFERRED_CHALLENGE", "WEB_AUTHN"), ("USERNAME", "a")]),
+        );
+        assert!(matches!(named, Ok(AuthFlow::UserAuth { username, .. }) if username == "a"));
+        for unnamed in [
+            params(&[]),
+            params(&[("PREFERRED_CHALLENGE", "PASSWORD_SRP"), ("SRP_A", "02")]),
+            params(&[("PREFERRED_CHALLENGE", "web_authn")]),
+        ] {
+            assert_eq!(
+                refusal(auth_flow("USER_AUTH", unnamed)),
+                (false, "Missing required parameter USERNAME".into())
+            );
+        }
     }
 
     #[test]

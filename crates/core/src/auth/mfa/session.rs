@@ -36,6 +36,8 @@ pub(crate) enum Stage {
     SelectChallenge,
     /// `WEB_AUTHN`: a passkey's assertion; `uid` may be a decoy's.
     WebAuthn,
+    /// `WEB_AUTHN` with no name given: the passkey names its user; `uid` is nil.
+    UsernamelessWebAuthn,
 }
 
 /// Everything a multi-factor (or first-factor choice) answer needs, sealed under the challenge key.
@@ -117,6 +119,7 @@ impl Service {
             Stage::SetupVerified,
             Stage::SelectChallenge,
             Stage::WebAuthn,
+            Stage::UsernamelessWebAuthn,
         ];
         self.open_mfa_state(session, &all).ok().map(|s| s.client)
     }

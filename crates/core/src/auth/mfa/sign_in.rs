@@ -74,7 +74,7 @@ impl Service {
                 let email = app.settings.mfa.email_otp && user.email_verified;
                 AuthStep::MfaSetup(challenge, email)
             }
-            Stage::SelectChallenge | Stage::WebAuthn => {
+            Stage::SelectChallenge | Stage::WebAuthn | Stage::UsernamelessWebAuthn => {
                 return Err(Error::Internal("not a second-factor stage".into()));
             }
         })

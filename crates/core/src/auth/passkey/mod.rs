@@ -9,6 +9,7 @@ mod ceremony;
 mod manage;
 mod register;
 mod sign_in;
+mod usernameless;
 
 pub use manage::PasskeyView;
 

@@ -49,8 +49,10 @@ impl Service {
             .map_err(|e| Error::Internal(format!("starting a passkey registration: {e}")))?;
         self.put_ceremony_state(&registration_key(&app.pool_id, user.id), &ceremony)
             .await?;
-        serde_json::to_value(&options.public_key)
-            .map_err(|e| Error::Internal(format!("creation options: {e}")))
+        let mut options = serde_json::to_value(&options.public_key)
+            .map_err(|e| Error::Internal(format!("creation options: {e}")))?;
+        require_discoverable(&mut options);
+        Ok(options)
     }
 
     /// CompleteWebAuthnRegistration: verifies `credential` (the browser's `PublicKeyCredential`
@@ -148,6 +150,19 @@ impl Service {
             .by(caller);
         event.actor = actor.map(|actor| actor.audit_name());
         self.events.record(event);
+    }
+}
+
+/// Asks for a discoverable credential (WebAuthn Level 2 §5.4.4 `residentKey` "required"), as
+/// Cognito does: a passkey then names its user, so it signs in with no name typed and shows in
+/// the email field's autofill. webauthn-rs asks for none and checks nothing that depends on it.
+fn require_discoverable(options: &mut serde_json::Value) {
+    if let Some(selection) = options
+        .get_mut("authenticatorSelection")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        selection.insert("residentKey".into(), "required".into());
+        selection.insert("requireResidentKey".into(), true.into());
     }
 }
 

@@ -21,7 +21,10 @@ use auth_return_crypto::hash::hmac_sha256;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential};
+use webauthn_rs::prelude::{
+    AuthenticationResult, DiscoverableAuthentication, DiscoverableKey, Passkey,
+    PasskeyAuthentication, PublicKeyCredential, Webauthn, WebauthnError,
+};
 
 /// Longest `CREDENTIAL` we parse.
 const MAX_CREDENTIAL_LEN: usize = 16 * 1024;
@@ -34,11 +37,25 @@ fn passkey_subject(user_id: &str) -> String {
 
 /// What a sign-in challenge keeps server-side until its answer.
 #[derive(Serialize, Deserialize)]
-enum SignInCeremony {
+pub(super) enum SignInCeremony {
     /// A user with passkeys: webauthn-rs's state.
     Real(PasskeyAuthentication),
+    /// No name given: the passkey will name its user (webauthn-rs's state).
+    Discoverable(DiscoverableAuthentication),
     /// A name that is no user, or a user without passkeys: nothing can answer it.
     Decoy,
+}
+
+/// A passkey's answer to judge.
+pub(super) struct PasskeyClaim {
+    /// The user whose passkey lockout counts the attempt (a decoy id for a name that is none).
+    pub lock: UserId,
+    /// The user signing in; `None`: nobody can answer.
+    pub user: Option<User>,
+    /// The challenge's state, taken.
+    pub ceremony: SignInCeremony,
+    /// The browser's assertion.
+    pub credential: PublicKeyCredential,
 }
 
 /// Who a sign-in is about: a user, or the decoy id of a name that is none.
@@ -212,17 +229,10 @@ impl Service {
         let subject = self
             .sign_in_subject(app, username, secret_hash, target)
             .await?;
-        let mut passkeys = Vec::new();
-        if let Some(user) = &subject.user {
-            for stored in self.store.list_passkeys(&app.pool_id, user.id).await? {
-                passkeys.push(self.open_passkey(
-                    &app.pool_id,
-                    user.id,
-                    &stored.credential_id,
-                    &stored.sealed_credential,
-                )?);
-            }
-        }
+        let passkeys = match &subject.user {
+            Some(user) => self.user_passkeys(app, user).await?,
+            None => Vec::new(),
+        };
         let state = self.new_mfa_state(app, subject.uid, Stage::WebAuthn);
         let key = sign_in_key(&state.nonce);
         let options = if passkeys.is_empty() {
@@ -242,7 +252,7 @@ impl Service {
             session: self.seal_mfa_state(&state)?,
             // Through a `Value`, so that real and decoy options list their members alike.
             request_options: options.to_string(),
-            user_id_for_srp: subject.uid.to_string(),
+            user_id_for_srp: Some(subject.uid.to_string()),
         }))
     }
 
@@ -275,16 +285,22 @@ impl Service {
         target: SignInTarget,
     ) -> Result<AuthStep> {
         let app = self.app_for_client(client_id).await?;
-        facts.attempt(&app.pool_id, &answer.username);
-        let state = self.open_mfa_state_of(&app, &answer.session, &[Stage::WebAuthn])?;
+        let stages = [Stage::WebAuthn, Stage::UsernamelessWebAuthn];
+        let state = self.open_mfa_state_of(&app, &answer.session, &stages)?;
+        if state.stage == Stage::UsernamelessWebAuthn {
+            return self
+                .answer_usernameless_passkey(&app, &state, answer, facts, target)
+                .await;
+        }
+        let Some(username) = answer.username.as_deref() else {
+            return Err(Error::InvalidParameter(
+                "Missing required parameter USERNAME".into(),
+            ));
+        };
+        facts.attempt(&app.pool_id, username);
         let (webauthn, _) = relying_party(&app, &self.config.public_url)?;
         let subject = self
-            .sign_in_subject(
-                &app,
-                &answer.username,
-                answer.secret_hash.as_deref(),
-                target,
-            )
+            .sign_in_subject(&app, username, answer.secret_hash.as_deref(), target)
             .await?;
         if subject.uid != state.uid {
             return Err(Error::ChallengeExpired);
@@ -299,30 +315,99 @@ impl Service {
         else {
             return Err(Error::ChallengeExpired);
         };
-        let streak = self
-            .reserve_attempt(&app.pool_id, passkey_subject(&state.uid.to_string()))
-            .await?;
-        let verified = match (&subject.user, ceremony) {
-            (Some(user), SignInCeremony::Real(ceremony)) => {
-                match webauthn.finish_passkey_authentication(&credential, &ceremony) {
-                    Ok(result) => self.record_use(&app, user, &result).await?,
-                    Err(e) => {
-                        tracing::info!(pool_id = %app.pool_id, user_id = %user.id, error = %e, "passkey sign-in refused");
-                        false
-                    }
-                }
-            }
-            _ => false,
+        let claim = PasskeyClaim {
+            lock: subject.uid,
+            user: subject.user,
+            ceremony,
+            credential,
         };
-        let Some(user) = subject.user.filter(|_| verified) else {
+        self.judge_passkey(&app, &webauthn, claim, facts, target)
+            .await
+    }
+
+    /// Verifies a passkey's assertion, the attempt counted on the user's passkey lockout
+    /// before it is judged, and signs in when it holds.
+    pub(super) async fn judge_passkey(
+        &self,
+        app: &App,
+        webauthn: &Webauthn,
+        claim: PasskeyClaim,
+        facts: &mut SignInFacts,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
+        let PasskeyClaim {
+            lock,
+            user,
+            ceremony,
+            credential,
+        } = claim;
+        let streak = self
+            .reserve_attempt(&app.pool_id, passkey_subject(&lock.to_string()))
+            .await?;
+        let verified = match &user {
+            Some(user) => match self
+                .finish_ceremony(app, webauthn, user, ceremony, &credential)
+                .await?
+            {
+                Ok(result) => self.record_use(app, user, &result).await?,
+                Err(e) => {
+                    tracing::info!(pool_id = %app.pool_id, user_id = %user.id, error = %e, "passkey sign-in refused");
+                    false
+                }
+            },
+            None => false,
+        };
+        let Some(user) = user.filter(|_| verified) else {
             facts.failed(self.record_failure(streak));
             return Err(Error::PasskeyRefused);
         };
         self.clear_failures(streak).await?;
-        if let Some(step) = self.admit(&app, &user)? {
+        if let Some(step) = self.admit(app, &user)? {
             return Ok(step);
         }
-        self.complete_sign_in(&app, &user, target).await
+        self.complete_sign_in(app, &user, target).await
+    }
+
+    /// webauthn-rs's verdict on `credential` for `user`; a decoy's is always a refusal.
+    async fn finish_ceremony(
+        &self,
+        app: &App,
+        webauthn: &Webauthn,
+        user: &User,
+        ceremony: SignInCeremony,
+        credential: &PublicKeyCredential,
+    ) -> Result<Result<AuthenticationResult, WebauthnError>> {
+        Ok(match ceremony {
+            SignInCeremony::Real(state) => {
+                webauthn.finish_passkey_authentication(credential, &state)
+            }
+            SignInCeremony::Discoverable(state) => {
+                // The user's own passkeys only: one of another user's, named with this
+                // user's handle, is refused.
+                let keys: Vec<DiscoverableKey> = self
+                    .user_passkeys(app, user)
+                    .await?
+                    .iter()
+                    .map(DiscoverableKey::from)
+                    .collect();
+                webauthn.finish_discoverable_authentication(credential, state, &keys)
+            }
+            SignInCeremony::Decoy => Err(WebauthnError::CredentialNotFound),
+        })
+    }
+
+    /// `user`'s passkeys, opened.
+    async fn user_passkeys(&self, app: &App, user: &User) -> Result<Vec<Passkey>> {
+        let mut passkeys = Vec::new();
+        for stored in self.store.list_passkeys(&app.pool_id, user.id).await? {
+            passkeys.push(self.open_passkey(
+                &app.pool_id,
+                user.id,
+                &stored.credential_id,
+                &stored.sealed_credential,
+            )?);
+        }
+        Ok(passkeys)
     }
 
     /// Records a verified sign-in on its passkey (the signature counter, the time); `false`
@@ -331,7 +416,7 @@ impl Service {
         &self,
         app: &App,
         user: &User,
-        result: &webauthn_rs::prelude::AuthenticationResult,
+        result: &AuthenticationResult,
     ) -> Result<bool> {
         let credential_id = result.cred_id().as_ref();
         let stored = self.store.list_passkeys(&app.pool_id, user.id).await?;
@@ -355,7 +440,7 @@ impl Service {
 
 /// The `CREDENTIAL` of a `WEB_AUTHN` answer: a `PublicKeyCredential`'s JSON (WebAuthn Level 3
 /// §5.1.10, as `toJSON()` and Amplify write it).
-fn parse_assertion(text: &str) -> Result<PublicKeyCredential> {
+pub(super) fn parse_assertion(text: &str) -> Result<PublicKeyCredential> {
     if text.len() > MAX_CREDENTIAL_LEN {
         return Err(Error::InvalidParameter("CREDENTIAL is too long.".into()));
     }

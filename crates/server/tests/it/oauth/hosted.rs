@@ -477,3 +477,49 @@ async fn a_passkey_signs_in_on_the_hosted_page_and_opens_the_hosted_session() {
         answer.location()
     );
 }
+
+#[tokio::test]
+async fn a_passkey_signs_in_on_the_hosted_page_with_no_name_typed() {
+    use crate::passkeys::authenticator::{Authenticator, Ceremony};
+    use crate::passkeys::support::{register, request_options, signed_in};
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Hosted autofill", false).await;
+    turn_on_passkeys(&server, &app).await;
+    let client_id = app.app.client.id.to_string();
+    let (_, tokens) = signed_in(&server, &app, "uma@example.com").await;
+    let mut authenticator = Authenticator::new();
+    register(&server, &tokens.access, &mut authenticator).await;
+
+    let mut browser = Browser::new(&server);
+    let path = authorize_path(&app, &[]);
+    browser
+        .get(&path.replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    let started = browser
+        .login_call(
+            "InitiateAuth",
+            user_auth(&client_id, json!({"PREFERRED_CHALLENGE": "WEB_AUTHN"})),
+            &[],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+    assert!(started.body["ChallengeParameters"]["USERNAME"].is_null());
+    let credential = authenticator.assert(&request_options(&started.body), &Ceremony::default());
+    let done = browser
+        .login_call(
+            "RespondToAuthChallenge",
+            json!({"ChallengeName": "WEB_AUTHN", "ClientId": client_id,
+                   "Session": started.body["Session"],
+                   "ChallengeResponses": {"CREDENTIAL": credential.to_string()}}),
+            &[],
+        )
+        .await;
+    assert_eq!(done.body, json!({"SignedIn": true}));
+    let answer = browser.get(&path).await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    assert!(
+        answer.location_params(false).contains_key("code"),
+        "{}",
+        answer.location()
+    );
+}

@@ -121,6 +121,15 @@ impl Authenticator {
         }
     }
 
+    /// The same credential, answering with `handle` as its `userHandle` (base64url) instead of
+    /// the registered one (`None`: with none).
+    pub fn with_user_handle(&self, handle: Option<String>) -> Self {
+        Self {
+            user_handle: handle,
+            ..self.clone()
+        }
+    }
+
     /// The credential id, base64url (`CredentialId`, `allowCredentials[].id`).
     pub fn id(&self) -> String {
         URL_SAFE_NO_PAD.encode(&self.credential_id)
