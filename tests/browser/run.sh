@@ -9,6 +9,7 @@
 # AUTH_RETURN_DATA_DIR.
 # Installs Chromium (and openssl) with apt-get when missing (as root), and the npm packages with
 # npm ci when node_modules is missing or older than package-lock.json.
+# AUTH_RETURN_BROWSER_TESTS (a space-separated list of test files) runs only those.
 # Screenshots of the modal and the header go to tests/browser/screenshots/ (look at them).
 # Real relying parties of the hosted sign-in run in the same Chromium: openid-client
 # (oidc.test.mjs) and Amplify's signInWithRedirect (amplify-redirect.test.mjs, bundled by esbuild,
@@ -57,5 +58,7 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 
 rm -rf screenshots
-log "running node --test tests/browser"
-exec node --test ./*.test.mjs
+# AUTH_RETURN_BROWSER_TESTS="passkeys.test.mjs mfa.test.mjs" runs only those files (development).
+log "running node --test tests/browser ${AUTH_RETURN_BROWSER_TESTS:-}"
+# shellcheck disable=SC2086 # a list of file names, split on purpose
+exec node --test ${AUTH_RETURN_BROWSER_TESTS:-./*.test.mjs}
