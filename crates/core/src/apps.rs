@@ -118,7 +118,8 @@ pub struct AppConfig {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct PasskeysView {
-    /// Whether users may add passkeys and sign in with them.
+    /// Whether users may add passkeys and sign in with them: on, with a relying party that some
+    /// allowed origin is on (else no browser could).
     pub enabled: bool,
 }
 
@@ -546,7 +547,7 @@ impl Service {
                 email_otp: app.settings.mfa.email_otp,
             },
             passkeys: PasskeysView {
-                enabled: app.settings.passkeys.enabled,
+                enabled: self.passkeys_usable(app),
             },
         }
     }

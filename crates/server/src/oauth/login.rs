@@ -84,7 +84,7 @@ async fn page(
         accent_color: branding.accent_color.as_deref(),
         csrf_token: &csrf,
         screen,
-        passkeys: app.settings.passkeys.enabled,
+        passkeys: state.service.passkeys_usable(&app),
     };
     let mut response = hosted_page(&state.assets, &view);
     cookies::set(

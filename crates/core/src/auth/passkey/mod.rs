@@ -89,6 +89,14 @@ pub(crate) fn relying_party(app: &App, public_url: &str) -> Result<(Webauthn, St
     Ok((webauthn, rp_id))
 }
 
+impl Service {
+    /// Whether `app` has passkeys on with a relying party some allowed origin is on: what the
+    /// front end and `SELECT_CHALLENGE` offer.
+    pub fn passkeys_usable(&self, app: &App) -> bool {
+        relying_party(app, &self.config.public_url).is_ok()
+    }
+}
+
 /// The error a refused registration answers, by Cognito's names.
 pub(crate) fn refusal(e: &WebauthnError) -> Error {
     match e {

@@ -95,10 +95,11 @@ impl Service {
         }
     }
 
-    /// The first factors `app` offers, by Cognito's names.
+    /// The first factors `app` offers, by Cognito's names: passkeys only where a browser could
+    /// use them (a client that prefers them anyway learns why not).
     fn first_factors(&self, app: &App) -> Vec<&'static str> {
         let mut factors = Vec::with_capacity(3);
-        if app.settings.passkeys.enabled {
+        if self.passkeys_usable(app) {
             factors.push("WEB_AUTHN");
         }
         factors.extend(["PASSWORD_SRP", "PASSWORD"]);

@@ -183,6 +183,17 @@ async fn passkey_settings_are_shown_changed_and_judged_member_by_member() {
     assert_eq!(named.len(), 3, "{changes:?}");
 }
 
+/// What `app` offers amy@example.com: `SELECT_CHALLENGE`'s factors, and whether the front end's
+/// config says passkeys are on.
+async fn offered(server: &TestServer, app: &auth_return_core::CreatedApp) -> (Value, bool) {
+    let select = user_auth(server, app, "amy@example.com", json!({})).await;
+    let config = server.service.app_config(&app.app.id).await.unwrap();
+    (
+        select.ok()["AvailableChallenges"].clone(),
+        config.passkeys.enabled,
+    )
+}
+
 #[tokio::test]
 async fn the_relying_party_defaults_to_the_public_host_and_takes_origins_on_its_domain() {
     // The tests' public URL is an address: no relying party can default to it.
@@ -202,6 +213,11 @@ async fn the_relying_party_defaults_to_the_public_host_and_takes_origins_on_its_
     )
     .await
     .assert_error("WebAuthnConfigurationMissingException", missing);
+    // Nothing offers what cannot work: not the first-factor choice, not the front end's config.
+    assert_eq!(
+        offered(&server, &app).await,
+        (json!(["PASSWORD_SRP", "PASSWORD"]), false)
+    );
     // A relying party none of the origins is on is no better.
     update(
         &server,
@@ -221,6 +237,10 @@ async fn the_relying_party_defaults_to_the_public_host_and_takes_origins_on_its_
                              "origins": ["https://app.example.com", "https://badexample.com"]}}),
     )
     .await;
+    assert_eq!(
+        offered(&server, &app).await,
+        (json!(["WEB_AUTHN", "PASSWORD_SRP", "PASSWORD"]), true)
+    );
     let options = creation_options(&server, &tokens.access).await;
     assert_eq!(options["rp"]["id"], "example.com");
     let mut phone = Authenticator::new();
