@@ -6,6 +6,7 @@
 //! * [`secret_hash`] — Cognito `SECRET_HASH` (docs/cognito-protocol.md §4).
 //! * [`seal`] — AES-256-GCM sealed blobs (e.g. the SRP `SECRET_BLOCK`, stored keys).
 //! * [`jws`] — RS256 compact JWS signing/verification and RSA JWKs (RFC 7515/7517/7518).
+//! * [`sigv4`] — checking AWS Signature Version 4 (`AWS4-HMAC-SHA256`) request signatures.
 //! * [`totp`] — authenticator-app codes: TOTP over HMAC-SHA1 (RFC 6238/4226), base32 secrets
 //!   and `otpauth://` URIs.
 //! * [`random`], [`hash`], [`secret`] — random secrets, SHA-256/HMAC/HKDF, redacted
@@ -20,6 +21,7 @@ pub mod random;
 pub mod seal;
 pub mod secret;
 pub mod secret_hash;
+pub mod sigv4;
 pub mod srp;
 pub mod timestamp;
 pub mod totp;
