@@ -23,6 +23,8 @@ export const EVENT_TYPES = [
   ["admin_action", "Admin action"],
   ["api_key_created", "API key created"],
   ["api_key_revoked", "API key revoked"],
+  ["access_key_created", "Access key created"],
+  ["access_key_revoked", "Access key revoked"],
   ["settings_changed", "Settings changed"],
   ["signing_key_rotated", "Signing key rotated"],
   ["mfa_enabled", "MFA turned on"],

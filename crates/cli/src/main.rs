@@ -1,6 +1,7 @@
 //! `auth-return`: run the service, manage apps, keys and developers, and read apps' audit
 //! events from the command line.
 
+mod access_keys_cmd;
 mod apps_cmd;
 mod config;
 mod developers_cmd;
@@ -48,6 +49,11 @@ enum Command {
     },
     /// An app's audit events, newest first, a page at a time.
     Events(events_cmd::EventsArgs),
+    /// Developers' AWS-style access keys for SigV4 (create, list, revoke).
+    AccessKeys {
+        #[command(subcommand)]
+        command: access_keys_cmd::AccessKeysCommand,
+    },
 }
 
 #[tokio::main]
@@ -71,6 +77,7 @@ async fn main() -> std::process::ExitCode {
         Command::Keys { command } => keys_cmd::run(config, command).await,
         Command::Developers { command } => developers_cmd::run(config, command).await,
         Command::Events(args) => events_cmd::run(config, args).await,
+        Command::AccessKeys { command } => access_keys_cmd::run(config, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

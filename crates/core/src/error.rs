@@ -39,6 +39,24 @@ pub enum Error {
     /// The owner already has the most live API keys allowed.
     #[error("at most {0} live API keys per owner: revoke one first")]
     ApiKeyLimitExceeded(u64),
+    /// Unknown access key, or one the caller may not see.
+    #[error("access key not found")]
+    AccessKeyNotFound,
+    /// The developer already has the most live access keys allowed.
+    #[error("at most {0} live access keys per developer: revoke one first")]
+    AccessKeyLimitExceeded(u64),
+    /// A SigV4 request names an access key that does not exist, is revoked, or whose
+    /// developer is disabled (AWS's `UnrecognizedClientException`).
+    #[error("The security token included in the request is invalid.")]
+    UnrecognizedAccessKey,
+    /// A SigV4 signature that does not match, or is too old or too new
+    /// (`InvalidSignatureException`); the message says which.
+    #[error("{0}")]
+    InvalidSignature(String),
+    /// A SigV4 `Authorization` header or date that is malformed or misses a part
+    /// (`IncompleteSignature`); the message says which.
+    #[error("{0}")]
+    IncompleteSignature(String),
     /// The app does not let its users create API keys.
     #[error("this app does not let its users create API keys (user_api_keys is off)")]
     UserApiKeysDisabled,

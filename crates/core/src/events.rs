@@ -65,6 +65,10 @@ pub enum EventKind {
     ApiKeyCreated,
     /// An API key was revoked (`api_key_revoked`).
     ApiKeyRevoked,
+    /// A developer's access key was created (`access_key_created`), in the console pool.
+    AccessKeyCreated,
+    /// A developer's access key was revoked (`access_key_revoked`), in the console pool.
+    AccessKeyRevoked,
     /// The app's settings changed (`settings_changed`).
     SettingsChanged,
     /// The pool's signing key was rotated (`signing_key_rotated`).
@@ -102,6 +106,8 @@ impl EventKind {
         Self::AdminAction,
         Self::ApiKeyCreated,
         Self::ApiKeyRevoked,
+        Self::AccessKeyCreated,
+        Self::AccessKeyRevoked,
         Self::SettingsChanged,
         Self::SigningKeyRotated,
         Self::MfaEnabled,
@@ -131,6 +137,8 @@ impl EventKind {
             Self::AdminAction => "admin_action",
             Self::ApiKeyCreated => "api_key_created",
             Self::ApiKeyRevoked => "api_key_revoked",
+            Self::AccessKeyCreated => "access_key_created",
+            Self::AccessKeyRevoked => "access_key_revoked",
             Self::SettingsChanged => "settings_changed",
             Self::SigningKeyRotated => "signing_key_rotated",
             Self::MfaEnabled => "mfa_enabled",
@@ -294,7 +302,7 @@ mod tests {
     #[test]
     fn codes_are_unique_stable_and_parse_back() {
         let mut codes: Vec<_> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(codes.len(), 24);
+        assert_eq!(codes.len(), 26);
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), EventKind::ALL.len(), "codes are unique");

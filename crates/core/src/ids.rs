@@ -55,6 +55,46 @@ string_id!(
     ApiKeyId
 );
 
+string_id!(
+    /// An AWS-style access key id, `AKAR` and 16 uppercase alphanumerics (20 characters, as
+    /// AWS's): names a developer's access key in SigV4's `Credential`; it is no secret.
+    AccessKeyId
+);
+
+impl AccessKeyId {
+    /// What every access key id starts with.
+    pub const PREFIX: &'static str = "AKAR";
+
+    /// Generates a fresh access key id.
+    pub fn generate() -> Self {
+        Self(format!(
+            "{}{}",
+            Self::PREFIX,
+            auth_return_crypto::random::upper_alphanumeric(16)
+        ))
+    }
+}
+
+/// Parses an access key id given from outside; anything not of the generated shape names no
+/// key, so it is answered as one that does not exist.
+impl FromStr for AccessKeyId {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        let well_formed = value.strip_prefix(Self::PREFIX).is_some_and(|rest| {
+            rest.len() == 16
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        });
+        if well_formed {
+            Ok(Self::new(value))
+        } else {
+            Err(Error::AccessKeyNotFound)
+        }
+    }
+}
+
 impl PoolId {
     /// Generates a fresh pool id for `region`.
     pub fn generate(region: &str) -> Self {

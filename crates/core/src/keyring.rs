@@ -24,6 +24,8 @@ pub struct KeyRing {
     /// Seals users' passkeys and the state of WebAuthn ceremonies under way (AAD: what they
     /// belong to).
     pub passkeys: Sealer,
+    /// Seals developers' access-key secrets, which SigV4 needs back (AAD: the key id).
+    pub access_keys: Sealer,
     /// HMAC key for one-time codes at rest.
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
@@ -46,6 +48,7 @@ impl KeyRing {
             )),
             totp_secrets: Sealer::new(derive_key(master, "auth-return/totp-secret/v1")),
             passkeys: Sealer::new(derive_key(master, "auth-return/passkey/v1")),
+            access_keys: Sealer::new(derive_key(master, "auth-return/access-key/v1")),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
             refresh_successors: SecretBytes::new(
@@ -76,6 +79,7 @@ mod tests {
             &ring.authorization_codes,
             &ring.totp_secrets,
             &ring.passkeys,
+            &ring.access_keys,
         ];
         // What one purpose seals, no other opens.
         for (i, sealer) in sealers.iter().enumerate() {

@@ -4,6 +4,7 @@
 //! Storage is reached only through the [`store::Store`] trait, mail through [`mail::Mailer`],
 //! time through [`clock::Clock`]; HTTP lives in `auth-return-server`.
 
+pub mod access_keys;
 pub mod activity;
 pub mod admin;
 pub mod api_keys;
@@ -39,6 +40,6 @@ pub use app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
 pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
 pub use config::{ConsoleSignup, ServiceConfig};
 pub use error::{Constraint, Error, Field, Result, SettingProblem, Violation};
-pub use ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
+pub use ids::{AccessKeyId, ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 pub use service::{Dependencies, Service};
 pub use store::{Store, StoreError, StoreResult};

@@ -1,7 +1,7 @@
 //! The records the domain keeps: apps, clients, users and their second factors, sign-in
 //! sessions, codes, signing keys and API keys, and the feed of changes to what servers cache.
 
-use crate::ids::{ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
+use crate::ids::{AccessKeyId, ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
 use crate::settings::AppSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -416,6 +416,33 @@ pub struct LockoutRecord {
     /// Every attempt before this (Unix epoch milliseconds: a lock of 1 s lasts 1 s, not
     /// "until the next second") is refused, even with the right password.
     pub locked_until_ms: i64,
+}
+
+/// A developer's AWS-style access key as stored (SigV4, for boto3 and the AWS CLI): the
+/// secret sealed, since checking an HMAC needs it back; limited to one app and to reading when
+/// its developer chose so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessKey {
+    /// The access key id (`AKAR…`), public.
+    pub id: AccessKeyId,
+    /// The console pool the developer is a user of.
+    pub pool_id: PoolId,
+    /// The developer who owns it (a key goes when its developer does).
+    pub developer_id: UserId,
+    /// The one app it may act on, if limited (it goes with the app).
+    pub app_id: Option<AppId>,
+    /// Whether it may only read.
+    pub read_only: bool,
+    /// A label chosen by its developer.
+    pub name: String,
+    /// The secret access key, sealed under the `access_keys` purpose key (AAD: the id).
+    pub sealed_secret: Vec<u8>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last signed a request (to the minute: writes are coalesced).
+    pub last_used_at: Option<Timestamp>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// An API key as stored: never the key itself, only its SHA-256. Owned by an app, and by one of

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 const DIGITS: &[u8] = b"0123456789";
 const LOWER_ALNUM: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+const UPPER_ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// Fills `buf` with random bytes.
@@ -66,6 +67,11 @@ pub fn alphanumeric(len: usize) -> String {
 /// `len` random characters from `[0-9a-z]`.
 pub fn lower_alphanumeric(len: usize) -> String {
     from_alphabet(LOWER_ALNUM, len)
+}
+
+/// `len` random characters from `[0-9A-Z]`.
+pub fn upper_alphanumeric(len: usize) -> String {
+    from_alphabet(UPPER_ALNUM, len)
 }
 
 /// `len` uniformly random decimal digits (confirmation and MFA codes).

@@ -4,7 +4,8 @@
 //! signer of boto3 and the AWS CLI), then every alteration refused.
 
 use auth_return_crypto::sigv4::{
-    SigV4Error, SignedRequest, canonical_request, parse_amz_date, parse_authorization, verify,
+    SigV4Error, SignedRequest, canonical_request, format_amz_date, parse_amz_date,
+    parse_authorization, verify,
 };
 
 const SECRET: &[u8] = b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -211,6 +212,7 @@ fn incomplete_requests_say_what_is_missing() {
 #[test]
 fn amz_dates_are_unix_seconds() {
     assert_eq!(parse_amz_date("20150830T123600Z"), Ok(1_440_938_160));
+    assert_eq!(format_amz_date(1_440_938_160), "20150830T123600Z");
     assert!(parse_amz_date("20150830T123600").is_err());
     assert!(parse_amz_date("20150231T000000Z").is_err());
 }

@@ -117,8 +117,15 @@ impl From<Error> for CognitoError {
             Error::ClientNotFound(_)
             | Error::PoolNotFound(_)
             | Error::ApiKeyNotFound
+            | Error::AccessKeyNotFound
             | Error::InboxUnavailable => "ResourceNotFoundException",
-            Error::ApiKeyLimitExceeded(_) => "LimitExceededException",
+            Error::ApiKeyLimitExceeded(_) | Error::AccessKeyLimitExceeded(_) => {
+                "LimitExceededException"
+            }
+            // AWS's own names for a request whose SigV4 credentials fail.
+            Error::UnrecognizedAccessKey => "UnrecognizedClientException",
+            Error::InvalidSignature(_) => "InvalidSignatureException",
+            Error::IncompleteSignature(_) => "IncompleteSignature",
             Error::UserApiKeysDisabled | Error::RecentSignInRequired(_) => "NotAuthorizedException",
             Error::AppNotFound => {
                 return Self::client("ResourceNotFoundException", "App does not exist.");

@@ -96,6 +96,14 @@ pub fn router(state: AppState) -> Router {
             "/api/apps/{app_id}/users/{user_id}/passkeys/{credential_id}",
             axum::routing::delete(rest::passkeys::delete),
         )
+        .route(
+            "/api/access-keys",
+            post(rest::access_keys::create).get(rest::access_keys::list),
+        )
+        .route(
+            "/api/access-keys/{key_id}",
+            axum::routing::delete(rest::access_keys::revoke),
+        )
         .route("/api/user", get(rest::user::show))
         .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
         // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).

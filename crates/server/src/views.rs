@@ -1,8 +1,9 @@
 //! JSON views shared by the REST API and the CLI's `--json` output.
 
+use auth_return_core::access_keys::CreatedAccessKey;
 use auth_return_core::activity::EventPage;
 use auth_return_core::events::Event;
-use auth_return_core::model::{ApiKey, App};
+use auth_return_core::model::{AccessKey, ApiKey, App};
 use auth_return_core::settings::AppSettings;
 use auth_return_core::{AppConfig, AppSummary, CreatedApiKey, Service};
 use serde::Serialize;
@@ -231,6 +232,62 @@ impl From<&EventPage> for EventPageView {
         Self {
             events: page.events.iter().map(EventView::from).collect(),
             next_cursor: page.next_cursor.map(|id| id.to_string()),
+        }
+    }
+}
+
+/// A developer's access key as lists show it: never the secret.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessKeyView {
+    /// The access key id (`AKAR…`).
+    pub access_key_id: String,
+    /// Label.
+    pub name: String,
+    /// The one app it may act on, or null for every app its developer may.
+    pub app_id: Option<String>,
+    /// Whether it may only read.
+    pub read_only: bool,
+    /// Creation time, epoch seconds.
+    pub created_at: i64,
+    /// Last signed request, epoch seconds, to the minute; null = never.
+    pub last_used_at: Option<i64>,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// When it was revoked, epoch seconds.
+    pub revoked_at: Option<i64>,
+}
+
+impl From<&AccessKey> for AccessKeyView {
+    fn from(key: &AccessKey) -> Self {
+        Self {
+            access_key_id: key.id.to_string(),
+            name: key.name.clone(),
+            app_id: key.app_id.as_ref().map(ToString::to_string),
+            read_only: key.read_only,
+            created_at: key.created_at,
+            last_used_at: key.last_used_at,
+            revoked: key.revoked_at.is_some(),
+            revoked_at: key.revoked_at,
+        }
+    }
+}
+
+/// An access key just created, with its secret: the only answer that ever carries it. No
+/// `Debug`.
+#[derive(Clone, Serialize)]
+pub struct CreatedAccessKeyView {
+    /// The secret access key (40 characters).
+    pub secret_access_key: String,
+    /// The rest, as lists show it.
+    #[serde(flatten)]
+    pub key: AccessKeyView,
+}
+
+impl From<&CreatedAccessKey> for CreatedAccessKeyView {
+    fn from(created: &CreatedAccessKey) -> Self {
+        Self {
+            secret_access_key: created.secret.expose().to_owned(),
+            key: AccessKeyView::from(&created.record),
         }
     }
 }

@@ -46,6 +46,7 @@ const STEPS: &[Step] = steps![
     13 "sealed authorization codes" "0013_sealed_authorization_codes.sql",
     14 "user mfa" "0014_user_mfa.sql",
     15 "passkeys" "0015_passkeys.sql",
+    16 "access keys" "0016_access_keys.sql",
 ];
 
 /// The SQLite migrator.

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod access_keys;
 mod cli;
 mod developers;
 mod events;

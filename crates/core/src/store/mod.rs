@@ -1,6 +1,7 @@
 //! The storage contract: one trait per aggregate, one file each, and [`Store`], all of them
 //! together. Every method that touches tenant data takes the pool first.
 
+mod access_keys;
 mod api_keys;
 mod apps;
 mod authorization_codes;
@@ -20,6 +21,7 @@ mod sessions;
 mod signing_keys;
 mod users;
 
+pub use access_keys::AccessKeyStore;
 pub use api_keys::ApiKeyStore;
 pub use apps::AppStore;
 pub use authorization_codes::AuthorizationCodeStore;
@@ -85,6 +87,7 @@ store!(
     MfaStore,
     PasskeyStore,
     ApiKeyStore,
+    AccessKeyStore,
     MailQuotaStore,
     ChangeStore,
     EventStore,

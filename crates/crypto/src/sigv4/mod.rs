@@ -14,7 +14,7 @@ mod signing;
 
 pub use authorization::{Authorization, parse_authorization};
 pub use canonical::{SignedRequest, canonical_request};
-pub use signing::{parse_amz_date, signing_key, string_to_sign, verify};
+pub use signing::{format_amz_date, parse_amz_date, signing_key, string_to_sign, verify};
 
 /// Why a signed request is refused, by the names AWS answers with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -33,6 +33,15 @@ pub fn parse_amz_date(value: &str) -> Result<i64, SigV4Error> {
         .map_err(|_| SigV4Error::incomplete("X-Amz-Date must be in the form YYYYMMDD'T'HHMMSS'Z'."))
 }
 
+/// Unix seconds as an `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`); the epoch for a time out of range.
+pub fn format_amz_date(unix_seconds: i64) -> String {
+    let format = format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .format(format)
+        .unwrap_or_default()
+}
+
 /// Checks `request`'s signature, made at `amz_date` (the `X-Amz-Date` header), against the
 /// access key's `secret`. The scope's date must be `amz_date`'s day. The caller checks the
 /// clock, the region and the service it expects.

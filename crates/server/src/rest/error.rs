@@ -66,9 +66,15 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::ClientNotFound(_)
         | Error::UserNotFound
         | Error::ApiKeyNotFound
+        | Error::AccessKeyNotFound
         | Error::PasskeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
         Error::InboxUnavailable => (StatusCode::NOT_FOUND, "inbox_unavailable"),
-        Error::ApiKeyLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
+        Error::ApiKeyLimitExceeded(_) | Error::AccessKeyLimitExceeded(_) => {
+            (StatusCode::CONFLICT, "limit_exceeded")
+        }
+        Error::UnrecognizedAccessKey | Error::InvalidSignature(_) | Error::IncompleteSignature(_) => {
+            (StatusCode::UNAUTHORIZED, "unauthorized")
+        }
         Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
         Error::RecentSignInRequired(_) => (StatusCode::FORBIDDEN, "recent_sign_in_required"),
         Error::MissingCredentials

@@ -1,5 +1,6 @@
 //! The REST API under `/api`.
 
+pub mod access_keys;
 pub mod apps;
 pub mod error;
 pub mod events;

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod access_keys;
 mod account;
 mod admin;
 mod api_keys;

@@ -17,6 +17,7 @@
 //!
 //! and the literal expressions [`stores!`] takes.
 
+pub(crate) mod access_keys;
 pub(crate) mod api_keys;
 pub(crate) mod apps;
 pub(crate) mod authorization_codes;
@@ -57,8 +58,8 @@ pub(crate) enum Whose {
 /// code point, as its index for prefix ranges is ordered; `range_order` the `ORDER BY` of a
 /// listing by such a range (SQLite's unary `+user_id` keeps its planner, which has no
 /// statistics, from walking the whole pool in id order instead of reading the range and
-/// sorting it); `key_order` the column that orders API keys created in the same second by
-/// creation.
+/// sorting it); `key_order` the column of `k` (API keys, access keys) that orders rows created
+/// in the same second by creation.
 macro_rules! stores {
     (
         $store:ty,
@@ -91,6 +92,7 @@ macro_rules! stores {
         $crate::sql::mfa::mfa_store!($store);
         $crate::sql::passkeys::passkey_store!($store);
         $crate::sql::api_keys::api_key_store!($store, $key_order);
+        $crate::sql::access_keys::access_key_store!($store, $key_order);
         $crate::sql::mail_quotas::mail_quota_store!($store);
         $crate::sql::changes::change_store!($store, $db);
         $crate::sql::events::event_store!($store, $db);

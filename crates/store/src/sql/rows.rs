@@ -42,6 +42,15 @@ macro_rules! select_api_key {
 }
 pub(crate) use select_api_key;
 
+/// `SELECT` of everything `rows::access_key` reads, from `access_keys k`.
+macro_rules! select_access_key {
+    () => {
+        "SELECT k.access_key_id, k.pool_id, k.developer_id, k.app_id, k.read_only, k.name, \
+         k.sealed_secret, k.created_at, k.last_used_at, k.revoked_at FROM access_keys k"
+    };
+}
+pub(crate) use select_access_key;
+
 /// `SELECT` of everything `rows::session` reads.
 macro_rules! select_session {
     () => {
@@ -99,7 +108,7 @@ macro_rules! row_mapping {
         mod rows {
             use auth_return_core::events::Event;
             use auth_return_core::model::{
-                ApiKey, App, Change, ChangeSubject, Client, CodeRecord, HostedSession,
+                AccessKey, ApiKey, App, Change, ChangeSubject, Client, CodeRecord, HostedSession,
                 LockoutRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
                 StoredPasskey, User, UserMfa,
             };
@@ -286,6 +295,22 @@ macro_rules! row_mapping {
                     scopes: scopes_from_json(&get::<String>(row, "scopes")?)?,
                     created_at: get(row, "created_at")?,
                     expires_at: get(row, "expires_at")?,
+                    last_used_at: get(row, "last_used_at")?,
+                    revoked_at: get(row, "revoked_at")?,
+                })
+            }
+
+            /// A developer's access key.
+            pub(super) fn access_key(row: &DbRow) -> StoreResult<AccessKey> {
+                Ok(AccessKey {
+                    id: get(row, "access_key_id")?,
+                    pool_id: get(row, "pool_id")?,
+                    developer_id: get(row, "developer_id")?,
+                    app_id: get(row, "app_id")?,
+                    read_only: get(row, "read_only")?,
+                    name: get(row, "name")?,
+                    sealed_secret: get(row, "sealed_secret")?,
+                    created_at: get(row, "created_at")?,
                     last_used_at: get(row, "last_used_at")?,
                     revoked_at: get(row, "revoked_at")?,
                 })

@@ -1,0 +1,23 @@
+-- Developers' AWS-style access keys (SigV4). Append-only: 0001 to 0015 stay as released.
+
+-- The secret is sealed, not hashed: checking a SigV4 signature needs it back. A key belongs to
+-- a developer (a user of the console pool) and goes with them; one limited to an app goes with
+-- the app.
+CREATE TABLE access_keys (
+    access_key_id TEXT    NOT NULL PRIMARY KEY,
+    pool_id       TEXT    NOT NULL,
+    developer_id  UUID    NOT NULL,
+    app_id        TEXT    REFERENCES apps (app_id) ON DELETE CASCADE,
+    read_only     BOOLEAN NOT NULL DEFAULT FALSE,
+    name          TEXT    NOT NULL,
+    sealed_secret BYTEA   NOT NULL,
+    created_at    BIGINT  NOT NULL,
+    last_used_at  BIGINT,
+    revoked_at    BIGINT,
+    -- Creation order within one second (created_at is in seconds), for stable listings.
+    seq           BIGINT GENERATED ALWAYS AS IDENTITY,
+    FOREIGN KEY (pool_id, developer_id) REFERENCES users (pool_id, user_id) ON DELETE CASCADE
+);
+-- For list_access_keys and count_live_access_keys (one developer's keys), and the cascade.
+CREATE INDEX access_keys_by_developer ON access_keys (pool_id, developer_id, created_at);
+CREATE INDEX access_keys_by_app ON access_keys (app_id);
