@@ -9,6 +9,7 @@ import {
   PASSKEY_TEXT,
   appPasskeys,
   ceremonyError,
+  conditionalMediation,
   creationOptions,
   credentialJson,
   fromBase64url,
@@ -157,6 +158,17 @@ test("ceremonyError: the browser's errors in plain words", () => {
   assert.equal(describeError(full).message, "A user may have at most 20 passkeys: remove one first.");
 });
 
+test("conditionalMediation: only a browser that says yes offers passkeys in its autofill", async () => {
+  assert.equal(await conditionalMediation({ isConditionalMediationAvailable: async () => true }), true);
+  assert.equal(await conditionalMediation({ isConditionalMediationAvailable: async () => false }), false);
+  assert.equal(await conditionalMediation({ isConditionalMediationAvailable: () => true }), true, "a plain value too");
+  assert.equal(await conditionalMediation({}), false, "an older browser: no such method");
+  assert.equal(await conditionalMediation(undefined), false, "no PublicKeyCredential at all");
+  assert.equal(await conditionalMediation({ isConditionalMediationAvailable: async () => Promise.reject(new Error("no")) }), false);
+  assert.equal(await conditionalMediation({ isConditionalMediationAvailable: () => { throw new Error("no"); } }), false);
+  assert.equal(await conditionalMediation({ isConditionalMediationAvailable: async () => "yes" }), false, "only true is yes");
+});
+
 test("appPasskeys and passkeyOf: the public config's switch, a listed passkey as shown", () => {
   assert.equal(appPasskeys({ passkeys: { enabled: true } }), true);
   assert.equal(appPasskeys({ passkeys: { enabled: false } }), false);
@@ -224,6 +236,31 @@ test("signInWithPasskey: USER_AUTH preferring WEB_AUTHN, the browser's assertion
   assert.equal(respond.body.ChallengeResponses.USERNAME, "ann@example.com");
   assert.equal(typeof respond.body.ChallengeResponses.CREDENTIAL, "string", "a JSON string, as Cognito takes it");
   assert.deepEqual(JSON.parse(respond.body.ChallengeResponses.CREDENTIAL), credentialJson(assertion));
+});
+
+test("signInWithPasskey without an email: no USERNAME asked or answered, the browser's own prompt", async () => {
+  for (const email of ["", null, undefined]) {
+    const server = fakeServer({
+      InitiateAuth: {
+        ChallengeName: "WEB_AUTHN",
+        Session: "sess",
+        ChallengeParameters: { CREDENTIAL_REQUEST_OPTIONS: JSON.stringify({ challenge: "AQID", rpId: "localhost", allowCredentials: [], userVerification: "required" }) },
+      },
+      RespondToAuthChallenge: { AuthenticationResult: { IdToken: "id" } },
+    });
+    const asked = [];
+    const credentials = { get: async (options) => (asked.push(options), assertion) };
+    assert.deepEqual(await passkeyCalls(server.call, "client-1", step).signInWithPasskey(email, credentials), { result: { IdToken: "id" } });
+    assert.deepEqual(server.calls[0].body, { AuthFlow: "USER_AUTH", ClientId: "client-1", AuthParameters: { PREFERRED_CHALLENGE: "WEB_AUTHN" } });
+    assert.deepEqual(Object.keys(asked[0]), ["publicKey"], "modal: no mediation, no signal");
+    assert.deepEqual(asked[0].publicKey.allowCredentials, []);
+    assert.deepEqual(server.calls[1].body, {
+      ChallengeName: "WEB_AUTHN",
+      ClientId: "client-1",
+      Session: "sess",
+      ChallengeResponses: { CREDENTIAL: JSON.stringify(credentialJson(assertion)) },
+    });
+  }
 });
 
 test("signInWithPasskey: no passkey used, passkeys off, no browser support: no answer sent", async () => {

@@ -1,8 +1,9 @@
 // Passkeys in the Cognito protocol, no DOM: base64url and ArrayBuffers, the server's options
 // made into what navigator.credentials takes, the browser's credential made into the JSON the
 // server reads (as PublicKeyCredential.toJSON() and Amplify write it), the browser's errors in
-// plain words, and the calls: sign in with a passkey (USER_AUTH preferring WEB_AUTHN), add,
-// list and remove a signed-in user's passkeys. createClient (client.js) adds these calls.
+// plain words, and the calls: sign in with a passkey (USER_AUTH preferring WEB_AUTHN, for a
+// named user or, without a name, with whichever passkey the browser offers), add, list and
+// remove a signed-in user's passkeys. createClient (client.js) adds these calls.
 
 import { base64ToBytes, bytesToBase64 } from "./bytes.js";
 import { AuthError } from "./errors.js";
@@ -120,12 +121,15 @@ export function ceremonyError(error, creating = false) {
   }
 }
 
-/** Runs `navigator.credentials[method]({publicKey})`, its errors made ceremonyError's. */
-async function ceremony(credentials, method, publicKey) {
+/**
+ * Runs `navigator.credentials[method]({publicKey, ...more})` (`more`: `mediation`, `signal`),
+ * its errors made ceremonyError's.
+ */
+export async function ceremony(credentials, method, publicKey, more = {}) {
   if (!credentials?.[method]) throw new AuthError("PasskeyUnsupported", PASSKEY_TEXT.unsupported);
   let credential;
   try {
-    credential = await credentials[method]({ publicKey });
+    credential = await credentials[method]({ ...more, publicKey });
   } catch (error) {
     throw ceremonyError(error, method === "create");
   }
@@ -146,6 +150,18 @@ function jsonObject(text) {
 /** The app's passkeys from its public config: on or not (off when an older server sent none). */
 export const appPasskeys = (config) => config?.passkeys?.enabled === true;
 
+/**
+ * Whether the browser offers passkeys in its autofill (WebAuthn conditional mediation), from its
+ * `PublicKeyCredential`: false where it cannot say, or fails to.
+ */
+export async function conditionalMediation(PublicKeyCredential) {
+  try {
+    return (await PublicKeyCredential?.isConditionalMediationAvailable?.()) === true;
+  } catch {
+    return false;
+  }
+}
+
 /** A listed passkey as the screens show it: `{id, name, createdAt (Date or null)}`. */
 export function passkeyOf(item) {
   const seconds = Number(item.CreatedAt);
@@ -162,25 +178,46 @@ export function passkeyOf(item) {
  * navigator.credentials (a stand-in in tests).
  */
 export function passkeyCalls(call, clientId, step) {
-  return {
-    /** USER_AUTH preferring WEB_AUTHN for `email`, the browser's assertion, then its answer. */
-    async signInWithPasskey(email, credentials) {
-      const init = await call("InitiateAuth", {
-        AuthFlow: "USER_AUTH",
+  /**
+   * USER_AUTH preferring WEB_AUTHN: for `email`, or without one (no USERNAME: the browser then
+   * offers whichever of the site's passkeys it has). The WEB_AUTHN challenge as
+   * `{session, email, publicKey}`, publicKey as navigator.credentials.get takes it.
+   */
+  async function passkeyChallenge(email) {
+    const init = await call("InitiateAuth", {
+      AuthFlow: "USER_AUTH",
+      ClientId: clientId,
+      AuthParameters: email ? { USERNAME: email, PREFERRED_CHALLENGE: "WEB_AUTHN" } : { PREFERRED_CHALLENGE: "WEB_AUTHN" },
+    });
+    const options = jsonObject(init.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS);
+    if (init.ChallengeName !== "WEB_AUTHN" || !options) throw new AuthError("WebAuthnNotEnabledException", PASSKEY_TEXT.off);
+    return { session: init.Session, email: email || null, publicKey: requestOptions(options) };
+  }
+
+  /** The browser's assertion for `challenge` (passkeyChallenge's), answered. */
+  async function answerPasskey(challenge, credential) {
+    const responses = { CREDENTIAL: JSON.stringify(credentialJson(credential)) };
+    if (challenge.email) responses.USERNAME = challenge.email;
+    return step(
+      await call("RespondToAuthChallenge", {
+        ChallengeName: "WEB_AUTHN",
         ClientId: clientId,
-        AuthParameters: { USERNAME: email, PREFERRED_CHALLENGE: "WEB_AUTHN" },
-      });
-      const options = jsonObject(init.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS);
-      if (init.ChallengeName !== "WEB_AUTHN" || !options) throw new AuthError("WebAuthnNotEnabledException", PASSKEY_TEXT.off);
-      const credential = await ceremony(credentials, "get", requestOptions(options));
-      return step(
-        await call("RespondToAuthChallenge", {
-          ChallengeName: "WEB_AUTHN",
-          ClientId: clientId,
-          Session: init.Session,
-          ChallengeResponses: { USERNAME: email, CREDENTIAL: JSON.stringify(credentialJson(credential)) },
-        }),
-      );
+        Session: challenge.session,
+        ChallengeResponses: responses,
+      }),
+    );
+  }
+
+  return {
+    passkeyChallenge,
+    answerPasskey,
+    /**
+     * A passkey sign-in in the browser's own prompt: for `email`, or with any of the site's
+     * passkeys when `email` is empty; the challenge, the browser's assertion, then its answer.
+     */
+    async signInWithPasskey(email, credentials) {
+      const challenge = await passkeyChallenge(email);
+      return answerPasskey(challenge, await ceremony(credentials, "get", challenge.publicKey));
     },
     /** Start → the browser's new credential → Complete: a new passkey for the signed-in user. */
     async addPasskey(accessToken, credentials) {

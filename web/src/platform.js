@@ -1,5 +1,7 @@
 // What the session core needs from the platform: storage, the bus to other tabs, Web Locks,
-// timers, and the browser's passkeys (navigator.credentials).
+// timers, and the browser's passkeys (navigator.credentials, and whether its autofill offers them).
+
+import { conditionalMediation } from "./passkeys.js";
 
 /** A Storage kept in memory: storage "memory", and where Web Storage is blocked. */
 export function memoryStorage() {
@@ -81,6 +83,8 @@ export function defaultEnv() {
     locks: globalThis.navigator?.locks ?? null,
     // navigator.credentials where the browser has passkeys (PublicKeyCredential), else null.
     credentials: typeof globalThis.PublicKeyCredential === "function" ? (globalThis.navigator?.credentials ?? null) : null,
+    // Whether the browser offers passkeys in its autofill.
+    conditionalMediation: () => conditionalMediation(globalThis.PublicKeyCredential),
     pageUrl: () => globalThis.location?.href ?? null,
     onActivity: null,
     onPageLifecycle: null,

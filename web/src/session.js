@@ -6,7 +6,7 @@ import { createClient, fetchConfig } from "./client.js";
 import { AuthError } from "./errors.js";
 import { Emitter } from "./events.js";
 import { checkedOptions, tokenOrigin } from "./origins.js";
-import { appPasskeys } from "./passkeys.js";
+import { appPasskeys, conditionalMediation } from "./passkeys.js";
 import { claimLock, defaultEnv } from "./platform.js";
 
 const MINUTE = 60_000;
@@ -156,15 +156,31 @@ export class AuthCore extends Emitter {
 
   /**
    * Signs in with a passkey (USER_AUTH preferring WEB_AUTHN, the browser's navigator.credentials
-   * asked for the assertion): resolves `{user}` as signInWithPassword does.
+   * asked for the assertion), for `email`, or with any of the site's passkeys when it is empty:
+   * resolves `{user}` as signInWithPassword does.
    */
   async signInWithPasskey(email) {
     return this.finishStep(await this.requireClient().signInWithPasskey(email, this.env.credentials));
   }
 
+  /** A WEB_AUTHN challenge without a name, for the browser's passkey autofill (autofill.js). */
+  passkeyChallenge() {
+    return this.requireClient().passkeyChallenge(null);
+  }
+
+  /** The browser's assertion for a passkeyChallenge, answered: resolves `{user}`. */
+  async answerPasskey(challenge, credential) {
+    return this.finishStep(await this.requireClient().answerPasskey(challenge, credential));
+  }
+
   /** Whether this browser can use passkeys and the app has them on. */
   canUsePasskeys() {
     return Boolean(this.env.credentials) && appPasskeys(this.config);
+  }
+
+  /** Whether to offer passkeys in the browser's autofill: as canUsePasskeys, where it has conditional mediation. */
+  async canAutofillPasskeys() {
+    return this.canUsePasskeys() && (await this.env.conditionalMediation());
   }
 
   async completeNewPassword(challenge, newPassword) {
