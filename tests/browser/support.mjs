@@ -626,6 +626,93 @@ export async function virtualAuthenticator(p) {
       const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
       return credentials.map((c) => ({ ...c, id: Buffer.from(c.credentialId, "base64").toString("base64url") }));
     },
+    /** Forgets every passkey it holds (a device without any for the site). */
+    clear: () => cdp.send("WebAuthn.clearCredentials", { authenticatorId }),
+    /** Forgets the passkey of credential id `id` (base64url). */
+    remove: (id) => cdp.send("WebAuthn.removeCredential", { authenticatorId, credentialId: Buffer.from(id, "base64url").toString("base64") }),
+  };
+}
+
+/**
+ * Watches the pages of `context` ask navigator.credentials.get (an init script wraps it, before
+ * any page script runs): each request is recorded in the page (`requests(p)`: `mediation`,
+ * the publicKey options in JSON, `signal` (one was given), `aborted`, `outcome`, and
+ * `othersWaiting`: how many of the page's requests were still out when it was made).
+ *
+ * Chromium's virtual authenticator answers a conditional (autofill) request at once, as if the
+ * user had picked a passkey the moment it was made. `hold(p)` makes the conditional requests of
+ * the tab wait instead (this page's, and those of the pages it goes to on the same origin: the
+ * choice is kept in sessionStorage), as a browser does until the user picks a passkey from the
+ * autofill, until `release(p)` hands the one waiting to the authenticator or the page aborts it;
+ * `pass(p)` lets them through again.
+ */
+export async function watchPasskeyRequests(context) {
+  await context.addInitScript(() => {
+    const container = navigator.credentials;
+    if (!container?.get) return;
+    const get = container.get.bind(container);
+    const HOLD = "test:hold-conditional-passkey-requests";
+    const holding = () => {
+      try {
+        return sessionStorage.getItem(HOLD) === "1";
+      } catch {
+        return false;
+      }
+    };
+    const watch = {
+      requests: [],
+      waiting: [],
+      hold(on) {
+        if (on) sessionStorage.setItem(HOLD, "1");
+        else sessionStorage.removeItem(HOLD);
+      },
+    };
+    Object.defineProperty(window, "__passkeyRequests", { value: watch });
+    const encode = (value) =>
+      JSON.parse(
+        JSON.stringify(value ?? null, (_, v) =>
+          v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? `<${(v.byteLength ?? 0)} bytes>` : v,
+        ),
+      );
+    container.get = function (options = {}) {
+      const record = {
+        mediation: options.mediation ?? null,
+        publicKey: encode(options.publicKey),
+        signal: Boolean(options.signal),
+        aborted: false,
+        outcome: "pending",
+        othersWaiting: watch.requests.filter((r) => r.outcome === "pending").length,
+      };
+      watch.requests.push(record);
+      options.signal?.addEventListener("abort", () => (record.aborted = true));
+      const settle = (promise) =>
+        promise.then(
+          (credential) => ((record.outcome = "credential"), credential),
+          (error) => ((record.outcome = error.name), Promise.reject(error)),
+        );
+      if (options.mediation !== "conditional" || !holding()) return settle(get(options));
+      return settle(
+        new Promise((resolve, reject) => {
+          const held = { release: () => get(options).then(resolve, reject) };
+          watch.waiting.push(held);
+          options.signal?.addEventListener("abort", () => {
+            watch.waiting = watch.waiting.filter((h) => h !== held);
+            reject(new DOMException("signal is aborted without reason", "AbortError"));
+          });
+        }),
+      );
+    };
+  });
+  return {
+    requests: (p) => p.evaluate(() => window.__passkeyRequests.requests),
+    hold: (p) => p.evaluate(() => window.__passkeyRequests.hold(true)),
+    pass: (p) => p.evaluate(() => window.__passkeyRequests.hold(false)),
+    release: (p) =>
+      p.evaluate(() => {
+        const held = window.__passkeyRequests.waiting.shift();
+        if (!held) throw new Error("no conditional request is waiting");
+        held.release();
+      }),
   };
 }
 

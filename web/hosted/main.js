@@ -1,14 +1,16 @@
 // Auth Return's hosted sign-in pages (GET /login, /signup, /forgotPassword), served as
 // /hosted.<hash>.js: the other entry of the component's modules. It reads the page's settings
 // from the data-* attributes of <main id="hosted"> (crates/server/src/pages/hosted.rs), colours
-// the page in the app's accent, and runs the screens (with "Sign in with a passkey" where the app
-// has passkeys on: data-passkeys). SRP, the Cognito calls and the wording of
-// errors are the component's own (web/src/), so the password never leaves the page here either.
+// the page in the app's accent, and runs the screens (with "Sign in with a passkey", and passkeys
+// in the email field's autofill, where the app has passkeys on: data-passkeys). SRP, the Cognito
+// calls and the wording of errors are the component's own (web/src/), so the password never
+// leaves the page here either.
 // Every call goes to POST /login with the page's CSRF token (the server adds an app's
 // SECRET_HASH there); the last sign-in step answers {"SignedIn": true} and sets the session
 // cookie instead of handing out tokens.
 
 import { createClient, fetchConfig } from "../src/client.js";
+import { conditionalMediation } from "../src/passkeys.js";
 import { applyAccent } from "./accent.js";
 import { HostedPage } from "./page.js";
 
@@ -46,6 +48,8 @@ function startHosted(win, doc) {
     go: (url) => win.location.assign(url),
     // The browser's passkeys, where it has them.
     credentials: typeof win.PublicKeyCredential === "function" ? win.navigator.credentials : null,
+    conditionalMediation: () => conditionalMediation(win.PublicKeyCredential),
+    timers: win,
   });
   const hint = new URLSearchParams(query).get("login_hint")?.trim();
   page.start(data.screen, { email: hint || undefined });

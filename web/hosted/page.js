@@ -1,8 +1,10 @@
 // The hosted sign-in page in the document: one form at a time under the page's one <h1>, every
 // field with a real <label>, the error in a role=alert that takes the focus, links to the other
 // screens that keep the query string, the screen each challenge of a sign-in asks for (a new
-// password, a second factor), a passkey sign-in, and the move to /oauth2/authorize once signed in.
+// password, a second factor), a passkey sign-in (the button, and the browser's autofill while the
+// sign-in screen is shown: autofill.js), and the move to /oauth2/authorize once signed in.
 
+import { PasskeyAutofill } from "../src/autofill.js";
 import { describeError } from "../src/errors.js";
 import { appPasskeys } from "../src/passkeys.js";
 import { h } from "../src/ui/dom.js";
@@ -16,10 +18,23 @@ const AUTHORIZE_PATH = "/oauth2/authorize";
 /**
  * The page: `client` from createClient (sign-in steps to /login), `fetchFn` for its other
  * requests (an authenticator key's QR code), `go(url)` navigates, `credentials` the browser's
- * navigator.credentials (null where it has no passkeys).
+ * navigator.credentials (null where it has no passkeys), `conditionalMediation()` whether its
+ * autofill offers passkeys, `timers` `{setTimeout, clearTimeout}`.
  */
 export class HostedPage {
-  constructor({ doc, title, container, client, fetchFn, appName, query, go, credentials = null }) {
+  constructor({
+    doc,
+    title,
+    container,
+    client,
+    fetchFn,
+    appName,
+    query,
+    go,
+    credentials = null,
+    conditionalMediation = async () => false,
+    timers = globalThis,
+  }) {
     this.doc = doc;
     this.fetchFn = fetchFn;
     this.titleEl = title;
@@ -34,6 +49,14 @@ export class HostedPage {
     this.busy = false;
     this.leaving = false;
     this.screens = hostedScreens(this);
+    this.autofill = new PasskeyAutofill({
+      available: async () => this.canUsePasskeys() && (await conditionalMediation()),
+      challenge: () => client.passkeyChallenge(null),
+      credentials,
+      answer: (challenge, credential) => this.runPasskey(() => client.answerPasskey(challenge, credential)),
+      // Called on `timers` itself: window's timer functions refuse any other `this`.
+      timers: { setTimeout: (fn, ms) => timers.setTimeout(fn, ms), clearTimeout: (id) => timers.clearTimeout(id) },
+    });
   }
 
   /** Opens on `screen`, the email filled in from OIDC's login_hint when there is one. */
@@ -57,7 +80,7 @@ export class HostedPage {
     this.alert = h(doc, "p", { class: "alert", role: "alert", id: "hosted-alert", tabindex: "-1", text: error });
     this.status = h(doc, "p", { class: "status", role: "status", text: status });
     this.button = h(doc, "button", { class: "primary", type: "submit", text: spec.submit });
-    const fields = spec.fields.map((field) => this.field(field));
+    const fields = spec.fields.map((field) => this.field(field, spec.autocomplete?.[field]));
     const passwords = spec.fields.filter((f) => FIELDS[f].type === "password");
     this.form = h(
       doc,
@@ -80,6 +103,13 @@ export class HostedPage {
     this.container.replaceChildren(...parts.filter(Boolean));
     if (error) this.alert.focus();
     else this.focusFirst();
+    if (name === "signin") this.armAutofill();
+    else this.autofill.stop();
+  }
+
+  /** Passkeys in the browser's autofill while the sign-in screen is shown. */
+  armAutofill() {
+    if (this.view === "signin" && !this.leaving) this.autofill.arm();
   }
 
   focusFirst() {
@@ -87,7 +117,8 @@ export class HostedPage {
     (inputs.find((i) => !i.value) ?? inputs[0])?.focus();
   }
 
-  field(name) {
+  /** `name`'s field, its autocomplete `autocomplete` where given (else the field's own). */
+  field(name, autocomplete) {
     const { doc } = this;
     const spec = FIELDS[name];
     const id = `hosted-${name}`;
@@ -95,7 +126,7 @@ export class HostedPage {
       id,
       name,
       type: spec.type,
-      autocomplete: spec.autocomplete,
+      autocomplete: autocomplete ?? spec.autocomplete,
       inputmode: spec.inputmode,
       autocapitalize: spec.type === "email" ? "none" : null,
       spellcheck: spec.type === "email" ? "false" : null,
@@ -212,17 +243,30 @@ export class HostedPage {
   }
 
   /**
-   * "Sign in with a passkey" with the email typed (asked for when empty); a cancelled ceremony
-   * is said calmly in the status, the server's refusal in the alert.
+   * "Sign in with a passkey": for the email typed, or with any of the site's passkeys when the
+   * field is empty. The autofill's request is ended first: the browser runs one at a time.
    */
   async passkeySignIn() {
     if (this.busy || this.leaving) return;
     const email = this.form.querySelector('[name="email"]')?.value.trim() ?? "";
-    if (!email) return this.fail("Enter your email to sign in with a passkey", "email");
-    this.ctx.email = email;
+    if (email) this.ctx.email = email;
+    await this.autofill.stop();
+    try {
+      await this.runPasskey(() => this.client.signInWithPasskey(email, this.credentials));
+    } finally {
+      this.armAutofill();
+    }
+  }
+
+  /**
+   * A passkey sign-in's step `signIn()` (the button's, or the autofill's answer), busy
+   * meanwhile: a cancelled ceremony is said calmly in the status, the server's refusal in the alert.
+   */
+  async runPasskey(signIn) {
+    if (this.busy || this.leaving) return;
     this.setBusy(true);
     try {
-      await this.finish(await this.client.signInWithPasskey(email, this.credentials));
+      await this.finish(await signIn());
     } catch (error) {
       const { message } = describeError(error, this.policy);
       if (error.code !== "PasskeyNotUsed") return this.fail(message);
@@ -240,6 +284,7 @@ export class HostedPage {
       return this.show(await challengeScreen(this.client, outcome.challenge, this.ctx));
     }
     this.leaving = true;
+    this.autofill.stop();
     this.status.textContent = `Signed in. Continuing to ${this.appName}…`;
     this.go(AUTHORIZE_PATH + this.query);
   }

@@ -1,6 +1,6 @@
 // The hosted pages' screens: what each one asks, what it calls and where it leads. GET /login,
 // /signup and /forgotPassword open on theirs ("signin", "signup", "forgot"; "signin" offers a
-// passkey where the app has them on); "confirm",
+// passkey where the app has them on, by its button and in the email field's autofill); "confirm",
 // "reset", "newpassword" and the second-factor screens (mfa_screens.js) follow inside the page.
 // The wording is the modal's (web/src/ui/modal.js).
 
@@ -22,6 +22,8 @@ export function hostedScreens(page) {
         page.ctx.password = password;
         return page.signIn(address, password);
       },
+      // The browser's autofill offers the site's passkeys in the email field too.
+      autocomplete: page.canUsePasskeys() ? { email: "username webauthn" } : null,
       after: page.canUsePasskeys() ? passkeyButton(doc, () => page.passkeySignIn()) : null,
       links: [
         { text: "Forgot your password?", href: "/forgotPassword" },

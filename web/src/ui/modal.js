@@ -1,8 +1,10 @@
 // The sign-in modal: one dialog with a view at a time (sign in, with a password or a passkey,
 // sign up, confirm, forgot, reset, new password, the second-factor views of mfa_views.js, and
 // the signed-in user's "Sign-in & security" with passkey_views.js's parts), focus kept inside
-// while open and given back on close.
+// while open and given back on close. While the sign-in form is shown, the browser's autofill
+// offers the site's passkeys (autofill.js).
 
+import { PasskeyAutofill } from "../autofill.js";
 import { TOO_MANY, describeError, usageError } from "../errors.js";
 import { appMfa } from "../mfa.js";
 import { applyTheme } from "../theme.js";
@@ -69,6 +71,15 @@ export class Modal {
     this.ctx = {};
     this.busy = false;
     this.resolve = null;
+    this.autofill = new PasskeyAutofill({
+      available: () => auth.canAutofillPasskeys(),
+      challenge: () => auth.passkeyChallenge(),
+      credentials: auth.env.credentials,
+      answer: (challenge, credential) => this.run(async () => this.step(await auth.answerPasskey(challenge, credential))),
+      timers: auth.env,
+    });
+    // A sign-out ends the autofill's request; a sign-in form still shown gets a fresh one.
+    auth.on("signout", () => this.autofill.stop().then(() => this.armAutofill()));
   }
 
   /** Opens on `view` with `ctx`; `message` `{error, status}` is shown in its form. */
@@ -84,6 +95,7 @@ export class Modal {
 
   close(user = null) {
     if (!this.isOpen()) return;
+    this.autofill.stop();
     this.backdrop.hidden = true;
     this.ctx = {};
     this.resolve?.(user);
@@ -149,7 +161,7 @@ export class Modal {
     const { doc } = this;
     this.alert = h(doc, "p", { class: "alert", role: "alert", id: "ar-alert", text: error });
     this.status = h(doc, "p", { class: "status", role: "status", text: status });
-    const inputs = spec.fields.map((field) => this.field(field));
+    const inputs = spec.fields.map((field) => this.field(field, spec.autocomplete?.[field]));
     const form = h(
       doc,
       "form",
@@ -176,9 +188,17 @@ export class Modal {
     this.dialog.replaceChildren(...parts.filter(Boolean));
     this.form = form;
     this.focusFirst();
+    if (name === "signin") this.armAutofill();
+    else this.autofill.stop();
   }
 
-  field(name) {
+  /** Passkeys in the browser's autofill while the sign-in form is shown. */
+  armAutofill() {
+    if (this.isOpen() && this.view === "signin") this.autofill.arm();
+  }
+
+  /** `name`'s input, its autocomplete `autocomplete` where given (else the field's own). */
+  field(name, autocomplete) {
     const { doc } = this;
     const spec = FIELDS[name];
     const id = `ar-${name}`;
@@ -187,7 +207,7 @@ export class Modal {
       id,
       name,
       type: spec.type,
-      autocomplete: spec.autocomplete,
+      autocomplete: autocomplete ?? spec.autocomplete,
       inputmode: spec.inputmode,
       required: true,
       "aria-describedby": rules ? `${id}-rules` : null,
@@ -244,13 +264,20 @@ export class Modal {
     for (const button of this.form.querySelectorAll(".primary, .passkey")) button.setAttribute("aria-disabled", String(busy));
   }
 
-  /** "Sign in with a passkey": with the email typed (asked for when empty). */
+  /**
+   * "Sign in with a passkey": for the email typed, or with any of the site's passkeys when the
+   * field is empty. The autofill's request is ended first: the browser runs one at a time.
+   */
   async passkeySignIn() {
     if (this.busy) return;
     const email = this.form.querySelector('[name="email"]')?.value.trim() ?? "";
-    if (!email) return this.fail("Enter your email to sign in with a passkey", "email");
-    this.ctx.email = email;
-    await this.run(async () => this.step(await this.auth.signInWithPasskey(email)));
+    if (email) this.ctx.email = email;
+    await this.autofill.stop();
+    try {
+      await this.run(async () => this.step(await this.auth.signInWithPasskey(email)));
+    } finally {
+      this.armAutofill();
+    }
   }
 
   async signIn(email, password, message) {
@@ -329,6 +356,8 @@ export class Modal {
           this.ctx.password = password;
           return this.signIn(email.trim(), password);
         },
+        // The browser's autofill offers the site's passkeys in the email field too.
+        autocomplete: this.auth.canUsePasskeys() ? { email: "username webauthn" } : null,
         after: this.auth.canUsePasskeys() ? passkeyButton(this.doc, () => this.passkeySignIn()) : null,
         links: [["Forgot your password?", go("forgot")], ["Create an account", go("signup")]],
       }),
