@@ -53,6 +53,10 @@ pub enum Error {
     /// (`InvalidSignatureException`); the message says which.
     #[error("{0}")]
     InvalidSignature(String),
+    /// A valid access key used beyond its limits (another app, or a write by a read-only key):
+    /// AWS's `AccessDeniedException`; the message says which limit.
+    #[error("{0}")]
+    AccessKeyDenied(String),
     /// A SigV4 `Authorization` header or date that is malformed or misses a part
     /// (`IncompleteSignature`); the message says which.
     #[error("{0}")]

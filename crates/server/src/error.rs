@@ -126,6 +126,7 @@ impl From<Error> for CognitoError {
             Error::UnrecognizedAccessKey => "UnrecognizedClientException",
             Error::InvalidSignature(_) => "InvalidSignatureException",
             Error::IncompleteSignature(_) => "IncompleteSignature",
+            Error::AccessKeyDenied(_) => "AccessDeniedException",
             Error::UserApiKeysDisabled | Error::RecentSignInRequired(_) => "NotAuthorizedException",
             Error::AppNotFound => {
                 return Self::client("ResourceNotFoundException", "App does not exist.");

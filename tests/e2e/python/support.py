@@ -186,8 +186,8 @@ def error_of(exc_info) -> tuple[str, str]:
 
 # --- Developers, their own apps, and the admin operations ------------------------------------------
 # Admin operations (AdminCreateUser, AdminGetUser, ListUsers, ...) are authorized by the owning
-# developer's console access token (`Authorization: Bearer`), not SigV4, so they are sent as raw
-# HTTP. A developer is an ordinary user of the built-in `console` app; `POST /api/apps` with their
+# developer's console access token (`Authorization: Bearer`), sent here as raw HTTP, or by a
+# request signed with one of their access keys (boto3 as against AWS: test_access_keys.py). A developer is an ordinary user of the built-in `console` app; `POST /api/apps` with their
 # access token creates an app they own.
 
 NEW_PASSWORD = "Fresh-Horse-42!"

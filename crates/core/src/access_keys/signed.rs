@@ -5,7 +5,7 @@ use super::manage::secret_aad;
 use super::{LAST_USED_RESOLUTION_SECS, MAX_CLOCK_SKEW_SECS, SIGNING_SERVICE};
 use crate::apps::Actor;
 use crate::error::{Error, Result};
-use crate::ids::{AccessKeyId, AppId};
+use crate::ids::{AccessKeyId, AppId, PoolId};
 use crate::service::Service;
 use auth_return_crypto::sigv4::{
     self, SigV4Error, SignedRequest, parse_amz_date, parse_authorization,
@@ -97,6 +97,33 @@ impl Service {
             app_id: key.app_id,
             read_only: key.read_only,
         })
+    }
+
+    /// Whether `grant` may act on `pool_id`: a key limited to an app only on that app's pool,
+    /// a read-only key only to read (`write` false). Refusals are `AccessKeyDenied`, naming the
+    /// limit (the key's own developer made it).
+    pub async fn permit(
+        &self,
+        grant: &AccessKeyGrant,
+        pool_id: &PoolId,
+        write: bool,
+    ) -> Result<()> {
+        if let Some(app_id) = &grant.app_id {
+            let app = self.store.get_app_by_pool(pool_id).await?;
+            if app.is_none_or(|app| &app.id != app_id) {
+                return Err(Error::AccessKeyDenied(format!(
+                    "Access key {} may act on app {app_id} only.",
+                    grant.key_id
+                )));
+            }
+        }
+        if write && grant.read_only {
+            return Err(Error::AccessKeyDenied(format!(
+                "Access key {} may only read.",
+                grant.key_id
+            )));
+        }
+        Ok(())
     }
 
     /// Refuses a request time more than [`MAX_CLOCK_SKEW_SECS`] from ours, in AWS's words.

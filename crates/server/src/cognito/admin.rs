@@ -1,22 +1,15 @@
 //! Admin operations, ListUsers and the pool's MFA configuration (docs/cognito-protocol.md §5.2),
-//! authorized by the owning developer's console access token (`Authorization: Bearer`; SigV4
-//! comes later).
+//! authorized by the owning developer's console access token or a request signed with one of
+//! their access keys ([`Credentials`]), within the key's limits.
 
+use super::credentials::{Access, Credentials};
 use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};
-use crate::extract::bearer_token;
 use auth_return_core::admin::{NewUser, PoolMfaChange, PoolMfaConfig, WebAuthnChange};
 use auth_return_core::auth::UserView;
 use auth_return_core::events::Caller;
-use auth_return_core::{Actor, Error, PoolId, Service};
-use axum::http::HeaderMap;
+use auth_return_core::{PoolId, Service};
 use serde::{Deserialize, Serialize};
-
-/// The developer behind the request's bearer token.
-pub(super) async fn developer(service: &Service, headers: &HeaderMap) -> Result<Actor, Error> {
-    let token = bearer_token(headers).ok_or(Error::MissingCredentials)?;
-    service.authenticate_developer(token).await
-}
 
 /// The members every admin user call has.
 #[derive(Deserialize)]
@@ -87,12 +80,13 @@ fn user_type(view: UserView, attributes_member: bool, only: Option<&[String]>) -
 
 pub async fn admin_confirm_sign_up(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     service
         .admin_confirm_sign_up(actor, pool_id, username, caller)
         .await?;
@@ -101,11 +95,12 @@ pub async fn admin_confirm_sign_up(
 
 pub async fn admin_get_user(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     req: AdminUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Read).await?;
     answer(&user_type(
         service.admin_get_user(actor, pool_id, username).await?,
         false,
@@ -115,12 +110,13 @@ pub async fn admin_get_user(
 
 pub async fn admin_delete_user(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     service
         .admin_delete_user(actor, pool_id, username, caller)
         .await?;
@@ -129,13 +125,14 @@ pub async fn admin_delete_user(
 
 pub async fn admin_set_enabled(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminUserRequest,
     enabled: bool,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     service
         .admin_set_user_enabled(actor, pool_id, username, enabled, caller)
         .await?;
@@ -144,12 +141,13 @@ pub async fn admin_set_enabled(
 
 pub async fn admin_set_user_password(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     let password = required(&req.password, "password")?;
     service
         .admin_set_user_password(
@@ -166,12 +164,13 @@ pub async fn admin_set_user_password(
 
 pub async fn admin_reset_user_password(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     service
         .admin_reset_user_password(actor, pool_id, username, caller)
         .await?;
@@ -180,12 +179,13 @@ pub async fn admin_reset_user_password(
 
 pub async fn admin_user_global_sign_out(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let (pool_id, username) = req.target()?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     service
         .admin_user_global_sign_out(actor, pool_id, username, caller)
         .await?;
@@ -210,12 +210,13 @@ struct AdminCreateUserResponse {
 
 pub async fn admin_create_user(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: AdminCreateUserRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     let username = required(&req.username, "username")?;
     let new = NewUser {
         username: username.to_owned(),
@@ -254,9 +255,14 @@ struct ListUsersResponse {
     pagination_token: Option<String>,
 }
 
-pub async fn list_users(service: &Service, headers: &HeaderMap, req: ListUsersRequest) -> Answer {
-    let actor = developer(service, headers).await?;
+pub async fn list_users(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    req: ListUsersRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Read).await?;
     let (users, next) = service
         .list_users(
             actor,
@@ -353,23 +359,25 @@ impl From<PoolMfaConfig> for UserPoolMfaConfigResponse {
 
 pub async fn get_user_pool_mfa_config(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     req: GetUserPoolMfaConfigRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Read).await?;
     let config = service.get_user_pool_mfa_config(actor, pool_id).await?;
     answer(&UserPoolMfaConfigResponse::from(config))
 }
 
 pub async fn set_user_pool_mfa_config(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: SetUserPoolMfaConfigRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     // As in Cognito, a call naming MfaConfiguration sets the whole configuration: without
     // EmailMfaConfiguration, codes by email are withdrawn.
     let email = match (&req.mfa_configuration, &req.email_mfa_configuration) {

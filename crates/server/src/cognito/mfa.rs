@@ -1,7 +1,7 @@
 //! AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference and
 //! AdminSetUserMFAPreference (issue 15; the shapes of Cognito's API reference).
 
-use super::admin::developer;
+use super::credentials::{Access, Credentials};
 use super::operation::{Shape, Tenant};
 use super::wire::required;
 use super::{Answer, answer, empty};
@@ -9,7 +9,6 @@ use crate::error::CognitoError;
 use auth_return_core::auth::{MfaPreferenceChange, SoftwareTokenCaller};
 use auth_return_core::events::Caller;
 use auth_return_core::{PoolId, Service};
-use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 /// AssociateSoftwareToken and VerifySoftwareToken name their user by one of these.
@@ -132,12 +131,13 @@ pub async fn set_user_mfa_preference(
 
 pub async fn admin_set_user_mfa_preference(
     service: &Service,
-    headers: &HeaderMap,
+    credentials: &Credentials<'_>,
     caller: &Caller,
     req: PreferenceRequest,
 ) -> Answer {
-    let actor = developer(service, headers).await?;
+    let authority = credentials.authenticate(service).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
     let username = required(&req.username, "username")?;
     service
         .admin_set_user_mfa_preference(actor, pool_id, username, &req.change(), caller)

@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod cors;
+mod credentials;
 mod flows;
 mod hosted;
 mod mfa;
@@ -27,10 +28,11 @@ use auth_return_core::auth::HostedCookie;
 use auth_return_core::events::Caller;
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, OriginalUri, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use credentials::Credentials;
 use operation::{BadTarget, Operation, Shape, Tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -74,9 +76,15 @@ pub fn router() -> Router<AppState> {
 
 /// Which endpoint a call of the Cognito protocol came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Endpoint {
-    /// `POST /`: the user-pool API.
-    UserPool,
+enum Endpoint<'a> {
+    /// `POST /`: the user-pool API, at the path and query it was sent to (a SigV4 signature
+    /// covers them).
+    UserPool {
+        /// The path as sent.
+        path: &'a str,
+        /// The query as sent, without `?`.
+        query: &'a str,
+    },
     /// `POST /login`: the hosted pages' own calls (`hosted::allowed`).
     HostedLogin,
 }
@@ -85,11 +93,16 @@ enum Endpoint {
 pub async fn handle(
     State(state): State<AppState>,
     client: Option<Extension<ClientInfo>>,
+    OriginalUri(uri): OriginalUri,
     request_headers: HeaderMap,
     body: Body,
 ) -> Response {
     let client = client.map(|Extension(c)| c);
-    serve(&state, client, &request_headers, body, Endpoint::UserPool)
+    let endpoint = Endpoint::UserPool {
+        path: uri.path(),
+        query: uri.query().unwrap_or_default(),
+    };
+    serve(&state, client, &request_headers, body, endpoint)
         .await
         .0
 }
@@ -110,7 +123,7 @@ async fn serve(
     client: Option<ClientInfo>,
     request_headers: &HeaderMap,
     body: Body,
-    endpoint: Endpoint,
+    endpoint: Endpoint<'_>,
 ) -> (Response, Option<HostedCookie>) {
     // The id every answer carries in `x-request-id` (`trace.rs`), under Cognito's name too.
     let request_id = crate::trace::request_id(request_headers).to_owned();
@@ -147,7 +160,7 @@ async fn serve(
     }
     // Answers carry tokens: never cache them (RFC 6749 §5.1).
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if endpoint == Endpoint::UserPool {
+    if matches!(endpoint, Endpoint::UserPool { .. }) {
         cors::grant(&state.service, request_headers, &tenant, &mut response).await;
     }
     (response, signed_in)
@@ -159,7 +172,7 @@ struct Call<'a> {
     client: Option<ClientInfo>,
     headers: &'a HeaderMap,
     /// Where the call came.
-    endpoint: Endpoint,
+    endpoint: Endpoint<'a>,
     /// Set once the target names an operation.
     operation: Option<Operation>,
     /// Where the parsed request names its client, for the CORS grant.
@@ -210,8 +223,17 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
     })?;
     call.operation = Some(operation);
     let service = call.state.service.as_ref();
-    let headers = call.headers;
     let caller = &call.caller();
+    let (path, query) = match call.endpoint {
+        Endpoint::UserPool { path, query } => (path, query),
+        Endpoint::HostedLogin => ("/login", ""),
+    };
+    let credentials = &Credentials {
+        headers: call.headers,
+        path,
+        query,
+        body,
+    };
     let filled;
     let body = if call.endpoint == Endpoint::HostedLogin {
         if !hosted::allowed(operation) {
@@ -269,36 +291,38 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
         DeleteUser => profile::delete_user(service, call.request(body)?).await,
         AdminConfirmSignUp => {
-            admin::admin_confirm_sign_up(service, headers, caller, call.request(body)?).await
+            admin::admin_confirm_sign_up(service, credentials, caller, call.request(body)?).await
         }
         AdminCreateUser => {
-            admin::admin_create_user(service, headers, caller, call.request(body)?).await
+            admin::admin_create_user(service, credentials, caller, call.request(body)?).await
         }
-        AdminGetUser => admin::admin_get_user(service, headers, call.request(body)?).await,
+        AdminGetUser => admin::admin_get_user(service, credentials, call.request(body)?).await,
         AdminDeleteUser => {
-            admin::admin_delete_user(service, headers, caller, call.request(body)?).await
+            admin::admin_delete_user(service, credentials, caller, call.request(body)?).await
         }
         AdminDisableUser => {
-            admin::admin_set_enabled(service, headers, caller, call.request(body)?, false).await
+            admin::admin_set_enabled(service, credentials, caller, call.request(body)?, false).await
         }
         AdminEnableUser => {
-            admin::admin_set_enabled(service, headers, caller, call.request(body)?, true).await
+            admin::admin_set_enabled(service, credentials, caller, call.request(body)?, true).await
         }
         AdminSetUserPassword => {
-            admin::admin_set_user_password(service, headers, caller, call.request(body)?).await
+            admin::admin_set_user_password(service, credentials, caller, call.request(body)?).await
         }
         AdminResetUserPassword => {
-            admin::admin_reset_user_password(service, headers, caller, call.request(body)?).await
+            admin::admin_reset_user_password(service, credentials, caller, call.request(body)?)
+                .await
         }
         AdminUserGlobalSignOut => {
-            admin::admin_user_global_sign_out(service, headers, caller, call.request(body)?).await
+            admin::admin_user_global_sign_out(service, credentials, caller, call.request(body)?)
+                .await
         }
-        ListUsers => admin::list_users(service, headers, call.request(body)?).await,
+        ListUsers => admin::list_users(service, credentials, call.request(body)?).await,
         GetUserPoolMfaConfig => {
-            admin::get_user_pool_mfa_config(service, headers, call.request(body)?).await
+            admin::get_user_pool_mfa_config(service, credentials, call.request(body)?).await
         }
         SetUserPoolMfaConfig => {
-            admin::set_user_pool_mfa_config(service, headers, caller, call.request(body)?).await
+            admin::set_user_pool_mfa_config(service, credentials, caller, call.request(body)?).await
         }
         AssociateSoftwareToken => mfa::associate_software_token(service, call.request(body)?).await,
         VerifySoftwareToken => {
@@ -308,7 +332,8 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
             mfa::set_user_mfa_preference(service, caller, call.request(body)?).await
         }
         AdminSetUserMfaPreference => {
-            mfa::admin_set_user_mfa_preference(service, headers, caller, call.request(body)?).await
+            mfa::admin_set_user_mfa_preference(service, credentials, caller, call.request(body)?)
+                .await
         }
         StartWebAuthnRegistration => {
             passkeys::start_webauthn_registration(service, call.request(body)?).await

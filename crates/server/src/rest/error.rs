@@ -75,6 +75,7 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         Error::UnrecognizedAccessKey | Error::InvalidSignature(_) | Error::IncompleteSignature(_) => {
             (StatusCode::UNAUTHORIZED, "unauthorized")
         }
+        Error::AccessKeyDenied(_) => (StatusCode::FORBIDDEN, "forbidden"),
         Error::UserApiKeysDisabled => (StatusCode::FORBIDDEN, "user_api_keys_disabled"),
         Error::RecentSignInRequired(_) => (StatusCode::FORBIDDEN, "recent_sign_in_required"),
         Error::MissingCredentials

@@ -1,0 +1,165 @@
+"""Access keys and AWS Signature Version 4 (issue 17): boto3 signs the admin operations with a
+developer's access key, exactly as against AWS, and every refusal comes back under AWS's own
+error names: a wrong secret, an unknown or revoked key, a tampered body, a skewed clock, and a
+key used beyond its limits (another app, a write with a read-only key)."""
+
+import datetime
+
+import boto3
+import botocore.auth
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from support import create_owned_app, developer_token, error_of, unique_email
+
+MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method."
+)
+UNRECOGNIZED = "The security token included in the request is invalid."
+
+
+def create_key(base_url: str, token: str, **body) -> dict:
+    response = requests.post(
+        f"{base_url}/api/access-keys",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def signed_client(base_url: str, key_id: str, secret: str, region: str = "us-east-1"):
+    """A cognito-idp client signing with this access key, as a team's back-office code has."""
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=base_url,
+        region_name=region,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+    )
+
+
+@pytest.fixture(scope="module")
+def developer(base_url, idp, outbox_path) -> dict:
+    """A developer's token, two of their apps, and a full access key and its client."""
+    token = developer_token(base_url, idp, outbox_path)
+    key = create_key(base_url, token, name="boto3")
+    return {
+        "token": token,
+        "app": create_owned_app(base_url, token, "e2e sigv4"),
+        "other": create_owned_app(base_url, token, "e2e sigv4 other"),
+        "key": key,
+        "admin": signed_client(base_url, key["access_key_id"], key["secret_access_key"]),
+    }
+
+
+def test_boto3_administers_users_with_an_access_key(developer):
+    admin, pool = developer["admin"], developer["app"]["user_pool_id"]
+    email = unique_email("sigv4")
+    created = admin.admin_create_user(
+        UserPoolId=pool,
+        Username=email,
+        UserAttributes=[{"Name": "email", "Value": email}],
+        MessageAction="SUPPRESS",
+    )["User"]
+    got = admin.admin_get_user(UserPoolId=pool, Username=email)
+    assert got["Username"] == created["Username"]
+    assert {"Name": "email", "Value": email} in got["UserAttributes"]
+    listed = admin.list_users(UserPoolId=pool, Filter=f'email = "{email}"')["Users"]
+    assert [u["Username"] for u in listed] == [created["Username"]]
+    # Any region signs (the signature covers it): pools here are not in AWS's regions.
+    other_region = signed_client(
+        admin.meta.endpoint_url,
+        developer["key"]["access_key_id"],
+        developer["key"]["secret_access_key"],
+        region="eu-west-1",
+    )
+    assert other_region.admin_get_user(UserPoolId=pool, Username=email)["Username"] == created["Username"]
+    admin.admin_disable_user(UserPoolId=pool, Username=email)
+    assert admin.admin_get_user(UserPoolId=pool, Username=email)["Enabled"] is False
+    admin.admin_delete_user(UserPoolId=pool, Username=email)
+    with pytest.raises(ClientError) as error:
+        admin.admin_get_user(UserPoolId=pool, Username=email)
+    assert error_of(error)[0] == "UserNotFoundException"
+
+
+def test_wrong_signatures_are_refused_in_awss_words(base_url, developer):
+    pool = developer["app"]["user_pool_id"]
+    key_id = developer["key"]["access_key_id"]
+    cases = [
+        (signed_client(base_url, key_id, "x" * 40), "InvalidSignatureException", MISMATCH),
+        (
+            signed_client(base_url, "AKIAIOSFODNN7EXAMPLE", developer["key"]["secret_access_key"]),
+            "UnrecognizedClientException",
+            UNRECOGNIZED,
+        ),
+    ]
+    for client, code, message in cases:
+        with pytest.raises(ClientError) as error:
+            client.list_users(UserPoolId=pool)
+        assert error_of(error) == (code, message)
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+    # A body changed after it was signed.
+    tampering = signed_client(base_url, key_id, developer["key"]["secret_access_key"])
+
+    def tamper(request, **_):
+        request.body = request.body.replace(b'"Limit": 1', b'"Limit": 2')
+
+    tampering.meta.events.register("before-send.cognito-idp.ListUsers", tamper)
+    with pytest.raises(ClientError) as error:
+        tampering.list_users(UserPoolId=pool, Limit=1)
+    assert error_of(error) == ("InvalidSignatureException", MISMATCH)
+
+
+def test_a_clock_more_than_five_minutes_off_is_refused(developer, monkeypatch):
+    real = botocore.auth.get_current_datetime
+    monkeypatch.setattr(
+        botocore.auth, "get_current_datetime", lambda: real() - datetime.timedelta(minutes=10)
+    )
+    with pytest.raises(ClientError) as error:
+        developer["admin"].list_users(UserPoolId=developer["app"]["user_pool_id"])
+    code, message = error_of(error)
+    assert code == "InvalidSignatureException"
+    assert message.startswith("Signature expired: ") and message.endswith(" - 5 min.)"), message
+
+
+def test_a_key_is_held_to_its_app_and_to_reading(base_url, developer):
+    app, other = developer["app"], developer["other"]
+    key = create_key(
+        base_url, developer["token"], name="reader", app_id=app["app_id"], read_only=True
+    )
+    reader = signed_client(base_url, key["access_key_id"], key["secret_access_key"])
+    assert "Users" in reader.list_users(UserPoolId=app["user_pool_id"])
+    refusals = [
+        (
+            lambda: reader.admin_create_user(
+                UserPoolId=app["user_pool_id"], Username=unique_email("ro"), MessageAction="SUPPRESS"
+            ),
+            f"Access key {key['access_key_id']} may only read.",
+        ),
+        (
+            lambda: reader.list_users(UserPoolId=other["user_pool_id"]),
+            f"Access key {key['access_key_id']} may act on app {app['app_id']} only.",
+        ),
+    ]
+    for call, message in refusals:
+        with pytest.raises(ClientError) as error:
+            call()
+        assert error_of(error) == ("AccessDeniedException", message)
+
+    # Revoked: unrecognized from then on.
+    response = requests.delete(
+        f"{base_url}/api/access-keys/{key['access_key_id']}",
+        headers={"Authorization": f"Bearer {developer['token']}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    with pytest.raises(ClientError) as error:
+        reader.list_users(UserPoolId=app["user_pool_id"])
+    assert error_of(error) == ("UnrecognizedClientException", UNRECOGNIZED)
