@@ -308,6 +308,8 @@ pub enum Field {
     MessageAction,
     /// The page size of a listing.
     Limit,
+    /// The page size of a listing of pools or clients (`MaxResults`).
+    MaxResults,
     /// A pool's multi-factor mode (`MfaConfiguration`).
     MfaConfiguration,
     /// The value of the named user attribute.
@@ -332,6 +334,8 @@ pub enum Constraint {
     OneOf(&'static [&'static str]),
     /// A number no greater than this.
     AtMost(i64),
+    /// A number no less than this.
+    AtLeast(i64),
 }
 
 /// Result of a domain call.

@@ -163,3 +163,29 @@ def test_a_key_is_held_to_its_app_and_to_reading(base_url, developer):
     with pytest.raises(ClientError) as error:
         reader.list_users(UserPoolId=app["user_pool_id"])
     assert error_of(error) == ("UnrecognizedClientException", UNRECOGNIZED)
+
+
+def test_boto3_reads_pools_and_clients(base_url, developer):
+    admin, app, other = developer["admin"], developer["app"], developer["other"]
+    # The paginator follows NextToken as against AWS.
+    pages = admin.get_paginator("list_user_pools").paginate(MaxResults=1)
+    listed = [pool["Id"] for page in pages for pool in page["UserPools"]]
+    assert listed == [other["user_pool_id"], app["user_pool_id"]]
+
+    pool = admin.describe_user_pool(UserPoolId=app["user_pool_id"])["UserPool"]
+    assert (pool["Id"], pool["Name"], pool["MfaConfiguration"]) == (app["user_pool_id"], "e2e sigv4", "OFF")
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 8
+    clients = admin.list_user_pool_clients(UserPoolId=app["user_pool_id"])["UserPoolClients"]
+    assert [c["ClientId"] for c in clients] == [app["client_id"]]
+    client = admin.describe_user_pool_client(UserPoolId=app["user_pool_id"], ClientId=app["client_id"])
+    assert client["UserPoolClient"]["ClientName"] == "e2e sigv4"
+    assert client["UserPoolClient"]["TokenValidityUnits"]["IdToken"] == "seconds"
+
+    # A key limited to one app lists that pool only.
+    key = create_key(base_url, developer["token"], name="one app", app_id=app["app_id"], read_only=True)
+    limited = signed_client(base_url, key["access_key_id"], key["secret_access_key"])
+    listed = [p["Id"] for p in limited.list_user_pools(MaxResults=60)["UserPools"]]
+    assert listed == [app["user_pool_id"]]
+    with pytest.raises(ClientError) as error:
+        limited.describe_user_pool(UserPoolId=other["user_pool_id"])
+    assert error_of(error)[0] == "AccessDeniedException"

@@ -3,10 +3,12 @@
 
 mod filter;
 mod mfa;
+mod pools;
 mod users;
 
 pub use filter::parse_filter;
 pub use mfa::{PoolMfaChange, PoolMfaConfig, WebAuthnChange};
+pub use pools::MAX_POOLS_PAGE;
 pub use users::NewUser;
 
 use crate::apps::Actor;

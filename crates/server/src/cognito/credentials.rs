@@ -4,7 +4,7 @@
 
 use crate::extract::bearer_token;
 use auth_return_core::access_keys::{AccessKeyGrant, SignedParts};
-use auth_return_core::{Actor, Error, PoolId, Service};
+use auth_return_core::{Actor, AppId, Error, PoolId, Service};
 use auth_return_crypto::sigv4::SignedRequest;
 use axum::http::{HeaderMap, header};
 
@@ -78,6 +78,14 @@ impl Credentials<'_> {
 }
 
 impl Authority {
+    /// The developer, and the one app a key limited to one may list (listings show only it).
+    pub fn listing(&self) -> (Actor, Option<&AppId>) {
+        (
+            self.actor,
+            self.grant.as_ref().and_then(|grant| grant.app_id.as_ref()),
+        )
+    }
+
     /// The developer, once the access key (if one signed) may do `access` on `pool_id`.
     pub async fn permit(
         self,

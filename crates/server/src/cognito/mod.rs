@@ -11,6 +11,7 @@ mod hosted;
 mod mfa;
 mod operation;
 mod passkeys;
+mod pools;
 mod profile;
 mod recovery;
 mod session;
@@ -318,6 +319,16 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
                 .await
         }
         ListUsers => admin::list_users(service, credentials, call.request(body)?).await,
+        ListUserPools => pools::list_user_pools(service, credentials, call.request(body)?).await,
+        DescribeUserPool => {
+            pools::describe_user_pool(service, credentials, call.request(body)?).await
+        }
+        ListUserPoolClients => {
+            pools::list_user_pool_clients(service, credentials, call.request(body)?).await
+        }
+        DescribeUserPoolClient => {
+            pools::describe_user_pool_client(service, credentials, call.request(body)?).await
+        }
         GetUserPoolMfaConfig => {
             admin::get_user_pool_mfa_config(service, credentials, call.request(body)?).await
         }

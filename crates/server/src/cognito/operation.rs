@@ -63,6 +63,14 @@ pub enum Operation {
     AdminUserGlobalSignOut,
     /// `ListUsers`.
     ListUsers,
+    /// `ListUserPools`.
+    ListUserPools,
+    /// `DescribeUserPool`.
+    DescribeUserPool,
+    /// `ListUserPoolClients`.
+    ListUserPoolClients,
+    /// `DescribeUserPoolClient`.
+    DescribeUserPoolClient,
     /// `GetUserPoolMfaConfig`.
     GetUserPoolMfaConfig,
     /// `SetUserPoolMfaConfig`.
@@ -132,6 +140,10 @@ impl Operation {
             "AdminResetUserPassword" => AdminResetUserPassword,
             "AdminUserGlobalSignOut" => AdminUserGlobalSignOut,
             "ListUsers" => ListUsers,
+            "ListUserPools" => ListUserPools,
+            "DescribeUserPool" => DescribeUserPool,
+            "ListUserPoolClients" => ListUserPoolClients,
+            "DescribeUserPoolClient" => DescribeUserPoolClient,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,
             "SetUserPoolMfaConfig" => SetUserPoolMfaConfig,
             "AssociateSoftwareToken" => AssociateSoftwareToken,

@@ -30,6 +30,7 @@ fn member(field: &Field) -> String {
         Field::Password => "password".into(),
         Field::MessageAction => "messageAction".into(),
         Field::Limit => "limit".into(),
+        Field::MaxResults => "maxResults".into(),
         Field::MfaConfiguration => "mfaConfiguration".into(),
         Field::AttributeValue(name) => format!("userAttributes.{name}.member.value"),
     }
@@ -54,6 +55,9 @@ fn rule(constraint: &Constraint) -> String {
             )
         }
         Constraint::AtMost(max) => format!("Member must have value less than or equal to {max}"),
+        Constraint::AtLeast(min) => {
+            format!("Member must have value greater than or equal to {min}")
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod oauth_settings;
 mod overload;
 mod pages;
 mod passkeys;
+mod pools;
 mod qr;
 mod rate_limits;
 mod rest;

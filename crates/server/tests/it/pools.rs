@@ -1,0 +1,164 @@
+//! The pool and client reads of Cognito's management API (issue 17): ListUserPools pages the
+//! developer's apps as pools, DescribeUserPool and the client reads show their settings, and
+//! every refusal is Cognito's.
+
+use crate::common::{Reply, TestServer, create_app, developer, send};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn admin(server: &TestServer, token: &str, op: &str, body: Value) -> Reply {
+    server
+        .raw(op, body.to_string().into_bytes(), Some(token))
+        .await
+}
+
+#[tokio::test]
+async fn a_developers_apps_are_listed_and_described_as_pools() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "dev@example.com").await;
+    let mut pools = Vec::new();
+    for name in ["One", "Two", "Three"] {
+        pools.push(create_app(&server, &token, name).await);
+        server.clock.advance(1);
+    }
+    let (_, secret_app) = send(
+        &server,
+        Method::POST,
+        "/api/apps",
+        Some(&token),
+        Some(json!({"name": "Backend", "client_secret": true})),
+    )
+    .await;
+    let other = developer(&server, "other@example.com").await;
+    let theirs = create_app(&server, &other, "Theirs").await;
+
+    // Newest first, two a page, the token leading to the rest; never another's pool.
+    let mut seen = Vec::new();
+    let mut token_next: Option<String> = None;
+    loop {
+        let mut body = json!({"MaxResults": 2});
+        if let Some(next) = &token_next {
+            body["NextToken"] = json!(next);
+        }
+        let page = admin(&server, &token, "ListUserPools", body).await;
+        let page = page.ok();
+        for pool in page["UserPools"].as_array().unwrap() {
+            assert_eq!(pool["LambdaConfig"], json!({}));
+            assert!(pool["CreationDate"].is_i64());
+            seen.push(pool["Id"].as_str().unwrap().to_owned());
+        }
+        match page["NextToken"].as_str() {
+            Some(next) => token_next = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = [&secret_app, &pools[2], &pools[1], &pools[0]]
+        .iter()
+        .map(|app| app["user_pool_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(seen, expected);
+
+    // DescribeUserPool: the settings we have, in Cognito's shape.
+    let pool_id = pools[0]["user_pool_id"].as_str().unwrap();
+    server
+        .confirmed_user(
+            pools[0]["client_id"].as_str().unwrap(),
+            "u@example.com",
+            crate::common::PASSWORD,
+        )
+        .await;
+    let described = admin(
+        &server,
+        &token,
+        "DescribeUserPool",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await;
+    let pool = &described.ok()["UserPool"];
+    assert_eq!(pool["Id"], pool_id);
+    assert_eq!(pool["Name"], "One");
+    assert_eq!(pool["EstimatedNumberOfUsers"], 1);
+    assert_eq!(pool["MfaConfiguration"], "OFF");
+    assert_eq!(pool["UsernameAttributes"], json!(["email"]));
+    assert_eq!(pool["DeletionProtection"], "INACTIVE");
+    assert_eq!(
+        pool["Policies"]["PasswordPolicy"],
+        json!({"MinimumLength": 8, "RequireUppercase": true, "RequireLowercase": true,
+               "RequireNumbers": true, "RequireSymbols": true,
+               "TemporaryPasswordValidityDays": 7})
+    );
+
+    // The one client, listed and described; a secret client's secret with it.
+    let listed = admin(
+        &server,
+        &token,
+        "ListUserPoolClients",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await;
+    assert_eq!(
+        listed.ok()["UserPoolClients"],
+        json!([{"ClientId": pools[0]["client_id"], "UserPoolId": pool_id, "ClientName": "One"}])
+    );
+    let client = admin(
+        &server,
+        &token,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": secret_app["user_pool_id"], "ClientId": secret_app["client_id"]}),
+    )
+    .await;
+    let client = &client.ok()["UserPoolClient"];
+    assert_eq!(client["ClientSecret"], secret_app["client_secret"]);
+    assert_eq!(client["AccessTokenValidity"], 3600);
+    assert_eq!(client["RefreshTokenValidity"], 30 * 86_400);
+    assert_eq!(client["TokenValidityUnits"]["AccessToken"], "seconds");
+    assert!(
+        client["ExplicitAuthFlows"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("ALLOW_USER_SRP_AUTH"))
+    );
+    let public = admin(
+        &server,
+        &token,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientId": pools[0]["client_id"]}),
+    )
+    .await;
+    assert!(public.ok()["UserPoolClient"].get("ClientSecret").is_none());
+
+    // Refusals, as Cognito words them.
+    let their_pool = theirs["user_pool_id"].as_str().unwrap();
+    let cases = [
+        ("ListUserPools", json!({}), "InvalidParameterException",
+         "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null".to_owned()),
+        ("ListUserPools", json!({"MaxResults": 0}), "InvalidParameterException",
+         "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1".to_owned()),
+        ("ListUserPools", json!({"MaxResults": 61}), "InvalidParameterException",
+         "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60".to_owned()),
+        ("ListUserPools", json!({"MaxResults": 5, "NextToken": "forged"}), "InvalidParameterException",
+         "cursor is not one this server issued".to_owned()),
+        ("DescribeUserPool", json!({"UserPoolId": their_pool}), "ResourceNotFoundException",
+         format!("User pool {their_pool} does not exist.")),
+        ("DescribeUserPool", json!({}), "InvalidParameterException",
+         "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null".to_owned()),
+        ("DescribeUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": "nope"}), "ResourceNotFoundException",
+         "User pool client nope does not exist.".to_owned()),
+        ("DescribeUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": theirs["client_id"]}), "ResourceNotFoundException",
+         format!("User pool client {} does not exist.", theirs["client_id"].as_str().unwrap())),
+        ("ListUserPoolClients", json!({"UserPoolId": their_pool}), "ResourceNotFoundException",
+         format!("User pool {their_pool} does not exist.")),
+    ];
+    for (op, body, kind, message) in cases {
+        admin(&server, &token, op, body.clone())
+            .await
+            .assert_error(kind, &message);
+    }
+    server
+        .call("ListUserPools", json!({"MaxResults": 5}))
+        .await
+        .assert_error(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        );
+}
