@@ -1,9 +1,15 @@
 """Access keys and AWS Signature Version 4 (issue 17): boto3 signs the admin operations with a
 developer's access key, exactly as against AWS, and every refusal comes back under AWS's own
 error names: a wrong secret, an unknown or revoked key, a tampered body, a skewed clock, and a
-key used beyond its limits (another app, a write with a read-only key)."""
+key used beyond its limits (another app, a write with a read-only key); and the AWS CLI, from
+PyPI, administers users with the same key."""
 
 import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import boto3
 import botocore.auth
@@ -189,3 +195,41 @@ def test_boto3_reads_pools_and_clients(base_url, developer):
     with pytest.raises(ClientError) as error:
         limited.describe_user_pool(UserPoolId=other["user_pool_id"])
     assert error_of(error)[0] == "AccessDeniedException"
+
+
+def aws(base_url: str, key: dict, *args: str) -> dict:
+    """`aws cognito-idp ARGS --endpoint-url BASE_URL` with the key in the environment, as a
+    team's scripts run it; its JSON output."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "AWS_ACCESS_KEY_ID": key["access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": key["secret_access_key"],
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "aws"), "cognito-idp", *args,
+         "--endpoint-url", base_url, "--output", "json"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+def test_the_aws_cli_manages_users_with_an_access_key(base_url, developer):
+    key, pool = developer["key"], developer["app"]["user_pool_id"]
+    pools = aws(base_url, key, "list-user-pools", "--max-results", "10")["UserPools"]
+    assert pool in [p["Id"] for p in pools]
+    assert aws(base_url, key, "describe-user-pool", "--user-pool-id", pool)["UserPool"]["Id"] == pool
+    email = unique_email("cli")
+    created = aws(
+        base_url, key, "admin-create-user", "--user-pool-id", pool, "--username", email,
+        "--user-attributes", f"Name=email,Value={email}", "--message-action", "SUPPRESS",
+    )["User"]
+    got = aws(base_url, key, "admin-get-user", "--user-pool-id", pool, "--username", email)
+    assert got["Username"] == created["Username"]
+    users = aws(base_url, key, "list-users", "--user-pool-id", pool, "--filter", f'email = "{email}"')
+    assert [u["Username"] for u in users["Users"]] == [created["Username"]]
+    aws(base_url, key, "admin-delete-user", "--user-pool-id", pool, "--username", email)
