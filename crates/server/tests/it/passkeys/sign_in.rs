@@ -495,33 +495,7 @@ async fn a_client_with_a_secret_sends_its_secret_hash_at_each_step() {
     let secret = app.client_secret.clone().unwrap();
     let hash = |name: &str| auth_return_crypto::secret_hash::compute(&secret, name, client_id);
     let email = "sol@example.com";
-    server
-        .call(
-            "SignUp",
-            json!({"ClientId": client_id, "Username": email, "Password": PASSWORD,
-                   "SecretHash": hash(email)}),
-        )
-        .await
-        .ok();
-    let code = server.last_code(email);
-    server
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code,
-                   "SecretHash": hash(email)}),
-        )
-        .await
-        .ok();
-    let reply = user_auth(
-        &server,
-        &app,
-        email,
-        json!({"PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": PASSWORD, "SECRET_HASH": hash(email)}),
-    )
-    .await;
-    let tokens = tokens_of(&reply);
-    let mut phone = Authenticator::new();
-    register(&server, &tokens.access, &mut phone).await;
+    let (_, phone) = secret_client_user_with_passkey(&server, &app, email).await;
 
     let unverified = format!("Unable to verify secret hash for client {client_id}");
     for name in [email, "nobody@example.com"] {

@@ -220,3 +220,44 @@ pub async fn passkey_events(server: &TestServer, app: &CreatedApp) -> Vec<(Strin
         .map(|e| (e.kind.as_str().to_owned(), Value::Object(e.detail)))
         .collect()
 }
+
+/// A confirmed user `email` of `app`, whose client has a secret (so every call sends
+/// `SECRET_HASH`), signed in with their password and holding a registered passkey: their sub
+/// and the passkey.
+pub async fn secret_client_user_with_passkey(
+    server: &TestServer,
+    app: &CreatedApp,
+    email: &str,
+) -> (String, Authenticator) {
+    let client_id = app.app.client.id.as_str();
+    let secret = app.client_secret.clone().unwrap();
+    let hash = auth_return_crypto::secret_hash::compute(&secret, email, client_id);
+    let signed_up = server
+        .call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": PASSWORD,
+                   "SecretHash": hash}),
+        )
+        .await;
+    let sub = signed_up.ok()["UserSub"].as_str().unwrap().to_owned();
+    let code = server.last_code(email);
+    server
+        .call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code,
+                   "SecretHash": hash}),
+        )
+        .await
+        .ok();
+    let reply = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+                   "AuthParameters": {"USERNAME": email, "PASSWORD": PASSWORD,
+                                      "SECRET_HASH": hash}}),
+        )
+        .await;
+    let mut phone = Authenticator::new();
+    register(server, &tokens_of(&reply).access, &mut phone).await;
+    (sub, phone)
+}

@@ -356,36 +356,7 @@ async fn a_client_with_a_secret_hashes_the_passkeys_user() {
     let secret = app.client_secret.clone().unwrap();
     let hash = |name: &str| auth_return_crypto::secret_hash::compute(&secret, name, client_id);
     let email = "sol@example.com";
-    let sub = server
-        .call(
-            "SignUp",
-            json!({"ClientId": client_id, "Username": email, "Password": PASSWORD,
-                   "SecretHash": hash(email)}),
-        )
-        .await
-        .ok()["UserSub"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let code = server.last_code(email);
-    server
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code,
-                   "SecretHash": hash(email)}),
-        )
-        .await
-        .ok();
-    let reply = server
-        .call(
-            "InitiateAuth",
-            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
-                   "AuthParameters": {"USERNAME": email, "PASSWORD": PASSWORD,
-                                      "SECRET_HASH": hash(email)}}),
-        )
-        .await;
-    let mut phone = Authenticator::new();
-    register(&server, &tokens_of(&reply).access, &mut phone).await;
+    let (sub, phone) = secret_client_user_with_passkey(&server, &app, email).await;
 
     // The challenge needs no hash (no name to hash); the answer does, over the passkey's user.
     let unverified = format!("Unable to verify secret hash for client {client_id}");
