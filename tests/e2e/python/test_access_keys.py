@@ -150,6 +150,10 @@ def test_a_key_is_held_to_its_app_and_to_reading(base_url, developer):
             f"Access key {key['access_key_id']} may only read.",
         ),
         (
+            lambda: reader.delete_user_pool(UserPoolId=app["user_pool_id"]),
+            f"Access key {key['access_key_id']} may only read.",
+        ),
+        (
             lambda: reader.list_users(UserPoolId=other["user_pool_id"]),
             f"Access key {key['access_key_id']} may act on app {app['app_id']} only.",
         ),
@@ -176,7 +180,8 @@ def test_boto3_reads_pools_and_clients(base_url, developer):
     # The paginator follows NextToken as against AWS.
     pages = admin.get_paginator("list_user_pools").paginate(MaxResults=1)
     listed = [pool["Id"] for page in pages for pool in page["UserPools"]]
-    assert listed == [other["user_pool_id"], app["user_pool_id"]]
+    # (Both were made in the same second: the order between them is the ids', not the times'.)
+    assert sorted(listed) == sorted([other["user_pool_id"], app["user_pool_id"]])
 
     pool = admin.describe_user_pool(UserPoolId=app["user_pool_id"])["UserPool"]
     assert (pool["Id"], pool["Name"], pool["MfaConfiguration"]) == (app["user_pool_id"], "e2e sigv4", "OFF")
@@ -233,3 +238,18 @@ def test_the_aws_cli_manages_users_with_an_access_key(base_url, developer):
     users = aws(base_url, key, "list-users", "--user-pool-id", pool, "--filter", f'email = "{email}"')
     assert [u["Username"] for u in users["Users"]] == [created["Username"]]
     aws(base_url, key, "admin-delete-user", "--user-pool-id", pool, "--username", email)
+
+
+def test_boto3_deletes_a_pool(base_url, developer):
+    app = create_owned_app(base_url, developer["token"], "e2e sigv4 doomed")
+    admin = developer["admin"]
+    admin.delete_user_pool(UserPoolId=app["user_pool_id"])
+    with pytest.raises(ClientError) as error:
+        admin.describe_user_pool(UserPoolId=app["user_pool_id"])
+    assert error_of(error) == ("ResourceNotFoundException", f"User pool {app['user_pool_id']} does not exist.")
+    response = requests.get(
+        f"{base_url}/api/apps/{app['app_id']}",
+        headers={"Authorization": f"Bearer {developer['token']}"},
+        timeout=10,
+    )
+    assert response.status_code == 404

@@ -1,6 +1,6 @@
-//! The pool and client reads of Cognito's management API (ListUserPools, DescribeUserPool,
-//! ListUserPoolClients, DescribeUserPoolClient): an app seen as Cognito sees a user pool, with
-//! its one app client.
+//! Pools and clients in Cognito's management API (ListUserPools, DescribeUserPool,
+//! DeleteUserPool, ListUserPoolClients, DescribeUserPoolClient): an app seen as Cognito sees a
+//! user pool, with its one app client.
 
 use crate::app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
 use crate::apps::Actor;
@@ -48,6 +48,13 @@ impl Service {
     pub async fn describe_pool(&self, actor: Actor, pool_id: &PoolId) -> Result<AppSummary> {
         let app = self.admin_app(actor, pool_id).await?;
         self.summarize(app).await
+    }
+
+    /// DeleteUserPool: deletes the app of `pool_id` (its users, keys and settings with it), as
+    /// `DELETE /api/apps/{id}` does.
+    pub async fn delete_pool(&self, actor: Actor, pool_id: &PoolId) -> Result<()> {
+        let app = self.admin_app(actor, pool_id).await?;
+        self.delete_app(actor, &app.id).await
     }
 
     /// The app of `pool_id` whose client is `client_id`, with the client's secret when it has

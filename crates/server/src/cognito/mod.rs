@@ -323,6 +323,7 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         DescribeUserPool => {
             pools::describe_user_pool(service, credentials, call.request(body)?).await
         }
+        DeleteUserPool => pools::delete_user_pool(service, credentials, call.request(body)?).await,
         ListUserPoolClients => {
             pools::list_user_pool_clients(service, credentials, call.request(body)?).await
         }

@@ -67,6 +67,8 @@ pub enum Operation {
     ListUserPools,
     /// `DescribeUserPool`.
     DescribeUserPool,
+    /// `DeleteUserPool`.
+    DeleteUserPool,
     /// `ListUserPoolClients`.
     ListUserPoolClients,
     /// `DescribeUserPoolClient`.
@@ -142,6 +144,7 @@ impl Operation {
             "ListUsers" => ListUsers,
             "ListUserPools" => ListUserPools,
             "DescribeUserPool" => DescribeUserPool,
+            "DeleteUserPool" => DeleteUserPool,
             "ListUserPoolClients" => ListUserPoolClients,
             "DescribeUserPoolClient" => DescribeUserPoolClient,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,

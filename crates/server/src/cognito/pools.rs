@@ -1,6 +1,6 @@
-//! The pool and client reads of Cognito's management API (docs/cognito-protocol.md §5.4):
-//! ListUserPools, DescribeUserPool, ListUserPoolClients, DescribeUserPoolClient — an app as a
-//! user pool with its one app client, authorized like the admin operations ([`Credentials`]).
+//! Pools and clients in Cognito's management API (docs/cognito-protocol.md §5.4):
+//! ListUserPools, DescribeUserPool, DeleteUserPool, ListUserPoolClients, DescribeUserPoolClient
+//! — an app as a user pool with its one app client, authorized like the admin operations ([`Credentials`]).
 
 use super::credentials::{Access, Credentials};
 use super::wire::required;
@@ -211,6 +211,19 @@ pub async fn describe_user_pool(
         }),
         user_pool_tags: serde_json::json!({}),
     }}))
+}
+
+/// DeleteUserPool: the app goes, with its users (deletion protection is never on here).
+pub async fn delete_user_pool(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    req: DescribeUserPoolRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
+    service.delete_pool(actor, pool_id).await?;
+    super::empty()
 }
 
 pub async fn list_user_pool_clients(

@@ -1,6 +1,6 @@
-//! The pool and client reads of Cognito's management API (issue 17): ListUserPools pages the
-//! developer's apps as pools, DescribeUserPool and the client reads show their settings, and
-//! every refusal is Cognito's.
+//! Pools and clients in Cognito's management API (issue 17): ListUserPools pages the
+//! developer's apps as pools, DescribeUserPool and the client reads show their settings,
+//! DeleteUserPool deletes the app, and every refusal is Cognito's.
 
 use crate::common::{Reply, TestServer, create_app, developer, send};
 use reqwest::Method;
@@ -154,6 +154,57 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
             .await
             .assert_error(kind, &message);
     }
+    // DeleteUserPool: the app is gone, with its users; another's pool is not found.
+    admin(
+        &server,
+        &token,
+        "DeleteUserPool",
+        json!({"UserPoolId": their_pool}),
+    )
+    .await
+    .assert_error(
+        "ResourceNotFoundException",
+        &format!("User pool {their_pool} does not exist."),
+    );
+    let reply = admin(
+        &server,
+        &token,
+        "DeleteUserPool",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await;
+    assert_eq!(reply.ok(), &json!({}));
+    admin(
+        &server,
+        &token,
+        "DescribeUserPool",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await
+    .assert_error(
+        "ResourceNotFoundException",
+        &format!("User pool {pool_id} does not exist."),
+    );
+    let app_id = pools[0]["app_id"].as_str().unwrap();
+    let (status, _) = send(
+        &server,
+        Method::GET,
+        &format!("/api/apps/{app_id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+    let (status, _) = send(
+        &server,
+        Method::GET,
+        &format!("/api/apps/{}", theirs["app_id"].as_str().unwrap()),
+        Some(&other),
+        None,
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+
     server
         .call("ListUserPools", json!({"MaxResults": 5}))
         .await
