@@ -418,6 +418,26 @@ pub struct LockoutRecord {
     pub locked_until_ms: i64,
 }
 
+/// A group of a pool's users (Cognito's `GroupType`): its members' tokens name it in
+/// `cognito:groups`, ordered by precedence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// The name, unique in the pool (case-sensitive, as Cognito's).
+    pub name: String,
+    /// A description.
+    pub description: Option<String>,
+    /// Lower comes first in `cognito:groups` and decides `cognito:preferred_role`; `None` last.
+    pub precedence: Option<i64>,
+    /// An IAM role's ARN, passed on in the ID token's `cognito:roles` (nothing here assumes it).
+    pub role_arn: Option<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
 /// A developer's AWS-style access key as stored (SigV4, for boto3 and the AWS CLI): the
 /// secret sealed, since checking an HMAC needs it back; limited to one app and to reading when
 /// its developer chose so.

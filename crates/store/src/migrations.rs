@@ -47,6 +47,7 @@ const STEPS: &[Step] = steps![
     14 "user mfa" "0014_user_mfa.sql",
     15 "passkeys" "0015_passkeys.sql",
     16 "access keys" "0016_access_keys.sql",
+    17 "groups" "0017_groups.sql",
 ];
 
 /// The SQLite migrator.

@@ -1,5 +1,5 @@
 //! Store conformance: one scripted story, chapters for app settings, user listing, refresh-token
-//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys and access keys, the
+//! rotation and pruning, signing keys and the revocation feed, sign-in lockouts, API keys and access keys, groups, the
 //! change feed, audit events, OAuth 2.0 records, users' second factors and passkeys, a few races, and an upgrade from a 0001-only
 //! database; run against SQLite (a temp file) always and against PostgreSQL when
 //! `AUTH_RETURN_TEST_POSTGRES_URL` names a server (each test gets a fresh database there, dropped
@@ -24,6 +24,8 @@ mod databases;
 mod events;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
+#[path = "conformance/groups.rs"]
+mod groups;
 #[path = "conformance/keys_and_revocations.rs"]
 mod keys_and_revocations;
 #[path = "conformance/lockouts.rs"]
@@ -282,6 +284,7 @@ on_both! {
     lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
     api_keys_store_find_list_count_revoke_touch_cascade => api_keys::api_keys;
     access_keys_store_find_list_count_revoke_touch_cascade => access_keys::access_keys;
+    groups_and_members_store_list_order_and_cascade => groups::groups;
     change_feed_records_key_changes_in_order => changes::recorded;
     events_record_read_filter_isolate_and_cascade => events::recorded;
     events_page_by_cursor_without_gaps_or_repeats => events::paging;

@@ -9,6 +9,7 @@ mod challenges;
 mod changes;
 mod codes;
 mod events;
+mod groups;
 mod hosted_sessions;
 mod lockouts;
 mod mail_quotas;
@@ -29,6 +30,7 @@ pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;
 pub use codes::CodeStore;
 pub use events::EventStore;
+pub use groups::GroupStore;
 pub use hosted_sessions::HostedSessionStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;
@@ -88,6 +90,7 @@ store!(
     PasskeyStore,
     ApiKeyStore,
     AccessKeyStore,
+    GroupStore,
     MailQuotaStore,
     ChangeStore,
     EventStore,

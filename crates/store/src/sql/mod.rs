@@ -25,6 +25,7 @@ pub(crate) mod challenges;
 pub(crate) mod changes;
 pub(crate) mod codes;
 pub(crate) mod events;
+pub(crate) mod groups;
 pub(crate) mod hosted_sessions;
 pub(crate) mod lockouts;
 pub(crate) mod mail_quotas;
@@ -93,6 +94,7 @@ macro_rules! stores {
         $crate::sql::passkeys::passkey_store!($store);
         $crate::sql::api_keys::api_key_store!($store, $key_order);
         $crate::sql::access_keys::access_key_store!($store, $key_order);
+        $crate::sql::groups::group_store!($store);
         $crate::sql::mail_quotas::mail_quota_store!($store);
         $crate::sql::changes::change_store!($store, $db);
         $crate::sql::events::event_store!($store, $db);

@@ -51,6 +51,15 @@ macro_rules! select_access_key {
 }
 pub(crate) use select_access_key;
 
+/// `SELECT` of everything `rows::group` reads, from `pool_groups g`.
+macro_rules! select_group {
+    () => {
+        "SELECT g.pool_id, g.group_name, g.description, g.precedence, g.role_arn, g.created_at, \
+         g.updated_at FROM pool_groups g"
+    };
+}
+pub(crate) use select_group;
+
 /// `SELECT` of everything `rows::session` reads.
 macro_rules! select_session {
     () => {
@@ -108,9 +117,9 @@ macro_rules! row_mapping {
         mod rows {
             use auth_return_core::events::Event;
             use auth_return_core::model::{
-                AccessKey, ApiKey, App, Change, ChangeSubject, Client, CodeRecord, HostedSession,
-                LockoutRecord, RefreshTokenRecord, Revocation, Session, SigningKeyRecord,
-                StoredPasskey, User, UserMfa,
+                AccessKey, ApiKey, App, Change, ChangeSubject, Client, CodeRecord, Group,
+                HostedSession, LockoutRecord, RefreshTokenRecord, Revocation, Session,
+                SigningKeyRecord, StoredPasskey, User, UserMfa,
             };
             use auth_return_core::store::StoreResult;
             use sqlx::Row;
@@ -297,6 +306,19 @@ macro_rules! row_mapping {
                     expires_at: get(row, "expires_at")?,
                     last_used_at: get(row, "last_used_at")?,
                     revoked_at: get(row, "revoked_at")?,
+                })
+            }
+
+            /// A group of a pool's users.
+            pub(super) fn group(row: &DbRow) -> StoreResult<Group> {
+                Ok(Group {
+                    pool_id: get(row, "pool_id")?,
+                    name: get(row, "group_name")?,
+                    description: get(row, "description")?,
+                    precedence: get(row, "precedence")?,
+                    role_arn: get(row, "role_arn")?,
+                    created_at: get(row, "created_at")?,
+                    updated_at: get(row, "updated_at")?,
                 })
             }
 

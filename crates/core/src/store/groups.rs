@@ -1,0 +1,57 @@
+//! Groups of a pool's users and their members.
+
+use super::StoreResult;
+use crate::ids::{PoolId, UserId};
+use crate::model::{Group, Timestamp, User};
+use async_trait::async_trait;
+
+/// Groups. Part of [`super::Store`].
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// Stores a new group (`Conflict` when the pool has one by that name). Its pool's app must
+    /// exist; the group goes with it.
+    async fn insert_group(&self, group: &Group) -> StoreResult<()>;
+    /// A group by pool and name (case-sensitive).
+    async fn get_group(&self, pool_id: &PoolId, name: &str) -> StoreResult<Option<Group>>;
+    /// Replaces a group's description, precedence, role and `updated_at`; `false` when there
+    /// is no such group.
+    async fn update_group(&self, group: &Group) -> StoreResult<bool>;
+    /// Deletes a group and its memberships; `false` when there was none.
+    async fn delete_group(&self, pool_id: &PoolId, name: &str) -> StoreResult<bool>;
+    /// Up to `limit` of a pool's groups by name (byte order), after `after` when given.
+    async fn list_groups(
+        &self,
+        pool_id: &PoolId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<Group>>;
+    /// How many groups a pool has.
+    async fn count_groups(&self, pool_id: &PoolId) -> StoreResult<u64>;
+    /// Makes `user_id` a member of the group (again: no change); `false` when the group or the
+    /// user does not exist.
+    async fn add_group_member(
+        &self,
+        pool_id: &PoolId,
+        name: &str,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Takes `user_id` out of the group; `false` when they were not in it.
+    async fn remove_group_member(
+        &self,
+        pool_id: &PoolId,
+        name: &str,
+        user_id: UserId,
+    ) -> StoreResult<bool>;
+    /// Every group of a user, by precedence (none last), then name: the order of
+    /// `cognito:groups`.
+    async fn list_user_groups(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Vec<Group>>;
+    /// Up to `limit` members of a group by user id, after `after` when given.
+    async fn list_group_members(
+        &self,
+        pool_id: &PoolId,
+        name: &str,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> StoreResult<Vec<User>>;
+}

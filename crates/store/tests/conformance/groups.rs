@@ -1,0 +1,140 @@
+//! Groups: stored whole, unique per pool by case-sensitive name, updated, listed by name a page
+//! at a time, counted; members added once, removed, listed per group and (by precedence) per
+//! user; gone with their group, their user or their app.
+
+use crate::fixtures;
+use auth_return_core::model::Group;
+use auth_return_store::{Store, StoreError};
+use std::sync::Arc;
+
+fn group(pool: &auth_return_core::ids::PoolId, name: &str, precedence: Option<i64>) -> Group {
+    Group {
+        pool_id: pool.clone(),
+        name: name.to_owned(),
+        description: Some(format!("the {name} \"group\" ü")),
+        precedence,
+        role_arn: None,
+        created_at: 100,
+        updated_at: 100,
+    }
+}
+
+pub async fn groups(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    let f = fixtures::two_pools(s).await;
+    let (one, two) = (&f.one.pool_id, &f.two.pool_id);
+
+    let admins = group(one, "admins", Some(1));
+    let mut editors = group(one, "editors", None);
+    editors.role_arn = Some("arn:aws:iam::123456789012:role/editor".into());
+    let upper = group(one, "Admins", Some(0));
+    let elsewhere = group(two, "admins", Some(5));
+    for g in [&admins, &editors, &upper, &elsewhere] {
+        s.insert_group(g).await.unwrap();
+    }
+    assert_eq!(
+        s.get_group(one, "admins").await.unwrap(),
+        Some(admins.clone())
+    );
+    assert_eq!(s.get_group(one, "ADMINS").await.unwrap(), None);
+    assert!(matches!(
+        s.insert_group(&admins).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let orphan = group(&auth_return_core::ids::PoolId::generate("local"), "x", None);
+    assert!(s.insert_group(&orphan).await.is_err());
+
+    // Listed by name in byte order (upper case first), a page at a time; counted.
+    let names = |groups: Vec<Group>| groups.into_iter().map(|g| g.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(s.list_groups(one, None, 10).await.unwrap()),
+        ["Admins", "admins", "editors"]
+    );
+    assert_eq!(
+        names(s.list_groups(one, None, 2).await.unwrap()),
+        ["Admins", "admins"]
+    );
+    assert_eq!(
+        names(s.list_groups(one, Some("admins"), 2).await.unwrap()),
+        ["editors"]
+    );
+    assert_eq!(s.count_groups(one).await.unwrap(), 3);
+    assert_eq!(s.count_groups(two).await.unwrap(), 1);
+
+    // Updated in place; an unknown group is not.
+    let mut changed = editors.clone();
+    changed.description = None;
+    changed.precedence = Some(3);
+    changed.updated_at = 200;
+    assert!(s.update_group(&changed).await.unwrap());
+    assert_eq!(
+        s.get_group(one, "editors").await.unwrap(),
+        Some(changed.clone())
+    );
+    assert!(!s.update_group(&group(one, "nobody", None)).await.unwrap());
+
+    // Members: added once, only where group and user exist (and share the pool).
+    let (ada, bob, eve) = (f.ada.id, f.bob.id, f.eve.id);
+    assert!(s.add_group_member(one, "admins", ada, 300).await.unwrap());
+    assert!(s.add_group_member(one, "admins", ada, 301).await.unwrap());
+    assert!(s.add_group_member(one, "editors", ada, 300).await.unwrap());
+    assert!(s.add_group_member(one, "Admins", ada, 300).await.unwrap());
+    assert!(s.add_group_member(one, "admins", bob, 300).await.unwrap());
+    assert!(!s.add_group_member(one, "nobody", ada, 300).await.unwrap());
+    assert!(!s.add_group_member(one, "admins", eve, 300).await.unwrap());
+    assert!(!s.add_group_member(two, "admins", ada, 300).await.unwrap());
+
+    // A user's groups by precedence, none last; a group's members by id, a page at a time.
+    assert_eq!(
+        names(s.list_user_groups(one, ada).await.unwrap()),
+        ["Admins", "admins", "editors"]
+    );
+    let mut members: Vec<_> = [ada, bob].into();
+    members.sort();
+    let ids = |users: Vec<auth_return_core::model::User>| {
+        users.into_iter().map(|u| u.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(s.list_group_members(one, "admins", None, 10).await.unwrap()),
+        members
+    );
+    assert_eq!(
+        ids(s.list_group_members(one, "admins", None, 1).await.unwrap()),
+        members[..1]
+    );
+    assert_eq!(
+        ids(s
+            .list_group_members(one, "admins", Some(members[0]), 10)
+            .await
+            .unwrap()),
+        members[1..]
+    );
+    assert_eq!(
+        s.list_group_members(one, "nobody", None, 10).await.unwrap(),
+        []
+    );
+
+    // Removed once.
+    assert!(s.remove_group_member(one, "Admins", ada).await.unwrap());
+    assert!(!s.remove_group_member(one, "Admins", ada).await.unwrap());
+    assert_eq!(
+        names(s.list_user_groups(one, ada).await.unwrap()),
+        ["admins", "editors"]
+    );
+
+    // Gone with their group, their user, their app.
+    assert!(s.delete_group(one, "editors").await.unwrap());
+    assert!(!s.delete_group(one, "editors").await.unwrap());
+    assert_eq!(
+        names(s.list_user_groups(one, ada).await.unwrap()),
+        ["admins"]
+    );
+    assert!(s.delete_user(one, bob, 1_000).await.unwrap());
+    assert_eq!(
+        ids(s.list_group_members(one, "admins", None, 10).await.unwrap()),
+        [ada]
+    );
+    assert!(s.delete_app(&f.one.id).await.unwrap());
+    assert_eq!(s.list_groups(one, None, 10).await.unwrap(), []);
+    assert_eq!(s.get_group(two, "admins").await.unwrap(), Some(elsewhere));
+}
