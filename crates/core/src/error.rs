@@ -142,6 +142,15 @@ pub enum Error {
     /// ConfirmSignUp on an account that is already confirmed.
     #[error("User cannot be confirmed. Current status is {0}")]
     CannotConfirm(&'static str),
+    /// A group of that name exists in the pool already.
+    #[error("A group with the name {0} already exists.")]
+    GroupExists(String),
+    /// No group of that name in the pool.
+    #[error("Group not found.")]
+    GroupNotFound,
+    /// A pool or user limit on groups reached (the message names it).
+    #[error("{0}")]
+    GroupLimitExceeded(String),
     /// The user does not exist (only where Cognito reveals it: token-authenticated and admin calls).
     #[error("User does not exist.")]
     UserNotFound,
@@ -310,6 +319,14 @@ pub enum Field {
     Limit,
     /// The page size of a listing of pools or clients (`MaxResults`).
     MaxResults,
+    /// A group's name.
+    GroupName,
+    /// A group's description.
+    Description,
+    /// A group's precedence.
+    Precedence,
+    /// A group's IAM role ARN.
+    RoleArn,
     /// A pool's multi-factor mode (`MfaConfiguration`).
     MfaConfiguration,
     /// The value of the named user attribute.
@@ -336,6 +353,8 @@ pub enum Constraint {
     AtMost(i64),
     /// A number no less than this.
     AtLeast(i64),
+    /// Matching AWS's regular expression, quoted in the message.
+    Pattern(&'static str),
 }
 
 /// Result of a domain call.

@@ -18,6 +18,7 @@ pub mod compute;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod groups;
 pub mod ids;
 pub mod inbox;
 pub mod key_rotation;

@@ -12,13 +12,24 @@ import sys
 from pathlib import Path
 
 import boto3
+import jwt
 import botocore.auth
 import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from support import create_owned_app, developer_token, error_of, unique_email
+from support import (
+    code_of,
+    confirm,
+    create_owned_app,
+    developer_token,
+    error_of,
+    password_auth,
+    sign_up,
+    unique_email,
+    wait_for_message,
+)
 
 MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
@@ -253,3 +264,48 @@ def test_boto3_deletes_a_pool(base_url, developer):
         timeout=10,
     )
     assert response.status_code == 404
+
+
+def test_boto3_manages_groups_and_tokens_name_them(base_url, idp, outbox_path, developer):
+    admin, app = developer["admin"], developer["app"]
+    pool = app["user_pool_id"]
+    email = unique_email("grouped")
+    sign_up(idp, app, email)
+    confirm(idp, app, email, code_of(wait_for_message(outbox_path, email)))
+
+    admin.create_group(UserPoolId=pool, GroupName="admins", Precedence=1)
+    admin.create_group(
+        UserPoolId=pool,
+        GroupName="editors",
+        Precedence=2,
+        RoleArn="arn:aws:iam::123456789012:role/editor",
+        Description="They edit",
+    )
+    with pytest.raises(ClientError) as error:
+        admin.create_group(UserPoolId=pool, GroupName="admins")
+    assert error_of(error) == ("GroupExistsException", "A group with the name admins already exists.")
+    for group in ("editors", "admins"):
+        admin.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=group)
+
+    listed = admin.admin_list_groups_for_user(UserPoolId=pool, Username=email)["Groups"]
+    assert [g["GroupName"] for g in listed] == ["admins", "editors"]
+    pages = admin.get_paginator("list_groups").paginate(UserPoolId=pool, PaginationConfig={"PageSize": 1})
+    assert [g["GroupName"] for page in pages for g in page["Groups"]] == ["admins", "editors"]
+    members = admin.list_users_in_group(UserPoolId=pool, GroupName="editors")["Users"]
+    assert len(members) == 1
+    assert admin.get_group(UserPoolId=pool, GroupName="editors")["Group"]["Description"] == "They edit"
+
+    # The member's tokens name the groups, by precedence, as Cognito's do.
+    result = password_auth(idp, app, email)["AuthenticationResult"]
+    id_claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
+    assert id_claims["cognito:groups"] == ["admins", "editors"]
+    assert id_claims["cognito:preferred_role"] == "arn:aws:iam::123456789012:role/editor"
+    access_claims = jwt.decode(result["AccessToken"], options={"verify_signature": False})
+    assert access_claims["cognito:groups"] == ["admins", "editors"]
+
+    admin.admin_remove_user_from_group(UserPoolId=pool, Username=email, GroupName="admins")
+    admin.delete_group(UserPoolId=pool, GroupName="editors")
+    assert admin.admin_list_groups_for_user(UserPoolId=pool, Username=email)["Groups"] == []
+    with pytest.raises(ClientError) as error:
+        admin.get_group(UserPoolId=pool, GroupName="editors")
+    assert error_of(error) == ("ResourceNotFoundException", "Group not found.")

@@ -288,6 +288,7 @@ impl Service {
         let now = self.clock.now();
         let keys = self.pool_keys(&app.pool_id).await?;
         let issuer = self.issuer(&app.pool_id);
+        let groups = self.store.list_user_groups(&app.pool_id, user.id).await?;
         let issuance = Issuance {
             issuer: &issuer,
             user,
@@ -296,6 +297,7 @@ impl Service {
             lifetime: app.client.token_validity_secs,
             event_id: uuid::Uuid::new_v4(),
             nonce,
+            groups: &groups,
         };
         let access_claims = claims::access_token(&issuance);
         let mut id_claims = claims::id_token(&issuance);

@@ -1,6 +1,6 @@
 //! The exact claim sets of ID and access tokens (docs/cognito-protocol.md §6.2, §6.3).
 
-use crate::model::{Session, Timestamp, User};
+use crate::model::{Group, Session, Timestamp, User};
 use serde_json::{Map, Value, json};
 
 /// The scope every user-pool API token carries.
@@ -22,6 +22,37 @@ pub struct Issuance<'a> {
     pub event_id: uuid::Uuid,
     /// The authorization request's `nonce`, for the ID token (OpenID Connect Core §3.1.2.1).
     pub nonce: Option<&'a str>,
+    /// The user's groups, by precedence (none last), then name.
+    pub groups: &'a [Group],
+}
+
+/// `cognito:groups`, `cognito:roles` and `cognito:preferred_role` into `claims` (the roles only
+/// `with_roles`, for the ID token), where the user is in a group (docs/cognito-protocol.md §6.2).
+fn insert_groups(claims: &mut Map<String, Value>, groups: &[Group], with_roles: bool) {
+    if groups.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    claims.insert("cognito:groups".into(), json!(names));
+    if !with_roles {
+        return;
+    }
+    let roles: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| g.role_arn.as_deref())
+        .collect();
+    if !roles.is_empty() {
+        claims.insert("cognito:roles".into(), json!(roles));
+    }
+    // The role of the group that comes first by precedence (a group without one decides none).
+    if let Some(preferred) = groups
+        .iter()
+        .find(|g| g.role_arn.is_some())
+        .filter(|g| g.precedence.is_some())
+        .and_then(|g| g.role_arn.as_deref())
+    {
+        claims.insert("cognito:preferred_role".into(), json!(preferred));
+    }
 }
 
 /// `at_hash`: base64url of the left half of the SHA-256 of the access token's ASCII (OpenID
@@ -54,6 +85,7 @@ pub fn id_token(i: &Issuance<'_>) -> Value {
     }
     claims.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
     claims.insert("origin_jti".into(), json!(i.session.id.to_string()));
+    insert_groups(&mut claims, i.groups, true);
     Value::Object(claims)
 }
 
@@ -61,7 +93,7 @@ pub fn id_token(i: &Issuance<'_>) -> Value {
 /// docs/cognito-protocol.md §6.3), or for what the OAuth 2.0 grant's scopes name.
 pub fn access_token(i: &Issuance<'_>) -> Value {
     let scope = i.session.scope.as_deref().unwrap_or(USER_ADMIN_SCOPE);
-    json!({
+    let mut claims = json!({
         "sub": i.user.id.to_string(),
         "iss": i.issuer,
         "client_id": i.session.client_id.as_str(),
@@ -74,7 +106,11 @@ pub fn access_token(i: &Issuance<'_>) -> Value {
         "iat": i.now,
         "jti": uuid::Uuid::new_v4().to_string(),
         "username": i.user.id.to_string(),
-    })
+    });
+    if let Some(object) = claims.as_object_mut() {
+        insert_groups(object, i.groups, false);
+    }
+    claims
 }
 
 /// Claims of a `client_credentials` access token: the client acts for itself, so `sub` is the
@@ -161,6 +197,7 @@ mod tests {
             lifetime: 3600,
             event_id: uuid::Uuid::new_v4(),
             nonce: None,
+            groups: &[],
         };
         let c = id_token(&i);
         assert_eq!(
@@ -194,6 +231,61 @@ mod tests {
     }
 
     #[test]
+    fn groups_are_named_in_both_tokens_and_roles_in_the_id_token() {
+        let (user, session) = fixture();
+        let group = |name: &str, precedence: Option<i64>, role: Option<&str>| Group {
+            pool_id: user.pool_id.clone(),
+            name: name.into(),
+            description: None,
+            precedence,
+            role_arn: role.map(str::to_owned),
+            created_at: 0,
+            updated_at: 0,
+        };
+        let groups = [
+            group("admins", Some(0), None),
+            group("editors", Some(2), Some("arn:aws:iam::1:role/editor")),
+            group("readers", None, Some("arn:aws:iam::1:role/reader")),
+        ];
+        let i = Issuance {
+            issuer: "http://x/local_abcdefghi",
+            user: &user,
+            session: &session,
+            now: 200,
+            lifetime: 60,
+            event_id: uuid::Uuid::new_v4(),
+            nonce: None,
+            groups: &groups,
+        };
+        let id = id_token(&i);
+        assert_eq!(
+            id["cognito:groups"],
+            json!(["admins", "editors", "readers"])
+        );
+        assert_eq!(
+            id["cognito:roles"],
+            json!(["arn:aws:iam::1:role/editor", "arn:aws:iam::1:role/reader"])
+        );
+        assert_eq!(
+            id["cognito:preferred_role"],
+            json!("arn:aws:iam::1:role/editor")
+        );
+        let access = access_token(&i);
+        assert_eq!(
+            access["cognito:groups"],
+            json!(["admins", "editors", "readers"])
+        );
+        assert!(access.get("cognito:roles").is_none());
+        // Only a group with a precedence decides the preferred role.
+        let unranked = [group("readers", None, Some("arn:aws:iam::1:role/reader"))];
+        let i = Issuance {
+            groups: &unranked,
+            ..i
+        };
+        assert!(id_token(&i).get("cognito:preferred_role").is_none());
+    }
+
+    #[test]
     fn access_token_has_no_audience() {
         let (user, session) = fixture();
         let i = Issuance {
@@ -204,6 +296,7 @@ mod tests {
             lifetime: 60,
             event_id: uuid::Uuid::new_v4(),
             nonce: None,
+            groups: &[],
         };
         let c = access_token(&i);
         assert_eq!(

@@ -34,7 +34,7 @@ impl AdminUserRequest {
 /// with the attribute list named `Attributes` or `UserAttributes`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct UserType {
+pub(super) struct UserType {
     username: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     attributes: Option<Vec<Attribute>>,
@@ -50,7 +50,11 @@ struct UserType {
     user_mfa_setting_list: Vec<&'static str>,
 }
 
-fn user_type(view: UserView, attributes_member: bool, only: Option<&[String]>) -> UserType {
+pub(super) fn user_type(
+    view: UserView,
+    attributes_member: bool,
+    only: Option<&[String]>,
+) -> UserType {
     let attributes: Vec<Attribute> = view
         .attributes
         .into_iter()

@@ -7,6 +7,7 @@ mod auth;
 mod cors;
 mod credentials;
 mod flows;
+mod groups;
 mod hosted;
 mod mfa;
 mod operation;
@@ -34,6 +35,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use credentials::Credentials;
+use groups::GroupOperation;
 use operation::{BadTarget, Operation, Shape, Tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -329,6 +331,28 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
         DescribeUserPoolClient => {
             pools::describe_user_pool_client(service, credentials, call.request(body)?).await
+        }
+        CreateGroup
+        | GetGroup
+        | UpdateGroup
+        | DeleteGroup
+        | ListGroups
+        | AdminAddUserToGroup
+        | AdminRemoveUserFromGroup
+        | AdminListGroupsForUser
+        | ListUsersInGroup => {
+            let kind = match operation {
+                CreateGroup => GroupOperation::Create,
+                GetGroup => GroupOperation::Get,
+                UpdateGroup => GroupOperation::Update,
+                DeleteGroup => GroupOperation::Delete,
+                ListGroups => GroupOperation::List,
+                AdminAddUserToGroup => GroupOperation::AddUser,
+                AdminRemoveUserFromGroup => GroupOperation::RemoveUser,
+                AdminListGroupsForUser => GroupOperation::ListForUser,
+                _ => GroupOperation::ListUsers,
+            };
+            groups::group_operation(service, credentials, kind, call.request(body)?).await
         }
         GetUserPoolMfaConfig => {
             admin::get_user_pool_mfa_config(service, credentials, call.request(body)?).await

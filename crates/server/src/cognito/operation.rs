@@ -73,6 +73,24 @@ pub enum Operation {
     ListUserPoolClients,
     /// `DescribeUserPoolClient`.
     DescribeUserPoolClient,
+    /// `CreateGroup`.
+    CreateGroup,
+    /// `GetGroup`.
+    GetGroup,
+    /// `UpdateGroup`.
+    UpdateGroup,
+    /// `DeleteGroup`.
+    DeleteGroup,
+    /// `ListGroups`.
+    ListGroups,
+    /// `AdminAddUserToGroup`.
+    AdminAddUserToGroup,
+    /// `AdminRemoveUserFromGroup`.
+    AdminRemoveUserFromGroup,
+    /// `AdminListGroupsForUser`.
+    AdminListGroupsForUser,
+    /// `ListUsersInGroup`.
+    ListUsersInGroup,
     /// `GetUserPoolMfaConfig`.
     GetUserPoolMfaConfig,
     /// `SetUserPoolMfaConfig`.
@@ -147,6 +165,15 @@ impl Operation {
             "DeleteUserPool" => DeleteUserPool,
             "ListUserPoolClients" => ListUserPoolClients,
             "DescribeUserPoolClient" => DescribeUserPoolClient,
+            "CreateGroup" => CreateGroup,
+            "GetGroup" => GetGroup,
+            "UpdateGroup" => UpdateGroup,
+            "DeleteGroup" => DeleteGroup,
+            "ListGroups" => ListGroups,
+            "AdminAddUserToGroup" => AdminAddUserToGroup,
+            "AdminRemoveUserFromGroup" => AdminRemoveUserFromGroup,
+            "AdminListGroupsForUser" => AdminListGroupsForUser,
+            "ListUsersInGroup" => ListUsersInGroup,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,
             "SetUserPoolMfaConfig" => SetUserPoolMfaConfig,
             "AssociateSoftwareToken" => AssociateSoftwareToken,

@@ -31,6 +31,10 @@ fn member(field: &Field) -> String {
         Field::MessageAction => "messageAction".into(),
         Field::Limit => "limit".into(),
         Field::MaxResults => "maxResults".into(),
+        Field::GroupName => "groupName".into(),
+        Field::Description => "description".into(),
+        Field::Precedence => "precedence".into(),
+        Field::RoleArn => "roleArn".into(),
         Field::MfaConfiguration => "mfaConfiguration".into(),
         Field::AttributeValue(name) => format!("userAttributes.{name}.member.value"),
     }
@@ -57,6 +61,9 @@ fn rule(constraint: &Constraint) -> String {
         Constraint::AtMost(max) => format!("Member must have value less than or equal to {max}"),
         Constraint::AtLeast(min) => {
             format!("Member must have value greater than or equal to {min}")
+        }
+        Constraint::Pattern(pattern) => {
+            format!("Member must satisfy regular expression pattern: {pattern}")
         }
     }
 }

@@ -16,6 +16,7 @@ mod errors;
 mod events;
 mod events_admin;
 mod events_recorded;
+mod groups;
 mod inbox;
 mod isolation;
 mod keys;

@@ -159,3 +159,50 @@ async fn the_revocation_feed_makes_sign_out_effective_at_once() {
         Err(VerifyError::Revoked)
     ));
 }
+
+#[tokio::test]
+async fn require_group_admits_the_groups_members_only() {
+    let server = TestServer::start().await;
+    let app = server.app("Groups").await;
+    let client = app.app.client.id.as_str();
+    let member = server
+        .confirmed_user(client, "in@example.com", PASSWORD)
+        .await;
+    server
+        .confirmed_user(client, "out@example.com", PASSWORD)
+        .await;
+    let pool = &app.app.pool_id;
+    let new = auth_return_core::groups::NewGroup {
+        name: "admins".into(),
+        ..Default::default()
+    };
+    server
+        .service
+        .create_group(Actor::Operator, pool, new)
+        .await
+        .unwrap();
+    server
+        .service
+        .add_user_to_group(Actor::Operator, pool, &member, "admins")
+        .await
+        .unwrap();
+    let clock = server.clock.clone();
+    let admins_only = Verifier::builder(format!("{}/{pool}", server.url), client)
+        .clock(Arc::new(move || clock.now()))
+        .require_group("admins")
+        .build()
+        .unwrap();
+    let inside = server.tokens(&app, "in@example.com", PASSWORD).await;
+    let outside = server.tokens(&app, "out@example.com", PASSWORD).await;
+    for token in [&inside.id, &inside.access] {
+        let claims = admins_only.verify(token).await.unwrap();
+        assert_eq!(claims.groups, ["admins"]);
+    }
+    for token in [&outside.id, &outside.access] {
+        let refused = admins_only.verify(token).await.unwrap_err();
+        assert!(
+            matches!(&refused, VerifyError::MissingGroup(group) if group == "admins"),
+            "{refused:?}"
+        );
+    }
+}
