@@ -284,7 +284,9 @@ on_both! {
     lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
     api_keys_store_find_list_count_revoke_touch_cascade => api_keys::api_keys;
     access_keys_store_find_list_count_revoke_touch_cascade => access_keys::access_keys;
+    access_keys_hold_their_cap_under_a_burst => access_keys::access_key_burst;
     groups_and_members_store_list_order_and_cascade => groups::groups;
+    group_memberships_hold_their_cap_under_a_burst => groups::membership_burst;
     change_feed_records_key_changes_in_order => changes::recorded;
     events_record_read_filter_isolate_and_cascade => events::recorded;
     events_page_by_cursor_without_gaps_or_repeats => events::paging;

@@ -111,14 +111,6 @@ impl Service {
         if let Some(app_id) = &new.app_id {
             self.get_app(Actor::Developer(developer), app_id).await?;
         }
-        if self
-            .store
-            .count_live_access_keys(&pool_id, developer)
-            .await?
-            >= MAX_LIVE_ACCESS_KEYS
-        {
-            return Err(Error::AccessKeyLimitExceeded(MAX_LIVE_ACCESS_KEYS));
-        }
         let id = AccessKeyId::generate();
         let secret = auth_return_crypto::random::alphanumeric(SECRET_CHARS);
         let record = AccessKey {
@@ -136,7 +128,13 @@ impl Service {
             last_used_at: None,
             revoked_at: None,
         };
-        self.store.insert_access_key(&record).await?;
+        if !self
+            .store
+            .insert_access_key(&record, MAX_LIVE_ACCESS_KEYS)
+            .await?
+        {
+            return Err(Error::AccessKeyLimitExceeded(MAX_LIVE_ACCESS_KEYS));
+        }
         self.record_access_key_event(EventKind::AccessKeyCreated, &record, by, caller);
         Ok(CreatedAccessKey {
             secret: SecretString::from(secret),

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::ids::{PoolId, UserId};
 use crate::model::Group;
 use crate::service::Service;
+use crate::store::Membership;
 
 impl Service {
     /// AdminAddUserToGroup: adding a member again changes nothing.
@@ -20,22 +21,20 @@ impl Service {
     ) -> Result<()> {
         let (app, user) = self.admin_target(actor, pool_id, username).await?;
         self.pool_group(&app.pool_id, group).await?;
-        let groups = self.store.list_user_groups(&app.pool_id, user.id).await?;
-        if groups.len() >= MAX_GROUPS_PER_USER && !groups.iter().any(|g| g.name == group) {
-            return Err(Error::GroupLimitExceeded(format!(
-                "A user may be in at most {MAX_GROUPS_PER_USER} groups."
-            )));
-        }
+        let limit = u64::try_from(MAX_GROUPS_PER_USER).unwrap_or(u64::MAX);
         let now = self.clock.now();
-        if !self
+        match self
             .store
-            .add_group_member(&app.pool_id, group, user.id, now)
+            .add_group_member(&app.pool_id, group, user.id, now, limit)
             .await?
         {
+            Membership::Member => Ok(()),
+            Membership::Full => Err(Error::GroupLimitExceeded(format!(
+                "A user may be in at most {MAX_GROUPS_PER_USER} groups."
+            ))),
             // The group or the user went meanwhile.
-            return Err(Error::GroupNotFound);
+            Membership::Missing => Err(Error::GroupNotFound),
         }
-        Ok(())
     }
 
     /// AdminRemoveUserFromGroup: removing a user who is not in it changes nothing.

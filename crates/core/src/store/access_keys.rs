@@ -8,9 +8,11 @@ use async_trait::async_trait;
 /// Access keys. Part of [`super::Store`].
 #[async_trait]
 pub trait AccessKeyStore: Send + Sync {
-    /// Stores a new access key (`Conflict` on a taken id). Its developer must exist, and its app
-    /// when it names one; it goes with either.
-    async fn insert_access_key(&self, key: &AccessKey) -> StoreResult<()>;
+    /// Stores a new access key unless its developer has `max_live` live (unrevoked) keys
+    /// already, judged and written atomically (a burst cannot overshoot; `Conflict` on a taken
+    /// id). `false` when refused. Its developer must exist, and its app when it names one; it
+    /// goes with either.
+    async fn insert_access_key(&self, key: &AccessKey, max_live: u64) -> StoreResult<bool>;
     /// An access key by id.
     async fn get_access_key(&self, key_id: &AccessKeyId) -> StoreResult<Option<AccessKey>>;
     /// A developer's keys (revoked ones too), oldest (`created_at`, then creation) first.
@@ -19,12 +21,6 @@ pub trait AccessKeyStore: Send + Sync {
         pool_id: &PoolId,
         developer_id: UserId,
     ) -> StoreResult<Vec<AccessKey>>;
-    /// How many of a developer's keys are not revoked.
-    async fn count_live_access_keys(
-        &self,
-        pool_id: &PoolId,
-        developer_id: UserId,
-    ) -> StoreResult<u64>;
     /// Marks a key revoked at `at` unless it already is. `true` if this call revoked it.
     async fn revoke_access_key(&self, key_id: &AccessKeyId, at: Timestamp) -> StoreResult<bool>;
     /// Sets a key's `last_used_at` to `at` when it is unset or not after `stale_at`, in one

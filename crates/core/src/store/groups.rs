@@ -5,6 +5,17 @@ use crate::ids::{PoolId, UserId};
 use crate::model::{Group, Timestamp, User};
 use async_trait::async_trait;
 
+/// What adding a member came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Membership {
+    /// The user is a member (now, or was already).
+    Member,
+    /// The group or the user does not exist.
+    Missing,
+    /// The user is in the most groups allowed already.
+    Full,
+}
+
 /// Groups. Part of [`super::Store`].
 #[async_trait]
 pub trait GroupStore: Send + Sync {
@@ -27,15 +38,16 @@ pub trait GroupStore: Send + Sync {
     ) -> StoreResult<Vec<Group>>;
     /// How many groups a pool has.
     async fn count_groups(&self, pool_id: &PoolId) -> StoreResult<u64>;
-    /// Makes `user_id` a member of the group (again: no change); `false` when the group or the
-    /// user does not exist.
+    /// Makes `user_id` a member of the group (again: no change) unless they are in
+    /// `max_groups` groups already, judged and written atomically (a burst cannot overshoot).
     async fn add_group_member(
         &self,
         pool_id: &PoolId,
         name: &str,
         user_id: UserId,
         at: Timestamp,
-    ) -> StoreResult<bool>;
+        max_groups: u64,
+    ) -> StoreResult<Membership>;
     /// Takes `user_id` out of the group; `false` when they were not in it.
     async fn remove_group_member(
         &self,

@@ -30,7 +30,7 @@ pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;
 pub use codes::CodeStore;
 pub use events::EventStore;
-pub use groups::GroupStore;
+pub use groups::{GroupStore, Membership};
 pub use hosted_sessions::HostedSessionStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;

@@ -13,12 +13,26 @@ macro_rules! access_key_store {
 
             #[async_trait::async_trait]
             impl AccessKeyStore for $store {
-                /// Stores a new key; a taken id is a conflict.
-                async fn insert_access_key(&self, key: &AccessKey) -> StoreResult<()> {
-                    sqlx::query(
+                /// Stores a new key while its developer has fewer than `max_live` live ones:
+                /// the developer's row is held (PostgreSQL) and the count is in the insert's own
+                /// statement (SQLite writes one statement at a time), so a burst cannot
+                /// overshoot. A taken id is a conflict.
+                async fn insert_access_key(
+                    &self,
+                    key: &AccessKey,
+                    max_live: u64,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    if !Self::lock_user(&mut tx, &key.pool_id, key.developer_id).await? {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(false);
+                    }
+                    let done = sqlx::query(
                         "INSERT INTO access_keys (access_key_id, pool_id, developer_id, app_id, \
                          read_only, name, sealed_secret, created_at, last_used_at, revoked_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
+                         WHERE (SELECT COUNT(*) FROM access_keys WHERE pool_id = $2 \
+                         AND developer_id = $3 AND revoked_at IS NULL) < $11",
                     )
                     .bind(&key.id)
                     .bind(&key.pool_id)
@@ -30,10 +44,12 @@ macro_rules! access_key_store {
                     .bind(key.created_at)
                     .bind(key.last_used_at)
                     .bind(key.revoked_at)
-                    .execute(&self.pool)
+                    .bind(i64::try_from(max_live).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
                     .await
                     .map_err(conflict("access key already exists"))?;
-                    Ok(())
+                    tx.commit().await.map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn get_access_key(
@@ -70,23 +86,6 @@ macro_rules! access_key_store {
                     .iter()
                     .map(rows::access_key)
                     .collect()
-                }
-
-                async fn count_live_access_keys(
-                    &self,
-                    pool_id: &PoolId,
-                    developer_id: UserId,
-                ) -> StoreResult<u64> {
-                    let count: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM access_keys WHERE pool_id = $1 \
-                         AND developer_id = $2 AND revoked_at IS NULL",
-                    )
-                    .bind(pool_id)
-                    .bind(developer_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    Ok(u64::try_from(count).unwrap_or(0))
                 }
 
                 async fn revoke_access_key(

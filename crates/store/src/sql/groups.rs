@@ -8,7 +8,7 @@ macro_rules! group_store {
             use $crate::sql::rows::{select_group, select_user};
             use auth_return_core::ids::{PoolId, UserId};
             use auth_return_core::model::{Group, Timestamp, User};
-            use auth_return_core::store::{GroupStore, StoreResult};
+            use auth_return_core::store::{GroupStore, Membership, StoreResult};
 
             #[async_trait::async_trait]
             impl GroupStore for $store {
@@ -119,39 +119,58 @@ macro_rules! group_store {
                     Ok(u64::try_from(count).unwrap_or(0))
                 }
 
+                /// Holds the user's row (PostgreSQL) and counts their groups in the insert's
+                /// own statement (SQLite writes one statement at a time): a burst cannot take a
+                /// user past `max_groups`.
                 async fn add_group_member(
                     &self,
                     pool_id: &PoolId,
                     name: &str,
                     user_id: UserId,
                     at: Timestamp,
-                ) -> StoreResult<bool> {
-                    // Inserted only where both exist; a member already stays as they were.
+                    max_groups: u64,
+                ) -> StoreResult<Membership> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    if !Self::lock_user(&mut tx, pool_id, user_id).await? {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(Membership::Missing);
+                    }
                     sqlx::query(
                         "INSERT INTO group_members (pool_id, group_name, user_id, added_at) \
                          SELECT g.pool_id, g.group_name, u.user_id, $4 \
                          FROM pool_groups g JOIN users u ON u.pool_id = g.pool_id \
                          WHERE g.pool_id = $1 AND g.group_name = $2 AND u.user_id = $3 \
+                         AND (SELECT COUNT(*) FROM group_members \
+                              WHERE pool_id = $1 AND user_id = $3) < $5 \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(pool_id)
                     .bind(name)
                     .bind(user_id)
                     .bind(at)
-                    .execute(&self.pool)
+                    .bind(i64::try_from(max_groups).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    let member: bool = sqlx::query_scalar(
+                    let (member, group, user): (bool, bool, bool) = sqlx::query_as(
                         "SELECT EXISTS (SELECT 1 FROM group_members WHERE pool_id = $1 \
-                         AND group_name = $2 AND user_id = $3)",
+                         AND group_name = $2 AND user_id = $3), \
+                         EXISTS (SELECT 1 FROM pool_groups WHERE pool_id = $1 \
+                         AND group_name = $2), \
+                         EXISTS (SELECT 1 FROM users WHERE pool_id = $1 AND user_id = $3)",
                     )
                     .bind(pool_id)
                     .bind(name)
                     .bind(user_id)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    Ok(member)
+                    tx.commit().await.map_err(backend)?;
+                    Ok(match (member, group && user) {
+                        (true, _) => Membership::Member,
+                        (false, true) => Membership::Full,
+                        (false, false) => Membership::Missing,
+                    })
                 }
 
                 async fn remove_group_member(

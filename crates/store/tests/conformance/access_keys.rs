@@ -35,14 +35,14 @@ pub async fn access_keys(store: Arc<dyn Store>) {
     let ada_later = key(console, f.ada.id, None, 50);
     let bob_key = key(console, f.bob.id, Some(&f.two.id), 10);
     for k in [&ada_all, &ada_app, &ada_later, &bob_key] {
-        s.insert_access_key(k).await.unwrap();
+        assert!(s.insert_access_key(k, 10).await.unwrap());
     }
     assert_eq!(
         s.get_access_key(&ada_app.id).await.unwrap(),
         Some(ada_app.clone())
     );
     assert!(matches!(
-        s.insert_access_key(&ada_all).await,
+        s.insert_access_key(&ada_all, 10).await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
@@ -52,10 +52,10 @@ pub async fn access_keys(store: Arc<dyn Store>) {
 
     // A key needs its developer, and its app when it names one.
     let mut stranger = key(console, UserId::generate(), None, 1);
-    assert!(s.insert_access_key(&stranger).await.is_err());
+    assert!(!s.insert_access_key(&stranger, 10).await.unwrap_or(false));
     stranger.developer_id = f.ada.id;
     stranger.app_id = Some(AppId::generate());
-    assert!(s.insert_access_key(&stranger).await.is_err());
+    assert!(s.insert_access_key(&stranger, 10).await.is_err());
     assert_eq!(s.get_access_key(&stranger.id).await.unwrap(), None);
 
     // Listed per developer, oldest first, creation order within a second.
@@ -72,10 +72,10 @@ pub async fn access_keys(store: Arc<dyn Store>) {
         s.list_access_keys(&f.two.pool_id, f.ada.id).await.unwrap(),
         []
     );
-    assert_eq!(
-        s.count_live_access_keys(console, f.ada.id).await.unwrap(),
-        3
-    );
+    // At most `max_live` live keys: refused beyond, nothing stored.
+    let extra = key(console, f.ada.id, None, 400);
+    assert!(!s.insert_access_key(&extra, 3).await.unwrap());
+    assert_eq!(s.get_access_key(&extra.id).await.unwrap(), None);
 
     // Revoked once; no longer live.
     assert!(s.revoke_access_key(&ada_all.id, 500).await.unwrap());
@@ -88,10 +88,8 @@ pub async fn access_keys(store: Arc<dyn Store>) {
             .revoked_at,
         Some(500)
     );
-    assert_eq!(
-        s.count_live_access_keys(console, f.ada.id).await.unwrap(),
-        2
-    );
+    // A revoked key no longer counts.
+    assert!(s.insert_access_key(&extra, 3).await.unwrap());
     assert!(
         !s.revoke_access_key(&AccessKeyId::generate(), 1)
             .await
@@ -120,4 +118,23 @@ pub async fn access_keys(store: Arc<dyn Store>) {
     assert!(s.delete_user(console, f.ada.id, 2_000).await.unwrap());
     assert_eq!(s.list_access_keys(console, f.ada.id).await.unwrap(), []);
     assert_eq!(s.get_access_key(&ada_later.id).await.unwrap(), None);
+}
+
+/// A burst of creations for one developer with room for three: exactly three are stored, on
+/// any number of connections at once.
+pub async fn access_key_burst(store: Arc<dyn Store>) {
+    let f = fixtures::two_pools(store.as_ref()).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let store = store.clone();
+        let k = key(&f.one.pool_id, f.ada.id, None, i);
+        tasks.spawn(async move { store.insert_access_key(&k, 3).await.unwrap() });
+    }
+    let stored = tasks.join_all().await.into_iter().filter(|&ok| ok).count();
+    assert_eq!(stored, 3);
+    let live = store
+        .list_access_keys(&f.one.pool_id, f.ada.id)
+        .await
+        .unwrap();
+    assert_eq!(live.len(), 3);
 }

@@ -4,6 +4,7 @@
 
 use crate::fixtures;
 use auth_return_core::model::Group;
+use auth_return_core::store::Membership;
 use auth_return_store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -75,14 +76,68 @@ pub async fn groups(store: Arc<dyn Store>) {
 
     // Members: added once, only where group and user exist (and share the pool).
     let (ada, bob, eve) = (f.ada.id, f.bob.id, f.eve.id);
-    assert!(s.add_group_member(one, "admins", ada, 300).await.unwrap());
-    assert!(s.add_group_member(one, "admins", ada, 301).await.unwrap());
-    assert!(s.add_group_member(one, "editors", ada, 300).await.unwrap());
-    assert!(s.add_group_member(one, "Admins", ada, 300).await.unwrap());
-    assert!(s.add_group_member(one, "admins", bob, 300).await.unwrap());
-    assert!(!s.add_group_member(one, "nobody", ada, 300).await.unwrap());
-    assert!(!s.add_group_member(one, "admins", eve, 300).await.unwrap());
-    assert!(!s.add_group_member(two, "admins", ada, 300).await.unwrap());
+    assert_eq!(
+        s.add_group_member(one, "admins", ada, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Member
+    );
+    assert_eq!(
+        s.add_group_member(one, "admins", ada, 301, 100)
+            .await
+            .unwrap(),
+        Membership::Member
+    );
+    assert_eq!(
+        s.add_group_member(one, "editors", ada, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Member
+    );
+    assert_eq!(
+        s.add_group_member(one, "Admins", ada, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Member
+    );
+    assert_eq!(
+        s.add_group_member(one, "admins", bob, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Member
+    );
+    assert_eq!(
+        s.add_group_member(one, "nobody", ada, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Missing
+    );
+    assert_eq!(
+        s.add_group_member(one, "admins", eve, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Missing
+    );
+    assert_eq!(
+        s.add_group_member(two, "admins", ada, 300, 100)
+            .await
+            .unwrap(),
+        Membership::Missing
+    );
+
+    // A user in the most groups allowed joins no more (but stays in those).
+    assert_eq!(
+        s.add_group_member(one, "editors", bob, 300, 1)
+            .await
+            .unwrap(),
+        Membership::Full
+    );
+    assert_eq!(
+        s.add_group_member(one, "admins", bob, 300, 1)
+            .await
+            .unwrap(),
+        Membership::Member
+    );
 
     // A user's groups by precedence, none last; a group's members by id, a page at a time.
     assert_eq!(
@@ -137,4 +192,37 @@ pub async fn groups(store: Arc<dyn Store>) {
     assert!(s.delete_app(&f.one.id).await.unwrap());
     assert_eq!(s.list_groups(one, None, 10).await.unwrap(), []);
     assert_eq!(s.get_group(two, "admins").await.unwrap(), Some(elsewhere));
+}
+
+/// A burst of additions of one user to eight groups with room for three: exactly three stick.
+pub async fn membership_burst(store: Arc<dyn Store>) {
+    let f = fixtures::two_pools(store.as_ref()).await;
+    let pool = f.one.pool_id.clone();
+    for i in 0..8 {
+        store
+            .insert_group(&group(&pool, &format!("g{i}"), Some(i)))
+            .await
+            .unwrap();
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (store, pool, user) = (store.clone(), pool.clone(), f.ada.id);
+        tasks.spawn(async move {
+            store
+                .add_group_member(&pool, &format!("g{i}"), user, 1, 3)
+                .await
+                .unwrap()
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    let members = outcomes
+        .iter()
+        .filter(|o| **o == Membership::Member)
+        .count();
+    let full = outcomes.iter().filter(|o| **o == Membership::Full).count();
+    assert_eq!((members, full), (3, 5));
+    assert_eq!(
+        store.list_user_groups(&pool, f.ada.id).await.unwrap().len(),
+        3
+    );
 }
