@@ -101,6 +101,9 @@ impl Service {
             new.precedence,
             new.role_arn.as_deref(),
         )?;
+        // Checked before the insert: creations racing each other may overshoot the pool's cap
+        // by a few, which a cap against runaway scripts can live with (a user's groups, which
+        // reach their tokens, are held exactly: `add_group_member`).
         if self.store.count_groups(&app.pool_id).await? >= MAX_GROUPS_PER_POOL {
             return Err(Error::GroupLimitExceeded(format!(
                 "A user pool has at most {MAX_GROUPS_PER_POOL} groups."
