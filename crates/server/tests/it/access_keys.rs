@@ -3,7 +3,7 @@
 //! Version 4) checked by the service: the developer it grants, and every way a signature fails
 //! in AWS's words.
 
-use crate::common::{TestServer, claims, create_app, developer, send};
+use crate::common::{TempPostgres, TestServer, claims, create_app, developer, send};
 use auth_return_core::Error;
 use auth_return_core::access_keys::{AccessKeyGrant, SignedParts};
 use auth_return_core::events::{Caller, EventKind, EventQuery};
@@ -500,4 +500,40 @@ async fn a_signed_request_acts_as_its_developer_within_the_keys_limits() {
             .await,
         refused(Error::UnrecognizedAccessKey)
     );
+}
+
+/// A key revoked through one instance is refused by another at once (nothing caches keys).
+async fn revocation_reaches_the_other_instance(a: TestServer, b: TestServer) {
+    let (token, _) = signed_in_developer(&a, "dev@example.com").await;
+    let (_, key) = create(&a, &token, json!({"name": "shared"})).await;
+    let (id, secret) = (
+        key["access_key_id"].as_str().unwrap(),
+        key["secret_access_key"].as_str().unwrap(),
+    );
+    let call = Call::new(&b, "ListUserPools");
+    assert!(
+        call.check(&b, &call.sign(id, secret, "cognito-idp"))
+            .await
+            .is_ok()
+    );
+    let path = format!("/api/access-keys/{id}");
+    let (status, _) = send(&a, Method::DELETE, &path, Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        call.check(&b, &call.sign(id, secret, "cognito-idp")).await,
+        refused(Error::UnrecognizedAccessKey)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_revoked_key_is_refused_by_every_instance_at_once() {
+    let a = TestServer::start().await;
+    let b = a.second_instance().await;
+    revocation_reaches_the_other_instance(a, b).await;
+    if let Some(db) = TempPostgres::new().await {
+        let a = TestServer::start_on(&db.url).await;
+        let b = a.second_instance().await;
+        revocation_reaches_the_other_instance(a, b).await;
+        db.drop_database().await;
+    }
 }
