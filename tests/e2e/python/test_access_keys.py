@@ -20,6 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from support import (
+    PASSWORD,
     code_of,
     confirm,
     create_owned_app,
@@ -309,3 +310,33 @@ def test_boto3_manages_groups_and_tokens_name_them(base_url, idp, outbox_path, d
     with pytest.raises(ClientError) as error:
         admin.get_group(UserPoolId=pool, GroupName="editors")
     assert error_of(error) == ("ResourceNotFoundException", "Group not found.")
+
+
+def test_boto3_signs_users_in_server_side(idp, outbox_path, developer):
+    admin, app = developer["admin"], developer["app"]
+    email = unique_email("server-side")
+    sign_up(idp, app, email)
+    confirm(idp, app, email, code_of(wait_for_message(outbox_path, email)))
+    result = admin.admin_initiate_auth(
+        UserPoolId=app["user_pool_id"],
+        ClientId=app["client_id"],
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
+    assert claims["email"] == email
+    refreshed = admin.admin_initiate_auth(
+        UserPoolId=app["user_pool_id"],
+        ClientId=app["client_id"],
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]},
+    )["AuthenticationResult"]
+    assert refreshed["AccessToken"] != result["AccessToken"]
+    with pytest.raises(ClientError) as error:
+        admin.admin_initiate_auth(
+            UserPoolId=app["user_pool_id"],
+            ClientId=app["client_id"],
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": "Wrong-Horse-9!"},
+        )
+    assert error_of(error) == ("NotAuthorizedException", "Incorrect username or password.")

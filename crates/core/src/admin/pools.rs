@@ -65,13 +65,25 @@ impl Service {
         pool_id: &PoolId,
         client_id: &ClientId,
     ) -> Result<(App, Option<SecretString>)> {
+        let app = self.pool_client_app(actor, pool_id, client_id).await?;
+        let secret = self.client_secret(&app)?.map(SecretString::from);
+        Ok((app, secret))
+    }
+
+    /// The app of `pool_id`, when `actor` may administer it and `client_id` is its client
+    /// (AdminInitiateAuth names both).
+    pub async fn pool_client_app(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        client_id: &ClientId,
+    ) -> Result<App> {
         let app = self.admin_app(actor, pool_id).await?;
         if &app.client.id != client_id {
             return Err(Error::ClientNotFound(ClientId::new(
                 client_id.as_str().chars().take(128).collect::<String>(),
             )));
         }
-        let secret = self.client_secret(&app)?.map(SecretString::from);
-        Ok((app, secret))
+        Ok(app)
     }
 }

@@ -68,7 +68,9 @@ struct AuthResponse {
     authentication_result: Option<AuthenticationResult>,
 }
 
-fn step_answer(step: AuthStep) -> Answer {
+/// The answer of a sign-in step, as InitiateAuth and RespondToAuthChallenge (and their Admin…
+/// forms) give it.
+pub(super) fn step_answer(step: AuthStep) -> Answer {
     let response = match step {
         AuthStep::PasswordVerifier(c) => AuthResponse {
             challenge_name: Some("PASSWORD_VERIFIER"),
@@ -278,7 +280,7 @@ async fn respond(
 }
 
 /// Answers a refusal, after checking the client when the refusal waits for that.
-async fn refuse(service: &Service, client_id: &ClientId, refusal: Refusal) -> Answer {
+pub(super) async fn refuse(service: &Service, client_id: &ClientId, refusal: Refusal) -> Answer {
     match refusal {
         Refusal::Now(e) => Err(e),
         Refusal::OnceClientKnown(e) => {

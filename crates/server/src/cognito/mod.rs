@@ -3,6 +3,7 @@
 //! operation's lenient shape, then into domain requests, and Cognito's error envelope.
 
 mod admin;
+mod admin_auth;
 mod auth;
 mod cors;
 mod credentials;
@@ -353,6 +354,13 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
                 _ => GroupOperation::ListUsers,
             };
             groups::group_operation(service, credentials, kind, call.request(body)?).await
+        }
+        AdminInitiateAuth => {
+            admin_auth::admin_initiate_auth(service, credentials, caller, call.request(body)?).await
+        }
+        AdminRespondToAuthChallenge => {
+            let request = call.request(body)?;
+            admin_auth::admin_respond_to_auth_challenge(service, credentials, caller, request).await
         }
         GetUserPoolMfaConfig => {
             admin::get_user_pool_mfa_config(service, credentials, call.request(body)?).await

@@ -91,6 +91,10 @@ pub enum Operation {
     AdminListGroupsForUser,
     /// `ListUsersInGroup`.
     ListUsersInGroup,
+    /// `AdminInitiateAuth`.
+    AdminInitiateAuth,
+    /// `AdminRespondToAuthChallenge`.
+    AdminRespondToAuthChallenge,
     /// `GetUserPoolMfaConfig`.
     GetUserPoolMfaConfig,
     /// `SetUserPoolMfaConfig`.
@@ -174,6 +178,8 @@ impl Operation {
             "AdminRemoveUserFromGroup" => AdminRemoveUserFromGroup,
             "AdminListGroupsForUser" => AdminListGroupsForUser,
             "ListUsersInGroup" => ListUsersInGroup,
+            "AdminInitiateAuth" => AdminInitiateAuth,
+            "AdminRespondToAuthChallenge" => AdminRespondToAuthChallenge,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,
             "SetUserPoolMfaConfig" => SetUserPoolMfaConfig,
             "AssociateSoftwareToken" => AssociateSoftwareToken,

@@ -8,6 +8,7 @@ mod common;
 mod access_keys;
 mod account;
 mod admin;
+mod admin_auth;
 mod api_keys;
 mod app_listing;
 mod assets;

@@ -1,0 +1,142 @@
+//! Server-side sign-in (issue 17): AdminInitiateAuth with `ADMIN_USER_PASSWORD_AUTH`,
+//! `ADMIN_USER_SRP_AUTH` (then AdminRespondToAuthChallenge `PASSWORD_VERIFIER`) and
+//! `REFRESH_TOKEN_AUTH`, with the developer's credentials; and every refusal.
+
+use crate::common::{PASSWORD, Reply, TestServer, claims, create_app, developer};
+use serde_json::{Value, json};
+
+async fn admin(server: &TestServer, token: &str, op: &str, body: Value) -> Reply {
+    server
+        .raw(op, body.to_string().into_bytes(), Some(token))
+        .await
+}
+
+#[tokio::test]
+async fn a_backend_signs_users_in_with_the_admin_flows() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "dev@example.com").await;
+    let app = create_app(&server, &token, "Backend").await;
+    let (pool, client) = (
+        app["user_pool_id"].as_str().unwrap(),
+        app["client_id"].as_str().unwrap(),
+    );
+    let sub = server
+        .confirmed_user(client, "ann@example.com", PASSWORD)
+        .await;
+    let start = |flow: &str, params: Value| {
+        admin(
+            &server,
+            &token,
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": flow,
+                   "AuthParameters": params}),
+        )
+    };
+
+    // The password from a trusted server.
+    let reply = start(
+        "ADMIN_USER_PASSWORD_AUTH",
+        json!({"USERNAME": "ann@example.com", "PASSWORD": PASSWORD}),
+    )
+    .await;
+    let result = &reply.ok()["AuthenticationResult"];
+    assert_eq!(
+        claims(result["IdToken"].as_str().unwrap())["sub"],
+        sub.as_str()
+    );
+    let refresh = result["RefreshToken"].as_str().unwrap().to_owned();
+    start(
+        "ADMIN_USER_PASSWORD_AUTH",
+        json!({"USERNAME": "ann@example.com", "PASSWORD": "Wrong-Horse-9"}),
+    )
+    .await
+    .assert_error("NotAuthorizedException", "Incorrect username or password.");
+
+    // SRP, answered through AdminRespondToAuthChallenge.
+    let eph = auth_return_crypto::srp::client_ephemeral();
+    let challenge = start(
+        "ADMIN_USER_SRP_AUTH",
+        json!({"USERNAME": "ann@example.com", "SRP_A": eph.srp_a_hex}),
+    )
+    .await;
+    let challenge = challenge.ok().clone();
+    assert_eq!(challenge["ChallengeName"], "PASSWORD_VERIFIER");
+    let responses = server.srp_answer(pool, &challenge, &eph, PASSWORD);
+    let done = admin(
+        &server,
+        &token,
+        "AdminRespondToAuthChallenge",
+        json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
+               "ChallengeResponses": responses}),
+    )
+    .await;
+    assert_eq!(
+        claims(
+            done.ok()["AuthenticationResult"]["AccessToken"]
+                .as_str()
+                .unwrap()
+        )["sub"],
+        sub.as_str()
+    );
+
+    // A refresh.
+    let refreshed = start("REFRESH_TOKEN_AUTH", json!({"REFRESH_TOKEN": refresh})).await;
+    assert!(refreshed.ok()["AuthenticationResult"]["IdToken"].is_string());
+
+    // Refusals.
+    let other = developer(&server, "other@example.com").await;
+    let theirs = create_app(&server, &other, "Theirs").await;
+    let cases = [
+        (
+            json!({"UserPoolId": pool, "ClientId": theirs["client_id"], "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "ann@example.com", "PASSWORD": PASSWORD}}),
+            "ResourceNotFoundException",
+            format!("User pool client {} does not exist.", theirs["client_id"].as_str().unwrap()),
+        ),
+        (
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "USER_AUTH",
+                   "AuthParameters": {"USERNAME": "ann@example.com"}}),
+            "InvalidParameterException",
+            "Initiate Auth method not supported.".to_owned(),
+        ),
+        (
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "ann@example.com"}}),
+            "InvalidParameterException",
+            "Missing required parameter PASSWORD".to_owned(),
+        ),
+        (
+            json!({"UserPoolId": pool, "ClientId": client}),
+            "InvalidParameterException",
+            "1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null".to_owned(),
+        ),
+    ];
+    for (body, kind, message) in cases {
+        admin(&server, &token, "AdminInitiateAuth", body.clone())
+            .await
+            .assert_error(kind, &message);
+    }
+    admin(
+        &server,
+        &other,
+        "AdminInitiateAuth",
+        json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+               "AuthParameters": {"USERNAME": "ann@example.com", "PASSWORD": PASSWORD}}),
+    )
+    .await
+    .assert_error(
+        "ResourceNotFoundException",
+        &format!("User pool {pool} does not exist."),
+    );
+    server
+        .call(
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "ann@example.com", "PASSWORD": PASSWORD}}),
+        )
+        .await
+        .assert_error(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        );
+}
