@@ -9,9 +9,11 @@
  * nothing here sets a style attribute or writes HTML: data goes in as text (dom.js).
  */
 
+import { renderAccessKeys } from "./access_keys.js";
 import { renderApp } from "./app.js";
 import { renderApps } from "./apps.js";
 import { el, emptyState, errorBox, fill, hideToast } from "./dom.js";
+import { updateSiteNav } from "./nav.js";
 import { parseRoute, takeByCode } from "./router.js";
 
 const main = document.getElementById("main");
@@ -24,7 +26,7 @@ function renderWelcome() {
       "section",
       { class: "welcome" },
       el("h1", { tabindex: "-1", text: "Developer console" }),
-      el("p", { class: "lead" }, "Register apps, see and manage their users, API keys, settings and signing keys, and copy the code that connects your front end and backend."),
+      el("p", { class: "lead" }, "Register apps, see and manage their users, API keys, settings and signing keys, create access keys for boto3 and the AWS CLI, and copy the code that connects your front end and backend."),
       el(
         "div",
         { class: "row wrap" },
@@ -54,6 +56,7 @@ async function route() {
   if (!api?.isSignedIn()) {
     drawn += 1;
     lastView = "welcome";
+    updateSiteNav(null);
     renderWelcome();
     return;
   }
@@ -68,7 +71,9 @@ async function route() {
   const moved = view !== lastView;
   lastView = view;
   document.title = "Auth Return console";
+  updateSiteNav(where.view);
   if (where.view === "apps") renderApps(main);
+  else if (where.view === "access-keys") renderAccessKeys(main);
   else if (where.view === "app") await renderApp(main, where, () => mine === drawn);
   else fill(main, emptyState("No such page.", null, el("a", { href: "#/", class: "button-link" }, "Back to your apps")));
   // A new page: its heading takes the focus (screen readers announce it); a new tab keeps focus.

@@ -1,5 +1,6 @@
-// Hash routes: #/ (the apps), #/apps/ID (its Get started page), #/apps/ID/TAB, #/apps/ID/users/SUB,
-// each with an optional ?query (filters). Other hashes (#main, the skip link) are not routes.
+// Hash routes: #/ (the apps), #/access-keys (the developer's own access keys), #/apps/ID (its Get
+// started page), #/apps/ID/TAB, #/apps/ID/users/SUB, each with an optional ?query (filters). Other
+// hashes (#main, the skip link) are not routes.
 
 /** The tabs of an app's page, in order: route segment and title. */
 export const TABS = [
@@ -12,6 +13,9 @@ export const TABS = [
   ["inbox", "Inbox"],
 ];
 
+/** The hash of the developer's access keys page. */
+export const ACCESS_KEYS_HREF = "#/access-keys";
+
 /** The route of `hash`, or null when it is not one. */
 export function parseRoute(hash) {
   if (hash === "" || hash === "#") return { view: "apps", query: new URLSearchParams() };
@@ -20,6 +24,7 @@ export function parseRoute(hash) {
   const query = new URLSearchParams(search);
   const parts = path.split("/").filter(Boolean).map((p) => decodeURIComponent(p));
   if (parts.length === 0) return { view: "apps", query };
+  if (parts[0] === "access-keys") return { view: parts.length === 1 ? "access-keys" : "missing", query };
   if (parts[0] !== "apps" || !parts[1]) return { view: "missing", query };
   const appId = parts[1];
   const tab = parts[2] ?? "start";
