@@ -7,7 +7,7 @@ import { createServer as createNetServer } from "node:net";
 import { existsSync, readFileSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -760,3 +760,52 @@ export async function signUpOnHostedPage(p, email, { outbox = OUTBOX, password =
 /** The browser context's hosted-session cookies (`ar_session_<userPoolId>`) for `serverUrl`. */
 export const hostedSessionCookies = async (context, serverUrl) =>
   (await context.cookies(serverUrl)).filter((cookie) => cookie.name.startsWith("ar_session_"));
+
+// ---------------------------------------------------------------------------------------------
+// Requests signed with a developer's access key (AWS Signature Version 4), as boto3 signs them
+
+const sha256Hex = (data) => createHash("sha256").update(data).digest("hex");
+const hmac = (key, data) => createHmac("sha256", key).update(data).digest();
+
+/**
+ * The headers of a Cognito call `target` (e.g. "ListUsers") with JSON text `body` to `host`,
+ * signed by SigV4 with `accessKeyId` and `secretAccessKey` at `date` (a Date): content type,
+ * host, date and target signed, as botocore does.
+ */
+export function sigV4Headers({ host, target, body, accessKeyId, secretAccessKey, region = "us-east-1", date = new Date() }) {
+  const amzDate = date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const headers = {
+    "content-type": "application/x-amz-json-1.1",
+    host,
+    "x-amz-date": amzDate,
+    "x-amz-target": `AWSCognitoIdentityProviderService.${target}`,
+  };
+  const names = Object.keys(headers).sort();
+  const canonical = ["POST", "/", "", ...names.map((name) => `${name}:${headers[name]}`), "", names.join(";"), sha256Hex(body)].join("\n");
+  const scope = `${day}/${region}/cognito-idp/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonical)].join("\n");
+  const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, day), region), "cognito-idp"), "aws4_request");
+  const signature = hmac(key, toSign).toString("hex");
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
+  return headers;
+}
+
+/**
+ * Calls the Cognito operation on the server signed with `key` ({access_key_id,
+ * secret_access_key}); answers {status, type (the error's __type), body}.
+ */
+export async function signedCognito(operation, body, key) {
+  const text = JSON.stringify(body);
+  // fetch sends the URL's host itself: the one signed.
+  const { host: _signed, ...headers } = sigV4Headers({
+    host: new URL(BASE).host,
+    target: operation,
+    body: text,
+    accessKeyId: key.access_key_id,
+    secretAccessKey: key.secret_access_key,
+  });
+  const response = await fetch(`${BASE}/`, { method: "POST", headers, body: text });
+  const data = await response.json().catch(() => ({}));
+  return { status: response.status, type: String(data.__type ?? "").split("#").pop() || null, body: data };
+}
