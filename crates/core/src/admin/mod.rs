@@ -1,6 +1,7 @@
 //! Administration of a pool's users by the developer who owns it (docs/cognito-protocol.md §5.2):
 //! the `Admin*` operations and ListUsers, and the pool's multi-factor configuration.
 
+mod attributes;
 mod filter;
 mod mfa;
 mod pools;

@@ -241,6 +241,62 @@ pub async fn admin_create_user(
     })
 }
 
+/// AdminUpdateUserAttributes input.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminUpdateAttributesRequest {
+    user_pool_id: Option<PoolId>,
+    username: Option<String>,
+    user_attributes: Option<Vec<Attribute>>,
+}
+
+pub async fn admin_update_user_attributes(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    caller: &Caller,
+    req: AdminUpdateAttributesRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let username = required(&req.username, "username")?;
+    let attributes = required(&req.user_attributes, "userAttributes")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
+    let attributes: Vec<(String, String)> = attributes
+        .iter()
+        .map(|a| (a.name.clone(), a.value.clone().unwrap_or_default()))
+        .collect();
+    service
+        .admin_update_user_attributes(actor, pool_id, username, &attributes, caller)
+        .await?;
+    empty()
+}
+
+/// AdminDeleteUserAttributes input.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminDeleteAttributesRequest {
+    user_pool_id: Option<PoolId>,
+    username: Option<String>,
+    user_attribute_names: Option<Vec<String>>,
+}
+
+pub async fn admin_delete_user_attributes(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    caller: &Caller,
+    req: AdminDeleteAttributesRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let username = required(&req.username, "username")?;
+    let names = required(&req.user_attribute_names, "userAttributeNames")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
+    service
+        .admin_delete_user_attributes(actor, pool_id, username, names, caller)
+        .await?;
+    empty()
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListUsersRequest {
@@ -406,6 +462,8 @@ pub async fn set_user_pool_mfa_config(
 
 super::operation::shape!(
     bearer: AdminUserRequest,
+    AdminUpdateAttributesRequest,
+    AdminDeleteAttributesRequest,
     AdminCreateUserRequest,
     ListUsersRequest,
     GetUserPoolMfaConfigRequest,

@@ -355,6 +355,14 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
             };
             groups::group_operation(service, credentials, kind, call.request(body)?).await
         }
+        AdminUpdateUserAttributes => {
+            let request = call.request(body)?;
+            admin::admin_update_user_attributes(service, credentials, caller, request).await
+        }
+        AdminDeleteUserAttributes => {
+            let request = call.request(body)?;
+            admin::admin_delete_user_attributes(service, credentials, caller, request).await
+        }
         AdminInitiateAuth => {
             admin_auth::admin_initiate_auth(service, credentials, caller, call.request(body)?).await
         }

@@ -91,6 +91,10 @@ pub enum Operation {
     AdminListGroupsForUser,
     /// `ListUsersInGroup`.
     ListUsersInGroup,
+    /// `AdminUpdateUserAttributes`.
+    AdminUpdateUserAttributes,
+    /// `AdminDeleteUserAttributes`.
+    AdminDeleteUserAttributes,
     /// `AdminInitiateAuth`.
     AdminInitiateAuth,
     /// `AdminRespondToAuthChallenge`.
@@ -178,6 +182,8 @@ impl Operation {
             "AdminRemoveUserFromGroup" => AdminRemoveUserFromGroup,
             "AdminListGroupsForUser" => AdminListGroupsForUser,
             "ListUsersInGroup" => ListUsersInGroup,
+            "AdminUpdateUserAttributes" => AdminUpdateUserAttributes,
+            "AdminDeleteUserAttributes" => AdminDeleteUserAttributes,
             "AdminInitiateAuth" => AdminInitiateAuth,
             "AdminRespondToAuthChallenge" => AdminRespondToAuthChallenge,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,

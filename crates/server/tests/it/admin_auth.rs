@@ -140,3 +140,124 @@ async fn a_backend_signs_users_in_with_the_admin_flows() {
             "Missing Authentication Token",
         );
 }
+
+#[tokio::test]
+async fn a_developer_changes_and_deletes_a_users_attributes() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "dev@example.com").await;
+    let app = create_app(&server, &token, "Attributes").await;
+    let (pool, client) = (
+        app["user_pool_id"].as_str().unwrap(),
+        app["client_id"].as_str().unwrap(),
+    );
+    server
+        .confirmed_user(client, "ann@example.com", PASSWORD)
+        .await;
+    server
+        .confirmed_user(client, "bob@example.com", PASSWORD)
+        .await;
+    let call = |op: &'static str, body: Value| {
+        let mut body = body;
+        body["UserPoolId"] = json!(pool);
+        admin(&server, &token, op, body)
+    };
+    let attributes = |reply: &Reply| -> Value {
+        let mut map = serde_json::Map::new();
+        for a in reply.ok()["UserAttributes"].as_array().unwrap() {
+            map.insert(a["Name"].as_str().unwrap().to_owned(), a["Value"].clone());
+        }
+        Value::Object(map)
+    };
+
+    let reply = call(
+        "AdminUpdateUserAttributes",
+        json!({"Username": "ann@example.com", "UserAttributes": [
+            {"Name": "name", "Value": "Ann"}, {"Name": "custom:team", "Value": "blue"},
+            {"Name": "email", "Value": "ann.new@example.com"}]}),
+    )
+    .await;
+    assert_eq!(reply.ok(), &json!({}));
+    let got = call("AdminGetUser", json!({"Username": "ann.new@example.com"})).await;
+    let now = attributes(&got);
+    assert_eq!(now["name"], "Ann");
+    assert_eq!(now["custom:team"], "blue");
+    assert_eq!(now["email"], "ann.new@example.com");
+    assert_eq!(now["email_verified"], "false");
+    call(
+        "AdminUpdateUserAttributes",
+        json!({"Username": "ann.new@example.com", "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}),
+    )
+    .await
+    .ok();
+    let got = call("AdminGetUser", json!({"Username": "ann.new@example.com"})).await;
+    assert_eq!(attributes(&got)["email_verified"], "true");
+    // The new address signs in.
+    let sign_in = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+                   "AuthParameters": {"USERNAME": "ann.new@example.com", "PASSWORD": PASSWORD}}),
+        )
+        .await;
+    assert!(sign_in.ok()["AuthenticationResult"]["IdToken"].is_string());
+
+    let reply = call(
+        "AdminDeleteUserAttributes",
+        json!({"Username": "ann.new@example.com", "UserAttributeNames": ["custom:team"]}),
+    )
+    .await;
+    assert_eq!(reply.ok(), &json!({}));
+    let got = call("AdminGetUser", json!({"Username": "ann.new@example.com"})).await;
+    assert!(attributes(&got).get("custom:team").is_none());
+
+    let cases = [
+        (
+            "AdminUpdateUserAttributes",
+            json!({"Username": "ann.new@example.com", "UserAttributes": [{"Name": "email", "Value": "bob@example.com"}]}),
+            "AliasExistsException",
+            "An account with the given email already exists.",
+        ),
+        (
+            "AdminUpdateUserAttributes",
+            json!({"Username": "ann.new@example.com", "UserAttributes": [{"Name": "sub", "Value": "x"}]}),
+            "InvalidParameterException",
+            "Cannot modify the non-mutable attribute sub",
+        ),
+        (
+            "AdminUpdateUserAttributes",
+            json!({"Username": "ann.new@example.com", "UserAttributes": [{"Name": "email_verified", "Value": "yes"}]}),
+            "InvalidParameterException",
+            "email_verified must be true or false.",
+        ),
+        (
+            "AdminUpdateUserAttributes",
+            json!({"Username": "ann.new@example.com", "UserAttributes": [{"Name": "shoe_size", "Value": "9"}]}),
+            "InvalidParameterException",
+            "Attribute does not exist in the schema.\nshoe_size",
+        ),
+        (
+            "AdminUpdateUserAttributes",
+            json!({"Username": "nobody@example.com", "UserAttributes": []}),
+            "UserNotFoundException",
+            "User does not exist.",
+        ),
+        (
+            "AdminDeleteUserAttributes",
+            json!({"Username": "ann.new@example.com", "UserAttributeNames": ["email"]}),
+            "InvalidParameterException",
+            "Cannot delete the required attribute email",
+        ),
+        (
+            "AdminDeleteUserAttributes",
+            json!({"Username": "ann.new@example.com"}),
+            "InvalidParameterException",
+            "1 validation error detected: Value null at 'userAttributeNames' failed to satisfy constraint: Member must not be null",
+        ),
+    ];
+    for (op, body, kind, message) in cases {
+        call(op, body.clone()).await.assert_error(kind, message);
+    }
+    // Nothing changed by the refusals.
+    let got = call("AdminGetUser", json!({"Username": "ann.new@example.com"})).await;
+    assert_eq!(attributes(&got)["email"], "ann.new@example.com");
+}
