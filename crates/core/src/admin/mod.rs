@@ -2,6 +2,7 @@
 //! the `Admin*` operations and ListUsers, and the pool's multi-factor configuration.
 
 mod attributes;
+mod auth_events;
 mod filter;
 mod mfa;
 mod pools;

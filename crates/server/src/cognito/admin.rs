@@ -7,7 +7,7 @@ use super::wire::{Attribute, required};
 use super::{Answer, answer, empty};
 use auth_return_core::admin::{NewUser, PoolMfaChange, PoolMfaConfig, WebAuthnChange};
 use auth_return_core::auth::UserView;
-use auth_return_core::events::Caller;
+use auth_return_core::events::{Caller, Event, EventKind};
 use auth_return_core::{PoolId, Service};
 use serde::{Deserialize, Serialize};
 
@@ -297,6 +297,98 @@ pub async fn admin_delete_user_attributes(
     empty()
 }
 
+/// AdminListUserAuthEvents input.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminListUserAuthEventsRequest {
+    user_pool_id: Option<PoolId>,
+    username: Option<String>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+/// `AuthEventType`: what the audit log knows of an authentication event (no risk scoring
+/// here: `EventRisk` always says no risk was judged).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AuthEventType {
+    event_id: String,
+    event_type: &'static str,
+    creation_date: i64,
+    event_response: &'static str,
+    event_risk: serde_json::Value,
+    challenge_responses: Vec<serde_json::Value>,
+    event_context_data: serde_json::Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AuthEventsResponse {
+    auth_events: Vec<AuthEventType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+fn auth_event(event: &Event) -> AuthEventType {
+    let (event_type, event_response) = match event.kind {
+        EventKind::SignIn => ("SignIn", "Pass"),
+        EventKind::SignInFailed => ("SignIn", "Fail"),
+        EventKind::SignUp => ("SignUp", "Pass"),
+        EventKind::PasswordChanged => ("PasswordChange", "Pass"),
+        EventKind::PasswordResetRequested => ("ForgotPassword", "InProgress"),
+        _ => ("ForgotPassword", "Pass"),
+    };
+    let challenge = match event.kind {
+        EventKind::SignIn => {
+            vec![serde_json::json!({"ChallengeName": "Password", "ChallengeResponse": "Success"})]
+        }
+        EventKind::SignInFailed => {
+            vec![serde_json::json!({"ChallengeName": "Password", "ChallengeResponse": "Failure"})]
+        }
+        _ => Vec::new(),
+    };
+    let mut context = serde_json::Map::new();
+    if let Some(ip) = &event.client_ip {
+        context.insert("IpAddress".into(), ip.clone().into());
+    }
+    if let Some(agent) = &event.user_agent {
+        context.insert("DeviceName".into(), agent.clone().into());
+    }
+    AuthEventType {
+        event_id: event.id.to_string(),
+        event_type,
+        creation_date: event.at,
+        event_response,
+        event_risk: serde_json::json!({"RiskDecision": "NoRisk", "CompromisedCredentialsDetected": false}),
+        challenge_responses: challenge,
+        event_context_data: serde_json::Value::Object(context),
+    }
+}
+
+pub async fn admin_list_user_auth_events(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    req: AdminListUserAuthEventsRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let username = required(&req.username, "username")?;
+    let actor = authority.permit(service, pool_id, Access::Read).await?;
+    let (events, next_token) = service
+        .admin_user_auth_events(
+            actor,
+            pool_id,
+            username,
+            req.max_results,
+            req.next_token.as_deref(),
+        )
+        .await?;
+    answer(&AuthEventsResponse {
+        auth_events: events.iter().map(auth_event).collect(),
+        next_token,
+    })
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListUsersRequest {
@@ -464,6 +556,7 @@ super::operation::shape!(
     bearer: AdminUserRequest,
     AdminUpdateAttributesRequest,
     AdminDeleteAttributesRequest,
+    AdminListUserAuthEventsRequest,
     AdminCreateUserRequest,
     ListUsersRequest,
     GetUserPoolMfaConfigRequest,

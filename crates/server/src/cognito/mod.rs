@@ -363,6 +363,10 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
             let request = call.request(body)?;
             admin::admin_delete_user_attributes(service, credentials, caller, request).await
         }
+        AdminListUserAuthEvents => {
+            let request = call.request(body)?;
+            admin::admin_list_user_auth_events(service, credentials, request).await
+        }
         AdminInitiateAuth => {
             admin_auth::admin_initiate_auth(service, credentials, caller, call.request(body)?).await
         }

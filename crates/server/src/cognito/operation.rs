@@ -95,6 +95,8 @@ pub enum Operation {
     AdminUpdateUserAttributes,
     /// `AdminDeleteUserAttributes`.
     AdminDeleteUserAttributes,
+    /// `AdminListUserAuthEvents`.
+    AdminListUserAuthEvents,
     /// `AdminInitiateAuth`.
     AdminInitiateAuth,
     /// `AdminRespondToAuthChallenge`.
@@ -184,6 +186,7 @@ impl Operation {
             "ListUsersInGroup" => ListUsersInGroup,
             "AdminUpdateUserAttributes" => AdminUpdateUserAttributes,
             "AdminDeleteUserAttributes" => AdminDeleteUserAttributes,
+            "AdminListUserAuthEvents" => AdminListUserAuthEvents,
             "AdminInitiateAuth" => AdminInitiateAuth,
             "AdminRespondToAuthChallenge" => AdminRespondToAuthChallenge,
             "GetUserPoolMfaConfig" => GetUserPoolMfaConfig,

@@ -261,3 +261,74 @@ async fn a_developer_changes_and_deletes_a_users_attributes() {
     let got = call("AdminGetUser", json!({"Username": "ann.new@example.com"})).await;
     assert_eq!(attributes(&got)["email"], "ann.new@example.com");
 }
+
+#[tokio::test]
+async fn a_users_auth_events_come_from_the_audit_log() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "dev@example.com").await;
+    let app = create_app(&server, &token, "Events").await;
+    let (pool, client) = (
+        app["user_pool_id"].as_str().unwrap(),
+        app["client_id"].as_str().unwrap(),
+    );
+    server
+        .confirmed_user(client, "ann@example.com", PASSWORD)
+        .await;
+    for password in [PASSWORD, "Wrong-Horse-9"] {
+        server
+            .call(
+                "InitiateAuth",
+                json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+                       "AuthParameters": {"USERNAME": "ann@example.com", "PASSWORD": password}}),
+            )
+            .await;
+    }
+    server.service.events().flush().await;
+    let list = |body: Value| {
+        let mut body = body;
+        body["UserPoolId"] = json!(pool);
+        body["Username"] = json!("ann@example.com");
+        admin(&server, &token, "AdminListUserAuthEvents", body)
+    };
+    let all = list(json!({})).await;
+    let events = all.ok()["AuthEvents"].as_array().unwrap().clone();
+    let kinds: Vec<(String, String)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["EventType"].as_str().unwrap().to_owned(),
+                e["EventResponse"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("SignIn".to_owned(), "Fail".to_owned()),
+            ("SignIn".to_owned(), "Pass".to_owned()),
+            ("SignUp".to_owned(), "Pass".to_owned()),
+        ]
+    );
+    assert_eq!(
+        events[0]["ChallengeResponses"][0]["ChallengeResponse"],
+        "Failure"
+    );
+    assert_eq!(events[0]["EventRisk"]["RiskDecision"], "NoRisk");
+    assert!(events[0]["CreationDate"].is_i64());
+
+    // A page at a time.
+    let first = list(json!({"MaxResults": 2})).await;
+    let first = first.ok().clone();
+    assert_eq!(first["AuthEvents"].as_array().unwrap().len(), 2);
+    let rest = list(json!({"MaxResults": 2, "NextToken": first["NextToken"]})).await;
+    assert_eq!(rest.ok()["AuthEvents"][0]["EventType"], "SignUp");
+    assert!(rest.ok().get("NextToken").is_none());
+
+    list(json!({"MaxResults": 61})).await.assert_error(
+        "InvalidParameterException",
+        "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60",
+    );
+    list(json!({"NextToken": "x"}))
+        .await
+        .assert_error("InvalidParameterException", "Invalid pagination token.");
+}
