@@ -340,3 +340,33 @@ def test_boto3_signs_users_in_server_side(idp, outbox_path, developer):
             AuthParameters={"USERNAME": email, "PASSWORD": "Wrong-Horse-9!"},
         )
     assert error_of(error) == ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def test_boto3_creates_and_updates_a_pool(base_url, developer):
+    admin = developer["admin"]
+    pool = admin.create_user_pool(
+        PoolName="e2e made by boto3",
+        Policies={"PasswordPolicy": {"MinimumLength": 10, "RequireSymbols": False}},
+        MfaConfiguration="OPTIONAL",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 10
+    clients = admin.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=10)["UserPoolClients"]
+    assert len(clients) == 1
+    admin.update_user_pool(UserPoolId=pool["Id"], MfaConfiguration="OFF")
+    described = admin.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert described["MfaConfiguration"] == "OFF"
+    # What UpdateUserPool is not given goes back to its default, as in Cognito.
+    assert described["Policies"]["PasswordPolicy"]["MinimumLength"] == 8
+    with pytest.raises(ClientError) as error:
+        admin.create_user_pool(PoolName="with a trigger", LambdaConfig={"PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:f"})
+    assert error_of(error) == (
+        "InvalidParameterException",
+        "LambdaConfig is not supported here: Lambda triggers are not supported.",
+    )
+    limited = create_key(base_url, developer["token"], name="one app only", app_id=developer["app"]["app_id"])
+    with pytest.raises(ClientError) as error:
+        signed_client(base_url, limited["access_key_id"], limited["secret_access_key"]).create_user_pool(PoolName="no")
+    assert error_of(error)[0] == "AccessDeniedException"
+    admin.delete_user_pool(UserPoolId=pool["Id"])

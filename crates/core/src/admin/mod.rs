@@ -10,7 +10,7 @@ mod users;
 
 pub use filter::parse_filter;
 pub use mfa::{PoolMfaChange, PoolMfaConfig, WebAuthnChange};
-pub use pools::MAX_POOLS_PAGE;
+pub use pools::{MAX_POOLS_PAGE, PoolSettings};
 pub use users::NewUser;
 
 use crate::apps::Actor;

@@ -3,17 +3,101 @@
 //! user pool, with its one app client.
 
 use crate::app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
-use crate::apps::Actor;
+use crate::apps::{Actor, AppUpdate, NewApp};
 use crate::error::{Constraint, Error, Field, Result, Violation};
+use crate::events::Caller;
 use crate::ids::{ClientId, PoolId};
 use crate::model::App;
 use crate::service::Service;
+use crate::settings::{MfaPatch, PolicyPatch};
 use auth_return_crypto::secret::SecretString;
 
 /// The most pools one ListUserPools page holds (Cognito's bound).
 pub const MAX_POOLS_PAGE: i64 = 60;
 
+/// A pool's settings as CreateUserPool and UpdateUserPool give them: the password policy and
+/// the MFA mode (Cognito's names).
+#[derive(Clone, Debug, Default)]
+pub struct PoolSettings {
+    /// The password policy's members given (absent ones: Cognito's defaults, which are ours).
+    pub password_policy: PolicyPatch,
+    /// `OFF`, `OPTIONAL` or `ON` (absent: `OFF`).
+    pub mfa_mode: Option<String>,
+}
+
+impl PoolSettings {
+    /// The app change that makes a pool's settings exactly these: what is not given goes back
+    /// to the default, as Cognito's UpdateUserPool does.
+    fn as_update(&self) -> AppUpdate {
+        let defaults = crate::policy::PasswordPolicy::default();
+        let given = &self.password_policy;
+        AppUpdate {
+            password_policy: Some(PolicyPatch {
+                min_length: Some(given.min_length.unwrap_or(defaults.min_length)),
+                require_uppercase: Some(
+                    given
+                        .require_uppercase
+                        .unwrap_or(defaults.require_uppercase),
+                ),
+                require_lowercase: Some(
+                    given
+                        .require_lowercase
+                        .unwrap_or(defaults.require_lowercase),
+                ),
+                require_numbers: Some(given.require_numbers.unwrap_or(defaults.require_numbers)),
+                require_symbols: Some(given.require_symbols.unwrap_or(defaults.require_symbols)),
+            }),
+            mfa: Some(MfaPatch {
+                mode: Some(self.mfa_mode.clone().unwrap_or_else(|| "OFF".into())),
+                email_otp: None,
+            }),
+            ..AppUpdate::default()
+        }
+    }
+}
+
 impl Service {
+    /// CreateUserPool: registers an app named `name` for `actor`, with `settings`; all or
+    /// nothing (settings refused, the app is gone again).
+    pub async fn create_pool(
+        &self,
+        actor: Actor,
+        name: &str,
+        settings: &PoolSettings,
+        caller: &Caller,
+    ) -> Result<AppSummary> {
+        let new = NewApp {
+            name: name.to_owned(),
+            ..NewApp::default()
+        };
+        let created = self.create_app(actor, new).await?;
+        match self
+            .update_app(actor, &created.app.id, settings.as_update(), caller)
+            .await
+        {
+            Ok(app) => self.summarize(app).await,
+            Err(e) => {
+                self.delete_app(actor, &created.app.id).await?;
+                Err(e)
+            }
+        }
+    }
+
+    /// UpdateUserPool: the pool's password policy and MFA mode become `settings`, members not
+    /// given going back to their defaults, as in Cognito.
+    pub async fn update_pool(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        settings: &PoolSettings,
+        caller: &Caller,
+    ) -> Result<()> {
+        let app = self.admin_app(actor, pool_id).await?;
+        self.update_app(actor, &app.id, settings.as_update(), caller)
+            .await?;
+        Ok(())
+    }
+
     /// A page of the pools `actor` may administer, newest first: `max_results` (1–60) of
     /// them after `next_token` (a token the previous page gave).
     pub async fn list_pools(

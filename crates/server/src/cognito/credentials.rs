@@ -86,6 +86,26 @@ impl Authority {
         )
     }
 
+    /// The developer, once the access key (if one signed) may create a pool: not a key
+    /// limited to one app, nor a read-only one.
+    pub fn permit_new_pool(self) -> Result<Actor, Error> {
+        if let Some(grant) = &self.grant {
+            if let Some(app_id) = &grant.app_id {
+                return Err(Error::AccessKeyDenied(format!(
+                    "Access key {} may act on app {app_id} only.",
+                    grant.key_id
+                )));
+            }
+            if grant.read_only {
+                return Err(Error::AccessKeyDenied(format!(
+                    "Access key {} may only read.",
+                    grant.key_id
+                )));
+            }
+        }
+        Ok(self.actor)
+    }
+
     /// The developer, once the access key (if one signed) may do `access` on `pool_id`.
     pub async fn permit(
         self,

@@ -13,6 +13,7 @@ mod hosted;
 mod mfa;
 mod operation;
 mod passkeys;
+mod pool_writes;
 mod pools;
 mod profile;
 mod recovery;
@@ -322,6 +323,8 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
                 .await
         }
         ListUsers => admin::list_users(service, credentials, call.request(body)?).await,
+        CreateUserPool => pool_writes::create_user_pool(service, credentials, caller, body).await,
+        UpdateUserPool => pool_writes::update_user_pool(service, credentials, caller, body).await,
         ListUserPools => pools::list_user_pools(service, credentials, call.request(body)?).await,
         DescribeUserPool => {
             pools::describe_user_pool(service, credentials, call.request(body)?).await

@@ -63,6 +63,10 @@ pub enum Operation {
     AdminUserGlobalSignOut,
     /// `ListUsers`.
     ListUsers,
+    /// `CreateUserPool`.
+    CreateUserPool,
+    /// `UpdateUserPool`.
+    UpdateUserPool,
     /// `ListUserPools`.
     ListUserPools,
     /// `DescribeUserPool`.
@@ -170,6 +174,8 @@ impl Operation {
             "AdminResetUserPassword" => AdminResetUserPassword,
             "AdminUserGlobalSignOut" => AdminUserGlobalSignOut,
             "ListUsers" => ListUsers,
+            "CreateUserPool" => CreateUserPool,
+            "UpdateUserPool" => UpdateUserPool,
             "ListUserPools" => ListUserPools,
             "DescribeUserPool" => DescribeUserPool,
             "DeleteUserPool" => DeleteUserPool,

@@ -183,7 +183,12 @@ pub async fn describe_user_pool(
     let authority = credentials.authenticate(service).await?;
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
     let actor = authority.permit(service, pool_id, Access::Read).await?;
-    let AppSummary { app, user_count } = service.describe_pool(actor, pool_id).await?;
+    user_pool_answer(service, service.describe_pool(actor, pool_id).await?)
+}
+
+/// `{"UserPool": UserPoolType}` of a pool (DescribeUserPool, CreateUserPool).
+pub(super) fn user_pool_answer(service: &Service, summary: AppSummary) -> Answer {
+    let AppSummary { app, user_count } = summary;
     let policy = &app.settings.password_policy;
     let validity_days = service.config().temporary_password_ttl_secs / 86_400;
     answer(&serde_json::json!({ "UserPool": UserPoolType {

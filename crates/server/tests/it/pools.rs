@@ -213,3 +213,143 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
             "Missing Authentication Token",
         );
 }
+
+/// How many pools the developer of `token` has.
+async fn pool_count(server: &TestServer, token: &str) -> usize {
+    let page = admin(server, token, "ListUserPools", json!({"MaxResults": 60})).await;
+    page.ok()["UserPools"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn pools_are_created_and_updated_as_cognito_does_and_the_rest_refused_by_name() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "dev@example.com").await;
+    let created = admin(
+        &server,
+        &token,
+        "CreateUserPool",
+        json!({
+            "PoolName": "Made by boto3",
+            "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": false,
+                                             "TemporaryPasswordValidityDays": 7}},
+            "MfaConfiguration": "OPTIONAL",
+            "UsernameAttributes": ["email"],
+            "AutoVerifiedAttributes": ["email"],
+            "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": false},
+            "LambdaConfig": {},
+            "SmsConfiguration": null,
+        }),
+    )
+    .await;
+    let pool = created.ok()["UserPool"].clone();
+    let pool_id = pool["Id"].as_str().unwrap().to_owned();
+    assert_eq!(pool["Name"], "Made by boto3");
+    assert_eq!(pool["MfaConfiguration"], "OPTIONAL");
+    assert_eq!(pool["Policies"]["PasswordPolicy"]["MinimumLength"], 12);
+    assert_eq!(pool["Policies"]["PasswordPolicy"]["RequireSymbols"], false);
+    assert_eq!(pool["Policies"]["PasswordPolicy"]["RequireUppercase"], true);
+    // It is one of the developer's apps, with its client.
+    let (status, apps) = send(&server, Method::GET, "/api/apps", Some(&token), None).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(
+        apps["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["user_pool_id"] == pool_id.as_str())
+    );
+    let clients = admin(
+        &server,
+        &token,
+        "ListUserPoolClients",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await;
+    assert_eq!(clients.ok()["UserPoolClients"].as_array().unwrap().len(), 1);
+
+    // UpdateUserPool puts back the default of what it is not given, as Cognito's does.
+    let updated = admin(
+        &server,
+        &token,
+        "UpdateUserPool",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await;
+    assert_eq!(updated.ok(), &json!({}));
+    let pool = admin(
+        &server,
+        &token,
+        "DescribeUserPool",
+        json!({"UserPoolId": pool_id}),
+    )
+    .await;
+    let pool = &pool.ok()["UserPool"];
+    assert_eq!(pool["MfaConfiguration"], "OFF");
+    assert_eq!(pool["Policies"]["PasswordPolicy"]["MinimumLength"], 8);
+    assert_eq!(pool["Policies"]["PasswordPolicy"]["RequireSymbols"], true);
+
+    // Refused by name, and nothing left behind.
+    let before = pool_count(&server, &token).await;
+    let cases = [
+        (
+            json!({"PoolName": "x", "LambdaConfig": {"PreSignUp": "arn:aws:lambda:us-east-1:1:function:f"}}),
+            "LambdaConfig is not supported here: Lambda triggers are not supported.",
+        ),
+        (
+            json!({"PoolName": "x", "SmsConfiguration": {"SnsCallerArn": "arn"}}),
+            "SmsConfiguration is not supported here.",
+        ),
+        (
+            json!({"PoolName": "x", "UsernameAttributes": ["phone_number"]}),
+            "UsernameAttributes is not supported here: users sign in with their email here: [\"email\"] only.",
+        ),
+        (
+            json!({"PoolName": "x", "DeletionProtection": "ACTIVE"}),
+            "DeletionProtection is not supported here: deletion protection is not offered: INACTIVE only.",
+        ),
+        (
+            json!({"PoolName": "x", "Policies": {"PasswordPolicy": {"PasswordHistorySize": 3}}}),
+            "PasswordPolicy.PasswordHistorySize is not supported here.",
+        ),
+        (
+            json!({"PoolName": "x", "Policies": {"PasswordPolicy": {"RequireNumbers": "yes"}}}),
+            "PasswordPolicy.RequireNumbers must be a boolean.",
+        ),
+        (
+            json!({}),
+            "1 validation error detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null",
+        ),
+    ];
+    for (body, message) in cases {
+        admin(&server, &token, "CreateUserPool", body.clone())
+            .await
+            .assert_error("InvalidParameterException", message);
+    }
+    // Settings the app refuses: the pool made for them is gone again.
+    let refused = admin(
+        &server,
+        &token,
+        "CreateUserPool",
+        json!({"PoolName": "Too short", "Policies": {"PasswordPolicy": {"MinimumLength": 3}}}),
+    )
+    .await;
+    assert_eq!(
+        refused.error_type(),
+        "InvalidParameterException",
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(pool_count(&server, &token).await, before);
+    admin(
+        &server,
+        &token,
+        "UpdateUserPool",
+        json!({"UserPoolId": "local_nothere1"}),
+    )
+    .await
+    .assert_error(
+        "ResourceNotFoundException",
+        "User pool local_nothere1 does not exist.",
+    );
+}
