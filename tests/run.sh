@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command (CI runs it through .ci/run):
 #   1. cargo build --workspace --all-targets --all-features
-#   2. cargo test --workspace --all-features (with a PostgreSQL for the store tests, when tests/pg exists)
+#   2. cargo test --workspace --all-features (with a PostgreSQL for the store tests, when tests/pg
+#      exists, and a Cognito emulator for the provider-mode tests, when tests/cognito exists)
 #   3. tests/e2e/run.sh target/debug/auth-return   (real Cognito clients against a running server)
 # Stops at the first failing step with a clear message and prints a one-line summary at the end.
 set -euo pipefail
@@ -14,6 +15,7 @@ LOG="$(mktemp)"
 
 CURRENT_STEP=""
 PG_STARTED=""
+COGNITO_STARTED=""
 TEST_ADDR_UNDO=""
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -23,6 +25,10 @@ finish() {
   # --- PostgreSQL (optional): stop what we started ------------------------------------------------
   if [[ -n "$PG_STARTED" && -x tests/pg/stop.sh ]]; then
     tests/pg/stop.sh || echo "tests/run.sh: warning: tests/pg/stop.sh failed" >&2
+  fi
+  # --- Cognito emulator (optional): stop what we started ---------------------------------------
+  if [[ -n "$COGNITO_STARTED" && -x tests/cognito/stop.sh ]]; then
+    tests/cognito/stop.sh || echo "tests/run.sh: warning: tests/cognito/stop.sh failed" >&2
   fi
   if [[ -n "$TEST_ADDR_UNDO" ]]; then
     $TEST_ADDR_UNDO 2>/dev/null || true
@@ -75,6 +81,20 @@ if [[ -x tests/pg/start.sh && -z "${AUTH_RETURN_TEST_POSTGRES_URL:-}" ]]; then
   STEPS_DONE+=("postgres")
 fi
 # --- end of PostgreSQL step ------------------------------------------------------------------------
+
+# --- Cognito emulator step (provider mode, issue 16) -----------------------------------------------
+# tests/cognito/start.sh starts MiniStack and prints its endpoint URL on the last line of stdout;
+# cargo test sees it as AUTH_RETURN_TEST_COGNITO_URL. tests/cognito/stop.sh is run on exit.
+if [[ -x tests/cognito/start.sh && -z "${AUTH_RETURN_TEST_COGNITO_URL:-}" ]]; then
+  CURRENT_STEP="start the Cognito emulator (tests/cognito/start.sh)"
+  say "$CURRENT_STEP"
+  COGNITO_STARTED=1
+  cognito_out="$(tests/cognito/start.sh)"
+  AUTH_RETURN_TEST_COGNITO_URL="$(printf '%s\n' "$cognito_out" | tail -n 1)"
+  export AUTH_RETURN_TEST_COGNITO_URL
+  STEPS_DONE+=("cognito emulator")
+fi
+# --- end of the Cognito emulator step ---------------------------------------------------------------
 
 # --- A non-loopback address for the HTTPS-required test (crates/cli/tests/https_required.rs) -----
 # The test calls the server through one of this machine's own non-loopback addresses (the traffic
