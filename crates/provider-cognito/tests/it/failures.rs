@@ -318,3 +318,36 @@ async fn a_provider_needs_a_usable_endpoint_url() {
     .unwrap_err();
     assert!(matches!(err, ProviderError::Invalid(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn an_https_endpoint_goes_through_rustls_and_a_failed_handshake_is_unreachable() {
+    // Speaks plain HTTP where TLS is expected: the handshake runs (rustls on aws-lc-rs, the one
+    // crypto provider: two installed would panic here) and fails.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("https://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let provider = CognitoProvider::new(ProviderConfig {
+        region: Some(REGION.into()),
+        endpoint_url: Some(endpoint.clone()),
+        credentials: CredentialSource::fixed(common::ROOT_KEY, common::ROOT_KEY),
+        max_attempts: 1,
+        ..ProviderConfig::default()
+    })
+    .await
+    .unwrap();
+
+    let err = provider.create_pool(&spec()).await.unwrap_err();
+    server.abort();
+
+    assert!(
+        matches!(&err, ProviderError::Unreachable { endpoint: e, .. } if *e == endpoint),
+        "{err:?}"
+    );
+}
