@@ -1,8 +1,9 @@
-// An app's page: its name and ids, the tabs (Get started, Users, API keys, Settings, Signing
+// An app's page: its name and ids, the tabs (Get started, Users, Groups, API keys, Settings, Signing
 // keys, Activity, and Inbox when the server keeps a development outbox), and the tab's content.
 
 import { ApiError, loadApp, rest } from "./api.js";
 import { el, emptyState, errorBox, fill, loading } from "./dom.js";
+import { renderGroup, renderGroups } from "./groups.js";
 import { renderActivity } from "./activity.js";
 import { renderInbox } from "./inbox.js";
 import { renderKeys } from "./keys.js";
@@ -47,7 +48,7 @@ export async function renderApp(box, route, isCurrent = () => true) {
   }
   const inbox = await hasInbox(app.app_id);
   if (!isCurrent()) return;
-  const current = route.tab === "user" ? "users" : route.tab;
+  const current = { user: "users", group: "groups" }[route.tab] ?? route.tab;
   const tabs = TABS.filter(([name]) => name !== "inbox" || inbox);
   const content = el("div", { class: "tab-content" });
   fill(
@@ -69,6 +70,8 @@ export async function renderApp(box, route, isCurrent = () => true) {
     start: () => renderStart(content, app),
     users: () => renderUsers(content, app, route.query),
     user: () => renderUser(content, app, route.userId),
+    groups: () => renderGroups(content, app),
+    group: () => renderGroup(content, app, route.groupName),
     keys: () => renderKeys(content, app),
     settings: () => renderSettings(content, app),
     "signing-keys": () => renderSigningKeys(content, app),

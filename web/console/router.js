@@ -1,11 +1,12 @@
 // Hash routes: #/ (the apps), #/access-keys (the developer's own access keys), #/apps/ID (its Get
-// started page), #/apps/ID/TAB, #/apps/ID/users/SUB, each with an optional ?query (filters). Other
-// hashes (#main, the skip link) are not routes.
+// started page), #/apps/ID/TAB, #/apps/ID/users/SUB, #/apps/ID/groups/NAME, each with an optional
+// ?query (filters). Other hashes (#main, the skip link) are not routes.
 
 /** The tabs of an app's page, in order: route segment and title. */
 export const TABS = [
   ["start", "Get started"],
   ["users", "Users"],
+  ["groups", "Groups"],
   ["keys", "API keys"],
   ["settings", "Settings"],
   ["signing-keys", "Signing keys"],
@@ -30,15 +31,17 @@ export function parseRoute(hash) {
   const tab = parts[2] ?? "start";
   if (!TABS.some(([name]) => name === tab)) return { view: "missing", query };
   if (tab === "users" && parts[3]) return { view: "app", appId, tab: "user", userId: parts[3], query };
+  if (tab === "groups" && parts[3]) return { view: "app", appId, tab: "group", groupName: parts[3], query };
   if (parts.length > 3) return { view: "missing", query };
   return { view: "app", appId, tab, query };
 }
 
-/** The hash of an app's tab (and user), with an optional query. */
+/** The hash of an app's tab (and user or group), with an optional query. */
 export function appHref(appId, tab = "start", extra = {}) {
   let hash = `#/apps/${encodeURIComponent(appId)}`;
   if (tab !== "start") hash += `/${tab}`;
   if (extra.userId) hash += `/${encodeURIComponent(extra.userId)}`;
+  if (extra.groupName) hash += `/${encodeURIComponent(extra.groupName)}`;
   const query = new URLSearchParams(Object.entries(extra.query ?? {}).filter(([, v]) => v != null && v !== ""));
   const text = query.toString();
   return text ? `${hash}?${text}` : hash;

@@ -1,11 +1,12 @@
-// One user of an app (AdminGetUser): attributes, status, dates, second factors, last sign-in
-// (the newest `sign_in` event), and the admin actions, each confirmed when it cannot be taken
-// back and each saying what happened.
+// One user of an app (AdminGetUser): attributes, status, dates, second factors, groups
+// (user-groups.js), last sign-in (the newest `sign_in` event), and the admin actions, each
+// confirmed when it cannot be taken back and each saying what happened.
 
 import { cognito, rest } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { dataTable, el, emptyState, errorBox, fill, loading, toast, when } from "./dom.js";
 import { appHref } from "./router.js";
+import { userGroupsCard } from "./user-groups.js";
 import { attribute, backToUsers, statusText } from "./users.js";
 
 /** The words for a Cognito MFA factor. */
@@ -153,6 +154,7 @@ export async function renderUser(box, app, userId) {
     el("nav", { class: "crumbs small", "aria-label": "Users" }, el("a", { href: appHref(app.app_id, "users") }, "← All users")),
     el("div", { class: "section-head" }, el("h2", { class: "literal", text: email })),
     el("section", { class: "card" }, facts, actions),
+    userGroupsCard(app, user.Username, email),
     passkeysCard(app, sub, email),
     el("section", { class: "card" }, el("h3", { text: "Attributes" }), dataTable("Attributes", [["Name", (a) => el("code", { text: a.Name })], ["Value", (a) => el("span", { class: "literal", text: a.Value ?? "" })]], attributes)),
     el("p", {}, el("a", { href: appHref(app.app_id, "activity", { query: { user: sub } }) }, "This user's activity")),
