@@ -5,12 +5,6 @@
 use crate::common::{PASSWORD, Reply, TestServer, claims, create_app, developer};
 use serde_json::{Value, json};
 
-async fn admin(server: &TestServer, token: &str, op: &str, body: Value) -> Reply {
-    server
-        .raw(op, body.to_string().into_bytes(), Some(token))
-        .await
-}
-
 #[tokio::test]
 async fn a_backend_signs_users_in_with_the_admin_flows() {
     let server = TestServer::start().await;
@@ -24,8 +18,7 @@ async fn a_backend_signs_users_in_with_the_admin_flows() {
         .confirmed_user(client, "ann@example.com", PASSWORD)
         .await;
     let start = |flow: &str, params: Value| {
-        admin(
-            &server,
+        server.admin(
             &token,
             "AdminInitiateAuth",
             json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": flow,
@@ -62,14 +55,14 @@ async fn a_backend_signs_users_in_with_the_admin_flows() {
     let challenge = challenge.ok().clone();
     assert_eq!(challenge["ChallengeName"], "PASSWORD_VERIFIER");
     let responses = server.srp_answer(pool, &challenge, &eph, PASSWORD);
-    let done = admin(
-        &server,
-        &token,
-        "AdminRespondToAuthChallenge",
-        json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
+    let done = server
+        .admin(
+            &token,
+            "AdminRespondToAuthChallenge",
+            json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
                "ChallengeResponses": responses}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(
         claims(
             done.ok()["AuthenticationResult"]["AccessToken"]
@@ -112,22 +105,23 @@ async fn a_backend_signs_users_in_with_the_admin_flows() {
         ),
     ];
     for (body, kind, message) in cases {
-        admin(&server, &token, "AdminInitiateAuth", body.clone())
+        server
+            .admin(&token, "AdminInitiateAuth", body.clone())
             .await
             .assert_error(kind, &message);
     }
-    admin(
-        &server,
-        &other,
-        "AdminInitiateAuth",
-        json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+    server
+        .admin(
+            &other,
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
                "AuthParameters": {"USERNAME": "ann@example.com", "PASSWORD": PASSWORD}}),
-    )
-    .await
-    .assert_error(
-        "ResourceNotFoundException",
-        &format!("User pool {pool} does not exist."),
-    );
+        )
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            &format!("User pool {pool} does not exist."),
+        );
     server
         .call(
             "AdminInitiateAuth",
@@ -159,7 +153,7 @@ async fn a_developer_changes_and_deletes_a_users_attributes() {
     let call = |op: &'static str, body: Value| {
         let mut body = body;
         body["UserPoolId"] = json!(pool);
-        admin(&server, &token, op, body)
+        server.admin(&token, op, body)
     };
     let attributes = |reply: &Reply| -> Value {
         let mut map = serde_json::Map::new();
@@ -288,7 +282,7 @@ async fn a_users_auth_events_come_from_the_audit_log() {
         let mut body = body;
         body["UserPoolId"] = json!(pool);
         body["Username"] = json!("ann@example.com");
-        admin(&server, &token, "AdminListUserAuthEvents", body)
+        server.admin(&token, "AdminListUserAuthEvents", body)
     };
     let all = list(json!({})).await;
     let events = all.ok()["AuthEvents"].as_array().unwrap().clone();

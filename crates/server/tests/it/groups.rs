@@ -2,14 +2,8 @@
 //! users added and removed; each member's tokens naming their groups by precedence; and every
 //! refusal in Cognito's words.
 
-use crate::common::{PASSWORD, Reply, TestServer, claims, create_app, developer};
+use crate::common::{PASSWORD, TestServer, claims, create_app, developer};
 use serde_json::{Value, json};
-
-async fn admin(server: &TestServer, token: &str, op: &str, body: Value) -> Reply {
-    server
-        .raw(op, body.to_string().into_bytes(), Some(token))
-        .await
-}
 
 #[tokio::test]
 async fn groups_are_managed_and_named_in_their_members_tokens() {
@@ -24,7 +18,7 @@ async fn groups_are_managed_and_named_in_their_members_tokens() {
     let call = |op: &'static str, body: Value| {
         let mut body = body;
         body["UserPoolId"] = json!(pool);
-        admin(&server, &token, op, body)
+        server.admin(&token, op, body)
     };
 
     let created = call(
@@ -230,7 +224,8 @@ async fn groups_are_managed_and_named_in_their_members_tokens() {
         call(op, body.clone()).await.assert_error(kind, message);
     }
     let other = developer(&server, "other@example.com").await;
-    admin(&server, &other, "ListGroups", json!({"UserPoolId": pool}))
+    server
+        .admin(&other, "ListGroups", json!({"UserPoolId": pool}))
         .await
         .assert_error(
             "ResourceNotFoundException",

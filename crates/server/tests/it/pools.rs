@@ -2,15 +2,9 @@
 //! developer's apps as pools, DescribeUserPool and the client reads show their settings,
 //! DeleteUserPool deletes the app, and every refusal is Cognito's.
 
-use crate::common::{Reply, TestServer, create_app, developer, send};
+use crate::common::{TestServer, create_app, developer, send};
 use reqwest::Method;
-use serde_json::{Value, json};
-
-async fn admin(server: &TestServer, token: &str, op: &str, body: Value) -> Reply {
-    server
-        .raw(op, body.to_string().into_bytes(), Some(token))
-        .await
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_developers_apps_are_listed_and_described_as_pools() {
@@ -40,7 +34,7 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
         if let Some(next) = &token_next {
             body["NextToken"] = json!(next);
         }
-        let page = admin(&server, &token, "ListUserPools", body).await;
+        let page = server.admin(&token, "ListUserPools", body).await;
         let page = page.ok();
         for pool in page["UserPools"].as_array().unwrap() {
             assert_eq!(pool["LambdaConfig"], json!({}));
@@ -67,13 +61,9 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
             crate::common::PASSWORD,
         )
         .await;
-    let described = admin(
-        &server,
-        &token,
-        "DescribeUserPool",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await;
+    let described = server
+        .admin(&token, "DescribeUserPool", json!({"UserPoolId": pool_id}))
+        .await;
     let pool = &described.ok()["UserPool"];
     assert_eq!(pool["Id"], pool_id);
     assert_eq!(pool["Name"], "One");
@@ -89,24 +79,24 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
     );
 
     // The one client, listed and described; a secret client's secret with it.
-    let listed = admin(
-        &server,
-        &token,
-        "ListUserPoolClients",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await;
+    let listed = server
+        .admin(
+            &token,
+            "ListUserPoolClients",
+            json!({"UserPoolId": pool_id}),
+        )
+        .await;
     assert_eq!(
         listed.ok()["UserPoolClients"],
         json!([{"ClientId": pools[0]["client_id"], "UserPoolId": pool_id, "ClientName": "One"}])
     );
-    let client = admin(
-        &server,
-        &token,
-        "DescribeUserPoolClient",
-        json!({"UserPoolId": secret_app["user_pool_id"], "ClientId": secret_app["client_id"]}),
-    )
-    .await;
+    let client = server
+        .admin(
+            &token,
+            "DescribeUserPoolClient",
+            json!({"UserPoolId": secret_app["user_pool_id"], "ClientId": secret_app["client_id"]}),
+        )
+        .await;
     let client = &client.ok()["UserPoolClient"];
     assert_eq!(client["ClientSecret"], secret_app["client_secret"]);
     assert_eq!(client["AccessTokenValidity"], 3600);
@@ -118,13 +108,13 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
             .unwrap()
             .contains(&json!("ALLOW_USER_SRP_AUTH"))
     );
-    let public = admin(
-        &server,
-        &token,
-        "DescribeUserPoolClient",
-        json!({"UserPoolId": pool_id, "ClientId": pools[0]["client_id"]}),
-    )
-    .await;
+    let public = server
+        .admin(
+            &token,
+            "DescribeUserPoolClient",
+            json!({"UserPoolId": pool_id, "ClientId": pools[0]["client_id"]}),
+        )
+        .await;
     assert!(public.ok()["UserPoolClient"].get("ClientSecret").is_none());
 
     // Refusals, as Cognito words them.
@@ -150,41 +140,30 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
          format!("User pool {their_pool} does not exist.")),
     ];
     for (op, body, kind, message) in cases {
-        admin(&server, &token, op, body.clone())
+        server
+            .admin(&token, op, body.clone())
             .await
             .assert_error(kind, &message);
     }
     // DeleteUserPool: the app is gone, with its users; another's pool is not found.
-    admin(
-        &server,
-        &token,
-        "DeleteUserPool",
-        json!({"UserPoolId": their_pool}),
-    )
-    .await
-    .assert_error(
-        "ResourceNotFoundException",
-        &format!("User pool {their_pool} does not exist."),
-    );
-    let reply = admin(
-        &server,
-        &token,
-        "DeleteUserPool",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await;
+    server
+        .admin(&token, "DeleteUserPool", json!({"UserPoolId": their_pool}))
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            &format!("User pool {their_pool} does not exist."),
+        );
+    let reply = server
+        .admin(&token, "DeleteUserPool", json!({"UserPoolId": pool_id}))
+        .await;
     assert_eq!(reply.ok(), &json!({}));
-    admin(
-        &server,
-        &token,
-        "DescribeUserPool",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await
-    .assert_error(
-        "ResourceNotFoundException",
-        &format!("User pool {pool_id} does not exist."),
-    );
+    server
+        .admin(&token, "DescribeUserPool", json!({"UserPoolId": pool_id}))
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            &format!("User pool {pool_id} does not exist."),
+        );
     let app_id = pools[0]["app_id"].as_str().unwrap();
     let (status, _) = send(
         &server,
@@ -216,7 +195,9 @@ async fn a_developers_apps_are_listed_and_described_as_pools() {
 
 /// How many pools the developer of `token` has.
 async fn pool_count(server: &TestServer, token: &str) -> usize {
-    let page = admin(server, token, "ListUserPools", json!({"MaxResults": 60})).await;
+    let page = server
+        .admin(token, "ListUserPools", json!({"MaxResults": 60}))
+        .await;
     page.ok()["UserPools"].as_array().unwrap().len()
 }
 
@@ -224,24 +205,24 @@ async fn pool_count(server: &TestServer, token: &str) -> usize {
 async fn pools_are_created_and_updated_as_cognito_does_and_the_rest_refused_by_name() {
     let server = TestServer::start().await;
     let token = developer(&server, "dev@example.com").await;
-    let created = admin(
-        &server,
-        &token,
-        "CreateUserPool",
-        json!({
-            "PoolName": "Made by boto3",
-            "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": false,
-                                             "TemporaryPasswordValidityDays": 7}},
-            "MfaConfiguration": "OPTIONAL",
-            "UsernameAttributes": ["email"],
-            "AutoVerifiedAttributes": ["email"],
-            "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
-            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": false},
-            "LambdaConfig": {},
-            "SmsConfiguration": null,
-        }),
-    )
-    .await;
+    let created = server
+        .admin(
+            &token,
+            "CreateUserPool",
+            json!({
+                "PoolName": "Made by boto3",
+                "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": false,
+                                                 "TemporaryPasswordValidityDays": 7}},
+                "MfaConfiguration": "OPTIONAL",
+                "UsernameAttributes": ["email"],
+                "AutoVerifiedAttributes": ["email"],
+                "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+                "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": false},
+                "LambdaConfig": {},
+                "SmsConfiguration": null,
+            }),
+        )
+        .await;
     let pool = created.ok()["UserPool"].clone();
     let pool_id = pool["Id"].as_str().unwrap().to_owned();
     assert_eq!(pool["Name"], "Made by boto3");
@@ -259,31 +240,23 @@ async fn pools_are_created_and_updated_as_cognito_does_and_the_rest_refused_by_n
             .iter()
             .any(|a| a["user_pool_id"] == pool_id.as_str())
     );
-    let clients = admin(
-        &server,
-        &token,
-        "ListUserPoolClients",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await;
+    let clients = server
+        .admin(
+            &token,
+            "ListUserPoolClients",
+            json!({"UserPoolId": pool_id}),
+        )
+        .await;
     assert_eq!(clients.ok()["UserPoolClients"].as_array().unwrap().len(), 1);
 
     // UpdateUserPool puts back the default of what it is not given, as Cognito's does.
-    let updated = admin(
-        &server,
-        &token,
-        "UpdateUserPool",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await;
+    let updated = server
+        .admin(&token, "UpdateUserPool", json!({"UserPoolId": pool_id}))
+        .await;
     assert_eq!(updated.ok(), &json!({}));
-    let pool = admin(
-        &server,
-        &token,
-        "DescribeUserPool",
-        json!({"UserPoolId": pool_id}),
-    )
-    .await;
+    let pool = server
+        .admin(&token, "DescribeUserPool", json!({"UserPoolId": pool_id}))
+        .await;
     let pool = &pool.ok()["UserPool"];
     assert_eq!(pool["MfaConfiguration"], "OFF");
     assert_eq!(pool["Policies"]["PasswordPolicy"]["MinimumLength"], 8);
@@ -322,18 +295,19 @@ async fn pools_are_created_and_updated_as_cognito_does_and_the_rest_refused_by_n
         ),
     ];
     for (body, message) in cases {
-        admin(&server, &token, "CreateUserPool", body.clone())
+        server
+            .admin(&token, "CreateUserPool", body.clone())
             .await
             .assert_error("InvalidParameterException", message);
     }
     // Settings the app refuses: the pool made for them is gone again.
-    let refused = admin(
-        &server,
-        &token,
-        "CreateUserPool",
-        json!({"PoolName": "Too short", "Policies": {"PasswordPolicy": {"MinimumLength": 3}}}),
-    )
-    .await;
+    let refused = server
+        .admin(
+            &token,
+            "CreateUserPool",
+            json!({"PoolName": "Too short", "Policies": {"PasswordPolicy": {"MinimumLength": 3}}}),
+        )
+        .await;
     assert_eq!(
         refused.error_type(),
         "InvalidParameterException",
@@ -341,15 +315,15 @@ async fn pools_are_created_and_updated_as_cognito_does_and_the_rest_refused_by_n
         refused.body
     );
     assert_eq!(pool_count(&server, &token).await, before);
-    admin(
-        &server,
-        &token,
-        "UpdateUserPool",
-        json!({"UserPoolId": "local_nothere1"}),
-    )
-    .await
-    .assert_error(
-        "ResourceNotFoundException",
-        "User pool local_nothere1 does not exist.",
-    );
+    server
+        .admin(
+            &token,
+            "UpdateUserPool",
+            json!({"UserPoolId": "local_nothere1"}),
+        )
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            "User pool local_nothere1 does not exist.",
+        );
 }

@@ -326,6 +326,12 @@ impl TestServer {
         self.raw(op, body.to_string().into_bytes(), None).await
     }
 
+    /// Calls an administrator's Cognito operation with a developer's console token.
+    pub async fn admin(&self, token: &str, op: &str, body: Value) -> Reply {
+        self.raw(op, body.to_string().into_bytes(), Some(token))
+            .await
+    }
+
     /// Calls a Cognito operation with raw bytes and an optional bearer token.
     pub async fn raw(&self, op: &str, body: Vec<u8>, bearer: Option<&str>) -> Reply {
         let authorization = bearer.map(|t| format!("Bearer {t}"));
