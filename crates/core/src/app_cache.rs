@@ -35,7 +35,11 @@ impl AppCache {
             Ok(app) => return Ok(Some(app)),
             Err(generation) => generation,
         };
-        let app = store.get_app_by_client(client_id).await?;
+        // Seen through the client: its own settings where it has them.
+        let app = store
+            .get_app_by_client(client_id)
+            .await?
+            .map(App::through_client);
         if let Some(app) = &app {
             self.offer(generation, app);
         }
@@ -104,6 +108,10 @@ mod tests {
                 sealed_secret: None,
                 token_validity_secs: 3600,
                 refresh_validity_secs: 86_400,
+                primary: true,
+                profile: Default::default(),
+                created_at: 0,
+                updated_at: 0,
             },
             origins: Vec::new(),
             settings: AppSettings::default(),

@@ -294,14 +294,13 @@ impl Service {
         let now = self.clock.now();
         let pool_id = PoolId::generate(&self.config.region);
         let client_id = ClientId::generate();
-        let client_secret = new
-            .client_secret
-            .then(|| auth_return_crypto::random::lower_alphanumeric(CLIENT_SECRET_LEN));
-        let sealed_secret = client_secret.as_ref().map(|s| {
-            self.keyring
-                .client_secrets
-                .seal(s.as_bytes(), client_id.as_str().as_bytes())
-        });
+        let (client_secret, sealed_secret) = match new.client_secret {
+            true => {
+                let (secret, sealed) = self.new_client_secret(&client_id);
+                (Some(secret), Some(sealed))
+            }
+            false => (None, None),
+        };
         let key =
             KeyCache::new_key_record(&self.keyring, &self.compute, &pool_id, now, now).await?;
         let app = App {
@@ -316,6 +315,10 @@ impl Service {
                 sealed_secret,
                 token_validity_secs: DEFAULT_TOKEN_VALIDITY_SECS,
                 refresh_validity_secs: DEFAULT_REFRESH_VALIDITY_SECS,
+                primary: true,
+                profile: crate::clients::ClientProfile::default(),
+                created_at: now,
+                updated_at: now,
             },
             origins,
             settings: crate::settings::AppSettings::default(),
@@ -324,6 +327,16 @@ impl Service {
         self.store.insert_app(&app, &key).await?;
         tracing::info!(app_id = %app.id, pool_id = %app.pool_id, "app registered");
         Ok(CreatedApp { app, client_secret })
+    }
+
+    /// A new client secret for `client_id`, and the secret sealed to it.
+    pub(crate) fn new_client_secret(&self, client_id: &ClientId) -> (String, Vec<u8>) {
+        let secret = auth_return_crypto::random::lower_alphanumeric(CLIENT_SECRET_LEN);
+        let sealed = self
+            .keyring
+            .client_secrets
+            .seal(secret.as_bytes(), client_id.as_str().as_bytes());
+        (secret, sealed)
     }
 
     /// The built-in console app (whose users are the developers), created on first start.
@@ -392,7 +405,23 @@ impl Service {
         update: AppUpdate,
         caller: &Caller,
     ) -> Result<App> {
+        self.update_app_and_client(actor, app_id, update, caller, |_| ())
+            .await
+    }
+
+    /// [`Self::update_app`], with `edit` applied to the app's own client in the same write
+    /// (UpdateUserPoolClient of an app's own client: its name and flows).
+    pub(crate) async fn update_app_and_client(
+        &self,
+        actor: Actor,
+        app_id: &AppId,
+        update: AppUpdate,
+        caller: &Caller,
+        edit: impl FnOnce(&mut crate::model::Client),
+    ) -> Result<App> {
         let mut app = self.get_app(actor, app_id).await?;
+        edit(&mut app.client);
+        app.client.updated_at = self.clock.now();
         let changed = update.members();
         let mut problems = Vec::new();
         // Each member is checked on its own so that one answer names every bad one; the

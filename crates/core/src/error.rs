@@ -142,6 +142,9 @@ pub enum Error {
     /// ConfirmSignUp on an account that is already confirmed.
     #[error("User cannot be confirmed. Current status is {0}")]
     CannotConfirm(&'static str),
+    /// The pool has as many app clients as it may.
+    #[error("The user pool has reached its limit of {0} app clients.")]
+    ClientLimitExceeded(u32),
     /// A group of that name exists in the pool already.
     #[error("A group with the name {0} already exists.")]
     GroupExists(String),

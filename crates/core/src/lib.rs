@@ -13,6 +13,7 @@ pub mod app_listing;
 pub mod apps;
 pub mod auth;
 pub mod changes;
+pub mod clients;
 pub mod clock;
 pub mod compute;
 pub mod config;

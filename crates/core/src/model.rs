@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 
-/// A registered application: one user pool and one app client.
+/// A registered application: one user pool and its own app client (other clients of the pool
+/// are loaded on their own, each as the app seen through it: [`App::through_client`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct App {
     /// The app's id.
@@ -20,7 +21,7 @@ pub struct App {
     pub owner: Option<UserId>,
     /// The app's dedicated user pool.
     pub pool_id: PoolId,
-    /// The app's client.
+    /// The app's own client, or the client it was loaded through.
     pub client: Client,
     /// Origins allowed to call the app from a browser (empty = any).
     pub origins: Vec<String>,
@@ -45,6 +46,14 @@ pub struct Client {
     pub token_validity_secs: i64,
     /// Refresh token lifetime in seconds.
     pub refresh_validity_secs: i64,
+    /// Whether this is the app's own client, made with it: the one its public config names.
+    pub primary: bool,
+    /// What the client keeps for itself: name, allowed sign-in flows, its own OAuth settings.
+    pub profile: crate::clients::ClientProfile,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When its settings last changed.
+    pub updated_at: Timestamp,
 }
 
 /// A user's lifecycle state, named as Cognito names it (`UserStatus`).

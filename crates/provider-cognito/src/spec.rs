@@ -108,6 +108,10 @@ mod tests {
             sealed_secret: None,
             token_validity_secs: 3_600,
             refresh_validity_secs: 30 * 86_400,
+            primary: true,
+            profile: Default::default(),
+            created_at: 0,
+            updated_at: 0,
         };
         PoolSpec::for_app("auth-return app_x", &AppSettings::default(), &client, false)
     }

@@ -1,6 +1,7 @@
 //! Value conversions shared by both dialects: JSON text columns and enum names.
 
 use crate::error::corrupt;
+use auth_return_core::clients::ClientProfile;
 use auth_return_core::events::EventKind;
 use auth_return_core::model::{MatchOp, MfaFactor, UserField, UserFilter, UserStatus};
 use auth_return_core::settings::AppSettings;
@@ -33,6 +34,22 @@ pub(crate) fn settings_from_json(text: &str) -> StoreResult<AppSettings> {
             serde_json::from_value(value).map_err(|_| corrupt("apps.settings"))
         }
         _ => Err(corrupt("apps.settings")),
+    }
+}
+
+/// A client's profile as the JSON object text stored in `clients.profile`.
+pub(crate) fn client_profile_to_json(profile: &ClientProfile) -> StoreResult<String> {
+    serde_json::to_string(profile)
+        .map_err(|e| StoreError::Backend(format!("encoding client profile: {e}")))
+}
+
+/// Parses `clients.profile`, as leniently as `apps.settings`.
+pub(crate) fn client_profile_from_json(text: &str) -> StoreResult<ClientProfile> {
+    match serde_json::from_str(text) {
+        Ok(value @ serde_json::Value::Object(_)) => {
+            serde_json::from_value(value).map_err(|_| corrupt("clients.profile"))
+        }
+        _ => Err(corrupt("clients.profile")),
     }
 }
 

@@ -48,6 +48,7 @@ const STEPS: &[Step] = steps![
     15 "passkeys" "0015_passkeys.sql",
     16 "access keys" "0016_access_keys.sql",
     17 "groups" "0017_groups.sql",
+    18 "app clients" "0018_app_clients.sql",
 ];
 
 /// The SQLite migrator.

@@ -18,6 +18,8 @@ mod admin;
 mod api_keys;
 #[path = "conformance/changes.rs"]
 mod changes;
+#[path = "conformance/clients.rs"]
+mod clients;
 #[path = "conformance/databases.rs"]
 mod databases;
 #[path = "conformance/events.rs"]
@@ -287,6 +289,8 @@ on_both! {
     access_keys_hold_their_cap_under_a_burst => access_keys::access_key_burst;
     groups_and_members_store_list_order_and_cascade => groups::groups;
     group_memberships_hold_their_cap_under_a_burst => groups::membership_burst;
+    clients_add_list_update_and_delete_with_their_sessions => clients::clients;
+    clients_hold_their_cap_under_a_burst => clients::client_burst;
     change_feed_records_key_changes_in_order => changes::recorded;
     events_record_read_filter_isolate_and_cascade => events::recorded;
     events_page_by_cursor_without_gaps_or_repeats => events::paging;

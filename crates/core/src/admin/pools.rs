@@ -1,16 +1,13 @@
 //! Pools and clients in Cognito's management API (ListUserPools, DescribeUserPool,
-//! DeleteUserPool, ListUserPoolClients, DescribeUserPoolClient): an app seen as Cognito sees a
-//! user pool, with its one app client.
+//! DeleteUserPool): an app seen as Cognito sees a user pool (its clients: `crate::clients`).
 
 use crate::app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
 use crate::apps::{Actor, AppUpdate, NewApp};
 use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::events::Caller;
-use crate::ids::{ClientId, PoolId};
-use crate::model::App;
+use crate::ids::PoolId;
 use crate::service::Service;
 use crate::settings::{MfaPatch, PolicyPatch};
-use auth_return_crypto::secret::SecretString;
 
 /// The most pools one ListUserPools page holds (Cognito's bound).
 pub const MAX_POOLS_PAGE: i64 = 60;
@@ -139,35 +136,5 @@ impl Service {
     pub async fn delete_pool(&self, actor: Actor, pool_id: &PoolId) -> Result<()> {
         let app = self.admin_app(actor, pool_id).await?;
         self.delete_app(actor, &app.id).await
-    }
-
-    /// The app of `pool_id` whose client is `client_id`, with the client's secret when it has
-    /// one (Cognito's DescribeUserPoolClient answers it to those who may read the pool).
-    pub async fn describe_pool_client(
-        &self,
-        actor: Actor,
-        pool_id: &PoolId,
-        client_id: &ClientId,
-    ) -> Result<(App, Option<SecretString>)> {
-        let app = self.pool_client_app(actor, pool_id, client_id).await?;
-        let secret = self.client_secret(&app)?.map(SecretString::from);
-        Ok((app, secret))
-    }
-
-    /// The app of `pool_id`, when `actor` may administer it and `client_id` is its client
-    /// (AdminInitiateAuth names both).
-    pub async fn pool_client_app(
-        &self,
-        actor: Actor,
-        pool_id: &PoolId,
-        client_id: &ClientId,
-    ) -> Result<App> {
-        let app = self.admin_app(actor, pool_id).await?;
-        if &app.client.id != client_id {
-            return Err(Error::ClientNotFound(ClientId::new(
-                client_id.as_str().chars().take(128).collect::<String>(),
-            )));
-        }
-        Ok(app)
     }
 }

@@ -2,6 +2,7 @@
 //! their wire into these (the Cognito one in `auth-return-server`, docs/cognito-protocol.md §5.1);
 //! the domain never sees parameter maps or flow names.
 
+use crate::clients::ExplicitAuthFlow;
 use auth_return_crypto::secret::SecretString;
 use auth_return_crypto::{srp, timestamp};
 
@@ -81,6 +82,20 @@ pub enum AuthFlow {
         /// The client's `SECRET_HASH`, when it sent one.
         secret_hash: Option<String>,
     },
+}
+
+impl AuthFlow {
+    /// The client permission (`ExplicitAuthFlows`) this flow needs; `admin`: started by
+    /// AdminInitiateAuth.
+    pub fn permission(&self, admin: bool) -> ExplicitAuthFlow {
+        match self {
+            Self::UserSrp { .. } => ExplicitAuthFlow::AllowUserSrpAuth,
+            Self::UserPassword { .. } if admin => ExplicitAuthFlow::AllowAdminUserPasswordAuth,
+            Self::UserPassword { .. } => ExplicitAuthFlow::AllowUserPasswordAuth,
+            Self::UserAuth { .. } | Self::UsernamelessPasskey => ExplicitAuthFlow::AllowUserAuth,
+            Self::Refresh { .. } => ExplicitAuthFlow::AllowRefreshTokenAuth,
+        }
+    }
 }
 
 /// A first factor of choice-based sign-in (`USER_AUTH`), with what it starts from.

@@ -20,8 +20,30 @@ impl Service {
         flow: AuthFlow,
         caller: &Caller,
     ) -> Result<AuthStep> {
+        self.require_flow(client_id, &flow, false).await?;
         self.initiate_for(client_id, flow, caller, SignInTarget::Tokens)
             .await
+    }
+
+    /// Starts a server-side sign-in (AdminInitiateAuth, the caller already authorized for the
+    /// pool): as [`Self::initiate_auth`], but a password is allowed by the client's
+    /// `ALLOW_ADMIN_USER_PASSWORD_AUTH`.
+    pub async fn admin_initiate_auth(
+        &self,
+        client_id: &ClientId,
+        flow: AuthFlow,
+        caller: &Caller,
+    ) -> Result<AuthStep> {
+        self.require_flow(client_id, &flow, true).await?;
+        self.initiate_for(client_id, flow, caller, SignInTarget::Tokens)
+            .await
+    }
+
+    /// `Ok` if the client allows `flow` (its `ExplicitAuthFlows`); the hosted pages are not
+    /// bound by them, as Cognito's managed login is not.
+    async fn require_flow(&self, client_id: &ClientId, flow: &AuthFlow, admin: bool) -> Result<()> {
+        let app = self.app_for_client(client_id).await?;
+        app.client.require(flow.permission(admin))
     }
 
     async fn initiate_for(

@@ -105,6 +105,8 @@ impl Service {
         caller: &Caller,
     ) -> Result<AuthTokens> {
         let app = self.app_for_client(client_id).await?;
+        app.client
+            .require(crate::clients::ExplicitAuthFlow::AllowRefreshTokenAuth)?;
         let rotate = app.settings.refresh_rotation.enabled;
         self.refresh(
             &app,

@@ -22,12 +22,12 @@ pub trait AppStore: Send + Sync {
     async fn find_apps(&self, owner: Option<UserId>, query: &AppQuery) -> StoreResult<Vec<App>>;
     /// The user count of each of `pools` that exists.
     async fn user_counts(&self, pools: &[PoolId]) -> StoreResult<Vec<(PoolId, u64)>>;
-    /// Replaces an app's mutable fields: name, origins, settings, and its client's token
-    /// lifetimes. `false` if unknown.
+    /// Replaces an app's mutable fields: name, origins, settings, and its own client's token
+    /// lifetimes, profile and `updated_at`. `false` if unknown.
     async fn update_app(&self, app: &App) -> StoreResult<bool>;
     /// Deletes an app with its pool, client, keys, users, sessions and codes, and records a
     /// `SigningKeys` change for its pool in the same transaction. `false` if unknown.
     async fn delete_app(&self, app_id: &AppId) -> StoreResult<bool>;
-    /// The app that owns client `client_id`.
+    /// The app that owns client `client_id`, with that client (its own or another).
     async fn get_app_by_client(&self, client_id: &ClientId) -> StoreResult<Option<App>>;
 }

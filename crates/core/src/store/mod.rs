@@ -7,6 +7,7 @@ mod apps;
 mod authorization_codes;
 mod challenges;
 mod changes;
+mod clients;
 mod codes;
 mod events;
 mod groups;
@@ -28,6 +29,7 @@ pub use apps::AppStore;
 pub use authorization_codes::AuthorizationCodeStore;
 pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;
+pub use clients::{ClientInsert, ClientStore};
 pub use codes::CodeStore;
 pub use events::EventStore;
 pub use groups::{GroupStore, Membership};
@@ -76,6 +78,7 @@ macro_rules! store {
 
 store!(
     AppStore,
+    ClientStore,
     SigningKeyStore,
     UserStore,
     CodeStore,

@@ -63,7 +63,7 @@ pub async fn admin_initiate_auth(
         Ok(flow) => flow,
         Err(refusal) => return refuse(service, client_id, refusal).await,
     };
-    step_answer(service.initiate_auth(client_id, flow, caller).await?)
+    step_answer(service.admin_initiate_auth(client_id, flow, caller).await?)
 }
 
 pub async fn admin_respond_to_auth_challenge(

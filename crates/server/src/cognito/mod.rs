@@ -5,11 +5,13 @@
 mod admin;
 mod admin_auth;
 mod auth;
+mod clients;
 mod cors;
 mod credentials;
 mod flows;
 mod groups;
 mod hosted;
+mod members;
 mod mfa;
 mod operation;
 mod passkeys;
@@ -331,10 +333,20 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
         DeleteUserPool => pools::delete_user_pool(service, credentials, call.request(body)?).await,
         ListUserPoolClients => {
-            pools::list_user_pool_clients(service, credentials, call.request(body)?).await
+            clients::list_user_pool_clients(service, credentials, call.request(body)?).await
         }
         DescribeUserPoolClient => {
-            pools::describe_user_pool_client(service, credentials, call.request(body)?).await
+            clients::describe_user_pool_client(service, credentials, call.request(body)?).await
+        }
+        CreateUserPoolClient => {
+            clients::create_user_pool_client(service, credentials, caller, body).await
+        }
+        UpdateUserPoolClient => {
+            clients::update_user_pool_client(service, credentials, caller, body).await
+        }
+        DeleteUserPoolClient => {
+            clients::delete_user_pool_client(service, credentials, caller, call.request(body)?)
+                .await
         }
         CreateGroup
         | GetGroup

@@ -77,6 +77,12 @@ pub enum Operation {
     ListUserPoolClients,
     /// `DescribeUserPoolClient`.
     DescribeUserPoolClient,
+    /// `CreateUserPoolClient`.
+    CreateUserPoolClient,
+    /// `UpdateUserPoolClient`.
+    UpdateUserPoolClient,
+    /// `DeleteUserPoolClient`.
+    DeleteUserPoolClient,
     /// `CreateGroup`.
     CreateGroup,
     /// `GetGroup`.
@@ -181,6 +187,9 @@ impl Operation {
             "DeleteUserPool" => DeleteUserPool,
             "ListUserPoolClients" => ListUserPoolClients,
             "DescribeUserPoolClient" => DescribeUserPoolClient,
+            "CreateUserPoolClient" => CreateUserPoolClient,
+            "UpdateUserPoolClient" => UpdateUserPoolClient,
+            "DeleteUserPoolClient" => DeleteUserPoolClient,
             "CreateGroup" => CreateGroup,
             "GetGroup" => GetGroup,
             "UpdateGroup" => UpdateGroup,

@@ -1,13 +1,13 @@
-//! Pools and clients in Cognito's management API (docs/cognito-protocol.md §5.4):
-//! ListUserPools, DescribeUserPool, DeleteUserPool, ListUserPoolClients, DescribeUserPoolClient
-//! — an app as a user pool with its one app client, authorized like the admin operations ([`Credentials`]).
+//! Pools in Cognito's management API (docs/cognito-protocol.md §5.4): ListUserPools,
+//! DescribeUserPool, DeleteUserPool — an app as a user pool, authorized like the admin
+//! operations ([`Credentials`]). Its clients: [`super::clients`].
 
 use super::credentials::{Access, Credentials};
 use super::wire::required;
 use super::{Answer, answer};
 use auth_return_core::model::App;
 use auth_return_core::settings::MfaMode;
-use auth_return_core::{AppSummary, ClientId, PoolId, Service};
+use auth_return_core::{AppSummary, PoolId, Service};
 use serde::{Deserialize, Serialize};
 
 /// `ListUserPools` input.
@@ -23,22 +23,6 @@ pub struct ListUserPoolsRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeUserPoolRequest {
     user_pool_id: Option<PoolId>,
-}
-
-/// `ListUserPoolClients` input (one client per pool here: `MaxResults` and `NextToken` are
-/// read but one page always holds it).
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListUserPoolClientsRequest {
-    user_pool_id: Option<PoolId>,
-}
-
-/// `DescribeUserPoolClient` input.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeUserPoolClientRequest {
-    user_pool_id: Option<PoolId>,
-    client_id: Option<ClientId>,
 }
 
 /// `UserPoolDescriptionType`.
@@ -89,50 +73,6 @@ struct UserPoolType {
     estimated_number_of_users: u64,
     admin_create_user_config: serde_json::Value,
     user_pool_tags: serde_json::Value,
-}
-
-/// `UserPoolClientDescription`.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ClientDescription {
-    client_id: String,
-    user_pool_id: String,
-    client_name: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListUserPoolClientsResponse {
-    user_pool_clients: Vec<ClientDescription>,
-}
-
-/// `UserPoolClientType`: lifetimes in the units it names (seconds: ours are kept so).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct UserPoolClientType {
-    user_pool_id: String,
-    client_name: String,
-    client_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_secret: Option<String>,
-    last_modified_date: i64,
-    creation_date: i64,
-    refresh_token_validity: i64,
-    access_token_validity: i64,
-    id_token_validity: i64,
-    token_validity_units: serde_json::Value,
-    explicit_auth_flows: Vec<&'static str>,
-    supported_identity_providers: [&'static str; 1],
-    #[serde(rename = "CallbackURLs")]
-    callback_urls: Vec<String>,
-    #[serde(rename = "LogoutURLs")]
-    logout_urls: Vec<String>,
-    allowed_o_auth_flows: Vec<&'static str>,
-    allowed_o_auth_scopes: Vec<String>,
-    allowed_o_auth_flows_user_pool_client: bool,
-    prevent_user_existence_errors: &'static str,
-    enable_token_revocation: bool,
-    auth_session_validity: i64,
 }
 
 fn description(app: &App) -> PoolDescription {
@@ -231,83 +171,4 @@ pub async fn delete_user_pool(
     super::empty()
 }
 
-pub async fn list_user_pool_clients(
-    service: &Service,
-    credentials: &Credentials<'_>,
-    req: ListUserPoolClientsRequest,
-) -> Answer {
-    let authority = credentials.authenticate(service).await?;
-    let pool_id = required(&req.user_pool_id, "userPoolId")?;
-    let actor = authority.permit(service, pool_id, Access::Read).await?;
-    let app = service.describe_pool(actor, pool_id).await?.app;
-    answer(&ListUserPoolClientsResponse {
-        user_pool_clients: vec![ClientDescription {
-            client_id: app.client.id.to_string(),
-            user_pool_id: app.pool_id.to_string(),
-            client_name: app.name.clone(),
-        }],
-    })
-}
-
-pub async fn describe_user_pool_client(
-    service: &Service,
-    credentials: &Credentials<'_>,
-    req: DescribeUserPoolClientRequest,
-) -> Answer {
-    let authority = credentials.authenticate(service).await?;
-    let pool_id = required(&req.user_pool_id, "userPoolId")?;
-    let client_id = required(&req.client_id, "clientId")?;
-    let actor = authority.permit(service, pool_id, Access::Read).await?;
-    let (app, secret) = service
-        .describe_pool_client(actor, pool_id, client_id)
-        .await?;
-    let oauth = &app.settings.oauth;
-    let mut flows = Vec::new();
-    if oauth.flows.code {
-        flows.push("code");
-    }
-    if oauth.flows.implicit {
-        flows.push("implicit");
-    }
-    if oauth.flows.client_credentials {
-        flows.push("client_credentials");
-    }
-    // Every app accepts each of these flows (§3, §5.3).
-    let explicit_auth_flows = vec![
-        "ALLOW_USER_SRP_AUTH",
-        "ALLOW_USER_PASSWORD_AUTH",
-        "ALLOW_USER_AUTH",
-        "ALLOW_REFRESH_TOKEN_AUTH",
-    ];
-    answer(&serde_json::json!({ "UserPoolClient": UserPoolClientType {
-        user_pool_id: app.pool_id.to_string(),
-        client_name: app.name.clone(),
-        client_id: app.client.id.to_string(),
-        client_secret: secret.map(|s| s.expose().to_owned()),
-        last_modified_date: app.created_at,
-        creation_date: app.created_at,
-        refresh_token_validity: app.client.refresh_validity_secs,
-        access_token_validity: app.client.token_validity_secs,
-        id_token_validity: app.client.token_validity_secs,
-        token_validity_units: serde_json::json!({
-            "AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "seconds",
-        }),
-        explicit_auth_flows,
-        supported_identity_providers: ["COGNITO"],
-        callback_urls: oauth.callback_urls.clone(),
-        logout_urls: oauth.logout_urls.clone(),
-        allowed_o_auth_flows_user_pool_client: !oauth.callback_urls.is_empty() || oauth.flows.client_credentials,
-        allowed_o_auth_flows: flows,
-        allowed_o_auth_scopes: oauth.scopes.clone(),
-        prevent_user_existence_errors: if app.settings.hide_existing_accounts { "ENABLED" } else { "LEGACY" },
-        enable_token_revocation: true,
-        auth_session_validity: 3,
-    }}))
-}
-
-super::operation::shape!(
-    bearer: ListUserPoolsRequest,
-    DescribeUserPoolRequest,
-    ListUserPoolClientsRequest,
-    DescribeUserPoolClientRequest
-);
+super::operation::shape!(bearer: ListUserPoolsRequest, DescribeUserPoolRequest);

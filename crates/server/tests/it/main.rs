@@ -12,6 +12,7 @@ mod admin_auth;
 mod api_keys;
 mod app_listing;
 mod assets;
+mod clients;
 mod developers;
 mod errors;
 mod events;

@@ -6,7 +6,7 @@ use super::PgStore;
 use crate::error::{backend, conflict};
 use crate::sql::users::{USER_TAKEN, insert_user};
 use crate::sql::{Whose, bind_whose};
-use auth_return_core::ids::{PoolId, UserId};
+use auth_return_core::ids::{AppId, PoolId, UserId};
 use auth_return_core::model::{Timestamp, User};
 use auth_return_core::store::{StoreError, StoreResult};
 use sqlx::PgConnection;
@@ -50,17 +50,28 @@ impl PgStore {
         Ok(found.is_some())
     }
 
+    /// Locks the app row (if any) until commit: a count read after it stays true.
+    pub(super) async fn lock_app(conn: &mut PgConnection, app_id: &AppId) -> StoreResult<()> {
+        sqlx::query("SELECT 1 FROM apps WHERE app_id = $1 FOR UPDATE")
+            .bind(app_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     /// Revokes the sessions and records their revocations in one statement on `conn`; how many
     /// it revoked.
     pub(super) async fn revoke_sessions(
         conn: &mut PgConnection,
         pool_id: &PoolId,
         at: Timestamp,
-        whose: Whose,
+        whose: Whose<'_>,
     ) -> StoreResult<u64> {
         let sql = match whose {
             Whose::Session(_) => revoke_sessions!(" AND id = $3"),
             Whose::User(_) => revoke_sessions!(" AND user_id = $3"),
+            Whose::Client(_) => revoke_sessions!(" AND client_id = $3"),
         };
         let revoked: i64 = bind_whose!(sqlx::query_scalar(sql).bind(at).bind(pool_id), whose)
             .fetch_one(conn)

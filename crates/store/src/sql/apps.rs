@@ -12,7 +12,9 @@ macro_rules! app_store {
             use auth_return_core::model::{App, ChangeSubject, SigningKeyRecord};
             use auth_return_core::store::{AppStore, StoreResult};
             use sqlx::Row;
-            use $crate::convert::{like_escaped, origins_to_json, settings_to_json};
+            use $crate::convert::{
+                client_profile_to_json, like_escaped, origins_to_json, settings_to_json,
+            };
             use $crate::error::{backend, conflict};
             use $crate::sql::apps::APP_TAKEN;
             use $crate::sql::rows::select_app;
@@ -39,8 +41,8 @@ macro_rules! app_store {
                     let client = &app.client;
                     sqlx::query(
                         "INSERT INTO clients (client_id, pool_id, app_id, sealed_secret, \
-                         token_validity_secs, refresh_validity_secs) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
+                         token_validity_secs, refresh_validity_secs, is_primary, profile, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $9)",
                     )
                     .bind(&client.id)
                     .bind(&client.pool_id)
@@ -48,6 +50,9 @@ macro_rules! app_store {
                     .bind(client.sealed_secret.as_deref())
                     .bind(client.token_validity_secs)
                     .bind(client.refresh_validity_secs)
+                    .bind(client_profile_to_json(&client.profile)?)
+                    .bind(client.created_at)
+                    .bind(client.updated_at)
                     .execute(&mut *tx)
                     .await
                     .map_err(conflict(APP_TAKEN))?;
@@ -181,11 +186,13 @@ macro_rules! app_store {
                         return Ok(false);
                     }
                     sqlx::query(
-                        "UPDATE clients SET token_validity_secs = $1, refresh_validity_secs = $2 \
-                         WHERE app_id = $3",
+                        "UPDATE clients SET token_validity_secs = $1, refresh_validity_secs = $2, \
+                         profile = $3, updated_at = $4 WHERE app_id = $5 AND is_primary = TRUE",
                     )
                     .bind(app.client.token_validity_secs)
                     .bind(app.client.refresh_validity_secs)
+                    .bind(client_profile_to_json(&app.client.profile)?)
+                    .bind(app.client.updated_at)
                     .bind(&app.id)
                     .execute(&mut *tx)
                     .await
@@ -219,7 +226,7 @@ macro_rules! app_store {
                     &self,
                     client_id: &ClientId,
                 ) -> StoreResult<Option<App>> {
-                    let row = sqlx::query(concat!(select_app!(), " WHERE c.client_id = $1"))
+                    let row = sqlx::query(concat!(select_app!(any_client), " WHERE c.client_id = $1"))
                         .bind(client_id)
                         .fetch_optional(&self.pool)
                         .await

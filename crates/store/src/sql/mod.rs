@@ -10,6 +10,8 @@
 //!
 //! - `lock_user(tx, pool_id, user_id) -> bool`: holds the user row until commit, `false` if
 //!   there is none;
+//! - `lock_app(tx, app_id)`: holds the app row, if any, until commit (against a count-then-insert
+//!   race);
 //! - `revoke_sessions(tx, pool_id, at, whose) -> u64`: revokes sessions and records their
 //!   revocations;
 //! - `insert_first_user(pool, user) -> bool`: a user into an empty pool only;
@@ -23,6 +25,7 @@ pub(crate) mod apps;
 pub(crate) mod authorization_codes;
 pub(crate) mod challenges;
 pub(crate) mod changes;
+pub(crate) mod clients;
 pub(crate) mod codes;
 pub(crate) mod events;
 pub(crate) mod groups;
@@ -39,15 +42,17 @@ pub(crate) mod sessions;
 pub(crate) mod signing_keys;
 pub(crate) mod users;
 
-use auth_return_core::ids::{SessionId, UserId};
+use auth_return_core::ids::{ClientId, SessionId, UserId};
 
 /// Whose sessions `revoke_sessions` revokes.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Whose {
+pub(crate) enum Whose<'a> {
     /// One session.
     Session(SessionId),
     /// Every session of a user.
     User(UserId),
+    /// Every session opened through a client.
+    Client(&'a ClientId),
 }
 
 /// Implements every aggregate's store trait (so `Store`) for a dialect's store type, a struct
@@ -73,6 +78,7 @@ macro_rules! stores {
     ) => {
         $crate::sql::rows::row_mapping!($db);
         $crate::sql::apps::app_store!($store, $db);
+        $crate::sql::clients::client_store!($store, $db);
         $crate::sql::signing_keys::signing_key_store!($store, $db);
         $crate::sql::users::user_store!(
             $store,
@@ -143,6 +149,7 @@ macro_rules! bind_whose {
         match $whose {
             $crate::sql::Whose::Session(id) => $query.bind(id),
             $crate::sql::Whose::User(id) => $query.bind(id),
+            $crate::sql::Whose::Client(id) => $query.bind(id),
         }
     };
 }

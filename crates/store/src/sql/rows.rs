@@ -3,11 +3,17 @@
 
 /// `SELECT` of everything `rows::app` reads, from `apps a JOIN clients c`.
 macro_rules! select_app {
-    () => {
-        "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.settings, a.created_at, \
-         c.client_id, c.pool_id AS client_pool_id, c.sealed_secret, c.token_validity_secs, \
-         c.refresh_validity_secs FROM apps a JOIN clients c ON c.app_id = a.app_id"
+    ($($which:ident)?) => {
+        concat!(
+            "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.settings, a.created_at, \
+             c.client_id, c.pool_id AS client_pool_id, c.sealed_secret, c.token_validity_secs, \
+             c.refresh_validity_secs, c.is_primary, c.profile, c.created_at AS client_created_at, \
+             c.updated_at AS client_updated_at FROM apps a JOIN clients c ON c.app_id = a.app_id",
+            select_app!(@which $($which)?)
+        )
     };
+    (@which) => { " AND c.is_primary = TRUE" };
+    (@which any_client) => { "" };
 }
 pub(crate) use select_app;
 
@@ -124,9 +130,9 @@ macro_rules! row_mapping {
             use auth_return_core::store::StoreResult;
             use sqlx::Row;
             use $crate::convert::{
-                attributes_from_json, detail_from_json, event_kind_from_str, mfa_factor_from_str,
-                origins_from_json, scopes_from_json, settings_from_json, status_from_str,
-                transports_from_json,
+                attributes_from_json, client_profile_from_json, detail_from_json,
+                event_kind_from_str, mfa_factor_from_str, origins_from_json, scopes_from_json,
+                settings_from_json, status_from_str, transports_from_json,
             };
             use $crate::error::backend;
 
@@ -150,6 +156,10 @@ macro_rules! row_mapping {
                         sealed_secret: get(row, "sealed_secret")?,
                         token_validity_secs: get(row, "token_validity_secs")?,
                         refresh_validity_secs: get(row, "refresh_validity_secs")?,
+                        primary: get(row, "is_primary")?,
+                        profile: client_profile_from_json(&get::<String>(row, "profile")?)?,
+                        created_at: get(row, "client_created_at")?,
+                        updated_at: get(row, "client_updated_at")?,
                     },
                     id,
                     name: get(row, "name")?,

@@ -6,7 +6,7 @@ use super::SqliteStore;
 use crate::error::{backend, conflict};
 use crate::sql::users::{USER_TAKEN, insert_user};
 use crate::sql::{Whose, bind_whose};
-use auth_return_core::ids::{PoolId, UserId};
+use auth_return_core::ids::{AppId, PoolId, UserId};
 use auth_return_core::model::{Timestamp, User};
 use auth_return_core::store::StoreResult;
 use sqlx::SqliteConnection;
@@ -49,13 +49,19 @@ impl SqliteStore {
         Ok(true)
     }
 
+    /// Nothing to lock: a count read inside the writing statement that follows stays true
+    /// until the transaction ends (and a read before it would risk a busy lock upgrade).
+    pub(super) async fn lock_app(_conn: &mut SqliteConnection, _app_id: &AppId) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Records a revocation for each of the sessions, then revokes them, on `conn` (in a
     /// transaction); how many it revoked.
     pub(super) async fn revoke_sessions(
         conn: &mut SqliteConnection,
         pool_id: &PoolId,
         at: Timestamp,
-        whose: Whose,
+        whose: Whose<'_>,
     ) -> StoreResult<u64> {
         let (record, revoke) = match whose {
             Whose::Session(_) => (
@@ -65,6 +71,10 @@ impl SqliteStore {
             Whose::User(_) => (
                 record_revocations!(" AND s.user_id = $3"),
                 revoke!(" AND user_id = $3"),
+            ),
+            Whose::Client(_) => (
+                record_revocations!(" AND s.client_id = $3"),
+                revoke!(" AND client_id = $3"),
             ),
         };
         bind_whose!(sqlx::query(record).bind(at).bind(pool_id), whose)

@@ -63,6 +63,10 @@ pub fn app(name: &str, owner: Option<UserId>, created_at: i64) -> (App, SigningK
             sealed_secret: owner.map(|_| vec![7u8; 48]),
             token_validity_secs: 3600,
             refresh_validity_secs: 30 * 86_400,
+            primary: true,
+            profile: Default::default(),
+            created_at,
+            updated_at: created_at,
         },
         origins: vec![
             "https://app.example".to_owned(),

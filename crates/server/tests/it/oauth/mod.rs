@@ -6,4 +6,4 @@ mod code_flow;
 mod hosted;
 mod instances;
 mod refusals;
-mod support;
+pub(crate) mod support;
