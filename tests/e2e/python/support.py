@@ -267,6 +267,32 @@ def create_owned_app(base_url: str, token: str, name: str, client_secret: bool =
     return app
 
 
+def create_access_key(base_url: str, token: str, **body) -> dict:
+    """POST /api/access-keys as the developer behind `token`: the key with its secret."""
+    import requests
+
+    response = requests.post(
+        f"{base_url}/api/access-keys",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def signed_client(base_url: str, key_id: str, secret: str, region: str = "us-east-1"):
+    """A cognito-idp client signing with this access key, as a team's back-office code has."""
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=base_url,
+        region_name=region,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+    )
+
+
 @pytest.fixture(scope="session")
 def owned_apps(base_url, idp, outbox_path) -> dict:
     """A developer's console token and two apps they own: {"token", "public", "secret"}."""

@@ -11,15 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import jwt
 import botocore.auth
 import pytest
 import requests
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from support import (
+    create_access_key as create_key,
+    signed_client,
     PASSWORD,
     code_of,
     confirm,
@@ -37,29 +37,6 @@ MISMATCH = (
     "Check your AWS Secret Access Key and signing method."
 )
 UNRECOGNIZED = "The security token included in the request is invalid."
-
-
-def create_key(base_url: str, token: str, **body) -> dict:
-    response = requests.post(
-        f"{base_url}/api/access-keys",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=10,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def signed_client(base_url: str, key_id: str, secret: str, region: str = "us-east-1"):
-    """A cognito-idp client signing with this access key, as a team's back-office code has."""
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=base_url,
-        region_name=region,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
-    )
 
 
 @pytest.fixture(scope="module")

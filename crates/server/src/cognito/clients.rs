@@ -428,6 +428,7 @@ struct UserPoolClientType {
     allowed_o_auth_flows_user_pool_client: bool,
     prevent_user_existence_errors: &'static str,
     enable_token_revocation: bool,
+    enable_propagate_additional_user_context_data: bool,
     auth_session_validity: i64,
     refresh_token_rotation: Value,
 }
@@ -479,6 +480,7 @@ fn client_answer(pool_client: &PoolClient) -> Answer {
         allowed_o_auth_scopes: oauth.scopes.clone(),
         prevent_user_existence_errors: if app.settings.hide_existing_accounts { "ENABLED" } else { "LEGACY" },
         enable_token_revocation: true,
+        enable_propagate_additional_user_context_data: false,
         auth_session_validity: 3,
         refresh_token_rotation: json!({
             "Feature": if rotation.enabled { "ENABLED" } else { "DISABLED" },
