@@ -183,4 +183,12 @@ def test_a_client_member_the_provider_may_send_but_we_cannot_honour_is_refused_b
     )
     clients = admin.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
     assert len(clients) == 1
+    # The clients that were made page through boto3's paginator, the app's own first.
+    for name in ("b", "c"):
+        admin.create_user_pool_client(UserPoolId=pool_id, ClientName=name)
+    pages = admin.get_paginator("list_user_pool_clients").paginate(
+        UserPoolId=pool_id, PaginationConfig={"PageSize": 1}
+    )
+    names = [c["ClientName"] for page in pages for c in page["UserPoolClients"]]
+    assert names == ["strict", "b", "c"]
     admin.delete_user_pool(UserPoolId=pool_id)

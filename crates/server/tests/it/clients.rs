@@ -3,9 +3,12 @@
 //! secret, lifetimes, sign-in flows and redirect settings hold where users sign in, another
 //! instance follows a change at its next poll of the change feed, and every refusal names what it refuses.
 
-use crate::common::{PASSWORD, Reply, TempPostgres, TestServer, claims, create_app, developer};
+use crate::common::{
+    PASSWORD, Reply, TempPostgres, TestServer, claims, create_app, developer, pool_events,
+};
 use crate::oauth::support::{Browser, CALLBACK, VERIFIER, authorize_path};
 use auth_return_core::apps::{Actor, CreatedApp};
+use auth_return_core::events::EventKind;
 use auth_return_core::{AppId, ClientId};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -311,6 +314,29 @@ async fn an_update_replaces_the_client_and_a_deletion_signs_its_users_out() {
             "ResourceNotFoundException",
             &format!("User pool client {id} does not exist."),
         );
+    // Each change is in the pool's audit log, naming the client and the developer.
+    let created = CreatedApp {
+        app: through.app.clone(),
+        client_secret: None,
+    };
+    let changes: Vec<(String, String)> = pool_events(&p.server, &created)
+        .await
+        .into_iter()
+        .filter(|e| e.kind == EventKind::SettingsChanged)
+        .map(|e| {
+            assert!(e.actor.is_some(), "the developer is named");
+            let text = |member: &str| e.detail[member].as_str().unwrap().to_owned();
+            (text("changed"), text("client_id"))
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("client_created".to_owned(), id.clone()),
+            ("client_updated".to_owned(), id.clone()),
+            ("client_deleted".to_owned(), id.clone()),
+        ]
+    );
     // The app's own client goes only with the pool.
     p.admin("DeleteUserPoolClient", json!({"ClientId": p.own_client}))
         .await
