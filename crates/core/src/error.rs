@@ -154,6 +154,10 @@ pub enum Error {
     /// A pool or user limit on groups reached (the message names it).
     #[error("{0}")]
     GroupLimitExceeded(String),
+    /// AddCustomAttributes or CreateUserPool would give a pool more custom attributes than
+    /// allowed (docs/cognito-protocol.md §5.7).
+    #[error("A user pool can have at most {0} custom attributes.")]
+    CustomAttributeLimitExceeded(usize),
     /// The user does not exist (only where Cognito reveals it: token-authenticated and admin calls).
     #[error("User does not exist.")]
     UserNotFound,

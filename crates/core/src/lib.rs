@@ -32,6 +32,7 @@ pub mod passkey_settings;
 pub mod policy;
 pub mod recorder;
 pub mod revocations;
+pub mod schema;
 pub mod service;
 pub mod settings;
 pub mod store;

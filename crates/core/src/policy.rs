@@ -117,7 +117,7 @@ pub fn normalize_email(value: &str) -> Result<String> {
 }
 
 /// Attributes a user may set besides `email`; anything else must be `custom:<name>`.
-const WRITABLE_ATTRIBUTES: &[&str] = &[
+pub(crate) const WRITABLE_ATTRIBUTES: &[&str] = &[
     "name",
     "given_name",
     "family_name",

@@ -5,6 +5,7 @@ use crate::error::{Error, Result, SettingProblem};
 use crate::oauth_settings::OAuthSettings;
 use crate::passkey_settings::PasskeySettings;
 use crate::policy::PasswordPolicy;
+use crate::schema::CustomSchema;
 use serde::{Deserialize, Serialize};
 
 /// The code placeholder in message templates (Cognito's).
@@ -34,6 +35,10 @@ pub struct AppSettings {
     pub mfa: MfaSettings,
     /// Passkeys (issue 15).
     pub passkeys: PasskeySettings,
+    /// The declared `custom:` attributes (docs/cognito-protocol.md §5.7). Written only by
+    /// [`crate::store::AppStore::change_app_settings`] (AddCustomAttributes, CreateUserPool):
+    /// `update_app` keeps what is stored.
+    pub custom_attributes: CustomSchema,
 }
 
 /// Multi-factor sign-in, as Cognito's `MfaConfiguration` has it: the second factor is an

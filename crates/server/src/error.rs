@@ -159,9 +159,9 @@ impl From<Error> for CognitoError {
             Error::UserNotFound => "UserNotFoundException",
             Error::GroupExists(_) => "GroupExistsException",
             Error::GroupNotFound => "ResourceNotFoundException",
-            Error::GroupLimitExceeded(_) | Error::ClientLimitExceeded(_) => {
-                "LimitExceededException"
-            }
+            Error::GroupLimitExceeded(_)
+            | Error::ClientLimitExceeded(_)
+            | Error::CustomAttributeLimitExceeded(_) => "LimitExceededException",
             Error::UsernameExists => "UsernameExistsException",
             Error::CodeMismatch | Error::MfaCodeMismatch => "CodeMismatchException",
             Error::SoftwareTokenMismatch => "EnableSoftwareTokenMFAException",

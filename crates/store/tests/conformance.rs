@@ -42,6 +42,8 @@ mod passkeys;
 mod races;
 #[path = "conformance/rotation.rs"]
 mod rotation;
+#[path = "conformance/settings_races.rs"]
+mod settings_races;
 #[path = "conformance/story.rs"]
 mod story;
 #[path = "conformance/upgrade.rs"]
@@ -82,6 +84,22 @@ async fn postgres_story() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_races_between_two_instances() {
     on_postgres(|url| async move { races::run(open(&url).await, open(&url).await).await }).await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_schema_grows_atomically_between_two_instances() {
+    let db = TempSqlite::new();
+    settings_races::run(open(&db.url()).await, open(&db.url()).await).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_schema_grows_atomically_between_two_instances() {
+    on_postgres(|url| async move {
+        settings_races::run(open(&url).await, open(&url).await).await;
+    })
+    .await;
 }
 
 #[cfg(feature = "sqlite")]

@@ -6,7 +6,8 @@ use crate::apps::Actor;
 use crate::error::{Error, Result};
 use crate::events::Caller;
 use crate::ids::PoolId;
-use crate::policy::{check_attribute, normalize_email};
+use crate::policy::normalize_email;
+use crate::schema::AttributeWrite;
 use crate::service::Service;
 
 /// Attributes nobody changes.
@@ -24,7 +25,8 @@ impl Service {
         attributes: &[(String, String)],
         caller: &Caller,
     ) -> Result<()> {
-        let (_, mut user) = self.admin_target(actor, pool_id, username).await?;
+        let (app, mut user) = self.admin_target(actor, pool_id, username).await?;
+        let schema = &app.settings.custom_attributes;
         let mut new_email = None;
         let mut verified = None;
         for (name, value) in attributes {
@@ -53,7 +55,7 @@ impl Service {
                         "Cannot modify the non-mutable attribute {name}"
                     )));
                 }
-                _ => check_attribute(name, value)?,
+                _ => schema.check(name, value, AttributeWrite::Change)?,
             }
         }
         if let Some(email) = &new_email {
@@ -92,14 +94,16 @@ impl Service {
         names: &[String],
         caller: &Caller,
     ) -> Result<()> {
-        let (_, mut user) = self.admin_target(actor, pool_id, username).await?;
+        let (app, mut user) = self.admin_target(actor, pool_id, username).await?;
         for name in names {
             if matches!(name.as_str(), "email" | "email_verified" | "sub") {
                 return Err(Error::InvalidParameter(format!(
                     "Cannot delete the required attribute {name}"
                 )));
             }
-            check_attribute(name, "")?;
+            app.settings
+                .custom_attributes
+                .check(name, "", AttributeWrite::Change)?;
         }
         for name in names {
             user.attributes.remove(name);

@@ -6,6 +6,7 @@ mod auth_events;
 mod filter;
 mod mfa;
 mod pools;
+mod schema;
 mod users;
 
 pub use filter::parse_filter;

@@ -6,6 +6,7 @@ use crate::apps::{Actor, AppUpdate, NewApp};
 use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::events::Caller;
 use crate::ids::PoolId;
+use crate::schema::{SchemaEntry, declare_schema};
 use crate::service::Service;
 use crate::settings::{MfaPatch, PolicyPatch};
 
@@ -20,6 +21,9 @@ pub struct PoolSettings {
     pub password_policy: PolicyPatch,
     /// `OFF`, `OPTIONAL` or `ON` (absent: `OFF`).
     pub mfa_mode: Option<String>,
+    /// CreateUserPool's `Schema`: standard attributes as they are here, and custom ones to
+    /// declare (docs/cognito-protocol.md §5.7). UpdateUserPool has none.
+    pub schema: Vec<SchemaEntry>,
 }
 
 impl PoolSettings {
@@ -63,15 +67,24 @@ impl Service {
         settings: &PoolSettings,
         caller: &Caller,
     ) -> Result<AppSummary> {
+        let custom = declare_schema(&settings.schema)?;
         let new = NewApp {
             name: name.to_owned(),
             ..NewApp::default()
         };
         let created = self.create_app(actor, new).await?;
-        match self
+        let configured = match self
             .update_app(actor, &created.app.id, settings.as_update(), caller)
             .await
         {
+            Ok(app) if custom.is_empty() => Ok(app),
+            Ok(mut app) => self.grow_schema(&app, &custom).await.map(|settings| {
+                app.settings = settings;
+                app
+            }),
+            Err(e) => Err(e),
+        };
+        match configured {
             Ok(app) => self.summarize(app).await,
             Err(e) => {
                 self.delete_app(actor, &created.app.id).await?;

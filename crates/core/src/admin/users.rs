@@ -8,7 +8,8 @@ use crate::error::{Constraint, Error, Field, Result, Violation};
 use crate::events::Caller;
 use crate::ids::{PoolId, UserId};
 use crate::model::{CodePurpose, User, UserStatus};
-use crate::policy::{PasswordPolicy, check_attribute, normalize_email};
+use crate::policy::{PasswordPolicy, normalize_email};
+use crate::schema::AttributeWrite;
 use crate::service::Service;
 use crate::store::StoreError;
 use base64::Engine;
@@ -105,7 +106,11 @@ impl Service {
                         }
                         "email_verified" => email_verified = value == "true",
                         _ => {
-                            check_attribute(name, value)?;
+                            app.settings.custom_attributes.check(
+                                name,
+                                value,
+                                AttributeWrite::Creation,
+                            )?;
                             if !value.is_empty() {
                                 attributes.insert(name.clone(), value.clone());
                             }

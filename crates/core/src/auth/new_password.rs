@@ -8,7 +8,7 @@ use super::{AuthStep, NewPasswordChallenge, SignInTarget, known_names};
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, PoolId};
 use crate::model::{App, User, UserStatus};
-use crate::policy::check_attribute;
+use crate::schema::AttributeWrite;
 use crate::service::Service;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -109,7 +109,10 @@ impl Service {
                     )));
                 }
                 _ => {
-                    check_attribute(name, value)?;
+                    // The user exists already: immutable attributes stay as created.
+                    app.settings
+                        .custom_attributes
+                        .check(name, value, AttributeWrite::Change)?;
                     if value.is_empty() {
                         user.attributes.remove(name);
                     } else {

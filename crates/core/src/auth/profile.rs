@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::mail::mask_email;
 use crate::model::{CodePurpose, User};
-use crate::policy::{check_attribute, normalize_email};
+use crate::policy::normalize_email;
+use crate::schema::AttributeWrite;
 use crate::service::Service;
 use crate::store::StoreError;
 
@@ -51,7 +52,9 @@ impl Service {
         attributes: &[(String, String)],
         caller: &Caller,
     ) -> Result<Option<CodeDelivery>> {
-        let (_, mut user) = self.access_token_user(access_token).await?;
+        let (token, mut user) = self.access_token_user(access_token).await?;
+        let app = self.app_for_client(&token.client_id).await?;
+        let schema = &app.settings.custom_attributes;
         let mut new_email = None;
         let mut email_unchanged = false;
         for (name, value) in attributes {
@@ -71,7 +74,7 @@ impl Service {
                         "Cannot modify the non-mutable attribute {name}"
                     )));
                 }
-                _ => check_attribute(name, value)?,
+                _ => schema.check(name, value, AttributeWrite::Change)?,
             }
         }
         for (name, value) in attributes {

@@ -9,7 +9,8 @@ use crate::events::{Caller, EventKind};
 use crate::ids::{ClientId, PoolId, UserId};
 use crate::mail::mask_email;
 use crate::model::{App, CodePurpose, User, UserStatus};
-use crate::policy::{check_attribute, normalize_email};
+use crate::policy::normalize_email;
+use crate::schema::AttributeWrite;
 use crate::service::Service;
 use crate::store::StoreError;
 use std::collections::BTreeMap;
@@ -54,7 +55,9 @@ impl Service {
                     ));
                 }
                 _ => {
-                    check_attribute(name, value)?;
+                    app.settings
+                        .custom_attributes
+                        .check(name, value, AttributeWrite::Creation)?;
                     if !value.is_empty() {
                         extra.insert(name.clone(), value.clone());
                     }

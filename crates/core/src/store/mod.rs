@@ -25,7 +25,7 @@ mod users;
 
 pub use access_keys::AccessKeyStore;
 pub use api_keys::ApiKeyStore;
-pub use apps::AppStore;
+pub use apps::{AppStore, SettingsChange, SettingsOutcome};
 pub use authorization_codes::AuthorizationCodeStore;
 pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;

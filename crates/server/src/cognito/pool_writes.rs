@@ -193,6 +193,7 @@ fn settings(body: &Map<String, Value>) -> Result<PoolSettings, CognitoError> {
     Ok(PoolSettings {
         password_policy: patch,
         mfa_mode,
+        schema: Vec::new(),
     })
 }
 

@@ -70,7 +70,9 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::GroupNotFound
         | Error::PasskeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
         Error::GroupExists(_) => (StatusCode::CONFLICT, "conflict"),
-        Error::GroupLimitExceeded(_) | Error::ClientLimitExceeded(_) => {
+        Error::GroupLimitExceeded(_)
+        | Error::ClientLimitExceeded(_)
+        | Error::CustomAttributeLimitExceeded(_) => {
             (StatusCode::CONFLICT, "limit_exceeded")
         }
         Error::InboxUnavailable => (StatusCode::NOT_FOUND, "inbox_unavailable"),

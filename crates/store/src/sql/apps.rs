@@ -10,14 +10,41 @@ macro_rules! app_store {
             use auth_return_core::app_listing::AppQuery;
             use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
             use auth_return_core::model::{App, ChangeSubject, SigningKeyRecord};
-            use auth_return_core::store::{AppStore, StoreResult};
+            use auth_return_core::settings::AppSettings;
+            use auth_return_core::store::{AppStore, SettingsChange, SettingsOutcome, StoreResult};
             use sqlx::Row;
             use $crate::convert::{
-                client_profile_to_json, like_escaped, origins_to_json, settings_to_json,
+                client_profile_to_json, like_escaped, origins_to_json, settings_from_json,
+                settings_to_json,
             };
             use $crate::error::{backend, conflict};
             use $crate::sql::apps::APP_TAKEN;
             use $crate::sql::rows::select_app;
+
+            impl $store {
+                /// The app's settings and pool, read after a write to its row: the write locks
+                /// the row (PostgreSQL) or takes the database's write lock (SQLite), so what is
+                /// read stays true until the caller's transaction ends. `None` if unknown.
+                async fn lock_settings(
+                    conn: &mut <$db as sqlx::Database>::Connection,
+                    app_id: &AppId,
+                ) -> StoreResult<Option<(AppSettings, PoolId)>> {
+                    let row = sqlx::query(
+                        "UPDATE apps SET settings = settings WHERE app_id = $1 \
+                         RETURNING settings, pool_id",
+                    )
+                    .bind(app_id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    let Some(row) = row else {
+                        return Ok(None);
+                    };
+                    let text: String = row.try_get("settings").map_err(backend)?;
+                    let pool_id: PoolId = row.try_get("pool_id").map_err(backend)?;
+                    Ok(Some((settings_from_json(&text)?, pool_id)))
+                }
+            }
 
             #[async_trait::async_trait]
             impl AppStore for $store {
@@ -171,12 +198,22 @@ macro_rules! app_store {
                 /// written) for an unknown app.
                 async fn update_app(&self, app: &App) -> StoreResult<bool> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let Some((stored, _)) = Self::lock_settings(&mut tx, &app.id).await? else {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(false);
+                    };
+                    // The schema grows only through `change_app_settings`: a settings change
+                    // read before one landed must not take it away again.
+                    let settings = AppSettings {
+                        custom_attributes: stored.custom_attributes,
+                        ..app.settings.clone()
+                    };
                     let done = sqlx::query(
                         "UPDATE apps SET name = $1, origins = $2, settings = $3 WHERE app_id = $4",
                     )
                     .bind(&app.name)
                     .bind(origins_to_json(&app.origins)?)
-                    .bind(settings_to_json(&app.settings)?)
+                    .bind(settings_to_json(&settings)?)
                     .bind(&app.id)
                     .execute(&mut *tx)
                     .await
@@ -200,6 +237,35 @@ macro_rules! app_store {
                     Self::record_change(&mut tx, &ChangeSubject::App(app.pool_id.clone())).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(true)
+                }
+
+                async fn change_app_settings(
+                    &self,
+                    app_id: &AppId,
+                    change: &SettingsChange<'_>,
+                ) -> StoreResult<SettingsOutcome> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let Some((stored, pool_id)) = Self::lock_settings(&mut tx, app_id).await?
+                    else {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(SettingsOutcome::Unknown);
+                    };
+                    let settings = match change(&stored) {
+                        Ok(settings) => settings,
+                        Err(refusal) => {
+                            tx.rollback().await.map_err(backend)?;
+                            return Ok(SettingsOutcome::Refused(refusal));
+                        }
+                    };
+                    sqlx::query("UPDATE apps SET settings = $1 WHERE app_id = $2")
+                        .bind(settings_to_json(&settings)?)
+                        .bind(app_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    Self::record_change(&mut tx, &ChangeSubject::App(pool_id)).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(SettingsOutcome::Changed(Box::new(settings)))
                 }
 
                 /// Deletes the app (foreign keys cascade to everything in its pool) and records
