@@ -42,7 +42,7 @@ pub struct AppView {
     /// Refresh token lifetime (the absolute session length), seconds.
     pub refresh_validity_secs: i64,
     /// Password policy, refresh rotation, mail templates, user API keys, hosted sign-in
-    /// (`oauth`): never a secret.
+    /// (`oauth`), the custom-attribute schema (read-only here): never a secret.
     #[serde(flatten)]
     pub settings: AppSettings,
     /// Creation time, epoch seconds.

@@ -19,6 +19,7 @@ mod pool_writes;
 mod pools;
 mod profile;
 mod recovery;
+mod schema;
 mod session;
 mod signup;
 mod throttle;
@@ -327,6 +328,10 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         ListUsers => admin::list_users(service, credentials, call.request(body)?).await,
         CreateUserPool => pool_writes::create_user_pool(service, credentials, caller, body).await,
         UpdateUserPool => pool_writes::update_user_pool(service, credentials, caller, body).await,
+        AddCustomAttributes => {
+            let request = call.request(body)?;
+            schema::add_custom_attributes(service, credentials, caller, request).await
+        }
         ListUserPools => pools::list_user_pools(service, credentials, call.request(body)?).await,
         DescribeUserPool => {
             pools::describe_user_pool(service, credentials, call.request(body)?).await

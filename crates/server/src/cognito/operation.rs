@@ -67,6 +67,8 @@ pub enum Operation {
     CreateUserPool,
     /// `UpdateUserPool`.
     UpdateUserPool,
+    /// `AddCustomAttributes`.
+    AddCustomAttributes,
     /// `ListUserPools`.
     ListUserPools,
     /// `DescribeUserPool`.
@@ -182,6 +184,7 @@ impl Operation {
             "ListUsers" => ListUsers,
             "CreateUserPool" => CreateUserPool,
             "UpdateUserPool" => UpdateUserPool,
+            "AddCustomAttributes" => AddCustomAttributes,
             "ListUserPools" => ListUserPools,
             "DescribeUserPool" => DescribeUserPool,
             "DeleteUserPool" => DeleteUserPool,

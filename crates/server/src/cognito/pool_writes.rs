@@ -1,7 +1,7 @@
 //! CreateUserPool and UpdateUserPool (docs/cognito-protocol.md §5.4): a pool's password policy
 //! and MFA mode, set as Cognito sets them (UpdateUserPool puts back the default of what it is
-//! not given). Every other member is taken only where it says what this service does anyway,
-//! and otherwise refused by name, never silently ignored.
+//! not given), and CreateUserPool's `Schema` (§5.7). Every other member is taken only where it
+//! says what this service does anyway, and otherwise refused by name, never silently ignored.
 
 use super::credentials::{Access, Credentials};
 use super::pools::user_pool_answer;
@@ -50,10 +50,12 @@ const RULES: &[Rule] = &[
         accepts: empty_object,
         why: "Lambda triggers are not supported",
     },
+    // CreateUserPool reads its `Schema` (`READ_AT_CREATION`); UpdateUserPool has none in
+    // Cognito's API, so only an empty one is taken there.
     Rule {
         member: "Schema",
         accepts: empty_list,
-        why: "custom attributes are not declared through Schema yet",
+        why: "a pool's schema is set by CreateUserPool and grows by AddCustomAttributes",
     },
     Rule {
         member: "UserPoolTags",
@@ -105,10 +107,13 @@ const RULES: &[Rule] = &[
 /// Members read into the settings, or naming the pool.
 const READ: &[&str] = &["PoolName", "UserPoolId", "Policies", "MfaConfiguration"];
 
-/// Checks every member of `body`: ours, a rule's value, or refused by name.
-fn check_members(body: &Map<String, Value>) -> Result<(), CognitoError> {
+/// Members CreateUserPool reads besides [`READ`].
+const READ_AT_CREATION: &[&str] = &["Schema"];
+
+/// Checks every member of `body`: ours (`also` too), a rule's value, or refused by name.
+fn check_members(body: &Map<String, Value>, also: &[&str]) -> Result<(), CognitoError> {
     for (member, value) in body {
-        if value.is_null() || READ.contains(&member.as_str()) {
+        if value.is_null() || READ.contains(&member.as_str()) || also.contains(&member.as_str()) {
             continue;
         }
         match RULES.iter().find(|rule| rule.member == member) {
@@ -219,8 +224,11 @@ pub async fn create_user_pool(
         .get("PoolName")
         .and_then(Value::as_str)
         .ok_or_else(|| CognitoError::invalid(super::validation::null("poolName")))?;
-    check_members(&body)?;
-    let settings = settings(&body)?;
+    check_members(&body, READ_AT_CREATION)?;
+    let mut settings = settings(&body)?;
+    if let Some(schema) = body.get("Schema").filter(|v| !v.is_null()) {
+        settings.schema = super::schema::entries(schema, "Schema")?;
+    }
     let actor = authority.permit_new_pool()?;
     let summary = service.create_pool(actor, name, &settings, caller).await?;
     user_pool_answer(service, summary)
@@ -239,7 +247,7 @@ pub async fn update_user_pool(
         .and_then(Value::as_str)
         .ok_or_else(|| CognitoError::invalid(super::validation::null("userPoolId")))?
         .parse()?;
-    check_members(&body)?;
+    check_members(&body, &[])?;
     let settings = settings(&body)?;
     let actor = authority.permit(service, &pool_id, Access::Write).await?;
     service

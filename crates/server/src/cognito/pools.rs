@@ -56,7 +56,7 @@ struct PasswordPolicyType {
     temporary_password_validity_days: i64,
 }
 
-/// `UserPoolType`: what we have of it (no Lambda triggers, SMS or custom schema yet).
+/// `UserPoolType`: what we have of it (no Lambda triggers or SMS).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct UserPoolType {
@@ -73,6 +73,7 @@ struct UserPoolType {
     estimated_number_of_users: u64,
     admin_create_user_config: serde_json::Value,
     user_pool_tags: serde_json::Value,
+    schema_attributes: Vec<serde_json::Value>,
 }
 
 fn description(app: &App) -> PoolDescription {
@@ -155,6 +156,7 @@ pub(super) fn user_pool_answer(service: &Service, summary: AppSummary) -> Answer
             "UnusedAccountValidityDays": validity_days,
         }),
         user_pool_tags: serde_json::json!({}),
+        schema_attributes: super::schema::schema_attributes(&app.settings.custom_attributes),
     }}))
 }
 

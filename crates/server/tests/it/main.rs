@@ -35,5 +35,6 @@ mod qr;
 mod rate_limits;
 mod rest;
 mod rotation;
+mod schema;
 mod settings;
 mod verify_crate;
