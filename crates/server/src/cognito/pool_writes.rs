@@ -4,6 +4,7 @@
 //! says what this service does anyway, and otherwise refused by name, never silently ignored.
 
 use super::credentials::{Access, Credentials};
+use super::members::{self, Rule, empty_list, empty_object};
 use super::pools::user_pool_answer;
 use super::{Answer, empty};
 use crate::error::CognitoError;
@@ -12,21 +13,6 @@ use auth_return_core::events::Caller;
 use auth_return_core::settings::PolicyPatch;
 use auth_return_core::{PoolId, Service};
 use serde_json::{Map, Value, json};
-
-/// What a member may say, and why another value is refused.
-struct Rule {
-    member: &'static str,
-    accepts: fn(&Value) -> bool,
-    why: &'static str,
-}
-
-fn empty_object(v: &Value) -> bool {
-    v.as_object().is_some_and(Map::is_empty)
-}
-
-fn empty_list(v: &Value) -> bool {
-    v.as_array().is_some_and(Vec::is_empty)
-}
 
 /// Members with the values that are ours; `null` is taken everywhere (the member unsaid).
 const RULES: &[Rule] = &[
@@ -110,31 +96,6 @@ const READ: &[&str] = &["PoolName", "UserPoolId", "Policies", "MfaConfiguration"
 /// Members CreateUserPool reads besides [`READ`].
 const READ_AT_CREATION: &[&str] = &["Schema"];
 
-/// Checks every member of `body`: ours (`also` too), a rule's value, or refused by name.
-fn check_members(body: &Map<String, Value>, also: &[&str]) -> Result<(), CognitoError> {
-    for (member, value) in body {
-        if value.is_null() || READ.contains(&member.as_str()) || also.contains(&member.as_str()) {
-            continue;
-        }
-        match RULES.iter().find(|rule| rule.member == member) {
-            Some(rule) if (rule.accepts)(value) => {}
-            Some(rule) => {
-                return Err(CognitoError::invalid(format!(
-                    "{member} is not supported here: {}.",
-                    rule.why
-                )));
-            }
-            None => {
-                return Err(CognitoError::invalid(format!(
-                    "{} is not supported here.",
-                    member.chars().take(64).collect::<String>()
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The settings `body` gives: `Policies.PasswordPolicy` and `MfaConfiguration`.
 fn settings(body: &Map<String, Value>) -> Result<PoolSettings, CognitoError> {
     let policies = body.get("Policies").filter(|v| !v.is_null());
@@ -202,16 +163,6 @@ fn settings(body: &Map<String, Value>) -> Result<PoolSettings, CognitoError> {
     })
 }
 
-/// The body as a JSON object.
-fn object(body: &[u8]) -> Result<Map<String, Value>, CognitoError> {
-    match super::parse::<Value>(body)? {
-        Value::Object(map) => Ok(map),
-        _ => Err(CognitoError::invalid(
-            "The request body must be a JSON object.",
-        )),
-    }
-}
-
 pub async fn create_user_pool(
     service: &Service,
     credentials: &Credentials<'_>,
@@ -219,12 +170,12 @@ pub async fn create_user_pool(
     body: &[u8],
 ) -> Answer {
     let authority = credentials.authenticate(service).await?;
-    let body = object(body)?;
+    let body = members::object(body)?;
     let name = body
         .get("PoolName")
         .and_then(Value::as_str)
         .ok_or_else(|| CognitoError::invalid(super::validation::null("poolName")))?;
-    check_members(&body, READ_AT_CREATION)?;
+    members::check(&body, &[READ, READ_AT_CREATION].concat(), RULES)?;
     let mut settings = settings(&body)?;
     if let Some(schema) = body.get("Schema").filter(|v| !v.is_null()) {
         settings.schema = super::schema::entries(schema, "Schema")?;
@@ -241,13 +192,13 @@ pub async fn update_user_pool(
     body: &[u8],
 ) -> Answer {
     let authority = credentials.authenticate(service).await?;
-    let body = object(body)?;
+    let body = members::object(body)?;
     let pool_id: PoolId = body
         .get("UserPoolId")
         .and_then(Value::as_str)
         .ok_or_else(|| CognitoError::invalid(super::validation::null("userPoolId")))?
         .parse()?;
-    check_members(&body, &[])?;
+    members::check(&body, READ, RULES)?;
     let settings = settings(&body)?;
     let actor = authority.permit(service, &pool_id, Access::Write).await?;
     service
