@@ -5,6 +5,7 @@ use crate::oauth_flags::{self, OAuthFlags};
 use anyhow::Context;
 use auth_return_core::events::Caller;
 use auth_return_core::passkey_settings::PasskeyPatch;
+use auth_return_core::provider::ProviderKind;
 use auth_return_core::settings::{MfaMode, MfaPatch, RotationPatch};
 use auth_return_core::{Actor, AppUpdate, NewApp, Service};
 use auth_return_server::views::AppView;
@@ -25,6 +26,10 @@ pub enum AppsCommand {
         /// Give the client a secret (for server-side apps; browsers cannot keep one).
         #[arg(long)]
         client_secret: bool,
+        /// Where its user pool lives: builtin (here) or cognito (AWS Cognito, see
+        /// --aws-region) [default: --default-provider].
+        #[arg(long, value_parser = PossibleValuesParser::new(["builtin", "cognito"]))]
+        provider: Option<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -122,6 +127,7 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
             name,
             origins,
             client_secret,
+            provider,
             json,
         } => {
             let created = service
@@ -131,6 +137,7 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
                         name,
                         origins,
                         client_secret,
+                        provider: provider.as_deref().and_then(ProviderKind::parse),
                     },
                 )
                 .await?;

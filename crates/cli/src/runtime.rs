@@ -25,7 +25,8 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
     if let Some(name) = &config.mail_from_name {
         service_config.mail_from_name.clone_from(name);
     }
-    let service = Arc::new(Service::new(Dependencies {
+    service_config.default_provider = config.default_provider;
+    let mut service = Service::new(Dependencies {
         events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
         store,
         clock: Arc::new(SystemClock),
@@ -33,12 +34,48 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         master_key,
         config: service_config,
         compute: ComputePool::for_this_machine(),
-    }));
+    });
+    if let Some(aws) = &config.aws {
+        service = service.with_pool_provider(pool_provider(aws).await?);
+    }
+    let service = Arc::new(service);
     service
         .ensure_console_app()
         .await
         .map_err(|e| anyhow::anyhow!("creating the console app: {e}"))?;
     Ok(service)
+}
+
+/// The AWS Cognito provider, as `aws` says to reach it.
+#[cfg(feature = "cognito")]
+async fn pool_provider(
+    aws: &crate::config::AwsSettings,
+) -> anyhow::Result<Arc<dyn auth_return_core::provider::PoolProvider>> {
+    use auth_return_provider_cognito::{CognitoProvider, ProviderConfig};
+    let provider = CognitoProvider::new(ProviderConfig {
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        ..ProviderConfig::default()
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("AWS Cognito provider: {e}"))?;
+    tracing::info!(
+        region = provider.region(),
+        endpoint = provider.endpoint(),
+        "AWS Cognito provider ready"
+    );
+    Ok(Arc::new(provider))
+}
+
+/// Without the `cognito` feature there is no AWS provider to make.
+#[cfg(not(feature = "cognito"))]
+async fn pool_provider(
+    _aws: &crate::config::AwsSettings,
+) -> anyhow::Result<Arc<dyn auth_return_core::provider::PoolProvider>> {
+    anyhow::bail!(
+        "--default-provider cognito, --aws-region and --aws-endpoint-url need a build with the \
+         cognito feature: cargo build --release -p auth-return --features cognito"
+    )
 }
 
 /// The mail transport: SMTP when `--smtp-url` is given, else the outbox file.

@@ -115,6 +115,7 @@ mod tests {
             },
             origins: Vec::new(),
             settings: AppSettings::default(),
+            external: None,
             created_at: 0,
         }
     }

@@ -7,6 +7,7 @@ use crate::model::{App, Client};
 use crate::oauth_settings::OAuthPatch;
 use crate::passkey_settings::PasskeyPatch;
 use crate::policy::PasswordPolicy;
+use crate::provider::ProviderKind;
 use crate::service::Service;
 use crate::settings::{
     MfaMode, MfaPatch, PolicyPatch, RotationPatch, TemplatesPatch, UserApiKeysPatch, bounds,
@@ -64,6 +65,8 @@ pub struct NewApp {
     pub origins: Vec<String>,
     /// Whether the client gets a secret (server-side apps only).
     pub client_secret: bool,
+    /// Where its pool lives; `None`: the server's default (`--default-provider`).
+    pub provider: Option<crate::provider::ProviderKind>,
 }
 
 /// A freshly registered app; the client secret is shown this once.
@@ -111,6 +114,8 @@ pub struct AppConfig {
     pub mfa: MfaView,
     /// Passkeys, so front ends know whether to offer them.
     pub passkeys: PasskeysView,
+    /// Where the pool lives (`builtin`, `cognito`): the endpoint and issuer above are its.
+    pub provider: ProviderKind,
 }
 
 /// The app's passkey setting as the public config shows it: whether they are on (the relying
@@ -240,7 +245,7 @@ impl AppUpdate {
     }
 }
 
-fn check_name(name: &str) -> Result<String> {
+pub(crate) fn check_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
         return Err(Error::InvalidParameter(
@@ -273,10 +278,16 @@ pub(crate) fn check_origin(origin: &str) -> Result<String> {
 }
 
 impl Service {
-    /// Registers an app owned by `actor` (operator apps have no owner).
+    /// Registers an app owned by `actor` (operator apps have no owner), its pool here or with
+    /// the provider `new` names.
     pub async fn create_app(&self, actor: Actor, new: NewApp) -> Result<CreatedApp> {
-        self.create_app_with_id(AppId::generate(), actor.owner(), new)
-            .await
+        match new.provider.unwrap_or(self.config.default_provider) {
+            ProviderKind::Builtin => {
+                self.create_app_with_id(AppId::generate(), actor.owner(), new)
+                    .await
+            }
+            kind => self.create_external_app(kind, actor.owner(), new).await,
+        }
     }
 
     async fn create_app_with_id(
@@ -322,9 +333,10 @@ impl Service {
             },
             origins,
             settings: crate::settings::AppSettings::default(),
+            external: None,
             created_at: now,
         };
-        self.store.insert_app(&app, &key).await?;
+        self.store.insert_app(&app, Some(&key)).await?;
         tracing::info!(app_id = %app.id, pool_id = %app.pool_id, "app registered");
         Ok(CreatedApp { app, client_secret })
     }
@@ -388,6 +400,9 @@ impl Service {
                 "the console app cannot be deleted".into(),
             ));
         }
+        if app.external.is_some() {
+            self.delete_external_pool(&app).await?;
+        }
         if !self.store.delete_app(&app.id).await? {
             return Err(Error::AppNotFound);
         }
@@ -420,6 +435,10 @@ impl Service {
         edit: impl FnOnce(&mut crate::model::Client),
     ) -> Result<App> {
         let mut app = self.get_app(actor, app_id).await?;
+        crate::service::builtin_only(
+            &app,
+            "its settings are Cognito's, and changing them through Auth Return is not supported yet",
+        )?;
         edit(&mut app.client);
         app.client.updated_at = self.clock.now();
         let changed = update.members();
@@ -568,16 +587,27 @@ impl Service {
             user_pool_id: app.pool_id.to_string(),
             client_id: app.client.id.to_string(),
             region: app.pool_id.region().to_owned(),
-            endpoint: self.config.public_url.clone(),
-            issuer: self.issuer(&app.pool_id),
+            endpoint: app
+                .external
+                .as_ref()
+                .map_or_else(|| self.config.public_url.clone(), |e| e.endpoint.clone()),
+            issuer: app
+                .external
+                .as_ref()
+                .map_or_else(|| self.issuer(&app.pool_id), |e| e.issuer.clone()),
             password_policy: (&app.settings.password_policy).into(),
             mfa: MfaView {
                 mode: app.settings.mfa.mode,
                 email_otp: app.settings.mfa.email_otp,
             },
             passkeys: PasskeysView {
-                enabled: self.passkeys_usable(app),
+                // A pool elsewhere has no passkey settings of ours.
+                enabled: app.external.is_none() && self.passkeys_usable(app),
             },
+            provider: app
+                .external
+                .as_ref()
+                .map_or(ProviderKind::Builtin, |e| e.provider),
         }
     }
 }

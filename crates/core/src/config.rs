@@ -47,6 +47,8 @@ pub struct ServiceConfig {
     /// The operator's name in the sender's name of every mail (`<app> via <this>`); by
     /// default the host of the public URL.
     pub mail_from_name: String,
+    /// Where a new app's pool lives when its registration does not say (`--default-provider`).
+    pub default_provider: crate::provider::ProviderKind,
 }
 
 impl ServiceConfig {
@@ -65,6 +67,7 @@ impl ServiceConfig {
             max_code_attempts: 5,
             console_signup: ConsoleSignup::default(),
             invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
+            default_provider: crate::provider::ProviderKind::Builtin,
         }
     }
 }

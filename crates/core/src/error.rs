@@ -142,6 +142,30 @@ pub enum Error {
     /// ConfirmSignUp on an account that is already confirmed.
     #[error("User cannot be confirmed. Current status is {0}")]
     CannotConfirm(&'static str),
+    /// The pool lives with another provider: its users are served there.
+    #[error("User pool {pool_id} lives in {}: call {endpoint}", provider.as_str())]
+    ExternalPool {
+        /// The pool.
+        pool_id: PoolId,
+        /// Where it lives.
+        provider: crate::provider::ProviderKind,
+        /// The endpoint that serves it.
+        endpoint: String,
+    },
+    /// What an app whose pool lives with another provider cannot do here.
+    #[error("The app's user pool lives in {}: {what}", provider.as_str())]
+    NotForExternalPool {
+        /// Where it lives.
+        provider: crate::provider::ProviderKind,
+        /// What cannot be done, and why.
+        what: &'static str,
+    },
+    /// No provider of that kind is configured on this server.
+    #[error("this server has no {} provider: start it with the provider's settings (see the README's provider mode)", .0.as_str())]
+    ProviderNotConfigured(crate::provider::ProviderKind),
+    /// The provider refused or failed.
+    #[error("{0}")]
+    Provider(crate::provider::ProviderFailure),
     /// The pool has as many app clients as it may.
     #[error("The user pool has reached its limit of {0} app clients.")]
     ClientLimitExceeded(u32),

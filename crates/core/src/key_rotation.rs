@@ -68,6 +68,10 @@ impl Service {
         caller: &Caller,
     ) -> Result<Vec<KeyInfo>> {
         let app = self.get_app(actor, app_id).await?;
+        crate::service::builtin_only(
+            &app,
+            "Cognito signs its tokens with its own keys and does not rotate them on request",
+        )?;
         let now = self.clock.now();
         let activates_at = if emergency {
             now

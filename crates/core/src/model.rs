@@ -27,6 +27,8 @@ pub struct App {
     pub origins: Vec<String>,
     /// Password policy, refresh rotation, mail templates.
     pub settings: AppSettings,
+    /// Where the pool lives when not here (AWS Cognito); `None` for a built-in pool.
+    pub external: Option<crate::provider::ExternalPool>,
     /// When it was created.
     pub created_at: Timestamp,
 }

@@ -47,6 +47,8 @@ pub struct Service {
     pub(crate) compute: ComputePool,
     pub(crate) config: ServiceConfig,
     pub(crate) events: EventRecorder,
+    /// Makes and deletes pools that live in AWS Cognito, when the server has one.
+    pub(crate) pool_provider: Option<Arc<dyn crate::provider::PoolProvider>>,
 }
 
 impl Service {
@@ -63,7 +65,14 @@ impl Service {
             compute: deps.compute,
             config: deps.config,
             events: deps.events,
+            pool_provider: None,
         }
+    }
+
+    /// The service with `provider` to make and delete the pools of apps registered with it.
+    pub fn with_pool_provider(mut self, provider: Arc<dyn crate::provider::PoolProvider>) -> Self {
+        self.pool_provider = Some(provider);
+        self
     }
 
     /// The service-wide configuration.
@@ -108,10 +117,12 @@ impl Service {
                 Constraint::Length { min: 1, max: 128 },
             )));
         }
-        self.apps
+        let app = self
+            .apps
             .get(self.store.as_ref(), client_id)
             .await?
-            .ok_or_else(|| Error::ClientNotFound(client_id.clone()))
+            .ok_or_else(|| Error::ClientNotFound(client_id.clone()))?;
+        external_refused(app)
     }
 
     /// Deletes expired sessions, codes and answered challenges; returns how many rows went.
@@ -188,5 +199,29 @@ impl Service {
             }
             _ => Err(Error::ClientUnauthorized),
         }
+    }
+}
+
+/// `app`, unless its pool lives elsewhere: then its users sign in there, and this endpoint
+/// says where.
+pub(crate) fn external_refused(app: App) -> Result<App> {
+    match &app.external {
+        None => Ok(app),
+        Some(external) => Err(Error::ExternalPool {
+            pool_id: app.pool_id.clone(),
+            provider: external.provider,
+            endpoint: external.endpoint.clone(),
+        }),
+    }
+}
+
+/// `Ok` for an app whose pool is here; otherwise [`Error::NotForExternalPool`] saying `what`.
+pub(crate) fn builtin_only(app: &App, what: &'static str) -> Result<()> {
+    match &app.external {
+        None => Ok(()),
+        Some(external) => Err(Error::NotForExternalPool {
+            provider: external.provider,
+            what,
+        }),
     }
 }

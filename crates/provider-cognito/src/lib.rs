@@ -20,6 +20,7 @@
 mod config;
 mod describe;
 mod error;
+mod pool_provider;
 mod provider;
 mod spec;
 mod validity;

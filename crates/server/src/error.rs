@@ -6,6 +6,7 @@
 use crate::client::UnreadableForwarding;
 use crate::limits::Throttled;
 use auth_return_core::Error;
+use auth_return_core::provider::ProviderFailureKind;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -162,6 +163,23 @@ impl From<Error> for CognitoError {
             Error::GroupLimitExceeded(_)
             | Error::ClientLimitExceeded(_)
             | Error::CustomAttributeLimitExceeded(_) => "LimitExceededException",
+            Error::ExternalPool { .. } => "ResourceNotFoundException",
+            Error::ProviderNotConfigured(_) | Error::NotForExternalPool { .. } => {
+                "InvalidParameterException"
+            }
+            Error::Provider(failure) => match failure.kind {
+                ProviderFailureKind::Invalid => "InvalidParameterException",
+                ProviderFailureKind::NotFound => "ResourceNotFoundException",
+                ProviderFailureKind::Throttled => "TooManyRequestsException",
+                ProviderFailureKind::QuotaExceeded => "LimitExceededException",
+                // The provider's fault, not the caller's: a 500 with the provider's reason.
+                ProviderFailureKind::NotPermitted | ProviderFailureKind::Unavailable => {
+                    return Self {
+                        message: failure.message.clone(),
+                        ..Self::internal()
+                    };
+                }
+            },
             Error::UsernameExists => "UsernameExistsException",
             Error::CodeMismatch | Error::MfaCodeMismatch => "CodeMismatchException",
             Error::SoftwareTokenMismatch => "EnableSoftwareTokenMFAException",

@@ -4,6 +4,7 @@ use auth_return_core::access_keys::CreatedAccessKey;
 use auth_return_core::activity::EventPage;
 use auth_return_core::events::Event;
 use auth_return_core::model::{AccessKey, ApiKey, App};
+use auth_return_core::provider::ProviderKind;
 use auth_return_core::settings::AppSettings;
 use auth_return_core::{AppConfig, AppSummary, CreatedApiKey, Service};
 use serde::Serialize;
@@ -32,6 +33,9 @@ pub struct AppView {
     pub region: String,
     /// JWKS URL.
     pub jwks_uri: String,
+    /// Where the pool lives: `builtin`, or `cognito` (then the ids, issuer, endpoint and JWKS
+    /// URL are AWS's).
+    pub provider: ProviderKind,
     /// Allowed browser origins (empty = any).
     pub origins: Vec<String>,
     /// Owning developer (`sub` in the console pool), if any.
@@ -61,12 +65,17 @@ impl AppView {
             region,
             endpoint,
             issuer,
+            provider,
             ..
         } = service.config_of(app);
         Self {
             app_id: app.id.to_string(),
             name: app.name.clone(),
-            jwks_uri: format!("{issuer}/.well-known/jwks.json"),
+            jwks_uri: app.external.as_ref().map_or_else(
+                || format!("{issuer}/.well-known/jwks.json"),
+                |e| e.jwks_url.clone(),
+            ),
+            provider,
             user_pool_id,
             client_id,
             client_secret,

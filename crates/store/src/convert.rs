@@ -4,6 +4,7 @@ use crate::error::corrupt;
 use auth_return_core::clients::ClientProfile;
 use auth_return_core::events::EventKind;
 use auth_return_core::model::{MatchOp, MfaFactor, UserField, UserFilter, UserStatus};
+use auth_return_core::provider::ExternalPool;
 use auth_return_core::settings::AppSettings;
 use auth_return_core::store::{StoreError, StoreResult};
 use std::collections::BTreeMap;
@@ -51,6 +52,17 @@ pub(crate) fn client_profile_from_json(text: &str) -> StoreResult<ClientProfile>
         }
         _ => Err(corrupt("clients.profile")),
     }
+}
+
+/// Where an app's pool lives, as the JSON object text stored in `apps.external`.
+pub(crate) fn external_to_json(external: &ExternalPool) -> StoreResult<String> {
+    serde_json::to_string(external)
+        .map_err(|e| StoreError::Backend(format!("encoding external pool: {e}")))
+}
+
+/// Parses `apps.external`.
+pub(crate) fn external_from_json(text: &str) -> StoreResult<ExternalPool> {
+    serde_json::from_str(text).map_err(|_| corrupt("apps.external"))
 }
 
 /// An API key's scopes as the JSON array text stored in `api_keys.scopes`.

@@ -49,6 +49,7 @@ const STEPS: &[Step] = steps![
     16 "access keys" "0016_access_keys.sql",
     17 "groups" "0017_groups.sql",
     18 "app clients" "0018_app_clients.sql",
+    19 "external pools" "0019_external_pools.sql",
 ];
 
 /// The SQLite migrator.

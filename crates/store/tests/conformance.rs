@@ -368,7 +368,11 @@ async fn postgres_upgrades_a_0001_database() {
 async fn sqlite_reopens_with_data_and_schema_kept() {
     let db = TempSqlite::new();
     let (app, key) = fixtures::app("kept", None, 10);
-    open(&db.url()).await.insert_app(&app, &key).await.unwrap();
+    open(&db.url())
+        .await
+        .insert_app(&app, Some(&key))
+        .await
+        .unwrap();
     let again = open(&db.url()).await;
     assert_eq!(again.get_app(&app.id).await.unwrap(), Some(app));
 }

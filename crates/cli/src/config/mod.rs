@@ -8,7 +8,7 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
-pub use resolve::{Config, MailTransport, TlsFiles};
+pub use resolve::{AwsSettings, Config, MailTransport, TlsFiles};
 
 use auth_return_core::ConsoleSignup;
 use auth_return_core::config::DEFAULT_INVITATIONS_PER_DAY;
@@ -238,4 +238,24 @@ pub struct GlobalOptions {
         default_value_t = DEFAULT_INVITATIONS_PER_DAY
     )]
     pub invitations_per_day: u32,
+    /// Where a new app's user pool lives when its registration does not say: builtin (here)
+    /// or cognito (AWS Cognito; needs the `cognito` build feature).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_DEFAULT_PROVIDER",
+        default_value = "builtin",
+        value_parser = clap::builder::PossibleValuesParser::new(["builtin", "cognito"])
+    )]
+    pub default_provider: String,
+    /// The AWS region Cognito pools are made in [default: the AWS chain's, AWS_REGION…].
+    /// Given (or with --aws-endpoint-url, or --default-provider cognito), apps may be
+    /// registered with `--provider cognito`.
+    #[arg(long, global = true, env = "AUTH_RETURN_AWS_REGION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_region: Option<String>,
+    /// Another Cognito endpoint than AWS's (an emulator's) [default: AWS's, or AWS_ENDPOINT_URL].
+    #[arg(long, global = true, env = "AUTH_RETURN_AWS_ENDPOINT_URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_endpoint_url: Option<String>,
 }

@@ -3,6 +3,7 @@
 
 use super::GlobalOptions;
 use auth_return_core::ConsoleSignup;
+use auth_return_core::provider::ProviderKind;
 use auth_return_mail::{SmtpConfig, default_from_address};
 use auth_return_server::client::{ForwardedHeader, TrustedProxies};
 use auth_return_server::limits::RateLimitSettings;
@@ -79,6 +80,19 @@ pub struct Config {
     pub console_signup: ConsoleSignup,
     /// Invitation mails per developer per day (0 = unlimited).
     pub invitations_per_day: u32,
+    /// Where a new app's pool lives when its registration does not say.
+    pub default_provider: ProviderKind,
+    /// How to reach AWS Cognito; `None` when no setting asks for it.
+    pub aws: Option<AwsSettings>,
+}
+
+/// Where AWS Cognito is, for apps whose pools live there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSettings {
+    /// The region (`None`: the AWS chain's).
+    pub region: Option<String>,
+    /// Another endpoint than AWS's (`None`: AWS's, or `AWS_ENDPOINT_URL`).
+    pub endpoint_url: Option<String>,
 }
 
 impl GlobalOptions {
@@ -138,6 +152,17 @@ impl GlobalOptions {
         }
         let trusted_proxies = TrustedProxies::parse(&self.trusted_proxies.join(","))
             .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
+        let default_provider = ProviderKind::parse(&self.default_provider)
+            .ok_or_else(|| anyhow::anyhow!("--default-provider must be builtin or cognito"))?;
+        let aws_region = non_empty_text(self.aws_region);
+        let aws_endpoint_url = non_empty_text(self.aws_endpoint_url);
+        let aws = (default_provider == ProviderKind::Cognito
+            || aws_region.is_some()
+            || aws_endpoint_url.is_some())
+        .then_some(AwsSettings {
+            region: aws_region,
+            endpoint_url: aws_endpoint_url,
+        });
         let rate_limits = RateLimitSettings {
             sign_in: self.rate_limit_sign_in,
             sign_up: self.rate_limit_sign_up,
@@ -164,6 +189,8 @@ impl GlobalOptions {
             rate_limits,
             console_signup: self.console_signup.into(),
             invitations_per_day: self.invitations_per_day,
+            default_provider,
+            aws,
         })
     }
 }
@@ -214,4 +241,9 @@ fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> anyhow::Result<Opti
              to serve HTTPS, or neither"
         ),
     }
+}
+
+/// A text setting, blank as not given.
+fn non_empty_text(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
 }

@@ -378,6 +378,7 @@ fn the_help_states_the_real_defaults() {
         ("--rate-limit-refresh", defaults.refresh.to_string()),
         ("--rate-limit-key-verify", defaults.key_verify.to_string()),
         ("--console-signup", "invite".to_owned()),
+        ("--default-provider", "builtin".to_owned()),
         (
             "--invitations-per-day",
             DEFAULT_INVITATIONS_PER_DAY.to_string(),

@@ -22,9 +22,14 @@ use crate::model::{App, User};
 use crate::service::Service;
 
 impl Service {
-    /// The app of `pool_id` if `actor` may administer it; otherwise the pool does not exist
-    /// for them.
+    /// The app of `pool_id` if `actor` may administer it (otherwise the pool does not exist
+    /// for them) and its users are here.
     pub(crate) async fn admin_app(&self, actor: Actor, pool_id: &PoolId) -> Result<App> {
+        crate::service::external_refused(self.owned_pool_app(actor, pool_id).await?)
+    }
+
+    /// The app of `pool_id` if `actor` may administer it, wherever its pool lives.
+    pub(crate) async fn owned_pool_app(&self, actor: Actor, pool_id: &PoolId) -> Result<App> {
         // A pool id has at most 55 characters: a longer one is cut to that before it is looked
         // up and echoed.
         let pool_id = PoolId::new(pool_id.as_str().chars().take(55).collect::<String>());

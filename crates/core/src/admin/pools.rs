@@ -140,14 +140,14 @@ impl Service {
 
     /// The pool `pool_id` with its user count, if `actor` may administer it.
     pub async fn describe_pool(&self, actor: Actor, pool_id: &PoolId) -> Result<AppSummary> {
-        let app = self.admin_app(actor, pool_id).await?;
+        let app = self.owned_pool_app(actor, pool_id).await?;
         self.summarize(app).await
     }
 
     /// DeleteUserPool: deletes the app of `pool_id` (its users, keys and settings with it), as
     /// `DELETE /api/apps/{id}` does.
     pub async fn delete_pool(&self, actor: Actor, pool_id: &PoolId) -> Result<()> {
-        let app = self.admin_app(actor, pool_id).await?;
+        let app = self.owned_pool_app(actor, pool_id).await?;
         self.delete_app(actor, &app.id).await
     }
 }

@@ -111,6 +111,7 @@ mod tests {
             },
             origins: vec![],
             settings,
+            external: None,
             created_at: 0,
         }
     }

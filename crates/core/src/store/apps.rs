@@ -26,8 +26,9 @@ pub enum SettingsOutcome {
 /// Apps with their pool and client. Part of [`super::Store`].
 #[async_trait]
 pub trait AppStore: Send + Sync {
-    /// Creates an app with its pool, client and first signing key, atomically.
-    async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()>;
+    /// Creates an app with its pool, client and first signing key (none for a pool that lives
+    /// elsewhere), atomically.
+    async fn insert_app(&self, app: &App, key: Option<&SigningKeyRecord>) -> StoreResult<()>;
     /// An app by id.
     async fn get_app(&self, app_id: &AppId) -> StoreResult<Option<App>>;
     /// An app by its pool id.

@@ -23,6 +23,9 @@ pub struct CreateAppRequest {
     origins: Vec<String>,
     #[serde(default)]
     client_secret: bool,
+    /// Where the pool lives (`builtin`, `cognito`); absent: the server's default.
+    #[serde(default)]
+    provider: Option<auth_return_core::provider::ProviderKind>,
 }
 
 /// `GET /api/apps` query, as given: every member optional, an empty one as absent.
@@ -57,6 +60,7 @@ pub async fn create(
         name: req.name,
         origins: req.origins,
         client_secret: req.client_secret,
+        provider: req.provider,
     };
     let created = state.service.create_app(actor, new).await?;
     Ok((

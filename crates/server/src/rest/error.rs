@@ -6,6 +6,7 @@ use crate::error::{
     ErrorNote, HTTPS_REQUIRED, OVERLOAD_RETRY_SECS, set_retry_after, throttled_message,
 };
 use crate::limits::Throttled;
+use auth_return_core::provider::ProviderFailureKind;
 use auth_return_core::{Error, SettingProblem};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -95,6 +96,18 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
             (StatusCode::CONFLICT, "conflict")
         }
         Error::Overloaded => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        Error::ExternalPool { .. } | Error::NotForExternalPool { .. } => {
+            (StatusCode::CONFLICT, "external_pool")
+        }
+        Error::ProviderNotConfigured(_) => (StatusCode::BAD_REQUEST, "provider_not_configured"),
+        Error::Provider(failure) => match failure.kind {
+            ProviderFailureKind::Invalid => (StatusCode::BAD_REQUEST, "invalid_request"),
+            ProviderFailureKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ProviderFailureKind::Throttled => (StatusCode::SERVICE_UNAVAILABLE, "provider_throttled"),
+            ProviderFailureKind::QuotaExceeded => (StatusCode::CONFLICT, "provider_quota_exceeded"),
+            ProviderFailureKind::NotPermitted => (StatusCode::BAD_GATEWAY, "provider_not_permitted"),
+            ProviderFailureKind::Unavailable => (StatusCode::BAD_GATEWAY, "provider_unavailable"),
+        },
         Error::Store(_) | Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         // Sign-in, code and refresh outcomes of `POST /`: no REST route meets them today, and
         // should one, a plain 400 is the answer.

@@ -31,6 +31,8 @@ mod overload;
 mod pages;
 mod passkeys;
 mod pools;
+#[cfg(feature = "cognito")]
+mod provider;
 mod qr;
 mod rate_limits;
 mod rest;

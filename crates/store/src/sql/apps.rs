@@ -14,7 +14,7 @@ macro_rules! app_store {
             use auth_return_core::store::{AppStore, SettingsChange, SettingsOutcome, StoreResult};
             use sqlx::Row;
             use $crate::convert::{
-                client_profile_to_json, like_escaped, origins_to_json, settings_from_json,
+                client_profile_to_json, external_to_json, like_escaped, origins_to_json, settings_from_json,
                 settings_to_json,
             };
             use $crate::error::{backend, conflict};
@@ -48,12 +48,16 @@ macro_rules! app_store {
 
             #[async_trait::async_trait]
             impl AppStore for $store {
-                /// Inserts the app, its client and its first key in one transaction.
-                async fn insert_app(&self, app: &App, key: &SigningKeyRecord) -> StoreResult<()> {
+                /// Inserts the app, its client and its first key (a built-in pool's) in one transaction.
+                async fn insert_app(
+                    &self,
+                    app: &App,
+                    key: Option<&SigningKeyRecord>,
+                ) -> StoreResult<()> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     sqlx::query(
                         "INSERT INTO apps (app_id, name, owner_id, pool_id, origins, settings, \
-                         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         external, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
                     .bind(&app.id)
                     .bind(&app.name)
@@ -61,6 +65,7 @@ macro_rules! app_store {
                     .bind(&app.pool_id)
                     .bind(origins_to_json(&app.origins)?)
                     .bind(settings_to_json(&app.settings)?)
+                    .bind(app.external.as_ref().map(external_to_json).transpose()?)
                     .bind(app.created_at)
                     .execute(&mut *tx)
                     .await
@@ -83,9 +88,11 @@ macro_rules! app_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(conflict(APP_TAKEN))?;
-                    Self::insert_key_row(&mut tx, key)
-                        .await
-                        .map_err(conflict(APP_TAKEN))?;
+                    if let Some(key) = key {
+                        Self::insert_key_row(&mut tx, key)
+                            .await
+                            .map_err(conflict(APP_TAKEN))?;
+                    }
                     tx.commit().await.map_err(backend)
                 }
 

@@ -5,7 +5,7 @@
 macro_rules! select_app {
     ($($which:ident)?) => {
         concat!(
-            "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.settings, a.created_at, \
+            "SELECT a.app_id, a.name, a.owner_id, a.pool_id, a.origins, a.settings, a.external, a.created_at, \
              c.client_id, c.pool_id AS client_pool_id, c.sealed_secret, c.token_validity_secs, \
              c.refresh_validity_secs, c.is_primary, c.profile, c.created_at AS client_created_at, \
              c.updated_at AS client_updated_at FROM apps a JOIN clients c ON c.app_id = a.app_id",
@@ -131,8 +131,8 @@ macro_rules! row_mapping {
             use sqlx::Row;
             use $crate::convert::{
                 attributes_from_json, client_profile_from_json, detail_from_json,
-                event_kind_from_str, mfa_factor_from_str, origins_from_json, scopes_from_json,
-                settings_from_json, status_from_str, transports_from_json,
+                event_kind_from_str, external_from_json, mfa_factor_from_str, origins_from_json,
+                scopes_from_json, settings_from_json, status_from_str, transports_from_json,
             };
             use $crate::error::backend;
 
@@ -167,6 +167,9 @@ macro_rules! row_mapping {
                     pool_id: get(row, "pool_id")?,
                     origins: origins_from_json(&get::<String>(row, "origins")?)?,
                     settings: settings_from_json(&get::<String>(row, "settings")?)?,
+                    external: get::<Option<String>>(row, "external")?
+                        .map(|text| external_from_json(&text))
+                        .transpose()?,
                     created_at: get(row, "created_at")?,
                 })
             }

@@ -14,8 +14,8 @@ pub async fn apps(store: Arc<dyn Store>) {
     let (mut a1, k1) = fixtures::app("first", Some(owner), 100);
     a1.settings = custom_settings();
     let (a2, k2) = fixtures::app("second", None, 200);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
+    s.insert_app(&a2, Some(&k2)).await.unwrap();
     assert_eq!(s.get_app(&a1.id).await.unwrap().as_ref(), Some(&a1));
     assert_eq!(
         s.get_app(&a2.id).await.unwrap().unwrap().settings,
@@ -86,7 +86,7 @@ fn custom_settings() -> AppSettings {
 pub async fn user_fields(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (app, key) = fixtures::app("users", None, 1);
-    s.insert_app(&app, &key).await.unwrap();
+    s.insert_app(&app, Some(&key)).await.unwrap();
     let p = &app.pool_id;
     let mut ada = fixtures::user(p, "ada@example.com", 10);
     ada.pending_email = Some("ada.new@example.com".into());
@@ -145,8 +145,8 @@ pub async fn list_users(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (app, key) = fixtures::app("list", None, 1);
     let (other, other_key) = fixtures::app("other", None, 2);
-    s.insert_app(&app, &key).await.unwrap();
-    s.insert_app(&other, &other_key).await.unwrap();
+    s.insert_app(&app, Some(&key)).await.unwrap();
+    s.insert_app(&other, Some(&other_key)).await.unwrap();
     let p = &app.pool_id;
     assert!(s.list_users(p, None, None, 10).await.unwrap().is_empty());
 

@@ -33,8 +33,8 @@ pub async fn api_keys(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("keys-a", None, 1);
     let (b, kb) = fixtures::app("keys-b", None, 1);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&b, &kb).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&b, Some(&kb)).await.unwrap();
     let ada = fixtures::user(&a.pool_id, "ada@example.com", 1);
     let bob = fixtures::user(&a.pool_id, "bob@example.com", 1);
     s.insert_user(&ada).await.unwrap();

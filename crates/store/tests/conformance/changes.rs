@@ -36,8 +36,8 @@ pub async fn recorded(store: Arc<dyn Store>) {
     // Creating an app records nothing: nobody can have cached the keys of a new pool.
     let (a1, k1) = fixtures::app("one", None, 1);
     let (a2, k2) = fixtures::app("two", None, 1);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
+    s.insert_app(&a2, Some(&k2)).await.unwrap();
     assert_eq!(s.latest_change().await.unwrap(), 0);
 
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
@@ -91,7 +91,7 @@ pub async fn recorded(store: Arc<dyn Store>) {
 pub async fn concurrent(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     const WRITERS: usize = 40;
     let (app, first) = fixtures::app("busy", None, 1);
-    a.insert_app(&app, &first).await.unwrap();
+    a.insert_app(&app, Some(&first)).await.unwrap();
     let stores = [a, b];
     let mut tasks = JoinSet::new();
     for i in 0..WRITERS {

@@ -84,8 +84,8 @@ pub async fn recorded(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("events-a", None, 1);
     let (b, kb) = fixtures::app("events-b", None, 1);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&b, &kb).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&b, Some(&kb)).await.unwrap();
     let (pa, pb) = (&a.pool_id, &b.pool_id);
 
     // Nothing yet; an empty batch writes nothing.
@@ -281,8 +281,8 @@ pub async fn paging(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("events-paging", None, 1);
     let (b, kb) = fixtures::app("events-noise", None, 1);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&b, &kb).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&b, Some(&kb)).await.unwrap();
     let (pa, pb) = (&a.pool_id, &b.pool_id);
     let user = UserId::generate();
     const TOTAL: usize = 250;
@@ -370,8 +370,8 @@ pub async fn prune(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("events-prune-a", None, 1);
     let (b, kb) = fixtures::app("events-prune-b", None, 1);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&b, &kb).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&b, Some(&kb)).await.unwrap();
     let (pa, pb) = (&a.pool_id, &b.pool_id);
 
     // Nothing to prune.
@@ -467,7 +467,7 @@ pub async fn concurrent(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     const TASKS: usize = 8;
     const CALLS: usize = 50;
     let (app, key) = fixtures::app("events-busy", None, 1);
-    a.insert_app(&app, &key).await.unwrap();
+    a.insert_app(&app, Some(&key)).await.unwrap();
     let stores = [a, b];
     let mut tasks = JoinSet::new();
     for task in 0..TASKS {

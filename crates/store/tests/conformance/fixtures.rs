@@ -29,8 +29,8 @@ pub struct TwoPools {
 pub async fn two_pools(s: &dyn Store) -> TwoPools {
     let (one, k1) = app("one", None, 1);
     let (two, k2) = app("two", None, 2);
-    s.insert_app(&one, &k1).await.unwrap();
-    s.insert_app(&two, &k2).await.unwrap();
+    s.insert_app(&one, Some(&k1)).await.unwrap();
+    s.insert_app(&two, Some(&k2)).await.unwrap();
     let ada = user(&one.pool_id, "ada@example.com", 10);
     let bob = user(&one.pool_id, "bob@example.com", 10);
     let eve = user(&two.pool_id, "eve@example.com", 10);
@@ -73,6 +73,7 @@ pub fn app(name: &str, owner: Option<UserId>, created_at: i64) -> (App, SigningK
             "http://localhost:5173".to_owned(),
         ],
         settings: AppSettings::default(),
+        external: None,
         created_at,
     };
     let key = SigningKeyRecord {

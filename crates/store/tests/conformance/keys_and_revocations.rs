@@ -30,8 +30,8 @@ pub async fn signing_keys(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a1, k1) = fixtures::app("one", None, 100);
     let (a2, k2) = fixtures::app("two", None, 100);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
+    s.insert_app(&a2, Some(&k2)).await.unwrap();
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
     assert_eq!(s.signing_keys(p1).await.unwrap(), vec![k1.clone()]);
     assert_eq!(k1.activates_at, k1.created_at);
@@ -135,8 +135,8 @@ pub async fn recorded(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("default validity", None, 1);
     let (mut b, kb) = fixtures::app("short validity", None, 2);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&b, &kb).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&b, Some(&kb)).await.unwrap();
     b.client.token_validity_secs = 600;
     assert!(s.update_app(&b).await.unwrap());
     let (pa, pb) = (&a.pool_id, &b.pool_id);
@@ -251,8 +251,8 @@ pub async fn feed_order(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("feed", None, 1);
     let (other, ko) = fixtures::app("other", None, 2);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&other, &ko).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&other, Some(&ko)).await.unwrap();
     let (p, po) = (&a.pool_id, &other.pool_id);
     let ta = a.client.token_validity_secs;
     let ada = fixtures::user(p, "ada@example.com", 10);

@@ -29,8 +29,8 @@ pub async fn lockouts(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a, ka) = fixtures::app("lock-a", None, 1);
     let (b, kb) = fixtures::app("lock-b", None, 1);
-    s.insert_app(&a, &ka).await.unwrap();
-    s.insert_app(&b, &kb).await.unwrap();
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    s.insert_app(&b, Some(&kb)).await.unwrap();
     let (pa, pb) = (&a.pool_id, &b.pool_id);
 
     // Nothing yet; clearing nothing is fine.

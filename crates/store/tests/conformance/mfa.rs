@@ -131,7 +131,7 @@ pub async fn records(store: Arc<dyn Store>) {
     assert_eq!(get(s, p2, eve.id).await, Some(eve_mfa.clone()));
 
     // The same app and user made again start without a record.
-    s.insert_app(&a1, &k1).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
     s.insert_user(&bob).await.unwrap();
     assert_eq!(get(s, p1, bob.id).await, None);
 }
@@ -142,8 +142,8 @@ pub async fn totp_steps(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a1, k1) = fixtures::app("one", None, 1);
     let (a2, k2) = fixtures::app("two", None, 2);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
+    s.insert_app(&a2, Some(&k2)).await.unwrap();
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
     let ada = fixtures::user(p1, "ada@example.com", 10);
     let bob = fixtures::user(p1, "bob@example.com", 10);
@@ -219,7 +219,7 @@ pub async fn totp_steps(store: Arc<dyn Store>) {
 pub async fn spend_race(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     let stores = [a, b];
     let (app, key) = fixtures::app("mfa races", None, 1);
-    stores[0].insert_app(&app, &key).await.unwrap();
+    stores[0].insert_app(&app, Some(&key)).await.unwrap();
     let ada = fixtures::user(&app.pool_id, "ada@example.com", 10);
     stores[1].insert_user(&ada).await.unwrap();
     stores[0]
@@ -258,7 +258,7 @@ where
 {
     let s = store.as_ref();
     let (app, key) = fixtures::app("corrupt", None, 1);
-    s.insert_app(&app, &key).await.unwrap();
+    s.insert_app(&app, Some(&key)).await.unwrap();
     let p = &app.pool_id;
     let ada = fixtures::user(p, "ada@example.com", 10);
     s.insert_user(&ada).await.unwrap();

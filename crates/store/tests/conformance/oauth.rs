@@ -48,8 +48,8 @@ pub async fn authorization_codes(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (a1, k1) = fixtures::app("one", None, 1);
     let (a2, k2) = fixtures::app("two", None, 2);
-    s.insert_app(&a1, &k1).await.unwrap();
-    s.insert_app(&a2, &k2).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
+    s.insert_app(&a2, Some(&k2)).await.unwrap();
     let (p1, p2) = (&a1.pool_id, &a2.pool_id);
     let (s1, s2, s3) = (
         SessionId::generate(),
@@ -95,7 +95,7 @@ pub async fn authorization_codes(store: Arc<dyn Store>) {
     // finds its hashes unspent.
     assert!(s.delete_app(&a1.id).await.unwrap());
     assert_eq!(spend(s, p2, b"code-1", None, 2_000).await, again(Some(s3)));
-    s.insert_app(&a1, &k1).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
     for hash in [&b"code-1"[..], b"refused", b"expired"] {
         assert_eq!(spend(s, p1, hash, None, 2_000).await, CodeSpend::First);
     }
@@ -107,7 +107,7 @@ pub async fn authorization_codes(store: Arc<dyn Store>) {
 pub async fn spend_race(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     let stores = [a, b];
     let (app, key) = fixtures::app("oauth races", None, 1);
-    stores[0].insert_app(&app, &key).await.unwrap();
+    stores[0].insert_app(&app, Some(&key)).await.unwrap();
     for round in 0..5u8 {
         let hash = vec![b'r', round];
         let mut tasks = JoinSet::new();
@@ -224,7 +224,7 @@ pub async fn hosted_sessions(store: Arc<dyn Store>) {
 pub async fn session_scope(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (app, key) = fixtures::app("scopes", None, 1);
-    s.insert_app(&app, &key).await.unwrap();
+    s.insert_app(&app, Some(&key)).await.unwrap();
     let p = &app.pool_id;
     let ada = fixtures::user(p, "ada@example.com", 10);
     s.insert_user(&ada).await.unwrap();
@@ -267,7 +267,7 @@ pub async fn session_scope(store: Arc<dyn Store>) {
 pub async fn prune(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (app, key) = fixtures::app("prune", None, 1);
-    s.insert_app(&app, &key).await.unwrap();
+    s.insert_app(&app, Some(&key)).await.unwrap();
     let p = &app.pool_id;
     let ada = fixtures::user(p, "ada@example.com", 10);
     s.insert_user(&ada).await.unwrap();

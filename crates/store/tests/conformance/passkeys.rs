@@ -186,7 +186,7 @@ pub async fn records(store: Arc<dyn Store>) {
     assert_eq!(list(s, p2, eve.id).await, vec![eves.clone()]);
 
     // The same app and user made again start without passkeys, and the ids are free.
-    s.insert_app(&a1, &k1).await.unwrap();
+    s.insert_app(&a1, Some(&k1)).await.unwrap();
     s.insert_user(&ada).await.unwrap();
     assert!(list(s, p1, ada.id).await.is_empty());
     s.insert_passkey(&key).await.unwrap();

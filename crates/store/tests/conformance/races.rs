@@ -15,7 +15,7 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     let stores = [a, b];
     let pick = |i: usize| Arc::clone(&stores[i % 2]);
     let (app, key) = fixtures::app("races", None, 1);
-    stores[0].insert_app(&app, &key).await.unwrap();
+    stores[0].insert_app(&app, Some(&key)).await.unwrap();
     let user = fixtures::user(&app.pool_id, "race@example.com", 1);
     stores[1].insert_user(&user).await.unwrap();
     let pool_id = app.pool_id.clone();
@@ -112,7 +112,7 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     // An empty pool, many simultaneous first users (distinct emails): exactly one is stored,
     // the others are told the pool is taken; afterwards nobody is first any more.
     let (empty, key) = fixtures::app("first", None, 1);
-    stores[0].insert_app(&empty, &key).await.unwrap();
+    stores[0].insert_app(&empty, Some(&key)).await.unwrap();
     let mut tasks = JoinSet::new();
     for i in 0..CONTENDERS {
         let store = pick(i);
@@ -164,7 +164,7 @@ pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     );
     // A fresh pool next to a populated one takes its first user.
     let (other, key) = fixtures::app("other", None, 1);
-    stores[1].insert_app(&other, &key).await.unwrap();
+    stores[1].insert_app(&other, Some(&key)).await.unwrap();
     assert!(
         stores[0]
             .insert_first_user(&fixtures::user(&other.pool_id, "late@example.com", 5))

@@ -154,7 +154,7 @@ pub async fn refresh_tokens(store: Arc<dyn Store>) {
 pub async fn prune(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let (app, key) = fixtures::app("prune", None, 1);
-    s.insert_app(&app, &key).await.unwrap();
+    s.insert_app(&app, Some(&key)).await.unwrap();
     let p = &app.pool_id;
     let ada = fixtures::user(p, "ada@example.com", 10);
     let bob = fixtures::user(p, "bob@example.com", 10);

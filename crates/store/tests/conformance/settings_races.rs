@@ -75,7 +75,7 @@ async fn stored_names(store: &dyn Store, app_id: &AppId) -> Vec<String> {
 pub async fn run(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     let stores = [a, b];
     let (app, key) = fixtures::app("schema", None, 1);
-    stores[0].insert_app(&app, &key).await.unwrap();
+    stores[0].insert_app(&app, Some(&key)).await.unwrap();
 
     // Sixteen changes at once on an empty schema: every one lands.
     let names: Vec<String> = (0..16).map(|i| format!("first{i}")).collect();

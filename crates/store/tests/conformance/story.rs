@@ -97,7 +97,7 @@ async fn apps(
 ) {
     let [(a1, k1), (a2, k2), (a3, k3)] = all;
     for (app, key) in all {
-        s.insert_app(app, key).await.unwrap();
+        s.insert_app(app, Some(key)).await.unwrap();
     }
     assert_eq!(s.get_app(&a1.id).await.unwrap().as_ref(), Some(a1));
     assert_eq!(
@@ -158,19 +158,22 @@ async fn apps(
 
     // Conflicts: the same app, the same pool under a new id, the same client id. A failed
     // insert leaves nothing behind.
-    assert!(is_conflict(s.insert_app(a1, k1).await), "same app twice");
+    assert!(
+        is_conflict(s.insert_app(a1, Some(k1)).await),
+        "same app twice"
+    );
     let (mut dup_pool, mut key) = fixtures::app("dup pool", None, 400);
     dup_pool.pool_id = a1.pool_id.clone();
     dup_pool.client.pool_id = a1.pool_id.clone();
     key.pool_id = a1.pool_id.clone();
     assert!(
-        is_conflict(s.insert_app(&dup_pool, &key).await),
+        is_conflict(s.insert_app(&dup_pool, Some(&key)).await),
         "same pool id"
     );
     let (mut dup_client, key) = fixtures::app("dup client", None, 400);
     dup_client.client.id = a2.client.id.clone();
     assert!(
-        is_conflict(s.insert_app(&dup_client, &key).await),
+        is_conflict(s.insert_app(&dup_client, Some(&key)).await),
         "same client id"
     );
     assert_eq!(

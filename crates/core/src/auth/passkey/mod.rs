@@ -185,6 +185,7 @@ mod tests {
             },
             origins: origins.iter().map(|o| o.to_string()).collect(),
             settings,
+            external: None,
             created_at: 0,
         }
     }

@@ -45,6 +45,8 @@ struct Shared {
     clock: Option<Arc<ManualClock>>,
     /// The mail transport (`None`: the outbox).
     mailer: Option<Arc<dyn auth_return_core::mail::Mailer>>,
+    /// Where apps registered with another provider get their pools (`None`: no provider).
+    pool_provider: Option<Arc<dyn auth_return_core::provider::PoolProvider>>,
 }
 
 /// What a Cognito call answered.
@@ -110,6 +112,35 @@ impl TestServer {
         Self::start_full(options, ComputePool::new(2), None).await
     }
 
+    /// A server (on a fresh SQLite database) registering apps of other providers with
+    /// `provider`.
+    pub async fn start_with_provider(
+        provider: Arc<dyn auth_return_core::provider::PoolProvider>,
+    ) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = Shared {
+            database_url: format!("sqlite://{}", dir.path().join("provider.db").display()),
+            master_key: auth_return_crypto::random::bytes(),
+            outbox: Some(dir.path().join("outbox.jsonl")),
+            public_url: None,
+            clock: None,
+            mailer: None,
+            pool_provider: Some(provider),
+        };
+        let mut server = Self::start_configured(
+            ServerOptions {
+                rate_limits: RateLimitSettings::uniform(10_000),
+                ..ServerOptions::default()
+            },
+            ComputePool::new(2),
+            Some(shared),
+            &|_| {},
+        )
+        .await;
+        server.extra_dir = Some(dir);
+        server
+    }
+
     /// A server on the database at `database_url` (a fresh one: see [`TempPostgres`]).
     pub async fn start_on(database_url: &str) -> Self {
         Self::start_on_with_config(database_url, |_| {}).await
@@ -127,6 +158,7 @@ impl TestServer {
             public_url: None,
             clock: None,
             mailer: None,
+            pool_provider: None,
         };
         Self::start_configured(
             ServerOptions {
@@ -150,6 +182,7 @@ impl TestServer {
             public_url: Some(self.service.config().public_url.clone()),
             clock: Some(self.clock.clone()),
             mailer: None,
+            pool_provider: None,
         };
         let config = self.service.config().clone();
         Self::start_configured(
@@ -174,6 +207,7 @@ impl TestServer {
             public_url: None,
             clock: None,
             mailer: Some(mailer),
+            pool_provider: None,
         };
         let mut server = Self::start_configured(
             ServerOptions {
@@ -240,6 +274,7 @@ impl TestServer {
             public_url: None,
             clock: None,
             mailer: None,
+            pool_provider: None,
         });
         let store = auth_return_store::connect(&shared.database_url)
             .await
@@ -257,7 +292,7 @@ impl TestServer {
             ..ServiceConfig::new("local", shared.public_url.unwrap_or_else(|| url.clone()))
         };
         configure(&mut config);
-        let service = Arc::new(Service::new(Dependencies {
+        let mut service = Service::new(Dependencies {
             events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
             store,
             clock: clock.clone(),
@@ -267,7 +302,11 @@ impl TestServer {
             master_key: shared.master_key,
             config,
             compute,
-        }));
+        });
+        if let Some(provider) = shared.pool_provider {
+            service = service.with_pool_provider(provider);
+        }
+        let service = Arc::new(service);
         service.ensure_console_app().await.unwrap();
         let app = router(AppState::with_options(service.clone(), options));
         tokio::spawn(async move {

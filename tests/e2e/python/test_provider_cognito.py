@@ -1,0 +1,105 @@
+"""Provider mode (issue 16) with the real CLI, server and clients, against the Cognito emulator
+(MiniStack, which checks SRP): `auth-return apps create --provider cognito` makes the pool in
+Cognito; the served config points a front end at it; boto3 signs a user up there and pycognito
+signs them in with SRP (a wrong password refused); `apps delete` deletes the pool."""
+
+import json
+import os
+
+import boto3
+import pytest
+import requests
+from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+
+from support import PASSWORD, auth_return, error_of, run_cli, unique_email  # noqa: F401
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def emulator(monkeypatch) -> str:
+    url = os.environ.get("AUTH_RETURN_TEST_COGNITO_URL", "")
+    if not url:
+        assert "CI" not in os.environ, "CI must run the provider tests (tests/cognito/start.sh)"
+        pytest.skip("AUTH_RETURN_TEST_COGNITO_URL is not set (tests/cognito/start.sh)")
+    # The standard AWS chain of the CLI and the server finds the emulator's root keys here.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    return url.rstrip("/")
+
+
+def idp_at(config: dict):
+    """A cognito-idp client where the config says the pool is, as a front end's SDK has."""
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=config["endpoint"],
+        region_name=config["region"],
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+def test_a_cognito_app_from_the_cli_signs_users_in_at_cognito(auth_return, emulator, tmp_path):
+    aws = ("--aws-region", REGION, "--aws-endpoint-url", emulator)
+    server = auth_return(*aws)
+    created = json.loads(
+        run_cli(
+            "apps", "create", "--json", "--name", "Shop", "--provider", "cognito", *aws,
+            data_dir=server.data_dir, listen=server.listen,
+        )
+    )
+    assert created["provider"] == "cognito"
+    pool_id = created["user_pool_id"]
+    assert pool_id.startswith(f"{REGION}_")
+
+    config = requests.get(f"{server.url}/api/apps/{created['app_id']}/config", timeout=10).json()
+    assert config["provider"] == "cognito"
+    assert config["userPoolId"] == pool_id
+    assert config["clientId"] == created["client_id"]
+    assert config["endpoint"] == f"{emulator}/"
+    assert config["issuer"] == f"https://cognito-idp.{REGION}.amazonaws.com/{pool_id}"
+
+    # A user signs up at Cognito with the config's ids, and signs in there with SRP.
+    idp = idp_at(config)
+    email = unique_email("aws")
+    idp.sign_up(
+        ClientId=config["clientId"], Username=email, Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=email)
+    tokens = AWSSRP(
+        username=email, password=PASSWORD, pool_id=pool_id,
+        client_id=config["clientId"], client=idp,
+    ).authenticate_user()
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(ClientError) as refused:
+        AWSSRP(
+            username=email, password=PASSWORD + "x", pool_id=pool_id,
+            client_id=config["clientId"], client=idp,
+        ).authenticate_user()
+    assert error_of(refused)[0] == "NotAuthorizedException"
+
+    # This server sends the app's users to Cognito rather than serving them.
+    answer = requests.post(
+        f"{server.url}/",
+        headers={"X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+                 "Content-Type": "application/x-amz-json-1.1"},
+        data=json.dumps({"ClientId": config["clientId"], "AuthFlow": "USER_SRP_AUTH",
+                         "AuthParameters": {"USERNAME": email, "SRP_A": "1"}}),
+        timeout=10,
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "__type": "ResourceNotFoundException",
+        "message": f"User pool {pool_id} lives in cognito: call {emulator}/",
+    }
+
+    # Deleting the app deletes the pool.
+    run_cli(
+        "apps", "delete", created["app_id"], *aws,
+        data_dir=server.data_dir, listen=server.listen,
+    )
+    with pytest.raises(ClientError) as gone:
+        idp.describe_user_pool(UserPoolId=pool_id)
+    assert error_of(gone)[0] == "ResourceNotFoundException"
