@@ -5,13 +5,15 @@ use crate::apps::{
     CreatedApp, DEFAULT_REFRESH_VALIDITY_SECS, DEFAULT_TOKEN_VALIDITY_SECS, NewApp, check_name,
     check_origin,
 };
+use crate::auth::TokenInfo;
 use crate::clients::ClientProfile;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
-use crate::provider::{PoolProvider, ProviderFailureKind, ProviderKind};
+use crate::provider::{ExternalTokenError, PoolProvider, ProviderFailureKind, ProviderKind};
 use crate::service::Service;
 use crate::settings::AppSettings;
+use crate::tokens::verify::unverified_claims;
 use std::sync::Arc;
 
 impl Service {
@@ -115,5 +117,42 @@ impl Service {
             Err(failure) if failure.kind == ProviderFailureKind::NotFound => Ok(()),
             Err(failure) => Err(Error::Provider(failure)),
         }
+    }
+
+    /// Who a token of a pool that lives elsewhere belongs to (`GET /api/user`): `None` when
+    /// it claims no such pool of ours.
+    pub(crate) async fn external_token_info(&self, token: &str) -> Result<Option<TokenInfo>> {
+        let Some(iss) = unverified_claims(token)
+            .and_then(|claims| claims.get("iss")?.as_str().map(str::to_owned))
+        else {
+            return Ok(None);
+        };
+        let pool = iss.rsplit('/').next().unwrap_or_default();
+        if !PoolId::is_well_formed(pool) {
+            return Ok(None);
+        }
+        let Some(app) = self.store.get_app_by_pool(&PoolId::new(pool)).await? else {
+            return Ok(None);
+        };
+        let Some(external) = app.external.as_ref().filter(|e| e.issuer == iss) else {
+            return Ok(None);
+        };
+        let provider = self.provider(external.provider)?;
+        let claims = provider
+            .verify_token(external, app.client.id.as_str(), token)
+            .await
+            .map_err(|e| match e {
+                ExternalTokenError::Invalid => Error::InvalidAccessToken,
+                ExternalTokenError::Expired => Error::AccessTokenExpired,
+                ExternalTokenError::Failed(failure) => Error::Provider(failure),
+            })?;
+        Ok(Some(TokenInfo {
+            username: claims.username.unwrap_or_else(|| claims.sub.clone()),
+            user_id: claims.sub,
+            email: claims.email.unwrap_or_default(),
+            app_id: app.id.to_string(),
+            token_use: claims.token_use,
+            expires_at: claims.expires_at,
+        }))
     }
 }

@@ -111,4 +111,39 @@ pub trait PoolProvider: Send + Sync {
 
     /// Deletes a pool with its users and clients.
     async fn delete_pool(&self, pool_id: &str) -> Result<(), ProviderFailure>;
+
+    /// Verifies an ID or access token of the pool `external` describes, issued to `client_id`,
+    /// against the pool's published keys (fetched once and cached, refetched for a new `kid`).
+    async fn verify_token(
+        &self,
+        external: &ExternalPool,
+        client_id: &str,
+        token: &str,
+    ) -> Result<ExternalClaims, ExternalTokenError>;
+}
+
+/// What a verified token of a pool elsewhere says of its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalClaims {
+    /// `sub`.
+    pub sub: String,
+    /// `username` or `cognito:username`.
+    pub username: Option<String>,
+    /// `email` (ID tokens).
+    pub email: Option<String>,
+    /// `id` or `access`.
+    pub token_use: &'static str,
+    /// `exp`, epoch seconds.
+    pub expires_at: i64,
+}
+
+/// Why a token of a pool elsewhere was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternalTokenError {
+    /// Not a valid token of that pool and client (signature, issuer, audience, form).
+    Invalid,
+    /// Valid but expired.
+    Expired,
+    /// The pool's keys could not be had.
+    Failed(ProviderFailure),
 }

@@ -23,6 +23,7 @@ mod error;
 mod pool_provider;
 mod provider;
 mod spec;
+mod tokens;
 mod validity;
 
 pub use auth_return_crypto::secret::SecretString;

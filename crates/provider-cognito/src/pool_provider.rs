@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use auth_return_core::PoolId;
 use auth_return_core::model::Client;
 use auth_return_core::provider::{
-    ExternalPool, PoolProvider, ProviderFailure, ProviderFailureKind, ProviderKind, ProvisionedPool,
+    ExternalClaims, ExternalPool, ExternalTokenError, PoolProvider, ProviderFailure,
+    ProviderFailureKind, ProviderKind, ProvisionedPool,
 };
 use auth_return_core::settings::AppSettings;
 
@@ -64,5 +65,14 @@ impl PoolProvider for CognitoProvider {
 
     async fn delete_pool(&self, pool_id: &str) -> Result<(), ProviderFailure> {
         Ok(CognitoProvider::delete_pool(self, &PoolId::new(pool_id)).await?)
+    }
+
+    async fn verify_token(
+        &self,
+        external: &ExternalPool,
+        client_id: &str,
+        token: &str,
+    ) -> Result<ExternalClaims, ExternalTokenError> {
+        self.verifiers.verify(external, client_id, token).await
     }
 }

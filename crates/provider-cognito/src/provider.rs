@@ -29,6 +29,8 @@ pub struct CognitoProvider {
     endpoint: String,
     /// Whether `endpoint` is another than AWS's own.
     custom_endpoint: bool,
+    /// Token verifiers by pool and client, each caching its pool's keys.
+    pub(crate) verifiers: crate::tokens::Verifiers,
 }
 
 /// A pool and app client just made; the client secret is shown this once.
@@ -108,6 +110,7 @@ impl CognitoProvider {
                 .unwrap_or_else(|| format!("https://cognito-idp.{region}.amazonaws.com")),
             custom_endpoint: custom.is_some(),
             region,
+            verifiers: crate::tokens::Verifiers::default(),
         })
     }
 

@@ -80,6 +80,38 @@ def test_a_cognito_app_from_the_cli_signs_users_in_at_cognito(auth_return, emula
         ).authenticate_user()
     assert error_of(refused)[0] == "NotAuthorizedException"
 
+    # GET /api/user takes the pool's tokens, checked against Cognito's JWKS; not a tampered one.
+    result = tokens["AuthenticationResult"]
+    for token, use in ((result["AccessToken"], "access"), (result["IdToken"], "id")):
+        me = requests.get(f"{server.url}/api/user", headers={"Authorization": f"Bearer {token}"},
+                          timeout=10)
+        assert me.status_code == 200, me.text
+        assert me.json()["app_id"] == created["app_id"]
+        assert me.json()["token_use"] == use
+    header, payload, signature = result["AccessToken"].split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+    me = requests.get(f"{server.url}/api/user", headers={"Authorization": f"Bearer {tampered}"},
+                      timeout=10)
+    assert me.status_code == 401, me.text
+
+    # A token of a pool in the same Cognito that is not one of our apps is refused.
+    stranger = idp.create_user_pool(PoolName="not ours", UsernameAttributes=["email"])["UserPool"]["Id"]
+    stranger_client = idp.create_user_pool_client(
+        UserPoolId=stranger, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.sign_up(ClientId=stranger_client, Username=email, Password=PASSWORD,
+                UserAttributes=[{"Name": "email", "Value": email}])
+    idp.admin_confirm_sign_up(UserPoolId=stranger, Username=email)
+    theirs = AWSSRP(username=email, password=PASSWORD, pool_id=stranger,
+                    client_id=stranger_client, client=idp).authenticate_user()
+    me = requests.get(
+        f"{server.url}/api/user",
+        headers={"Authorization": f"Bearer {theirs['AuthenticationResult']['AccessToken']}"},
+        timeout=10,
+    )
+    assert me.status_code == 401, me.text
+    idp.delete_user_pool(UserPoolId=stranger)
+
     # This server sends the app's users to Cognito rather than serving them.
     answer = requests.post(
         f"{server.url}/",

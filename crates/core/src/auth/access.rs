@@ -231,7 +231,13 @@ impl Service {
 
     /// `/api/user`: who an ID or access token of any pool belongs to, if it is valid and live.
     pub async fn token_info(&self, token: &str) -> Result<TokenInfo> {
-        let (verified, user) = self.verify_live_token(token).await.map_err(|p| match p {
+        let live = self.verify_live_token(token).await;
+        if let Err(TokenProblem::Invalid) = &live
+            && let Some(info) = self.external_token_info(token).await?
+        {
+            return Ok(info);
+        }
+        let (verified, user) = live.map_err(|p| match p {
             TokenProblem::Failed(e) => e,
             TokenProblem::Expired => Error::AccessTokenExpired,
             TokenProblem::Revoked => Error::AccessTokenRevoked,

@@ -59,7 +59,7 @@ pub enum TokenRejection {
 }
 
 /// The unverified claims of a token, only for choosing a key or a CORS answer.
-fn unverified_claims(token: &str) -> Option<Map<String, Value>> {
+pub(crate) fn unverified_claims(token: &str) -> Option<Map<String, Value>> {
     if token.len() > MAX_TOKEN_LEN {
         return None;
     }
