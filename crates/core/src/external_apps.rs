@@ -1,6 +1,7 @@
 //! Apps whose user pool lives with another provider (AWS Cognito, issue 16): registered here,
 //! their pool and client made there first — all or nothing — and deleted there before here.
 
+use crate::apps::Actor;
 use crate::apps::{
     CreatedApp, DEFAULT_REFRESH_VALIDITY_SECS, DEFAULT_TOKEN_VALIDITY_SECS, NewApp, check_name,
     check_origin,
@@ -10,7 +11,9 @@ use crate::clients::ClientProfile;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
-use crate::provider::{ExternalTokenError, PoolProvider, ProviderFailureKind, ProviderKind};
+use crate::provider::{
+    ExternalTokenError, ForwardedAnswer, PoolProvider, ProviderFailureKind, ProviderKind,
+};
 use crate::service::Service;
 use crate::settings::AppSettings;
 use crate::tokens::verify::unverified_claims;
@@ -154,5 +157,37 @@ impl Service {
             token_use: claims.token_use,
             expires_at: claims.expires_at,
         }))
+    }
+
+    /// Forwards an admin call about `pool_id`, a pool that lives elsewhere and that `actor` may
+    /// administer, to its provider, and gives back the provider's answer.
+    pub async fn forward_admin_call(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        operation: &str,
+        body: &[u8],
+    ) -> Result<ForwardedAnswer> {
+        let app = self.owned_pool_app(actor, pool_id).await?;
+        let Some(external) = &app.external else {
+            return Err(Error::Internal(format!("pool {pool_id} lives here")));
+        };
+        let provider = self.provider(external.provider)?;
+        provider
+            .forward(operation, body)
+            .await
+            .map_err(Error::Provider)
+    }
+
+    /// Whether `pool_id` names a pool that lives with another provider.
+    pub async fn is_external_pool(&self, pool_id: &PoolId) -> Result<bool> {
+        if !PoolId::is_well_formed(pool_id.as_str()) {
+            return Ok(false);
+        }
+        Ok(self
+            .store
+            .get_app_by_pool(pool_id)
+            .await?
+            .is_some_and(|app| app.external.is_some()))
     }
 }

@@ -112,6 +112,14 @@ pub trait PoolProvider: Send + Sync {
     /// Deletes a pool with its users and clients.
     async fn delete_pool(&self, pool_id: &str) -> Result<(), ProviderFailure>;
 
+    /// Makes one call of the provider's own management API (`operation`, with `body` as the
+    /// caller sent it) with this service's credentials, and gives back the answer as it came.
+    async fn forward(
+        &self,
+        operation: &str,
+        body: &[u8],
+    ) -> Result<ForwardedAnswer, ProviderFailure>;
+
     /// Verifies an ID or access token of the pool `external` describes, issued to `client_id`,
     /// against the pool's published keys (fetched once and cached, refetched for a new `kid`).
     async fn verify_token(
@@ -120,6 +128,15 @@ pub trait PoolProvider: Send + Sync {
         client_id: &str,
         token: &str,
     ) -> Result<ExternalClaims, ExternalTokenError>;
+}
+
+/// A provider's answer to a forwarded call, as it came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForwardedAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
 }
 
 /// What a verified token of a pool elsewhere says of its user.

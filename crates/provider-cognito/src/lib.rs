@@ -20,6 +20,7 @@
 mod config;
 mod describe;
 mod error;
+mod forward;
 mod pool_provider;
 mod provider;
 mod spec;

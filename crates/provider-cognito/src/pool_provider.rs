@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use auth_return_core::PoolId;
 use auth_return_core::model::Client;
 use auth_return_core::provider::{
-    ExternalClaims, ExternalPool, ExternalTokenError, PoolProvider, ProviderFailure,
-    ProviderFailureKind, ProviderKind, ProvisionedPool,
+    ExternalClaims, ExternalPool, ExternalTokenError, ForwardedAnswer, PoolProvider,
+    ProviderFailure, ProviderFailureKind, ProviderKind, ProvisionedPool,
 };
 use auth_return_core::settings::AppSettings;
 
@@ -65,6 +65,14 @@ impl PoolProvider for CognitoProvider {
 
     async fn delete_pool(&self, pool_id: &str) -> Result<(), ProviderFailure> {
         Ok(CognitoProvider::delete_pool(self, &PoolId::new(pool_id)).await?)
+    }
+
+    async fn forward(
+        &self,
+        operation: &str,
+        body: &[u8],
+    ) -> Result<ForwardedAnswer, ProviderFailure> {
+        Ok(self.forward_call(operation, body).await?)
     }
 
     async fn verify_token(

@@ -29,6 +29,10 @@ pub struct CognitoProvider {
     endpoint: String,
     /// Whether `endpoint` is another than AWS's own.
     custom_endpoint: bool,
+    /// The credentials calls are signed with (the chain's or the fixed keys).
+    pub(crate) credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+    /// The HTTP client of forwarded calls.
+    pub(crate) http: reqwest::Client,
     /// Token verifiers by pool and client, each caching its pool's keys.
     pub(crate) verifiers: crate::tokens::Verifiers,
 }
@@ -111,6 +115,12 @@ impl CognitoProvider {
             custom_endpoint: custom.is_some(),
             region,
             verifiers: crate::tokens::Verifiers::default(),
+            credentials: sdk_config.credentials_provider(),
+            http: reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.attempt_timeout)
+                .build()
+                .map_err(|e| ProviderError::Invalid(format!("an HTTP client: {e}")))?,
         })
     }
 

@@ -8,6 +8,7 @@ mod auth;
 mod clients;
 mod cors;
 mod credentials;
+mod external;
 mod flows;
 mod groups;
 mod hosted;
@@ -265,6 +266,11 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
             _ => &filled[..],
         }
     } else {
+        let name = target.rsplit('.').next().unwrap_or_default();
+        if let Some(answer) = external::forward(service, credentials, operation, name, body).await?
+        {
+            return Ok(answer);
+        }
         body
     };
     match operation {

@@ -124,14 +124,58 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
         )
         .await
         .assert_error("ResourceNotFoundException", &there);
+
+    // Admin calls about the pool go on to Cognito, for its owner only, and come back as Cognito
+    // answered them.
+    let created = server
+        .admin(
+            &token,
+            "AdminCreateUser",
+            json!({"UserPoolId": pool_id, "Username": "ann@example.com", "MessageAction": "SUPPRESS",
+                   "UserAttributes": [{"Name": "email", "Value": "ann@example.com"}]}),
+        )
+        .await;
+    assert_eq!(created.ok()["User"]["Enabled"], true);
+    let listed = server
+        .admin(&token, "ListUsers", json!({"UserPoolId": pool_id}))
+        .await;
+    let users = listed.ok()["Users"].as_array().unwrap().clone();
+    assert_eq!(users.len(), 1);
+    server
+        .admin(
+            &token,
+            "CreateGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "admins"}),
+        )
+        .await
+        .ok();
+    let described = server
+        .admin(&token, "DescribeUserPool", json!({"UserPoolId": pool_id}))
+        .await;
+    assert_eq!(described.ok()["UserPool"]["Id"], pool_id.as_str());
     server
         .admin(
             &token,
             "AdminGetUser",
-            json!({"UserPoolId": pool_id, "Username": "ann@example.com"}),
+            json!({"UserPoolId": pool_id, "Username": "nobody@example.com"}),
         )
         .await
-        .assert_error("ResourceNotFoundException", &there);
+        .assert_error("UserNotFoundException", "User does not exist.");
+    let other = developer(&server, "other@example.com").await;
+    server
+        .admin(&other, "ListUsers", json!({"UserPoolId": pool_id}))
+        .await
+        .assert_error(
+            "ResourceNotFoundException",
+            &format!("User pool {pool_id} does not exist."),
+        );
+    server
+        .call("ListUsers", json!({"UserPoolId": pool_id}))
+        .await
+        .assert_error(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        );
     let (status, _) = send(
         &server,
         Method::GET,
