@@ -91,8 +91,17 @@ trap 'exit 143' TERM
 LIMITS=(--rate-limit-sign-in 100000 --rate-limit-sign-up 100000 --rate-limit-codes 100000
         --rate-limit-refresh 100000 --rate-limit-key-verify 100000
         --console-signup open)  # the suites sign up many developers
-log "starting $BIN serve --listen $LISTEN --data-dir $DATA_DIR ${LIMITS[*]}"
-NO_COLOR=1 "$BIN" serve --listen "$LISTEN" --data-dir "$DATA_DIR" "${LIMITS[@]}" >"$SERVER_LOG" 2>&1 &
+# With the Cognito emulator (tests/cognito/start.sh), the server can register apps whose pools
+# live there (provider mode), with the emulator's root keys as its AWS credentials.
+AWS_FLAGS=()
+AWS_KEYS=()
+if [[ -n "${AUTH_RETURN_TEST_COGNITO_URL:-}" ]]; then
+  AWS_FLAGS=(--aws-region us-east-1 --aws-endpoint-url "$AUTH_RETURN_TEST_COGNITO_URL")
+  AWS_KEYS=(AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test)
+fi
+log "starting $BIN serve --listen $LISTEN --data-dir $DATA_DIR ${LIMITS[*]} ${AWS_FLAGS[*]}"
+env NO_COLOR=1 "${AWS_KEYS[@]}" "$BIN" serve --listen "$LISTEN" --data-dir "$DATA_DIR" "${LIMITS[@]}" \
+  "${AWS_FLAGS[@]}" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 deadline=$((SECONDS + 30))
@@ -143,6 +152,17 @@ if ! python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1]).get("cli
   log "apps create --client-secret --json printed no client_secret: $APP_SECRET"
   exit 1
 fi
+APP_COGNITO=""
+if [[ ${#AWS_FLAGS[@]} -gt 0 ]]; then
+  if ! APP_COGNITO="$(env "${AWS_KEYS[@]}" "$BIN" apps create --json --name "e2e cognito app" \
+      --provider cognito --listen "$LISTEN" --data-dir "$DATA_DIR" "${AWS_FLAGS[@]}" \
+      2>>"$DATA_DIR/cli.log")"; then
+    log "auth-return apps create --provider cognito failed:"
+    cat "$DATA_DIR/cli.log" >&2
+    exit 1
+  fi
+  APP_COGNITO="$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), separators=(",", ":")))' "$APP_COGNITO")"
+fi
 log "registered apps: $(python3 -c 'import json,sys; print(", ".join(json.loads(a)["client_id"] for a in sys.argv[1:]))' "$APP_PUBLIC" "$APP_SECRET")"
 
 export AUTH_RETURN_URL="$URL"
@@ -150,6 +170,8 @@ export AUTH_RETURN_BIN="$BIN"
 export AUTH_RETURN_OUTBOX="$DATA_DIR/outbox.jsonl"
 export AUTH_RETURN_APP_PUBLIC="$APP_PUBLIC"
 export AUTH_RETURN_APP_SECRET="$APP_SECRET"
+# An app whose pool lives in the Cognito emulator (empty without one).
+export AUTH_RETURN_APP_COGNITO="$APP_COGNITO"
 # For tests that run the CLI against this server (keys rotate, apps create) with its --data-dir.
 export AUTH_RETURN_E2E_DATA_DIR="$DATA_DIR"
 # The real AWS SDKs must never look for other configuration or credentials on this machine.
