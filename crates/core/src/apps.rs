@@ -166,6 +166,19 @@ impl From<&PasswordPolicy> for PolicyView {
     }
 }
 
+/// The members of [`AppUpdate`] an app whose pool lives in Cognito may change: its own (name,
+/// origins), and those the pool and client there have a place for (written there too).
+const CHANGED_IN_PROVIDER: [&str; 8] = [
+    "name",
+    "origins",
+    "token_validity_secs",
+    "refresh_validity_secs",
+    "password_policy",
+    "refresh_rotation",
+    "hide_existing_accounts",
+    "mfa.mode",
+];
+
 /// A change to an app's settings: every member is optional; absent ones stay as they are.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -435,10 +448,17 @@ impl Service {
         edit: impl FnOnce(&mut crate::model::Client),
     ) -> Result<App> {
         let mut app = self.get_app(actor, app_id).await?;
-        crate::service::builtin_only(
-            &app,
-            "its settings are Cognito's, and changing them through Auth Return is not supported yet",
-        )?;
+        if app.external.is_some()
+            && let Some(member) = update
+                .members()
+                .into_iter()
+                .find(|m| !CHANGED_IN_PROVIDER.contains(m))
+        {
+            crate::service::builtin_only(
+                &app,
+                &format!("{member} has no place in its pool there; change it in AWS Cognito"),
+            )?;
+        }
         edit(&mut app.client);
         app.client.updated_at = self.clock.now();
         let changed = update.members();
@@ -549,6 +569,13 @@ impl Service {
         }
         if !problems.is_empty() {
             return Err(Error::InvalidSettings(problems));
+        }
+        if let Some(external) = &app.external {
+            // Read, merge, write there first: its answer decides.
+            self.provider(external.provider)?
+                .update_pool(app.pool_id.as_str(), &app.settings, &app.client)
+                .await
+                .map_err(Error::Provider)?;
         }
         if !self.store.update_app(&app).await? {
             return Err(Error::AppNotFound);

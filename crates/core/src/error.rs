@@ -158,7 +158,7 @@ pub enum Error {
         /// Where it lives.
         provider: crate::provider::ProviderKind,
         /// What cannot be done, and why.
-        what: &'static str,
+        what: String,
     },
     /// No provider of that kind is configured on this server.
     #[error("this server has no {} provider: start it with the provider's settings (see the README's provider mode)", .0.as_str())]

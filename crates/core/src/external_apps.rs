@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 impl Service {
     /// The provider of `kind`, if this server has one.
-    fn provider(&self, kind: ProviderKind) -> Result<&Arc<dyn PoolProvider>> {
+    pub(crate) fn provider(&self, kind: ProviderKind) -> Result<&Arc<dyn PoolProvider>> {
         self.pool_provider
             .as_ref()
             .filter(|provider| provider.kind() == kind)

@@ -112,6 +112,15 @@ pub trait PoolProvider: Send + Sync {
     /// Deletes a pool with its users and clients.
     async fn delete_pool(&self, pool_id: &str) -> Result<(), ProviderFailure>;
 
+    /// Makes the pool and its client say what `settings` and `client`'s lifetimes say, every
+    /// other member as it is there.
+    async fn update_pool(
+        &self,
+        pool_id: &str,
+        settings: &AppSettings,
+        client: &Client,
+    ) -> Result<(), ProviderFailure>;
+
     /// Makes one call of the provider's own management API (`operation`, with `body` as the
     /// caller sent it) with this service's credentials, and gives back the answer as it came.
     async fn forward(

@@ -72,9 +72,13 @@ impl Service {
         pool_id: &PoolId,
         since: Option<&str>,
     ) -> Result<RevocationPage> {
-        if self.store.get_app_by_pool(pool_id).await?.is_none() {
+        let Some(app) = self.store.get_app_by_pool(pool_id).await? else {
             return Err(Error::PoolNotFound(pool_id.clone()));
-        }
+        };
+        crate::service::builtin_only(
+            &app,
+            "Cognito publishes no feed of revoked sessions; its tokens stay valid until they expire",
+        )?;
         let after = match since.filter(|s| !s.is_empty()) {
             Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
                 Error::InvalidParameter("since is not a cursor from this feed".into())

@@ -216,12 +216,12 @@ pub(crate) fn external_refused(app: App) -> Result<App> {
 }
 
 /// `Ok` for an app whose pool is here; otherwise [`Error::NotForExternalPool`] saying `what`.
-pub(crate) fn builtin_only(app: &App, what: &'static str) -> Result<()> {
+pub(crate) fn builtin_only(app: &App, what: &str) -> Result<()> {
     match &app.external {
         None => Ok(()),
         Some(external) => Err(Error::NotForExternalPool {
             provider: external.provider,
-            what,
+            what: what.to_owned(),
         }),
     }
 }

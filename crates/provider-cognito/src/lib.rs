@@ -25,9 +25,12 @@ mod pool_provider;
 mod provider;
 mod spec;
 mod tokens;
+mod update;
 mod validity;
 
 pub use auth_return_crypto::secret::SecretString;
+/// The AWS SDK this crate calls Cognito with ([`CognitoProvider::sdk`] is its client).
+pub use aws_sdk_cognitoidentityprovider as sdk;
 pub use config::{CredentialSource, ProviderConfig};
 pub use describe::{ClientDescription, PoolDescription};
 pub use error::{AwsFailure, ProviderError};

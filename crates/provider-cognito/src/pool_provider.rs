@@ -67,6 +67,21 @@ impl PoolProvider for CognitoProvider {
         Ok(CognitoProvider::delete_pool(self, &PoolId::new(pool_id)).await?)
     }
 
+    async fn update_pool(
+        &self,
+        pool_id: &str,
+        settings: &AppSettings,
+        client: &Client,
+    ) -> Result<(), ProviderFailure> {
+        let spec = PoolSpec::for_app(
+            "auth-return",
+            settings,
+            client,
+            client.sealed_secret.is_some(),
+        );
+        Ok(CognitoProvider::update_pool(self, &PoolId::new(pool_id), &client.id, &spec).await?)
+    }
+
     async fn forward(
         &self,
         operation: &str,

@@ -388,7 +388,7 @@ impl CognitoProvider {
         Ok(describe::pool(pool_id, &pool, &mfa, clients))
     }
 
-    fn error<E>(
+    pub(crate) fn error<E>(
         &self,
         operation: &'static str,
         err: aws_sdk_cognitoidentityprovider::error::SdkError<E>,

@@ -6,6 +6,7 @@
 
 use crate::common::{TestServer, developer, send};
 use auth_return_core::PoolId;
+use auth_return_provider_cognito::sdk::types::{ExplicitAuthFlowsType, OAuthFlowType};
 use auth_return_provider_cognito::{CognitoProvider, CredentialSource, ProviderConfig};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -190,21 +191,69 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
         "its keys are Cognito's, not ours"
     );
 
-    // What Cognito keeps is not changed here behind its back: refused, nothing changed.
+    // Settings changes are written to Cognito by read, merge, write: what was set in AWS
+    // directly stays; what has no place there is refused, nothing changed.
+    aws.sdk()
+        .update_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_id(&client_id)
+        .client_name("set in AWS")
+        .callback_urls("https://shop.example/callback")
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .allowed_o_auth_flows_user_pool_client(true)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
     let (status, body) = send(
         &server,
         Method::PATCH,
         &format!("/api/apps/{app_id}"),
         Some(&token),
-        Some(json!({"token_validity_secs": 600})),
+        Some(
+            json!({"token_validity_secs": 1800, "password_policy": {"min_length": 12},
+                    "hide_existing_accounts": true}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let described = aws
+        .describe_pool(&PoolId::new(pool_id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(described.password_policy.min_length, 12);
+    let there = &described.clients[0];
+    assert_eq!(there.access_token_validity_secs, 1800);
+    assert_eq!(there.id_token_validity_secs, 1800);
+    assert!(there.hide_existing_accounts);
+    let raw = aws
+        .sdk()
+        .describe_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_id(&client_id)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    assert_eq!(raw.callback_urls(), ["https://shop.example/callback"]);
+    assert_eq!(raw.client_name(), Some("set in AWS"));
+    let (status, body) = send(
+        &server,
+        Method::PATCH,
+        &format!("/api/apps/{app_id}"),
+        Some(&token),
+        Some(json!({"token_validity_secs": 600, "oauth": {"callback_urls": []}})),
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"], "external_pool");
     assert_eq!(
         body["message"],
-        "The app's user pool lives in cognito: its settings are Cognito's, and changing them \
-         through Auth Return is not supported yet"
+        "The app's user pool lives in cognito: oauth has no place in its pool there; change it \
+         in AWS Cognito"
     );
     let (status, body) = send(
         &server,
@@ -220,7 +269,7 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
         "The app's user pool lives in cognito: Cognito signs its tokens with its own keys and \
          does not rotate them on request"
     );
-    let (_, unchanged) = send(
+    let (_, kept) = send(
         &server,
         Method::GET,
         &format!("/api/apps/{app_id}"),
@@ -228,7 +277,10 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
         None,
     )
     .await;
-    assert_eq!(unchanged["token_validity_secs"], 3600);
+    assert_eq!(
+        kept["token_validity_secs"], 1800,
+        "the refused change changed nothing"
+    );
 
     // Deleting the app deletes the pool.
     let (status, _) = send(
