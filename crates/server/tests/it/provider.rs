@@ -76,6 +76,30 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
     );
     assert!(app["client_secret"].as_str().is_some_and(|s| !s.is_empty()));
 
+    // A built-in app beside it, on the same server: its users sign in here as ever.
+    let (status, here) = send(
+        &server,
+        Method::POST,
+        "/api/apps",
+        Some(&token),
+        Some(json!({"name": "Here"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(here["provider"], "builtin");
+    let here_client = here["client_id"].as_str().unwrap();
+    server
+        .confirmed_user(here_client, "bob@example.com", crate::common::PASSWORD)
+        .await;
+    let signed_in = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": here_client,
+                   "AuthParameters": {"USERNAME": "bob@example.com", "PASSWORD": crate::common::PASSWORD}}),
+        )
+        .await;
+    assert!(signed_in.ok()["AuthenticationResult"]["AccessToken"].is_string());
+
     // In Cognito: the pool set up as ours, its one client the app's.
     let described = aws
         .describe_pool(&PoolId::new(pool_id.clone()))
@@ -294,7 +318,11 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
     assert!(status.is_success(), "{status}");
     let gone = aws.describe_pool(&PoolId::new(pool_id)).await.unwrap_err();
     assert!(gone.to_string().contains("not found"), "{gone}");
-    assert_eq!(app_count(&server, &token).await, 0);
+    assert_eq!(
+        app_count(&server, &token).await,
+        1,
+        "the built-in app stays"
+    );
 }
 
 #[tokio::test]
@@ -332,6 +360,28 @@ async fn an_aws_refusal_leaves_nothing_and_a_server_without_a_provider_says_so()
     .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(app["provider"], "builtin");
+
+    // Cognito unreachable (stopped): the same, nothing left.
+    let down = provider("http://127.0.0.1:1", "test", "test").await;
+    let server = TestServer::start_with_provider(Arc::new(down)).await;
+    let token = developer(&server, "dev@example.com").await;
+    let (status, body) = send(
+        &server,
+        Method::POST,
+        "/api/apps",
+        Some(&token),
+        Some(json!({"name": "Shop", "provider": "cognito"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+    assert_eq!(body["error"], "provider_unavailable");
+    assert!(
+        body["message"].as_str().unwrap().starts_with(
+            "AWS Cognito: could not reach Cognito at http://127.0.0.1:1 for CreateUserPool"
+        ),
+        "{body}"
+    );
+    assert_eq!(app_count(&server, &token).await, 0);
 
     let plain = TestServer::start().await;
     let token = developer(&plain, "dev@example.com").await;
