@@ -141,9 +141,13 @@ pub async fn forward(
     if !forwarded(operation) {
         return Ok(None);
     }
-    let Some(pool_id) = serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("UserPoolId")?.as_str().map(PoolId::new))
+    let Ok(parsed) = serde_json::from_slice::<Value>(body) else {
+        return Ok(None);
+    };
+    let Some(pool_id) = parsed
+        .get("UserPoolId")
+        .and_then(Value::as_str)
+        .map(PoolId::new)
     else {
         return Ok(None);
     };
@@ -157,8 +161,11 @@ pub async fn forward(
         Access::Write
     };
     let actor = authority.permit(service, &pool_id, access).await?;
+    // What goes on is the request as parsed here, written anew: Cognito's parser then reads the
+    // very pool id that was authorized (a body naming `UserPoolId` twice cannot name another).
+    let canonical = serde_json::to_vec(&parsed).map_err(|_| CognitoError::internal())?;
     let answer = service
-        .forward_admin_call(actor, &pool_id, name, body)
+        .forward_admin_call(actor, &pool_id, name, &canonical)
         .await?;
     if answer.status == 200 {
         return Ok(Some(answer.body));

@@ -166,6 +166,43 @@ async fn a_cognito_app_lives_in_cognito_and_goes_with_its_pool() {
         .await;
     let users = listed.ok()["Users"].as_array().unwrap().clone();
     assert_eq!(users.len(), 1);
+    // A body naming the pool twice reaches Cognito naming only the pool authorized here.
+    let stranger = aws
+        .sdk()
+        .create_user_pool()
+        .pool_name("not ours")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    aws.sdk()
+        .admin_create_user()
+        .user_pool_id(&stranger)
+        .username("victim@example.com")
+        .send()
+        .await
+        .unwrap();
+    let twice = format!(r#"{{"UserPoolId": "{stranger}", "UserPoolId": "{pool_id}"}}"#);
+    let listed = server
+        .raw("ListUsers", twice.into_bytes(), Some(&token))
+        .await;
+    let names: Vec<&str> = listed.ok()["Users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["Username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert_ne!(names[0], "victim@example.com");
+    aws.sdk()
+        .delete_user_pool()
+        .user_pool_id(&stranger)
+        .send()
+        .await
+        .unwrap();
     server
         .admin(
             &token,
