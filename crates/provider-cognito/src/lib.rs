@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+mod client_settings;
 mod config;
 mod describe;
 mod error;

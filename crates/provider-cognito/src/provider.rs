@@ -1,5 +1,6 @@
 //! [`CognitoProvider`]: user pools and their app clients in AWS Cognito, made all or nothing.
 
+use crate::client_settings;
 use crate::config::{CredentialSource, ProviderConfig};
 use crate::describe::{self, PoolDescription};
 use crate::error::ProviderError;
@@ -13,11 +14,9 @@ use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::Credentials;
 use aws_sdk_cognitoidentityprovider::types::{
-    AccountRecoverySettingType, DeletionProtectionType, ExplicitAuthFlowsType, FeatureType,
-    PasswordPolicyType, PreventUserExistenceErrorTypes, RecoveryOptionNameType, RecoveryOptionType,
-    RefreshTokenRotationType, SchemaAttributeType, SoftwareTokenMfaConfigType,
-    TokenValidityUnitsType, UserPoolMfaType, UserPoolPolicyType, UsernameAttributeType,
-    VerifiedAttributeType,
+    AccountRecoverySettingType, DeletionProtectionType, ExplicitAuthFlowsType, PasswordPolicyType,
+    RecoveryOptionNameType, RecoveryOptionType, SchemaAttributeType, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserPoolPolicyType, UsernameAttributeType, VerifiedAttributeType,
 };
 
 /// Creates, reads and deletes user pools in one AWS account and region.
@@ -230,15 +229,7 @@ impl CognitoProvider {
         if !spec.refresh_rotation.enabled {
             flows.push(ExplicitAuthFlowsType::AllowRefreshTokenAuth);
         }
-        let rotation = RefreshTokenRotationType::builder()
-            .feature(if spec.refresh_rotation.enabled {
-                FeatureType::Enabled
-            } else {
-                FeatureType::Disabled
-            })
-            .retry_grace_period_seconds(checked.grace_secs)
-            .build()
-            .map_err(|err| ProviderError::Invalid(err.to_string()))?;
+        let rotation = client_settings::rotation(spec, checked)?;
         let answer = self
             .client
             .create_user_pool_client()
@@ -249,20 +240,10 @@ impl CognitoProvider {
             .access_token_validity(checked.token.value)
             .id_token_validity(checked.token.value)
             .refresh_token_validity(checked.refresh.value)
-            .token_validity_units(
-                TokenValidityUnitsType::builder()
-                    .access_token(checked.token.unit.clone())
-                    .id_token(checked.token.unit.clone())
-                    .refresh_token(checked.refresh.unit.clone())
-                    .build(),
-            )
+            .token_validity_units(client_settings::units(checked))
             .enable_token_revocation(true)
             .refresh_token_rotation(rotation)
-            .prevent_user_existence_errors(if spec.hide_existing_accounts {
-                PreventUserExistenceErrorTypes::Enabled
-            } else {
-                PreventUserExistenceErrorTypes::Legacy
-            })
+            .prevent_user_existence_errors(client_settings::existence_errors(spec))
             .send()
             .await
             .map_err(|err| self.error("CreateUserPoolClient", err))?;

@@ -3,14 +3,14 @@
 //! client first, keeps every member as Cognito has it, puts in the app's settings, and writes
 //! the whole back: what a developer set in AWS directly (tags, triggers, callback URLs…) stays.
 
+use crate::client_settings;
 use crate::error::ProviderError;
 use crate::provider::CognitoProvider;
 use crate::spec::PoolSpec;
 use auth_return_core::settings::MfaMode;
 use auth_return_core::{ClientId, PoolId};
 use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, FeatureType, PasswordPolicyType, PreventUserExistenceErrorTypes,
-    RefreshTokenRotationType, SoftwareTokenMfaConfigType, TokenValidityUnitsType, UserPoolMfaType,
+    ExplicitAuthFlowsType, PasswordPolicyType, SoftwareTokenMfaConfigType, UserPoolMfaType,
     UserPoolPolicyType,
 };
 
@@ -119,15 +119,7 @@ impl CognitoProvider {
         if !spec.refresh_rotation.enabled {
             flows.push(ExplicitAuthFlowsType::AllowRefreshTokenAuth);
         }
-        let rotation = RefreshTokenRotationType::builder()
-            .feature(if spec.refresh_rotation.enabled {
-                FeatureType::Enabled
-            } else {
-                FeatureType::Disabled
-            })
-            .retry_grace_period_seconds(checked.grace_secs)
-            .build()
-            .map_err(|err| ProviderError::Invalid(err.to_string()))?;
+        let rotation = client_settings::rotation(spec, &checked)?;
         self.sdk()
             .update_user_pool_client()
             .user_pool_id(pool_id.as_str())
@@ -136,13 +128,7 @@ impl CognitoProvider {
             .access_token_validity(checked.token.value)
             .id_token_validity(checked.token.value)
             .refresh_token_validity(checked.refresh.value)
-            .token_validity_units(
-                TokenValidityUnitsType::builder()
-                    .access_token(checked.token.unit.clone())
-                    .id_token(checked.token.unit.clone())
-                    .refresh_token(checked.refresh.unit.clone())
-                    .build(),
-            )
+            .token_validity_units(client_settings::units(&checked))
             .set_explicit_auth_flows(Some(flows))
             .set_read_attributes(client.read_attributes)
             .set_write_attributes(client.write_attributes)
@@ -154,11 +140,7 @@ impl CognitoProvider {
             .set_allowed_o_auth_scopes(client.allowed_o_auth_scopes)
             .set_allowed_o_auth_flows_user_pool_client(client.allowed_o_auth_flows_user_pool_client)
             .set_analytics_configuration(client.analytics_configuration)
-            .prevent_user_existence_errors(if spec.hide_existing_accounts {
-                PreventUserExistenceErrorTypes::Enabled
-            } else {
-                PreventUserExistenceErrorTypes::Legacy
-            })
+            .prevent_user_existence_errors(client_settings::existence_errors(spec))
             .set_enable_token_revocation(client.enable_token_revocation)
             .set_enable_propagate_additional_user_context_data(
                 client.enable_propagate_additional_user_context_data,
