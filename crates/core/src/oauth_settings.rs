@@ -126,6 +126,15 @@ pub struct OAuthFlows {
     pub client_credentials: bool,
 }
 
+impl OAuthFlows {
+    /// No flow at all (a client without OAuth 2.0).
+    pub const NONE: Self = Self {
+        code: false,
+        implicit: false,
+        client_credentials: false,
+    };
+}
+
 impl Default for OAuthFlows {
     fn default() -> Self {
         Self {

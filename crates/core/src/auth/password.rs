@@ -20,8 +20,7 @@ impl Service {
         flow: AuthFlow,
         caller: &Caller,
     ) -> Result<AuthStep> {
-        self.require_flow(client_id, &flow, false).await?;
-        self.initiate_for(client_id, flow, caller, SignInTarget::Tokens)
+        self.initiate_for(client_id, flow, caller, SignInTarget::Tokens, false)
             .await
     }
 
@@ -34,16 +33,8 @@ impl Service {
         flow: AuthFlow,
         caller: &Caller,
     ) -> Result<AuthStep> {
-        self.require_flow(client_id, &flow, true).await?;
-        self.initiate_for(client_id, flow, caller, SignInTarget::Tokens)
+        self.initiate_for(client_id, flow, caller, SignInTarget::Tokens, true)
             .await
-    }
-
-    /// `Ok` if the client allows `flow` (its `ExplicitAuthFlows`); the hosted pages are not
-    /// bound by them, as Cognito's managed login is not.
-    async fn require_flow(&self, client_id: &ClientId, flow: &AuthFlow, admin: bool) -> Result<()> {
-        let app = self.app_for_client(client_id).await?;
-        app.client.require(flow.permission(admin))
     }
 
     async fn initiate_for(
@@ -52,10 +43,11 @@ impl Service {
         flow: AuthFlow,
         caller: &Caller,
         target: SignInTarget,
+        admin: bool,
     ) -> Result<AuthStep> {
         let mut facts = SignInFacts::default();
         let outcome = self
-            .initiate(client_id, flow, &mut facts, caller, target)
+            .initiate(client_id, flow, &mut facts, caller, target, admin)
             .await;
         self.record_sign_in(caller, facts, &outcome);
         outcome
@@ -68,8 +60,14 @@ impl Service {
         facts: &mut SignInFacts,
         caller: &Caller,
         target: SignInTarget,
+        admin: bool,
     ) -> Result<AuthStep> {
         let app = self.app_for_client(client_id).await?;
+        // The client's `ExplicitAuthFlows`; the hosted pages are not bound by them, as
+        // Cognito's managed login is not. `admin`: started by AdminInitiateAuth.
+        if target == SignInTarget::Tokens {
+            app.client.require(flow.permission(admin))?;
+        }
         match flow {
             AuthFlow::UserSrp {
                 username,
@@ -158,7 +156,7 @@ impl Service {
                 "The hosted pages sign in with USER_SRP_AUTH, or USER_AUTH with a passkey (PREFERRED_CHALLENGE WEB_AUTHN where the app has passkeys on), only.".into(),
             ));
         }
-        self.initiate_for(client_id, flow, caller, SignInTarget::Hosted)
+        self.initiate_for(client_id, flow, caller, SignInTarget::Hosted, false)
             .await
     }
 

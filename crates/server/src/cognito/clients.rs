@@ -106,7 +106,7 @@ fn units(body: &Map<String, Value>) -> Result<ValidityUnits, CognitoError> {
             other => {
                 return Err(CognitoError::invalid(format!(
                     "TokenValidityUnits.{} is not supported here.",
-                    other.chars().take(64).collect::<String>()
+                    super::truncate(other)
                 )));
             }
         }
@@ -157,7 +157,7 @@ fn spec(body: &Map<String, Value>) -> Result<ClientSpec, CognitoError> {
                              ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_AUTH, \
                              ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH, \
                              ALLOW_CUSTOM_AUTH).",
-                            flow.chars().take(64).collect::<String>()
+                            super::truncate(flow)
                         ))
                     })
                 })
@@ -165,11 +165,7 @@ fn spec(body: &Map<String, Value>) -> Result<ClientSpec, CognitoError> {
         })
         .transpose()?;
     let enabled = members::boolean(body, "AllowedOAuthFlowsUserPoolClient")?.unwrap_or(false);
-    let mut flows = OAuthFlows {
-        code: false,
-        implicit: false,
-        client_credentials: false,
-    };
+    let mut flows = OAuthFlows::NONE;
     for flow in members::strings(body, "AllowedOAuthFlows")? {
         match flow.as_str() {
             "code" => flows.code = true,
@@ -178,17 +174,13 @@ fn spec(body: &Map<String, Value>) -> Result<ClientSpec, CognitoError> {
             other => {
                 return Err(CognitoError::invalid(format!(
                     "AllowedOAuthFlows: {} is not one of code, implicit, client_credentials.",
-                    other.chars().take(64).collect::<String>()
+                    super::truncate(other)
                 )));
             }
         }
     }
     if !enabled {
-        flows = OAuthFlows {
-            code: false,
-            implicit: false,
-            client_credentials: false,
-        };
+        flows = OAuthFlows::NONE;
     }
     let hide_existing_accounts = match members::string(body, "PreventUserExistenceErrors")? {
         None => None,

@@ -43,7 +43,7 @@ pub fn check(body: &Map<String, Value>, read: &[&str], rules: &[Rule]) -> Result
             None => {
                 return Err(CognitoError::invalid(format!(
                     "{} is not supported here.",
-                    member.chars().take(64).collect::<String>()
+                    super::truncate(member)
                 )));
             }
         }

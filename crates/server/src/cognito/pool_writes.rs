@@ -108,7 +108,7 @@ fn settings(body: &Map<String, Value>) -> Result<PoolSettings, CognitoError> {
         if let Some((name, _)) = other {
             return Err(CognitoError::invalid(format!(
                 "Policies.{} is not supported here.",
-                name.chars().take(64).collect::<String>()
+                super::truncate(name)
             )));
         }
     }
@@ -145,7 +145,7 @@ fn settings(body: &Map<String, Value>) -> Result<PoolSettings, CognitoError> {
                 other => {
                     return Err(CognitoError::invalid(format!(
                         "PasswordPolicy.{} is not supported here.",
-                        other.chars().take(64).collect::<String>()
+                        super::truncate(other)
                     )));
                 }
             }

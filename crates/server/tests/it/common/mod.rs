@@ -117,15 +117,23 @@ impl TestServer {
     pub async fn start_with_provider(
         provider: Arc<dyn auth_return_core::provider::PoolProvider>,
     ) -> Self {
+        Self::start_in_own_dir(None, Some(provider)).await
+    }
+
+    /// A server on a fresh SQLite database in a directory of its own, with these parts.
+    async fn start_in_own_dir(
+        mailer: Option<Arc<dyn auth_return_core::mail::Mailer>>,
+        pool_provider: Option<Arc<dyn auth_return_core::provider::PoolProvider>>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let shared = Shared {
-            database_url: format!("sqlite://{}", dir.path().join("provider.db").display()),
+            database_url: format!("sqlite://{}", dir.path().join("own.db").display()),
             master_key: auth_return_crypto::random::bytes(),
-            outbox: Some(dir.path().join("outbox.jsonl")),
+            outbox: None,
             public_url: None,
             clock: None,
-            mailer: None,
-            pool_provider: Some(provider),
+            mailer,
+            pool_provider,
         };
         let mut server = Self::start_configured(
             ServerOptions {
@@ -199,28 +207,7 @@ impl TestServer {
 
     /// A server on a fresh SQLite database whose mail goes to `mailer` instead of the outbox.
     pub async fn start_with_mailer(mailer: Arc<dyn auth_return_core::mail::Mailer>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let shared = Shared {
-            database_url: format!("sqlite://{}", dir.path().join("mailer.db").display()),
-            master_key: auth_return_crypto::random::bytes(),
-            outbox: None,
-            public_url: None,
-            clock: None,
-            mailer: Some(mailer),
-            pool_provider: None,
-        };
-        let mut server = Self::start_configured(
-            ServerOptions {
-                rate_limits: RateLimitSettings::uniform(10_000),
-                ..ServerOptions::default()
-            },
-            ComputePool::new(2),
-            Some(shared),
-            &|_| {},
-        )
-        .await;
-        server.extra_dir = Some(dir);
-        server
+        Self::start_in_own_dir(Some(mailer), None).await
     }
 
     /// A server whose expensive crypto runs on `compute` (a clone stays with the test).
