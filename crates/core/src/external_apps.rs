@@ -28,6 +28,18 @@ impl Service {
             .ok_or(Error::ProviderNotConfigured(kind))
     }
 
+    /// The providers apps may be registered with here, the built-in one first.
+    pub fn available_providers(&self) -> Vec<ProviderKind> {
+        let mut kinds = vec![ProviderKind::Builtin];
+        kinds.extend(self.pool_provider.as_ref().map(|provider| provider.kind()));
+        kinds
+    }
+
+    /// The provider of apps registered without naming one (`--default-provider`).
+    pub fn default_provider(&self) -> ProviderKind {
+        self.config.default_provider
+    }
+
     /// Registers an app whose pool `kind` makes: the pool and client there first, then the
     /// app here; if this fails, the pool there is deleted again.
     pub(crate) async fn create_external_app(
