@@ -13,6 +13,7 @@ use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{ApiKeyId, AppId, PoolId, UserId};
 use crate::model::{ApiKey, Timestamp};
 use crate::service::Service;
+use crate::tokens::claims::USER_ADMIN_SCOPE;
 use auth_return_crypto::hash::{ct_eq, sha256};
 use auth_return_crypto::random::token_urlsafe;
 use auth_return_crypto::secret::SecretString;
@@ -56,6 +57,8 @@ pub enum KeyManager {
         user_id: UserId,
         /// When the user signed in (the token's `auth_time`).
         auth_time: Timestamp,
+        /// Whether the user lives in the app's provider (`user_id` is their `sub` there).
+        external: bool,
     },
 }
 
@@ -87,6 +90,14 @@ impl KeyManager {
             (_, app_id) => app_id.map(str::parse).transpose(),
         }
     }
+}
+
+/// Whose a key is: the app's own (`user_id` `None`), or one of its users'.
+struct KeyOwner {
+    app_id: AppId,
+    pool_id: PoolId,
+    user_id: Option<UserId>,
+    external_user: bool,
 }
 
 /// What creating a key takes.
@@ -189,13 +200,16 @@ impl Service {
     /// (their apps' keys), a token of any other pool a user's of that app (their own keys).
     /// The token's pool decides, never the request, so one token always means one thing.
     pub async fn authenticate_key_manager(&self, access_token: &str) -> Result<KeyManager> {
-        let (token, user) = self
-            .access_token_user(access_token)
-            .await
-            .map_err(|e| match e {
-                Error::UserNotFound => Error::InvalidAccessToken,
-                e => e,
-            })?;
+        let (token, user) = match self.access_token_user(access_token).await {
+            Ok(found) => found,
+            Err(Error::InvalidAccessToken | Error::UserNotFound) => {
+                return self
+                    .external_key_manager(access_token)
+                    .await?
+                    .ok_or(Error::InvalidAccessToken);
+            }
+            Err(e) => return Err(e),
+        };
         let app = self.app_of_pool(&user.pool_id).await.map_err(|e| match e {
             Error::PoolNotFound(_) => Error::InvalidAccessToken,
             e => e,
@@ -212,21 +226,45 @@ impl Service {
                     .get("auth_time")
                     .and_then(serde_json::Value::as_i64)
                     .unwrap_or(0),
+                external: false,
             }
         })
     }
 
-    /// The app `manager` acts on and the owner it stands for (`None`: the app itself). The
-    /// operator and developers must name the app; users act in their own and must not.
-    async fn key_target(
-        &self,
-        manager: &KeyManager,
-        app_id: Option<&AppId>,
-    ) -> Result<(AppId, PoolId, Option<UserId>)> {
+    /// The user an access token of a pool that lives elsewhere stands for, verified there, as
+    /// a [`KeyManager`] of their own keys; `None` when it claims no such pool of ours. As for
+    /// our own tokens, only an access token for the user's own API
+    /// (`aws.cognito.signin.user.admin`) will do.
+    async fn external_key_manager(&self, access_token: &str) -> Result<Option<KeyManager>> {
+        let Some((app, claims)) = self.verify_external_token(access_token).await? else {
+            return Ok(None);
+        };
+        let own_api = claims.scopes.iter().any(|s| s == USER_ADMIN_SCOPE);
+        let user_id = UserId::parse(&claims.sub);
+        let (true, "access", Some(user_id)) = (own_api, claims.token_use, user_id) else {
+            return Err(Error::InvalidAccessToken);
+        };
+        Ok(Some(KeyManager::User {
+            app_id: app.id,
+            pool_id: app.pool_id,
+            user_id,
+            auth_time: claims.auth_time.unwrap_or(0),
+            external: true,
+        }))
+    }
+
+    /// The app `manager` acts on and the owner it stands for. The operator and developers
+    /// must name the app; users act in their own and must not.
+    async fn key_target(&self, manager: &KeyManager, app_id: Option<&AppId>) -> Result<KeyOwner> {
         match (manager, app_id) {
             (KeyManager::Apps(actor), Some(app_id)) => {
                 let app = self.get_app(*actor, app_id).await?;
-                Ok((app.id, app.pool_id, None))
+                Ok(KeyOwner {
+                    app_id: app.id,
+                    pool_id: app.pool_id,
+                    user_id: None,
+                    external_user: false,
+                })
             }
             (KeyManager::Apps(_), None) => Err(app_id_required()),
             (
@@ -234,10 +272,16 @@ impl Service {
                     app_id,
                     pool_id,
                     user_id,
+                    external,
                     ..
                 },
                 None,
-            ) => Ok((app_id.clone(), pool_id.clone(), Some(*user_id))),
+            ) => Ok(KeyOwner {
+                app_id: app_id.clone(),
+                pool_id: pool_id.clone(),
+                user_id: Some(*user_id),
+                external_user: *external,
+            }),
             (KeyManager::User { .. }, Some(_)) => Err(app_id_not_for_users()),
         }
     }
@@ -250,7 +294,12 @@ impl Service {
         new: NewApiKey,
         caller: &Caller,
     ) -> Result<CreatedApiKey> {
-        let (app_id, pool_id, user_id) = self.key_target(manager, app_id).await?;
+        let KeyOwner {
+            app_id,
+            pool_id,
+            user_id,
+            external_user,
+        } = self.key_target(manager, app_id).await?;
         let name = check_name(&new.name)?;
         let scopes = check_scopes(new.scopes)?;
         let now = self.clock.now();
@@ -278,6 +327,7 @@ impl Service {
             app_id,
             pool_id,
             user_id,
+            external_user,
             name,
             prefix: key.chars().take(DISPLAY_PREFIX_CHARS).collect(),
             hash,
@@ -355,8 +405,11 @@ impl Service {
         manager: &KeyManager,
         app_id: Option<&AppId>,
     ) -> Result<Vec<ApiKey>> {
-        let (app_id, _, user_id) = self.key_target(manager, app_id).await?;
-        Ok(self.store.list_api_keys(&app_id, user_id).await?)
+        let owner = self.key_target(manager, app_id).await?;
+        Ok(self
+            .store
+            .list_api_keys(&owner.app_id, owner.user_id)
+            .await?)
     }
 
     /// Revokes a key `manager` may see; revoking it again is fine. A key they may not see does
@@ -374,8 +427,15 @@ impl Service {
             .ok_or(Error::ApiKeyNotFound)?;
         let visible = match manager {
             KeyManager::User {
-                app_id, user_id, ..
-            } => key.app_id == *app_id && key.user_id == Some(*user_id),
+                app_id,
+                user_id,
+                external,
+                ..
+            } => {
+                key.app_id == *app_id
+                    && key.user_id == Some(*user_id)
+                    && key.external_user == *external
+            }
             KeyManager::Apps(actor) => self
                 .store
                 .get_app(&key.app_id)
@@ -425,6 +485,12 @@ impl Service {
             return Ok(ApiKeyVerdict::Invalid);
         };
         if !(ct_eq(&key.hash, &hash) && owner_enabled && key.is_live(now)) {
+            return Ok(ApiKeyVerdict::Invalid);
+        }
+        if key.external_user
+            && let Some(user_id) = key.user_id
+            && !self.external_user_enabled(&key.pool_id, user_id).await?
+        {
             return Ok(ApiKeyVerdict::Invalid);
         }
         let stale_at = now.saturating_sub(LAST_USED_RESOLUTION_SECS);
@@ -510,6 +576,7 @@ mod tests {
                 app_id: AppId::new("app_x"),
                 pool_id: PoolId::new("local_x"),
                 user_id: None,
+                external_user: false,
                 name: "n".into(),
                 prefix: key[..10].to_owned(),
                 hash,

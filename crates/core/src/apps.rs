@@ -166,11 +166,12 @@ impl From<&PasswordPolicy> for PolicyView {
     }
 }
 
-/// The members of [`AppUpdate`] an app whose pool lives in Cognito may change: its own (name,
-/// origins), and those the pool and client there have a place for (written there too).
-const CHANGED_IN_PROVIDER: [&str; 8] = [
-    "name",
-    "origins",
+/// The members of [`AppUpdate`] an app whose pool lives in Cognito may change that are Auth
+/// Return's alone: nothing is written there for them.
+const OURS_ALONE: [&str; 3] = ["name", "origins", "user_api_keys"];
+/// The members of [`AppUpdate`] the pool and client in Cognito have a place for: written there
+/// (read, merge, write) before here.
+const WRITTEN_TO_PROVIDER: [&str; 6] = [
     "token_validity_secs",
     "refresh_validity_secs",
     "password_policy",
@@ -452,7 +453,7 @@ impl Service {
             && let Some(member) = update
                 .members()
                 .into_iter()
-                .find(|m| !CHANGED_IN_PROVIDER.contains(m))
+                .find(|m| !OURS_ALONE.contains(m) && !WRITTEN_TO_PROVIDER.contains(m))
         {
             crate::service::builtin_only(
                 &app,
@@ -570,7 +571,9 @@ impl Service {
         if !problems.is_empty() {
             return Err(Error::InvalidSettings(problems));
         }
-        if let Some(external) = &app.external {
+        if let Some(external) = &app.external
+            && changed.iter().any(|m| WRITTEN_TO_PROVIDER.contains(m))
+        {
             // Read, merge, write there first: its answer decides.
             self.provider(external.provider)?
                 .update_pool(app.pool_id.as_str(), &app.settings, &app.client)

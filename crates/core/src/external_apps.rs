@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::provider::{
-    ExternalTokenError, ForwardedAnswer, PoolProvider, ProviderFailureKind, ProviderKind,
+    ExternalClaims, ExternalTokenError, ForwardedAnswer, PoolProvider, ProviderFailureKind,
+    ProviderKind,
 };
 use crate::service::Service;
 use crate::settings::AppSettings;
@@ -137,6 +138,25 @@ impl Service {
     /// Who a token of a pool that lives elsewhere belongs to (`GET /api/user`): `None` when
     /// it claims no such pool of ours.
     pub(crate) async fn external_token_info(&self, token: &str) -> Result<Option<TokenInfo>> {
+        let Some((app, claims)) = self.verify_external_token(token).await? else {
+            return Ok(None);
+        };
+        Ok(Some(TokenInfo {
+            username: claims.username.unwrap_or_else(|| claims.sub.clone()),
+            user_id: claims.sub,
+            email: claims.email.unwrap_or_default(),
+            app_id: app.id.to_string(),
+            token_use: claims.token_use,
+            expires_at: claims.expires_at,
+        }))
+    }
+
+    /// The app and claims of a valid token of a pool that lives elsewhere, verified there by
+    /// the pool's keys: `None` when the token claims no such pool of ours.
+    pub(crate) async fn verify_external_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(App, ExternalClaims)>> {
         let Some(iss) = unverified_claims(token)
             .and_then(|claims| claims.get("iss")?.as_str().map(str::to_owned))
         else {
@@ -161,14 +181,7 @@ impl Service {
                 ExternalTokenError::Expired => Error::AccessTokenExpired,
                 ExternalTokenError::Failed(failure) => Error::Provider(failure),
             })?;
-        Ok(Some(TokenInfo {
-            username: claims.username.unwrap_or_else(|| claims.sub.clone()),
-            user_id: claims.sub,
-            email: claims.email.unwrap_or_default(),
-            app_id: app.id.to_string(),
-            token_use: claims.token_use,
-            expires_at: claims.expires_at,
-        }))
+        Ok(Some((app, claims)))
     }
 
     /// Forwards an admin call about `pool_id`, a pool that lives elsewhere and that `actor` may
@@ -185,10 +198,20 @@ impl Service {
             return Err(Error::Internal(format!("pool {pool_id} lives here")));
         };
         let provider = self.provider(external.provider)?;
-        provider
+        let subject = self
+            .forwarded_call_subject(pool_id, provider.as_ref(), operation, body)
+            .await?;
+        let answer = provider
             .forward(operation, body)
             .await
-            .map_err(Error::Provider)
+            .map_err(Error::Provider)?;
+        if let Some(subject) = subject
+            && (200..300).contains(&answer.status)
+        {
+            self.after_forwarded_call(pool_id, operation, subject)
+                .await?;
+        }
+        Ok(answer)
     }
 
     /// Whether `pool_id` names a pool that lives with another provider.

@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 mod external_apps;
+pub mod external_users;
 pub mod groups;
 pub mod ids;
 pub mod inbox;

@@ -488,6 +488,9 @@ pub struct ApiKey {
     pub pool_id: PoolId,
     /// The owning user, or `None` for a key of the app itself.
     pub user_id: Option<UserId>,
+    /// Whether that user lives in the app's provider (`user_id` is their Cognito `sub`), not
+    /// here: their status is the provider's to tell.
+    pub external_user: bool,
     /// A label chosen by its creator.
     pub name: String,
     /// The first characters of the key (`ar_` and 7 more), for people to recognise it.

@@ -129,6 +129,13 @@ pub trait PoolProvider: Send + Sync {
         body: &[u8],
     ) -> Result<ForwardedAnswer, ProviderFailure>;
 
+    /// The user of pool `pool_id` whose sign-in name or `sub` is `username`, if there is one.
+    async fn find_user(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<Option<ExternalUser>, ProviderFailure>;
+
     /// Verifies an ID or access token of the pool `external` describes, issued to `client_id`,
     /// against the pool's published keys (fetched once and cached, refetched for a new `kid`).
     async fn verify_token(
@@ -161,6 +168,19 @@ pub struct ExternalClaims {
     pub token_use: &'static str,
     /// `exp`, epoch seconds.
     pub expires_at: i64,
+    /// `auth_time`, epoch seconds: when the user signed in.
+    pub auth_time: Option<i64>,
+    /// `scope`, split (access tokens).
+    pub scopes: Vec<String>,
+}
+
+/// A user of a pool elsewhere, as its provider describes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalUser {
+    /// Their `sub`: the id that outlives changes of email.
+    pub sub: String,
+    /// Whether they may sign in (not disabled there).
+    pub enabled: bool,
 }
 
 /// Why a token of a pool elsewhere was not accepted.

@@ -49,6 +49,8 @@ pub struct Service {
     pub(crate) events: EventRecorder,
     /// Makes and deletes pools that live in AWS Cognito, when the server has one.
     pub(crate) pool_provider: Option<Arc<dyn crate::provider::PoolProvider>>,
+    /// Users' statuses at that provider, for their API keys.
+    pub(crate) external_users: crate::external_users::ExternalUserCache,
 }
 
 impl Service {
@@ -66,6 +68,7 @@ impl Service {
             config: deps.config,
             events: deps.events,
             pool_provider: None,
+            external_users: Default::default(),
         }
     }
 

@@ -27,6 +27,7 @@ mod provider;
 mod spec;
 mod tokens;
 mod update;
+mod users;
 mod validity;
 
 pub use auth_return_crypto::secret::SecretString;

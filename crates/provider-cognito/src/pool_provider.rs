@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use auth_return_core::PoolId;
 use auth_return_core::model::Client;
 use auth_return_core::provider::{
-    ExternalClaims, ExternalPool, ExternalTokenError, ForwardedAnswer, PoolProvider,
+    ExternalClaims, ExternalPool, ExternalTokenError, ExternalUser, ForwardedAnswer, PoolProvider,
     ProviderFailure, ProviderFailureKind, ProviderKind, ProvisionedPool,
 };
 use auth_return_core::settings::AppSettings;
@@ -88,6 +88,14 @@ impl PoolProvider for CognitoProvider {
         body: &[u8],
     ) -> Result<ForwardedAnswer, ProviderFailure> {
         Ok(self.forward_call(operation, body).await?)
+    }
+
+    async fn find_user(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<Option<ExternalUser>, ProviderFailure> {
+        Ok(CognitoProvider::find_user(self, pool_id, username).await?)
     }
 
     async fn verify_token(

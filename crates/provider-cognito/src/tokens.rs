@@ -69,6 +69,8 @@ impl Verifiers {
             email: claims.email,
             token_use: claims.token_use.as_str(),
             expires_at: claims.exp,
+            auth_time: claims.auth_time,
+            scopes: claims.scope,
         })
     }
 }

@@ -303,6 +303,7 @@ on_both! {
     revocation_feed_pages_filters_and_prunes => keys_and_revocations::feed_order;
     lockouts_upsert_clear_isolate_cascade_and_prune => lockouts::lockouts;
     api_keys_store_find_list_count_revoke_touch_cascade => api_keys::api_keys;
+    api_keys_of_provider_users_are_theirs_alone => api_keys::external_user_api_keys;
     access_keys_store_find_list_count_revoke_touch_cascade => access_keys::access_keys;
     access_keys_hold_their_cap_under_a_burst => access_keys::access_key_burst;
     groups_and_members_store_list_order_and_cascade => groups::groups;

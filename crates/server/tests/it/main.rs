@@ -33,6 +33,8 @@ mod passkeys;
 mod pools;
 #[cfg(feature = "cognito")]
 mod provider;
+#[cfg(feature = "cognito")]
+mod provider_keys;
 mod qr;
 mod rate_limits;
 mod rest;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// The emulator's endpoint; `None` (the test skips) without one, except in CI.
-fn emulator() -> Option<String> {
+pub(crate) fn emulator() -> Option<String> {
     match std::env::var("AUTH_RETURN_TEST_COGNITO_URL") {
         Ok(url) if !url.is_empty() => Some(url.trim_end_matches('/').to_owned()),
         _ => {
@@ -27,7 +27,7 @@ fn emulator() -> Option<String> {
 }
 
 /// A provider calling the emulator with these keys (`test`/`test` are its root's).
-async fn provider(url: &str, key: &str, secret: &str) -> CognitoProvider {
+pub(crate) async fn provider(url: &str, key: &str, secret: &str) -> CognitoProvider {
     CognitoProvider::new(ProviderConfig {
         region: Some("us-east-1".into()),
         endpoint_url: Some(url.into()),

@@ -33,14 +33,16 @@ macro_rules! api_key_store {
                 /// Stores a new key; a taken id or hash is a conflict.
                 async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()> {
                     sqlx::query(
-                        "INSERT INTO api_keys (key_id, app_id, pool_id, user_id, name, prefix, \
-                         hash, scopes, created_at, expires_at, last_used_at, revoked_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        "INSERT INTO api_keys (key_id, app_id, pool_id, user_id, external_user_id, \
+                         name, prefix, hash, scopes, created_at, expires_at, last_used_at, \
+                         revoked_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                     )
                     .bind(&key.id)
                     .bind(&key.app_id)
                     .bind(&key.pool_id)
-                    .bind(key.user_id)
+                    .bind(key.user_id.filter(|_| !key.external_user))
+                    .bind(key.user_id.filter(|_| key.external_user))
                     .bind(&key.name)
                     .bind(&key.prefix)
                     .bind(&key.hash)
@@ -65,7 +67,8 @@ macro_rules! api_key_store {
                 }
 
                 /// The key with this hash, and whether its owner may use it (the app's own
-                /// key, or a key of a user who exists and is enabled), in one read.
+                /// key, a key of a user here who exists and is enabled, or of a user at the
+                /// provider, whose status the service asks there), in one read.
                 async fn get_api_key_by_hash(
                     &self,
                     hash: &[u8],
@@ -97,7 +100,10 @@ macro_rules! api_key_store {
                 ) -> StoreResult<Vec<ApiKey>> {
                     let found = match user {
                         Some(user) => {
-                            sqlx::query(list_api_keys_sql!(" AND k.user_id = $2", $order))
+                            sqlx::query(list_api_keys_sql!(
+                                " AND COALESCE(k.user_id, k.external_user_id) = $2",
+                                $order
+                            ))
                                 .bind(app_id)
                                 .bind(user)
                                 .fetch_all(&self.pool)
@@ -121,10 +127,11 @@ macro_rules! api_key_store {
                     now: Timestamp,
                 ) -> StoreResult<u64> {
                     // `IS NOT DISTINCT FROM` compares NULL with NULL as equal: one statement
-                    // for both kinds of owner.
+                    // for every kind of owner.
                     let count: i64 = sqlx::query_scalar(
                         "SELECT COUNT(*) FROM api_keys WHERE app_id = $1 \
-                         AND user_id IS NOT DISTINCT FROM $2 AND revoked_at IS NULL \
+                         AND COALESCE(user_id, external_user_id) IS NOT DISTINCT FROM $2 \
+                         AND revoked_at IS NULL \
                          AND (expires_at IS NULL OR expires_at > $3)",
                     )
                     .bind(app_id)
@@ -158,7 +165,8 @@ macro_rules! api_key_store {
                 ) -> StoreResult<u64> {
                     let done = sqlx::query(
                         "UPDATE api_keys SET revoked_at = $1 \
-                         WHERE pool_id = $2 AND user_id = $3 AND revoked_at IS NULL",
+                         WHERE pool_id = $2 AND (user_id = $3 OR external_user_id = $3) \
+                         AND revoked_at IS NULL",
                     )
                     .bind(at)
                     .bind(pool_id)

@@ -30,7 +30,8 @@ pub(crate) use select_user;
 /// The columns `rows::api_key` reads, of `api_keys k`.
 macro_rules! api_key_columns {
     () => {
-        "k.key_id, k.app_id, k.pool_id, k.user_id, k.name, k.prefix, k.hash, k.scopes, \
+        "k.key_id, k.app_id, k.pool_id, COALESCE(k.user_id, k.external_user_id) AS user_id, \
+         k.external_user_id IS NOT NULL AS external_user, k.name, k.prefix, k.hash, k.scopes, \
          k.created_at, k.expires_at, k.last_used_at, k.revoked_at"
     };
 }
@@ -311,6 +312,7 @@ macro_rules! row_mapping {
                     app_id: get(row, "app_id")?,
                     pool_id: get(row, "pool_id")?,
                     user_id: get(row, "user_id")?,
+                    external_user: get(row, "external_user")?,
                     name: get(row, "name")?,
                     prefix: get(row, "prefix")?,
                     hash: get(row, "hash")?,

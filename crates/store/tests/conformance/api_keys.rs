@@ -18,6 +18,7 @@ fn key(app: &AppId, pool: &PoolId, user: Option<UserId>, name: &str, created_at:
         app_id: app.clone(),
         pool_id: pool.clone(),
         user_id: user,
+        external_user: false,
         name: name.to_owned(),
         prefix: secret[..10].to_owned(),
         hash,
@@ -264,4 +265,60 @@ pub async fn api_keys(store: Arc<dyn Store>) {
     }
     assert_eq!(s.list_api_keys(&a.id, None).await.unwrap(), []);
     assert_eq!(s.get_api_key(&b_key.id).await.unwrap(), Some(b_key));
+}
+
+/// Keys of users who live in the app's provider (their `sub`, no row in `users`): stored whole,
+/// usable as far as the store knows (the service asks the provider), theirs alone in listings,
+/// counts and revocations, and gone with their app.
+pub async fn external_user_api_keys(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    let (a, ka) = fixtures::app("keys-ext", None, 1);
+    s.insert_app(&a, Some(&ka)).await.unwrap();
+    let (sub, other_sub) = (UserId::generate(), UserId::generate());
+    let external = |user: UserId, name: &str, at: i64| ApiKey {
+        external_user: true,
+        ..key(&a.id, &a.pool_id, Some(user), name, at)
+    };
+    let first = external(sub, "cli", 100);
+    let second = external(sub, "ci", 110);
+    let others = external(other_sub, "theirs", 120);
+    let app_key = key(&a.id, &a.pool_id, None, "deploy", 130);
+    for k in [&first, &second, &others, &app_key] {
+        s.insert_api_key(k).await.unwrap();
+    }
+    assert_eq!(s.get_api_key(&first.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        s.get_api_key_by_hash(&first.hash).await.unwrap(),
+        Some((first.clone(), true))
+    );
+    assert_eq!(
+        s.list_api_keys(&a.id, Some(sub)).await.unwrap(),
+        [first.clone(), second.clone()]
+    );
+    assert_eq!(s.list_api_keys(&a.id, None).await.unwrap().len(), 4);
+    assert_eq!(s.count_live_api_keys(&a.id, Some(sub), 0).await.unwrap(), 2);
+    assert_eq!(s.count_live_api_keys(&a.id, None, 0).await.unwrap(), 1);
+
+    assert_eq!(
+        s.revoke_user_api_keys(&a.pool_id, sub, 500).await.unwrap(),
+        2
+    );
+    assert_eq!(s.count_live_api_keys(&a.id, Some(sub), 0).await.unwrap(), 0);
+    assert_eq!(
+        s.get_api_key(&others.id).await.unwrap().unwrap().revoked_at,
+        None
+    );
+    assert_eq!(
+        s.get_api_key(&app_key.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at,
+        None
+    );
+
+    assert!(s.delete_app(&a.id).await.unwrap());
+    for k in [&first, &second, &others, &app_key] {
+        assert_eq!(s.get_api_key(&k.id).await.unwrap(), None);
+    }
 }
