@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
   skip, launch, newContext, startSite, openPage, header, field, button, alert,
-  dialog, uniqueEmail, PASSWORD, BASE,
+  dialog, uniqueEmail, until, PASSWORD, BASE,
 } from "./support.mjs";
 
 const APP = process.env.AUTH_RETURN_APP_COGNITO ? JSON.parse(process.env.AUTH_RETURN_APP_COGNITO) : null;
@@ -77,5 +77,32 @@ test("the component signs in at Cognito with SRP from the config alone", { skip:
   });
   assert.equal(response.status, 200, JSON.stringify(response.body));
   assert.equal(response.body.user.app_id, APP.app_id);
+  await context.close();
+});
+
+test("the demo page of a Cognito app signs in there and its API takes the token", { skip: off }, async () => {
+  const { email, config } = await cognitoUser("demo");
+  const context = await newContext(browser);
+  const p = await context.newPage();
+  // The page's policy must let the component reach Cognito: a refusal shows up here.
+  const problems = [];
+  p.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  p.on("pageerror", (e) => problems.push(e.message));
+  const response = await p.goto(`${BASE}/demo/${APP.app_id}`);
+  const policy = response.headers()["content-security-policy"];
+  assert.match(policy, new RegExp(`connect-src 'self' ${new URL(config.endpoint).origin};`));
+  await header.signIn(p).click();
+  await field(p, "Email").fill(email);
+  await field(p, "Password").fill(PASSWORD);
+  await button(p, "Sign in").click();
+  await dialog(p).waitFor({ state: "hidden" });
+  await p.getByRole("button", { name: "Call the protected API" }).click();
+  const out = p.locator("#out");
+  await until(async () => (await out.textContent()).startsWith("200"), { message: "the API's answer" });
+  const answer = JSON.parse((await out.textContent()).slice(4));
+  assert.equal(answer.app_id, APP.app_id);
+  assert.equal(answer.token_use, "id");
+  assert.equal(answer.email, email);
+  assert.deepEqual(problems, []);
   await context.close();
 });

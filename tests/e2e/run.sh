@@ -11,6 +11,7 @@
 # Env:   AUTH_RETURN_E2E_KEEP=1   keep the temporary data dir (server log, outbox) afterwards
 #        AUTH_RETURN_E2E_ONLY=web,browser   run only these suites, a comma list of python, node,
 #                                 crate, web, browser (default: all; for development)
+#        AUTH_RETURN_PYTEST_ARGS="-k provider"   more arguments for pytest (for development)
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -202,7 +203,7 @@ fi
 
 log "running pytest (pycognito, boto3, PyJWT)"
 set +e
-(cd "$E2E_DIR/python" && "$VENV/bin/python" -m pytest -q)
+(cd "$E2E_DIR/python" && "$VENV/bin/python" -m pytest -q ${AUTH_RETURN_PYTEST_ARGS:-})
 py_rc=$?
 set -e
 if [[ $py_rc -ne 0 ]]; then FAILED+=("pytest (exit $py_rc)"); fi

@@ -103,6 +103,10 @@ pub enum AppsCommand {
     Delete {
         /// The app id.
         app_id: String,
+        /// For an app whose pool lives in AWS Cognito: delete the app here only and leave the
+        /// pool in AWS (when this server can no longer delete it there).
+        #[arg(long)]
+        keep_provider_pool: bool,
     },
 }
 
@@ -231,10 +235,18 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
                 .await?;
             print_app(&AppView::new(service, &app, None), json)?;
         }
-        AppsCommand::Delete { app_id } => {
-            service
-                .delete_app(Actor::Operator, &app_id.parse()?)
-                .await?;
+        AppsCommand::Delete {
+            app_id,
+            keep_provider_pool,
+        } => {
+            let id = app_id.parse()?;
+            if keep_provider_pool {
+                service
+                    .delete_app_keeping_external_pool(Actor::Operator, &id)
+                    .await?;
+            } else {
+                service.delete_app(Actor::Operator, &id).await?;
+            }
             println!("deleted {app_id}");
         }
     }

@@ -408,13 +408,33 @@ impl Service {
 
     /// Deletes an app with its pool and every user. The console app cannot be deleted.
     pub async fn delete_app(&self, actor: Actor, app_id: &AppId) -> Result<()> {
+        self.delete_app_and_pool(actor, app_id, true).await
+    }
+
+    /// Deletes an app here and leaves its pool at its provider as it is, for a pool this
+    /// server can no longer delete there (credentials withdrawn, no provider configured). For
+    /// an app whose pool lives here it is [`Self::delete_app`].
+    pub async fn delete_app_keeping_external_pool(
+        &self,
+        actor: Actor,
+        app_id: &AppId,
+    ) -> Result<()> {
+        self.delete_app_and_pool(actor, app_id, false).await
+    }
+
+    async fn delete_app_and_pool(
+        &self,
+        actor: Actor,
+        app_id: &AppId,
+        delete_external_pool: bool,
+    ) -> Result<()> {
         let app = self.get_app(actor, app_id).await?;
         if app.id.is_console() {
             return Err(Error::InvalidParameter(
                 "the console app cannot be deleted".into(),
             ));
         }
-        if app.external.is_some() {
+        if delete_external_pool && app.external.is_some() {
             self.delete_external_pool(&app).await?;
         }
         if !self.store.delete_app(&app.id).await? {

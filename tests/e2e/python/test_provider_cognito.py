@@ -5,6 +5,7 @@ signs them in with SRP (a wrong password refused); `apps delete` deletes the poo
 
 import json
 import os
+import subprocess
 
 import boto3
 import pytest
@@ -12,7 +13,7 @@ import requests
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from support import PASSWORD, auth_return, error_of, run_cli, unique_email  # noqa: F401
+from support import PASSWORD, auth_return, clean_env, error_of, run_cli, unique_email  # noqa: F401
 
 REGION = "us-east-1"
 
@@ -88,11 +89,45 @@ def test_a_cognito_app_from_the_cli_signs_users_in_at_cognito(auth_return, emula
         assert me.status_code == 200, me.text
         assert me.json()["app_id"] == created["app_id"]
         assert me.json()["token_use"] == use
+    sub = me.json()["user_id"]
     header, payload, signature = result["AccessToken"].split(".")
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
     me = requests.get(f"{server.url}/api/user", headers={"Authorization": f"Bearer {tampered}"},
                       timeout=10)
     assert me.status_code == 401, me.text
+
+    # With the app's leave, a user makes an API key of their own with that access token, and a
+    # service verifies it as theirs; a user disabled in Cognito has theirs refused.
+    run_cli(
+        "apps", "update", created["app_id"], "--patch",
+        '{"user_api_keys": {"enabled": true, "scopes": ["read"]}}', *aws,
+        data_dir=server.data_dir, listen=server.listen,
+    )
+
+    def own_key(access_token: str) -> str:
+        made = requests.post(
+            f"{server.url}/api/keys", json={"name": "cli", "scopes": ["read"]},
+            headers={"Authorization": f"Bearer {access_token}"}, timeout=10,
+        )
+        assert made.status_code == 201, made.text
+        return made.json()["key"]
+
+    def verify(key: str) -> dict:
+        return requests.post(f"{server.url}/api/keys/verify", json={"key": key}, timeout=10).json()
+
+    verified = verify(own_key(result["AccessToken"]))
+    assert verified["valid"] is True
+    assert verified["user_id"] == sub
+    assert verified["app_id"] == created["app_id"]
+    other = unique_email("aws-off")
+    idp.sign_up(ClientId=config["clientId"], Username=other, Password=PASSWORD,
+                UserAttributes=[{"Name": "email", "Value": other}])
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=other)
+    theirs = AWSSRP(username=other, password=PASSWORD, pool_id=pool_id,
+                    client_id=config["clientId"], client=idp).authenticate_user()
+    key = own_key(theirs["AuthenticationResult"]["AccessToken"])
+    idp.admin_disable_user(UserPoolId=pool_id, Username=other)
+    assert verify(key) == {"valid": False}
 
     # A token of a pool in the same Cognito that is not one of our apps is refused.
     stranger = idp.create_user_pool(PoolName="not ours", UsernameAttributes=["email"])["UserPool"]["Id"]
@@ -135,3 +170,37 @@ def test_a_cognito_app_from_the_cli_signs_users_in_at_cognito(auth_return, emula
     with pytest.raises(ClientError) as gone:
         idp.describe_user_pool(UserPoolId=pool_id)
     assert error_of(gone)[0] == "ResourceNotFoundException"
+
+
+def test_an_app_whose_pool_this_server_cannot_delete_is_let_go_only_when_asked(
+    auth_return, emulator
+):
+    aws = ("--aws-region", REGION, "--aws-endpoint-url", emulator)
+    server = auth_return(*aws)
+    created = json.loads(
+        run_cli(
+            "apps", "create", "--json", "--name", "Orphan", "--provider", "cognito", *aws,
+            data_dir=server.data_dir, listen=server.listen,
+        )
+    )
+    app_id, pool_id = created["app_id"], created["user_pool_id"]
+
+    # Without the AWS settings the pool cannot be deleted there, so the app stays here.
+    refused = subprocess.run(
+        [os.environ["AUTH_RETURN_BIN"], "apps", "delete", app_id,
+         "--data-dir", str(server.data_dir), "--listen", server.listen],
+        capture_output=True, text=True, env=clean_env(), timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "cognito" in refused.stderr and "not configured" in refused.stderr, refused.stderr
+    assert requests.get(f"{server.url}/api/apps/{app_id}/config", timeout=10).status_code == 200
+
+    # Asked to, it lets the app go and leaves the pool in AWS untouched.
+    run_cli(
+        "apps", "delete", app_id, "--keep-provider-pool",
+        data_dir=server.data_dir, listen=server.listen,
+    )
+    assert requests.get(f"{server.url}/api/apps/{app_id}/config", timeout=10).status_code == 404
+    idp = idp_at({"endpoint": emulator, "region": REGION})
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Id"] == pool_id
+    idp.delete_user_pool(UserPoolId=pool_id)

@@ -2,7 +2,8 @@
 //! flow in a browser a minute after starting the server; `GET /demo?app_id=` (the landing
 //! page's form) leads there.
 
-use super::{document, escape, page_response};
+use super::{document, escape, page_response_connecting};
+use auth_return_core::provider::ProviderKind;
 use crate::router::AppState;
 use auth_return_core::AppId;
 use axum::extract::{Path, Query, State};
@@ -44,11 +45,14 @@ pub async fn page(State(state): State<AppState>, Path(app_id): Path<String>) -> 
 <p class="small">App <code>{id}</code> · <a href="/console#/apps/{id}">Open it in the developer console</a> · <a href="/docs">Integration guide</a></p>
 </main>"#
     );
-    page_response(document(
-        &format!("{} demo · Auth Return", config.name),
-        &head,
-        &body,
-    ))
+    // An app whose pool lives in Cognito has the component call Cognito's endpoint.
+    let elsewhere = (config.provider != ProviderKind::Builtin)
+        .then(|| url::Url::parse(&config.endpoint).ok())
+        .flatten();
+    page_response_connecting(
+        document(&format!("{} demo · Auth Return", config.name), &head, &body),
+        elsewhere.as_ref(),
+    )
 }
 
 /// The landing page's demo form.

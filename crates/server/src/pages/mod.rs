@@ -21,12 +21,24 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 
 /// `html` as a page: `text/html`, the policy, `X-Frame-Options: DENY`, `Cache-Control: no-store`.
 pub fn page_response(html: String) -> Response {
+    page_response_connecting(html, None)
+}
+
+/// [`page_response`], whose scripts may also call `origin` (the Cognito endpoint of an app
+/// whose pool lives there, which the sign-in component calls from the page).
+pub fn page_response_connecting(html: String, origin: Option<&url::Url>) -> Response {
     let mut response = Html(html).into_response();
+    let policy = origin
+        .map(|url| url.origin().ascii_serialization())
+        .filter(|origin| origin != "null")
+        .and_then(|origin| {
+            let policy = CONTENT_SECURITY_POLICY
+                .replace("connect-src 'self'", &format!("connect-src 'self' {origin}"));
+            HeaderValue::from_str(&policy).ok()
+        })
+        .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -97,5 +109,34 @@ mod tests {
                 .to_str()
                 .is_ok_and(|t| t.starts_with("text/html"))
         );
+    }
+
+    #[test]
+    fn a_page_may_also_call_one_named_origin_and_nothing_more() {
+        let policy = |url: &str| {
+            let url = url::Url::parse(url).unwrap();
+            let response = page_response_connecting(String::new(), Some(&url));
+            response.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        let cognito = policy("https://cognito-idp.eu-west-1.amazonaws.com/");
+        assert!(
+            cognito.contains(
+                "; connect-src 'self' https://cognito-idp.eu-west-1.amazonaws.com; font-src"
+            ),
+            "{cognito}"
+        );
+        assert_eq!(
+            cognito.replace(" https://cognito-idp.eu-west-1.amazonaws.com", ""),
+            CONTENT_SECURITY_POLICY
+        );
+        // Only the origin: no path, and nothing that could end the directive.
+        let odd = policy("http://127.0.0.1:45710/a;script-src%20*");
+        assert!(odd.contains("connect-src 'self' http://127.0.0.1:45710;"), "{odd}");
+        assert!(!odd.contains("script-src *"), "{odd}");
+        // A URL without an origin adds nothing.
+        assert_eq!(policy("data:text/plain,x"), CONTENT_SECURITY_POLICY);
     }
 }
