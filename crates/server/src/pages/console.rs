@@ -4,8 +4,21 @@
 
 use super::{document, page_response};
 use crate::router::AppState;
+use auth_return_core::provider::ProviderKind;
 use axum::extract::State;
 use axum::response::Response;
+
+/// The attributes telling `console.js` where apps' pools may live here: `data-providers` (the
+/// kinds, space-separated, the built-in one first) and `data-default-provider` (the one a
+/// registration gets when it names none). The console offers a choice only when there are two.
+fn provider_attributes(available: &[ProviderKind], default: ProviderKind) -> String {
+    let kinds: Vec<&str> = available.iter().map(|kind| kind.as_str()).collect();
+    format!(
+        r#"data-providers="{}" data-default-provider="{}""#,
+        kinds.join(" "),
+        default.as_str()
+    )
+}
 
 /// `GET /console`: the shell page (routes live after `#`, e.g. `/console#/apps/app_x/users`).
 pub async fn page(State(state): State<AppState>) -> Response {
@@ -22,21 +35,45 @@ pub async fn page(State(state): State<AppState>) -> Response {
         header = assets.header.path(),
         console = assets.console_script.path(),
     );
-    let body = r##"<a class="skip" href="#main">Skip to content</a>
+    let providers = provider_attributes(
+        &state.service.available_providers(),
+        state.service.default_provider(),
+    );
+    let body = format!(
+        r##"<a class="skip" href="#main">Skip to content</a>
 <header class="topbar">
 <a class="brand" href="/console#/">Auth Return <span>console</span></a>
 <nav class="topnav" aria-label="Site"><a href="/docs">Guide</a></nav>
 <auth-header></auth-header>
 </header>
-<main id="main" tabindex="-1"><p class="loading" role="status">Loading the console…</p></main>
+<main id="main" tabindex="-1" {providers}><p class="loading" role="status">Loading the console…</p></main>
 <div id="toast" class="toast" role="status" aria-live="polite"></div>
-<noscript><p class="noscript">The console needs JavaScript.</p></noscript>"##;
-    page_response(document("Auth Return console", &head, body))
+<noscript><p class="noscript">The console needs JavaScript.</p></noscript>"##
+    );
+    page_response(document("Auth Return console", &head, &body))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::provider_attributes;
+    use auth_return_core::provider::ProviderKind;
     use std::path::Path;
+
+    /// The console reads the providers from these attributes (web/console/provider.js).
+    #[test]
+    fn the_shell_names_the_providers_and_the_default() {
+        assert_eq!(
+            provider_attributes(&[ProviderKind::Builtin], ProviderKind::Builtin),
+            r#"data-providers="builtin" data-default-provider="builtin""#
+        );
+        assert_eq!(
+            provider_attributes(
+                &[ProviderKind::Builtin, ProviderKind::Cognito],
+                ProviderKind::Cognito
+            ),
+            r#"data-providers="builtin cognito" data-default-provider="cognito""#
+        );
+    }
 
     /// The README's example values for the placeholders of `web/console/snippets/`.
     const README_VALUES: [(&str, &str); 4] = [
