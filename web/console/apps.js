@@ -1,10 +1,12 @@
 // The apps page: the developer's apps (name, pool id, created, user count), searched and paged
 // on the server (`GET /api/apps?search=&limit=&cursor=`), or locally by an older server that
-// answers every app at once; and creating an app, whose client secret is shown once.
+// answers every app at once; and creating an app, whose client secret is shown once, with its
+// pool built in or, where the server offers it, in AWS Cognito (provider.js).
 
 import { ApiError, appCache, rest } from "./api.js";
 import { openDialog } from "./dialog.js";
 import { clearErrors, codeBlock, copyField, dataTable, el, emptyState, errorBox, fill, formField, loading, showFieldError, when } from "./dom.js";
+import { PROVIDER_WORDS, isExternal, providerBadge, serverProviders } from "./provider.js";
 import { appHref, go } from "./router.js";
 
 const APPS_PAGE = 50;
@@ -101,8 +103,9 @@ async function loadApps(list) {
       [
         ["Name", (app) => el("a", { href: appHref(app.app_id), class: "name-cell", text: app.name })],
         ["App id", (app) => el("code", { text: app.app_id })],
-        ["User pool", (app) => el("code", { text: app.user_pool_id })],
-        ["Users", (app) => (typeof app.user_count === "number" ? app.user_count.toLocaleString() : el("span", { class: "muted", text: "—" }))],
+        ["User pool", (app) => [el("code", { text: app.user_pool_id }), providerBadge(app) ? [" ", providerBadge(app)] : null]],
+        // A pool in Cognito is counted there, not here: the server's count would say 0.
+        ["Users", (app) => (typeof app.user_count === "number" && !isExternal(app) ? app.user_count.toLocaleString() : el("span", { class: "muted", text: "—" }))],
         ["Created", (app) => when(app.created_at)],
       ],
       shown,
@@ -121,6 +124,41 @@ function turnAppsPage(list, step, next) {
   loadApps(list);
 }
 
+/** What each provider means for a new app, under its choice. */
+const PROVIDER_HINTS = {
+  builtin: "Users, passwords, signing keys and tokens are kept by this server.",
+  cognito: "A user pool is made in AWS Cognito with this server's AWS account: users sign in there and Cognito signs their tokens; you manage them from here.",
+};
+
+/**
+ * The choice of where the new app's pool lives (radio buttons, the server's default chosen),
+ * or null when the server offers only its own pools. `value()` is the chosen provider.
+ */
+function providerChoice() {
+  const offered = serverProviders();
+  if (offered.available.length < 2) return null;
+  const hintId = `provider-hint-${Math.random().toString(36).slice(2, 7)}`;
+  const radios = offered.available.map((kind) =>
+    el("input", { type: "radio", name: "provider", value: kind, checked: kind === offered.default, "aria-describedby": `${hintId}-${kind}` }),
+  );
+  const node = el(
+    "fieldset",
+    { class: "form-field choice", id: hintId, "data-field": "provider" },
+    el("legend", { text: "Where the user pool lives" }),
+    radios.map((radio) =>
+      el(
+        "div",
+        { class: "choice-option" },
+        el("label", { class: "check-label" }, radio, el("span", { text: PROVIDER_WORDS[radio.value] ?? radio.value })),
+        el("p", { class: "hint", id: `${hintId}-${radio.value}`, text: PROVIDER_HINTS[radio.value] ?? "" }),
+      ),
+    ),
+    el("p", { class: "hint" }, "It cannot be changed later."),
+    el("p", { class: "field-error", id: `${hintId}-error`, "data-error-for": "provider" }),
+  );
+  return { node, value: () => radios.find((r) => r.checked)?.value ?? offered.default };
+}
+
 /** The create-app dialog; on success it shows the app's ids, and the client secret once. */
 export function createAppDialog() {
   let created = null;
@@ -128,12 +166,14 @@ export function createAppDialog() {
     const name = el("input", { type: "text", required: true, maxlength: "128", autocomplete: "off" });
     const origins = el("textarea", { rows: "3", spellcheck: "false", placeholder: "https://app.example.com" });
     const secret = el("input", { type: "checkbox" });
+    const provider = providerChoice();
     const alert = el("div", { class: "form-alert", role: "alert" });
     const submit = el("button", { type: "submit", class: "primary" }, "Create app");
     const form = el(
       "form",
       { class: "stack", novalidate: true },
       formField({ label: "Name", control: name, field: "name", hint: "Shown to your users in the sign-in dialog." }),
+      provider?.node,
       formField({ label: "Browser origins (optional)", control: origins, field: "origins", hint: "One per line, e.g. https://app.example.com. None: any origin may call the sign-in endpoint for this app." }),
       formField({ label: "Give the client a secret (for server-side apps only; browsers cannot keep a secret)", control: secret, field: "client_secret" }),
       alert,
@@ -149,7 +189,8 @@ export function createAppDialog() {
         return;
       }
       submit.disabled = true;
-      submit.textContent = "Creating…";
+      // A pool in AWS takes a few calls there: say where the wait comes from.
+      submit.textContent = provider && provider.value() !== "builtin" ? `Creating in ${PROVIDER_WORDS[provider.value()] ?? provider.value()}…` : "Creating…";
       try {
         const app = await rest("/api/apps", {
           method: "POST",
@@ -157,6 +198,7 @@ export function createAppDialog() {
             name: name.value.trim(),
             origins: origins.value.split(/\s+/).filter(Boolean),
             client_secret: secret.checked,
+            ...(provider ? { provider: provider.value() } : {}),
           },
         });
         const { client_secret: clientSecret, ...view } = app;
@@ -186,6 +228,7 @@ function createdApp(app, clientSecret, close) {
     "div",
     { class: "stack" },
     el("h3", { tabindex: "-1" }, "Created ", el("span", { class: "literal", text: app.name })),
+    isExternal(app) ? el("p", {}, "Its user pool was made in ", el("strong", { text: PROVIDER_WORDS[app.provider] ?? app.provider }), ", region ", el("code", { text: app.region }), ".") : null,
     el("div", { class: "fields" }, copyField("App id", app.app_id), copyField("User pool id", app.user_pool_id), copyField("Client id", app.client_id)),
     clientSecret
       ? el(
