@@ -1,8 +1,10 @@
 // An app's audit events, newest first (`GET /api/apps/{id}/events`), filtered by type and user,
-// paged by cursor ("Older events" appends the next page).
+// paged by cursor ("Older events" appends the next page). For a pool in AWS Cognito only what
+// goes through Auth Return is seen: its users sign up and sign in inside AWS.
 
 import { rest } from "./api.js";
 import { dataTable, el, emptyState, errorBox, fill, formField, loading, when } from "./dom.js";
+import { isExternal, providerWords } from "./provider.js";
 import { appHref } from "./router.js";
 
 /** The event types the server records, with words for each. */
@@ -73,7 +75,15 @@ export function renderActivity(box, app, query) {
     history.replaceState(null, "", appHref(app.app_id, "activity", { query: { type: type.value, user: user.value.trim() } }));
     loadEvents(list, app, { type: type.value, user: user.value.trim() });
   });
-  fill(box, el("div", { class: "section-head" }, el("h2", { text: "Activity" })), form, list);
+  fill(
+    box,
+    el("div", { class: "section-head" }, el("h2", { text: "Activity" })),
+    isExternal(app)
+      ? el("p", { class: "provider-note" }, `This app's users sign up, sign in and change their passwords inside ${providerWords(app)}, which Auth Return does not see: only what goes through Auth Return is listed here, such as settings changes and API keys.`)
+      : null,
+    form,
+    list,
+  );
   loadEvents(list, app, { type: type.value, user: user.value.trim() });
 }
 
@@ -100,7 +110,10 @@ async function loadEvents(list, app, filter) {
     // address another of their events gave.
     for (const e of rows) if (e.user_id && e.email && !emails.has(e.user_id)) emails.set(e.user_id, e.email);
     if (rows.length === 0) {
-      fill(list, filter.type || filter.user ? emptyState("No event matches this filter.", "Try another type or user.") : emptyState("No events yet.", "Sign-ups, sign-ins, password changes and sign-outs of this app's users appear here."));
+      const none = isExternal(app)
+        ? emptyState("No events yet.", "Changes made through Auth Return (settings, API keys) appear here; sign-ins happen in AWS.")
+        : emptyState("No events yet.", "Sign-ups, sign-ins, password changes and sign-outs of this app's users appear here.");
+      fill(list, filter.type || filter.user ? emptyState("No event matches this filter.", "Try another type or user.") : none);
       return;
     }
     fill(

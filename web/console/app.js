@@ -1,5 +1,6 @@
 // An app's page: its name and ids, the tabs (Get started, Users, Groups, API keys, Settings, Signing
 // keys, Activity, and Inbox when the server keeps a development outbox), and the tab's content.
+// For an app whose pool lives in AWS Cognito, a line under its name says so (provider.js).
 
 import { ApiError, loadApp, rest } from "./api.js";
 import { el, emptyState, errorBox, fill, loading } from "./dom.js";
@@ -7,6 +8,7 @@ import { renderGroup, renderGroups } from "./groups.js";
 import { renderActivity } from "./activity.js";
 import { renderInbox } from "./inbox.js";
 import { renderKeys } from "./keys.js";
+import { isExternal, poolNotice, providerBadge, providerWords } from "./provider.js";
 import { TABS, appHref } from "./router.js";
 import { renderSettings } from "./settings.js";
 import { renderSigningKeys } from "./signing.js";
@@ -46,7 +48,8 @@ export async function renderApp(box, route, isCurrent = () => true) {
     }
     return;
   }
-  const inbox = await hasInbox(app.app_id);
+  // Cognito sends a pool's mail itself: the outbox never holds any of it.
+  const inbox = !isExternal(app) && (await hasInbox(app.app_id));
   if (!isCurrent()) return;
   const current = { user: "users", group: "groups" }[route.tab] ?? route.tab;
   const tabs = TABS.filter(([name]) => name !== "inbox" || inbox);
@@ -57,7 +60,14 @@ export async function renderApp(box, route, isCurrent = () => true) {
     el(
       "div",
       { class: "page-head" },
-      el("div", { class: "title-block" }, el("h1", { tabindex: "-1", class: "literal", text: app.name }), el("p", { class: "muted ids" }, el("code", { text: app.app_id }), " · ", el("code", { text: app.user_pool_id }))),
+      el(
+        "div",
+        { class: "title-block" },
+        el("h1", { tabindex: "-1", class: "literal", text: app.name }),
+        el("p", { class: "muted ids" }, el("code", { text: app.app_id }), " · ", el("code", { text: app.user_pool_id }), providerBadge(app) ? [" ", providerBadge(app)] : null),
+        // The whole story once, on the first tab; the badge says it on the others.
+        route.tab === "start" ? poolNotice(app) : null,
+      ),
     ),
     el(
       "nav",
@@ -77,7 +87,11 @@ export async function renderApp(box, route, isCurrent = () => true) {
     "signing-keys": () => renderSigningKeys(content, app),
     activity: () => renderActivity(content, app, route.query),
     inbox: () =>
-      inbox ? renderInbox(content, app) : fill(content, emptyState("No development inbox.", "This server sends real mail (SMTP is configured), so there is no outbox to show.")),
+      inbox
+        ? renderInbox(content, app)
+        : isExternal(app)
+          ? fill(content, emptyState("No inbox for this app.", `${providerWords(app)} sends this app's mail (invitations, codes) itself; Auth Return never sees it.`))
+          : fill(content, emptyState("No development inbox.", "This server sends real mail (SMTP is configured), so there is no outbox to show.")),
   };
   await views[route.tab]();
 }

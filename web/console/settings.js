@@ -2,12 +2,14 @@
 // stored settings is sent in one request (so the audit log's settings_changed names just that);
 // the server changes nothing unless all of it is valid, and names each invalid member
 // (`fields: [{field, message}]`), shown beside its control. Also deleting the app. The hosted
-// sign-in section (the `oauth` member) is hosted.js.
+// sign-in section (the `oauth` member) is hosted.js. For a pool in AWS Cognito the members the
+// server refuses there (409 `external_pool`) have no controls: a line says why instead.
 
 import { ApiError, appCache, rest } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { clearErrors, duration, el, fill, formField, showFieldError, toast } from "./dom.js";
 import { hostedSection } from "./hosted.js";
+import { isExternal, providerWords } from "./provider.js";
 import { go } from "./router.js";
 
 /** The mail templates: member, label, kind, and the placeholders a message must hold. */
@@ -33,6 +35,21 @@ const MFA_MODES = [
 /** Where users meet MFA, under the modes. */
 const MFA_WHERE =
   "The sign-in component and the hosted pages ask for the codes; users turn their factors on and off under “Two-step verification” in the <auth-header> menu.";
+
+/**
+ * The members a pool in AWS Cognito cannot have set here (the server answers 409
+ * `external_pool`), each with the line said instead of its controls.
+ */
+const NOT_FOR_EXTERNAL = {
+  "mfa.email_otp": "Codes by email for a pool in AWS Cognito are set up there, not here.",
+  passkeys: "Passkeys for a pool in AWS Cognito are set up there (its managed login), not here.",
+  oauth: "Auth Return's hosted sign-in pages and OAuth endpoints serve only the pools it keeps: for a pool in AWS Cognito, set up callback URLs and Cognito's managed login in AWS.",
+  templates: "AWS Cognito sends this pool's mail with its own message templates: edit them there.",
+  user_api_keys: "Users of a pool in AWS Cognito cannot create their own API keys here; the app's keys (the API keys tab) work.",
+};
+
+/** The line saying member `member` is set in AWS rather than here. */
+const notHereLine = (member) => el("p", { class: "not-here-line", "data-not-here": member, text: NOT_FOR_EXTERNAL[member] });
 
 const numberInput = (value, min, max) => el("input", { type: "number", min: String(min), max: String(max), step: "1", inputmode: "numeric", value: String(value ?? "") });
 const checkbox = (checked) => el("input", { type: "checkbox", checked: Boolean(checked) });
@@ -91,6 +108,9 @@ export function renderSettings(box, app) {
     return { member, control, node: el("div", { class: "template" }, formField({ label, control, hint, field: `templates.${member}` }), el("div", { class: "preview-box" }, el("p", { class: "preview-title" }, "Preview"), preview)) };
   });
 
+  const external = isExternal(app);
+  // Built in: the control; in Cognito: the line saying why there is none.
+  const only = (member, ...controls) => (external ? notHereLine(member) : controls);
   const alert = el("div", { class: "form-alert", role: "alert", tabindex: "-1" });
   const save = el("button", { type: "submit", class: "primary" }, "Save settings");
   const group = (title, ...children) => el("fieldset", { class: "card" }, el("legend", { text: title }), children);
@@ -120,49 +140,57 @@ export function renderSettings(box, app) {
         field: "mfa.mode",
         hint: [
           ...MFA_MODES.map(([, , line], i) => [i ? el("br") : null, line]),
-          el("br"),
-          MFA_WHERE,
+          external ? null : [el("br"), MFA_WHERE],
         ],
       }),
-      formField({
-        label: "Offer codes by email",
-        control: c.emailOtp,
-        field: "mfa.email_otp",
-        hint: "Users with a verified email may choose a 6-digit code mailed at each sign-in as their second factor (MFA optional or required).",
-      }),
+      only(
+        "mfa.email_otp",
+        formField({
+          label: "Offer codes by email",
+          control: c.emailOtp,
+          field: "mfa.email_otp",
+          hint: "Users with a verified email may choose a 6-digit code mailed at each sign-in as their second factor (MFA optional or required).",
+        }),
+      ),
     ),
     group(
       "Passkeys",
-      formField({
-        label: "Let users sign in with passkeys",
-        control: c.passkeys,
-        field: "passkeys.enabled",
-        hint: "Users register passkeys (a fingerprint, face or device PIN; a security key) once signed in, then sign in with one instead of their password.",
-      }),
-      formField({
-        label: "Relying party id",
-        control: c.rpId,
-        field: "passkeys.relying_party_id",
-        hint: "The domain passkeys belong to: your site's, or a parent of it (example.com covers app.example.com). Empty: the public URL's host. Changing it strands the passkeys registered before.",
-      }),
-      formField({
-        label: "More origins for passkeys",
-        control: c.passkeyOrigins,
-        field: "passkeys.origins",
-        hint: "One per line, on the relying party's domain. The public URL's origin and the allowed origins below count already.",
-      }),
+      only(
+        "passkeys",
+        formField({
+          label: "Let users sign in with passkeys",
+          control: c.passkeys,
+          field: "passkeys.enabled",
+          hint: "Users register passkeys (a fingerprint, face or device PIN; a security key) once signed in, then sign in with one instead of their password.",
+        }),
+        formField({
+          label: "Relying party id",
+          control: c.rpId,
+          field: "passkeys.relying_party_id",
+          hint: "The domain passkeys belong to: your site's, or a parent of it (example.com covers app.example.com). Empty: the public URL's host. Changing it strands the passkeys registered before.",
+        }),
+        formField({
+          label: "More origins for passkeys",
+          control: c.passkeyOrigins,
+          field: "passkeys.origins",
+          hint: "One per line, on the relying party's domain. The public URL's origin and the allowed origins below count already.",
+        }),
+      ),
     ),
     group(
       "Browser origins",
       formField({ label: "Allowed origins", control: c.origins, field: "origins", hint: "One per line, scheme://host[:port]. None: any origin." }),
     ),
-    hosted.node,
-    group("Mail templates", templateControls.map((t) => t.node)),
+    external ? group("Hosted sign-in", notHereLine("oauth")) : hosted.node,
+    group("Mail templates", only("templates", templateControls.map((t) => t.node))),
     group(
       "Accounts and keys",
       formField({ label: "Hide whether an account exists", control: c.hide, field: "hide_existing_accounts", hint: "Sign-up, resend and confirm answer alike for taken and new addresses (off: Cognito's answers)." }),
-      formField({ label: "Let users create their own API keys", control: c.userKeys, field: "user_api_keys.enabled", hint: "Off by default: a key outlives the sign-in that made it." }),
-      formField({ label: "Scopes users may give their keys", control: c.userScopes, field: "user_api_keys.scopes", hint: "Separated by spaces, at most 20." }),
+      only(
+        "user_api_keys",
+        formField({ label: "Let users create their own API keys", control: c.userKeys, field: "user_api_keys.enabled", hint: "Off by default: a key outlives the sign-in that made it." }),
+        formField({ label: "Scopes users may give their keys", control: c.userScopes, field: "user_api_keys.scopes", hint: "Separated by spaces, at most 20." }),
+      ),
     ),
     alert,
     el("div", { class: "row end sticky-actions" }, save),
@@ -195,8 +223,10 @@ export function renderSettings(box, app) {
         origins: c.passkeyOrigins.value.split(/\s+/).filter(Boolean),
       },
     };
+    // The members a pool in Cognito cannot have are not on the form, so not sent either.
+    if (external) for (const member of Object.keys(NOT_FOR_EXTERNAL)) dropMember(body, member);
     // An emptied number is a mistake to point at, not a member to leave out.
-    const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace], ...hosted.numbers].filter(([, input]) => input.value.trim() === "");
+    const empty = [["token_validity_secs", c.token], ["refresh_validity_secs", c.refresh], ["password_policy.min_length", c.minLength], ["refresh_rotation.grace_secs", c.grace], ...(external ? [] : hosted.numbers)].filter(([, input]) => input.value.trim() === "");
     if (empty.length) {
       for (const [field] of empty) showFieldError(form, field, "Enter a number.");
       alert.textContent = "Some settings need a value. Nothing was saved.";
@@ -242,6 +272,14 @@ export function renderSettings(box, app) {
   fill(box, el("h2", { class: "sr-only", text: "Settings" }), form, dangerZone(app));
 }
 
+/** Removes the member at dotted `path` ("mfa.email_otp") from `body`. */
+function dropMember(body, path) {
+  const names = path.split(".");
+  const last = names.pop();
+  const parent = names.reduce((object, name) => object?.[name], body);
+  if (parent) delete parent[last];
+}
+
 /** The members of `next` whose value differs from `current`'s; inside objects, only theirs that differ. */
 export function changes(current, next) {
   const out = {};
@@ -281,7 +319,9 @@ function dangerZone(app) {
     "section",
     { class: "card danger-zone" },
     el("h3", { text: "Delete this app" }),
-    el("p", {}, "Deleting the app deletes its user pool: every user, session, API key and signing key. Tokens it issued stop verifying. This cannot be undone."),
+    isExternal(app)
+      ? el("p", {}, `Deleting the app deletes its user pool in ${providerWords(app)} too: every user there, and the app's API keys here. Tokens the pool issued stop verifying. This cannot be undone.`)
+      : el("p", {}, "Deleting the app deletes its user pool: every user, session, API key and signing key. Tokens it issued stop verifying. This cannot be undone."),
     el("button", {
       type: "button",
       class: "danger",

@@ -1,9 +1,11 @@
 // An app's signing keys: each key's state and dates, a normal rotation, and an emergency
-// rotation (a leaked key) behind a confirmation that says what it voids.
+// rotation (a leaked key) behind a confirmation that says what it voids. A pool in AWS Cognito
+// has Cognito's keys, which nobody rotates on request: the page says so and where they are.
 
 import { rest } from "./api.js";
 import { confirmDialog } from "./dialog.js";
-import { dataTable, el, errorBox, fill, loading, toast, when } from "./dom.js";
+import { copyField, dataTable, el, errorBox, fill, loading, toast, when } from "./dom.js";
+import { isExternal, notHere, providerWords } from "./provider.js";
 
 const KEY_STATES = {
   next: ["Next", "Published in the JWKS; starts signing at the time shown, so verifiers know it first."],
@@ -11,8 +13,23 @@ const KEY_STATES = {
   retiring: ["Retiring", "No longer signs; stays published until the tokens it signed have expired."],
 };
 
+/** The signing keys tab of an app whose pool lives elsewhere: whose keys they are, and where. */
+function externalKeys(box, app) {
+  const provider = providerWords(app);
+  fill(
+    box,
+    el("div", { class: "section-head" }, el("h2", { text: "Signing keys" })),
+    notHere(
+      `${provider} manages this app's signing keys`,
+      `${provider} signs the pool's tokens with keys of its own and does not rotate them on request, so there is nothing to rotate here. Verifiers find the keys in the pool's JWKS:`,
+    ),
+    el("div", { class: "fields" }, copyField("JWKS", app.jwks_uri), copyField("Issuer", app.issuer)),
+  );
+}
+
 /** Renders the signing keys tab of `app` into `box`. */
 export function renderSigningKeys(box, app) {
+  if (isExternal(app)) return externalKeys(box, app);
   const list = el("div", { class: "list-area" });
   const path = `/api/apps/${encodeURIComponent(app.app_id)}/signing-keys`;
   const rotate = async (emergency) => {

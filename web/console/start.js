@@ -2,6 +2,7 @@
 // verifying tokens, filled with those ids and this server's public URL, ready to copy.
 
 import { codeBlock, copyField, el } from "./dom.js";
+import { isExternal, providerWords } from "./provider.js";
 import { snippet, snippetValues } from "./snippets.js";
 
 const quoted = (text) => JSON.stringify(String(text));
@@ -9,19 +10,24 @@ const quoted = (text) => JSON.stringify(String(text));
 /** Renders the Get started tab of `app` into `box`. */
 export function renderStart(box, app) {
   const v = snippetValues(app);
+  const external = isExternal(app);
   const section = (title, intro, ...blocks) =>
     el("section", { class: "card" }, el("h2", { text: title }), intro ? el("p", { class: "muted" }, intro) : null, blocks);
   box.append(
     section(
       "Your app's values",
-      null,
+      external
+        ? `The pool is in ${providerWords(app)}: clients sign users in at its endpoint and your backends verify the tokens it signs. The components and the config still come from this server, which hands them the pool's values.`
+        : null,
       el(
         "div",
         { class: "fields" },
         copyField("App id", app.app_id),
         copyField("User pool id", app.user_pool_id),
         copyField("Client id", app.client_id),
-        copyField("Endpoint", v.SERVER),
+        external ? copyField("Region", app.region) : null,
+        copyField(external ? `${providerWords(app)} endpoint` : "Endpoint", v.ENDPOINT),
+        external ? copyField("Auth Return", v.SERVER) : null,
         copyField("Issuer", app.issuer),
         copyField("JWKS", app.jwks_uri),
       ),

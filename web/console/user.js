@@ -1,10 +1,12 @@
 // One user of an app (AdminGetUser): attributes, status, dates, second factors, groups
 // (user-groups.js), last sign-in (the newest `sign_in` event), and the admin actions, each
-// confirmed when it cannot be taken back and each saying what happened.
+// confirmed when it cannot be taken back and each saying what happened. A user of a pool in AWS
+// Cognito signs in there: no sign-in events or passkeys of theirs are kept here.
 
 import { cognito, rest } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { dataTable, el, emptyState, errorBox, fill, loading, toast, when } from "./dom.js";
+import { isExternal, providerWords } from "./provider.js";
 import { appHref } from "./router.js";
 import { userGroupsCard } from "./user-groups.js";
 import { attribute, backToUsers, statusText } from "./users.js";
@@ -80,7 +82,8 @@ export async function renderUser(box, app, userId) {
   }
   const sub = attribute(user, "sub") ?? user.Username;
   const email = attribute(user, "email") ?? user.Username;
-  const lastSignIn = el("span", { class: "muted" }, "Looking…");
+  const external = isExternal(app);
+  const lastSignIn = el("span", { class: "muted" }, external ? `Not seen here: they sign in at ${providerWords(app)}` : "Looking…");
   const facts = el(
     "dl",
     { class: "facts" },
@@ -144,7 +147,7 @@ export async function renderUser(box, app, userId) {
       type: "button",
       class: "danger",
       onclick: async () =>
-        (await confirmDialog({ title: "Delete this user?", message: el("p", {}, el("span", { class: "literal", text: email }), " and their API keys are deleted for good; this cannot be undone."), confirmLabel: "Delete user", danger: true, typeToConfirm: email })) &&
+        (await confirmDialog({ title: "Delete this user?", message: el("p", {}, el("span", { class: "literal", text: email }), external ? ` is deleted from the pool in ${providerWords(app)} for good; this cannot be undone.` : " and their API keys are deleted for good; this cannot be undone."), confirmLabel: "Delete user", danger: true, typeToConfirm: email })) &&
         run("Deleting", "AdminDeleteUser", `Deleted ${email}.`),
     }, "Delete user"),
   );
@@ -155,10 +158,11 @@ export async function renderUser(box, app, userId) {
     el("div", { class: "section-head" }, el("h2", { class: "literal", text: email })),
     el("section", { class: "card" }, facts, actions),
     userGroupsCard(app, user.Username, email),
-    passkeysCard(app, sub, email),
+    external ? null : passkeysCard(app, sub, email),
     el("section", { class: "card" }, el("h3", { text: "Attributes" }), dataTable("Attributes", [["Name", (a) => el("code", { text: a.Name })], ["Value", (a) => el("span", { class: "literal", text: a.Value ?? "" })]], attributes)),
-    el("p", {}, el("a", { href: appHref(app.app_id, "activity", { query: { user: sub } }) }, "This user's activity")),
+    external ? null : el("p", {}, el("a", { href: appHref(app.app_id, "activity", { query: { user: sub } }) }, "This user's activity")),
   );
+  if (external) return;
   try {
     const page = await rest(`/api/apps/${encodeURIComponent(app.app_id)}/events`, { query: { type: "sign_in", user_id: sub, limit: 1 } });
     const last = page?.events?.[0];

@@ -1,9 +1,11 @@
 // An app's users (Cognito's ListUsers with one filter at a time and PaginationToken), and
-// inviting one (AdminCreateUser). Each user links to their page (user.js).
+// inviting one (AdminCreateUser). Each user links to their page (user.js) by their Username:
+// the `sub` here, and a UUID too in a pool in AWS Cognito, whose users sign in with their email.
 
 import { cognito } from "./api.js";
 import { openDialog } from "./dialog.js";
 import { clearErrors, dataTable, el, emptyState, errorBox, fill, formField, loading, showFieldError, toast, when } from "./dom.js";
+import { isExternal, providerWords } from "./provider.js";
 import { appHref, go } from "./router.js";
 
 const USERS_PAGE = 25;
@@ -31,6 +33,11 @@ export function statusText(status) {
       UNCONFIRMED: "Unconfirmed",
       FORCE_CHANGE_PASSWORD: "Must choose a password",
       RESET_REQUIRED: "Password reset required",
+      // Only AWS Cognito has these.
+      EXTERNAL_PROVIDER: "Signs in with another provider",
+      COMPROMISED: "Compromised",
+      ARCHIVED: "Archived",
+      UNKNOWN: "Unknown",
     }[status] ?? String(status ?? "—")
   );
 }
@@ -132,13 +139,15 @@ function inviteDialog(app, done) {
   return openDialog("Invite a user", (close) => {
     const email = el("input", { type: "email", required: true, autocomplete: "off", spellcheck: "false" });
     const mail = el("input", { type: "checkbox", checked: true });
+    // A pool in Cognito: Cognito mails the invitation, with its own template and validity.
+    const mailer = isExternal(app) ? providerWords(app) : null;
     const alert = el("div", { class: "form-alert", role: "alert" });
     const submit = el("button", { type: "submit", class: "primary" }, "Invite");
     const form = el(
       "form",
       { class: "stack", novalidate: true },
       formField({ label: "Email", control: email, field: "email" }),
-      formField({ label: "Mail them the invitation with a temporary password (valid 7 days)", control: mail }),
+      formField({ label: mailer ? `Have ${mailer} mail them the invitation with a temporary password` : "Mail them the invitation with a temporary password (valid 7 days)", control: mail }),
       alert,
       el("div", { class: "row end" }, el("button", { type: "button", onclick: () => close(null) }, "Cancel"), submit),
     );
@@ -162,7 +171,8 @@ function inviteDialog(app, done) {
           ...(mail.checked ? {} : { MessageAction: "SUPPRESS" }),
         });
         close(result.User ?? true);
-        toast(mail.checked ? `Invited ${address}: the invitation mail with a temporary password is on its way.` : `Created ${address} without mail: set a password or send an invitation later.`);
+        const sent = mailer ? `${mailer} mails them the invitation with a temporary password.` : "the invitation mail with a temporary password is on its way.";
+        toast(mail.checked ? `Invited ${address}: ${sent}` : `Created ${address} without mail: set a password or send an invitation later.`);
         done();
       } catch (error) {
         alert.textContent = error.message;

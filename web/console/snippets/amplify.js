@@ -6,7 +6,7 @@ Amplify.configure({
     Cognito: {
       userPoolId: "{{POOL_ID}}",
       userPoolClientId: "{{CLIENT_ID}}",
-      userPoolEndpoint: "{{SERVER}}",   // point Amplify at Auth Return
+      userPoolEndpoint: "{{ENDPOINT}}",   // point Amplify at Auth Return
     },
   },
 });

@@ -76,8 +76,12 @@ mod tests {
     }
 
     /// The README's example values for the placeholders of `web/console/snippets/`.
-    const README_VALUES: [(&str, &str); 4] = [
+    const README_VALUES: [(&str, &str); 6] = [
         ("{{SERVER}}", "http://127.0.0.1:8080"),
+        // The pool's endpoint and region: this server's for a built-in pool, AWS's for one in
+        // Cognito (web/console/snippets.js).
+        ("{{ENDPOINT}}", "http://127.0.0.1:8080"),
+        ("{{REGION}}", "local"),
         ("{{APP_ID}}", "APP_ID"),
         ("{{POOL_ID}}", "USER_POOL_ID"),
         ("{{CLIENT_ID}}", "CLIENT_ID"),
