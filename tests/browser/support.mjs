@@ -411,6 +411,25 @@ export async function signInThroughModal(p, email, password = PASSWORD) {
 }
 
 /**
+ * Signs a new developer up in the console of the server at `base` (its mail in `outbox`) through
+ * the sign-in component, confirms with the mailed code, and waits for their apps page. Answers
+ * their email.
+ */
+export async function signUpDeveloper(p, { base = BASE, outbox = OUTBOX, tag = "developer" } = {}) {
+  const email = uniqueEmail(tag);
+  await p.goto(`${base}/console`);
+  await p.getByRole("button", { name: "Create a developer account" }).click();
+  await field(p, "Email").fill(email);
+  await field(p, "Password").fill(PASSWORD);
+  const mails = mailCount(email, outbox);
+  await button(p, "Create account").click();
+  await field(p, "Confirmation code").fill(await codeFor(email, mails, outbox));
+  await button(p, "Confirm").click();
+  await p.getByRole("heading", { name: "Your apps", level: 1 }).waitFor();
+  return email;
+}
+
+/**
  * Text on `p` whose contrast with what is behind it is under WCAG 2.x AA: 4.5:1, or 3:1 for
  * large text (24 px, or 18.66 px bold). Every visible element with text of its own is
  * measured against the first opaque background among it and its ancestors (translucent ones
