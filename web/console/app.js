@@ -1,6 +1,7 @@
 // An app's page: its name and ids, the tabs (Get started, Users, Groups, API keys, Settings, Signing
 // keys, Activity, and Inbox when the server keeps a development outbox), and the tab's content.
-// For an app whose pool lives in AWS Cognito, a line under its name says so (provider.js).
+// For an app whose pool lives in AWS Cognito, a badge beside its ids says so, and on Get started
+// a line with the pool's region and id (provider.js).
 
 import { ApiError, loadApp, rest } from "./api.js";
 import { el, emptyState, errorBox, fill, loading } from "./dom.js";
