@@ -213,18 +213,24 @@ test("a developer creates a Cognito app in the console and manages its users the
   await p.getByRole("button", { name: "Save settings" }).waitFor();
   const hosted = p.locator('[data-not-here="oauth"]');
   assert.match(await hosted.textContent(), /hosted sign-in pages and OAuth endpoints serve only the pools it keeps/);
-  for (const label of ["Callback URLs", "Offer codes by email", "Let users sign in with passkeys", "Let users create their own API keys"]) {
+  for (const label of ["Callback URLs", "Offer codes by email", "Let users sign in with passkeys"]) {
     assert.equal(await p.getByLabel(label, { exact: true }).count(), 0, `${label} is not offered`);
   }
+  // Users' own API keys are Auth Return's alone: offered for this pool too.
+  assert.equal(await p.getByLabel("Let users create their own API keys", { exact: true }).count(), 1);
   const refused = await restFromPage(p, `/api/apps/${id}`, { method: "PATCH", body: { oauth: { callback_urls: ["https://app.example.com/cb"] } } });
   assert.deepEqual([refused.status, refused.body.error], [409, "external_pool"], "the server refuses what the page does not offer");
   await hosted.scrollIntoViewIfNeeded();
   await screenshot(p, "console-cognito-settings");
   assert.deepEqual(await lowContrast(p), []);
-  // … and what it takes is saved from the same form, into Cognito's client.
+  // … and what it takes is saved from the same form: a token lifetime into Cognito's client,
+  // users' own keys here.
   await p.getByLabel("Token lifetime (seconds)").fill("900");
+  await p.getByLabel("Let users create their own API keys", { exact: true }).check();
   await p.getByRole("button", { name: "Save settings" }).click();
   await toast(p, "Settings saved.");
+  const saved = await restFromPage(p, `/api/apps/${id}`);
+  assert.deepEqual([saved.body.token_validity_secs, saved.body.user_api_keys.enabled], [900, true]);
   const { UserPoolClient: client } = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: app.user_pool_id, ClientId: app.client_id }));
   assert.equal(client.AccessTokenValidity * SECONDS[client.TokenValidityUnits?.AccessToken ?? "hours"], 900);
 

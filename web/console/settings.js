@@ -45,7 +45,6 @@ const NOT_FOR_EXTERNAL = {
   passkeys: "Passkeys for a pool in AWS Cognito are set up there (its managed login), not here.",
   oauth: "Auth Return's hosted sign-in pages and OAuth endpoints serve only the pools it keeps: for a pool in AWS Cognito, set up callback URLs and Cognito's managed login in AWS.",
   templates: "AWS Cognito sends this pool's mail with its own message templates: edit them there.",
-  user_api_keys: "Users of a pool in AWS Cognito cannot create their own API keys here; the app's keys (the API keys tab) work.",
 };
 
 /** The line saying member `member` is set in AWS rather than here. */
@@ -186,11 +185,8 @@ export function renderSettings(box, app) {
     group(
       "Accounts and keys",
       formField({ label: "Hide whether an account exists", control: c.hide, field: "hide_existing_accounts", hint: "Sign-up, resend and confirm answer alike for taken and new addresses (off: Cognito's answers)." }),
-      only(
-        "user_api_keys",
-        formField({ label: "Let users create their own API keys", control: c.userKeys, field: "user_api_keys.enabled", hint: "Off by default: a key outlives the sign-in that made it." }),
-        formField({ label: "Scopes users may give their keys", control: c.userScopes, field: "user_api_keys.scopes", hint: "Separated by spaces, at most 20." }),
-      ),
+      formField({ label: "Let users create their own API keys", control: c.userKeys, field: "user_api_keys.enabled", hint: "Off by default: a key outlives the sign-in that made it." }),
+      formField({ label: "Scopes users may give their keys", control: c.userScopes, field: "user_api_keys.scopes", hint: "Separated by spaces, at most 20." }),
     ),
     alert,
     el("div", { class: "row end sticky-actions" }, save),

@@ -147,7 +147,7 @@ export async function renderUser(box, app, userId) {
       type: "button",
       class: "danger",
       onclick: async () =>
-        (await confirmDialog({ title: "Delete this user?", message: el("p", {}, el("span", { class: "literal", text: email }), external ? ` is deleted from the pool in ${providerWords(app)} for good; this cannot be undone.` : " and their API keys are deleted for good; this cannot be undone."), confirmLabel: "Delete user", danger: true, typeToConfirm: email })) &&
+        (await confirmDialog({ title: "Delete this user?", message: el("p", {}, el("span", { class: "literal", text: email }), external ? ` is deleted from the pool in ${providerWords(app)} for good, and their API keys here stop working; this cannot be undone.` : " and their API keys are deleted for good; this cannot be undone."), confirmLabel: "Delete user", danger: true, typeToConfirm: email })) &&
         run("Deleting", "AdminDeleteUser", `Deleted ${email}.`),
     }, "Delete user"),
   );
