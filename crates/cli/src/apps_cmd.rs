@@ -245,7 +245,16 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
                     .delete_app_keeping_external_pool(Actor::Operator, &id)
                     .await?;
             } else {
-                service.delete_app(Actor::Operator, &id).await?;
+                service
+                    .delete_app(Actor::Operator, &id)
+                    .await
+                    .map_err(|error| match error {
+                        auth_return_core::Error::ProviderNotConfigured(_) => anyhow::Error::new(error).context(
+                            "the app's pool cannot be deleted from here; \
+                             pass --keep-provider-pool to delete the app only and leave its pool",
+                        ),
+                        other => other.into(),
+                    })?;
             }
             println!("deleted {app_id}");
         }

@@ -15,6 +15,8 @@ use crate::provider::{
     ExternalClaims, ExternalTokenError, ForwardedAnswer, PoolProvider, ProviderFailureKind,
     ProviderKind,
 };
+use crate::events::{Caller, EventKind, NewEvent};
+use crate::provider::reads_only;
 use crate::service::Service;
 use crate::settings::AppSettings;
 use crate::tokens::verify::unverified_claims;
@@ -192,6 +194,7 @@ impl Service {
         pool_id: &PoolId,
         operation: &str,
         body: &[u8],
+        caller: &Caller,
     ) -> Result<ForwardedAnswer> {
         let app = self.owned_pool_app(actor, pool_id).await?;
         let Some(external) = &app.external else {
@@ -205,13 +208,42 @@ impl Service {
             .forward(operation, body)
             .await
             .map_err(Error::Provider)?;
-        if let Some(subject) = subject
-            && (200..300).contains(&answer.status)
-        {
+        if !(200..300).contains(&answer.status) {
+            return Ok(answer);
+        }
+        if let Some(subject) = subject {
             self.after_forwarded_call(pool_id, operation, subject)
                 .await?;
         }
+        if !reads_only(operation) {
+            self.record_forwarded_call(pool_id, operation, body, subject, actor, caller);
+        }
         Ok(answer)
+    }
+
+    /// Records a change an admin made at the provider through this server: the operation, and
+    /// the user it named (their `sub` when it was looked up), with the admin as its actor.
+    fn record_forwarded_call(
+        &self,
+        pool_id: &PoolId,
+        operation: &str,
+        body: &[u8],
+        subject: Option<UserId>,
+        actor: Actor,
+        caller: &Caller,
+    ) {
+        let named = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|body| body.get("Username")?.as_str().map(str::to_owned));
+        let mut event = NewEvent::new(pool_id.clone(), self.clock.now(), EventKind::AdminAction)
+            .about(subject, None)
+            .with("action", operation)
+            .by(caller);
+        if let Some(named) = named {
+            event = event.with("username", &named);
+        }
+        event.actor = Some(actor.audit_name());
+        self.events.record(event);
     }
 
     /// Whether `pool_id` names a pool that lives with another provider.

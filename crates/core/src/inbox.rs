@@ -17,6 +17,7 @@ impl Service {
     /// `actor` may see the app. `InboxUnavailable` when the transport delivers mail (SMTP).
     pub async fn inbox(&self, actor: Actor, app_id: &AppId, limit: u32) -> Result<Vec<KeptMail>> {
         let app = self.get_app(actor, app_id).await?;
+        crate::service::builtin_only(&app, "Cognito sends its users' mail, not Auth Return")?;
         let limit = match limit {
             0 => DEFAULT_INBOX_SIZE,
             n => n.min(MAX_INBOX_SIZE),

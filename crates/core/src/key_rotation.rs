@@ -54,6 +54,10 @@ impl Service {
     /// The pool's keys and their states.
     pub async fn signing_keys(&self, actor: Actor, app_id: &AppId) -> Result<Vec<KeyInfo>> {
         let app = self.get_app(actor, app_id).await?;
+        crate::service::builtin_only(
+            &app,
+            "its signing keys are Cognito's, published at the pool's JWKS URL",
+        )?;
         let keys = ordered_keys(self.store.as_ref(), &app.pool_id).await?;
         Ok(states(&keys, self.clock.now()))
     }

@@ -93,6 +93,14 @@ pub enum ProviderFailureKind {
     Unavailable,
 }
 
+/// Whether the management operation `name` (Cognito's name) only reads: a read-only key may
+/// make it, and it leaves no audit event.
+pub fn reads_only(name: &str) -> bool {
+    ["Describe", "List", "Get", "AdminGet", "AdminList"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
+
 /// Makes and deletes pools in a provider other than this service.
 #[async_trait]
 pub trait PoolProvider: Send + Sync {

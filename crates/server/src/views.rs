@@ -96,7 +96,12 @@ impl AppView {
     /// The view of an app with its user count.
     pub fn counted(service: &Service, summary: &AppSummary) -> Self {
         Self {
-            user_count: Some(summary.user_count),
+            // Users of a pool elsewhere are counted there, not here.
+            user_count: summary
+                .app
+                .external
+                .is_none()
+                .then_some(summary.user_count),
             ..Self::new(service, &summary.app, None)
         }
     }

@@ -192,7 +192,8 @@ def test_an_app_whose_pool_this_server_cannot_delete_is_let_go_only_when_asked(
         capture_output=True, text=True, env=clean_env(), timeout=60,
     )
     assert refused.returncode != 0
-    assert "cognito" in refused.stderr and "not configured" in refused.stderr, refused.stderr
+    assert "has no cognito provider" in refused.stderr, refused.stderr
+    assert "--keep-provider-pool" in refused.stderr, refused.stderr
     assert requests.get(f"{server.url}/api/apps/{app_id}/config", timeout=10).status_code == 200
 
     # Asked to, it lets the app go and leaves the pool in AWS untouched.

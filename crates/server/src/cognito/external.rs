@@ -5,6 +5,8 @@
 use super::credentials::{Access, Credentials};
 use super::operation::Operation;
 use crate::error::CognitoError;
+use auth_return_core::events::Caller;
+use auth_return_core::provider::reads_only;
 use auth_return_core::{PoolId, Service};
 use serde_json::Value;
 
@@ -122,18 +124,12 @@ fn forwarded(operation: Operation) -> bool {
     )
 }
 
-/// Whether `name` (Cognito's operation name) only reads.
-fn reads_only(name: &str) -> bool {
-    ["Describe", "List", "Get", "AdminGet", "AdminList"]
-        .iter()
-        .any(|prefix| name.starts_with(prefix))
-}
-
 /// Cognito's answer to the call, when `body` names a pool that lives there; `None` otherwise
 /// (the call is this server's to answer).
 pub async fn forward(
     service: &Service,
     credentials: &Credentials<'_>,
+    caller: &Caller,
     operation: Operation,
     name: &str,
     body: &[u8],
@@ -165,7 +161,7 @@ pub async fn forward(
     // very pool id that was authorized (a body naming `UserPoolId` twice cannot name another).
     let canonical = serde_json::to_vec(&parsed).map_err(|_| CognitoError::internal())?;
     let answer = service
-        .forward_admin_call(actor, &pool_id, name, &canonical)
+        .forward_admin_call(actor, &pool_id, name, &canonical, caller)
         .await?;
     if answer.status == 200 {
         return Ok(Some(answer.body));

@@ -267,8 +267,8 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
     } else {
         let name = target.rsplit('.').next().unwrap_or_default();
-        if let Some(answer) = external::forward(service, credentials, operation, name, body).await?
-        {
+        let forwarded = external::forward(service, credentials, caller, operation, name, body);
+        if let Some(answer) = forwarded.await? {
             return Ok(answer);
         }
         body

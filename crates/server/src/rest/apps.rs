@@ -66,7 +66,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         Json(AppView {
-            user_count: Some(0),
+            user_count: created.app.external.is_none().then_some(0),
             ..AppView::new(&state.service, &created.app, created.client_secret)
         }),
     ))

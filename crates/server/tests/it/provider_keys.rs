@@ -250,6 +250,67 @@ async fn a_cognito_users_keys_are_theirs_and_end_with_them() {
     assert_eq!(verified_for(&server, &again).await, None);
     assert_eq!(verified_for(&server, &lous_key).await, Some(other));
 
+    // Each change made through us is in the app's activity, with the user and the developer;
+    // the reads are not.
+    server.service.events().flush().await;
+    let (status, events) = send(
+        &server,
+        Method::GET,
+        &format!("/api/apps/{app_id}/events?type=admin_action"),
+        Some(&dev),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    let actions: Vec<(&str, &str, &str)> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["detail"]["action"].as_str().unwrap_or(""),
+                e["user_id"].as_str().unwrap_or(""),
+                e["detail"]["username"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let kim = ("kim@example.com", sub.as_str());
+    let expected: Vec<(&str, &str, &str)> = [
+        "AdminDeleteUser",
+        "AdminUserGlobalSignOut",
+        "AdminEnableUser",
+        "AdminDisableUser",
+        "AdminEnableUser",
+    ]
+    .into_iter()
+    .map(|action| (action, kim.1, kim.0))
+    .collect();
+    assert_eq!(actions, expected, "{events}");
+    assert!(
+        events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"].as_str().is_some_and(|a| a.len() == 36)),
+        "{events}"
+    );
+
+    // What only a pool here has is refused by name, not answered empty.
+    for path in ["signing-keys", "inbox", &format!("users/{sub}/passkeys")] {
+        let (status, body) = send(
+            &server,
+            Method::GET,
+            &format!("/api/apps/{app_id}/{path}"),
+            Some(&dev),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
+        assert_eq!(body["error"], "external_pool", "{path}");
+    }
+    let (_, shown) = send(&server, Method::GET, &format!("/api/apps/{app_id}"), Some(&dev), None).await;
+    assert!(shown.get("user_count").is_none(), "counted in Cognito: {shown}");
+
     // Deleting the app takes the keys with it.
     let (status, _) = send(
         &server,

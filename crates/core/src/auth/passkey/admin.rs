@@ -18,6 +18,7 @@ impl Service {
         user_id: UserId,
     ) -> Result<User> {
         let app = self.get_app(actor, app_id).await?;
+        crate::service::builtin_only(&app, "passkeys are not offered for pools in Cognito")?;
         self.store
             .get_user(&app.pool_id, user_id)
             .await?
