@@ -249,10 +249,12 @@ async fn act(service: &Service, command: AppsCommand) -> anyhow::Result<()> {
                     .delete_app(Actor::Operator, &id)
                     .await
                     .map_err(|error| match error {
-                        auth_return_core::Error::ProviderNotConfigured(_) => anyhow::Error::new(error).context(
-                            "the app's pool cannot be deleted from here; \
+                        auth_return_core::Error::ProviderNotConfigured(_) => {
+                            anyhow::Error::new(error).context(
+                                "the app's pool cannot be deleted from here; \
                              pass --keep-provider-pool to delete the app only and leave its pool",
-                        ),
+                            )
+                        }
                         other => other.into(),
                     })?;
             }

@@ -2,6 +2,7 @@
 
 use crate::config::{Config, MailTransport};
 use anyhow::Context;
+use auth_return_server::metrics::metrics_router;
 use auth_return_server::{AppState, ServerOptions, router};
 use std::net::{IpAddr, SocketAddr};
 
@@ -54,8 +55,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     };
     // Events still queued when the server stops are written before the process exits.
     let events = service.events().clone();
-    let app = router(AppState::with_options(service, options))
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let state = AppState::with_options(service, options);
+    let metrics = match config.metrics_listen {
+        Some(address) => Some(serve_metrics(address, state.clone()).await?),
+        None => None,
+    };
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     match tls {
         Some((server_config, files)) => {
             crate::tls::serve(listener, app, server_config, files, shutdown_signal()).await?;
@@ -68,9 +73,29 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     chores.abort();
     follower.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     events.flush().await;
     tracing::info!("auth-return stopped");
     Ok(())
+}
+
+/// Serves `GET /metrics` on `address`, a listener of its own, until aborted.
+async fn serve_metrics(
+    address: SocketAddr,
+    state: AppState,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("binding --metrics-listen {address}"))?;
+    tracing::info!(listen = %listener.local_addr()?, "metrics on GET /metrics");
+    let app = metrics_router(state);
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    }))
 }
 
 /// Plain HTTP is served to loopback clients only (see the server's `https` module): say so at

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -20,9 +20,24 @@ const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(2);
 #[derive(Clone, Debug)]
 pub struct ComputePool {
     permits: Arc<Semaphore>,
+    slots: usize,
     queued: Arc<AtomicUsize>,
+    shed: Arc<AtomicU64>,
     max_queued: usize,
     max_wait: Duration,
+}
+
+/// What the pool is doing now, and how much it has refused since it started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComputeUse {
+    /// Jobs that may run at once.
+    pub slots: usize,
+    /// Jobs running now.
+    pub running: usize,
+    /// Jobs waiting for a slot now.
+    pub queued: usize,
+    /// Jobs refused with [`Error::Overloaded`] since the pool was made.
+    pub shed: u64,
 }
 
 impl ComputePool {
@@ -35,9 +50,12 @@ impl ComputePool {
 
     /// A pool with explicit bounds.
     pub fn bounded(max_concurrent: usize, max_queued: usize, max_wait: Duration) -> Self {
+        let slots = max_concurrent.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            permits: Arc::new(Semaphore::new(slots)),
+            slots,
             queued: Arc::new(AtomicUsize::new(0)),
+            shed: Arc::new(AtomicU64::new(0)),
             max_queued,
             max_wait,
         }
@@ -48,9 +66,31 @@ impl ComputePool {
         Self::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
+    /// What the pool is doing now (for metrics).
+    pub fn usage(&self) -> ComputeUse {
+        ComputeUse {
+            slots: self.slots,
+            running: self.slots.saturating_sub(self.permits.available_permits()),
+            queued: self.queued.load(Ordering::Relaxed),
+            shed: self.shed.load(Ordering::Relaxed),
+        }
+    }
+
     /// Runs `job` on the blocking pool once a slot is free; [`Error::Overloaded`] when the
     /// queue is full or the wait too long.
     pub async fn run<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let outcome = self.start(job).await;
+        if matches!(outcome, Err(Error::Overloaded)) {
+            self.shed.fetch_add(1, Ordering::Relaxed);
+        }
+        outcome
+    }
+
+    async fn start<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
@@ -132,11 +172,24 @@ mod tests {
             tokio::task::yield_now().await;
         }
         assert!(matches!(pool.run(|| 8).await, Err(Error::Overloaded)));
+        let expected = ComputeUse {
+            slots: 1,
+            running: 1,
+            queued: 1,
+            shed: 1,
+        };
+        assert_eq!(pool.usage(), expected);
         drop(release);
         busy.await.unwrap();
         assert_eq!(queued.await.unwrap().unwrap(), 7);
         assert_eq!(pool.queued.load(Ordering::Acquire), 0);
         assert_eq!(pool.run(|| 9).await.unwrap(), 9);
+        let idle = ComputeUse {
+            running: 0,
+            queued: 0,
+            ..expected
+        };
+        assert_eq!(pool.usage(), idle);
     }
 
     #[tokio::test]

@@ -9,14 +9,13 @@ use crate::apps::{
 use crate::auth::TokenInfo;
 use crate::clients::ClientProfile;
 use crate::error::{Error, Result};
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{AppId, ClientId, PoolId, UserId};
 use crate::model::{App, Client};
 use crate::provider::{
     ExternalClaims, ExternalTokenError, ForwardedAnswer, PoolProvider, ProviderFailureKind,
-    ProviderKind,
+    ProviderKind, reads_only,
 };
-use crate::events::{Caller, EventKind, NewEvent};
-use crate::provider::reads_only;
 use crate::service::Service;
 use crate::settings::AppSettings;
 use crate::tokens::verify::unverified_claims;

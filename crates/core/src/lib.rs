@@ -27,6 +27,7 @@ pub mod inbox;
 pub mod key_rotation;
 pub mod keyring;
 pub mod mail;
+pub mod metrics;
 pub mod model;
 pub mod oauth;
 pub mod oauth_settings;

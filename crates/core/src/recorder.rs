@@ -12,7 +12,10 @@
 //! way rather than hold the request.
 
 use crate::events::NewEvent;
+use crate::metrics::EventKindLabel;
 use crate::store::Store;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -64,6 +67,7 @@ impl RecorderStats {
 pub struct EventRecorder {
     queue: mpsc::Sender<Command>,
     stats: Arc<RecorderStats>,
+    counted: Family<EventKindLabel, Counter>,
 }
 
 impl std::fmt::Debug for Command {
@@ -86,12 +90,18 @@ impl EventRecorder {
         let (queue, commands) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(RecorderStats::default());
         tokio::spawn(write_batches(store, commands, stats.clone()));
-        Self { queue, stats }
+        Self {
+            queue,
+            stats,
+            counted: Family::default(),
+        }
     }
 
     /// Queues `event` without waiting. Never fails the caller: a full queue drops the event,
     /// counted and logged.
     pub fn record(&self, event: NewEvent) {
+        let kind = event.kind.as_str();
+        self.counted.get_or_create(&EventKindLabel { kind }).inc();
         if let Err(refused) = self.queue.try_send(Command::Record(Box::new(event))) {
             let dropped = self.stats.dropped_full.fetch_add(1, Ordering::Relaxed) + 1;
             // Every event lost is counted; the log says so at the first and every 1,000th.
@@ -118,6 +128,11 @@ impl EventRecorder {
     /// The writer's counters.
     pub fn stats(&self) -> &RecorderStats {
         &self.stats
+    }
+
+    /// Events handed to the recorder, by kind (written or lost: they happened all the same).
+    pub fn counted(&self) -> &Family<EventKindLabel, Counter> {
+        &self.counted
     }
 }
 

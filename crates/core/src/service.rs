@@ -51,6 +51,8 @@ pub struct Service {
     pub(crate) pool_provider: Option<Arc<dyn crate::provider::PoolProvider>>,
     /// Users' statuses at that provider, for their API keys.
     pub(crate) external_users: crate::external_users::ExternalUserCache,
+    /// What the domain counts for metrics.
+    pub(crate) metrics: crate::metrics::DomainMetrics,
 }
 
 impl Service {
@@ -69,6 +71,7 @@ impl Service {
             events: deps.events,
             pool_provider: None,
             external_users: Default::default(),
+            metrics: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@ mod extract;
 mod health;
 mod https;
 pub mod limits;
+pub mod metrics;
 mod oauth;
 mod options;
 pub mod pages;

@@ -3,6 +3,7 @@
 
 use crate::assets::{self, Assets};
 use crate::limits::RateLimits;
+use crate::metrics::{self, HttpMetrics};
 use crate::options::ServerOptions;
 use crate::{cognito, health, oauth, pages, rest, trace, transport, wellknown};
 use auth_return_core::Service;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub options: Arc<ServerOptions>,
     /// Per-client rate limits.
     pub limits: Arc<RateLimits>,
+    /// The HTTP surface's metrics.
+    pub metrics: HttpMetrics,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
                 options.limiter_clock.clone(),
             )),
             options: Arc::new(options),
+            metrics: HttpMetrics::default(),
         }
     }
 }
@@ -126,6 +130,7 @@ pub fn router(state: AppState) -> Router {
             get(wellknown::openid_configuration),
         )
         .merge(oauth::api_routes())
+        .route_layer(axum::middleware::map_request(metrics::name_route))
         .fallback(not_found)
         .with_state(state.clone());
     // `POST /` answers CORS per app itself: only what its router does not route gets the layer.
@@ -133,12 +138,17 @@ pub fn router(state: AppState) -> Router {
     let routes = cognito::router()
         .route("/", get(pages::landing::page))
         .merge(oauth::page_routes())
+        .route_layer(axum::middleware::map_request(metrics::name_route))
         .with_state(state.clone())
         .fallback_service(ServiceBuilder::new().layer(cors).service(api));
     // Layers around a router as a whole, not per route: axum clones a route's whole stack for
     // every request, so layers added with `Router::layer` are paid for again and again. The
     // first layer is the outermost: a fresh request id before anything else runs (`trace.rs`).
     let stack = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::map_request(
             trace::forget_caller_request_id,
         ))

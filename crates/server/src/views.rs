@@ -97,11 +97,7 @@ impl AppView {
     pub fn counted(service: &Service, summary: &AppSummary) -> Self {
         Self {
             // Users of a pool elsewhere are counted there, not here.
-            user_count: summary
-                .app
-                .external
-                .is_none()
-                .then_some(summary.user_count),
+            user_count: summary.app.external.is_none().then_some(summary.user_count),
             ..Self::new(service, &summary.app, None)
         }
     }

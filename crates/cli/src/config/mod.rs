@@ -74,6 +74,21 @@ pub struct GlobalOptions {
         default_value = "127.0.0.1:8080"
     )]
     pub listen: SocketAddr,
+    /// Serve Prometheus metrics on `GET /metrics` at this address, a listener of its own
+    /// (plain HTTP; never on --listen) [default: off]. Loopback addresses only, unless
+    /// --metrics-public.
+    #[arg(long, global = true, env = "AUTH_RETURN_METRICS_LISTEN")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Allow --metrics-listen on an address other machines reach (have a firewall or the
+    /// network keep it private: the metrics say much about the service).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_METRICS_PUBLIC",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub metrics_public: bool,
     /// Directory for the embedded database, the master key and the mail outbox.
     #[arg(
         long,

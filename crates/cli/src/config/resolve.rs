@@ -48,6 +48,8 @@ impl fmt::Display for MailTransport {
 pub struct Config {
     /// Listen address.
     pub listen: SocketAddr,
+    /// Where Prometheus metrics are served, when they are.
+    pub metrics_listen: Option<SocketAddr>,
     /// Data directory.
     pub data_dir: PathBuf,
     /// Database URL.
@@ -150,6 +152,20 @@ impl GlobalOptions {
         if self.key_propagation_secs < 300 {
             anyhow::bail!("--key-propagation-secs must be at least 300 (the JWKS cache lifetime)");
         }
+        if let Some(metrics) = self.metrics_listen
+            && !metrics.ip().is_loopback()
+            && !self.metrics_public
+        {
+            anyhow::bail!(
+                "--metrics-listen {metrics} is not a loopback address: the metrics say much about \
+                 the service; add --metrics-public to serve them there (behind your firewall)"
+            );
+        }
+        if self.metrics_listen == Some(self.listen) {
+            anyhow::bail!(
+                "--metrics-listen must differ from --listen: metrics are never served publicly"
+            );
+        }
         let trusted_proxies = TrustedProxies::parse(&self.trusted_proxies.join(","))
             .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
         let default_provider = ProviderKind::parse(&self.default_provider)
@@ -173,6 +189,7 @@ impl GlobalOptions {
         };
         Ok(Config {
             listen: self.listen,
+            metrics_listen: self.metrics_listen,
             data_dir: self.data_dir,
             database_url,
             public_url,

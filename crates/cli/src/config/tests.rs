@@ -503,3 +503,42 @@ fn events_retention_days_from_flags_file_and_default() {
     let message = error(&["--config", &file]);
     assert!(message.contains("auth-return.toml"), "{message}");
 }
+
+#[test]
+fn metrics_are_off_by_default_and_never_public_by_accident() {
+    assert_eq!(resolve(&[]).unwrap().metrics_listen, None);
+    let loopback = resolve(&["--metrics-listen", "127.0.0.1:9464"]).unwrap();
+    assert_eq!(
+        loopback.metrics_listen,
+        Some("127.0.0.1:9464".parse().unwrap())
+    );
+    assert_eq!(
+        resolve(&["--metrics-listen", "[::1]:9464"])
+            .unwrap()
+            .metrics_listen,
+        Some("[::1]:9464".parse().unwrap())
+    );
+
+    let message = error(&["--metrics-listen", "0.0.0.0:9464"]);
+    assert!(
+        message.contains("0.0.0.0:9464 is not a loopback address"),
+        "{message}"
+    );
+    assert!(message.contains("--metrics-public"), "{message}");
+    let public = resolve(&["--metrics-listen", "0.0.0.0:9464", "--metrics-public"]).unwrap();
+    assert_eq!(public.metrics_listen, Some("0.0.0.0:9464".parse().unwrap()));
+
+    let (_dir, file) = toml_file("metrics_listen = \"10.0.0.5:9464\"\nmetrics_public = true\n");
+    assert_eq!(
+        resolve(&["--config", &file]).unwrap().metrics_listen,
+        Some("10.0.0.5:9464".parse().unwrap())
+    );
+
+    let message = error(&[
+        "--listen",
+        "127.0.0.1:9000",
+        "--metrics-listen",
+        "127.0.0.1:9000",
+    ]);
+    assert!(message.contains("must differ from --listen"), "{message}");
+}

@@ -123,6 +123,17 @@ impl Service {
         let Some(pool) = facts.pool else { return };
         let user_id = facts.user.as_ref().map(|(id, _)| *id);
         let email = facts.user.as_ref().map(|(_, email)| email.as_str());
+        match outcome {
+            Ok(AuthStep::Tokens(_) | AuthStep::SignedIn(_)) if facts.user.is_some() => {
+                self.metrics.sign_in("success")
+            }
+            Err(error) => {
+                if let Some(reason) = failure_reason(error, facts.user.is_some()) {
+                    self.metrics.sign_in(reason)
+                }
+            }
+            Ok(_) => {}
+        }
         let event = match outcome {
             Ok(AuthStep::Tokens(_)) if facts.user.is_some() => {
                 NewEvent::new(pool, self.clock.now(), EventKind::SignIn).about(user_id, email)

@@ -83,7 +83,9 @@ impl Service {
     /// Sends one message; a failure is logged (without the body, which holds secrets) and
     /// becomes `DeliveryFailed`.
     pub(crate) async fn deliver(&self, message: &MailMessage) -> Result<()> {
-        self.mailer.send(message).await.map_err(|e| {
+        let sent = self.mailer.send(message).await;
+        self.metrics.mail(sent.is_ok());
+        sent.map_err(|e| {
             tracing::warn!(app_id = %message.app_id, to = %crate::mail::mask_email(&message.to), error = %e, "mail delivery failed");
             Error::DeliveryFailed
         })

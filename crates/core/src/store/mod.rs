@@ -9,6 +9,7 @@ mod challenges;
 mod changes;
 mod clients;
 mod codes;
+mod connections;
 mod events;
 mod groups;
 mod hosted_sessions;
@@ -31,6 +32,7 @@ pub use challenges::ChallengeStore;
 pub use changes::ChangeStore;
 pub use clients::{ClientInsert, ClientStore};
 pub use codes::CodeStore;
+pub use connections::{ConnectionStore, ConnectionUse};
 pub use events::EventStore;
 pub use groups::{GroupStore, Membership};
 pub use hosted_sessions::HostedSessionStore;
@@ -98,4 +100,5 @@ store!(
     ChangeStore,
     EventStore,
     PruneStore,
+    ConnectionStore,
 );

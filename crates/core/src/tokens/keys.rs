@@ -13,6 +13,7 @@ use crate::model::{SigningKeyRecord, Timestamp};
 use crate::store::Store;
 use auth_return_crypto::jws::{Jwk, SigningKey, VerifyingKey};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// A pool's keys in signing order: the latest activation first (a rotated-in key may have
@@ -65,6 +66,17 @@ impl PoolKeys {
 #[derive(Default)]
 pub struct KeyCache {
     entries: RwLock<Entries>,
+    /// Key sets parsed from the store since the cache was made (first loads and reloads).
+    loads: AtomicU64,
+}
+
+/// How the cache has been used, for metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyCacheUse {
+    /// Pools whose keys are cached now.
+    pub pools: usize,
+    /// Key sets parsed from the store since the cache was made.
+    pub loads: u64,
 }
 
 #[derive(Default)]
@@ -177,6 +189,7 @@ impl KeyCache {
                 activates_at: record.activates_at,
             });
         }
+        self.loads.fetch_add(1, Ordering::Relaxed);
         let kids = records.iter().map(|r| r.kid.clone()).collect();
         let keys = Arc::new(PoolKeys {
             keys,
@@ -203,6 +216,14 @@ impl KeyCache {
         let mut entries = self.write();
         entries.pools.clear();
         entries.generation += 1;
+    }
+
+    /// How the cache has been used.
+    pub fn usage(&self) -> KeyCacheUse {
+        KeyCacheUse {
+            pools: self.read().pools.len(),
+            loads: self.loads.load(Ordering::Relaxed),
+        }
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {

@@ -6,5 +6,5 @@ pub mod keys;
 pub mod refresh;
 pub mod verify;
 
-pub use keys::{KeyCache, PoolKeys};
+pub use keys::{KeyCache, KeyCacheUse, PoolKeys};
 pub use verify::{TokenUse, VerifiedToken};

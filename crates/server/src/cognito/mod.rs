@@ -42,7 +42,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use credentials::Credentials;
 use groups::GroupOperation;
-use operation::{BadTarget, Operation, Shape, Tenant};
+pub(crate) use operation::Operation;
+use operation::{BadTarget, Shape, Tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

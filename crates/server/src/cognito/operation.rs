@@ -152,6 +152,12 @@ impl Operation {
         Self::from_name(name).ok_or(BadTarget::UnknownOperation(name))
     }
 
+    /// The name of the operation an `X-Amz-Target` names, when it is one we serve.
+    pub fn served_name(target: &str) -> Option<&str> {
+        let name = target.strip_prefix(TARGET_PREFIX)?;
+        Self::from_name(name).map(|_| name)
+    }
+
     /// The operation called `name`.
     fn from_name(name: &str) -> Option<Self> {
         use Operation::*;

@@ -10,6 +10,10 @@ pub use clock::LimiterClock;
 use governor::middleware::NoOpMiddleware;
 use governor::nanos::Nanos;
 use governor::{Quota, RateLimiter};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -30,6 +34,25 @@ pub enum Bucket {
     Refresh,
     /// `POST /api/keys/verify`.
     KeyVerify,
+}
+
+impl Bucket {
+    /// The bucket's name in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignUp => "sign_up",
+            Self::CodeDelivery => "code_delivery",
+            Self::Refresh => "refresh",
+            Self::KeyVerify => "key_verify",
+        }
+    }
+}
+
+/// The label of a refusal's bucket.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BucketLabel {
+    bucket: &'static str,
 }
 
 /// Requests per minute per client address for each bucket (0 = unlimited). Each bucket also
@@ -105,6 +128,7 @@ pub struct RateLimits {
     code_delivery: Option<Limiter>,
     refresh: Option<Limiter>,
     key_verify: Option<Limiter>,
+    refused: Family<BucketLabel, Counter>,
 }
 
 impl RateLimits {
@@ -125,6 +149,7 @@ impl RateLimits {
             refresh: limiter(Bucket::Refresh),
             key_verify: limiter(Bucket::KeyVerify),
             clock,
+            refused: Family::default(),
         }
     }
 
@@ -141,11 +166,24 @@ impl RateLimits {
             return Ok(());
         };
         limiter.check_key(&client).map_err(|not_until| {
+            let bucket = bucket.as_str();
+            self.refused.get_or_create(&BucketLabel { bucket }).inc();
             let wait = not_until.wait_time_from(governor::clock::Clock::now(&self.clock));
             Throttled {
                 retry_after_secs: whole_seconds(wait),
             }
         })
+    }
+}
+
+impl RateLimits {
+    /// Registers the refusals so far, by bucket.
+    pub fn register_metrics(&self, registry: &mut Registry) {
+        registry.register(
+            "auth_return_rate_limited",
+            "Requests refused because their client address was over its bucket's limit",
+            self.refused.clone(),
+        );
     }
 }
 

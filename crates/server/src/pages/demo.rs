@@ -3,9 +3,9 @@
 //! page's form) leads there.
 
 use super::{document, escape, page_response_connecting};
-use auth_return_core::provider::ProviderKind;
 use crate::router::AppState;
 use auth_return_core::AppId;
+use auth_return_core::provider::ProviderKind;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -32,8 +32,10 @@ pub fn page_response_connecting(html: String, origin: Option<&url::Url>) -> Resp
         .map(|url| url.origin().ascii_serialization())
         .filter(|origin| origin != "null")
         .and_then(|origin| {
-            let policy = CONTENT_SECURITY_POLICY
-                .replace("connect-src 'self'", &format!("connect-src 'self' {origin}"));
+            let policy = CONTENT_SECURITY_POLICY.replace(
+                "connect-src 'self'",
+                &format!("connect-src 'self' {origin}"),
+            );
             HeaderValue::from_str(&policy).ok()
         })
         .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
@@ -134,7 +136,10 @@ mod tests {
         );
         // Only the origin: no path, and nothing that could end the directive.
         let odd = policy("http://127.0.0.1:45710/a;script-src%20*");
-        assert!(odd.contains("connect-src 'self' http://127.0.0.1:45710;"), "{odd}");
+        assert!(
+            odd.contains("connect-src 'self' http://127.0.0.1:45710;"),
+            "{odd}"
+        );
         assert!(!odd.contains("script-src *"), "{odd}");
         // A URL without an origin adds nothing.
         assert_eq!(policy("data:text/plain,x"), CONTENT_SECURITY_POLICY);

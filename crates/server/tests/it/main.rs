@@ -24,6 +24,7 @@ mod isolation;
 mod keys;
 mod lifecycle;
 mod lockout;
+mod metrics;
 mod mfa;
 mod oauth;
 mod oauth_settings;

@@ -308,8 +308,18 @@ async fn a_cognito_users_keys_are_theirs_and_end_with_them() {
         assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
         assert_eq!(body["error"], "external_pool", "{path}");
     }
-    let (_, shown) = send(&server, Method::GET, &format!("/api/apps/{app_id}"), Some(&dev), None).await;
-    assert!(shown.get("user_count").is_none(), "counted in Cognito: {shown}");
+    let (_, shown) = send(
+        &server,
+        Method::GET,
+        &format!("/api/apps/{app_id}"),
+        Some(&dev),
+        None,
+    )
+    .await;
+    assert!(
+        shown.get("user_count").is_none(),
+        "counted in Cognito: {shown}"
+    );
 
     // Deleting the app takes the keys with it.
     let (status, _) = send(

@@ -139,6 +139,18 @@ macro_rules! pool_access {
                 &self.pool
             }
         }
+
+        impl auth_return_core::store::ConnectionStore for $store {
+            fn connection_use(&self) -> auth_return_core::store::ConnectionUse {
+                let open = self.pool.size();
+                let idle = u32::try_from(self.pool.num_idle()).unwrap_or(open);
+                auth_return_core::store::ConnectionUse {
+                    in_use: open.saturating_sub(idle),
+                    idle,
+                    max: self.pool.options().get_max_connections(),
+                }
+            }
+        }
     };
 }
 pub(crate) use pool_access;

@@ -21,6 +21,8 @@ pub const PASSWORD: &str = "Correct-Horse-9";
 /// A running server.
 pub struct TestServer {
     pub url: String,
+    /// `GET /metrics` on the instance's metrics listener.
+    pub metrics_url: String,
     pub service: Arc<Service>,
     pub clock: Arc<ManualClock>,
     pub http: reqwest::Client,
@@ -295,7 +297,12 @@ impl TestServer {
         }
         let service = Arc::new(service);
         service.ensure_console_app().await.unwrap();
-        let app = router(AppState::with_options(service.clone(), options));
+        let state = AppState::with_options(service.clone(), options);
+        let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_url = format!("http://{}/metrics", metrics_listener.local_addr().unwrap());
+        let metrics = auth_return_server::metrics::metrics_router(state.clone());
+        tokio::spawn(async move { axum::serve(metrics_listener, metrics).await.unwrap() });
+        let app = router(state);
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -306,6 +313,7 @@ impl TestServer {
         });
         Self {
             url,
+            metrics_url,
             service,
             clock,
             http: reqwest::Client::new(),
