@@ -1,8 +1,9 @@
-//! `auth-return`: run the service, manage apps, keys and developers, and read apps' audit
-//! events from the command line.
+//! `auth-return`: run the service, manage apps, keys and developers, read apps' audit events,
+//! and back up and restore the embedded database from the command line.
 
 mod access_keys_cmd;
 mod apps_cmd;
+mod backup_cmd;
 mod config;
 mod developers_cmd;
 mod events_cmd;
@@ -54,6 +55,10 @@ enum Command {
         #[command(subcommand)]
         command: access_keys_cmd::AccessKeysCommand,
     },
+    /// Copy the SQLite database to a file while the server runs (not the master key).
+    Backup(backup_cmd::BackupArgs),
+    /// Put a backup in place of the data directory's database (its master key must be there).
+    Restore(backup_cmd::RestoreArgs),
 }
 
 #[tokio::main]
@@ -78,6 +83,8 @@ async fn main() -> std::process::ExitCode {
         Command::Developers { command } => developers_cmd::run(config, command).await,
         Command::Events(args) => events_cmd::run(config, args).await,
         Command::AccessKeys { command } => access_keys_cmd::run(config, command).await,
+        Command::Backup(args) => backup_cmd::backup(config, args).await,
+        Command::Restore(args) => backup_cmd::restore(config, args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

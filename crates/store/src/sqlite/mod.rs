@@ -1,5 +1,6 @@
 //! The SQLite backend: one database file in WAL mode behind a small connection pool.
 
+pub mod backup;
 mod dialect;
 
 use crate::error::backend;
