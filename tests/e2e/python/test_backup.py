@@ -14,17 +14,15 @@ import subprocess
 import threading
 import time
 
-import boto3
-from botocore.config import Config
 
 from support import (  # noqa: F401  (auth_return is a fixture)
-    REGION,
     auth_return,
     clean_env,
     code_of,
     confirm,
     create_app,
     free_port,
+    make_idp_client,
     password_auth,
     run_cli,
     sign_up,
@@ -33,17 +31,6 @@ from support import (  # noqa: F401  (auth_return is a fixture)
 )
 
 UNLIMITED = ("--rate-limit-sign-up", "0", "--rate-limit-sign-in", "0", "--rate-limit-codes", "0")
-
-
-def idp_at(url: str):
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="dummy-secret",
-        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
-    )
 
 
 def cli(*args: str, data_dir, listen: str | None = None) -> subprocess.CompletedProcess:
@@ -57,7 +44,7 @@ def cli(*args: str, data_dir, listen: str | None = None) -> subprocess.Completed
 def test_a_backup_taken_under_load_restores_every_acknowledged_user(auth_return, tmp_path):
     server = auth_return(*UNLIMITED)
     app = create_app(server, "Backed up")
-    idp = idp_at(server.url)
+    idp = make_idp_client(server.url)
     acknowledged: list[tuple[str, float]] = []
     failures: list[BaseException] = []
     stop = threading.Event()
@@ -99,7 +86,7 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_user(auth_return,
                   listen=f"127.0.0.1:{free_port()}")
     assert "restored" in out and "users" in out, out
     restored = auth_return(data_dir=restored_dir)
-    restored_idp = idp_at(restored.url)
+    restored_idp = make_idp_client(restored.url)
     before = [email for email, at in acknowledged if at < began]
     assert len(before) >= 12
     for email in before:

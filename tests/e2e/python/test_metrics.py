@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 from pycognito import Cognito
@@ -27,6 +25,7 @@ from support import (  # noqa: F401  (auth_return is a fixture)
     confirm,
     create_app,
     free_port,
+    make_idp_client,
     sign_up,
     unique_email,
     wait_for_message,
@@ -71,14 +70,7 @@ def test_the_metrics_listener_counts_what_the_clients_do(auth_return):
     server = auth_return("--metrics-listen", metrics)
     url = f"http://{metrics}/metrics"
     app = create_app(server, "Metered")
-    idp = boto3.client(
-        "cognito-idp",
-        endpoint_url=server.url,
-        region_name=REGION,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="dummy-secret",
-        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
-    )
+    idp = make_idp_client(server.url)
     before = scrape(url)
 
     email = unique_email("metered")

@@ -1,14 +1,13 @@
 //! Prometheus metrics on the metrics listener: scrape, act, scrape — the numbers move by what
 //! happened, and the public listener never serves them.
 
-use crate::common::{PASSWORD, TestServer};
+use crate::common::{PASSWORD, TestServer, occupy};
 use auth_return_core::compute::ComputePool;
 use auth_return_server::ServerOptions;
 use auth_return_server::limits::RateLimitSettings;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// One scrape: each sample (`name{labels}`) and its value.
@@ -270,20 +269,7 @@ async fn the_crypto_pool_shows_its_work_and_what_it_shed() {
     let pool = ComputePool::bounded(1, 0, Duration::from_secs(5));
     let server = TestServer::start_with_compute(pool.clone()).await;
     let app = server.app("Busy").await;
-    let (release, hold) = mpsc::channel::<()>();
-    let (taken_tx, taken) = tokio::sync::oneshot::channel();
-    let holder = tokio::spawn({
-        let pool = pool.clone();
-        async move {
-            pool.run(move || {
-                taken_tx.send(()).unwrap();
-                let _ = hold.recv();
-            })
-            .await
-            .unwrap();
-        }
-    });
-    taken.await.unwrap();
+    let (release, holder) = occupy(&pool).await;
     let shed = server
         .call(
             "InitiateAuth",

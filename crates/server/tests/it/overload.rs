@@ -2,10 +2,9 @@
 
 //! instead of queueing them without bound, and recovers as soon as a slot is free.
 
-use crate::common::{PASSWORD, TestServer};
+use crate::common::{PASSWORD, TestServer, occupy};
 use auth_return_core::compute::ComputePool;
 use serde_json::json;
-use std::sync::mpsc;
 use std::time::Duration;
 
 #[tokio::test]
@@ -18,20 +17,7 @@ async fn sign_ins_beyond_the_crypto_queue_are_shed_and_the_service_recovers() {
         .confirmed_user(app.app.client.id.as_str(), "busy@example.com", PASSWORD)
         .await;
 
-    let (release, hold) = mpsc::channel::<()>();
-    let (taken_tx, taken) = tokio::sync::oneshot::channel();
-    let holder = tokio::spawn({
-        let pool = pool.clone();
-        async move {
-            pool.run(move || {
-                taken_tx.send(()).unwrap();
-                let _ = hold.recv();
-            })
-            .await
-            .unwrap();
-        }
-    });
-    taken.await.unwrap();
+    let (release, holder) = occupy(&pool).await;
 
     // InitiateAuth needs g^b: shed at once, with the Cognito throttling error.
     let shed = server

@@ -682,3 +682,24 @@ pub async fn pool_events(
     events.reverse();
     events
 }
+
+/// Takes `pool`'s only slot until the returned sender is dropped; await the handle after.
+pub async fn occupy(
+    pool: &ComputePool,
+) -> (std::sync::mpsc::Sender<()>, tokio::task::JoinHandle<()>) {
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let (taken_tx, taken) = tokio::sync::oneshot::channel();
+    let holder = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            pool.run(move || {
+                taken_tx.send(()).unwrap();
+                let _ = hold.recv();
+            })
+            .await
+            .unwrap();
+        }
+    });
+    taken.await.unwrap();
+    (release, holder)
+}
