@@ -26,6 +26,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         service_config.mail_from_name.clone_from(name);
     }
     service_config.default_provider = config.default_provider;
+    service_config.webhooks_allow_private = config.webhooks_allow_private;
     let mut service = Service::new(Dependencies {
         events: auth_return_core::recorder::EventRecorder::spawn(store.clone()),
         store,

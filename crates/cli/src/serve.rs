@@ -3,6 +3,7 @@
 use crate::config::{Config, MailTransport};
 use anyhow::Context;
 use auth_return_server::metrics::metrics_router;
+use auth_return_server::webhook_transport::HttpWebhookTransport;
 use auth_return_server::{AppState, ServerOptions, router};
 use std::net::{IpAddr, SocketAddr};
 
@@ -46,6 +47,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         config.events_retention_days,
     ));
     let follower = tokio::spawn(follow_changes(service.clone()));
+    let transport = HttpWebhookTransport::new(config.webhooks_allow_private)
+        .context("building the webhook client")?;
+    let webhooks = tokio::spawn(deliver_webhooks(service.clone(), transport));
     let options = ServerOptions {
         tls: tls.is_some(),
         trusted_proxies: config.trusted_proxies.clone(),
@@ -73,6 +77,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     chores.abort();
     follower.abort();
+    webhooks.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }
@@ -250,6 +255,24 @@ async fn follow_changes(service: std::sync::Arc<auth_return_core::Service>) {
                 tracing::warn!(error = %e, "reading the change feed failed; retrying every second");
             }
             Err(_) => {}
+        }
+    }
+}
+
+/// Sends what the webhook queue holds: a batch whenever one is due, checking every second
+/// (so a delivery leaves within about a second of its event being written).
+async fn deliver_webhooks(
+    service: std::sync::Arc<auth_return_core::Service>,
+    transport: HttpWebhookTransport,
+) {
+    loop {
+        match service.deliver_webhooks(&transport).await {
+            Ok(sent) if sent == auth_return_core::webhooks::BATCH as usize => continue,
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "sending webhooks failed; retrying in 5 s");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
         }
     }
 }

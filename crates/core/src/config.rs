@@ -49,6 +49,9 @@ pub struct ServiceConfig {
     pub mail_from_name: String,
     /// Where a new app's pool lives when its registration does not say (`--default-provider`).
     pub default_provider: crate::provider::ProviderKind,
+    /// Whether webhook endpoints may be on loopback, private or link-local addresses (off: a
+    /// developer's endpoint cannot reach into the operator's network).
+    pub webhooks_allow_private: bool,
 }
 
 impl ServiceConfig {
@@ -68,6 +71,7 @@ impl ServiceConfig {
             console_signup: ConsoleSignup::default(),
             invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
             default_provider: crate::provider::ProviderKind::Builtin,
+            webhooks_allow_private: false,
         }
     }
 }

@@ -45,6 +45,12 @@ pub enum Error {
     /// The developer already has the most live access keys allowed.
     #[error("at most {0} live access keys per developer: revoke one first")]
     AccessKeyLimitExceeded(u64),
+    /// Unknown webhook endpoint, or one of an app the caller may not see.
+    #[error("webhook endpoint not found")]
+    WebhookNotFound,
+    /// The app already has the most webhook endpoints allowed.
+    #[error("at most {0} webhook endpoints per app: delete one first")]
+    WebhookLimitExceeded(u64),
     /// A SigV4 request names an access key that does not exist, is revoked, or whose
     /// developer is disabled (AWS's `UnrecognizedClientException`).
     #[error("The security token included in the request is invalid.")]

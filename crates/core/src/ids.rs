@@ -56,6 +56,39 @@ string_id!(
 );
 
 string_id!(
+    /// A webhook endpoint's id, `wh_` and 20 lowercase alphanumerics; it is no secret.
+    WebhookId
+);
+
+impl WebhookId {
+    /// What every webhook endpoint id starts with.
+    pub const PREFIX: &'static str = "wh_";
+
+    /// Generates a fresh endpoint id.
+    pub fn generate() -> Self {
+        Self(format!(
+            "{}{}",
+            Self::PREFIX,
+            auth_return_crypto::random::lower_alphanumeric(20)
+        ))
+    }
+}
+
+/// Parses an endpoint id given from outside; anything not of the generated shape names no
+/// endpoint.
+impl FromStr for WebhookId {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        if has_generated_shape(value, Self::PREFIX, 20) {
+            Ok(Self::new(value))
+        } else {
+            Err(Error::WebhookNotFound)
+        }
+    }
+}
+
+string_id!(
     /// An AWS-style access key id, `AKAR` and 16 uppercase alphanumerics (20 characters, as
     /// AWS's): names a developer's access key in SigV4's `Credential`; it is no secret.
     AccessKeyId

@@ -26,6 +26,8 @@ pub struct KeyRing {
     pub passkeys: Sealer,
     /// Seals developers' access-key secrets, which SigV4 needs back (AAD: the key id).
     pub access_keys: Sealer,
+    /// Seals webhook endpoints' signing secrets, which signing needs back (AAD: the endpoint).
+    pub webhook_secrets: Sealer,
     /// HMAC key for one-time codes at rest.
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
@@ -49,6 +51,7 @@ impl KeyRing {
             totp_secrets: Sealer::new(derive_key(master, "auth-return/totp-secret/v1")),
             passkeys: Sealer::new(derive_key(master, "auth-return/passkey/v1")),
             access_keys: Sealer::new(derive_key(master, "auth-return/access-key/v1")),
+            webhook_secrets: Sealer::new(derive_key(master, "auth-return/webhook-secret/v1")),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
             refresh_successors: SecretBytes::new(
@@ -80,6 +83,7 @@ mod tests {
             &ring.totp_secrets,
             &ring.passkeys,
             &ring.access_keys,
+            &ring.webhook_secrets,
         ];
         // What one purpose seals, no other opens.
         for (i, sealer) in sealers.iter().enumerate() {

@@ -41,12 +41,13 @@ pub mod service;
 pub mod settings;
 pub mod store;
 pub mod tokens;
+pub mod webhooks;
 
 pub use api_keys::{ApiKeyVerdict, CreatedApiKey, KeyManager, NewApiKey};
 pub use app_listing::{AppCursor, AppPage, AppQuery, AppSummary};
 pub use apps::{Actor, AppConfig, AppUpdate, CreatedApp, NewApp};
 pub use config::{ConsoleSignup, ServiceConfig};
 pub use error::{Constraint, Error, Field, Result, SettingProblem, Violation};
-pub use ids::{AccessKeyId, ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
+pub use ids::{AccessKeyId, ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId, WebhookId};
 pub use service::{Dependencies, Service};
 pub use store::{Store, StoreError, StoreResult};

@@ -7,6 +7,7 @@
 //! * [`seal`] — AES-256-GCM sealed blobs (e.g. the SRP `SECRET_BLOCK`, stored keys).
 //! * [`jws`] — RS256 compact JWS signing/verification and RSA JWKs (RFC 7515/7517/7518).
 //! * [`sigv4`] — checking AWS Signature Version 4 (`AWS4-HMAC-SHA256`) request signatures.
+//! * [`webhook`] — Standard Webhooks signatures (`whsec_` secrets, `v1,` HMAC-SHA256).
 //! * [`totp`] — authenticator-app codes: TOTP over HMAC-SHA1 (RFC 6238/4226), base32 secrets
 //!   and `otpauth://` URIs.
 //! * [`random`], [`hash`], [`secret`] — random secrets, SHA-256/HMAC/HKDF, redacted
@@ -25,3 +26,4 @@ pub mod sigv4;
 pub mod srp;
 pub mod timestamp;
 pub mod totp;
+pub mod webhook;

@@ -119,10 +119,11 @@ impl From<Error> for CognitoError {
             | Error::PoolNotFound(_)
             | Error::ApiKeyNotFound
             | Error::AccessKeyNotFound
+            | Error::WebhookNotFound
             | Error::InboxUnavailable => "ResourceNotFoundException",
-            Error::ApiKeyLimitExceeded(_) | Error::AccessKeyLimitExceeded(_) => {
-                "LimitExceededException"
-            }
+            Error::ApiKeyLimitExceeded(_)
+            | Error::AccessKeyLimitExceeded(_)
+            | Error::WebhookLimitExceeded(_) => "LimitExceededException",
             // AWS's own names for a request whose SigV4 credentials fail.
             Error::UnrecognizedAccessKey => "UnrecognizedClientException",
             Error::InvalidSignature(_) => "InvalidSignatureException",

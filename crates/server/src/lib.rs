@@ -19,6 +19,7 @@ mod router;
 mod trace;
 mod transport;
 pub mod views;
+pub mod webhook_transport;
 mod wellknown;
 
 pub use options::ServerOptions;

@@ -101,6 +101,24 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(rest::passkeys::delete),
         )
         .route(
+            "/api/apps/{app_id}/webhooks",
+            post(rest::webhooks::create).get(rest::webhooks::list),
+        )
+        .route(
+            "/api/apps/{app_id}/webhooks/{webhook_id}",
+            get(rest::webhooks::show)
+                .patch(rest::webhooks::update)
+                .delete(rest::webhooks::delete),
+        )
+        .route(
+            "/api/apps/{app_id}/webhooks/{webhook_id}/rotate-secret",
+            post(rest::webhooks::rotate_secret),
+        )
+        .route(
+            "/api/apps/{app_id}/webhooks/{webhook_id}/deliveries",
+            get(rest::webhooks::deliveries),
+        )
+        .route(
             "/api/access-keys",
             post(rest::access_keys::create).get(rest::access_keys::list),
         )

@@ -301,3 +301,102 @@ impl From<&CreatedAccessKey> for CreatedAccessKeyView {
         }
     }
 }
+
+/// A webhook endpoint as the REST API shows it (never its secret).
+#[derive(Debug, Serialize)]
+pub struct WebhookView {
+    /// Its id.
+    pub webhook_id: String,
+    /// Where deliveries are posted.
+    pub url: String,
+    /// The developer's label.
+    pub description: String,
+    /// The event types it takes.
+    pub event_types: Vec<&'static str>,
+    /// Whether deliveries are queued and sent.
+    pub enabled: bool,
+    /// Why the service turned it off, when it did.
+    pub disabled_reason: Option<String>,
+    /// When it was registered, epoch seconds.
+    pub created_at: i64,
+    /// The first failed attempt since its last success, epoch seconds.
+    pub failing_since: Option<i64>,
+}
+
+impl From<&auth_return_core::webhooks::WebhookEndpoint> for WebhookView {
+    fn from(endpoint: &auth_return_core::webhooks::WebhookEndpoint) -> Self {
+        Self {
+            webhook_id: endpoint.id.to_string(),
+            url: endpoint.url.clone(),
+            description: endpoint.description.clone(),
+            event_types: endpoint.kinds.iter().map(|kind| kind.as_str()).collect(),
+            enabled: endpoint.enabled,
+            disabled_reason: endpoint.disabled_reason.clone(),
+            created_at: endpoint.created_at,
+            failing_since: endpoint.failing_since,
+        }
+    }
+}
+
+/// A webhook endpoint with its signing secret: only in the answer that made the secret.
+#[derive(Debug, Serialize)]
+pub struct WebhookWithSecretView {
+    /// The endpoint.
+    #[serde(flatten)]
+    pub webhook: WebhookView,
+    /// The signing secret (`whsec_…`), shown this once.
+    pub secret: String,
+}
+
+impl From<&auth_return_core::webhooks::WebhookWithSecret> for WebhookWithSecretView {
+    fn from(made: &auth_return_core::webhooks::WebhookWithSecret) -> Self {
+        Self {
+            webhook: WebhookView::from(&made.endpoint),
+            secret: made.secret.clone(),
+        }
+    }
+}
+
+/// One delivery in an endpoint's log.
+#[derive(Debug, Serialize)]
+pub struct DeliveryView {
+    /// Its id (the paging cursor).
+    pub delivery_id: i64,
+    /// The `webhook-id` header it is sent with, the same at every attempt.
+    pub message_id: String,
+    /// The event it carries (its id in the events API).
+    pub event_id: i64,
+    /// `pending`, `delivered` or `failed`.
+    pub status: &'static str,
+    /// Attempts made.
+    pub attempts: i64,
+    /// When a pending delivery is tried next, epoch seconds.
+    pub next_attempt_at: Option<i64>,
+    /// When it was last tried.
+    pub last_attempt_at: Option<i64>,
+    /// The HTTP status of the last answer.
+    pub last_status: Option<i64>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub created_at: i64,
+}
+
+impl From<&auth_return_core::webhooks::Delivery> for DeliveryView {
+    fn from(delivery: &auth_return_core::webhooks::Delivery) -> Self {
+        use auth_return_core::webhooks::DeliveryStatus;
+        Self {
+            delivery_id: delivery.id,
+            message_id: delivery.message_id(),
+            event_id: delivery.event_id,
+            status: delivery.status.as_str(),
+            attempts: delivery.attempts,
+            next_attempt_at: (delivery.status == DeliveryStatus::Pending)
+                .then_some(delivery.next_attempt_at),
+            last_attempt_at: delivery.last_attempt_at,
+            last_status: delivery.last_status,
+            last_error: delivery.last_error.clone(),
+            created_at: delivery.created_at,
+        }
+    }
+}

@@ -51,6 +51,7 @@ const STEPS: &[Step] = steps![
     18 "app clients" "0018_app_clients.sql",
     19 "external pools" "0019_external_pools.sql",
     20 "external user api keys" "0020_external_user_api_keys.sql",
+    21 "webhooks" "0021_webhooks.sql",
 ];
 
 /// The SQLite migrator.

@@ -48,6 +48,8 @@ mod settings_races;
 mod story;
 #[path = "conformance/upgrade.rs"]
 mod upgrade;
+#[path = "conformance/webhooks.rs"]
+mod webhooks;
 
 use auth_return_store::{Store, StoreError, connect};
 #[cfg(feature = "sqlite")]
@@ -322,6 +324,8 @@ on_both! {
     totp_steps_are_spent_once_and_in_order => mfa::totp_steps;
     passkeys_round_trip_unique_per_pool_used_deleted_and_cascade => passkeys::records;
     ceremonies_replace_take_once_expire_and_prune => passkeys::ceremonies;
+    webhooks_store_queue_claim_attempt_disable_and_cascade => webhooks::webhooks;
+    webhook_deliveries_are_claimed_once_by_racing_instances => webhooks::claim_race;
 }
 
 #[cfg(feature = "sqlite")]

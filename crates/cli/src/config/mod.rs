@@ -89,6 +89,15 @@ pub struct GlobalOptions {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub metrics_public: bool,
+    /// Let developers' webhook endpoints be on loopback, private or link-local addresses
+    /// (and plain http to loopback), for a deployment whose apps all live inside one network.
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_RETURN_WEBHOOKS_ALLOW_PRIVATE",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub webhooks_allow_private: bool,
     /// Directory for the embedded database, the master key and the mail outbox.
     #[arg(
         long,

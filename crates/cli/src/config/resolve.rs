@@ -50,6 +50,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Where Prometheus metrics are served, when they are.
     pub metrics_listen: Option<SocketAddr>,
+    /// Whether webhooks may go to non-public addresses.
+    pub webhooks_allow_private: bool,
     /// Data directory.
     pub data_dir: PathBuf,
     /// Database URL.
@@ -190,6 +192,7 @@ impl GlobalOptions {
         Ok(Config {
             listen: self.listen,
             metrics_listen: self.metrics_listen,
+            webhooks_allow_private: self.webhooks_allow_private,
             data_dir: self.data_dir,
             database_url,
             public_url,

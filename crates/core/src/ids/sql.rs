@@ -2,7 +2,7 @@
 //! TEXT in both dialects; UUID ids are their hyphenated lowercase text on SQLite (which has no
 //! UUID type, and whose text order then equals UUID order) and native `UUID` on PostgreSQL.
 
-use super::{AccessKeyId, ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId};
+use super::{AccessKeyId, ApiKeyId, AppId, ClientId, PoolId, SessionId, UserId, WebhookId};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
@@ -47,7 +47,7 @@ macro_rules! text_encoding {
     )*};
 }
 
-text_encoding!(PoolId, ClientId, AppId, ApiKeyId, AccessKeyId);
+text_encoding!(PoolId, ClientId, AppId, ApiKeyId, AccessKeyId, WebhookId);
 
 /// UUID ids as hyphenated lowercase TEXT on SQLite.
 #[cfg(feature = "sqlx-sqlite")]

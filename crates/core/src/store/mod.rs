@@ -23,6 +23,7 @@ mod revocations;
 mod sessions;
 mod signing_keys;
 mod users;
+mod webhooks;
 
 pub use access_keys::AccessKeyStore;
 pub use api_keys::ApiKeyStore;
@@ -46,6 +47,7 @@ pub use revocations::RevocationStore;
 pub use sessions::SessionStore;
 pub use signing_keys::SigningKeyStore;
 pub use users::UserStore;
+pub use webhooks::WebhookStore;
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]
@@ -101,4 +103,5 @@ store!(
     EventStore,
     PruneStore,
     ConnectionStore,
+    WebhookStore,
 );

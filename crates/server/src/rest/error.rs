@@ -68,6 +68,7 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::UserNotFound
         | Error::ApiKeyNotFound
         | Error::AccessKeyNotFound
+        | Error::WebhookNotFound
         | Error::GroupNotFound
         | Error::PasskeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
         Error::GroupExists(_) => (StatusCode::CONFLICT, "conflict"),
@@ -77,9 +78,9 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
             (StatusCode::CONFLICT, "limit_exceeded")
         }
         Error::InboxUnavailable => (StatusCode::NOT_FOUND, "inbox_unavailable"),
-        Error::ApiKeyLimitExceeded(_) | Error::AccessKeyLimitExceeded(_) => {
-            (StatusCode::CONFLICT, "limit_exceeded")
-        }
+        Error::ApiKeyLimitExceeded(_)
+        | Error::AccessKeyLimitExceeded(_)
+        | Error::WebhookLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),
         Error::UnrecognizedAccessKey | Error::InvalidSignature(_) | Error::IncompleteSignature(_) => {
             (StatusCode::UNAUTHORIZED, "unauthorized")
         }

@@ -9,3 +9,4 @@ pub mod keys;
 pub mod passkeys;
 pub mod signing_keys;
 pub mod user;
+pub mod webhooks;

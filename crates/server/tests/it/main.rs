@@ -43,3 +43,4 @@ mod rotation;
 mod schema;
 mod settings;
 mod verify_crate;
+mod webhooks;

@@ -60,6 +60,16 @@ impl PgStore {
         Ok(())
     }
 
+    /// Holds the app of `pool_id` until the transaction ends (as [`Self::lock_app`]).
+    pub(super) async fn lock_pool(conn: &mut PgConnection, pool_id: &PoolId) -> StoreResult<()> {
+        sqlx::query("SELECT 1 FROM apps WHERE pool_id = $1 FOR UPDATE")
+            .bind(pool_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     /// Revokes the sessions and records their revocations in one statement on `conn`; how many
     /// it revoked.
     pub(super) async fn revoke_sessions(

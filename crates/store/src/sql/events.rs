@@ -64,27 +64,22 @@ macro_rules! event_store {
 
             #[async_trait::async_trait]
             impl EventStore for $store {
-                /// One multi-row `INSERT`; a batch of more than `EVENTS_PER_INSERT` takes
-                /// several, in one transaction.
+                /// One multi-row `INSERT` per `EVENTS_PER_INSERT` events, and the queueing of
+                /// their webhook deliveries, in one transaction.
                 async fn record_events(&self, events: &[NewEvent]) -> StoreResult<()> {
                     if events.is_empty() {
                         return Ok(());
                     }
-                    if events.len() <= EVENTS_PER_INSERT {
-                        insert_events(events)?
-                            .build()
-                            .execute(&self.pool)
-                            .await
-                            .map_err(backend)?;
-                        return Ok(());
-                    }
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     for chunk in events.chunks(EVENTS_PER_INSERT) {
-                        insert_events(chunk)?
-                            .build()
-                            .execute(&mut *tx)
+                        let mut insert = insert_events(chunk)?;
+                        insert.push(" RETURNING id");
+                        let ids: Vec<i64> = insert
+                            .build_query_scalar()
+                            .fetch_all(&mut *tx)
                             .await
                             .map_err(backend)?;
+                        $crate::sql::webhooks::queue_deliveries!($db, &mut *tx, ids)?;
                     }
                     tx.commit().await.map_err(backend)
                 }

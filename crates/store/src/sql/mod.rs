@@ -41,6 +41,7 @@ pub(crate) mod rows;
 pub(crate) mod sessions;
 pub(crate) mod signing_keys;
 pub(crate) mod users;
+pub(crate) mod webhooks;
 
 use auth_return_core::ids::{ClientId, SessionId, UserId};
 
@@ -105,6 +106,7 @@ macro_rules! stores {
         $crate::sql::changes::change_store!($store, $db);
         $crate::sql::events::event_store!($store, $db);
         $crate::sql::pruning::prune_store!($store);
+        $crate::sql::webhooks::webhook_store!($store, $db);
     };
 }
 pub(crate) use stores;

@@ -128,7 +128,8 @@ macro_rules! row_mapping {
                 HostedSession, LockoutRecord, RefreshTokenRecord, Revocation, Session,
                 SigningKeyRecord, StoredPasskey, User, UserMfa,
             };
-            use auth_return_core::store::StoreResult;
+            use auth_return_core::store::{StoreError, StoreResult};
+            use auth_return_core::webhooks::{Delivery, DeliveryStatus, WebhookEndpoint};
             use sqlx::Row;
             use $crate::convert::{
                 attributes_from_json, client_profile_from_json, detail_from_json,
@@ -358,6 +359,45 @@ macro_rules! row_mapping {
                 Ok(Change {
                     seq: get(row, "seq")?,
                     subject: ChangeSubject::from_parts(get(row, "kind")?, get(row, "subject")?),
+                })
+            }
+
+            /// A webhook endpoint, with its kinds (read from its subscriptions).
+            pub(super) fn webhook_endpoint(
+                row: &DbRow,
+                kinds: Vec<auth_return_core::events::EventKind>,
+            ) -> StoreResult<WebhookEndpoint> {
+                Ok(WebhookEndpoint {
+                    id: get(row, "endpoint_id")?,
+                    pool_id: get(row, "pool_id")?,
+                    url: get(row, "url")?,
+                    description: get(row, "description")?,
+                    kinds,
+                    sealed_secret: get(row, "sealed_secret")?,
+                    enabled: get(row, "enabled")?,
+                    disabled_reason: get(row, "disabled_reason")?,
+                    created_at: get(row, "created_at")?,
+                    failing_since: get(row, "failing_since")?,
+                })
+            }
+
+            /// A webhook delivery.
+            pub(super) fn webhook_delivery(row: &DbRow) -> StoreResult<Delivery> {
+                let status = get::<String>(row, "status")?;
+                Ok(Delivery {
+                    id: get(row, "delivery_id")?,
+                    endpoint_id: get(row, "endpoint_id")?,
+                    event_id: get(row, "event_id")?,
+                    user_id: get(row, "user_id")?,
+                    status: DeliveryStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Backend(format!("unknown delivery status {status:?}"))
+                    })?,
+                    attempts: get(row, "attempts")?,
+                    next_attempt_at: get(row, "next_attempt_at")?,
+                    last_attempt_at: get(row, "last_attempt_at")?,
+                    last_status: get(row, "last_status")?,
+                    last_error: get(row, "last_error")?,
+                    created_at: get(row, "created_at")?,
                 })
             }
 

@@ -55,6 +55,14 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Nothing to lock: as for [`Self::lock_app`].
+    pub(super) async fn lock_pool(
+        _conn: &mut SqliteConnection,
+        _pool_id: &PoolId,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Records a revocation for each of the sessions, then revokes them, on `conn` (in a
     /// transaction); how many it revoked.
     pub(super) async fn revoke_sessions(

@@ -1,0 +1,169 @@
+//! Sending what is queued: due deliveries are claimed (atomically, so instances sharing the
+//! database never send one twice while a claim holds), signed per Standard Webhooks, posted,
+//! and their outcome recorded; failures are retried on a schedule that spans about a day, and
+//! an endpoint failing for [`DISABLE_AFTER_SECS`] is turned off.
+
+use super::model::{AttemptRecord, ClaimedDelivery, DeliveryStatus};
+use crate::error::Result;
+use crate::events::Event;
+use crate::service::Service;
+use async_trait::async_trait;
+use auth_return_crypto::webhook;
+use serde_json::json;
+
+/// Seconds to wait before each retry (Standard Webhooks' suggested schedule: 5 s, 5 min,
+/// 30 min, 2 h, 5 h, 10 h, 10 h; the first attempt is at once). After the last, a delivery
+/// has failed, about 28 hours after its event.
+pub const RETRY_AFTER_SECS: [i64; 7] = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
+/// An endpoint whose every attempt has failed for this long is turned off (5 days).
+pub const DISABLE_AFTER_SECS: i64 = 5 * 24 * 3600;
+/// How long a claim holds: longer than the transport's timeout, so a delivery is sent by one
+/// instance at a time unless that instance dies mid-send (at-least-once).
+pub const CLAIM_SECS: i64 = 60;
+/// Deliveries claimed and sent at once.
+pub const BATCH: u32 = 32;
+/// The longest answer a receiver may take.
+pub const TIMEOUT_SECS: u64 = 15;
+
+/// One POST of a delivery.
+#[derive(Clone, Debug)]
+pub struct WebhookRequest {
+    /// The endpoint's URL.
+    pub url: String,
+    /// `webhook-id`, `webhook-timestamp`, `webhook-signature`, `content-type`,
+    /// `user-agent`.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
+    pub body: Vec<u8>,
+}
+
+/// What came back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WebhookResponse {
+    /// An HTTP answer with this status.
+    Status(u16),
+    /// No answer: refused, unreachable, a forbidden address, TLS, timed out…
+    Failed(String),
+}
+
+/// Posts webhook requests (HTTPS with a timeout of [`TIMEOUT_SECS`]).
+#[async_trait]
+pub trait WebhookTransport: Send + Sync {
+    /// Posts `request` once.
+    async fn post(&self, request: WebhookRequest) -> WebhookResponse;
+}
+
+/// The body of a delivery: Standard Webhooks' envelope (`type`, `timestamp`, `data`) around
+/// the event as the events API shows it.
+pub fn payload(event: &Event, app_id: Option<&str>) -> serde_json::Value {
+    let at = time::OffsetDateTime::from_unix_timestamp(event.at)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+    json!({
+        "type": event.kind.as_str(),
+        "timestamp": at,
+        "data": {
+            "id": event.id,
+            "app_id": app_id,
+            "user_pool_id": event.pool_id.as_str(),
+            "at": event.at,
+            "type": event.kind.as_str(),
+            "user_id": event.user_id.map(|u| u.to_string()),
+            "email": event.email,
+            "actor": event.actor,
+            "client_ip": event.client_ip,
+            "user_agent": event.user_agent,
+            "detail": event.detail,
+        },
+    })
+}
+
+impl Service {
+    /// Claims and sends one batch of due deliveries through `transport`, records each
+    /// outcome, and turns off endpoints failing for too long; returns how many it sent.
+    pub async fn deliver_webhooks(&self, transport: &dyn WebhookTransport) -> Result<usize> {
+        let now = self.clock.now();
+        let disabled = self
+            .store
+            .disable_failing_webhooks(now - DISABLE_AFTER_SECS, "every attempt failed for 5 days")
+            .await?;
+        for endpoint in &disabled {
+            tracing::warn!(endpoint = %endpoint.id, pool_id = %endpoint.pool_id, "webhook endpoint turned off: every attempt failed for 5 days");
+        }
+        let claimed = self
+            .store
+            .claim_webhook_deliveries(now, now + CLAIM_SECS, BATCH)
+            .await?;
+        let count = claimed.len();
+        let sends = claimed
+            .into_iter()
+            .map(|claimed| self.send(transport, claimed));
+        for outcome in futures_util::future::join_all(sends).await {
+            outcome?;
+        }
+        Ok(count)
+    }
+
+    async fn send(&self, transport: &dyn WebhookTransport, claimed: ClaimedDelivery) -> Result<()> {
+        let ClaimedDelivery {
+            delivery,
+            event,
+            endpoint,
+        } = claimed;
+        let app_id = self
+            .app_of_pool(&event.pool_id)
+            .await
+            .ok()
+            .map(|app| app.id);
+        let body = serde_json::to_vec(&payload(&event, app_id.as_ref().map(|id| id.as_str())))
+            .map_err(|e| crate::error::Error::Internal(format!("webhook payload: {e}")))?;
+        let id = delivery.message_id();
+        let timestamp = self.clock.now();
+        let signature = webhook::sign(&self.webhook_key(&endpoint)?, &id, timestamp, &body);
+        let response = transport
+            .post(WebhookRequest {
+                url: endpoint.url.clone(),
+                headers: vec![
+                    ("webhook-id", id),
+                    ("webhook-timestamp", timestamp.to_string()),
+                    ("webhook-signature", signature),
+                    ("content-type", "application/json".to_owned()),
+                    ("user-agent", "auth-return-webhooks/1".to_owned()),
+                ],
+                body,
+            })
+            .await;
+        let at = self.clock.now();
+        let (http_status, error) = match &response {
+            WebhookResponse::Status(status) if (200..300).contains(status) => (Some(*status), None),
+            WebhookResponse::Status(status) => (Some(*status), Some(format!("HTTP {status}"))),
+            WebhookResponse::Failed(why) => (None, Some(why.clone())),
+        };
+        let retry = usize::try_from(delivery.attempts)
+            .ok()
+            .and_then(|made| RETRY_AFTER_SECS.get(made));
+        let (status, next_attempt_at) = match (&error, retry) {
+            (None, _) => (DeliveryStatus::Delivered, at),
+            (Some(_), Some(wait)) => (DeliveryStatus::Pending, at + wait),
+            (Some(_), None) => (DeliveryStatus::Failed, at),
+        };
+        if let Some(error) = &error {
+            tracing::info!(delivery = delivery.id, endpoint = %endpoint.id, attempt = delivery.attempts + 1, error = %error, "webhook delivery failed");
+        }
+        let attempt = AttemptRecord {
+            status,
+            at,
+            next_attempt_at,
+            http_status: http_status.map(i64::from),
+            error,
+        };
+        Ok(self
+            .store
+            .record_webhook_attempt(&delivery, &attempt)
+            .await?)
+    }
+}

@@ -1,0 +1,98 @@
+//! Webhook deliveries over HTTPS: reqwest with rustls, a timeout, no redirects (a 3xx is a
+//! failed attempt), and a resolver that keeps to public addresses unless the operator allows
+//! private ones — checked at each connection, so a name that later resolves inward is refused
+//! then too.
+
+use auth_return_core::webhooks::{
+    TIMEOUT_SECS, WebhookRequest, WebhookResponse, WebhookTransport, is_private,
+};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Posts deliveries.
+#[derive(Clone, Debug)]
+pub struct HttpWebhookTransport {
+    client: reqwest::Client,
+    allow_private: bool,
+}
+
+impl HttpWebhookTransport {
+    /// A transport that refuses non-public addresses unless `allow_private`.
+    pub fn new(allow_private: bool) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(TIMEOUT_SECS))
+            .connect_timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(PublicResolver { allow_private }))
+            .no_proxy()
+            .build()?;
+        Ok(Self {
+            client,
+            allow_private,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl WebhookTransport for HttpWebhookTransport {
+    async fn post(&self, request: WebhookRequest) -> WebhookResponse {
+        // A literal address is not resolved: check it here.
+        if let Some(ip) = reqwest::Url::parse(&request.url).ok().and_then(|url| {
+            url.host_str()
+                .and_then(|h| h.trim_matches(['[', ']']).parse::<IpAddr>().ok())
+        }) && !self.allow_private
+            && is_private(ip)
+        {
+            return WebhookResponse::Failed(format!("{ip} is not a public address"));
+        }
+        let mut post = self.client.post(&request.url).body(request.body);
+        for (name, value) in request.headers {
+            post = post.header(name, value);
+        }
+        match post.send().await {
+            Ok(response) => WebhookResponse::Status(response.status().as_u16()),
+            Err(e) if e.is_timeout() => {
+                WebhookResponse::Failed(format!("no answer within {TIMEOUT_SECS} s"))
+            }
+            Err(e) => WebhookResponse::Failed(describe(&e)),
+        }
+    }
+}
+
+/// The error and its causes, on one line.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Resolves with the system resolver and drops non-public addresses (unless allowed).
+#[derive(Debug)]
+struct PublicResolver {
+    allow_private: bool,
+}
+
+impl Resolve for PublicResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|addr| allow_private || !is_private(addr.ip()))
+                .collect();
+            if found.is_empty() {
+                return Err(format!("{host} resolves to no public address").into());
+            }
+            let addrs: Addrs = Box::new(found.into_iter());
+            Ok(addrs)
+        })
+    }
+}
