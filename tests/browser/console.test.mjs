@@ -579,6 +579,7 @@ test("screenshots of every console page, light, dark and at 360 px, with nothing
     ["settings", `#/apps/${id}/settings`, "Password policy"],
     ["signing-keys", `#/apps/${id}/signing-keys`, "Signing keys"],
     ["activity", `#/apps/${id}/activity`, "Activity"],
+    ["webhooks", `#/apps/${id}/webhooks`, "No webhooks yet."],
     ["inbox", `#/apps/${id}/inbox`, "Inbox"],
   ];
   const wide = [];

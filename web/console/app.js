@@ -16,6 +16,7 @@ import { renderSigningKeys } from "./signing.js";
 import { renderStart } from "./start.js";
 import { renderUser } from "./user.js";
 import { renderUsers } from "./users.js";
+import { renderWebhooks } from "./webhooks.js";
 
 /** Whether each app has an inbox (the server's answer, asked once per app). */
 const inboxKnown = new Map();
@@ -87,6 +88,7 @@ export async function renderApp(box, route, isCurrent = () => true) {
     settings: () => renderSettings(content, app),
     "signing-keys": () => renderSigningKeys(content, app),
     activity: () => renderActivity(content, app, route.query),
+    webhooks: () => renderWebhooks(content, app),
     inbox: () =>
       inbox
         ? renderInbox(content, app)

@@ -11,6 +11,7 @@ export const TABS = [
   ["settings", "Settings"],
   ["signing-keys", "Signing keys"],
   ["activity", "Activity"],
+  ["webhooks", "Webhooks"],
   ["inbox", "Inbox"],
 ];
 

@@ -61,16 +61,19 @@ impl WebhookTransport for HttpWebhookTransport {
     }
 }
 
-/// The error and its causes, on one line.
+/// The error's causes on one line (reqwest's own line only repeats the URL).
 fn describe(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
+    let mut causes = Vec::new();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        causes.push(cause.to_string());
         source = cause.source();
     }
-    text
+    if causes.is_empty() {
+        error.to_string()
+    } else {
+        causes.join(": ")
+    }
 }
 
 /// Resolves with the system resolver and drops non-public addresses (unless allowed).
