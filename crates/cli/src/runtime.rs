@@ -36,6 +36,11 @@ pub async fn open(config: &Config) -> anyhow::Result<Arc<Service>> {
         config: service_config,
         compute: ComputePool::for_this_machine(),
     });
+    let http = auth_return_server::webhook_transport::HttpWebhookTransport::new(
+        config.webhooks_allow_private,
+    )
+    .map_err(|e| anyhow::anyhow!("building the HTTP client for hooks: {e}"))?;
+    service = service.with_http(Arc::new(http));
     if let Some(aws) = &config.aws {
         service = service.with_pool_provider(pool_provider(aws).await?);
     }

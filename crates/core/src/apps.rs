@@ -208,6 +208,8 @@ pub struct AppUpdate {
     pub mfa: Option<MfaPatch>,
     /// Passkeys (absent members stay, the origins list replaces).
     pub passkeys: Option<PasskeyPatch>,
+    /// Hooks (a hook given replaces it, `null` removes it).
+    pub hooks: Option<crate::hooks::HooksPatch>,
 }
 
 impl AppUpdate {
@@ -228,6 +230,7 @@ impl AppUpdate {
             oauth,
             mfa,
             passkeys,
+            hooks,
         } = self;
         [
             ("name", name.is_some()),
@@ -252,6 +255,7 @@ impl AppUpdate {
                     .is_some_and(|MfaPatch { email_otp, .. }| email_otp.is_some()),
             ),
             ("passkeys", passkeys.is_some()),
+            ("hooks", hooks.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -562,6 +566,14 @@ impl Service {
                 patch
                     .apply(&app.settings.mfa)
                     .map(|mfa| app.settings.mfa = mfa),
+            );
+        }
+        if let Some(patch) = update.hooks {
+            check(
+                "hooks",
+                patch
+                    .apply(&app.settings.hooks, self.config.webhooks_allow_private)
+                    .map(|hooks| app.settings.hooks = hooks),
             );
         }
         if let Some(patch) = update.passkeys {

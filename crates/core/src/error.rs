@@ -45,6 +45,23 @@ pub enum Error {
     /// The developer already has the most live access keys allowed.
     #[error("at most {0} live access keys per developer: revoke one first")]
     AccessKeyLimitExceeded(u64),
+    /// An app's hook refused the request, with its message (Cognito's wording for a Lambda
+    /// trigger that refused).
+    #[error("{hook} failed with error {message}.")]
+    HookDenied {
+        /// The hook, as Cognito names its trigger (`PreSignUp`, `PreTokenGeneration`).
+        hook: &'static str,
+        /// What the hook said.
+        message: String,
+    },
+    /// An app's hook could not be called or did not answer as it must, and fails closed.
+    #[error("{hook} invocation failed due to error {reason}.")]
+    HookFailed {
+        /// The hook, as Cognito names its trigger.
+        hook: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// Unknown webhook endpoint, or one of an app the caller may not see.
     #[error("webhook endpoint not found")]
     WebhookNotFound,

@@ -28,6 +28,8 @@ pub struct KeyRing {
     pub access_keys: Sealer,
     /// Seals webhook endpoints' signing secrets, which signing needs back (AAD: the endpoint).
     pub webhook_secrets: Sealer,
+    /// HMAC key deriving each app's hook-signing secret (from its pool and secret version).
+    pub hook_secrets: SecretBytes,
     /// HMAC key for one-time codes at rest.
     pub codes: SecretBytes,
     /// HMAC key deriving the simulated salt, uid and verifier of unknown users.
@@ -52,6 +54,9 @@ impl KeyRing {
             passkeys: Sealer::new(derive_key(master, "auth-return/passkey/v1")),
             access_keys: Sealer::new(derive_key(master, "auth-return/access-key/v1")),
             webhook_secrets: Sealer::new(derive_key(master, "auth-return/webhook-secret/v1")),
+            hook_secrets: SecretBytes::new(
+                derive_key(master, "auth-return/hook-secret/v1").to_vec(),
+            ),
             codes: SecretBytes::new(derive_key(master, "auth-return/code/v1").to_vec()),
             decoys: SecretBytes::new(derive_key(master, "auth-return/decoy-user/v1").to_vec()),
             refresh_successors: SecretBytes::new(
@@ -93,6 +98,7 @@ mod tests {
             }
         }
         let keys = [
+            ring.hook_secrets.expose(),
             ring.codes.expose(),
             ring.decoys.expose(),
             ring.refresh_successors.expose(),

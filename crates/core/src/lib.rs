@@ -22,6 +22,7 @@ pub mod events;
 mod external_apps;
 pub mod external_users;
 pub mod groups;
+pub mod hooks;
 pub mod ids;
 pub mod inbox;
 pub mod key_rotation;

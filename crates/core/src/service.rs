@@ -53,6 +53,8 @@ pub struct Service {
     pub(crate) external_users: crate::external_users::ExternalUserCache,
     /// What the domain counts for metrics.
     pub(crate) metrics: crate::metrics::DomainMetrics,
+    /// Calls apps' hooks (none: a configured hook fails, as its `on_failure` says).
+    pub(crate) http: Option<Arc<dyn crate::webhooks::WebhookTransport>>,
 }
 
 impl Service {
@@ -72,12 +74,19 @@ impl Service {
             pool_provider: None,
             external_users: Default::default(),
             metrics: Default::default(),
+            http: None,
         }
     }
 
     /// The service with `provider` to make and delete the pools of apps registered with it.
     pub fn with_pool_provider(mut self, provider: Arc<dyn crate::provider::PoolProvider>) -> Self {
         self.pool_provider = Some(provider);
+        self
+    }
+
+    /// The service with `http` to call apps' hooks.
+    pub fn with_http(mut self, http: Arc<dyn crate::webhooks::WebhookTransport>) -> Self {
+        self.http = Some(http);
         self
     }
 

@@ -39,6 +39,8 @@ pub struct AppSettings {
     /// [`crate::store::AppStore::change_app_settings`] (AddCustomAttributes, CreateUserPool):
     /// `update_app` keeps what is stored.
     pub custom_attributes: CustomSchema,
+    /// Calls to the app's backend before a sign-up and before tokens are signed.
+    pub hooks: crate::hooks::HookSettings,
 }
 
 /// Multi-factor sign-in, as Cognito's `MfaConfiguration` has it: the second factor is an

@@ -111,6 +111,8 @@ impl From<Error> for CognitoError {
     fn from(e: Error) -> Self {
         let kind = match &e {
             Error::InvalidParameter(_) | Error::InvalidSettings(_) => "InvalidParameterException",
+            Error::HookDenied { .. } => "UserLambdaValidationException",
+            Error::HookFailed { .. } => "UnexpectedLambdaException",
             Error::Validation(violation) => {
                 return Self::invalid(crate::cognito::validation::message(violation));
             }

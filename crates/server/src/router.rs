@@ -101,6 +101,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(rest::passkeys::delete),
         )
         .route(
+            "/api/apps/{app_id}/hooks/secret",
+            post(rest::hooks::rotate_secret),
+        )
+        .route(
             "/api/apps/{app_id}/webhooks",
             post(rest::webhooks::create).get(rest::webhooks::list),
         )

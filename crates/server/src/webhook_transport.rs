@@ -4,7 +4,7 @@
 //! then too.
 
 use auth_return_core::webhooks::{
-    TIMEOUT_SECS, WebhookRequest, WebhookResponse, WebhookTransport, is_private,
+    MAX_ANSWER_BYTES, TIMEOUT_SECS, WebhookRequest, WebhookResponse, WebhookTransport, is_private,
 };
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::net::{IpAddr, SocketAddr};
@@ -47,17 +47,45 @@ impl WebhookTransport for HttpWebhookTransport {
         {
             return WebhookResponse::Failed(format!("{ip} is not a public address"));
         }
-        let mut post = self.client.post(&request.url).body(request.body);
+        let mut post = self
+            .client
+            .post(&request.url)
+            .timeout(request.timeout)
+            .body(request.body);
         for (name, value) in request.headers {
             post = post.header(name, value);
         }
-        match post.send().await {
-            Ok(response) => WebhookResponse::Status(response.status().as_u16()),
+        let timeout = request.timeout;
+        let answered = async {
+            let mut response = post.send().await?;
+            let status = response.status().as_u16();
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                let room = MAX_ANSWER_BYTES - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() == MAX_ANSWER_BYTES {
+                    break;
+                }
+            }
+            Ok::<_, reqwest::Error>(WebhookResponse::Answer { status, body })
+        };
+        match answered.await {
+            Ok(answer) => answer,
             Err(e) if e.is_timeout() => {
-                WebhookResponse::Failed(format!("no answer within {TIMEOUT_SECS} s"))
+                WebhookResponse::Failed(format!("no answer within {}", seconds(timeout)))
             }
             Err(e) => WebhookResponse::Failed(describe(&e)),
         }
+    }
+}
+
+/// A timeout in words: `15 s`, `0.5 s`.
+fn seconds(timeout: Duration) -> String {
+    let secs = timeout.as_secs_f64();
+    if secs.fract() == 0.0 {
+        format!("{secs:.0} s")
+    } else {
+        format!("{secs} s")
     }
 }
 

@@ -259,20 +259,22 @@ impl Service {
             scope: None,
         };
         self.store.insert_session(&session).await?;
-        let mut tokens = self.mint(app, user, &session).await?;
+        let mut tokens = self.mint(app, user, &session, TokenSource::SignIn).await?;
         tokens.refresh_token = Some(refresh_token);
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, session = %session.id, "signed in");
         Ok(AuthStep::Tokens(tokens))
     }
 
-    /// Signs a fresh ID and access token for `session` (no refresh token).
+    /// Signs a fresh ID and access token for `session` (no refresh token), at a sign-in or a
+    /// refresh (`source`, which the pre token generation hook is told).
     pub(crate) async fn mint(
         &self,
         app: &App,
         user: &User,
         session: &Session,
+        source: TokenSource,
     ) -> Result<AuthTokens> {
-        self.mint_with_nonce(app, user, session, None).await
+        self.mint_with_nonce(app, user, session, None, source).await
     }
 
     /// [`Self::mint`], with the authorization request's `nonce` in the ID token. A session of
@@ -284,6 +286,7 @@ impl Service {
         user: &User,
         session: &Session,
         nonce: Option<&str>,
+        source: TokenSource,
     ) -> Result<AuthTokens> {
         let now = self.clock.now();
         let keys = self.pool_keys(&app.pool_id).await?;
@@ -299,8 +302,17 @@ impl Service {
             nonce,
             groups: &groups,
         };
-        let access_claims = claims::access_token(&issuance);
+        let mut access_claims = claims::access_token(&issuance);
         let mut id_claims = claims::id_token(&issuance);
+        self.pre_token_generation(
+            app,
+            user,
+            source,
+            &groups,
+            &mut id_claims,
+            &mut access_claims,
+        )
+        .await?;
         let with_at_hash = session.scope.is_some();
         let (id_token, access_token) = self
             .compute
@@ -325,5 +337,24 @@ impl Service {
             refresh_expires_at: session.expires_at,
             scope: session.scope.clone(),
         })
+    }
+}
+
+/// Why tokens are being signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenSource {
+    /// A sign-in (any flow, the hosted pages and the OAuth 2.0 code exchange included).
+    SignIn,
+    /// A refresh of an existing session.
+    Refresh,
+}
+
+impl TokenSource {
+    /// The name the pre token generation hook is told.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::Refresh => "refresh",
+        }
     }
 }

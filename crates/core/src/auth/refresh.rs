@@ -84,7 +84,9 @@ impl Service {
         if !user.enabled {
             return Err(Error::UserDisabled);
         }
-        let mut tokens = self.mint(app, &user, &session).await?;
+        let mut tokens = self
+            .mint(app, &user, &session, super::TokenSource::Refresh)
+            .await?;
         if rotate {
             let (new_token, new_hash) = successor(self.keyring.refresh_successors.expose(), token);
             self.store

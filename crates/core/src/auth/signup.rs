@@ -20,10 +20,11 @@ use std::collections::BTreeMap;
 pub struct SignUpOutput {
     /// The new user's `sub`.
     pub user_sub: UserId,
-    /// Always false: the email must be confirmed.
+    /// Whether the account is confirmed already (by the app's pre sign-up hook); else the
+    /// email must be confirmed with the mailed code.
     pub confirmed: bool,
-    /// Where the code went.
-    pub delivery: CodeDelivery,
+    /// Where the code went (none for an account confirmed already).
+    pub delivery: Option<CodeDelivery>,
 }
 
 impl Service {
@@ -67,6 +68,7 @@ impl Service {
         if let Some(existing) = self.store.get_user_by_email(&app.pool_id, &email).await? {
             return self.sign_up_taken(&app, existing, password).await;
         }
+        let decision = self.pre_sign_up(&app, &email, &extra).await?;
         let id = UserId::generate();
         let (salt_hex, sealed_verifier) = self.new_verifier(&app.pool_id, id, password).await?;
         let now = self.clock.now();
@@ -74,8 +76,12 @@ impl Service {
             pool_id: app.pool_id.clone(),
             id,
             email,
-            email_verified: false,
-            status: UserStatus::Unconfirmed,
+            email_verified: decision.auto_verify_email,
+            status: if decision.auto_confirm {
+                UserStatus::Confirmed
+            } else {
+                UserStatus::Unconfirmed
+            },
             enabled: true,
             salt_hex,
             sealed_verifier,
@@ -107,6 +113,25 @@ impl Service {
             }
             Err(e) => return Err(e.into()),
         }
+        if decision.auto_confirm {
+            tracing::info!(pool_id = %app.pool_id, user_id = %user.id, "user signed up, confirmed by the pre sign-up hook");
+            self.record_user_event(&user, EventKind::SignUp, None, caller);
+            let mut confirmed = crate::events::NewEvent::new(
+                user.pool_id.clone(),
+                self.clock.now(),
+                EventKind::SignUpConfirmed,
+            )
+            .about(Some(user.id), Some(&user.email))
+            .with("by", "pre_sign_up")
+            .by(caller);
+            confirmed.actor = None;
+            self.events.record(confirmed);
+            return Ok(SignUpOutput {
+                user_sub: user.id,
+                confirmed: true,
+                delivery: None,
+            });
+        }
         if let Err(e) = self.send_code(&app, &user, CodePurpose::SignUp).await {
             // No half-made user: without the code the account could never be confirmed.
             self.store
@@ -119,9 +144,9 @@ impl Service {
         Ok(SignUpOutput {
             user_sub: user.id,
             confirmed: false,
-            delivery: CodeDelivery {
+            delivery: Some(CodeDelivery {
                 destination: mask_email(&user.email),
-            },
+            }),
         })
     }
 
@@ -148,9 +173,9 @@ impl Service {
         Ok(SignUpOutput {
             user_sub: UserId::parse(&decoy).ok_or_else(|| Error::Internal("decoy id".into()))?,
             confirmed: false,
-            delivery: CodeDelivery {
+            delivery: Some(CodeDelivery {
                 destination: mask_email(&existing.email),
-            },
+            }),
         })
     }
 

@@ -282,7 +282,13 @@ impl Service {
                 };
                 self.store.insert_session(&session).await?;
                 let tokens = self
-                    .mint_with_nonce(app, user, &session, request.nonce.as_deref())
+                    .mint_with_nonce(
+                        app,
+                        user,
+                        &session,
+                        request.nonce.as_deref(),
+                        crate::auth::TokenSource::SignIn,
+                    )
                     .await?;
                 Ok(Authorized::Tokens(tokens, request.scopes.clone()))
             }

@@ -182,7 +182,13 @@ impl Service {
             return Err(INVALID_CODE);
         }
         let tokens = self
-            .mint_with_nonce(app, &user, &session, grant.nonce.as_deref())
+            .mint_with_nonce(
+                app,
+                &user,
+                &session,
+                grant.nonce.as_deref(),
+                crate::auth::TokenSource::SignIn,
+            )
             .await?;
         Ok(OAuthTokens {
             id_token: grants_id_token(session.scope.as_deref()).then_some(tokens.id_token),

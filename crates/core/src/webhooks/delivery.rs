@@ -35,18 +35,28 @@ pub struct WebhookRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body.
     pub body: Vec<u8>,
+    /// The longest the receiver may take to answer.
+    pub timeout: std::time::Duration,
 }
+
+/// The most of an answer's body that is read.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// What came back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WebhookResponse {
-    /// An HTTP answer with this status.
-    Status(u16),
+    /// An HTTP answer: its status and (at most [`MAX_ANSWER_BYTES`] of) its body.
+    Answer {
+        /// The status.
+        status: u16,
+        /// The body, cut at [`MAX_ANSWER_BYTES`].
+        body: Vec<u8>,
+    },
     /// No answer: refused, unreachable, a forbidden address, TLS, timed out…
     Failed(String),
 }
 
-/// Posts webhook requests (HTTPS with a timeout of [`TIMEOUT_SECS`]).
+/// Posts webhook and hook requests (HTTPS, each with its timeout).
 #[async_trait]
 pub trait WebhookTransport: Send + Sync {
     /// Posts `request` once.
@@ -80,6 +90,32 @@ pub fn payload(event: &Event, app_id: Option<&str>) -> serde_json::Value {
             "detail": event.detail,
         },
     })
+}
+
+/// A POST of `body` to `url` signed per Standard Webhooks with `key`: `webhook-id`,
+/// `webhook-timestamp` and `webhook-signature`, beside the content type and `agent`.
+pub(crate) fn signed_request(
+    url: String,
+    key: &[u8],
+    id: String,
+    timestamp: i64,
+    body: Vec<u8>,
+    agent: &str,
+    timeout: std::time::Duration,
+) -> WebhookRequest {
+    let signature = webhook::sign(key, &id, timestamp, &body);
+    WebhookRequest {
+        url,
+        headers: vec![
+            ("webhook-id", id),
+            ("webhook-timestamp", timestamp.to_string()),
+            ("webhook-signature", signature),
+            ("content-type", "application/json".to_owned()),
+            ("user-agent", agent.to_owned()),
+        ],
+        body,
+        timeout,
+    }
 }
 
 impl Service {
@@ -121,26 +157,24 @@ impl Service {
             .map(|app| app.id);
         let body = serde_json::to_vec(&payload(&event, app_id.as_ref().map(|id| id.as_str())))
             .map_err(|e| crate::error::Error::Internal(format!("webhook payload: {e}")))?;
-        let id = delivery.message_id();
-        let timestamp = self.clock.now();
-        let signature = webhook::sign(&self.webhook_key(&endpoint)?, &id, timestamp, &body);
-        let response = transport
-            .post(WebhookRequest {
-                url: endpoint.url.clone(),
-                headers: vec![
-                    ("webhook-id", id),
-                    ("webhook-timestamp", timestamp.to_string()),
-                    ("webhook-signature", signature),
-                    ("content-type", "application/json".to_owned()),
-                    ("user-agent", "auth-return-webhooks/1".to_owned()),
-                ],
-                body,
-            })
-            .await;
+        let request = signed_request(
+            endpoint.url.clone(),
+            &self.webhook_key(&endpoint)?,
+            delivery.message_id(),
+            self.clock.now(),
+            body,
+            "auth-return-webhooks/1",
+            std::time::Duration::from_secs(TIMEOUT_SECS),
+        );
+        let response = transport.post(request).await;
         let at = self.clock.now();
         let (http_status, error) = match &response {
-            WebhookResponse::Status(status) if (200..300).contains(status) => (Some(*status), None),
-            WebhookResponse::Status(status) => (Some(*status), Some(format!("HTTP {status}"))),
+            WebhookResponse::Answer { status, .. } if (200..300).contains(status) => {
+                (Some(*status), None)
+            }
+            WebhookResponse::Answer { status, .. } => {
+                (Some(*status), Some(format!("HTTP {status}")))
+            }
             WebhookResponse::Failed(why) => (None, Some(why.clone())),
         };
         let retry = usize::try_from(delivery.attempts)

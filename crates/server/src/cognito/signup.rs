@@ -21,7 +21,8 @@ pub struct SignUpRequest {
 struct SignUpResponse {
     user_confirmed: bool,
     user_sub: String,
-    code_delivery_details: CodeDeliveryDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_delivery_details: Option<CodeDeliveryDetails>,
 }
 
 pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> Answer {
@@ -47,7 +48,7 @@ pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> 
     answer(&SignUpResponse {
         user_confirmed: out.confirmed,
         user_sub: out.user_sub.to_string(),
-        code_delivery_details: out.delivery.into(),
+        code_delivery_details: out.delivery.map(Into::into),
     })
 }
 

@@ -78,6 +78,8 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
             (StatusCode::CONFLICT, "limit_exceeded")
         }
         Error::InboxUnavailable => (StatusCode::NOT_FOUND, "inbox_unavailable"),
+        Error::HookDenied { .. } => (StatusCode::BAD_REQUEST, "hook_denied"),
+        Error::HookFailed { .. } => (StatusCode::BAD_GATEWAY, "hook_failed"),
         Error::ApiKeyLimitExceeded(_)
         | Error::AccessKeyLimitExceeded(_)
         | Error::WebhookLimitExceeded(_) => (StatusCode::CONFLICT, "limit_exceeded"),

@@ -4,6 +4,7 @@ pub mod access_keys;
 pub mod apps;
 pub mod error;
 pub mod events;
+pub mod hooks;
 pub mod inbox;
 pub mod keys;
 pub mod passkeys;

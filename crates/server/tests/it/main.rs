@@ -19,6 +19,7 @@ mod events;
 mod events_admin;
 mod events_recorded;
 mod groups;
+mod hooks;
 mod inbox;
 mod isolation;
 mod keys;

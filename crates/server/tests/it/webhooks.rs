@@ -520,6 +520,7 @@ async fn without_the_operators_leave_no_delivery_reaches_a_private_address() {
             url: format!("http://localhost:{port}/hook"),
             headers: Vec::new(),
             body: b"{}".to_vec(),
+            timeout: std::time::Duration::from_secs(5),
         },
     )
     .await;

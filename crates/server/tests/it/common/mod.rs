@@ -295,6 +295,9 @@ impl TestServer {
         if let Some(provider) = shared.pool_provider {
             service = service.with_pool_provider(provider);
         }
+        // Hooks may call receivers on loopback in the tests.
+        let http = auth_return_server::webhook_transport::HttpWebhookTransport::new(true).unwrap();
+        service = service.with_http(Arc::new(http));
         let service = Arc::new(service);
         service.ensure_console_app().await.unwrap();
         let state = AppState::with_options(service.clone(), options);
