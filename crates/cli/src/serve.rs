@@ -222,6 +222,9 @@ async fn housekeeping(
             ),
             Err(e) => tracing::warn!(error = %e, "pruning audit events failed"),
         }
+        if let Err(e) = service.disable_failing_webhooks().await {
+            tracing::warn!(error = %e, "checking for dead webhook endpoints failed");
+        }
         match service.maintain_signing_keys(max_key_age).await {
             Ok((0, 0)) => {}
             Ok((withdrawn, rotated)) => {

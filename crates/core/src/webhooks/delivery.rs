@@ -119,9 +119,9 @@ pub(crate) fn signed_request(
 }
 
 impl Service {
-    /// Claims and sends one batch of due deliveries through `transport`, records each
-    /// outcome, and turns off endpoints failing for too long; returns how many it sent.
-    pub async fn deliver_webhooks(&self, transport: &dyn WebhookTransport) -> Result<usize> {
+    /// Turns off the endpoints whose every attempt has failed for [`DISABLE_AFTER_SECS`] (with
+    /// their pending deliveries); returns how many. Part of the hourly housekeeping.
+    pub async fn disable_failing_webhooks(&self) -> Result<usize> {
         let now = self.clock.now();
         let disabled = self
             .store
@@ -130,6 +130,13 @@ impl Service {
         for endpoint in &disabled {
             tracing::warn!(endpoint = %endpoint.id, pool_id = %endpoint.pool_id, "webhook endpoint turned off: every attempt failed for 5 days");
         }
+        Ok(disabled.len())
+    }
+
+    /// Claims and sends one batch of due deliveries through `transport` and records each
+    /// outcome; returns how many it sent.
+    pub async fn deliver_webhooks(&self, transport: &dyn WebhookTransport) -> Result<usize> {
+        let now = self.clock.now();
         let claimed = self
             .store
             .claim_webhook_deliveries(now, now + CLAIM_SECS, BATCH)

@@ -281,6 +281,18 @@ macro_rules! webhook_store {
                     claimed_until: Timestamp,
                     limit: u32,
                 ) -> StoreResult<Vec<ClaimedDelivery>> {
+                    // A read first: an idle queue costs no write (SQLite's writers queue).
+                    let due: Option<i64> = sqlx::query_scalar(
+                        "SELECT delivery_id FROM webhook_deliveries \
+                         WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+                    )
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    if due.is_none() {
+                        return Ok(Vec::new());
+                    }
                     let claimed: Vec<i64> = sqlx::query_scalar(
                         "UPDATE webhook_deliveries SET claimed_until = $2 \
                          WHERE delivery_id IN (SELECT d.delivery_id FROM webhook_deliveries d \
