@@ -5,7 +5,7 @@ use super::address::check_url;
 use super::model::{Delivery, WebhookEndpoint};
 use crate::apps::Actor;
 use crate::error::{Error, Result};
-use crate::events::EventKind;
+use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::{AppId, WebhookId};
 use crate::service::Service;
 use auth_return_crypto::webhook;
@@ -58,6 +58,7 @@ impl Service {
         actor: Actor,
         app_id: &AppId,
         new: NewWebhook,
+        caller: &Caller,
     ) -> Result<WebhookWithSecret> {
         let app = self.get_app(actor, app_id).await?;
         let id = WebhookId::generate();
@@ -81,6 +82,7 @@ impl Service {
         {
             return Err(Error::WebhookLimitExceeded(MAX_ENDPOINTS_PER_APP));
         }
+        self.record_webhook_change(actor, &endpoint, "created", caller);
         Ok(WebhookWithSecret { endpoint, secret })
     }
 
@@ -116,6 +118,7 @@ impl Service {
         app_id: &AppId,
         id: &WebhookId,
         update: WebhookUpdate,
+        caller: &Caller,
     ) -> Result<WebhookEndpoint> {
         let mut endpoint = self.get_webhook(actor, app_id, id).await?;
         if let Some(url) = update.url {
@@ -135,6 +138,7 @@ impl Service {
             endpoint.enabled = enabled;
         }
         self.write_webhook(&endpoint).await?;
+        self.record_webhook_change(actor, &endpoint, "changed", caller);
         Ok(endpoint)
     }
 
@@ -144,22 +148,57 @@ impl Service {
         actor: Actor,
         app_id: &AppId,
         id: &WebhookId,
+        caller: &Caller,
     ) -> Result<WebhookWithSecret> {
         let mut endpoint = self.get_webhook(actor, app_id, id).await?;
         let secret = webhook::new_secret();
         endpoint.sealed_secret = self.seal_webhook_secret(id, &secret);
         self.write_webhook(&endpoint).await?;
+        self.record_webhook_change(actor, &endpoint, "secret_rotated", caller);
         Ok(WebhookWithSecret { endpoint, secret })
     }
 
     /// Removes an endpoint with its delivery log.
-    pub async fn delete_webhook(&self, actor: Actor, app_id: &AppId, id: &WebhookId) -> Result<()> {
-        let app = self.get_app(actor, app_id).await?;
-        if self.store.delete_webhook_endpoint(&app.pool_id, id).await? {
-            Ok(())
-        } else {
-            Err(Error::WebhookNotFound)
+    pub async fn delete_webhook(
+        &self,
+        actor: Actor,
+        app_id: &AppId,
+        id: &WebhookId,
+        caller: &Caller,
+    ) -> Result<()> {
+        let endpoint = self.get_webhook(actor, app_id, id).await?;
+        if !self
+            .store
+            .delete_webhook_endpoint(&endpoint.pool_id, id)
+            .await?
+        {
+            return Err(Error::WebhookNotFound);
         }
+        self.record_webhook_change(actor, &endpoint, "deleted", caller);
+        Ok(())
+    }
+
+    /// Records a change to an endpoint as a `settings_changed` event of its app: where events
+    /// go is part of the app's settings, and an endpoint added by someone else is worth seeing.
+    fn record_webhook_change(
+        &self,
+        actor: Actor,
+        endpoint: &WebhookEndpoint,
+        action: &str,
+        caller: &Caller,
+    ) {
+        let mut event = NewEvent::new(
+            endpoint.pool_id.clone(),
+            self.clock.now(),
+            EventKind::SettingsChanged,
+        )
+        .with("changed", "webhooks")
+        .with("action", action)
+        .with("webhook_id", endpoint.id.as_str())
+        .with("url", &endpoint.url)
+        .by(caller);
+        event.actor = Some(actor.audit_name());
+        self.events.record(event);
     }
 
     /// An endpoint's deliveries, newest first, below id `before`, at most `limit` (up to one

@@ -2,7 +2,7 @@
 //! an app's webhook endpoints, rotates their signing secrets and reads their delivery logs.
 
 use crate::error::ApiError;
-use crate::extract::{ConsoleDeveloper, JsonBody, PathId};
+use crate::extract::{ConsoleDeveloper, JsonBody, PathId, RequestCaller};
 use crate::router::AppState;
 use crate::views::{DeliveryView, WebhookView, WebhookWithSecretView};
 use auth_return_core::events::{EventKind, cap};
@@ -105,6 +105,7 @@ fn with_secret(status: StatusCode, view: WebhookWithSecretView) -> Response {
 pub async fn create(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    RequestCaller(caller): RequestCaller,
     PathId(app_id): PathId<AppId>,
     JsonBody(request): JsonBody<CreateRequest>,
 ) -> Result<Response, ApiError> {
@@ -113,7 +114,10 @@ pub async fn create(
         description: request.description,
         kinds: kinds(request.event_types)?,
     };
-    let made = state.service.create_webhook(actor, &app_id, new).await?;
+    let made = state
+        .service
+        .create_webhook(actor, &app_id, new, &caller)
+        .await?;
     Ok(with_secret(
         StatusCode::CREATED,
         WebhookWithSecretView::from(&made),
@@ -150,6 +154,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    RequestCaller(caller): RequestCaller,
     path: Result<Path<(String, String)>, PathRejection>,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<Json<WebhookView>, ApiError> {
@@ -162,7 +167,7 @@ pub async fn update(
     };
     let endpoint = state
         .service
-        .update_webhook(actor, &app_id, &id, update)
+        .update_webhook(actor, &app_id, &id, update, &caller)
         .await?;
     Ok(Json(WebhookView::from(&endpoint)))
 }
@@ -172,10 +177,14 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    RequestCaller(caller): RequestCaller,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let (app_id, id) = ids(path)?;
-    state.service.delete_webhook(actor, &app_id, &id).await?;
+    state
+        .service
+        .delete_webhook(actor, &app_id, &id, &caller)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,12 +194,13 @@ pub async fn delete(
 pub async fn rotate_secret(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
+    RequestCaller(caller): RequestCaller,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let (app_id, id) = ids(path)?;
     let made = state
         .service
-        .rotate_webhook_secret(actor, &app_id, &id)
+        .rotate_webhook_secret(actor, &app_id, &id, &caller)
         .await?;
     Ok(with_secret(
         StatusCode::OK,

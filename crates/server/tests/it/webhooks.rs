@@ -285,6 +285,29 @@ async fn a_developer_manages_endpoints_and_every_mistake_is_refused_by_name() {
         (StatusCode::CONFLICT, json!("limit_exceeded"))
     );
 
+    // Each change is in the app's activity, with the developer and the endpoint.
+    server.service.events().flush().await;
+    let (_, events) = send(
+        &server,
+        Method::GET,
+        &format!("/api/apps/{app_id}/events?type=settings_changed"),
+        Some(&token),
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["detail"]["webhook_id"] == id.as_str())
+        .map(|e| e["detail"]["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["secret_rotated", "changed", "created"],
+        "{events}"
+    );
+
     // Deleted once.
     let (status, _) = send(
         &server,
