@@ -30,7 +30,7 @@ pub use flows::{
 };
 pub use mfa::{Associated, MfaPreferenceChange, MfaView, SoftwareTokenCaller};
 pub use passkey::PasskeyView;
-pub use signup::SignUpOutput;
+pub use signup::{SignUpContext, SignUpOutput};
 
 /// Where a code was sent (`CodeDeliveryDetails`).
 #[derive(Clone, Debug, PartialEq, Eq)]

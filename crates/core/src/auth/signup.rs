@@ -27,6 +27,16 @@ pub struct SignUpOutput {
     pub delivery: Option<CodeDelivery>,
 }
 
+/// What a sign-up request carries for the app's pre sign-up hook alone (Cognito's
+/// `ClientMetadata` and `ValidationData`): never stored.
+#[derive(Clone, Debug, Default)]
+pub struct SignUpContext {
+    /// `ClientMetadata`: the client's own key-value pairs.
+    pub client_metadata: BTreeMap<String, String>,
+    /// `ValidationData`: name-value pairs for the hook to judge the sign-up by.
+    pub validation_data: BTreeMap<String, String>,
+}
+
 impl Service {
     /// Registers a user in the client's pool and mails a confirmation code.
     pub async fn sign_up(
@@ -36,6 +46,7 @@ impl Service {
         password: &str,
         secret_hash: Option<&str>,
         attributes: &[(String, String)],
+        context: &SignUpContext,
         caller: &Caller,
     ) -> Result<SignUpOutput> {
         let app = self.app_for_client(client_id).await?;
@@ -68,7 +79,7 @@ impl Service {
         if let Some(existing) = self.store.get_user_by_email(&app.pool_id, &email).await? {
             return self.sign_up_taken(&app, existing, password).await;
         }
-        let decision = self.pre_sign_up(&app, &email, &extra).await?;
+        let decision = self.pre_sign_up(&app, &email, &extra, context).await?;
         let id = UserId::generate();
         let (salt_hex, sealed_verifier) = self.new_verifier(&app.pool_id, id, password).await?;
         let now = self.clock.now();

@@ -23,12 +23,14 @@ pub(crate) struct SignUpDecision {
 
 impl Service {
     /// Asks the app's pre sign-up hook, if it has one, about a sign-up of `email` with
-    /// `attributes`: its decision, or `HookDenied` with its message.
+    /// `attributes` (and the request's client metadata and validation data): its decision, or
+    /// `HookDenied` with its message.
     pub(crate) async fn pre_sign_up(
         &self,
         app: &App,
         email: &str,
         attributes: &BTreeMap<String, String>,
+        context: &crate::auth::SignUpContext,
     ) -> Result<SignUpDecision> {
         let Some(hook) = &app.settings.hooks.pre_sign_up else {
             return Ok(SignUpDecision::default());
@@ -39,6 +41,8 @@ impl Service {
             "user_pool_id": app.pool_id.as_str(),
             "client_id": app.client.id.as_str(),
             "user": { "email": email, "attributes": attributes },
+            "client_metadata": context.client_metadata,
+            "validation_data": context.validation_data,
         });
         let answer = match self.call_hook(app, "PreSignUp", hook, request).await? {
             HookAnswer::Answered(answer) => answer,

@@ -2,6 +2,7 @@
 
 use super::wire::{Attribute, CodeDeliveryDetails, required};
 use super::{Answer, answer, empty};
+use auth_return_core::auth::SignUpContext;
 use auth_return_core::events::Caller;
 use auth_return_core::{ClientId, Service};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,8 @@ pub struct SignUpRequest {
     password: Option<String>,
     secret_hash: Option<String>,
     user_attributes: Option<Vec<Attribute>>,
+    client_metadata: Option<std::collections::BTreeMap<String, String>>,
+    validation_data: Option<Vec<Attribute>>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +38,15 @@ pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> 
         .into_iter()
         .map(|a| (a.name, a.value.unwrap_or_default()))
         .collect();
+    let context = SignUpContext {
+        client_metadata: req.client_metadata.unwrap_or_default(),
+        validation_data: req
+            .validation_data
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| (a.name, a.value.unwrap_or_default()))
+            .collect(),
+    };
     let out = service
         .sign_up(
             client_id,
@@ -42,6 +54,7 @@ pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> 
             password,
             req.secret_hash.as_deref(),
             &attributes,
+            &context,
             caller,
         )
         .await?;

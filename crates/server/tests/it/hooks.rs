@@ -167,7 +167,14 @@ async fn the_pre_sign_up_hook_allows_denies_with_its_message_and_confirms_at_onc
     assert_eq!(claims(&tokens.id)["email_verified"], true);
 
     let plain = server
-        .sign_up(client_id, "plain@example.com", PASSWORD)
+        .call(
+            "SignUp",
+            json!({
+                "ClientId": client_id, "Username": "plain@example.com", "Password": PASSWORD,
+                "ClientMetadata": { "invite": "X1" },
+                "ValidationData": [{ "Name": "captcha", "Value": "passed" }],
+            }),
+        )
         .await;
     assert_eq!(plain.ok()["UserConfirmed"], false);
     assert_eq!(plain.ok()["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
@@ -183,6 +190,9 @@ async fn the_pre_sign_up_hook_allows_denies_with_its_message_and_confirms_at_onc
         calls.iter().all(|c| c.to_string().find(PASSWORD).is_none()),
         "a password reached the hook"
     );
+    assert_eq!(calls[2]["client_metadata"], json!({ "invite": "X1" }));
+    assert_eq!(calls[2]["validation_data"], json!({ "captcha": "passed" }));
+    assert_eq!(calls[0]["client_metadata"], json!({}));
 
     // A taken email is answered before the hook is asked.
     server
