@@ -27,10 +27,13 @@ pub struct SignUpOutput {
     pub delivery: Option<CodeDelivery>,
 }
 
-/// What a sign-up request carries for the app's pre sign-up hook alone (Cognito's
-/// `ClientMetadata` and `ValidationData`): never stored.
+/// What a sign-up request carries besides the credentials: the user attributes to store, and
+/// for the app's pre sign-up hook alone Cognito's `ClientMetadata` and `ValidationData` (never
+/// stored).
 #[derive(Clone, Debug, Default)]
 pub struct SignUpContext {
+    /// `UserAttributes`, as given (checked here).
+    pub attributes: Vec<(String, String)>,
     /// `ClientMetadata`: the client's own key-value pairs.
     pub client_metadata: BTreeMap<String, String>,
     /// `ValidationData`: name-value pairs for the hook to judge the sign-up by.
@@ -45,7 +48,6 @@ impl Service {
         username: &str,
         password: &str,
         secret_hash: Option<&str>,
-        attributes: &[(String, String)],
         context: &SignUpContext,
         caller: &Caller,
     ) -> Result<SignUpOutput> {
@@ -57,7 +59,7 @@ impl Service {
         let email = normalize_email(username)?;
         app.settings.password_policy.check(password)?;
         let mut extra = BTreeMap::new();
-        for (name, value) in attributes {
+        for (name, value) in &context.attributes {
             match name.as_str() {
                 // The username is the email; an `email` attribute must agree with it.
                 "email" if value.trim().eq_ignore_ascii_case(&email) => {}

@@ -39,6 +39,7 @@ pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> 
         .map(|a| (a.name, a.value.unwrap_or_default()))
         .collect();
     let context = SignUpContext {
+        attributes,
         client_metadata: req.client_metadata.unwrap_or_default(),
         validation_data: req
             .validation_data
@@ -53,7 +54,6 @@ pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> 
             username,
             password,
             req.secret_hash.as_deref(),
-            &attributes,
             &context,
             caller,
         )
