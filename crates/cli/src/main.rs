@@ -15,6 +15,7 @@ mod oauth_flags;
 mod runtime;
 mod serve;
 mod tls;
+mod webhooks_cmd;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use config::GlobalOptions;
@@ -59,6 +60,11 @@ enum Command {
     Backup(backup_cmd::BackupArgs),
     /// Put a backup in place of the data directory's database (its master key must be there).
     Restore(backup_cmd::RestoreArgs),
+    /// An app's webhook endpoints: add, list, turn on or off, delete, read deliveries.
+    Webhooks {
+        #[command(subcommand)]
+        command: webhooks_cmd::WebhooksCommand,
+    },
 }
 
 #[tokio::main]
@@ -85,6 +91,7 @@ async fn main() -> std::process::ExitCode {
         Command::AccessKeys { command } => access_keys_cmd::run(config, command).await,
         Command::Backup(args) => backup_cmd::backup(config, args).await,
         Command::Restore(args) => backup_cmd::restore(config, args).await,
+        Command::Webhooks { command } => webhooks_cmd::run(config, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

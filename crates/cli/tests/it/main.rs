@@ -17,3 +17,4 @@ mod mfa_settings;
 mod oauth_settings;
 mod smtp_config;
 mod tls;
+mod webhooks;
