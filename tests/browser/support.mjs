@@ -249,8 +249,11 @@ export async function until(fn, { timeout = 15_000, message = "condition" } = {}
 /** The mails to `email` in the outbox (the e2e server's, or `outbox`: a test's own server's). */
 export function mailsTo(email, outbox = OUTBOX) {
   if (!existsSync(outbox)) return [];
+  // The server may be appending a line as we read: the text after the last newline is not a
+  // whole line yet.
   return readFileSync(outbox, "utf8")
     .split("\n")
+    .slice(0, -1)
     .filter(Boolean)
     .map((line) => JSON.parse(line))
     .filter((mail) => mail.to === email);

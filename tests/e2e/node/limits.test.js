@@ -137,6 +137,7 @@ async function mailTo(server, to, count = 1) {
     const messages = existsSync(outbox)
       ? readFileSync(outbox, 'utf8')
           .split('\n')
+          .slice(0, -1) // a line still being appended is not whole yet
           .filter((line) => line.trim() !== '')
           .map((line) => JSON.parse(line))
           .filter((m) => m.to === to)

@@ -65,6 +65,7 @@ function messagesTo(to) {
   if (!existsSync(OUTBOX)) return [];
   return readFileSync(OUTBOX, 'utf8')
     .split('\n')
+    .slice(0, -1) // a line still being appended is not whole yet
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line))
     .filter((m) => m.to === to);

@@ -102,7 +102,10 @@ def outbox_messages(outbox: Path, to: str) -> list[dict]:
     if not outbox.exists():
         return []
     messages = []
-    for line in outbox.read_text(encoding="utf-8").splitlines():
+    text = outbox.read_text(encoding="utf-8")
+    # The server may be appending a line as we read: only whole lines count.
+    complete = text[: text.rfind("\n") + 1]
+    for line in complete.splitlines():
         line = line.strip()
         if not line:
             continue
