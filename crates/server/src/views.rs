@@ -338,8 +338,9 @@ impl From<&auth_return_core::webhooks::WebhookEndpoint> for WebhookView {
     }
 }
 
-/// A webhook endpoint with its signing secret: only in the answer that made the secret.
-#[derive(Debug, Serialize)]
+/// A webhook endpoint with its signing secret: only in the answer that made the secret (no
+/// `Debug`: nothing may print it but that answer).
+#[derive(Serialize)]
 pub struct WebhookWithSecretView {
     /// The endpoint.
     #[serde(flatten)]

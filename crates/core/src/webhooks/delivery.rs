@@ -142,26 +142,36 @@ impl Service {
             .claim_webhook_deliveries(now, now + CLAIM_SECS, BATCH)
             .await?;
         let count = claimed.len();
-        let sends = claimed
-            .into_iter()
-            .map(|claimed| self.send(transport, claimed));
+        // Each pool's app looked up once per batch, not once per delivery.
+        let mut apps = std::collections::HashMap::new();
+        for claimed in &claimed {
+            let pool = &claimed.event.pool_id;
+            if !apps.contains_key(pool) {
+                let app = self.app_of_pool(pool).await.ok().map(|app| app.id);
+                apps.insert(pool.clone(), app);
+            }
+        }
+        let sends = claimed.into_iter().map(|claimed| {
+            let app_id = apps.get(&claimed.event.pool_id).cloned().flatten();
+            self.send(transport, claimed, app_id)
+        });
         for outcome in futures_util::future::join_all(sends).await {
             outcome?;
         }
         Ok(count)
     }
 
-    async fn send(&self, transport: &dyn WebhookTransport, claimed: ClaimedDelivery) -> Result<()> {
+    async fn send(
+        &self,
+        transport: &dyn WebhookTransport,
+        claimed: ClaimedDelivery,
+        app_id: Option<crate::ids::AppId>,
+    ) -> Result<()> {
         let ClaimedDelivery {
             delivery,
             event,
             endpoint,
         } = claimed;
-        let app_id = self
-            .app_of_pool(&event.pool_id)
-            .await
-            .ok()
-            .map(|app| app.id);
         let body = serde_json::to_vec(&payload(&event, app_id.as_ref().map(|id| id.as_str())))
             .map_err(|e| crate::error::Error::Internal(format!("webhook payload: {e}")))?;
         let request = signed_request(

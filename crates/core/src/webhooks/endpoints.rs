@@ -42,13 +42,23 @@ pub struct WebhookUpdate {
     pub enabled: Option<bool>,
 }
 
-/// An endpoint with its secret in the clear: only when it was just made.
-#[derive(Clone, Debug)]
+/// An endpoint with its secret in the clear: only when it was just made. Its `Debug` leaves
+/// the secret out, so a log line cannot carry it.
+#[derive(Clone)]
 pub struct WebhookWithSecret {
     /// The endpoint.
     pub endpoint: WebhookEndpoint,
     /// The signing secret, `whsec_…`.
     pub secret: String,
+}
+
+impl std::fmt::Debug for WebhookWithSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookWithSecret")
+            .field("endpoint", &self.endpoint.id)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
 }
 
 impl Service {

@@ -52,7 +52,7 @@ macro_rules! webhook_store {
             use auth_return_core::events::EventKind;
             use auth_return_core::ids::{PoolId, WebhookId};
             use auth_return_core::model::Timestamp;
-            use auth_return_core::store::{StoreResult, WebhookStore};
+            use auth_return_core::store::{StoreError, StoreResult, WebhookStore};
             use auth_return_core::webhooks::{
                 AttemptRecord, ClaimedDelivery, Delivery, DeliveryStatus, WebhookEndpoint,
             };
@@ -365,8 +365,17 @@ macro_rules! webhook_store {
                     deliveries
                         .into_iter()
                         .map(|delivery| {
-                            let event = events[&delivery.event_id].clone();
-                            let endpoint = endpoints[delivery.endpoint_id.as_str()].clone();
+                            let missing = || {
+                                StoreError::Backend(format!(
+                                    "delivery {} lost its event or endpoint",
+                                    delivery.id
+                                ))
+                            };
+                            let event = events.get(&delivery.event_id).ok_or_else(missing)?.clone();
+                            let endpoint = endpoints
+                                .get(delivery.endpoint_id.as_str())
+                                .ok_or_else(missing)?
+                                .clone();
                             Ok(ClaimedDelivery {
                                 delivery,
                                 event,
