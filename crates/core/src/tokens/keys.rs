@@ -62,12 +62,20 @@ impl PoolKeys {
     }
 }
 
-/// Parsed keys per pool, loaded from the store on first use and kept until forgotten.
-#[derive(Default)]
+/// Parsed keys per pool, loaded from the store on first use and kept until forgotten or, past
+/// [`KeyCache::CAPACITY`] pools, until room is needed for another pool.
 pub struct KeyCache {
     entries: RwLock<Entries>,
     /// Key sets parsed from the store since the cache was made (first loads and reloads).
     loads: AtomicU64,
+    /// Pools cached at most.
+    capacity: usize,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self::with_capacity(Self::CAPACITY)
+    }
 }
 
 /// How the cache has been used, for metrics.
@@ -93,6 +101,20 @@ fn key_aad(pool_id: &PoolId, kid: &str) -> Vec<u8> {
 }
 
 impl KeyCache {
+    /// Pools whose keys a default cache holds at most (about 4 KB each: a server with more pools
+    /// than this signing at once parses some keys again, about 0.1 ms each, rather than keep
+    /// every pool it ever saw).
+    pub const CAPACITY: usize = 2_000;
+
+    /// An empty cache that holds at most `capacity` pools' keys (at least one).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: RwLock::default(),
+            loads: AtomicU64::new(0),
+            capacity: capacity.max(1),
+        }
+    }
+
     /// Generates a fresh key for `pool_id`, to sign from `activates_at`, sealed for storage.
     pub async fn new_key_record(
         keyring: &KeyRing,
@@ -199,6 +221,14 @@ impl KeyCache {
         });
         let mut entries = self.write();
         if entries.generation == generation {
+            if entries.pools.len() >= self.capacity && !entries.pools.contains_key(pool_id) {
+                // Full: one other pool makes room, whichever the map yields first (its order
+                // follows the per-process random hash, so no caller can aim at a pool).
+                let victim = entries.pools.keys().next().cloned();
+                if let Some(victim) = victim {
+                    entries.pools.remove(&victim);
+                }
+            }
             entries.pools.insert(pool_id.clone(), Arc::clone(&keys));
         }
         Ok(Some(keys))
@@ -236,5 +266,63 @@ impl KeyCache {
         self.entries
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(keyring: &KeyRing, pool_id: &PoolId) -> SigningKeyRecord {
+        let key = SigningKey::generate().unwrap();
+        let kid = key.kid().to_owned();
+        SigningKeyRecord {
+            sealed_private_key: keyring
+                .signing_keys
+                .seal(key.to_pkcs8().expose(), &key_aad(pool_id, &kid)),
+            kid,
+            pool_id: pool_id.clone(),
+            created_at: 0,
+            activates_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_full_cache_makes_room_and_stays_within_its_capacity() {
+        let keyring = KeyRing::new(&[7; 32]);
+        let cache = KeyCache::with_capacity(2);
+        let pools: Vec<PoolId> = (0..5)
+            .map(|i| PoolId::new(format!("eu-west-1_p{i}")))
+            .collect();
+        let records: Vec<_> = pools.iter().map(|p| record(&keyring, p)).collect();
+        for (pool, record) in pools.iter().zip(&records) {
+            let keys = cache
+                .build(&keyring, pool, std::slice::from_ref(record), 0)
+                .unwrap()
+                .unwrap();
+            assert_eq!(keys.kids, vec![record.kid.clone()]);
+            assert!(cache.usage().pools <= 2);
+            assert!(
+                cache.read().pools.contains_key(pool),
+                "the newest pool is cached"
+            );
+        }
+        assert_eq!(cache.usage(), KeyCacheUse { pools: 2, loads: 5 });
+        // Building a cached pool again replaces it, evicting nobody.
+        let cached: Vec<PoolId> = cache.read().pools.keys().cloned().collect();
+        let again = pools.iter().position(|p| p == &cached[0]).unwrap();
+        cache
+            .build(
+                &keyring,
+                &pools[again],
+                std::slice::from_ref(&records[again]),
+                0,
+            )
+            .unwrap();
+        let mut now: Vec<PoolId> = cache.read().pools.keys().cloned().collect();
+        let mut before = cached;
+        now.sort_by_key(ToString::to_string);
+        before.sort_by_key(ToString::to_string);
+        assert_eq!(now, before);
     }
 }
