@@ -72,6 +72,14 @@ pub enum UserStatus {
 }
 
 impl UserStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [
+        Self::Unconfirmed,
+        Self::Confirmed,
+        Self::ForceChangePassword,
+        Self::ResetRequired,
+    ];
+
     /// The Cognito wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -395,6 +403,16 @@ pub enum UserField {
     Attribute(String),
 }
 
+/// The attributes besides `email` that ListUsers filters on (Cognito's searchable standard
+/// attributes); each has an index of its own in the store.
+pub const FILTERABLE_ATTRIBUTES: [&str; 5] = [
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "phone_number",
+];
+
 /// How a filter compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchOp {
@@ -414,6 +432,36 @@ pub struct UserFilter {
     pub op: MatchOp,
     /// With what.
     pub value: String,
+}
+
+impl UserFilter {
+    /// Whether matches are listed in the order of the compared value, then id: a prefix of the
+    /// email or of an attribute, so that a page is a range of that value's index however many
+    /// users match. Other filters list in id order.
+    pub fn orders_by_value(&self) -> bool {
+        self.op == MatchOp::StartsWith
+            && matches!(self.field, UserField::Email | UserField::Attribute(_))
+    }
+
+    /// The value this filter compares, as `user` has it (`None` for a missing attribute, and
+    /// for fields that do not order by value).
+    pub fn value_of<'u>(&self, user: &'u User) -> Option<&'u str> {
+        match &self.field {
+            UserField::Email => Some(&user.email),
+            UserField::Attribute(name) => user.attributes.get(name).map(String::as_str),
+            UserField::Id | UserField::Status | UserField::Enabled => None,
+        }
+    }
+}
+
+/// Where a ListUsers page starts: after the user `id`, who had `value` in a listing ordered by
+/// value ([`UserFilter::orders_by_value`]); `value` is `None` in id order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserCursor {
+    /// The compared value of the last user listed, in a listing ordered by value.
+    pub value: Option<String>,
+    /// The last user listed.
+    pub id: UserId,
 }
 
 /// Failed sign-ins of one sign-in name in a pool (a real user's id, or a hash of a name that is

@@ -3,7 +3,10 @@
 use crate::error::corrupt;
 use auth_return_core::clients::ClientProfile;
 use auth_return_core::events::EventKind;
-use auth_return_core::model::{MatchOp, MfaFactor, UserField, UserFilter, UserStatus};
+use auth_return_core::ids::UserId;
+use auth_return_core::model::{
+    FILTERABLE_ATTRIBUTES, MatchOp, MfaFactor, UserField, UserFilter, UserStatus,
+};
 use auth_return_core::provider::ExternalPool;
 use auth_return_core::settings::AppSettings;
 use auth_return_core::store::{StoreError, StoreResult};
@@ -75,14 +78,17 @@ pub(crate) fn scopes_from_json(text: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(text).map_err(|_| corrupt("api_keys.scopes"))
 }
 
-/// A ListUsers filter reduced to what both dialects' SQL needs: which column expression, how
-/// to compare, and the bound values. `None` when the filter can match no user (an `Enabled`
-/// filter that is not `= "true"`/`= "false"`).
+/// A ListUsers filter reduced to what both dialects' SQL needs: which expression, how to
+/// compare, and the bound values. `None` when the filter can match no user (an `Enabled` filter
+/// that is not `= "true"`/`= "false"`, a `username` that is no id, an attribute that is not
+/// filterable).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum FilterSql<'a> {
     /// No filter.
     All,
-    /// A text column (`user_id`, `email`, `status`) compared with `value`.
+    /// The user with this id.
+    Id(UserId),
+    /// A text column (`user_id`'s text, `status`) compared with `value`.
     Column {
         column: TextColumn,
         op: MatchOp,
@@ -90,23 +96,31 @@ pub(crate) enum FilterSql<'a> {
     },
     /// The `enabled` flag.
     Enabled(bool),
-    /// The value of key `name` in the attributes JSON compared with `value`.
-    Attribute {
-        name: &'a str,
+    /// A value with an index of its own (`email`, each filterable attribute): equal to `value`
+    /// (listed in id order) or starting with it (listed in the value's order).
+    Value {
+        indexed: Indexed,
         op: MatchOp,
         value: &'a str,
     },
 }
 
-/// The text columns a filter can name.
+/// The text columns a filter can name without an index of their own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TextColumn {
-    /// `user_id` (its hyphenated lowercase text form).
+    /// `user_id` (its hyphenated lowercase text form), by prefix.
     Id,
-    /// `email`.
-    Email,
     /// `status`.
     Status,
+}
+
+/// The values ListUsers reads through an index of their own (migration 0022).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Indexed {
+    /// `email`.
+    Email,
+    /// The attribute `FILTERABLE_ATTRIBUTES[i]`.
+    Attribute(usize),
 }
 
 /// Classifies `filter`; `None` when nothing can match.
@@ -115,31 +129,42 @@ pub(crate) fn filter_sql(filter: Option<&UserFilter>) -> Option<FilterSql<'_>> {
         return Some(FilterSql::All);
     };
     let (op, value) = (filter.op, filter.value.as_str());
-    let column = |column| Some(FilterSql::Column { column, op, value });
     match &filter.field {
-        UserField::Id => column(TextColumn::Id),
-        UserField::Email => column(TextColumn::Email),
-        UserField::Status => column(TextColumn::Status),
+        UserField::Id => match op {
+            // The id's own text, case-sensitive as a username is.
+            MatchOp::Equals => UserId::parse(value)
+                .filter(|id| id.to_string() == value)
+                .map(FilterSql::Id),
+            MatchOp::StartsWith => Some(FilterSql::Column {
+                column: TextColumn::Id,
+                op,
+                value,
+            }),
+        },
+        UserField::Status => Some(FilterSql::Column {
+            column: TextColumn::Status,
+            op,
+            value,
+        }),
         UserField::Enabled => match (op, value) {
             (MatchOp::Equals, "true") => Some(FilterSql::Enabled(true)),
             (MatchOp::Equals, "false") => Some(FilterSql::Enabled(false)),
             _ => None,
         },
-        UserField::Attribute(name) => Some(FilterSql::Attribute { name, op, value }),
+        UserField::Email => Some(FilterSql::Value {
+            indexed: Indexed::Email,
+            op,
+            value,
+        }),
+        UserField::Attribute(name) => {
+            let index = FILTERABLE_ATTRIBUTES.iter().position(|a| a == name)?;
+            Some(FilterSql::Value {
+                indexed: Indexed::Attribute(index),
+                op,
+                value,
+            })
+        }
     }
-}
-
-/// A `LIMIT` value from a `usize` (saturating).
-/// The least string above every string that starts with `prefix`, by code point: `prefix`
-/// with its last character raised by one. `None` for an empty prefix (every string matches)
-/// or one ending in the highest character.
-pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    let last = chars.pop()?;
-    // The next scalar value: surrogates are skipped.
-    let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)?;
-    chars.push(next);
-    Some(chars.into_iter().collect())
 }
 
 /// `text` with the `LIKE` wildcards and the escape character escaped, for `ESCAPE '\'`.
@@ -213,24 +238,6 @@ pub(crate) fn transports_from_json(text: &str) -> StoreResult<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_prefix_range_ends_just_above_the_prefix() {
-        use super::prefix_upper_bound;
-        assert_eq!(prefix_upper_bound(""), None);
-        assert_eq!(prefix_upper_bound("ab").as_deref(), Some("ac"));
-        assert_eq!(prefix_upper_bound("user09").as_deref(), Some("user0:"));
-        assert_eq!(
-            prefix_upper_bound("a\u{d7ff}").as_deref(),
-            Some("a\u{e000}")
-        );
-        assert_eq!(prefix_upper_bound("a\u{10ffff}"), None);
-        for (prefix, inside, outside) in [("ab", "abz\u{10ffff}", "ac"), ("é", "éa", "ê")] {
-            let upper = prefix_upper_bound(prefix).unwrap();
-            assert!(prefix <= inside && inside < upper.as_str());
-            assert!(outside >= upper.as_str());
-        }
-    }
-
     use super::*;
 
     #[test]
@@ -314,11 +321,18 @@ mod tests {
         let email = f(UserField::Email, MatchOp::StartsWith, "a%");
         assert_eq!(
             filter_sql(Some(&email)),
-            Some(FilterSql::Column {
-                column: TextColumn::Email,
+            Some(FilterSql::Value {
+                indexed: Indexed::Email,
                 op: MatchOp::StartsWith,
                 value: "a%"
             })
+        );
+        let id = UserId::generate();
+        let by_id = f(UserField::Id, MatchOp::Equals, &id.to_string());
+        assert_eq!(filter_sql(Some(&by_id)), Some(FilterSql::Id(id)));
+        assert_eq!(
+            filter_sql(Some(&f(UserField::Id, MatchOp::Equals, "not-an-id"))),
+            None
         );
         let on = f(UserField::Enabled, MatchOp::Equals, "true");
         assert_eq!(filter_sql(Some(&on)), Some(FilterSql::Enabled(true)));
@@ -331,15 +345,26 @@ mod tests {
         ] {
             assert_eq!(filter_sql(Some(&f(UserField::Enabled, op, value))), None);
         }
-        let attr = f(UserField::Attribute("x\"".into()), MatchOp::Equals, "v");
+        let attr = f(
+            UserField::Attribute("family_name".into()),
+            MatchOp::Equals,
+            "v",
+        );
         assert_eq!(
             filter_sql(Some(&attr)),
-            Some(FilterSql::Attribute {
-                name: "x\"",
+            Some(FilterSql::Value {
+                indexed: Indexed::Attribute(2),
                 op: MatchOp::Equals,
                 value: "v"
             })
         );
+        // Only Cognito's searchable attributes have an index; another matches nobody.
+        let custom = f(
+            UserField::Attribute("custom:x".into()),
+            MatchOp::Equals,
+            "v",
+        );
+        assert_eq!(filter_sql(Some(&custom)), None);
         assert_eq!(limit(usize::MAX), i64::MAX);
         assert_eq!(limit(60), 60);
     }

@@ -52,6 +52,7 @@ const STEPS: &[Step] = steps![
     19 "external pools" "0019_external_pools.sql",
     20 "external user api keys" "0020_external_user_api_keys.sql",
     21 "webhooks" "0021_webhooks.sql",
+    22 "user value indexes" "0022_user_value_indexes.sql",
 ];
 
 /// The SQLite migrator.

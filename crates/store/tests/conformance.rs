@@ -298,6 +298,7 @@ on_both! {
     app_settings_and_update_app => admin::apps;
     user_pending_email_and_password_expiry => admin::user_fields;
     list_users_pages_and_filters => admin::list_users;
+    list_users_by_value_pages_through_ties => admin::list_users_by_value_pages;
     refresh_tokens_rotate_and_cascade => rotation::refresh_tokens;
     prune_expired_removes_only_expired_rows => rotation::prune;
     signing_keys_insert_list_delete => keys_and_revocations::signing_keys;

@@ -2,7 +2,7 @@
 //! attribute, backslash-escaped quotes; an empty filter means all users.
 
 use crate::error::{Error, Result};
-use crate::model::{MatchOp, UserField, UserFilter};
+use crate::model::{FILTERABLE_ATTRIBUTES, MatchOp, UserField, UserFilter, UserStatus};
 
 fn invalid(message: &str) -> Error {
     Error::InvalidParameter(message.to_owned())
@@ -34,7 +34,13 @@ pub fn parse_filter(filter: &str) -> Result<Option<UserFilter>> {
     let (field, value) = match name {
         "username" | "sub" => (UserField::Id, value),
         "email" => (UserField::Email, value.to_lowercase()),
-        "cognito:user_status" => (UserField::Status, value.to_uppercase()),
+        "cognito:user_status" => {
+            let value = value.to_uppercase();
+            if op == MatchOp::StartsWith {
+                return Ok(status_prefix(value));
+            }
+            (UserField::Status, value)
+        }
         "status" => {
             if op != MatchOp::Equals {
                 return Err(invalid("Invalid filter: status only supports =."));
@@ -46,12 +52,31 @@ pub fn parse_filter(filter: &str) -> Result<Option<UserFilter>> {
             };
             (UserField::Enabled, enabled.to_owned())
         }
-        "phone_number" | "name" | "given_name" | "family_name" | "preferred_username" => {
+        _ if FILTERABLE_ATTRIBUTES.contains(&name) => {
             (UserField::Attribute(name.to_owned()), value)
         }
         _ => return Err(invalid("Invalid search attribute.")),
     };
     Ok(Some(UserFilter { field, op, value }))
+}
+
+/// `cognito:user_status ^= prefix` as an equality: no two statuses share a first letter, so a
+/// prefix names one status (looked up by its index), every user when empty, or none (an equality
+/// with the prefix itself: one empty index lookup instead of a scan).
+fn status_prefix(prefix: String) -> Option<UserFilter> {
+    let mut named = UserStatus::ALL
+        .iter()
+        .filter(|status| status.as_str().starts_with(&prefix));
+    let value = match (named.next(), named.next()) {
+        (Some(_), Some(_)) => return None,
+        (Some(status), None) => status.as_str().to_owned(),
+        (None, _) => prefix,
+    };
+    Some(UserFilter {
+        field: UserField::Status,
+        op: MatchOp::Equals,
+        value,
+    })
 }
 
 /// A double-quoted string with `\"` and `\\` escapes, and nothing after it.
@@ -120,6 +145,28 @@ mod tests {
             (UserField::Id, MatchOp::Equals, "abc".into())
         );
         assert!(parse_filter("   ").unwrap().is_none());
+        // A status prefix is the one status it names (they differ in their first letter).
+        assert_eq!(
+            parsed("cognito:user_status ^= \"con\""),
+            (UserField::Status, MatchOp::Equals, "CONFIRMED".into())
+        );
+        assert_eq!(
+            parsed("cognito:user_status ^= \"F\""),
+            (
+                UserField::Status,
+                MatchOp::Equals,
+                "FORCE_CHANGE_PASSWORD".into()
+            )
+        );
+        assert_eq!(
+            parsed("cognito:user_status ^= \"ZZ\""),
+            (UserField::Status, MatchOp::Equals, "ZZ".into())
+        );
+        assert!(
+            parse_filter("cognito:user_status ^= \"\"")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod attributes;
 mod auth_events;
 mod filter;
 mod mfa;
+mod page_token;
 mod pools;
 mod schema;
 mod users;

@@ -2,6 +2,7 @@
 //! AdminSetUserPassword, AdminResetUserPassword, AdminUserGlobalSignOut, ListUsers.
 
 use super::filter::parse_filter;
+use super::page_token;
 use crate::apps::Actor;
 use crate::auth::UserView;
 use crate::error::{Constraint, Error, Field, Result, Violation};
@@ -12,8 +13,6 @@ use crate::policy::{PasswordPolicy, normalize_email};
 use crate::schema::AttributeWrite;
 use crate::service::Service;
 use crate::store::StoreError;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::collections::BTreeMap;
 
 /// Most users one ListUsers page returns (Cognito's limit).
@@ -358,26 +357,19 @@ impl Service {
         }
         let filter = filter.map(parse_filter).transpose()?.flatten();
         let after = pagination_token
-            .map(|token| {
-                URL_SAFE_NO_PAD
-                    .decode(token)
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-                    .and_then(|id| UserId::parse(&id))
-                    .ok_or_else(|| Error::InvalidParameter("Invalid pagination token.".into()))
-            })
+            .map(|token| page_token::decode(filter.as_ref(), token))
             .transpose()?;
         // `limit` is at most 60; fetch one more to learn whether another page exists.
         let want = usize::try_from(limit).unwrap_or(0);
         let mut users = self
             .store
-            .list_users(&app.pool_id, filter.as_ref(), after, want + 1)
+            .list_users(&app.pool_id, filter.as_ref(), after.as_ref(), want + 1)
             .await?;
         let next = if users.len() > want {
             users.truncate(want);
             users
                 .last()
-                .map(|u| URL_SAFE_NO_PAD.encode(u.id.to_string()))
+                .map(|last| page_token::encode(filter.as_ref(), last))
         } else {
             None
         };

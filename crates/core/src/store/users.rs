@@ -2,7 +2,7 @@
 
 use super::StoreResult;
 use crate::ids::{PoolId, UserId};
-use crate::model::{Timestamp, User, UserFilter};
+use crate::model::{Timestamp, User, UserCursor, UserFilter};
 use async_trait::async_trait;
 
 /// The users of a pool. Part of [`super::Store`].
@@ -28,13 +28,15 @@ pub trait UserStore: Send + Sync {
         user_id: UserId,
         at: Timestamp,
     ) -> StoreResult<bool>;
-    /// Users of a pool ordered by id, those with an id greater than `after`, at most `limit`,
-    /// matching `filter` when given.
+    /// Users of a pool matching `filter` when given, at most `limit`, those after `after`: in
+    /// id order, or in the order of the compared value then id when the filter orders by value
+    /// ([`UserFilter::orders_by_value`]; code-point order, and `after.value` then names the
+    /// last value listed). A page is read from an index range however many users match.
     async fn list_users(
         &self,
         pool_id: &PoolId,
         filter: Option<&UserFilter>,
-        after: Option<UserId>,
+        after: Option<&UserCursor>,
         limit: usize,
     ) -> StoreResult<Vec<User>>;
 }

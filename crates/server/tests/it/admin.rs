@@ -1253,6 +1253,27 @@ async fn list_users_paginates_through_everyone_exactly_once() {
             .await;
         reply.assert_error("InvalidParameterException", "Invalid pagination token.");
     }
+    // A prefix listing's token names a place in that prefix's order: with no filter, or with a
+    // prefix its value lies outside, it is refused rather than listing outside the filter.
+    let reply = f
+        .admin(
+            "ListUsers",
+            json!({"Limit": 2, "Filter": "email ^= \"page\""}),
+        )
+        .await;
+    let token = reply.ok()["PaginationToken"].as_str().unwrap().to_owned();
+    for filter in [
+        "",
+        "email ^= \"other\"",
+        "cognito:user_status = \"CONFIRMED\"",
+    ] {
+        f.admin(
+            "ListUsers",
+            json!({"Limit": 2, "Filter": filter, "PaginationToken": token}),
+        )
+        .await
+        .assert_error("InvalidParameterException", "Invalid pagination token.");
+    }
     f.admin("ListUsers", json!({"UserPoolId": "local_nosuchpoo"}))
         .await
         .assert_error(

@@ -47,8 +47,8 @@ crate::sql::stores!(
     PgStore,
     db: sqlx::Postgres,
     user_id_text: "user_id::text",
-    attribute: "(attributes::json ->> $5)",
     email_bytes: "email COLLATE \"C\"",
-    range_order: "user_id",
+    attribute_before: "((attributes::jsonb ->> '",
+    attribute_after: "') COLLATE \"C\")",
     key_order: "k.seq",
 );

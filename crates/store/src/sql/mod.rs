@@ -60,21 +60,19 @@ pub(crate) enum Whose<'a> {
 /// with a sqlx `pool` and a `claims: AtomicU64` counter.
 ///
 /// `db` is the sqlx database type; `user_id_text` the expression of `users.user_id` as its
-/// hyphenated text; `attribute` the expression of the user attribute named `$5` as text (NULL
-/// when missing or not a string); `email_bytes` the expression of `users.email` compared by
-/// code point, as its index for prefix ranges is ordered; `range_order` the `ORDER BY` of a
-/// listing by such a range (SQLite's unary `+user_id` keeps its planner, which has no
-/// statistics, from walking the whole pool in id order instead of reading the range and
-/// sorting it); `key_order` the column of `k` (API keys, access keys) that orders rows created
-/// in the same second by creation.
+/// hyphenated text; `email_bytes` the expression of `users.email` compared by code point, as
+/// its index is ordered; `attribute_before` and `attribute_after` the text around an attribute's
+/// name that make the expression of its value (text, NULL when missing), compared by code
+/// point, exactly as migration 0022 indexes it; `key_order` the column of `k` (API keys, access
+/// keys) that orders rows created in the same second by creation.
 macro_rules! stores {
     (
         $store:ty,
         db: $db:ty,
         user_id_text: $user_id_text:literal,
-        attribute: $attribute:literal,
         email_bytes: $email_bytes:literal,
-        range_order: $range_order:literal,
+        attribute_before: $attribute_before:literal,
+        attribute_after: $attribute_after:literal,
         key_order: $key_order:literal $(,)?
     ) => {
         $crate::sql::rows::row_mapping!($db);
@@ -85,9 +83,9 @@ macro_rules! stores {
             $store,
             $db,
             $user_id_text,
-            $attribute,
             $email_bytes,
-            $range_order
+            $attribute_before,
+            $attribute_after
         );
         $crate::sql::codes::code_store!($store);
         $crate::sql::sessions::session_store!($store);

@@ -17,26 +17,49 @@ macro_rules! insert_user {
 }
 pub(crate) use insert_user;
 
-/// ListUsers SQL around one filter condition: `$1` pool, `$2` the inclusive lower bound on the
-/// id, `$3` limit, `$4` the compared value, `$5` the attribute name. Only fixed fragments are
-/// ever spliced in; user input is bound. Ids are in UUID order in both dialects (SQLite's
-/// hyphenated lowercase text sorts the same).
+/// ListUsers SQL in id order around one filter condition: `$1` pool, `$2` the inclusive lower
+/// bound on the id, `$3` limit, `$4` the compared value. Only fixed fragments are ever spliced
+/// in; user input is bound. Ids are in UUID order in both dialects (SQLite's hyphenated
+/// lowercase text sorts the same).
 macro_rules! list_users_sql {
     ($cond:expr) => {
-        $crate::sql::users::list_users_sql!($cond, "user_id")
-    };
-    ($cond:expr, $order:expr) => {
         concat!(
             $crate::sql::rows::select_user!(),
             " WHERE pool_id = $1 AND user_id >= $2",
             $cond,
-            " ORDER BY ",
-            $order,
-            " LIMIT $3"
+            " ORDER BY user_id LIMIT $3"
         )
     };
 }
 pub(crate) use list_users_sql;
+
+/// The two statements that list users by a value with an index of its own, the expression
+/// given as literal parts (see [`ValueSql`]).
+macro_rules! value_sql {
+    ($($expression:literal),+) => {
+        $crate::sql::users::ValueSql {
+            equal: concat!(
+                $crate::sql::rows::select_user!(),
+                " WHERE pool_id = $1 AND ", $($expression),+, " = $2 AND user_id >= $3",
+                " ORDER BY user_id LIMIT $4"
+            ),
+            above: concat!(
+                $crate::sql::rows::select_user!(),
+                " WHERE pool_id = $1 AND ", $($expression),+, " > $2",
+                " ORDER BY ", $($expression),+, ", user_id LIMIT $3"
+            ),
+        }
+    };
+}
+pub(crate) use value_sql;
+
+/// How to list users by a value read through its own index (`pool_id`, value, `user_id`).
+pub(crate) struct ValueSql {
+    /// Users whose value is `$2` and id at least `$3`, in id order, at most `$4`.
+    pub(crate) equal: &'static str,
+    /// Users whose value is above `$2` (code-point order), in value then id order, at most `$3`.
+    pub(crate) above: &'static str,
+}
 
 /// `expression` starts with `$4`, with no pattern characters (`%`, `_`) interpreted.
 macro_rules! starts_with {
@@ -46,31 +69,139 @@ macro_rules! starts_with {
 }
 pub(crate) use starts_with;
 
-/// Implements `UserStore` for `$store`, with `$user_id_text`, `$attribute`, `$email_bytes` and
-/// `$range_order` the dialect's expressions for ListUsers filters (see `stores!`), and
+/// Implements `UserStore` for `$store`, with `$user_id_text` and `$email_bytes` the dialect's
+/// expressions for ListUsers filters and `$attribute_before` / `$attribute_after` around an
+/// attribute's name the expression of its value, as indexed (see `stores!`), and
 /// `bind_new_user` for the dialect's `insert_first_user`.
 macro_rules! user_store {
     (
         $store:ty,
         $db:ty,
         $user_id_text:literal,
-        $attribute:literal,
         $email_bytes:literal,
-        $range_order:literal
+        $attribute_before:literal,
+        $attribute_after:literal
     ) => {
         const _: () = {
             use $crate::convert::{
-                FilterSql, TextColumn, attributes_to_json, filter_sql, limit, prefix_upper_bound,
+                FilterSql, Indexed, TextColumn, attributes_to_json, filter_sql, limit,
             };
             use $crate::error::{backend, conflict};
             use $crate::sql::Whose;
             use $crate::sql::rows::select_user;
-            use $crate::sql::users::{USER_TAKEN, insert_user, list_users_sql, starts_with};
+            use $crate::sql::users::{
+                USER_TAKEN, ValueSql, insert_user, list_users_sql, starts_with, value_sql,
+            };
             use auth_return_core::ids::{PoolId, UserId};
-            use auth_return_core::model::{MatchOp, Timestamp, User, UserFilter};
+            use auth_return_core::model::{
+                MatchOp, Timestamp, User, UserCursor, UserFilter,
+            };
             use auth_return_core::store::{StoreResult, UserStore};
 
+            /// The statements of `indexed`, in `FILTERABLE_ATTRIBUTES` order for attributes.
+            fn value_statements(indexed: Indexed) -> Option<ValueSql> {
+                Some(match indexed {
+                    Indexed::Email => value_sql!($email_bytes),
+                    Indexed::Attribute(0) => value_sql!($attribute_before, "name", $attribute_after),
+                    Indexed::Attribute(1) => {
+                        value_sql!($attribute_before, "given_name", $attribute_after)
+                    }
+                    Indexed::Attribute(2) => {
+                        value_sql!($attribute_before, "family_name", $attribute_after)
+                    }
+                    Indexed::Attribute(3) => {
+                        value_sql!($attribute_before, "preferred_username", $attribute_after)
+                    }
+                    Indexed::Attribute(4) => {
+                        value_sql!($attribute_before, "phone_number", $attribute_after)
+                    }
+                    Indexed::Attribute(_) => return None,
+                })
+            }
+
+            /// The least id above `after` (ids are listed from an inclusive lower bound, so
+            /// the first page needs no statement of its own); `None` above the greatest id.
+            fn lower_bound(after: Option<UserId>) -> Option<UserId> {
+                match after {
+                    None => Some(UserId::from_uuid(uuid::Uuid::nil())),
+                    Some(after) => after
+                        .as_uuid()
+                        .as_u128()
+                        .checked_add(1)
+                        .map(|next| UserId::from_uuid(uuid::Uuid::from_u128(next))),
+                }
+            }
+
             impl $store {
+                /// Users whose `sql` value is `value`, ids from `lower`, in id order.
+                async fn users_with_value(
+                    &self,
+                    pool_id: &PoolId,
+                    sql: &ValueSql,
+                    value: &str,
+                    lower: UserId,
+                    limit_to: usize,
+                ) -> StoreResult<Vec<User>> {
+                    let rows = sqlx::query(sql.equal)
+                        .bind(pool_id)
+                        .bind(value)
+                        .bind(lower)
+                        .bind(limit(limit_to))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    rows.iter().map(rows::user).collect()
+                }
+
+                /// A page of a prefix filter in value order: the users who share the cursor's
+                /// value after its id, then those whose value is above it, as far as they still
+                /// start with `prefix`. Two index ranges, however many users match.
+                async fn users_by_prefix(
+                    &self,
+                    pool_id: &PoolId,
+                    filter: &UserFilter,
+                    sql: &ValueSql,
+                    after: Option<&UserCursor>,
+                    limit_to: usize,
+                ) -> StoreResult<Vec<User>> {
+                    let prefix = filter.value.as_str();
+                    let (from, lower) = match after {
+                        Some(UserCursor { value: Some(value), id }) => {
+                            (value.as_str(), lower_bound(Some(*id)))
+                        }
+                        // The first page starts with the users whose value is the prefix.
+                        _ => (prefix, lower_bound(None)),
+                    };
+                    let matches =
+                        |user: &User| filter.value_of(user).is_some_and(|v| v.starts_with(prefix));
+                    let mut users = match lower {
+                        Some(lower) => {
+                            self.users_with_value(pool_id, sql, from, lower, limit_to).await?
+                        }
+                        None => Vec::new(),
+                    };
+                    users.retain(matches);
+                    if users.len() < limit_to {
+                        let rows = sqlx::query(sql.above)
+                            .bind(pool_id)
+                            .bind(from)
+                            .bind(limit(limit_to - users.len()))
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(backend)?;
+                        // Values with the prefix are one run in code-point order: the first
+                        // without it ends the matches.
+                        for row in &rows {
+                            let user = rows::user(row)?;
+                            if !matches(&user) {
+                                break;
+                            }
+                            users.push(user);
+                        }
+                    }
+                    Ok(users)
+                }
+
                 /// `sql`, an `INSERT` from `insert_user!`, with the new user's fields bound.
                 fn bind_new_user<'q>(
                     sql: &'static str,
@@ -206,59 +337,46 @@ macro_rules! user_store {
                     Ok(true)
                 }
 
-                /// Users of the pool in id order after `after`, at most `limit`, matching
-                /// `filter`.
+                /// Users of the pool matching `filter`, after `after`, at most `limit_to`: in id
+                /// order, or in value order for a prefix of an indexed value.
                 async fn list_users(
                     &self,
                     pool_id: &PoolId,
                     filter: Option<&UserFilter>,
-                    after: Option<UserId>,
+                    after: Option<&UserCursor>,
                     limit_to: usize,
                 ) -> StoreResult<Vec<User>> {
-                    let Some(filter) = filter_sql(filter) else {
+                    let Some(filter_kind) = filter_sql(filter) else {
                         return Ok(Vec::new());
                     };
-                    // `id > after` as `id >= after + 1`, so the first page needs no second
-                    // statement.
-                    let lower = match after {
-                        None => uuid::Uuid::nil(),
-                        Some(after) => match after.as_uuid().as_u128().checked_add(1) {
-                            Some(next) => uuid::Uuid::from_u128(next),
-                            None => return Ok(Vec::new()),
-                        },
+                    if let (Some(filter), FilterSql::Value { indexed, op, value }) =
+                        (filter, &filter_kind)
+                    {
+                        let Some(sql) = value_statements(*indexed) else {
+                            return Ok(Vec::new());
+                        };
+                        let Some(lower) = lower_bound(after.map(|a| a.id)) else {
+                            return Ok(Vec::new());
+                        };
+                        return match op {
+                            MatchOp::Equals => {
+                                self.users_with_value(pool_id, &sql, value, lower, limit_to)
+                                    .await
+                            }
+                            MatchOp::StartsWith => {
+                                self.users_by_prefix(pool_id, filter, &sql, after, limit_to)
+                                    .await
+                            }
+                        };
+                    }
+                    let Some(lower) = lower_bound(after.map(|a| a.id)) else {
+                        return Ok(Vec::new());
                     };
-                    let upper = match &filter {
-                        FilterSql::Column {
-                            column: TextColumn::Email,
-                            op: MatchOp::StartsWith,
-                            value,
-                        } => prefix_upper_bound(value),
-                        _ => None,
-                    };
-                    let sql = match &filter {
+                    let sql = match &filter_kind {
                         FilterSql::All => list_users_sql!(""),
+                        FilterSql::Id(_) => list_users_sql!(" AND user_id = $4"),
                         FilterSql::Column { column, op, .. } => match (column, op) {
-                            (TextColumn::Id, MatchOp::Equals) => {
-                                list_users_sql!(concat!(" AND ", $user_id_text, " = $4"))
-                            }
-                            (TextColumn::Id, MatchOp::StartsWith) => {
-                                list_users_sql!(starts_with!($user_id_text))
-                            }
-                            (TextColumn::Email, MatchOp::Equals) => list_users_sql!(" AND email = $4"),
-                            // A prefix is also a range of the email index, so a rare prefix
-                            // reads its few rows instead of the whole pool.
-                            (TextColumn::Email, MatchOp::StartsWith) if upper.is_some() => {
-                                list_users_sql!(
-                                    concat!(
-                                        " AND ", $email_bytes, " >= $4 AND ", $email_bytes,
-                                        " < $5", starts_with!("email")
-                                    ),
-                                    $range_order
-                                )
-                            }
-                            (TextColumn::Email, MatchOp::StartsWith) => {
-                                list_users_sql!(starts_with!("email"))
-                            }
+                            (TextColumn::Id, _) => list_users_sql!(starts_with!($user_id_text)),
                             (TextColumn::Status, MatchOp::Equals) => {
                                 list_users_sql!(" AND status = $4")
                             }
@@ -267,23 +385,18 @@ macro_rules! user_store {
                             }
                         },
                         FilterSql::Enabled(_) => list_users_sql!(" AND enabled = $4"),
-                        FilterSql::Attribute { op, .. } => match op {
-                            MatchOp::Equals => list_users_sql!(concat!(" AND ", $attribute, " = $4")),
-                            MatchOp::StartsWith => list_users_sql!(starts_with!($attribute)),
-                        },
+                        // Answered above.
+                        FilterSql::Value { .. } => return Ok(Vec::new()),
                     };
                     let query = sqlx::query(sql)
                         .bind(pool_id)
-                        .bind(UserId::from_uuid(lower))
+                        .bind(lower)
                         .bind(limit(limit_to));
-                    let query = match filter {
-                        FilterSql::All => query,
-                        FilterSql::Column { value, .. } => match upper {
-                            Some(upper) => query.bind(value).bind(upper),
-                            None => query.bind(value),
-                        },
+                    let query = match filter_kind {
+                        FilterSql::All | FilterSql::Value { .. } => query,
+                        FilterSql::Id(id) => query.bind(id),
+                        FilterSql::Column { value, .. } => query.bind(value),
                         FilterSql::Enabled(enabled) => query.bind(enabled),
-                        FilterSql::Attribute { name, value, .. } => query.bind(value).bind(name),
                     };
                     let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
                     rows.iter().map(rows::user).collect()

@@ -124,10 +124,9 @@ crate::sql::stores!(
     SqliteStore,
     db: sqlx::Sqlite,
     user_id_text: "user_id",
-    attribute: "(SELECT j.value FROM json_each(users.attributes) AS j \
-                WHERE j.key = $5 AND j.type = 'text')",
     email_bytes: "email",
-    range_order: "+user_id",
+    attribute_before: "json_extract(attributes, '$.",
+    attribute_after: "')",
     key_order: "k.rowid",
 );
 
