@@ -188,3 +188,16 @@ pub fn console() -> anyhow::Result<Floor> {
         per_op,
     })
 }
+
+/// An app's creation: one RSA-2048 key pair for its pool (the rest is a few inserts).
+pub fn app_creation() -> anyhow::Result<Floor> {
+    // Key generation searches for primes: its time varies, so take the mean of many.
+    let per_op = time(20, || {
+        SigningKey::generate().context("key")?;
+        Ok(())
+    })?;
+    Ok(Floor {
+        what: "one RSA-2048 key generation",
+        per_op,
+    })
+}

@@ -13,6 +13,7 @@ mod code_flow;
 mod console;
 mod floor;
 mod passkey;
+mod scale;
 mod totp;
 
 use anyhow::{Context, bail};
@@ -44,6 +45,9 @@ enum Mode {
     /// The developer console's API calls, each timed alone against a seeded server
     /// (`--app-id console`; seeds `--apps` apps and `--users` users through `--database-url`).
     Console,
+    /// ListUsers and app creation, sign-in and refresh on a small and a large database
+    /// (`bench/scale.sh`; `--app-id console`, steps by `--scale-step`).
+    Scale,
 }
 
 #[derive(Parser, Debug)]
@@ -91,6 +95,23 @@ struct Args {
     /// caller analyse a bulk-loaded PostgreSQL in between, as autovacuum would.
     #[arg(long, value_enum, default_value = "all")]
     console_step: ConsoleStep,
+    /// What `--mode scale` does: make the measured app (`setup`), grow the database (`seed`),
+    /// or time the calls (`measure`).
+    #[arg(long, value_enum, default_value = "measure")]
+    scale_step: ScaleStep,
+    /// The app `--mode scale` seeds and measures (`setup` prints it).
+    #[arg(long)]
+    scale_app: Option<String>,
+    /// Where `--mode scale --scale-step measure` writes its figures (JSON).
+    #[arg(long)]
+    results: Option<std::path::PathBuf>,
+    /// Of the `--apps` that `--mode scale --scale-step seed` adds, how many get a signing key
+    /// of their own (an RSA key generation each) and have their JWKS fetched.
+    #[arg(long, default_value_t = 3000)]
+    keyed_apps: usize,
+    /// Apps created one at a time by `--mode scale --scale-step measure`.
+    #[arg(long, default_value_t = 20)]
+    creations: usize,
     /// The developer `--mode console` signs in as (signed up when new).
     #[arg(long, default_value = "bench-developer@example.com")]
     developer: String,
@@ -101,6 +122,13 @@ enum ConsoleStep {
     Seed,
     Measure,
     All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ScaleStep {
+    Setup,
+    Seed,
+    Measure,
 }
 
 /// Live keys one user may hold (the server's cap).
@@ -266,6 +294,110 @@ fn password_claim(
     )
 }
 
+/// One step of `--mode scale`, as the developer signed in with `token`.
+async fn scale_step(args: &Args, target: &Target, token: &str) -> anyhow::Result<()> {
+    let app_id = || args.scale_app.as_deref().context("--scale-app");
+    match args.scale_step {
+        ScaleStep::Setup => {
+            let app_id = scale::setup(&target.http, &target.url, token).await?;
+            // One real sign-up in its pool, which the seeded users copy.
+            let config: Value = target
+                .http
+                .get(format!("{}/api/apps/{app_id}/config", target.url))
+                .send()
+                .await?
+                .json()
+                .await?;
+            let app_target = Target {
+                client_id: config["clientId"].as_str().context("client")?.to_owned(),
+                url: target.url.clone(),
+                pool_name: String::new(),
+                email: String::new(),
+                http: target.http.clone(),
+                browser: target.browser.clone(),
+                outbox: target.outbox.clone(),
+            };
+            app_target.register("template@example.com").await?;
+            println!("app_id={app_id}");
+            Ok(())
+        }
+        ScaleStep::Seed => {
+            let database_url = args.database_url.as_deref().context("--database-url")?;
+            let master = std::env::var("AUTH_RETURN_MASTER_KEY")
+                .context("AUTH_RETURN_MASTER_KEY (the server's, in hex)")?;
+            let master: [u8; 32] = hex_key(&master)?;
+            let store = auth_return_store::connect(database_url).await?;
+            let touch = async |pools: Vec<auth_return_core::PoolId>| {
+                let rss = || args.server_pid.map(resident_kb).transpose();
+                let before = rss()?;
+                let started = Instant::now();
+                let mut tasks = tokio::task::JoinSet::new();
+                for (n, pool) in pools.iter().enumerate() {
+                    let request = target
+                        .http
+                        .get(format!("{}/{pool}/.well-known/jwks.json", target.url));
+                    tasks.spawn(async move {
+                        request.send().await?.error_for_status()?;
+                        anyhow::Ok(())
+                    });
+                    if tasks.len() >= 16 || n + 1 == pools.len() {
+                        while let Some(done) = tasks.join_next().await {
+                            done??;
+                        }
+                    }
+                }
+                println!(
+                    "JWKS of {} pools fetched in {:.1}s; server RSS {:?} kB before, {:?} kB after",
+                    pools.len(),
+                    started.elapsed().as_secs_f64(),
+                    before,
+                    rss()?
+                );
+                Ok(())
+            };
+            scale::seed(
+                store,
+                auth_return_core::keyring::KeyRing::new(&master),
+                app_id()?,
+                (args.users, args.apps, args.keyed_apps),
+                database_url.starts_with("sqlite:"),
+                touch,
+            )
+            .await
+        }
+        ScaleStep::Measure => {
+            let results = args.results.as_deref().context("--results")?;
+            scale::measure(
+                &target.http,
+                &target.url,
+                token,
+                app_id()?,
+                args.rounds,
+                args.creations,
+                results,
+            )
+            .await
+        }
+    }
+}
+
+/// 32 bytes from 64 hex digits.
+fn hex_key(text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(text.trim()).context("master key: not hex")?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| anyhow::anyhow!("master key: not 32 bytes"))
+}
+
+/// A process's resident memory, in kB.
+fn resident_kb(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("VmRSS")
+}
+
 /// utime + stime of a process, in seconds.
 fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
@@ -306,7 +438,7 @@ async fn main() -> anyhow::Result<()> {
             .to_owned(),
         pool_name: pool_id.split_once('_').context("pool id")?.1.to_owned(),
         email: match args.mode {
-            Mode::Console => args.developer.clone(),
+            Mode::Console | Mode::Scale => args.developer.clone(),
             _ => format!("bench-{}@example.com", uuid::Uuid::new_v4()),
         },
         http,
@@ -317,10 +449,21 @@ async fn main() -> anyhow::Result<()> {
         outbox: args.outbox.clone(),
     });
     // The console's developer may be there from an earlier step.
-    if !(matches!(args.mode, Mode::Console) && args.console_step == ConsoleStep::Measure) {
+    let registered = match args.mode {
+        Mode::Console => args.console_step == ConsoleStep::Measure,
+        Mode::Scale => args.scale_step != ScaleStep::Setup,
+        _ => false,
+    };
+    if !registered {
         target.register(&target.email).await?;
     }
     let signed_in = target.sign_in(&target.email).await?;
+    if matches!(args.mode, Mode::Scale) {
+        let token = signed_in["AuthenticationResult"]["AccessToken"]
+            .as_str()
+            .context("access token")?;
+        return scale_step(&args, &target, token).await;
+    }
     if matches!(args.mode, Mode::Console) {
         let token = signed_in["AuthenticationResult"]["AccessToken"]
             .as_str()
@@ -417,7 +560,7 @@ async fn main() -> anyhow::Result<()> {
                     Mode::Totp => totp::sign_in(&target, &enrolled[n]).await,
                     Mode::Passkey => passkey::sign_in(&target, &passkey_users[worker]).await,
                     Mode::Verify => target.verify(&keys[n % keys.len()]).await,
-                    Mode::Console => unreachable!("the console mode returned above"),
+                    Mode::Console | Mode::Scale => unreachable!("returned above"),
                 };
                 match result {
                     Ok(_) => latencies.push(t.elapsed()),
@@ -462,7 +605,7 @@ async fn main() -> anyhow::Result<()> {
         Mode::Passkey => floor::passkey()?,
         Mode::Refresh => floor::refresh()?,
         Mode::Verify => floor::verify()?,
-        Mode::Console => unreachable!("the console mode returned above"),
+        Mode::Console | Mode::Scale => unreachable!("returned above"),
     };
     let floor_us = floor.per_op.as_secs_f64() * 1e6;
     println!(

@@ -127,17 +127,27 @@ impl KeyCache {
             .run(SigningKey::generate)
             .await?
             .map_err(|e| Error::Internal(format!("key generation: {e}")))?;
+        Ok(Self::key_record(keyring, pool_id, &key, now, activates_at))
+    }
+
+    /// `key` as `pool_id`'s key record, sealed for storage (bound to the pool and its kid).
+    pub fn key_record(
+        keyring: &KeyRing,
+        pool_id: &PoolId,
+        key: &SigningKey,
+        now: Timestamp,
+        activates_at: Timestamp,
+    ) -> SigningKeyRecord {
         let kid = key.kid().to_owned();
-        let der = key.to_pkcs8();
-        Ok(SigningKeyRecord {
+        SigningKeyRecord {
             sealed_private_key: keyring
                 .signing_keys
-                .seal(der.expose(), &key_aad(pool_id, &kid)),
+                .seal(key.to_pkcs8().expose(), &key_aad(pool_id, &kid)),
             kid,
             pool_id: pool_id.clone(),
             created_at: now,
             activates_at,
-        })
+        }
     }
 
     /// The pool's keys; `None` when the pool does not exist (or has no key). Read from the
@@ -274,17 +284,7 @@ mod tests {
     use super::*;
 
     fn record(keyring: &KeyRing, pool_id: &PoolId) -> SigningKeyRecord {
-        let key = SigningKey::generate().unwrap();
-        let kid = key.kid().to_owned();
-        SigningKeyRecord {
-            sealed_private_key: keyring
-                .signing_keys
-                .seal(key.to_pkcs8().expose(), &key_aad(pool_id, &kid)),
-            kid,
-            pool_id: pool_id.clone(),
-            created_at: 0,
-            activates_at: 0,
-        }
+        KeyCache::key_record(keyring, pool_id, &SigningKey::generate().unwrap(), 0, 0)
     }
 
     #[test]
