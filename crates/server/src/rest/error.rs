@@ -6,12 +6,12 @@ use crate::error::{
     ErrorNote, HTTPS_REQUIRED, OVERLOAD_RETRY_SECS, set_retry_after, throttled_message,
 };
 use crate::limits::Throttled;
+use crate::rest::error_body::{ErrorBody, FieldProblem};
 use auth_return_core::provider::ProviderFailureKind;
 use auth_return_core::{Error, SettingProblem};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::sync::Arc;
 
 /// A REST API error: status, a stable machine code and a message.
@@ -195,15 +195,18 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.code, "message": self.message });
-        if !self.fields.is_empty() {
-            body["fields"] = self
+        let body = Json(ErrorBody {
+            error: self.code,
+            message: self.message,
+            fields: self
                 .fields
-                .iter()
-                .map(|p| json!({ "field": p.field, "message": p.message }))
-                .collect();
-        }
-        let body = Json(body);
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect(),
+        });
         let mut response = (self.status, body).into_response();
         set_retry_after(&mut response, self.retry_after_secs);
         if self.status == StatusCode::UNAUTHORIZED {
