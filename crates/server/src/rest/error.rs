@@ -10,6 +10,7 @@ use crate::rest::error_body::{ErrorBody, FieldProblem};
 use auth_return_core::provider::ProviderFailureKind;
 use auth_return_core::{Error, SettingProblem};
 use axum::Json;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -245,6 +246,17 @@ impl From<Throttled> for ApiError {
             retry_after_secs: Some(t.retry_after_secs),
             internal: None,
             fields: Vec::new(),
+        }
+    }
+}
+
+/// A body that could not be read (413 when it is larger than the server takes), answered in
+/// this shape with the rejection's status.
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        Self {
+            status: rejection.status(),
+            ..Self::bad_request(rejection.body_text())
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::views::{ApiKeyView, CreatedApiKeyView};
 use auth_return_core::{ApiKeyId, ApiKeyVerdict, NewApiKey};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -219,11 +219,12 @@ pub async fn verify(
     State(state): State<AppState>,
     client: Option<Extension<ClientInfo>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     if let Some(Extension(client)) = client {
         state.limits.check(Bucket::KeyVerify, client.limit_key())?;
     }
+    let body = body.map_err(ApiError::from)?;
     let key = presented_key(&headers, &body)?;
     let verdict = match state.service.verify_api_key(&key).await? {
         ApiKeyVerdict::Valid(key) => {

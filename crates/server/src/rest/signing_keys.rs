@@ -10,6 +10,7 @@ use auth_return_core::key_rotation::KeyInfo;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use serde::{Deserialize, Serialize};
 use tracing::field::{Empty, display};
 use tracing::{Span, instrument};
@@ -75,8 +76,9 @@ pub async fn rotate(
     RequestCaller(caller): RequestCaller,
     // Checked after the body, as before ids were typed: a bad body is answered first.
     app_id: Result<PathId<AppId>, ApiError>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<KeyList>, ApiError> {
+    let body = body.map_err(ApiError::from)?;
     let request = if body.iter().all(u8::is_ascii_whitespace) {
         RotateRequest::default()
     } else {

@@ -1,7 +1,7 @@
 //! The REST API's contract at `GET /api/openapi.json`: a public OpenAPI 3.1 document whose
 //! operations are each served (and nothing else at their paths), with every `/api` route in it.
 
-use crate::common::TestServer;
+use crate::common::{TestServer, create_app, developer};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
@@ -302,4 +302,39 @@ fn every_api_route_is_registered_where_the_document_is_made() {
         outside.is_empty(),
         "/api routes outside the documented route table: {outside:?}"
     );
+}
+
+/// A body larger than the server takes is refused with 413 in the error shape the document
+/// declares, also by the operations that read their body as bytes (verify, rotate), whose
+/// refusal was axum's plain text.
+#[tokio::test]
+async fn a_body_too_large_is_refused_in_the_error_shape() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "large@example.com").await;
+    let app = create_app(&server, &token, "Large").await;
+    let too_large = format!("{{\"key\": \"{}\"}}", "k".repeat(200 * 1024));
+    for path in [
+        "/api/keys/verify".to_owned(),
+        format!(
+            "/api/apps/{}/signing-keys/rotate",
+            app["app_id"].as_str().unwrap()
+        ),
+        "/api/apps".to_owned(),
+    ] {
+        let response = server
+            .http
+            .post(format!("{}{path}", server.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(too_large.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["error"].is_string() && body["message"].is_string(),
+            "{path}: {body}"
+        );
+    }
 }
