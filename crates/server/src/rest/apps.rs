@@ -3,6 +3,7 @@
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, JsonBody, JsonBodyRejection, PathId, RequestCaller};
 use crate::rest::error_body::ErrorBody;
+use crate::rest::params::page_size;
 use crate::router::AppState;
 use crate::views::AppView;
 use auth_return_core::app_listing::MAX_PAGE_SIZE;
@@ -14,6 +15,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tracing::field::{Empty, display};
 use tracing::{Span, instrument};
+use utoipa::openapi::schema::Schema;
 use utoipa::{IntoParams, ToSchema};
 
 /// `POST /api/apps` body.
@@ -41,10 +43,15 @@ pub struct ListParams {
     /// Text the name contains (any case), or the start of the app or pool id.
     search: Option<String>,
     /// Apps per page, 1–1,000; absent for every app.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+}
+
+/// The `limit` parameter's schema: [`page_size`] up to [`MAX_PAGE_SIZE`].
+fn limit_schema() -> Schema {
+    page_size(MAX_PAGE_SIZE)
 }
 
 /// `GET /api/apps` answer.

@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, PathId};
 use crate::rest::error_body::ErrorBody;
+use crate::rest::params::page_size;
 use crate::router::AppState;
 use crate::views::EventPageView;
 use auth_return_core::activity::MAX_PAGE_SIZE;
@@ -15,6 +16,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 use tracing::instrument;
 use utoipa::IntoParams;
+use utoipa::openapi::schema::Schema;
 
 /// The longest part of an unknown `type` an error message repeats.
 const ECHO_MAX_CHARS: usize = 64;
@@ -33,8 +35,13 @@ pub struct EventsParams {
     /// Only events of this user (`sub`, a UUID).
     user_id: Option<String>,
     /// Events per page, 1–100 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
+}
+
+/// The `limit` parameter's schema: [`page_size`] up to [`MAX_PAGE_SIZE`].
+fn limit_schema() -> Schema {
+    page_size(MAX_PAGE_SIZE)
 }
 
 /// `GET /api/apps/{id}/events`: a page of the app's events, newest first.

@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, PathId};
 use crate::rest::error_body::ErrorBody;
+use crate::rest::params::page_size;
 use crate::router::AppState;
 use auth_return_core::AppId;
 use auth_return_core::inbox::MAX_INBOX_SIZE;
@@ -15,6 +16,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
+use utoipa::openapi::schema::Schema;
 use utoipa::{IntoParams, ToSchema};
 
 /// `GET /api/apps/{id}/inbox` query.
@@ -23,8 +25,13 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct InboxParams {
     /// Messages to show, 1–100 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
+}
+
+/// The `limit` parameter's schema: [`page_size`] up to [`MAX_INBOX_SIZE`].
+fn limit_schema() -> Schema {
+    page_size(MAX_INBOX_SIZE)
 }
 
 /// `GET /api/apps/{id}/inbox` answer.

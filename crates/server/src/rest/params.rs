@@ -6,6 +6,7 @@ use auth_return_core::{AccessKeyId, ApiKeyId, AppId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{AnyOfBuilder, Schema};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
 
 /// A typed id that a route takes as its one path parameter ([`PathId`]): its name there, what
@@ -53,6 +54,19 @@ impl<T: PathParam> IntoParams for PathId<T> {
                 .build(),
         ]
     }
+}
+
+/// A page size in a query: a whole number from 1 to `max`, or empty, which is read as absent
+/// (as a form with an empty field sends it).
+pub fn page_size(max: u32) -> Schema {
+    let number = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(max));
+    let empty = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0));
+    AnyOfBuilder::new().item(number).item(empty).into()
 }
 
 /// `{app_id}/webhooks/{webhook_id}`.

@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, JsonBody, JsonBodyRejection, PathId, RequestCaller};
 use crate::rest::error_body::ErrorBody;
-use crate::rest::params::WebhookPath;
+use crate::rest::params::{WebhookPath, page_size};
 use crate::router::AppState;
 use crate::views::{DeliveryView, WebhookView, WebhookWithSecretView};
 use auth_return_core::events::{EventKind, cap};
@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
+use utoipa::openapi::schema::Schema;
 use utoipa::{IntoParams, ToSchema};
 
 /// The longest part of an unknown event type an error message repeats.
@@ -62,8 +63,13 @@ pub struct DeliveriesParams {
     #[param(value_type = Option<String>, pattern = "^-?[0-9]*$")]
     cursor: Option<String>,
     /// Deliveries per page, 1–100 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
+}
+
+/// The `limit` parameter's schema: [`page_size`] up to the longest page of deliveries.
+fn limit_schema() -> Schema {
+    page_size(auth_return_core::webhooks::MAX_DELIVERY_PAGE)
 }
 
 /// `GET /api/apps/{app_id}/webhooks` answer.

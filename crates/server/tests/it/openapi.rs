@@ -1,9 +1,9 @@
 //! The REST API's contract at `GET /api/openapi.json`: a public OpenAPI 3.1 document whose
 //! operations are each served (and nothing else at their paths), with every `/api` route in it.
 
-use crate::common::{TestServer, create_app, developer};
+use crate::common::{TestServer, create_app, developer, send};
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
@@ -302,6 +302,79 @@ fn every_api_route_is_registered_where_the_document_is_made() {
         outside.is_empty(),
         "/api routes outside the documented route table: {outside:?}"
     );
+}
+
+/// The path with each `{name}` replaced by `ids[name]`.
+fn fill(path: &str, ids: &Value) -> String {
+    path.split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => ids[name].as_str().unwrap().to_owned(),
+                None => segment.to_owned(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Forms send an empty field as `limit=`: the document admits it, and the server reads it as
+/// no limit, where `limit=0` is refused (schemathesis found the document saying "an integer").
+#[tokio::test]
+async fn an_empty_limit_is_read_as_absent_as_documented() {
+    let server = TestServer::start().await;
+    let doc = document(&server).await;
+    let token = developer(&server, "limits@example.com").await;
+    let app = create_app(&server, &token, "Limits").await;
+    let app_id = app["app_id"].as_str().unwrap();
+    let (status, webhook) = send(
+        &server,
+        Method::POST,
+        &format!("/api/apps/{app_id}/webhooks"),
+        Some(&token),
+        Some(json!({"url": "https://hooks.example.invalid/x", "event_types": ["sign_in"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{webhook}");
+    let ids = json!({"app_id": app_id, "webhook_id": webhook["webhook_id"]});
+
+    let mut checked = 0;
+    for (path, method, operation) in operations(&doc) {
+        let Some(limit) = operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["in"] == "query" && p["name"] == "limit")
+        else {
+            continue;
+        };
+        assert_eq!(method, "get");
+        let forms = limit["schema"]["anyOf"].as_array().unwrap();
+        assert!(
+            forms.contains(&json!({"type": "string", "maxLength": 0})),
+            "{path}: {limit}"
+        );
+        let url = fill(&path, &ids);
+        let (status, body) = send(
+            &server,
+            Method::GET,
+            &format!("{url}?limit="),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{path}?limit= {body}");
+        let (status, body) = send(
+            &server,
+            Method::GET,
+            &format!("{url}?limit=0"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?limit=0 {body}");
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "apps, events, inbox and deliveries are paged");
 }
 
 /// A body larger than the server takes is refused with 413 in the error shape the document
