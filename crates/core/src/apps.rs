@@ -92,6 +92,7 @@ impl std::fmt::Debug for CreatedApp {
 
 /// What an app's front end needs to talk to us (served publicly).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AppConfig {
     /// The app id.
@@ -121,6 +122,7 @@ pub struct AppConfig {
 /// The app's passkey setting as the public config shows it: whether they are on (the relying
 /// party and origins stay private to the server's checks).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PasskeysView {
     /// Whether users may add passkeys and sign in with them: on, with a relying party that some
@@ -130,6 +132,7 @@ pub struct PasskeysView {
 
 /// The app's multi-factor setting as the public config shows it (camelCase).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MfaView {
     /// `OFF`, `OPTIONAL` or `ON`.
@@ -140,6 +143,7 @@ pub struct MfaView {
 
 /// The password policy as the public config shows it (camelCase like the rest of it).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyView {
     /// Minimum length.
@@ -182,6 +186,7 @@ const WRITTEN_TO_PROVIDER: [&str; 6] = [
 
 /// A change to an app's settings: every member is optional; absent ones stay as they are.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppUpdate {
     /// Display name.

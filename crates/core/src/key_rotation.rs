@@ -19,12 +19,15 @@ const WITHDRAW_MARGIN_SECS: i64 = 300;
 
 /// A key as operators see it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyInfo {
     /// The JWK `kid`.
     pub kid: String,
-    /// When it was published.
+    /// When it was published, epoch seconds.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Timestamp,
-    /// When it starts (or started) signing.
+    /// When it starts (or started) signing, epoch seconds.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub activates_at: Timestamp,
     /// `next` (published, not signing yet), `active` (signing) or `retiring` (published for
     /// tokens it signed).

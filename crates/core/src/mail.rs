@@ -87,6 +87,7 @@ pub struct MailError(pub String);
 
 /// A message the development outbox kept, as the console's inbox shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeptMail {
     /// Recipient address.
     pub to: String,

@@ -38,6 +38,7 @@ pub const DEFAULT_SESSION_MINUTES: i64 = 60;
 
 /// An app's hosted sign-in and OAuth 2.0 settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OAuthSettings {
     /// Where `/oauth2/authorize` may send users back: a `redirect_uri` must equal one exactly.
@@ -115,6 +116,7 @@ impl OAuthSettings {
 
 /// The OAuth 2.0 grant flows an app allows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OAuthFlows {
     /// The authorization code grant (RFC 6749 §4.1; with PKCE for public clients). On by default.
@@ -147,6 +149,7 @@ impl Default for OAuthFlows {
 
 /// How the hosted pages present an app; `None` means the built-in look (the app's name).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Branding {
     /// The name the pages show (1–64 characters; default: the app's name).
@@ -159,6 +162,7 @@ pub struct Branding {
 
 /// A change to the OAuth settings: absent members keep their value, lists replace.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OAuthPatch {
     /// The callback URLs (replaces the list).
@@ -179,6 +183,7 @@ pub struct OAuthPatch {
 
 /// A change to the flows: absent members keep their value.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OAuthFlowsPatch {
     /// The authorization code grant.
@@ -192,6 +197,7 @@ pub struct OAuthFlowsPatch {
 /// A change to the branding: an absent member stays, an empty string clears it, anything else
 /// replaces it.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BrandingPatch {
     /// The display name.

@@ -11,6 +11,7 @@ const MAX_ORIGINS: usize = 20;
 
 /// Passkeys of one app.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PasskeySettings {
     /// Whether users may register passkeys and sign in with them.
@@ -26,6 +27,7 @@ pub struct PasskeySettings {
 /// A change to the passkey settings: absent members keep their current value; an empty
 /// `relying_party_id` goes back to the default.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasskeyPatch {
     /// On or off.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A pool's password policy. The default is Cognito's: 8 characters with upper case, lower
 /// case, a number and a symbol.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PasswordPolicy {
     /// Minimum length (6–99).

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The providers an app's pool may live with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
     /// In this service's database: users, keys and sign-in here.

@@ -15,6 +15,7 @@ pub const USERNAME_PLACEHOLDER: &str = "{username}";
 
 /// Settings of one app.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AppSettings {
     /// The password policy.
@@ -47,6 +48,7 @@ pub struct AppSettings {
 /// authenticator app (TOTP, RFC 6238), or — where the app offers it — a code mailed to the
 /// user's verified email.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct MfaSettings {
     /// Off, the users' choice, or required.
@@ -57,6 +59,7 @@ pub struct MfaSettings {
 
 /// Whether sign-in asks for a second factor.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MfaMode {
     /// Never (Cognito's default): users cannot set up a factor, and factors they set up while
@@ -91,6 +94,7 @@ impl MfaMode {
 
 /// A change to multi-factor sign-in: absent members keep their current value.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MfaPatch {
     /// The mode by Cognito's name, `OFF`, `OPTIONAL` or `ON`. Read as text and judged when
@@ -121,6 +125,7 @@ impl MfaPatch {
 /// them on, and limited to the scopes the developer defines, since a key outlives the sign-in
 /// that made it (it would turn one stolen access token into a long-lived credential).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UserApiKeys {
     /// Whether users may create keys.
@@ -131,6 +136,7 @@ pub struct UserApiKeys {
 
 /// A change to user API keys: absent members keep their current value.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserApiKeysPatch {
     /// On or off.
@@ -156,6 +162,7 @@ impl UserApiKeysPatch {
 /// Refresh-token rotation: each refresh hands out a new token; the presented one keeps working
 /// for `grace_secs` (parallel tabs, retries), and presenting it later revokes the session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RefreshRotation {
     /// On for new apps.
@@ -176,6 +183,7 @@ impl Default for RefreshRotation {
 /// Subject and text of the messages an app sends; `{####}` stands for the code and, in the
 /// invitation, `{username}` for the sign-in name. `None` means the built-in wording.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct MailTemplates {
     /// Subject of verification mail (sign-up, email change, password reset).
@@ -267,6 +275,7 @@ pub mod bounds {
 
 /// A change to the password policy: absent members keep their current value.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PolicyPatch {
     /// Minimum length (6–99).
@@ -296,6 +305,7 @@ impl PolicyPatch {
 
 /// A change to refresh rotation: absent members keep their current value.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RotationPatch {
     /// Rotation on or off.
@@ -317,6 +327,7 @@ impl RotationPatch {
 /// A change to the mail templates: an absent member stays, an empty string restores the
 /// built-in wording, anything else replaces it.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TemplatesPatch {
     /// Subject of verification mail.

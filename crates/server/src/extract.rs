@@ -2,6 +2,7 @@
 
 use crate::client::ClientInfo;
 use crate::error::ApiError;
+use crate::rest::error_body::error_response;
 use crate::router::AppState;
 use auth_return_core::events::Caller;
 use auth_return_core::{Actor, KeyManager};
@@ -9,7 +10,9 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::str::FromStr;
+use utoipa::openapi::RefOr;
 
 /// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1).
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -103,6 +106,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                 ..ApiError::bad_request(rejection.body_text())
             }),
         }
+    }
+}
+
+/// What [`JsonBody`] answers for a body it cannot read, as the OpenAPI document lists it
+/// (besides the 400 of a body that is not JSON, which every operation with a body lists).
+pub struct JsonBodyRejection;
+
+impl utoipa::IntoResponses for JsonBodyRejection {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        [
+            ("413", "The body is larger than the server takes."),
+            (
+                "415",
+                "The body is not declared `Content-Type: application/json`.",
+            ),
+            (
+                "422",
+                "The body is JSON, but a member has the wrong type or a required one is missing.",
+            ),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_owned(), RefOr::T(error_response(description))))
+        .collect()
     }
 }
 

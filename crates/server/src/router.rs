@@ -74,71 +74,9 @@ pub fn router(state: AppState) -> Router {
         .max_age(Duration::from_secs(600));
     let api = Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/api/apps", post(rest::apps::create).get(rest::apps::list))
-        .route(
-            "/api/apps/{app_id}",
-            get(rest::apps::show)
-                .patch(rest::apps::update)
-                .delete(rest::apps::delete),
-        )
-        .route("/api/apps/{app_id}/config", get(rest::apps::config))
-        .route(
-            "/api/apps/{app_id}/signing-keys",
-            get(rest::signing_keys::list),
-        )
-        .route(
-            "/api/apps/{app_id}/signing-keys/rotate",
-            post(rest::signing_keys::rotate),
-        )
-        .route("/api/apps/{app_id}/events", get(rest::events::list))
-        .route("/api/apps/{app_id}/inbox", get(rest::inbox::list))
-        .route(
-            "/api/apps/{app_id}/users/{user_id}/passkeys",
-            get(rest::passkeys::list),
-        )
-        .route(
-            "/api/apps/{app_id}/users/{user_id}/passkeys/{credential_id}",
-            axum::routing::delete(rest::passkeys::delete),
-        )
-        .route(
-            "/api/apps/{app_id}/hooks/secret",
-            post(rest::hooks::rotate_secret),
-        )
-        .route(
-            "/api/apps/{app_id}/webhooks",
-            post(rest::webhooks::create).get(rest::webhooks::list),
-        )
-        .route(
-            "/api/apps/{app_id}/webhooks/{webhook_id}",
-            get(rest::webhooks::show)
-                .patch(rest::webhooks::update)
-                .delete(rest::webhooks::delete),
-        )
-        .route(
-            "/api/apps/{app_id}/webhooks/{webhook_id}/rotate-secret",
-            post(rest::webhooks::rotate_secret),
-        )
-        .route(
-            "/api/apps/{app_id}/webhooks/{webhook_id}/deliveries",
-            get(rest::webhooks::deliveries),
-        )
-        .route(
-            "/api/access-keys",
-            post(rest::access_keys::create).get(rest::access_keys::list),
-        )
-        .route(
-            "/api/access-keys/{key_id}",
-            axum::routing::delete(rest::access_keys::revoke),
-        )
-        .route("/api/user", get(rest::user::show))
-        .route("/api/keys", post(rest::keys::create).get(rest::keys::list))
-        // Unauthenticated, for services: limited per client (`limits::Bucket::KeyVerify`).
-        .route("/api/keys/verify", post(rest::keys::verify))
+        // Every `/api` route, each at the path its handler's `#[utoipa::path]` names.
+        .merge(rest::routes::api())
         .route("/qr", post(crate::qr::render))
-        .route(
-            "/api/keys/{key_id}",
-            axum::routing::delete(rest::keys::revoke),
-        )
         .route("/docs", get(pages::docs::page))
         .route("/docs/console.png", get(pages::docs::screenshot))
         .route("/console", get(pages::console::page))

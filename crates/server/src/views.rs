@@ -8,9 +8,10 @@ use auth_return_core::provider::ProviderKind;
 use auth_return_core::settings::AppSettings;
 use auth_return_core::{AppConfig, AppSummary, CreatedApiKey, Service};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An app as developers and operators see it.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct AppView {
     /// App id.
     pub app_id: String,
@@ -104,7 +105,7 @@ impl AppView {
 }
 
 /// An API key as lists show it: never the secret, never its hash.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ApiKeyView {
     /// Public id.
     pub key_id: String,
@@ -149,7 +150,7 @@ impl From<&ApiKey> for ApiKeyView {
 }
 
 /// A key just created, with the secret: the only answer that ever carries it. No `Debug`.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct CreatedApiKeyView {
     /// The key itself (`ar_…`).
     pub key: String,
@@ -189,7 +190,7 @@ impl From<&CreatedApiKey> for CreatedApiKeyView {
 }
 
 /// An audit event as developers and operators see it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EventView {
     /// Its sequence number (a page's last id is the next page's cursor).
     pub id: i64,
@@ -209,6 +210,7 @@ pub struct EventView {
     /// The caller's user agent.
     pub user_agent: Option<String>,
     /// Kind-specific facts (`{"reason": …}`, `{"action": …}`), `{}` when none.
+    #[schema(value_type = Object)]
     pub detail: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -229,7 +231,7 @@ impl From<&Event> for EventView {
 }
 
 /// A page of an app's events, newest first.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EventPageView {
     /// The events, newest first.
     pub events: Vec<EventView>,
@@ -247,7 +249,7 @@ impl From<&EventPage> for EventPageView {
 }
 
 /// A developer's access key as lists show it: never the secret.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AccessKeyView {
     /// The access key id (`AKAR…`).
     pub access_key_id: String,
@@ -284,7 +286,7 @@ impl From<&AccessKey> for AccessKeyView {
 
 /// An access key just created, with its secret: the only answer that ever carries it. No
 /// `Debug`.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct CreatedAccessKeyView {
     /// The secret access key (40 characters).
     pub secret_access_key: String,
@@ -303,7 +305,7 @@ impl From<&CreatedAccessKey> for CreatedAccessKeyView {
 }
 
 /// A webhook endpoint as the REST API shows it (never its secret).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookView {
     /// Its id.
     pub webhook_id: String,
@@ -340,7 +342,7 @@ impl From<&auth_return_core::webhooks::WebhookEndpoint> for WebhookView {
 
 /// A webhook endpoint with its signing secret: only in the answer that made the secret (no
 /// `Debug`: nothing may print it but that answer).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct WebhookWithSecretView {
     /// The endpoint.
     #[serde(flatten)]
@@ -359,7 +361,7 @@ impl From<&auth_return_core::webhooks::WebhookWithSecret> for WebhookWithSecretV
 }
 
 /// One delivery in an endpoint's log.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DeliveryView {
     /// Its id (the paging cursor).
     pub delivery_id: i64,

@@ -56,6 +56,7 @@ impl UserView {
 
 /// What `/api/user` answers for a valid token.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     /// The user's `sub`.
     pub user_id: String,

@@ -12,6 +12,7 @@ pub const TIMEOUT_RANGE_MS: (u64, u64) = (100, 10_000);
 
 /// The hooks of an app.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct HookSettings {
     /// Called before a sign-up is accepted: allow or deny it, confirm it at once.
@@ -25,6 +26,7 @@ pub struct HookSettings {
 
 /// One hook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HookConfig {
     /// Where it is posted (https, a public address unless the operator allows private ones).
@@ -39,6 +41,7 @@ pub struct HookConfig {
 
 /// What a failed hook call means.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnFailure {
     /// The sign-up or sign-in is refused (fail closed, the default).
@@ -54,6 +57,7 @@ fn default_timeout() -> u64 {
 
 /// A change to the hooks: a hook given replaces it, `null` removes it, an absent one stays.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HooksPatch {
     /// The pre sign-up hook.

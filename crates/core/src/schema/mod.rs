@@ -23,6 +23,7 @@ pub const PREFIX: &str = "custom:";
 
 /// One declared custom attribute.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomAttribute {
     /// The name without `custom:`, as AddCustomAttributes gives it.
     pub name: String,
@@ -43,6 +44,7 @@ impl CustomAttribute {
 /// A custom attribute's type, with the bounds given (absent: none but Cognito's 2,048
 /// characters).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AttributeKind {
     /// Text, `min_length` to `max_length` characters.
@@ -73,6 +75,7 @@ impl AttributeKind {
 
 /// A pool's custom attributes, in the order they were declared.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct CustomSchema(Vec<CustomAttribute>);
 

@@ -2,7 +2,8 @@
 //! (SigV4, for boto3 and the AWS CLI), as `auth-return access-keys` does for the operator.
 
 use crate::error::ApiError;
-use crate::extract::{ConsoleDeveloper, JsonBody, PathId, RequestCaller};
+use crate::extract::{ConsoleDeveloper, JsonBody, JsonBodyRejection, PathId, RequestCaller};
+use crate::rest::error_body::ErrorBody;
 use crate::router::AppState;
 use crate::views::{AccessKeyView, CreatedAccessKeyView};
 use auth_return_core::access_keys::NewAccessKey;
@@ -13,22 +14,28 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
+use utoipa::ToSchema;
 
 /// `POST /api/access-keys` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateAccessKeyRequest)]
 pub struct CreateRequest {
+    /// A label (1–100 characters).
     #[serde(default)]
     name: Option<String>,
+    /// The one app the key may act on; absent: every app of the developer.
     #[serde(default)]
     app_id: Option<String>,
+    /// Whether the key may only read.
     #[serde(default)]
     read_only: bool,
 }
 
 /// `GET /api/access-keys` answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AccessKeyList {
+    /// The keys, revoked ones too, oldest first.
     access_keys: Vec<AccessKeyView>,
 }
 
@@ -44,6 +51,18 @@ fn developer(actor: Actor) -> Result<auth_return_core::UserId, ApiError> {
 
 /// `POST /api/access-keys`: a new key for the signed-in developer; the answer is the only
 /// place its secret ever appears (`Cache-Control: no-store`).
+#[utoipa::path(post, path = "/api/access-keys", tag = "access keys",
+    operation_id = "access_keys_create",
+    security(("console_token" = [])),
+    request_body = CreateRequest,
+    responses(
+        (status = 201, description = "The key with its secret, shown this once.", body = CreatedAccessKeyView),
+        (status = 400, description = "A name that is not valid, or a developer who is disabled.", body = ErrorBody),
+        JsonBodyRejection,
+        (status = 404, description = "No such app of the developer's.", body = ErrorBody),
+        (status = 409, description = "The developer has as many live keys as allowed.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn create(
     State(state): State<AppState>,
@@ -73,6 +92,11 @@ pub async fn create(
 }
 
 /// `GET /api/access-keys`: the signed-in developer's keys, revoked ones too, oldest first.
+#[utoipa::path(get, path = "/api/access-keys", tag = "access keys",
+    operation_id = "access_keys_list",
+    security(("console_token" = [])),
+    responses((status = 200, description = "The developer's keys, never their secrets.", body = AccessKeyList)),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn list(
     State(state): State<AppState>,
@@ -88,6 +112,15 @@ pub async fn list(
 }
 
 /// `DELETE /api/access-keys/{id}`: revokes one of the developer's keys (again: no change).
+#[utoipa::path(delete, path = "/api/access-keys/{key_id}", tag = "access keys",
+    operation_id = "access_keys_revoke",
+    security(("console_token" = [])),
+    params(PathId<AccessKeyId>),
+    responses(
+        (status = 200, description = "The key, revoked.", body = AccessKeyView),
+        (status = 404, description = "No such key of the developer's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, access_key_id = %key_id))]
 pub async fn revoke(
     State(state): State<AppState>,

@@ -1,7 +1,9 @@
 //! `/api/apps`: developers register and manage their apps; `/api/apps/{id}/config` is public.
 
 use crate::error::ApiError;
-use crate::extract::{ConsoleDeveloper, JsonBody, PathId, RequestCaller};
+use crate::extract::{ConsoleDeveloper, JsonBody, JsonBodyRejection, PathId, RequestCaller};
+use crate::rest::error_body::ErrorBody;
+use crate::rest::params::page_size;
 use crate::router::AppState;
 use crate::views::AppView;
 use auth_return_core::app_listing::MAX_PAGE_SIZE;
@@ -13,14 +15,19 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tracing::field::{Empty, display};
 use tracing::{Span, instrument};
+use utoipa::openapi::schema::Schema;
+use utoipa::{IntoParams, ToSchema};
 
 /// `POST /api/apps` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAppRequest {
+    /// Display name (1–100 characters).
     name: String,
+    /// Allowed browser origins, `scheme://host[:port]` (empty = any).
     #[serde(default)]
     origins: Vec<String>,
+    /// Whether the app's client gets a secret (for server-side apps).
     #[serde(default)]
     client_secret: bool,
     /// Where the pool lives (`builtin`, `cognito`); absent: the server's default.
@@ -29,20 +36,28 @@ pub struct CreateAppRequest {
 }
 
 /// `GET /api/apps` query, as given: every member optional, an empty one as absent.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Text the name contains (any case), or the start of the app or pool id.
     search: Option<String>,
     /// Apps per page, 1–1,000; absent for every app.
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
+/// The `limit` parameter's schema: [`page_size`] up to [`MAX_PAGE_SIZE`].
+fn limit_schema() -> Schema {
+    page_size(MAX_PAGE_SIZE)
+}
+
 /// `GET /api/apps` answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AppList {
+    /// The apps of this page, newest first.
     apps: Vec<AppView>,
     /// Where the next page starts; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +65,19 @@ pub struct AppList {
 }
 
 /// `POST /api/apps`: registers an app owned by the calling developer.
+#[utoipa::path(post, path = "/api/apps", tag = "apps",
+    operation_id = "apps_create",
+    security(("console_token" = [])),
+    request_body = CreateAppRequest,
+    responses(
+        (status = 201, description = "The app, with its client secret if it has one (shown this once).", body = AppView),
+        (status = 400, description = "A name or origin that is not valid, or a provider this server is not set up for.", body = ErrorBody),
+        JsonBodyRejection,
+        (status = 429, description = "The server is too busy to make the app's signing key now (`Retry-After` says when to retry).", body = ErrorBody),
+        (status = 502, description = "The provider refused or failed to make the pool.", body = ErrorBody),
+        (status = 503, description = "The provider is throttling this server.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn create(
     State(state): State<AppState>,
@@ -74,6 +102,15 @@ pub async fn create(
 
 /// `GET /api/apps`: the calling developer's apps, newest first, with their user counts;
 /// searched and paged when the query says so.
+#[utoipa::path(get, path = "/api/apps", tag = "apps",
+    operation_id = "apps_list",
+    security(("console_token" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of apps.", body = AppList),
+        (status = 400, description = "A limit or cursor that is not valid.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn list(
     State(state): State<AppState>,
@@ -108,6 +145,15 @@ pub async fn list(
 }
 
 /// `GET /api/apps/{id}`: one of the calling developer's apps.
+#[utoipa::path(get, path = "/api/apps/{app_id}", tag = "apps",
+    operation_id = "apps_show",
+    security(("console_token" = [])),
+    params(PathId<AppId>),
+    responses(
+        (status = 200, description = "The app, with its user count.", body = AppView),
+        (status = 404, description = "No such app of the caller's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn show(
     State(state): State<AppState>,
@@ -119,6 +165,21 @@ pub async fn show(
 }
 
 /// `PATCH /api/apps/{id}`: changes an app's settings.
+#[utoipa::path(patch, path = "/api/apps/{app_id}", tag = "apps",
+    operation_id = "apps_update",
+    security(("console_token" = [])),
+    params(PathId<AppId>),
+    request_body = AppUpdate,
+    responses(
+        (status = 200, description = "The app as changed.", body = AppView),
+        (status = 400, description = "A member that is not valid; `fields` names each.", body = ErrorBody),
+        JsonBodyRejection,
+        (status = 404, description = "No such app of the caller's.", body = ErrorBody),
+        (status = 409, description = "A member the app's provider has no place for.", body = ErrorBody),
+        (status = 502, description = "The provider refused or failed the change.", body = ErrorBody),
+        (status = 503, description = "The provider is throttling this server.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = Empty))]
 pub async fn update(
     State(state): State<AppState>,
@@ -139,6 +200,18 @@ pub async fn update(
 }
 
 /// `DELETE /api/apps/{id}`: deletes an app with its pool.
+#[utoipa::path(delete, path = "/api/apps/{app_id}", tag = "apps",
+    operation_id = "apps_delete",
+    security(("console_token" = [])),
+    params(PathId<AppId>),
+    responses(
+        (status = 204, description = "Deleted, with its pool and every user."),
+        (status = 400, description = "The console app, which cannot be deleted.", body = ErrorBody),
+        (status = 404, description = "No such app of the caller's.", body = ErrorBody),
+        (status = 502, description = "The provider refused or failed to delete the pool.", body = ErrorBody),
+        (status = 503, description = "The provider is throttling this server.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -150,6 +223,14 @@ pub async fn delete(
 }
 
 /// `GET /api/apps/{id}/config`: the public configuration a front end needs.
+#[utoipa::path(get, path = "/api/apps/{app_id}/config", tag = "apps",
+    operation_id = "apps_config",
+    params(PathId<AppId>),
+    responses(
+        (status = 200, description = "What a front end needs to sign its users in.", body = AppConfig),
+        (status = 404, description = "No such app.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(app_id = %app_id))]
 pub async fn config(
     State(state): State<AppState>,

@@ -6,12 +6,13 @@ use crate::error::{
     ErrorNote, HTTPS_REQUIRED, OVERLOAD_RETRY_SECS, set_retry_after, throttled_message,
 };
 use crate::limits::Throttled;
+use crate::rest::error_body::{ErrorBody, FieldProblem};
 use auth_return_core::provider::ProviderFailureKind;
 use auth_return_core::{Error, SettingProblem};
 use axum::Json;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::sync::Arc;
 
 /// A REST API error: status, a stable machine code and a message.
@@ -195,15 +196,18 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.code, "message": self.message });
-        if !self.fields.is_empty() {
-            body["fields"] = self
+        let body = Json(ErrorBody {
+            error: self.code,
+            message: self.message,
+            fields: self
                 .fields
-                .iter()
-                .map(|p| json!({ "field": p.field, "message": p.message }))
-                .collect();
-        }
-        let body = Json(body);
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect(),
+        });
         let mut response = (self.status, body).into_response();
         set_retry_after(&mut response, self.retry_after_secs);
         if self.status == StatusCode::UNAUTHORIZED {
@@ -242,6 +246,17 @@ impl From<Throttled> for ApiError {
             retry_after_secs: Some(t.retry_after_secs),
             internal: None,
             fields: Vec::new(),
+        }
+    }
+}
+
+/// A body that could not be read (413 when it is larger than the server takes), answered in
+/// this shape with the rejection's status.
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        Self {
+            status: rejection.status(),
+            ..Self::bad_request(rejection.body_text())
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, PathId};
+use crate::rest::error_body::ErrorBody;
+use crate::rest::params::page_size;
 use crate::router::AppState;
 use crate::views::EventPageView;
 use auth_return_core::activity::MAX_PAGE_SIZE;
@@ -13,26 +15,46 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use tracing::instrument;
+use utoipa::IntoParams;
+use utoipa::openapi::schema::Schema;
 
 /// The longest part of an unknown `type` an error message repeats.
 const ECHO_MAX_CHARS: usize = 64;
 
 /// `GET /api/apps/{id}/events` query, as given: every member optional, an empty one as absent.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct EventsParams {
     /// The `next_cursor` of the previous page.
+    #[param(value_type = Option<String>, pattern = "^[0-9]*$")]
     cursor: Option<String>,
-    /// Only events of this type (a kind's code).
+    /// Only events of this type (a kind's code, like `sign_in`).
     #[serde(rename = "type")]
     kind: Option<String>,
-    /// Only events of this user (`sub`).
+    /// Only events of this user (`sub`, a UUID).
     user_id: Option<String>,
     /// Events per page, 1–100 (default 50).
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
 }
 
+/// The `limit` parameter's schema: [`page_size`] up to [`MAX_PAGE_SIZE`].
+fn limit_schema() -> Schema {
+    page_size(MAX_PAGE_SIZE)
+}
+
 /// `GET /api/apps/{id}/events`: a page of the app's events, newest first.
+#[utoipa::path(get, path = "/api/apps/{app_id}/events", tag = "events",
+    operation_id = "events_list",
+    security(("console_token" = [])),
+    params(PathId<AppId>, EventsParams),
+    responses(
+        (status = 200, description = "A page of events, newest first.", body = EventPageView),
+        (status = 400, description = "A parameter that is not valid, or an unknown one.", body = ErrorBody),
+        (status = 404, description = "No such app of the caller's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn list(
     State(state): State<AppState>,

@@ -3,6 +3,8 @@
 
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, PathId};
+use crate::rest::error_body::ErrorBody;
+use crate::rest::params::page_size;
 use crate::router::AppState;
 use auth_return_core::AppId;
 use auth_return_core::inbox::MAX_INBOX_SIZE;
@@ -14,17 +16,26 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
+use utoipa::openapi::schema::Schema;
+use utoipa::{IntoParams, ToSchema};
 
 /// `GET /api/apps/{id}/inbox` query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct InboxParams {
     /// Messages to show, 1–100 (default 20).
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
 }
 
+/// The `limit` parameter's schema: [`page_size`] up to [`MAX_INBOX_SIZE`].
+fn limit_schema() -> Schema {
+    page_size(MAX_INBOX_SIZE)
+}
+
 /// `GET /api/apps/{id}/inbox` answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct InboxView {
     /// The messages, newest first.
     messages: Vec<KeptMail>,
@@ -32,6 +43,17 @@ pub struct InboxView {
 
 /// `GET /api/apps/{id}/inbox`: the app's kept messages, newest first; never cached (they hold
 /// live codes).
+#[utoipa::path(get, path = "/api/apps/{app_id}/inbox", tag = "inbox",
+    operation_id = "inbox_list",
+    security(("console_token" = [])),
+    params(PathId<AppId>, InboxParams),
+    responses(
+        (status = 200, description = "The kept messages, newest first.", body = InboxView),
+        (status = 400, description = "A limit that is not valid, or an unknown parameter.", body = ErrorBody),
+        (status = 404, description = "No such app of the caller's, or no inbox: this server delivers mail (`inbox_unavailable`).", body = ErrorBody),
+        (status = 409, description = "The app's pool lives with a provider, which sends its mail.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn list(
     State(state): State<AppState>,

@@ -3,6 +3,8 @@
 
 use crate::error::ApiError;
 use crate::extract::{ConsoleDeveloper, RequestCaller};
+use crate::rest::error_body::ErrorBody;
+use crate::rest::params::{PasskeyPath, UserPath};
 use crate::router::AppState;
 use auth_return_core::auth::PasskeyView;
 use auth_return_core::{AppId, Error, UserId};
@@ -26,13 +28,23 @@ fn path<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
 }
 
 /// `GET /api/apps/{id}/users/{sub}/passkeys`: the user's passkeys, oldest first.
+#[utoipa::path(get, path = "/api/apps/{app_id}/users/{user_id}/passkeys", tag = "passkeys",
+    operation_id = "passkeys_list",
+    security(("console_token" = [])),
+    params(UserPath),
+    responses(
+        (status = 200, description = "The user's passkeys, oldest first.", body = Vec<PasskeyView>),
+        (status = 404, description = "No such app of the caller's, or no such user in it.", body = ErrorBody),
+        (status = 409, description = "The app's pool lives with a provider: no passkeys here.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn list(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
-    params: Result<Path<(String, String)>, PathRejection>,
+    params: Result<Path<UserPath>, PathRejection>,
 ) -> Result<Json<Vec<PasskeyView>>, ApiError> {
-    let (app_id, user_id) = path(params)?;
+    let UserPath { app_id, user_id } = path(params)?;
     let (app_id, user_id) = app_and_user(&app_id, &user_id)?;
     Ok(Json(
         state
@@ -43,14 +55,28 @@ pub async fn list(
 }
 
 /// `DELETE /api/apps/{id}/users/{sub}/passkeys/{credential_id}`: removes it (204).
+#[utoipa::path(delete, path = "/api/apps/{app_id}/users/{user_id}/passkeys/{credential_id}", tag = "passkeys",
+    operation_id = "passkeys_delete",
+    security(("console_token" = [])),
+    params(PasskeyPath),
+    responses(
+        (status = 204, description = "Removed."),
+        (status = 404, description = "No such app of the caller's, user in it, or passkey of the user's.", body = ErrorBody),
+        (status = 409, description = "The app's pool lives with a provider: no passkeys here.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn delete(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
     RequestCaller(caller): RequestCaller,
-    params: Result<Path<(String, String, String)>, PathRejection>,
+    params: Result<Path<PasskeyPath>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let (app_id, user_id, credential_id) = path(params)?;
+    let PasskeyPath {
+        app_id,
+        user_id,
+        credential_id,
+    } = path(params)?;
     let (app_id, user_id) = app_and_user(&app_id, &user_id)?;
     state
         .service

@@ -2,7 +2,9 @@
 //! an app's webhook endpoints, rotates their signing secrets and reads their delivery logs.
 
 use crate::error::ApiError;
-use crate::extract::{ConsoleDeveloper, JsonBody, PathId, RequestCaller};
+use crate::extract::{ConsoleDeveloper, JsonBody, JsonBodyRejection, PathId, RequestCaller};
+use crate::rest::error_body::ErrorBody;
+use crate::rest::params::{WebhookPath, page_size};
 use crate::router::AppState;
 use crate::views::{DeliveryView, WebhookView, WebhookWithSecretView};
 use auth_return_core::events::{EventKind, cap};
@@ -15,6 +17,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
+use utoipa::openapi::schema::Schema;
+use utoipa::{IntoParams, ToSchema};
 
 /// The longest part of an unknown event type an error message repeats.
 const ECHO_MAX_CHARS: usize = 64;
@@ -22,42 +26,63 @@ const ECHO_MAX_CHARS: usize = 64;
 const DEFAULT_PAGE: u32 = 50;
 
 /// `POST /api/apps/{app_id}/webhooks` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateWebhookRequest)]
 pub struct CreateRequest {
+    /// Where deliveries are posted: `https`, a public address.
     url: String,
+    /// The developer's label.
     #[serde(default)]
     description: String,
+    /// The event types it takes (codes like `sign_in`).
     event_types: Vec<String>,
 }
 
 /// `PATCH /api/apps/{app_id}/webhooks/{webhook_id}` body: each member given replaces it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateWebhookRequest)]
 pub struct UpdateRequest {
+    /// Where deliveries are posted.
     url: Option<String>,
+    /// The developer's label.
     description: Option<String>,
+    /// The event types it takes.
     event_types: Option<Vec<String>>,
+    /// On (again, ending a failure streak) or off.
     enabled: Option<bool>,
 }
 
 /// `GET …/deliveries` query.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveriesParams {
+    /// The `next_cursor` of the previous page.
+    #[param(value_type = Option<String>, pattern = "^-?[0-9]*$")]
     cursor: Option<String>,
+    /// Deliveries per page, 1–100 (default 50).
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
 }
 
+/// The `limit` parameter's schema: [`page_size`] up to the longest page of deliveries.
+fn limit_schema() -> Schema {
+    page_size(auth_return_core::webhooks::MAX_DELIVERY_PAGE)
+}
+
 /// `GET /api/apps/{app_id}/webhooks` answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct WebhookList {
+    /// The endpoints, oldest first.
     webhooks: Vec<WebhookView>,
 }
 
 /// `GET …/deliveries` answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DeliveryPage {
+    /// The deliveries, newest first.
     deliveries: Vec<DeliveryView>,
     /// The `cursor` of the next page, when there is one.
     next_cursor: Option<String>,
@@ -81,10 +106,8 @@ fn kinds(types: Vec<String>) -> Result<Vec<EventKind>, ApiError> {
 }
 
 /// The app and endpoint ids of a path.
-fn ids(
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Result<(AppId, WebhookId), ApiError> {
-    let Path((app_id, webhook_id)) =
+fn ids(path: Result<Path<WebhookPath>, PathRejection>) -> Result<(AppId, WebhookId), ApiError> {
+    let Path(WebhookPath { app_id, webhook_id }) =
         path.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
     Ok((app_id.parse()?, webhook_id.parse()?))
 }
@@ -101,6 +124,19 @@ fn with_secret(status: StatusCode, view: WebhookWithSecretView) -> Response {
 
 /// `POST /api/apps/{app_id}/webhooks`: registers an endpoint; the answer is the only place its
 /// secret appears until it is rotated.
+#[utoipa::path(post, path = "/api/apps/{app_id}/webhooks", tag = "webhooks",
+    operation_id = "webhooks_create",
+    security(("console_token" = [])),
+    params(PathId<AppId>),
+    request_body = CreateRequest,
+    responses(
+        (status = 201, description = "The endpoint with its signing secret, shown this once.", body = WebhookWithSecretView),
+        (status = 400, description = "A URL, description or event type that is not valid.", body = ErrorBody),
+        JsonBodyRejection,
+        (status = 404, description = "No such app of the caller's.", body = ErrorBody),
+        (status = 409, description = "The app has as many endpoints as allowed.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn create(
     State(state): State<AppState>,
@@ -125,6 +161,15 @@ pub async fn create(
 }
 
 /// `GET /api/apps/{app_id}/webhooks`: the app's endpoints, oldest first.
+#[utoipa::path(get, path = "/api/apps/{app_id}/webhooks", tag = "webhooks",
+    operation_id = "webhooks_list",
+    security(("console_token" = [])),
+    params(PathId<AppId>),
+    responses(
+        (status = 200, description = "The app's endpoints, never their secrets.", body = WebhookList),
+        (status = 404, description = "No such app of the caller's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor, app_id = %app_id))]
 pub async fn list(
     State(state): State<AppState>,
@@ -138,11 +183,20 @@ pub async fn list(
 }
 
 /// `GET /api/apps/{app_id}/webhooks/{webhook_id}`.
+#[utoipa::path(get, path = "/api/apps/{app_id}/webhooks/{webhook_id}", tag = "webhooks",
+    operation_id = "webhooks_show",
+    security(("console_token" = [])),
+    params(WebhookPath),
+    responses(
+        (status = 200, description = "The endpoint, never its secret.", body = WebhookView),
+        (status = 404, description = "No such app of the caller's, or endpoint of the app's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn show(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<WebhookPath>, PathRejection>,
 ) -> Result<Json<WebhookView>, ApiError> {
     let (app_id, id) = ids(path)?;
     let endpoint = state.service.get_webhook(actor, &app_id, &id).await?;
@@ -150,12 +204,24 @@ pub async fn show(
 }
 
 /// `PATCH /api/apps/{app_id}/webhooks/{webhook_id}`.
+#[utoipa::path(patch, path = "/api/apps/{app_id}/webhooks/{webhook_id}", tag = "webhooks",
+    operation_id = "webhooks_update",
+    security(("console_token" = [])),
+    params(WebhookPath),
+    request_body = UpdateRequest,
+    responses(
+        (status = 200, description = "The endpoint as changed.", body = WebhookView),
+        (status = 400, description = "A URL, description or event type that is not valid.", body = ErrorBody),
+        JsonBodyRejection,
+        (status = 404, description = "No such app of the caller's, or endpoint of the app's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn update(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
     RequestCaller(caller): RequestCaller,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<WebhookPath>, PathRejection>,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<Json<WebhookView>, ApiError> {
     let (app_id, id) = ids(path)?;
@@ -173,12 +239,21 @@ pub async fn update(
 }
 
 /// `DELETE /api/apps/{app_id}/webhooks/{webhook_id}`: the endpoint and its delivery log.
+#[utoipa::path(delete, path = "/api/apps/{app_id}/webhooks/{webhook_id}", tag = "webhooks",
+    operation_id = "webhooks_delete",
+    security(("console_token" = [])),
+    params(WebhookPath),
+    responses(
+        (status = 204, description = "Deleted, with its delivery log."),
+        (status = 404, description = "No such app of the caller's, or endpoint of the app's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn delete(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
     RequestCaller(caller): RequestCaller,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<WebhookPath>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let (app_id, id) = ids(path)?;
     state
@@ -190,12 +265,21 @@ pub async fn delete(
 
 /// `POST /api/apps/{app_id}/webhooks/{webhook_id}/rotate-secret`: a new secret signs from now
 /// on; the answer is the only place it appears.
+#[utoipa::path(post, path = "/api/apps/{app_id}/webhooks/{webhook_id}/rotate-secret", tag = "webhooks",
+    operation_id = "webhooks_rotate_secret",
+    security(("console_token" = [])),
+    params(WebhookPath),
+    responses(
+        (status = 200, description = "The endpoint with its new secret, shown this once.", body = WebhookWithSecretView),
+        (status = 404, description = "No such app of the caller's, or endpoint of the app's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn rotate_secret(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
     RequestCaller(caller): RequestCaller,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<WebhookPath>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let (app_id, id) = ids(path)?;
     let made = state
@@ -210,11 +294,21 @@ pub async fn rotate_secret(
 
 /// `GET /api/apps/{app_id}/webhooks/{webhook_id}/deliveries`: the delivery log, newest first,
 /// a page at a time.
+#[utoipa::path(get, path = "/api/apps/{app_id}/webhooks/{webhook_id}/deliveries", tag = "webhooks",
+    operation_id = "webhooks_deliveries",
+    security(("console_token" = [])),
+    params(WebhookPath, DeliveriesParams),
+    responses(
+        (status = 200, description = "A page of deliveries, newest first.", body = DeliveryPage),
+        (status = 400, description = "A cursor or limit that is not valid, or an unknown parameter.", body = ErrorBody),
+        (status = 404, description = "No such app of the caller's, or endpoint of the app's.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(actor = ?actor))]
 pub async fn deliveries(
     State(state): State<AppState>,
     ConsoleDeveloper(actor): ConsoleDeveloper,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<WebhookPath>, PathRejection>,
     params: Result<Query<DeliveriesParams>, QueryRejection>,
 ) -> Result<Json<DeliveryPage>, ApiError> {
     let (app_id, id) = ids(path)?;

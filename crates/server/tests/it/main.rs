@@ -29,6 +29,7 @@ mod metrics;
 mod mfa;
 mod oauth;
 mod oauth_settings;
+mod openapi;
 mod overload;
 mod pages;
 mod passkeys;

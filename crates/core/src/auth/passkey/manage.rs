@@ -13,6 +13,7 @@ const MAX_PAGE: usize = 20;
 
 /// A passkey as ListWebAuthnCredentials (and the console) shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasskeyView {
     /// `CredentialId`: the credential id, base64url.
     pub credential_id: String,
