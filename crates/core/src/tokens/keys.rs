@@ -101,9 +101,9 @@ fn key_aad(pool_id: &PoolId, kid: &str) -> Vec<u8> {
 }
 
 impl KeyCache {
-    /// Pools whose keys a default cache holds at most (about 4 KB each: a server with more pools
-    /// than this signing at once parses some keys again, about 0.1 ms each, rather than keep
-    /// every pool it ever saw).
+    /// Pools whose keys a default cache holds at most (about 7 KB each, measured by
+    /// `bench/scale.sh`: about 15 MB in all; a server with more pools than this in use at once
+    /// unseals and parses some keys again rather than keep every pool it ever saw).
     pub const CAPACITY: usize = 2_000;
 
     /// An empty cache that holds at most `capacity` pools' keys (at least one).
