@@ -77,8 +77,29 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError>
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| CognitoError::invalid(format!("Malformed request body: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        CognitoError::invalid(format!("Malformed request body: {}", parse_message(&e)))
+    })
+}
+
+/// Characters of serde's message kept: it quotes the offending value, which may be as long as
+/// the body (and longer once escaped).
+const MAX_PARSE_MESSAGE: usize = 100;
+
+/// serde's message for a body that does not parse, its quote of the body cut to
+/// [`MAX_PARSE_MESSAGE`] characters, the position it names kept.
+fn parse_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let what = text.strip_suffix(position.as_str()).unwrap_or(&text);
+    let mut cut: String = what.chars().take(MAX_PARSE_MESSAGE).collect();
+    if cut.len() < what.len() {
+        cut.push('…');
+    }
+    if e.line() > 0 {
+        cut.push_str(&position);
+    }
+    cut
 }
 
 /// The `POST /` route, with its own per-app CORS (`cors::grant`): the permissive layer of the

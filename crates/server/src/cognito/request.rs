@@ -153,3 +153,68 @@ pub fn parse_request(target: Option<&str>, body: &[u8]) -> Result<Request, Cogni
     }
     Ok(request)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(target: &str, body: &[u8]) -> CognitoError {
+        match parse_request(Some(target), body) {
+            Ok(_) => panic!("{target} took {}", String::from_utf8_lossy(body)),
+            Err(e) => e,
+        }
+    }
+
+    // Found by the fuzzer (fuzz/corpus/cognito_request/long-string-body): serde quotes the
+    // offending value, so a body of one long string came back whole in the message.
+    #[test]
+    fn a_malformed_body_is_not_echoed_whole() {
+        let body = format!("\"{}\"", "\u{7f}".repeat(60_000));
+        let e = refusal("AWSCognitoIdentityProviderService.SignUp", body.as_bytes());
+        assert_eq!(e.kind, "InvalidParameterException");
+        assert!(
+            e.message
+                .starts_with("Malformed request body: invalid type: string")
+        );
+        assert!(
+            e.message.chars().count() < 200,
+            "{} characters",
+            e.message.len()
+        );
+        assert!(
+            e.message.ends_with("… at line 1 column 60002"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn short_messages_keep_their_words_and_position() {
+        let e = refusal(
+            "AWSCognitoIdentityProviderService.SignUp",
+            b"{\"ClientId\": 7}",
+        );
+        assert_eq!(
+            e.message,
+            "Malformed request body: invalid type: integer `7`, expected a string at line 1 column 14"
+        );
+        let e = refusal("AWSCognitoIdentityProviderService.SignUp", b"{");
+        assert_eq!(
+            e.message,
+            "Malformed request body: EOF while parsing an object at line 1 column 1"
+        );
+    }
+
+    #[test]
+    fn targets_name_an_operation_we_serve() {
+        let e = refusal("AWSCognitoIdentityProviderService.Nope", b"{}");
+        assert_eq!(e.message, "Operation Nope is not supported.");
+        let e = refusal("Other.SignUp", b"{}");
+        assert_eq!(e.message, "Unsupported target Other.SignUp");
+        assert!(parse_request(None, b"{}").is_err());
+        assert!(matches!(
+            parse_request(Some("AWSCognitoIdentityProviderService.SignUp"), b" "),
+            Ok(Request::SignUp(_))
+        ));
+    }
+}
