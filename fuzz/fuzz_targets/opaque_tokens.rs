@@ -38,7 +38,13 @@ fuzz_target!(|data: &[u8]| {
             let (next, next_hash) = successor(&[9; 32], text);
             assert_eq!(refresh_hash(&next), Some(next_hash));
         }
-        None => assert!(text.is_empty() || text.len() > 128 || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')),
+        None => assert!(
+            text.is_empty()
+                || text.len() > 128
+                || !text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        ),
     }
 
     id::<AppId>(text);
@@ -52,7 +58,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = SessionId::parse(text);
 
     if let Ok(seconds) = parse_srp_timestamp(text) {
-        assert_eq!(parse_srp_timestamp(&format_srp_timestamp(seconds)), Ok(seconds));
+        assert_eq!(
+            parse_srp_timestamp(&format_srp_timestamp(seconds)),
+            Ok(seconds)
+        );
     }
 
     let (username, presented) = text.split_once('\n').unwrap_or((text, text));

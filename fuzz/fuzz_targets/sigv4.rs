@@ -70,7 +70,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(auth) = parse_authorization(&authorization) else {
         return;
     };
-    assert_eq!(parse_authorization(&header(&auth, &auth.signature)), Ok(auth.clone()));
+    assert_eq!(
+        parse_authorization(&header(&auth, &auth.signature)),
+        Ok(auth.clone())
+    );
 
     let as_sent = verify(&request, &auth, &amz_date, SECRET);
     let Ok(canonical) = canonical_request(&request, &auth.signed_headers) else {
@@ -78,10 +81,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let key = signing_key(SECRET, &auth.date, &auth.region, &auth.service);
-    let expected = hmac_sha256(&key, string_to_sign(&amz_date, &auth.scope(), &canonical).as_bytes());
+    let expected = hmac_sha256(
+        &key,
+        string_to_sign(&amz_date, &auth.scope(), &canonical).as_bytes(),
+    );
     let dated = parse_amz_date(&amz_date).is_ok() && amz_date.starts_with(&auth.date);
     if as_sent.is_ok() {
-        assert_eq!(auth.signature, expected, "a signature the secret does not make verified");
+        assert_eq!(
+            auth.signature, expected,
+            "a signature the secret does not make verified"
+        );
     }
     let signed = Authorization {
         signature: expected,

@@ -21,7 +21,8 @@ pub struct TestKey {
 impl TestKey {
     /// Parses the test key; a broken key file stops the fuzz run at once.
     pub fn load() -> Self {
-        let (Ok(signing), Ok(pair)) = (SigningKey::from_pkcs8(PKCS8), RsaKeyPair::from_pkcs8(PKCS8))
+        let (Ok(signing), Ok(pair)) =
+            (SigningKey::from_pkcs8(PKCS8), RsaKeyPair::from_pkcs8(PKCS8))
         else {
             panic!("fuzz/keys/test-rs256.pk8 is not an RSA PKCS#8 key");
         };
