@@ -3,7 +3,8 @@
 #   1. cargo build --workspace --all-targets --all-features
 #   2. cargo test --workspace --all-features (with a PostgreSQL for the store tests, when tests/pg
 #      exists, and a Cognito emulator for the provider-mode tests, when tests/cognito exists)
-#   3. tests/e2e/run.sh target/debug/auth-return   (real Cognito clients against a running server)
+#   3. tests/fuzz/run.sh   (each cargo-fuzz target of fuzz/ built and run briefly, on stable)
+#   4. tests/e2e/run.sh target/debug/auth-return   (real Cognito clients against a running server)
 # Stops at the first failing step with a clear message and prints a one-line summary at the end.
 set -euo pipefail
 
@@ -134,5 +135,8 @@ fi
 # --- end of the test address ----------------------------------------------------------------------
 
 step "cargo test" cargo test --workspace --all-features
+
+# Each fuzz target for AUTH_RETURN_FUZZ_SECONDS (20 by default); README: Fuzzing.
+step "fuzz" tests/fuzz/run.sh
 
 step "end-to-end tests" tests/e2e/run.sh target/debug/auth-return

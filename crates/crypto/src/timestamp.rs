@@ -53,7 +53,8 @@ pub fn parse_srp_timestamp(s: &str) -> Result<i64, TimestampError> {
     Ok(days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second))
 }
 
-/// Formats Unix epoch seconds as `EEE MMM d HH:mm:ss UTC yyyy` (what Cognito clients send).
+/// Formats Unix epoch seconds as `EEE MMM d HH:mm:ss UTC yyyy` (what Cognito clients send); the
+/// year has at least four digits, as the parser wants them.
 pub fn format_srp_timestamp(epoch_seconds: i64) -> String {
     let days = epoch_seconds.div_euclid(86_400);
     let secs = epoch_seconds.rem_euclid(86_400);
@@ -62,7 +63,7 @@ pub fn format_srp_timestamp(epoch_seconds: i64) -> String {
     let weekday = WEEKDAYS[usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0)];
     let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
     format!(
-        "{weekday} {month} {day} {:02}:{:02}:{:02} UTC {year}",
+        "{weekday} {month} {day} {:02}:{:02}:{:02} UTC {year:04}",
         secs / 3_600,
         (secs / 60) % 60,
         secs % 60

@@ -22,5 +22,6 @@ pub mod views;
 pub mod webhook_transport;
 mod wellknown;
 
+pub use cognito::parse_request;
 pub use options::ServerOptions;
 pub use router::{AppState, router};

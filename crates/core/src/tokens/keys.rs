@@ -52,6 +52,29 @@ pub struct PoolKeys {
 }
 
 impl PoolKeys {
+    /// The key set of `keys`, each published under its `kid`, newest first.
+    pub fn from_keys(keys: Vec<(String, PoolKey)>) -> Result<Self> {
+        let mut verifying = HashMap::new();
+        let mut jwks = Vec::with_capacity(keys.len());
+        let mut kids = Vec::with_capacity(keys.len());
+        let mut pool_keys = Vec::with_capacity(keys.len());
+        for (kid, key) in keys {
+            let jwk = key.signing.public_jwk();
+            let verifier = VerifyingKey::from_jwk(&jwk)
+                .map_err(|e| Error::Internal(format!("signing key {kid}: {e}")))?;
+            verifying.insert(kid.clone(), verifier);
+            jwks.push(jwk);
+            kids.push(kid);
+            pool_keys.push(key);
+        }
+        Ok(Self {
+            keys: pool_keys,
+            kids,
+            verifying,
+            jwks,
+        })
+    }
+
     /// The key that signs at `now`: the newest active one (the oldest key if, oddly, none is).
     pub fn signing_at(&self, now: Timestamp) -> Option<&SigningKey> {
         self.keys
@@ -200,8 +223,6 @@ impl KeyCache {
             return Ok(None);
         }
         let mut keys = Vec::with_capacity(records.len());
-        let mut verifying = HashMap::new();
-        let mut jwks = Vec::new();
         for record in records {
             let der = keyring
                 .signing_keys
@@ -211,24 +232,14 @@ impl KeyCache {
                 })?;
             let signing = SigningKey::from_pkcs8(der.expose())
                 .map_err(|e| Error::Internal(format!("signing key {}: {e}", record.kid)))?;
-            let jwk = signing.public_jwk();
-            let verifier = VerifyingKey::from_jwk(&jwk)
-                .map_err(|e| Error::Internal(format!("signing key {}: {e}", record.kid)))?;
-            verifying.insert(record.kid.clone(), verifier);
-            jwks.push(jwk);
-            keys.push(PoolKey {
+            let key = PoolKey {
                 signing,
                 activates_at: record.activates_at,
-            });
+            };
+            keys.push((record.kid.clone(), key));
         }
         self.loads.fetch_add(1, Ordering::Relaxed);
-        let kids = records.iter().map(|r| r.kid.clone()).collect();
-        let keys = Arc::new(PoolKeys {
-            keys,
-            kids,
-            verifying,
-            jwks,
-        });
+        let keys = Arc::new(PoolKeys::from_keys(keys)?);
         let mut entries = self.write();
         if entries.generation == generation {
             if entries.pools.len() >= self.capacity && !entries.pools.contains_key(pool_id) {

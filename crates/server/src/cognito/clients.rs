@@ -240,6 +240,27 @@ fn pool_id(body: &Map<String, Value>) -> Result<PoolId, CognitoError> {
         .parse()?)
 }
 
+/// CreateUserPoolClient's body: the pool, the client's settings and whether to generate a
+/// secret.
+pub fn read_create(body: &[u8]) -> Result<(PoolId, ClientSpec, bool), CognitoError> {
+    let body = members::object(body)?;
+    let pool_id = pool_id(&body)?;
+    let spec = spec(&body)?;
+    let generate_secret = members::boolean(&body, "GenerateSecret")?.unwrap_or(false);
+    Ok((pool_id, spec, generate_secret))
+}
+
+/// UpdateUserPoolClient's body: the pool, the client and its new settings.
+pub fn read_update(body: &[u8]) -> Result<(PoolId, ClientId, ClientSpec), CognitoError> {
+    let body = members::object(body)?;
+    let pool_id = pool_id(&body)?;
+    let client_id = ClientId::new(
+        members::string(&body, "ClientId")?
+            .ok_or_else(|| CognitoError::invalid(super::validation::null("clientId")))?,
+    );
+    Ok((pool_id, client_id, spec(&body)?))
+}
+
 pub async fn create_user_pool_client(
     service: &Service,
     credentials: &Credentials<'_>,
@@ -247,10 +268,7 @@ pub async fn create_user_pool_client(
     body: &[u8],
 ) -> Answer {
     let authority = credentials.authenticate(service).await?;
-    let body = members::object(body)?;
-    let pool_id = pool_id(&body)?;
-    let spec = spec(&body)?;
-    let generate_secret = members::boolean(&body, "GenerateSecret")?.unwrap_or(false);
+    let (pool_id, spec, generate_secret) = read_create(body)?;
     let actor = authority.permit(service, &pool_id, Access::Write).await?;
     let created = service
         .create_pool_client(actor, &pool_id, &spec, generate_secret, caller)
@@ -265,13 +283,7 @@ pub async fn update_user_pool_client(
     body: &[u8],
 ) -> Answer {
     let authority = credentials.authenticate(service).await?;
-    let body = members::object(body)?;
-    let pool_id = pool_id(&body)?;
-    let client_id = ClientId::new(
-        members::string(&body, "ClientId")?
-            .ok_or_else(|| CognitoError::invalid(super::validation::null("clientId")))?,
-    );
-    let spec = spec(&body)?;
+    let (pool_id, client_id, spec) = read_update(body)?;
     let actor = authority.permit(service, &pool_id, Access::Write).await?;
     let updated = service
         .update_pool_client(actor, &pool_id, &client_id, &spec, caller)

@@ -20,6 +20,7 @@ mod pool_writes;
 mod pools;
 mod profile;
 mod recovery;
+mod request;
 mod schema;
 mod session;
 mod signup;
@@ -43,7 +44,9 @@ use axum::routing::post;
 use credentials::Credentials;
 use groups::GroupOperation;
 pub(crate) use operation::Operation;
-use operation::{BadTarget, Shape, Tenant};
+use operation::Tenant;
+use request::Request;
+pub use request::parse_request;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -74,8 +77,29 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, CognitoError>
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| CognitoError::invalid(format!("Malformed request body: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        CognitoError::invalid(format!("Malformed request body: {}", parse_message(&e)))
+    })
+}
+
+/// Characters of serde's message kept: it quotes the offending value, which may be as long as
+/// the body (and longer once escaped).
+const MAX_PARSE_MESSAGE: usize = 100;
+
+/// serde's message for a body that does not parse, its quote of the body cut to
+/// [`MAX_PARSE_MESSAGE`] characters, the position it names kept.
+fn parse_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let what = text.strip_suffix(position.as_str()).unwrap_or(&text);
+    let mut cut: String = what.chars().take(MAX_PARSE_MESSAGE).collect();
+    if cut.len() < what.len() {
+        cut.push('…');
+    }
+    if e.line() > 0 {
+        cut.push_str(&position);
+    }
+    cut
 }
 
 /// The `POST /` route, with its own per-app CORS (`cors::grant`): the permissive layer of the
@@ -194,17 +218,16 @@ struct Call<'a> {
 impl Call<'_> {
     /// Parses the body — once — as the operation's shape, notes its client for the CORS grant
     /// and charges the client's bucket (before a malformed body is reported).
-    fn request<T: Shape>(&mut self, body: &[u8]) -> Result<T, CognitoError> {
-        let parsed = parse::<T>(body);
+    fn request(&mut self, operation: Operation, body: &[u8]) -> Result<Request, CognitoError> {
+        let parsed = Request::parse(operation, body);
         if let Ok(request) = &parsed {
             self.tenant = request.tenant();
         }
-        let refresh = parsed.as_ref().is_ok_and(Shape::is_refresh);
-        let code = parsed.as_ref().is_ok_and(Shape::answers_with_code);
-        let bucket = self
-            .operation
-            .and_then(|op| throttle::bucket(op, refresh, code));
-        if let (Some(bucket), Some(client)) = (bucket, &self.client) {
+        let refresh = parsed.as_ref().is_ok_and(Request::is_refresh);
+        let code = parsed.as_ref().is_ok_and(Request::answers_with_code);
+        if let (Some(bucket), Some(client)) =
+            (throttle::bucket(operation, refresh, code), &self.client)
+        {
             self.state.limits.check(bucket, client.limit_key())?;
         }
         parsed
@@ -217,20 +240,11 @@ impl Call<'_> {
 }
 
 async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
-    use Operation::*;
     let target = call
         .headers
         .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| CognitoError::invalid("Missing X-Amz-Target header"))?;
-    let operation = Operation::from_target(target).map_err(|e| match e {
-        BadTarget::Unsupported(target) => {
-            CognitoError::invalid(format!("Unsupported target {}", truncate(target)))
-        }
-        BadTarget::UnknownOperation(name) => {
-            CognitoError::invalid(format!("Operation {} is not supported.", truncate(name)))
-        }
-    })?;
+        .and_then(|v| v.to_str().ok());
+    let operation = request::operation(target)?;
     call.operation = Some(operation);
     let service = call.state.service.as_ref();
     let caller = &call.caller();
@@ -253,102 +267,98 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         }
         hosted::session_only(operation, body)?;
         filled = hosted::with_secret_hash(service, operation, body).await?;
-        match operation {
-            InitiateAuth => {
-                return auth::hosted_initiate_auth(service, caller, call.request(&filled)?).await;
-            }
-            RespondToAuthChallenge => {
-                let request = call.request(&filled)?;
-                let (answer, cookie) =
-                    auth::hosted_respond_to_auth_challenge(service, caller, request).await?;
-                call.signed_in = cookie;
-                return Ok(answer);
-            }
-            _ => &filled[..],
-        }
+        &filled[..]
     } else {
-        let name = target.rsplit('.').next().unwrap_or_default();
+        let name = target
+            .unwrap_or_default()
+            .rsplit('.')
+            .next()
+            .unwrap_or_default();
         let forwarded = external::forward(service, credentials, caller, operation, name, body);
         if let Some(answer) = forwarded.await? {
             return Ok(answer);
         }
         body
     };
-    match operation {
-        SignUp => signup::sign_up(service, caller, call.request(body)?).await,
-        ConfirmSignUp => signup::confirm_sign_up(service, caller, call.request(body)?).await,
-        ResendConfirmationCode => {
-            signup::resend_confirmation_code(service, call.request(body)?).await
+    let hosted = call.endpoint == Endpoint::HostedLogin;
+    let request = match call.request(operation, body)? {
+        Request::InitiateAuth(r) if hosted => {
+            return auth::hosted_initiate_auth(service, caller, r).await;
         }
-        InitiateAuth => auth::initiate_auth(service, caller, call.request(body)?).await,
-        RespondToAuthChallenge => {
-            auth::respond_to_auth_challenge(service, caller, call.request(body)?).await
+        Request::RespondToAuthChallenge(r) if hosted => {
+            let (answer, cookie) =
+                auth::hosted_respond_to_auth_challenge(service, caller, r).await?;
+            call.signed_in = cookie;
+            return Ok(answer);
         }
-        GetTokensFromRefreshToken => {
-            auth::get_tokens_from_refresh_token(service, caller, call.request(body)?).await
+        request => request,
+    };
+    answer_request(service, caller, credentials, request, body).await
+}
+
+/// Runs a parsed request's operation; `body` is the one `request` was parsed from (the
+/// operations that read theirs whole read it).
+async fn answer_request(
+    service: &auth_return_core::Service,
+    caller: &Caller,
+    credentials: &Credentials<'_>,
+    request: Request,
+    body: &[u8],
+) -> Answer {
+    use GroupOperation as G;
+    use Request::*;
+    match request {
+        SignUp(r) => signup::sign_up(service, caller, r).await,
+        ConfirmSignUp(r) => signup::confirm_sign_up(service, caller, r).await,
+        ResendConfirmationCode(r) => signup::resend_confirmation_code(service, r).await,
+        InitiateAuth(r) => auth::initiate_auth(service, caller, r).await,
+        RespondToAuthChallenge(r) => auth::respond_to_auth_challenge(service, caller, r).await,
+        GetTokensFromRefreshToken(r) => {
+            auth::get_tokens_from_refresh_token(service, caller, r).await
         }
-        ForgotPassword => recovery::forgot_password(service, caller, call.request(body)?).await,
-        ConfirmForgotPassword => {
-            recovery::confirm_forgot_password(service, caller, call.request(body)?).await
+        ForgotPassword(r) => recovery::forgot_password(service, caller, r).await,
+        ConfirmForgotPassword(r) => recovery::confirm_forgot_password(service, caller, r).await,
+        GetUser(r) => session::get_user(service, r).await,
+        GlobalSignOut(r) => session::global_sign_out(service, caller, r).await,
+        RevokeToken(r) => session::revoke_token(service, caller, r).await,
+        ChangePassword(r) => profile::change_password(service, caller, r).await,
+        UpdateUserAttributes(r) => profile::update_user_attributes(service, caller, r).await,
+        GetUserAttributeVerificationCode(r) => {
+            profile::get_user_attribute_verification_code(service, r).await
         }
-        GetUser => session::get_user(service, call.request(body)?).await,
-        GlobalSignOut => session::global_sign_out(service, caller, call.request(body)?).await,
-        RevokeToken => session::revoke_token(service, caller, call.request(body)?).await,
-        ChangePassword => profile::change_password(service, caller, call.request(body)?).await,
-        UpdateUserAttributes => {
-            profile::update_user_attributes(service, caller, call.request(body)?).await
+        VerifyUserAttribute(r) => profile::verify_user_attribute(service, caller, r).await,
+        DeleteUser(r) => profile::delete_user(service, r).await,
+        AdminConfirmSignUp(r) => {
+            admin::admin_confirm_sign_up(service, credentials, caller, r).await
         }
-        GetUserAttributeVerificationCode => {
-            profile::get_user_attribute_verification_code(service, call.request(body)?).await
+        AdminCreateUser(r) => admin::admin_create_user(service, credentials, caller, r).await,
+        AdminGetUser(r) => admin::admin_get_user(service, credentials, r).await,
+        AdminDeleteUser(r) => admin::admin_delete_user(service, credentials, caller, r).await,
+        AdminDisableUser(r) => {
+            admin::admin_set_enabled(service, credentials, caller, r, false).await
         }
-        VerifyUserAttribute => {
-            profile::verify_user_attribute(service, caller, call.request(body)?).await
+        AdminEnableUser(r) => admin::admin_set_enabled(service, credentials, caller, r, true).await,
+        AdminSetUserPassword(r) => {
+            admin::admin_set_user_password(service, credentials, caller, r).await
         }
-        DeleteUser => profile::delete_user(service, call.request(body)?).await,
-        AdminConfirmSignUp => {
-            admin::admin_confirm_sign_up(service, credentials, caller, call.request(body)?).await
+        AdminResetUserPassword(r) => {
+            admin::admin_reset_user_password(service, credentials, caller, r).await
         }
-        AdminCreateUser => {
-            admin::admin_create_user(service, credentials, caller, call.request(body)?).await
+        AdminUserGlobalSignOut(r) => {
+            admin::admin_user_global_sign_out(service, credentials, caller, r).await
         }
-        AdminGetUser => admin::admin_get_user(service, credentials, call.request(body)?).await,
-        AdminDeleteUser => {
-            admin::admin_delete_user(service, credentials, caller, call.request(body)?).await
-        }
-        AdminDisableUser => {
-            admin::admin_set_enabled(service, credentials, caller, call.request(body)?, false).await
-        }
-        AdminEnableUser => {
-            admin::admin_set_enabled(service, credentials, caller, call.request(body)?, true).await
-        }
-        AdminSetUserPassword => {
-            admin::admin_set_user_password(service, credentials, caller, call.request(body)?).await
-        }
-        AdminResetUserPassword => {
-            admin::admin_reset_user_password(service, credentials, caller, call.request(body)?)
-                .await
-        }
-        AdminUserGlobalSignOut => {
-            admin::admin_user_global_sign_out(service, credentials, caller, call.request(body)?)
-                .await
-        }
-        ListUsers => admin::list_users(service, credentials, call.request(body)?).await,
+        ListUsers(r) => admin::list_users(service, credentials, r).await,
         CreateUserPool => pool_writes::create_user_pool(service, credentials, caller, body).await,
         UpdateUserPool => pool_writes::update_user_pool(service, credentials, caller, body).await,
-        AddCustomAttributes => {
-            let request = call.request(body)?;
-            schema::add_custom_attributes(service, credentials, caller, request).await
+        AddCustomAttributes(r) => {
+            schema::add_custom_attributes(service, credentials, caller, r).await
         }
-        ListUserPools => pools::list_user_pools(service, credentials, call.request(body)?).await,
-        DescribeUserPool => {
-            pools::describe_user_pool(service, credentials, call.request(body)?).await
-        }
-        DeleteUserPool => pools::delete_user_pool(service, credentials, call.request(body)?).await,
-        ListUserPoolClients => {
-            clients::list_user_pool_clients(service, credentials, call.request(body)?).await
-        }
-        DescribeUserPoolClient => {
-            clients::describe_user_pool_client(service, credentials, call.request(body)?).await
+        ListUserPools(r) => pools::list_user_pools(service, credentials, r).await,
+        DescribeUserPool(r) => pools::describe_user_pool(service, credentials, r).await,
+        DeleteUserPool(r) => pools::delete_user_pool(service, credentials, r).await,
+        ListUserPoolClients(r) => clients::list_user_pool_clients(service, credentials, r).await,
+        DescribeUserPoolClient(r) => {
+            clients::describe_user_pool_client(service, credentials, r).await
         }
         CreateUserPoolClient => {
             clients::create_user_pool_client(service, credentials, caller, body).await
@@ -356,79 +366,56 @@ async fn dispatch(call: &mut Call<'_>, body: &[u8]) -> Answer {
         UpdateUserPoolClient => {
             clients::update_user_pool_client(service, credentials, caller, body).await
         }
-        DeleteUserPoolClient => {
-            clients::delete_user_pool_client(service, credentials, caller, call.request(body)?)
-                .await
+        DeleteUserPoolClient(r) => {
+            clients::delete_user_pool_client(service, credentials, caller, r).await
         }
-        CreateGroup
-        | GetGroup
-        | UpdateGroup
-        | DeleteGroup
-        | ListGroups
-        | AdminAddUserToGroup
-        | AdminRemoveUserFromGroup
-        | AdminListGroupsForUser
-        | ListUsersInGroup => {
-            let kind = match operation {
-                CreateGroup => GroupOperation::Create,
-                GetGroup => GroupOperation::Get,
-                UpdateGroup => GroupOperation::Update,
-                DeleteGroup => GroupOperation::Delete,
-                ListGroups => GroupOperation::List,
-                AdminAddUserToGroup => GroupOperation::AddUser,
-                AdminRemoveUserFromGroup => GroupOperation::RemoveUser,
-                AdminListGroupsForUser => GroupOperation::ListForUser,
-                _ => GroupOperation::ListUsers,
-            };
-            groups::group_operation(service, credentials, kind, call.request(body)?).await
+        CreateGroup(r) => groups::group_operation(service, credentials, G::Create, r).await,
+        GetGroup(r) => groups::group_operation(service, credentials, G::Get, r).await,
+        UpdateGroup(r) => groups::group_operation(service, credentials, G::Update, r).await,
+        DeleteGroup(r) => groups::group_operation(service, credentials, G::Delete, r).await,
+        ListGroups(r) => groups::group_operation(service, credentials, G::List, r).await,
+        AdminAddUserToGroup(r) => {
+            groups::group_operation(service, credentials, G::AddUser, r).await
         }
-        AdminUpdateUserAttributes => {
-            let request = call.request(body)?;
-            admin::admin_update_user_attributes(service, credentials, caller, request).await
+        AdminRemoveUserFromGroup(r) => {
+            groups::group_operation(service, credentials, G::RemoveUser, r).await
         }
-        AdminDeleteUserAttributes => {
-            let request = call.request(body)?;
-            admin::admin_delete_user_attributes(service, credentials, caller, request).await
+        AdminListGroupsForUser(r) => {
+            groups::group_operation(service, credentials, G::ListForUser, r).await
         }
-        AdminListUserAuthEvents => {
-            let request = call.request(body)?;
-            admin::admin_list_user_auth_events(service, credentials, request).await
+        ListUsersInGroup(r) => groups::group_operation(service, credentials, G::ListUsers, r).await,
+        AdminUpdateUserAttributes(r) => {
+            admin::admin_update_user_attributes(service, credentials, caller, r).await
         }
-        AdminInitiateAuth => {
-            admin_auth::admin_initiate_auth(service, credentials, caller, call.request(body)?).await
+        AdminDeleteUserAttributes(r) => {
+            admin::admin_delete_user_attributes(service, credentials, caller, r).await
         }
-        AdminRespondToAuthChallenge => {
-            let request = call.request(body)?;
-            admin_auth::admin_respond_to_auth_challenge(service, credentials, caller, request).await
+        AdminListUserAuthEvents(r) => {
+            admin::admin_list_user_auth_events(service, credentials, r).await
         }
-        GetUserPoolMfaConfig => {
-            admin::get_user_pool_mfa_config(service, credentials, call.request(body)?).await
+        AdminInitiateAuth(r) => {
+            admin_auth::admin_initiate_auth(service, credentials, caller, r).await
         }
-        SetUserPoolMfaConfig => {
-            admin::set_user_pool_mfa_config(service, credentials, caller, call.request(body)?).await
+        AdminRespondToAuthChallenge(r) => {
+            admin_auth::admin_respond_to_auth_challenge(service, credentials, caller, r).await
         }
-        AssociateSoftwareToken => mfa::associate_software_token(service, call.request(body)?).await,
-        VerifySoftwareToken => {
-            mfa::verify_software_token(service, caller, call.request(body)?).await
+        GetUserPoolMfaConfig(r) => admin::get_user_pool_mfa_config(service, credentials, r).await,
+        SetUserPoolMfaConfig(r) => {
+            admin::set_user_pool_mfa_config(service, credentials, caller, r).await
         }
-        SetUserMfaPreference => {
-            mfa::set_user_mfa_preference(service, caller, call.request(body)?).await
+        AssociateSoftwareToken(r) => mfa::associate_software_token(service, r).await,
+        VerifySoftwareToken(r) => mfa::verify_software_token(service, caller, r).await,
+        SetUserMfaPreference(r) => mfa::set_user_mfa_preference(service, caller, r).await,
+        AdminSetUserMfaPreference(r) => {
+            mfa::admin_set_user_mfa_preference(service, credentials, caller, r).await
         }
-        AdminSetUserMfaPreference => {
-            mfa::admin_set_user_mfa_preference(service, credentials, caller, call.request(body)?)
-                .await
+        StartWebAuthnRegistration(r) => passkeys::start_webauthn_registration(service, r).await,
+        CompleteWebAuthnRegistration(r) => {
+            passkeys::complete_webauthn_registration(service, caller, r).await
         }
-        StartWebAuthnRegistration => {
-            passkeys::start_webauthn_registration(service, call.request(body)?).await
-        }
-        CompleteWebAuthnRegistration => {
-            passkeys::complete_webauthn_registration(service, caller, call.request(body)?).await
-        }
-        ListWebAuthnCredentials => {
-            passkeys::list_webauthn_credentials(service, call.request(body)?).await
-        }
-        DeleteWebAuthnCredential => {
-            passkeys::delete_webauthn_credential(service, caller, call.request(body)?).await
+        ListWebAuthnCredentials(r) => passkeys::list_webauthn_credentials(service, r).await,
+        DeleteWebAuthnCredential(r) => {
+            passkeys::delete_webauthn_credential(service, caller, r).await
         }
     }
 }

@@ -163,13 +163,8 @@ fn settings(body: &Map<String, Value>) -> Result<PoolSettings, CognitoError> {
     })
 }
 
-pub async fn create_user_pool(
-    service: &Service,
-    credentials: &Credentials<'_>,
-    caller: &Caller,
-    body: &[u8],
-) -> Answer {
-    let authority = credentials.authenticate(service).await?;
+/// CreateUserPool's body: the pool's name and settings, its `Schema` included.
+pub fn read_create(body: &[u8]) -> Result<(String, PoolSettings), CognitoError> {
     let body = members::object(body)?;
     let name = body
         .get("PoolName")
@@ -180,8 +175,31 @@ pub async fn create_user_pool(
     if let Some(schema) = body.get("Schema").filter(|v| !v.is_null()) {
         settings.schema = super::schema::entries(schema, "Schema")?;
     }
+    Ok((name.to_owned(), settings))
+}
+
+/// UpdateUserPool's body: the pool and its new settings.
+pub fn read_update(body: &[u8]) -> Result<(PoolId, PoolSettings), CognitoError> {
+    let body = members::object(body)?;
+    let pool_id: PoolId = body
+        .get("UserPoolId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| CognitoError::invalid(super::validation::null("userPoolId")))?
+        .parse()?;
+    members::check(&body, READ, RULES)?;
+    Ok((pool_id, settings(&body)?))
+}
+
+pub async fn create_user_pool(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    caller: &Caller,
+    body: &[u8],
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let (name, settings) = read_create(body)?;
     let actor = authority.permit_new_pool()?;
-    let summary = service.create_pool(actor, name, &settings, caller).await?;
+    let summary = service.create_pool(actor, &name, &settings, caller).await?;
     user_pool_answer(service, summary)
 }
 
@@ -192,14 +210,7 @@ pub async fn update_user_pool(
     body: &[u8],
 ) -> Answer {
     let authority = credentials.authenticate(service).await?;
-    let body = members::object(body)?;
-    let pool_id: PoolId = body
-        .get("UserPoolId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| CognitoError::invalid(super::validation::null("userPoolId")))?
-        .parse()?;
-    members::check(&body, READ, RULES)?;
-    let settings = settings(&body)?;
+    let (pool_id, settings) = read_update(body)?;
     let actor = authority.permit(service, &pool_id, Access::Write).await?;
     service
         .update_pool(actor, &pool_id, &settings, caller)
