@@ -19,10 +19,6 @@ const POOL_SIZE: u32 = 8;
 /// How long a writer waits for the write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Bytes of the database file mapped into memory (address space, not memory: pages are
-/// resident only while the operating system caches them, shared by every connection).
-const MMAP_SIZE: &str = "17179869184";
-
 /// [`Store`](auth_return_core::store::Store) on SQLite.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -46,12 +42,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            // Reads straight from the operating system's page cache through a shared map, with
-            // no read call and copy per page: a database larger than SQLite's 2 MB page cache
-            // per connection (a pool of a million users is about 1.1 GB) is otherwise read a
-            // page at a time on every listing.
-            .pragma("mmap_size", MMAP_SIZE);
+            .busy_timeout(BUSY_TIMEOUT);
         if !memory {
             create_parent_dir(options.get_filename())?;
             create_private_file(options.get_filename())?;
