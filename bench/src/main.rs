@@ -148,6 +148,19 @@ struct Target {
 }
 
 impl Target {
+    /// The same server through another app's client, to sign users up there.
+    fn for_client(&self, client_id: &str) -> Target {
+        Target {
+            client_id: client_id.to_owned(),
+            url: self.url.clone(),
+            pool_name: String::new(),
+            email: String::new(),
+            http: self.http.clone(),
+            browser: self.browser.clone(),
+            outbox: self.outbox.clone(),
+        }
+    }
+
     async fn call(&self, op: &str, body: Value) -> anyhow::Result<Value> {
         let response = self
             .http
@@ -308,16 +321,10 @@ async fn scale_step(args: &Args, target: &Target, token: &str) -> anyhow::Result
                 .await?
                 .json()
                 .await?;
-            let app_target = Target {
-                client_id: config["clientId"].as_str().context("client")?.to_owned(),
-                url: target.url.clone(),
-                pool_name: String::new(),
-                email: String::new(),
-                http: target.http.clone(),
-                browser: target.browser.clone(),
-                outbox: target.outbox.clone(),
-            };
-            app_target.register("template@example.com").await?;
+            target
+                .for_client(config["clientId"].as_str().context("client")?)
+                .register("template@example.com")
+                .await?;
             println!("app_id={app_id}");
             Ok(())
         }
@@ -473,16 +480,10 @@ async fn main() -> anyhow::Result<()> {
             .as_deref()
             .context("--mode console needs --database-url")?;
         let register = async |client_id: &str| {
-            let app_target = Target {
-                client_id: client_id.to_owned(),
-                url: target.url.clone(),
-                pool_name: String::new(),
-                email: String::new(),
-                http: target.http.clone(),
-                browser: target.browser.clone(),
-                outbox: target.outbox.clone(),
-            };
-            app_target.register("template@example.com").await
+            target
+                .for_client(client_id)
+                .register("template@example.com")
+                .await
         };
         if args.console_step != ConsoleStep::Measure {
             console::seed(
