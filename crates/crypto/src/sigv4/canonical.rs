@@ -142,11 +142,13 @@ fn percent_decode(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| {
-            std::str::from_utf8(h)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        });
+        // Two hex digits exactly (RFC 3986 §2.1): `from_str_radix` alone would also take a
+        // sign, reading `%+5` as byte 5, so two different queries would sign the same.
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -185,6 +187,9 @@ mod tests {
         assert_eq!(canonical_query("b=2&a=2&a=1"), "a=1&a=2&b=2");
         assert_eq!(canonical_query("k=a%20b&x"), "k=a%20b&x=");
         assert_eq!(canonical_query("k=a+b&e=%zz"), "e=%25zz&k=a%2Bb");
+        // A sign is no hex digit: `%+5` is three characters, not byte 5.
+        assert_eq!(canonical_query("k=%+5"), "k=%25%2B5");
+        assert_ne!(canonical_query("k=%+5"), canonical_query("k=%05"));
     }
 
     #[test]
