@@ -33,6 +33,9 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// The HTTP surface's metrics.
     pub metrics: HttpMetrics,
+    /// The REST API's OpenAPI document as served (`rest::openapi`), made once: it depends on
+    /// the code alone.
+    pub openapi: Result<axum::body::Bytes, Arc<str>>,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
             )),
             options: Arc::new(options),
             metrics: HttpMetrics::default(),
+            openapi: rest::openapi::document_json(),
         }
     }
 }

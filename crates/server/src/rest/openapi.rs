@@ -5,11 +5,13 @@
 use crate::error::ApiError;
 use crate::rest::error_body::{ErrorBody, error_response};
 use crate::rest::routes;
+use crate::router::AppState;
 use auth_return_core::Error;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use std::sync::LazyLock;
+use std::sync::Arc;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, RefOr};
@@ -153,21 +155,22 @@ pub fn document() -> Document {
     openapi
 }
 
-/// The document as served, made once: it depends on the code alone.
-static DOCUMENT: LazyLock<Result<Bytes, String>> = LazyLock::new(|| {
+/// The document as served (kept in `AppState`, made once per server).
+pub fn document_json() -> Result<Bytes, Arc<str>> {
     document()
         .to_json()
         .map(Bytes::from)
-        .map_err(|e| e.to_string())
-});
+        .map_err(|e| Arc::from(e.to_string()))
+}
 
 /// `GET /api/openapi.json`: this API's contract. Public, cacheable.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "contract",
     operation_id = "openapi",
     responses((status = 200, description = "The OpenAPI 3.1 document of the REST API.", body = Object)),
 )]
-pub async fn serve() -> Result<Response, ApiError> {
-    let json = DOCUMENT
+pub async fn serve(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let json = state
+        .openapi
         .as_ref()
         .map_err(|e| Error::Internal(format!("serialising the OpenAPI document: {e}")))?;
     Ok((
