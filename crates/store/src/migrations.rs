@@ -53,6 +53,7 @@ const STEPS: &[Step] = steps![
     20 "external user api keys" "0020_external_user_api_keys.sql",
     21 "webhooks" "0021_webhooks.sql",
     22 "user value indexes" "0022_user_value_indexes.sql",
+    23 "one statement writes" "0023_one_statement_writes.sql",
 ];
 
 /// The SQLite migrator.

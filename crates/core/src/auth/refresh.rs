@@ -47,9 +47,10 @@ impl Service {
             .await?
             .filter(|(s, _)| s.client_id == app.client.id && s.pool_id == app.pool_id)
             .ok_or(Error::InvalidRefreshToken)?;
+        // Read once: the secret hash is over one of the user's names (docs/cognito-protocol.md
+        // §4), and the tokens are the user's.
+        let user = self.store.get_user(&app.pool_id, session.user_id).await?;
         if let ClientProof::SecretHash(presented) = proof {
-            // The hash is over a name of the user; find them first (docs/cognito-protocol.md §4).
-            let user = self.store.get_user(&app.pool_id, session.user_id).await?;
             let names = user.as_ref().map(known_names);
             let accepted: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
             self.check_secret_hash(app, presented, &accepted)?;
@@ -68,19 +69,15 @@ impl Service {
                 .revoke_session(&app.pool_id, session.id, now)
                 .await?;
             tracing::warn!(pool_id = %app.pool_id, session = %session.id, "refresh token reuse: session revoked");
-            let email = self.email_of(&app.pool_id, session.user_id).await;
+            let email = user.as_ref().map(|user| user.email.as_str());
             let event = NewEvent::new(app.pool_id.clone(), now, EventKind::RefreshTokenReuse)
-                .about(Some(session.user_id), email.as_deref())
+                .about(Some(session.user_id), email)
                 .with("session_id", &session.id.to_string())
                 .by(caller);
             self.events.record(event);
             return Err(Error::RefreshTokenReused);
         }
-        let user = self
-            .store
-            .get_user(&app.pool_id, session.user_id)
-            .await?
-            .ok_or(Error::InvalidRefreshToken)?;
+        let user = user.ok_or(Error::InvalidRefreshToken)?;
         if !user.enabled {
             return Err(Error::UserDisabled);
         }

@@ -64,22 +64,27 @@ macro_rules! event_store {
 
             #[async_trait::async_trait]
             impl EventStore for $store {
-                /// One multi-row `INSERT` per `EVENTS_PER_INSERT` events, and the queueing of
-                /// their webhook deliveries, in one transaction.
+                /// One multi-row `INSERT` per `EVENTS_PER_INSERT` events (in one transaction
+                /// when a batch needs several); the insert's trigger queues the webhook
+                /// deliveries (migration 0023).
                 async fn record_events(&self, events: &[NewEvent]) -> StoreResult<()> {
-                    if events.is_empty() {
+                    if events.len() <= EVENTS_PER_INSERT {
+                        if !events.is_empty() {
+                            insert_events(events)?
+                                .build()
+                                .execute(&self.pool)
+                                .await
+                                .map_err(backend)?;
+                        }
                         return Ok(());
                     }
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     for chunk in events.chunks(EVENTS_PER_INSERT) {
-                        let mut insert = insert_events(chunk)?;
-                        insert.push(" RETURNING id");
-                        let ids: Vec<i64> = insert
-                            .build_query_scalar()
-                            .fetch_all(&mut *tx)
+                        insert_events(chunk)?
+                            .build()
+                            .execute(&mut *tx)
                             .await
                             .map_err(backend)?;
-                        $crate::sql::webhooks::queue_deliveries!($db, &mut *tx, ids)?;
                     }
                     tx.commit().await.map_err(backend)
                 }

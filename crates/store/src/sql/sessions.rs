@@ -14,10 +14,9 @@ macro_rules! session_store {
 
             #[async_trait::async_trait]
             impl SessionStore for $store {
-                /// Inserts a session and its first refresh token in one transaction.
+                /// Inserts a session; its trigger inserts its first refresh token in the same
+                /// statement (migration 0023).
                 async fn insert_session(&self, session: &Session) -> StoreResult<()> {
-                    const TAKEN: &str = "session id or refresh token already exists";
-                    let mut tx = self.pool.begin().await.map_err(backend)?;
                     sqlx::query(
                         "INSERT INTO sessions (id, pool_id, client_id, user_id, refresh_hash, \
                          auth_time, expires_at, revoked_at, scope) \
@@ -32,21 +31,10 @@ macro_rules! session_store {
                     .bind(session.expires_at)
                     .bind(session.revoked_at)
                     .bind(session.scope.as_deref())
-                    .execute(&mut *tx)
+                    .execute(&self.pool)
                     .await
-                    .map_err(conflict(TAKEN))?;
-                    sqlx::query(
-                        "INSERT INTO refresh_tokens (pool_id, hash, session_id, created_at) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(&session.pool_id)
-                    .bind(&session.refresh_hash)
-                    .bind(session.id)
-                    .bind(session.auth_time)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(conflict(TAKEN))?;
-                    tx.commit().await.map_err(backend)
+                    .map_err(conflict("session id or refresh token already exists"))?;
+                    Ok(())
                 }
 
                 async fn get_session(

@@ -1,5 +1,5 @@
-//! Webhook endpoints and their delivery queue, for both dialects. Deliveries are queued by
-//! [`queue_deliveries`], which `record_events` runs in the events' own transaction.
+//! Webhook endpoints and their delivery queue, for both dialects. Deliveries are queued by the
+//! trigger on `events` (migration 0023), in the statement that records the event.
 
 /// Columns of `webhook_endpoints w`.
 macro_rules! select_webhook_endpoint {
@@ -19,31 +19,6 @@ macro_rules! select_webhook_delivery {
     };
 }
 pub(crate) use select_webhook_delivery;
-
-/// Queues a delivery of each of the events `ids` to each enabled endpoint of its pool that
-/// takes its kind, on `$conn` (the transaction recording them).
-macro_rules! queue_deliveries {
-    ($db:ty, $conn:expr, $ids:expr) => {{
-        let mut queue = sqlx::QueryBuilder::<$db>::new(
-            "INSERT INTO webhook_deliveries (endpoint_id, event_id, user_id, next_attempt_at, \
-             created_at) SELECT s.endpoint_id, ev.id, ev.user_id, ev.at, ev.at FROM events ev \
-             JOIN webhook_subscriptions s ON s.pool_id = ev.pool_id AND s.kind = ev.kind \
-             JOIN webhook_endpoints w ON w.endpoint_id = s.endpoint_id AND w.enabled = TRUE \
-             WHERE ev.id IN (",
-        );
-        let mut ids = queue.separated(", ");
-        for id in $ids {
-            ids.push_bind(id);
-        }
-        queue.push(") ORDER BY ev.id");
-        queue
-            .build()
-            .execute($conn)
-            .await
-            .map_err($crate::error::backend)
-    }};
-}
-pub(crate) use queue_deliveries;
 
 /// Implements `WebhookStore` for `$store` on database `$db`.
 macro_rules! webhook_store {
