@@ -198,6 +198,16 @@ pub enum Error {
     /// No group of that name in the pool.
     #[error("Group not found.")]
     GroupNotFound,
+    /// No identity provider of that name (or identifier) in the pool.
+    #[error("Identity provider {0} does not exist.")]
+    IdentityProviderNotFound(String),
+    /// A provider of that name, or one with that identifier, exists in the pool already (the
+    /// message says which).
+    #[error("{0}")]
+    DuplicateProvider(String),
+    /// The pool has as many identity providers as it may.
+    #[error("A user pool has at most {0} identity providers.")]
+    IdentityProviderLimitExceeded(u64),
     /// A pool or user limit on groups reached (the message names it).
     #[error("{0}")]
     GroupLimitExceeded(String),

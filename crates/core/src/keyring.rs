@@ -28,6 +28,9 @@ pub struct KeyRing {
     pub access_keys: Sealer,
     /// Seals webhook endpoints' signing secrets, which signing needs back (AAD: the endpoint).
     pub webhook_secrets: Sealer,
+    /// Seals identity providers' client secrets and keys, which calling them needs back (AAD:
+    /// pool and provider name).
+    pub identity_provider_secrets: Sealer,
     /// HMAC key deriving each app's hook-signing secret (from its pool and secret version).
     pub hook_secrets: SecretBytes,
     /// HMAC key for one-time codes at rest.
@@ -54,6 +57,10 @@ impl KeyRing {
             passkeys: Sealer::new(derive_key(master, "auth-return/passkey/v1")),
             access_keys: Sealer::new(derive_key(master, "auth-return/access-key/v1")),
             webhook_secrets: Sealer::new(derive_key(master, "auth-return/webhook-secret/v1")),
+            identity_provider_secrets: Sealer::new(derive_key(
+                master,
+                "auth-return/identity-provider-secret/v1",
+            )),
             hook_secrets: SecretBytes::new(
                 derive_key(master, "auth-return/hook-secret/v1").to_vec(),
             ),
@@ -88,6 +95,7 @@ mod tests {
             &ring.totp_secrets,
             &ring.passkeys,
             &ring.access_keys,
+            &ring.identity_provider_secrets,
             &ring.webhook_secrets,
         ];
         // What one purpose seals, no other opens.

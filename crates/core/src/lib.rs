@@ -21,6 +21,7 @@ pub mod error;
 pub mod events;
 mod external_apps;
 pub mod external_users;
+pub mod federation;
 pub mod groups;
 pub mod hooks;
 pub mod ids;

@@ -162,8 +162,12 @@ impl From<Error> for CognitoError {
             Error::PasswordResetRequired => "PasswordResetRequiredException",
             Error::UserNotFound => "UserNotFoundException",
             Error::GroupExists(_) => "GroupExistsException",
-            Error::GroupNotFound => "ResourceNotFoundException",
+            Error::GroupNotFound | Error::IdentityProviderNotFound(_) => {
+                "ResourceNotFoundException"
+            }
+            Error::DuplicateProvider(_) => "DuplicateProviderException",
             Error::GroupLimitExceeded(_)
+            | Error::IdentityProviderLimitExceeded(_)
             | Error::ClientLimitExceeded(_)
             | Error::CustomAttributeLimitExceeded(_) => "LimitExceededException",
             Error::ExternalPool { .. } => "ResourceNotFoundException",

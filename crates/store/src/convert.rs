@@ -236,6 +236,19 @@ pub(crate) fn transports_from_json(text: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(text).map_err(|_| corrupt("passkeys.transports"))
 }
 
+/// `value` as the JSON text of column `what`.
+pub(crate) fn to_json_text<T: serde::Serialize>(value: &T, what: &str) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("encoding {what}: {e}")))
+}
+
+/// Parses the JSON text of column `what`.
+pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|_| corrupt(what))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,6 +54,7 @@ const STEPS: &[Step] = steps![
     21 "webhooks" "0021_webhooks.sql",
     22 "user value indexes" "0022_user_value_indexes.sql",
     23 "one statement writes" "0023_one_statement_writes.sql",
+    24 "identity providers" "0024_identity_providers.sql",
 ];
 
 /// The SQLite migrator.

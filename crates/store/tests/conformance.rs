@@ -28,6 +28,8 @@ mod events;
 mod fixtures;
 #[path = "conformance/groups.rs"]
 mod groups;
+#[path = "conformance/identity_providers.rs"]
+mod identity_providers;
 #[path = "conformance/keys_and_revocations.rs"]
 mod keys_and_revocations;
 #[path = "conformance/lockouts.rs"]
@@ -311,6 +313,7 @@ on_both! {
     access_keys_hold_their_cap_under_a_burst => access_keys::access_key_burst;
     groups_and_members_store_list_order_and_cascade => groups::groups;
     group_memberships_hold_their_cap_under_a_burst => groups::membership_burst;
+    identity_providers_store_list_order_and_cascade => identity_providers::identity_providers;
     clients_add_list_update_and_delete_with_their_sessions => clients::clients;
     clients_hold_their_cap_under_a_burst => clients::client_burst;
     change_feed_records_key_changes_in_order => changes::recorded;

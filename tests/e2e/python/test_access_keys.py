@@ -347,3 +347,59 @@ def test_boto3_creates_and_updates_a_pool(base_url, developer):
         signed_client(base_url, limited["access_key_id"], limited["secret_access_key"]).create_user_pool(PoolName="no")
     assert error_of(error)[0] == "AccessDeniedException"
     admin.delete_user_pool(UserPoolId=pool["Id"])
+
+
+def test_boto3_manages_identity_providers_and_never_sees_their_secrets(base_url, developer):
+    admin, app = developer["admin"], developer["app"]
+    pool = app["user_pool_id"]
+    details = {
+        "client_id": "shop-web",
+        "client_secret": "upstream-s3cret",
+        "authorize_scopes": "openid email",
+        "oidc_issuer": "https://id.example.com",
+    }
+    created = admin.create_identity_provider(
+        UserPoolId=pool,
+        ProviderName="Okta",
+        ProviderType="OIDC",
+        ProviderDetails=details,
+        AttributeMapping={"email": "email"},
+        IdpIdentifiers=["example.com"],
+    )["IdentityProvider"]
+    assert created["ProviderDetails"] == {k: v for k, v in details.items() if k != "client_secret"}
+    assert created["AttributeMapping"] == {"email": "email", "username": "sub"}
+    assert isinstance(created["CreationDate"], datetime.datetime)
+    with pytest.raises(ClientError) as error:
+        admin.create_identity_provider(
+            UserPoolId=pool, ProviderName="Okta", ProviderType="OIDC", ProviderDetails=details
+        )
+    assert error_of(error) == (
+        "DuplicateProviderException",
+        "A provider with the name Okta already exists in this user pool.",
+    )
+    # A description sent back as it is keeps the secret; a new mapping replaces the old.
+    described = admin.describe_identity_provider(UserPoolId=pool, ProviderName="Okta")["IdentityProvider"]
+    admin.update_identity_provider(
+        UserPoolId=pool,
+        ProviderName="Okta",
+        ProviderDetails=described["ProviderDetails"],
+        AttributeMapping={"email": "mail"},
+    )
+    found = admin.get_identity_provider_by_identifier(UserPoolId=pool, IdpIdentifier="example.com")
+    assert found["IdentityProvider"]["AttributeMapping"] == {"email": "mail", "username": "sub"}
+    assert "client_secret" not in json.dumps(found, default=str)
+
+    reader_key = create_key(
+        base_url, developer["token"], name="idp reader", app_id=app["app_id"], read_only=True
+    )
+    reader = signed_client(base_url, reader_key["access_key_id"], reader_key["secret_access_key"])
+    listed = reader.list_identity_providers(UserPoolId=pool)["Providers"]
+    assert [(p["ProviderName"], p["ProviderType"]) for p in listed] == [("Okta", "OIDC")]
+    with pytest.raises(ClientError) as error:
+        reader.delete_identity_provider(UserPoolId=pool, ProviderName="Okta")
+    assert error_of(error)[1] == f"Access key {reader_key['access_key_id']} may only read."
+
+    admin.delete_identity_provider(UserPoolId=pool, ProviderName="Okta")
+    with pytest.raises(ClientError) as error:
+        admin.describe_identity_provider(UserPoolId=pool, ProviderName="Okta")
+    assert error_of(error) == ("ResourceNotFoundException", "Identity provider Okta does not exist.")

@@ -5,6 +5,7 @@ mod attributes;
 mod auth_events;
 mod filter;
 mod mfa;
+pub(crate) mod name_pages;
 mod page_token;
 mod pools;
 mod schema;

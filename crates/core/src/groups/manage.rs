@@ -1,14 +1,13 @@
 //! Creating, reading, changing, listing and deleting groups.
 
 use super::{MAX_GROUPS_PAGE, MAX_GROUPS_PER_POOL, validate};
+use crate::admin::name_pages::{decode_token, encode_token, page_end, page_size};
 use crate::apps::Actor;
-use crate::error::{Constraint, Error, Field, Result, Violation};
+use crate::error::{Error, Field, Result};
 use crate::ids::PoolId;
 use crate::model::Group;
 use crate::service::Service;
 use crate::store::StoreError;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// CreateGroup's members.
 #[derive(Clone, Debug, Default)]
@@ -32,33 +31,6 @@ pub struct GroupChange {
     pub precedence: Option<i64>,
     /// A new role ARN.
     pub role_arn: Option<String>,
-}
-
-/// The page size of a group listing: 1–60, 60 when not given.
-pub(super) fn page_size(limit: Option<i64>) -> Result<u32> {
-    let limit = limit.unwrap_or(MAX_GROUPS_PAGE);
-    let constraint = if limit < 1 {
-        Constraint::AtLeast(1)
-    } else if limit > MAX_GROUPS_PAGE {
-        Constraint::AtMost(MAX_GROUPS_PAGE)
-    } else {
-        return Ok(u32::try_from(limit).unwrap_or(1));
-    };
-    Err(Error::Validation(Violation::new(Field::Limit, constraint)))
-}
-
-/// A page token: the last listed name or id, opaque to callers.
-pub(super) fn encode_token(last: &str) -> String {
-    URL_SAFE_NO_PAD.encode(last)
-}
-
-/// Reads a token [`encode_token`] wrote.
-pub(super) fn decode_token(token: &str) -> Result<String> {
-    URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| Error::InvalidParameter("Invalid pagination token.".into()))
 }
 
 fn check_members(
@@ -181,7 +153,7 @@ impl Service {
         next_token: Option<&str>,
     ) -> Result<(Vec<Group>, Option<String>)> {
         let app = self.admin_app(actor, pool_id).await?;
-        let limit = page_size(limit)?;
+        let limit = page_size(limit, MAX_GROUPS_PAGE, Field::Limit)?;
         let after = next_token.map(decode_token).transpose()?;
         let mut groups = self
             .store
@@ -189,17 +161,5 @@ impl Service {
             .await?;
         let next = page_end(&mut groups, limit).map(|last| encode_token(&last.name));
         Ok((groups, next))
-    }
-}
-
-/// Cuts a page fetched one longer than `limit` back to `limit`; the last kept item when a next
-/// page exists.
-pub(super) fn page_end<T: Clone>(items: &mut Vec<T>, limit: u32) -> Option<T> {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    if items.len() > limit {
-        items.truncate(limit);
-        items.last().cloned()
-    } else {
-        None
     }
 }

@@ -1,7 +1,7 @@
 //! A group's members: added and removed by username, listed both ways.
 
 use super::MAX_GROUPS_PER_USER;
-use super::manage::{decode_token, encode_token, page_end, page_size};
+use crate::admin::name_pages::{decode_token, encode_token, page_end, page_size};
 use crate::apps::Actor;
 use crate::auth::UserView;
 use crate::error::{Error, Result};
@@ -63,7 +63,7 @@ impl Service {
         next_token: Option<&str>,
     ) -> Result<(Vec<Group>, Option<String>)> {
         let (app, user) = self.admin_target(actor, pool_id, username).await?;
-        let limit = page_size(limit)?;
+        let limit = page_size(limit, super::MAX_GROUPS_PAGE, crate::error::Field::Limit)?;
         let all = self.store.list_user_groups(&app.pool_id, user.id).await?;
         // A user has at most 100 groups: paged in memory, the token being the index.
         let start = match next_token {
@@ -89,7 +89,7 @@ impl Service {
     ) -> Result<(Vec<UserView>, Option<String>)> {
         let app = self.admin_app(actor, pool_id).await?;
         self.pool_group(&app.pool_id, group).await?;
-        let limit = page_size(limit)?;
+        let limit = page_size(limit, super::MAX_GROUPS_PAGE, crate::error::Field::Limit)?;
         let after = next_token
             .map(|token| {
                 decode_token(token).and_then(|id| {

@@ -13,6 +13,7 @@ mod connections;
 mod events;
 mod groups;
 mod hosted_sessions;
+mod identity_providers;
 mod lockouts;
 mod mail_quotas;
 mod mfa;
@@ -37,6 +38,7 @@ pub use connections::{ConnectionStore, ConnectionUse};
 pub use events::EventStore;
 pub use groups::{GroupStore, Membership};
 pub use hosted_sessions::HostedSessionStore;
+pub use identity_providers::IdentityProviderStore;
 pub use lockouts::LockoutStore;
 pub use mail_quotas::MailQuotaStore;
 pub use mfa::MfaStore;
@@ -104,4 +106,5 @@ store!(
     PruneStore,
     ConnectionStore,
     WebhookStore,
+    IdentityProviderStore,
 );

@@ -3,11 +3,13 @@
 //! (docs/cognito-protocol.md §6.1).
 
 mod error;
+mod es256;
 mod jwk;
 mod signing;
 mod verifying;
 
 pub use error::JwsError;
+pub use es256::Es256SigningKey;
 pub use jwk::{Jwk, rsa_thumbprint};
 pub use signing::SigningKey;
 pub use verifying::{VerifyingKey, peek_kid, verify};

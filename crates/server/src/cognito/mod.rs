@@ -12,6 +12,7 @@ mod external;
 mod flows;
 mod groups;
 mod hosted;
+mod identity_providers;
 mod members;
 mod mfa;
 mod operation;
@@ -307,6 +308,7 @@ async fn answer_request(
 ) -> Answer {
     use GroupOperation as G;
     use Request::*;
+    use identity_providers::IdentityProviderOperation as P;
     match request {
         SignUp(r) => signup::sign_up(service, caller, r).await,
         ConfirmSignUp(r) => signup::confirm_sign_up(service, caller, r).await,
@@ -384,6 +386,34 @@ async fn answer_request(
             groups::group_operation(service, credentials, G::ListForUser, r).await
         }
         ListUsersInGroup(r) => groups::group_operation(service, credentials, G::ListUsers, r).await,
+        CreateIdentityProvider(r) => {
+            identity_providers::identity_provider_operation(service, credentials, P::Create, r)
+                .await
+        }
+        DescribeIdentityProvider(r) => {
+            identity_providers::identity_provider_operation(service, credentials, P::Describe, r)
+                .await
+        }
+        UpdateIdentityProvider(r) => {
+            identity_providers::identity_provider_operation(service, credentials, P::Update, r)
+                .await
+        }
+        DeleteIdentityProvider(r) => {
+            identity_providers::identity_provider_operation(service, credentials, P::Delete, r)
+                .await
+        }
+        ListIdentityProviders(r) => {
+            identity_providers::identity_provider_operation(service, credentials, P::List, r).await
+        }
+        GetIdentityProviderByIdentifier(r) => {
+            identity_providers::identity_provider_operation(
+                service,
+                credentials,
+                P::ByIdentifier,
+                r,
+            )
+            .await
+        }
         AdminUpdateUserAttributes(r) => {
             admin::admin_update_user_attributes(service, credentials, caller, r).await
         }

@@ -103,6 +103,18 @@ pub enum Operation {
     AdminListGroupsForUser,
     /// `ListUsersInGroup`.
     ListUsersInGroup,
+    /// `CreateIdentityProvider`.
+    CreateIdentityProvider,
+    /// `DescribeIdentityProvider`.
+    DescribeIdentityProvider,
+    /// `UpdateIdentityProvider`.
+    UpdateIdentityProvider,
+    /// `DeleteIdentityProvider`.
+    DeleteIdentityProvider,
+    /// `ListIdentityProviders`.
+    ListIdentityProviders,
+    /// `GetIdentityProviderByIdentifier`.
+    GetIdentityProviderByIdentifier,
     /// `AdminUpdateUserAttributes`.
     AdminUpdateUserAttributes,
     /// `AdminDeleteUserAttributes`.
@@ -208,6 +220,12 @@ impl Operation {
             "AdminRemoveUserFromGroup" => AdminRemoveUserFromGroup,
             "AdminListGroupsForUser" => AdminListGroupsForUser,
             "ListUsersInGroup" => ListUsersInGroup,
+            "CreateIdentityProvider" => CreateIdentityProvider,
+            "DescribeIdentityProvider" => DescribeIdentityProvider,
+            "UpdateIdentityProvider" => UpdateIdentityProvider,
+            "DeleteIdentityProvider" => DeleteIdentityProvider,
+            "ListIdentityProviders" => ListIdentityProviders,
+            "GetIdentityProviderByIdentifier" => GetIdentityProviderByIdentifier,
             "AdminUpdateUserAttributes" => AdminUpdateUserAttributes,
             "AdminDeleteUserAttributes" => AdminDeleteUserAttributes,
             "AdminListUserAuthEvents" => AdminListUserAuthEvents,

@@ -3,7 +3,9 @@
 //! [`parse_request`] can be fuzzed on the very path the server takes (`fuzz/`).
 
 use super::operation::{BadTarget, Operation, Shape, Tenant};
-use super::{admin, admin_auth, auth, clients, groups, mfa, passkeys, pool_writes, pools};
+use super::{
+    admin, admin_auth, auth, clients, groups, identity_providers, mfa, passkeys, pool_writes, pools,
+};
 use super::{profile, recovery, schema, session, signup};
 use crate::error::CognitoError;
 
@@ -103,6 +105,12 @@ requests! {
     AdminRemoveUserFromGroup(groups::GroupRequest),
     AdminListGroupsForUser(groups::GroupRequest),
     ListUsersInGroup(groups::GroupRequest),
+    CreateIdentityProvider(identity_providers::IdentityProviderRequest),
+    DescribeIdentityProvider(identity_providers::IdentityProviderRequest),
+    UpdateIdentityProvider(identity_providers::IdentityProviderRequest),
+    DeleteIdentityProvider(identity_providers::IdentityProviderRequest),
+    ListIdentityProviders(identity_providers::IdentityProviderRequest),
+    GetIdentityProviderByIdentifier(identity_providers::IdentityProviderRequest),
     AdminUpdateUserAttributes(admin::AdminUpdateAttributesRequest),
     AdminDeleteUserAttributes(admin::AdminDeleteAttributesRequest),
     AdminListUserAuthEvents(admin::AdminListUserAuthEventsRequest),

@@ -71,9 +71,11 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::AccessKeyNotFound
         | Error::WebhookNotFound
         | Error::GroupNotFound
+        | Error::IdentityProviderNotFound(_)
         | Error::PasskeyNotFound => (StatusCode::NOT_FOUND, "not_found"),
-        Error::GroupExists(_) => (StatusCode::CONFLICT, "conflict"),
+        Error::GroupExists(_) | Error::DuplicateProvider(_) => (StatusCode::CONFLICT, "conflict"),
         Error::GroupLimitExceeded(_)
+        | Error::IdentityProviderLimitExceeded(_)
         | Error::ClientLimitExceeded(_)
         | Error::CustomAttributeLimitExceeded(_) => {
             (StatusCode::CONFLICT, "limit_exceeded")

@@ -20,6 +20,7 @@ mod events_admin;
 mod events_recorded;
 mod groups;
 mod hooks;
+mod identity_providers;
 mod inbox;
 mod isolation;
 mod keys;

@@ -30,6 +30,7 @@ pub(crate) mod codes;
 pub(crate) mod events;
 pub(crate) mod groups;
 pub(crate) mod hosted_sessions;
+pub(crate) mod identity_providers;
 pub(crate) mod lockouts;
 pub(crate) mod mail_quotas;
 pub(crate) mod mfa;
@@ -100,6 +101,7 @@ macro_rules! stores {
         $crate::sql::api_keys::api_key_store!($store, $key_order);
         $crate::sql::access_keys::access_key_store!($store, $key_order);
         $crate::sql::groups::group_store!($store);
+        $crate::sql::identity_providers::identity_provider_store!($store);
         $crate::sql::mail_quotas::mail_quota_store!($store);
         $crate::sql::changes::change_store!($store, $db);
         $crate::sql::events::event_store!($store, $db);

@@ -325,6 +325,37 @@ macro_rules! row_mapping {
                 })
             }
 
+            /// An identity provider of a pool.
+            pub(super) fn identity_provider(
+                row: &DbRow,
+            ) -> StoreResult<auth_return_core::federation::IdentityProvider> {
+                use auth_return_core::federation::{IdentityProvider, ProviderType};
+                use $crate::convert::from_json_text;
+                let provider_type: String = get(row, "provider_type")?;
+                Ok(IdentityProvider {
+                    pool_id: get(row, "pool_id")?,
+                    name: get(row, "provider_name")?,
+                    provider_type: ProviderType::parse(&provider_type).ok_or_else(|| {
+                        $crate::error::corrupt("identity_providers.provider_type")
+                    })?,
+                    details: from_json_text(
+                        &get::<String>(row, "details")?,
+                        "identity_providers.details",
+                    )?,
+                    sealed_secrets: get(row, "sealed_secrets")?,
+                    attribute_mapping: from_json_text(
+                        &get::<String>(row, "attribute_mapping")?,
+                        "identity_providers.attribute_mapping",
+                    )?,
+                    idp_identifiers: from_json_text(
+                        &get::<String>(row, "idp_identifiers")?,
+                        "identity_providers.idp_identifiers",
+                    )?,
+                    created_at: get(row, "created_at")?,
+                    updated_at: get(row, "updated_at")?,
+                })
+            }
+
             /// A group of a pool's users.
             pub(super) fn group(row: &DbRow) -> StoreResult<Group> {
                 Ok(Group {

@@ -1,0 +1,317 @@
+//! Creating, describing, changing, listing and deleting a pool's identity providers.
+
+use super::validate;
+use super::{
+    IdentityProvider, MAX_PROVIDERS_PAGE, MAX_PROVIDERS_PER_POOL, ProviderDetails, ProviderType,
+};
+use crate::admin::name_pages::{decode_token, encode_token, page_end, page_size};
+use crate::apps::Actor;
+use crate::error::{Error, Field, Result};
+use crate::ids::PoolId;
+use crate::model::App;
+use crate::service::Service;
+use crate::store::StoreError;
+use std::collections::BTreeMap;
+
+/// CreateIdentityProvider's members.
+#[derive(Clone, Debug)]
+pub struct NewIdentityProvider {
+    /// The name (`Google` and `SignInWithApple` for those types).
+    pub name: String,
+    /// The type's wire name (`OIDC`, `Google`, `SignInWithApple`).
+    pub provider_type: String,
+    /// `ProviderDetails`.
+    pub details: BTreeMap<String, String>,
+    /// `AttributeMapping`; `username` maps to `sub` unless given.
+    pub attribute_mapping: BTreeMap<String, String>,
+    /// `IdpIdentifiers`.
+    pub idp_identifiers: Vec<String>,
+}
+
+/// UpdateIdentityProvider's members: those given replace, the others stay. Details given are
+/// checked whole, with the secrets not given kept.
+#[derive(Clone, Debug, Default)]
+pub struct IdentityProviderChange {
+    /// New `ProviderDetails`.
+    pub details: Option<BTreeMap<String, String>>,
+    /// A new `AttributeMapping`.
+    pub attribute_mapping: Option<BTreeMap<String, String>>,
+    /// New `IdpIdentifiers`.
+    pub idp_identifiers: Option<Vec<String>>,
+}
+
+impl Service {
+    /// The provider `name` of a pool.
+    async fn pool_identity_provider(
+        &self,
+        pool_id: &PoolId,
+        name: &str,
+    ) -> Result<IdentityProvider> {
+        self.store
+            .get_identity_provider(pool_id, name)
+            .await?
+            .ok_or_else(|| Error::IdentityProviderNotFound(name.chars().take(32).collect()))
+    }
+
+    /// Seals `secrets` for the provider `name` of `pool_id` (`None` when there are none).
+    fn seal_provider_secrets(
+        &self,
+        pool_id: &PoolId,
+        name: &str,
+        secrets: &BTreeMap<String, String>,
+    ) -> Result<Option<Vec<u8>>> {
+        if secrets.is_empty() {
+            return Ok(None);
+        }
+        let json = serde_json::to_vec(secrets)
+            .map_err(|e| Error::Internal(format!("provider secrets: {e}")))?;
+        Ok(Some(
+            self.keyring
+                .identity_provider_secrets
+                .seal(&json, provider_aad(pool_id, name).as_bytes()),
+        ))
+    }
+
+    /// The secret details of `provider`, unsealed (for calling the provider; never answered).
+    pub fn provider_secrets(
+        &self,
+        provider: &IdentityProvider,
+    ) -> Result<BTreeMap<String, String>> {
+        let Some(sealed) = &provider.sealed_secrets else {
+            return Ok(BTreeMap::new());
+        };
+        let opened = self
+            .keyring
+            .identity_provider_secrets
+            .open(
+                sealed,
+                provider_aad(&provider.pool_id, &provider.name).as_bytes(),
+            )
+            .map_err(|_| Error::Internal("identity provider secrets do not unseal".into()))?;
+        serde_json::from_slice(opened.expose())
+            .map_err(|_| Error::Internal("identity provider secrets are not a JSON object".into()))
+    }
+
+    /// IdpIdentifiers that another provider of the pool has already: refused, since an
+    /// identifier must find one provider.
+    async fn check_identifiers_free(
+        &self,
+        app: &App,
+        name: &str,
+        identifiers: &[String],
+    ) -> Result<()> {
+        if identifiers.is_empty() {
+            return Ok(());
+        }
+        let mut after: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .list_identity_providers(&app.pool_id, after.as_deref(), 100)
+                .await?;
+            for other in page.iter().filter(|p| p.name != name) {
+                if let Some(taken) = identifiers
+                    .iter()
+                    .find(|i| other.idp_identifiers.contains(i))
+                {
+                    return Err(Error::DuplicateProvider(format!(
+                        "The identifier {taken} is already used by the identity provider {}.",
+                        other.name
+                    )));
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == 100 => after = Some(last.name.clone()),
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// CreateIdentityProvider.
+    pub async fn create_identity_provider(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        new: NewIdentityProvider,
+    ) -> Result<IdentityProvider> {
+        let app = self.admin_app(actor, pool_id).await?;
+        let provider_type = ProviderType::parse(&new.provider_type).ok_or_else(|| {
+            Error::InvalidParameter(format!(
+                "ProviderType must be one of {}.",
+                ProviderType::NAMES.join(", ")
+            ))
+        })?;
+        validate::name(&new.name)?;
+        if let Some(fixed) = provider_type.fixed_name()
+            && new.name != fixed
+        {
+            return Err(Error::InvalidParameter(format!(
+                "A provider of type {fixed} must be named {fixed}."
+            )));
+        }
+        let details = ProviderDetails::check(provider_type, new.details)?;
+        let mut mapping = new.attribute_mapping;
+        validate::attribute_mapping(&mapping, &app.settings.custom_attributes)?;
+        mapping
+            .entry("username".into())
+            .or_insert_with(|| "sub".into());
+        validate::identifiers(&new.idp_identifiers)?;
+        self.check_identifiers_free(&app, &new.name, &new.idp_identifiers)
+            .await?;
+        // Checked before the insert, as groups' cap is: racing creations may overshoot by a few.
+        if self.store.count_identity_providers(&app.pool_id).await? >= MAX_PROVIDERS_PER_POOL {
+            return Err(Error::IdentityProviderLimitExceeded(MAX_PROVIDERS_PER_POOL));
+        }
+        let now = self.clock.now();
+        let provider = IdentityProvider {
+            sealed_secrets: self.seal_provider_secrets(
+                &app.pool_id,
+                &new.name,
+                &details.secrets,
+            )?,
+            pool_id: app.pool_id,
+            name: new.name,
+            provider_type,
+            details: details.public,
+            attribute_mapping: mapping,
+            idp_identifiers: new.idp_identifiers,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_identity_provider(&provider).await {
+            Ok(()) => Ok(provider),
+            Err(StoreError::Conflict(_)) => Err(Error::DuplicateProvider(format!(
+                "A provider with the name {} already exists in this user pool.",
+                provider.name
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// DescribeIdentityProvider.
+    pub async fn describe_identity_provider(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        name: &str,
+    ) -> Result<IdentityProvider> {
+        let app = self.admin_app(actor, pool_id).await?;
+        self.pool_identity_provider(&app.pool_id, name).await
+    }
+
+    /// GetIdentityProviderByIdentifier: the provider one of whose `IdpIdentifiers` is
+    /// `identifier`.
+    pub async fn identity_provider_by_identifier(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        identifier: &str,
+    ) -> Result<IdentityProvider> {
+        let app = self.admin_app(actor, pool_id).await?;
+        let mut after: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .list_identity_providers(&app.pool_id, after.as_deref(), 100)
+                .await?;
+            if let Some(found) = page
+                .iter()
+                .find(|p| p.idp_identifiers.iter().any(|i| i == identifier))
+            {
+                return Ok(found.clone());
+            }
+            match page.last() {
+                Some(last) if page.len() == 100 => after = Some(last.name.clone()),
+                _ => {
+                    return Err(Error::IdentityProviderNotFound(
+                        identifier.chars().take(40).collect(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// UpdateIdentityProvider: the members given replace the provider's; details are checked
+    /// whole, secrets not given kept.
+    pub async fn update_identity_provider(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        name: &str,
+        change: IdentityProviderChange,
+    ) -> Result<IdentityProvider> {
+        let app = self.admin_app(actor, pool_id).await?;
+        let mut provider = self.pool_identity_provider(&app.pool_id, name).await?;
+        if let Some(mut given) = change.details {
+            for (secret, value) in self.provider_secrets(&provider)? {
+                given.entry(secret).or_insert(value);
+            }
+            let details = ProviderDetails::check(provider.provider_type, given)?;
+            provider.sealed_secrets =
+                self.seal_provider_secrets(&app.pool_id, &provider.name, &details.secrets)?;
+            provider.details = details.public;
+        }
+        if let Some(mut mapping) = change.attribute_mapping {
+            validate::attribute_mapping(&mapping, &app.settings.custom_attributes)?;
+            mapping
+                .entry("username".into())
+                .or_insert_with(|| "sub".into());
+            provider.attribute_mapping = mapping;
+        }
+        if let Some(identifiers) = change.idp_identifiers {
+            validate::identifiers(&identifiers)?;
+            self.check_identifiers_free(&app, &provider.name, &identifiers)
+                .await?;
+            provider.idp_identifiers = identifiers;
+        }
+        provider.updated_at = self.clock.now();
+        if !self.store.update_identity_provider(&provider).await? {
+            return Err(Error::IdentityProviderNotFound(provider.name));
+        }
+        Ok(provider)
+    }
+
+    /// DeleteIdentityProvider.
+    pub async fn delete_identity_provider(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        name: &str,
+    ) -> Result<()> {
+        let app = self.admin_app(actor, pool_id).await?;
+        if !self
+            .store
+            .delete_identity_provider(&app.pool_id, name)
+            .await?
+        {
+            return Err(Error::IdentityProviderNotFound(
+                name.chars().take(32).collect(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// ListIdentityProviders: a page of the pool's providers by name, and the token of the next.
+    pub async fn list_identity_providers(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+        max_results: Option<i64>,
+        next_token: Option<&str>,
+    ) -> Result<(Vec<IdentityProvider>, Option<String>)> {
+        let app = self.admin_app(actor, pool_id).await?;
+        let limit = page_size(max_results, MAX_PROVIDERS_PAGE, Field::MaxResults)?;
+        let after = next_token.map(decode_token).transpose()?;
+        let mut providers = self
+            .store
+            .list_identity_providers(&app.pool_id, after.as_deref(), limit + 1)
+            .await?;
+        let next = page_end(&mut providers, limit).map(|last| encode_token(&last.name));
+        Ok((providers, next))
+    }
+}
+
+/// What a provider's sealed secrets are bound to: its pool and name.
+fn provider_aad(pool_id: &PoolId, name: &str) -> String {
+    format!("{pool_id}|{name}")
+}

@@ -1,0 +1,22 @@
+//! Identity providers of a pool, Cognito's way (docs/cognito-protocol.md §5.9): the upstream
+//! OpenID Connect providers (Google, Sign in with Apple, Microsoft or any other) a pool's users
+//! may sign in with, declared by the developer who owns the pool with their client credentials
+//! (sealed at rest), attribute mapping and identifiers.
+
+mod details;
+mod manage;
+mod model;
+mod validate;
+
+pub use details::{ProviderDetails, SECRET_DETAILS};
+pub use manage::{IdentityProviderChange, NewIdentityProvider};
+pub use model::{IdentityProvider, ProviderType};
+
+/// Identity providers one pool may have (Cognito's quota).
+pub const MAX_PROVIDERS_PER_POOL: u64 = 300;
+/// The most providers one listing page holds (Cognito's bound).
+pub const MAX_PROVIDERS_PAGE: i64 = 60;
+/// Identifiers one provider may have (Cognito's bound).
+pub const MAX_IDP_IDENTIFIERS: usize = 50;
+/// Entries one attribute mapping may have.
+pub const MAX_MAPPED_ATTRIBUTES: usize = 50;

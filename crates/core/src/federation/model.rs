@@ -1,0 +1,72 @@
+//! An identity provider as stored.
+
+use crate::ids::PoolId;
+use crate::model::Timestamp;
+use std::collections::BTreeMap;
+
+/// The kinds of upstream provider (Cognito's `ProviderType`) this service speaks to: each is
+/// OpenID Connect underneath; `Google` and `SignInWithApple` are presets with their endpoints
+/// known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProviderType {
+    /// Any OpenID Connect provider, found by its issuer's discovery document.
+    Oidc,
+    /// Google's OpenID Connect service.
+    Google,
+    /// Sign in with Apple (its client secret is a JWT signed with the developer's key).
+    SignInWithApple,
+}
+
+impl ProviderType {
+    /// Every type, in the order Cognito's documentation lists them.
+    pub const ALL: [Self; 3] = [Self::Google, Self::SignInWithApple, Self::Oidc];
+    /// The names of [`Self::ALL`], for error messages.
+    pub const NAMES: &'static [&'static str] = &["Google", "SignInWithApple", "OIDC"];
+
+    /// The wire name (`OIDC`, `Google`, `SignInWithApple`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Oidc => "OIDC",
+            Self::Google => "Google",
+            Self::SignInWithApple => "SignInWithApple",
+        }
+    }
+
+    /// The type of a wire name (exact, as Cognito's).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The name a provider of this type must have, for the social presets (Cognito names
+    /// them after their type).
+    pub fn fixed_name(self) -> Option<&'static str> {
+        match self {
+            Self::Oidc => None,
+            Self::Google | Self::SignInWithApple => Some(self.as_str()),
+        }
+    }
+}
+
+/// An identity provider of a pool (Cognito's `IdentityProviderType`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityProvider {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// The name, unique in the pool (case-sensitive): `identity_provider=` names it.
+    pub name: String,
+    /// Its kind.
+    pub provider_type: ProviderType,
+    /// `ProviderDetails` without the secret ones (`client_secret`, `private_key`).
+    pub details: BTreeMap<String, String>,
+    /// The secret details as a JSON object, sealed under the master key for this pool and
+    /// name; `None` when there are none.
+    pub sealed_secrets: Option<Vec<u8>>,
+    /// Pool attribute → the provider's claim (`AttributeMapping`).
+    pub attribute_mapping: BTreeMap<String, String>,
+    /// Other names that find this provider (`IdpIdentifiers`), unique in the pool.
+    pub idp_identifiers: Vec<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}

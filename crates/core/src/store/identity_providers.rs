@@ -1,0 +1,34 @@
+//! Identity providers of a pool.
+
+use super::StoreResult;
+use crate::federation::IdentityProvider;
+use crate::ids::PoolId;
+use async_trait::async_trait;
+
+/// Identity providers. Part of [`super::Store`].
+#[async_trait]
+pub trait IdentityProviderStore: Send + Sync {
+    /// Stores a new provider (`Conflict` when the pool has one by that name). Its pool's app
+    /// must exist; the provider goes with it.
+    async fn insert_identity_provider(&self, provider: &IdentityProvider) -> StoreResult<()>;
+    /// A provider by pool and name (case-sensitive).
+    async fn get_identity_provider(
+        &self,
+        pool_id: &PoolId,
+        name: &str,
+    ) -> StoreResult<Option<IdentityProvider>>;
+    /// Replaces a provider's details, sealed secrets, mapping, identifiers and `updated_at`;
+    /// `false` when there is no such provider.
+    async fn update_identity_provider(&self, provider: &IdentityProvider) -> StoreResult<bool>;
+    /// Deletes a provider; `false` when there was none.
+    async fn delete_identity_provider(&self, pool_id: &PoolId, name: &str) -> StoreResult<bool>;
+    /// How many providers a pool has.
+    async fn count_identity_providers(&self, pool_id: &PoolId) -> StoreResult<u64>;
+    /// Up to `limit` of a pool's providers by name (byte order), after `after` when given.
+    async fn list_identity_providers(
+        &self,
+        pool_id: &PoolId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<IdentityProvider>>;
+}
