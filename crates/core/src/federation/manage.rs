@@ -103,26 +103,37 @@ impl Service {
         if identifiers.is_empty() {
             return Ok(());
         }
-        let mut after: Option<String> = None;
+        for other in self.all_identity_providers(&app.pool_id).await? {
+            if other.name == name {
+                continue;
+            }
+            if let Some(taken) = identifiers
+                .iter()
+                .find(|i| other.idp_identifiers.contains(i))
+            {
+                return Err(Error::DuplicateProvider(format!(
+                    "The identifier {taken} is already used by the identity provider {}.",
+                    other.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every provider of a pool (at most a few hundred), a page at a time.
+    async fn all_identity_providers(&self, pool_id: &PoolId) -> Result<Vec<IdentityProvider>> {
+        const PAGE: u32 = 100;
+        let mut all: Vec<IdentityProvider> = Vec::new();
         loop {
+            let after = all.last().map(|last| last.name.clone());
             let page = self
                 .store
-                .list_identity_providers(&app.pool_id, after.as_deref(), 100)
+                .list_identity_providers(pool_id, after.as_deref(), PAGE)
                 .await?;
-            for other in page.iter().filter(|p| p.name != name) {
-                if let Some(taken) = identifiers
-                    .iter()
-                    .find(|i| other.idp_identifiers.contains(i))
-                {
-                    return Err(Error::DuplicateProvider(format!(
-                        "The identifier {taken} is already used by the identity provider {}.",
-                        other.name
-                    )));
-                }
-            }
-            match page.last() {
-                Some(last) if page.len() == 100 => after = Some(last.name.clone()),
-                _ => return Ok(()),
+            let full = page.len() == PAGE as usize;
+            all.extend(page);
+            if !full {
+                return Ok(all);
             }
         }
     }
@@ -208,27 +219,11 @@ impl Service {
         identifier: &str,
     ) -> Result<IdentityProvider> {
         let app = self.admin_app(actor, pool_id).await?;
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store
-                .list_identity_providers(&app.pool_id, after.as_deref(), 100)
-                .await?;
-            if let Some(found) = page
-                .iter()
-                .find(|p| p.idp_identifiers.iter().any(|i| i == identifier))
-            {
-                return Ok(found.clone());
-            }
-            match page.last() {
-                Some(last) if page.len() == 100 => after = Some(last.name.clone()),
-                _ => {
-                    return Err(Error::IdentityProviderNotFound(
-                        identifier.chars().take(40).collect(),
-                    ));
-                }
-            }
-        }
+        self.all_identity_providers(&app.pool_id)
+            .await?
+            .into_iter()
+            .find(|p| p.idp_identifiers.iter().any(|i| i == identifier))
+            .ok_or_else(|| Error::IdentityProviderNotFound(identifier.chars().take(40).collect()))
     }
 
     /// UpdateIdentityProvider: the members given replace the provider's; details are checked
