@@ -8,6 +8,7 @@ mod config;
 mod developers_cmd;
 mod events_cmd;
 mod files;
+mod identity_providers_cmd;
 mod keys_cmd;
 mod logging;
 mod master_key;
@@ -65,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         command: webhooks_cmd::WebhooksCommand,
     },
+    /// An app's upstream identity providers (federation): add, list, show, update, delete.
+    IdentityProviders {
+        #[command(subcommand)]
+        command: identity_providers_cmd::IdentityProvidersCommand,
+    },
 }
 
 #[tokio::main]
@@ -92,6 +98,9 @@ async fn main() -> std::process::ExitCode {
         Command::Backup(args) => backup_cmd::backup(config, args).await,
         Command::Restore(args) => backup_cmd::restore(config, args).await,
         Command::Webhooks { command } => webhooks_cmd::run(config, command).await,
+        Command::IdentityProviders { command } => {
+            identity_providers_cmd::run(config, command).await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -403,3 +403,49 @@ impl From<&auth_return_core::webhooks::Delivery> for DeliveryView {
         }
     }
 }
+
+/// An identity provider as the REST API and the CLI show it: its secrets named, never shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdentityProviderView {
+    /// Its name: what `identity_provider=` names.
+    pub name: String,
+    /// `OIDC`, `Google` or `SignInWithApple`.
+    #[serde(rename = "type")]
+    pub provider_type: &'static str,
+    /// The provider details but the secret ones (the presets' endpoints filled in).
+    pub details: std::collections::BTreeMap<String, String>,
+    /// Which secret details are set (`client_secret`, `private_key`); their values never leave
+    /// the server.
+    pub secrets_set: Vec<String>,
+    /// Pool attribute → the provider's claim.
+    pub attribute_mapping: std::collections::BTreeMap<String, String>,
+    /// Other names that find it (`IdpIdentifiers`).
+    pub identifiers: Vec<String>,
+    /// The redirect URI to register with the provider.
+    pub redirect_uri: String,
+    /// When it was created, epoch seconds.
+    pub created_at: i64,
+    /// When it last changed, epoch seconds.
+    pub updated_at: i64,
+}
+
+impl IdentityProviderView {
+    /// The view of `provider` as `service` has it (its sealed secrets opened only to name them).
+    pub fn of(
+        service: &auth_return_core::Service,
+        provider: auth_return_core::federation::IdentityProvider,
+    ) -> Result<Self, auth_return_core::Error> {
+        let secrets_set = service.provider_secrets(&provider)?.into_keys().collect();
+        Ok(Self {
+            name: provider.name,
+            provider_type: provider.provider_type.as_str(),
+            details: provider.details,
+            secrets_set,
+            attribute_mapping: provider.attribute_mapping,
+            identifiers: provider.idp_identifiers,
+            redirect_uri: service.federation_redirect_uri(),
+            created_at: provider.created_at,
+            updated_at: provider.updated_at,
+        })
+    }
+}

@@ -12,6 +12,7 @@ mod events;
 #[cfg(unix)]
 mod files;
 mod https_required;
+mod identity_providers;
 mod key_propagation;
 mod mfa_settings;
 mod oauth_settings;

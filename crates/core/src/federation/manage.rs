@@ -286,6 +286,24 @@ impl Service {
         Ok(())
     }
 
+    /// Every provider of a pool `actor` administers, by name (the REST API's and the CLI's
+    /// listing; a pool has at most a few hundred).
+    pub async fn list_all_identity_providers(
+        &self,
+        actor: Actor,
+        pool_id: &PoolId,
+    ) -> Result<Vec<IdentityProvider>> {
+        let app = self.admin_app(actor, pool_id).await?;
+        self.all_identity_providers(&app.pool_id).await
+    }
+
+    /// Where providers send the browser back: the redirect URI a developer registers with
+    /// each provider (the same for every pool, as Cognito's `/oauth2/idpresponse` is per
+    /// domain).
+    pub fn federation_redirect_uri(&self) -> String {
+        format!("{}/oauth2/idpresponse", self.config.public_url)
+    }
+
     /// ListIdentityProviders: a page of the pool's providers by name, and the token of the next.
     pub async fn list_identity_providers(
         &self,

@@ -6,6 +6,7 @@ pub mod error;
 pub mod error_body;
 pub mod events;
 pub mod hooks;
+pub mod identity_providers;
 pub mod inbox;
 pub mod keys;
 pub mod openapi;

@@ -41,6 +41,7 @@ const CACHE_CONTROL: &str = "public, max-age=3600";
         (name = "passkeys", description = "The passkeys of an app's users."),
         (name = "hooks", description = "The secret an app's hook calls are signed with."),
         (name = "webhooks", description = "An app's webhook endpoints and their deliveries."),
+        (name = "identity providers", description = "An app's upstream identity providers for federated sign-in."),
         (name = "access keys", description = "A developer's AWS-style access keys (SigV4)."),
         (name = "api keys", description = "API keys of apps and their users, and their verification."),
         (name = "user", description = "Who a token belongs to."),

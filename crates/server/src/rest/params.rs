@@ -106,3 +106,15 @@ pub struct PasskeyPath {
     /// The passkey's credential id, base64url.
     pub credential_id: String,
 }
+
+/// `{app_id}/identity-providers/{name}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IdentityProviderPath {
+    /// The app's id.
+    #[param(example = "app_0123456789ab")]
+    pub app_id: String,
+    /// The provider's name (case-sensitive).
+    #[param(example = "Google")]
+    pub name: String,
+}

@@ -3,7 +3,8 @@
 
 use crate::rest::openapi::{self, ApiDoc};
 use crate::rest::{
-    access_keys, apps, events, hooks, inbox, keys, passkeys, signing_keys, user, webhooks,
+    access_keys, apps, events, hooks, identity_providers, inbox, keys, passkeys, signing_keys,
+    user, webhooks,
 };
 use crate::router::AppState;
 use utoipa::OpenApi;
@@ -29,6 +30,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::show, webhooks::update, webhooks::delete))
         .routes(routes!(webhooks::rotate_secret))
         .routes(routes!(webhooks::deliveries))
+        .routes(routes!(
+            identity_providers::create,
+            identity_providers::list
+        ))
+        .routes(routes!(
+            identity_providers::show,
+            identity_providers::update,
+            identity_providers::delete
+        ))
         .routes(routes!(access_keys::create, access_keys::list))
         .routes(routes!(access_keys::revoke))
         .routes(routes!(user::show))

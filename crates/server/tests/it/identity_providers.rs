@@ -2,7 +2,8 @@
 //! listed, found by identifier and deleted; secrets sealed and never answered; every refusal in
 //! Cognito's words.
 
-use crate::common::{TestServer, create_app, developer};
+use crate::common::{TestServer, create_app, developer, send};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 fn oidc_details() -> Value {
@@ -303,4 +304,130 @@ async fn every_refusal_is_cognitos_and_changes_nothing() {
             "ResourceNotFoundException",
             &format!("User pool {pool} does not exist."),
         );
+}
+
+#[tokio::test]
+async fn the_rest_api_manages_providers_and_names_their_secrets_without_showing_them() {
+    let server = TestServer::start().await;
+    let token = developer(&server, "dev@example.com").await;
+    let app = create_app(&server, &token, "Shop").await;
+    let app_id = app["app_id"].as_str().unwrap();
+    let base = format!("/api/apps/{app_id}/identity-providers");
+
+    let (status, made) = send(
+        &server,
+        Method::POST,
+        &base,
+        Some(&token),
+        Some(
+            json!({"name": "Okta", "type": "OIDC", "details": oidc_details(),
+                    "attribute_mapping": {"email": "email"}, "identifiers": ["example.com"]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["type"], "OIDC");
+    assert_eq!(made["secrets_set"], json!(["client_secret"]));
+    assert_eq!(
+        made["redirect_uri"],
+        format!("{}/oauth2/idpresponse", server.url)
+    );
+    assert!(!made.to_string().contains("upstream-s3cret"));
+    assert_eq!(
+        made["attribute_mapping"],
+        json!({"email": "email", "username": "sub"})
+    );
+
+    let (status, listed) = send(&server, Method::GET, &base, Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["identity_providers"], json!([made.clone()]));
+    let (status, shown) = send(
+        &server,
+        Method::GET,
+        &format!("{base}/Okta"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!((status, &shown), (StatusCode::OK, &made));
+
+    let (status, changed) = send(
+        &server,
+        Method::PATCH,
+        &format!("{base}/Okta"),
+        Some(&token),
+        Some(json!({"identifiers": ["example.org"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["identifiers"], json!(["example.org"]));
+    assert_eq!(changed["secrets_set"], json!(["client_secret"]));
+
+    // Refusals in the REST shape; nothing stored by them.
+    for (method, path, body, expected, message) in [
+        (
+            Method::POST,
+            base.clone(),
+            Some(json!({"name": "Okta", "type": "OIDC", "details": oidc_details()})),
+            StatusCode::CONFLICT,
+            "A provider with the name Okta already exists in this user pool.",
+        ),
+        (
+            Method::POST,
+            base.clone(),
+            Some(json!({"name": "Other", "type": "OIDC", "details": {"client_id": "x"}})),
+            StatusCode::BAD_REQUEST,
+            "ProviderDetails needs authorize_scopes for a provider of type OIDC.",
+        ),
+        (
+            Method::POST,
+            base.clone(),
+            Some(json!({"name": "Other", "type": "OIDC", "details": oidc_details(), "extra": 1})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+        ),
+        (
+            Method::PATCH,
+            format!("{base}/Nobody"),
+            Some(json!({})),
+            StatusCode::NOT_FOUND,
+            "Identity provider Nobody does not exist.",
+        ),
+        (
+            Method::DELETE,
+            format!("{base}/Nobody"),
+            None,
+            StatusCode::NOT_FOUND,
+            "Identity provider Nobody does not exist.",
+        ),
+        (
+            Method::GET,
+            "/api/apps/app_000000000000/identity-providers".to_owned(),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
+    ] {
+        let (status, body) = send(&server, method, &path, Some(&token), body).await;
+        assert_eq!(status, expected, "{path} {body}");
+        assert!(body["error"].is_string(), "{body}");
+        if !message.is_empty() {
+            assert_eq!(body["message"], message, "{body}");
+        }
+    }
+    let other = developer(&server, "other@example.com").await;
+    let (status, _) = send(&server, Method::GET, &base, Some(&other), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another developer's app");
+
+    let (status, _) = send(
+        &server,
+        Method::DELETE,
+        &format!("{base}/Okta"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, listed) = send(&server, Method::GET, &base, Some(&token), None).await;
+    assert_eq!(listed["identity_providers"], json!([]));
 }
