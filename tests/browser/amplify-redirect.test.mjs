@@ -7,6 +7,8 @@
 // Amplify has exchanged the code (PKCE): fetchAuthSession() has the tokens, getCurrentUser()
 // names the user, a forced refresh keeps the session's scopes. signOut() revokes the refresh token, goes through /logout and back to the
 // app's sign-out URL, and the hosted session is gone: the next signInWithRedirect() asks again.
+// signInWithRedirect({ provider: { custom: "Corp" } }) goes through an identity provider of the
+// app (issue 19: oidc-provider from npm, on loopback) and comes back signed in as Corp_<sub>.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -26,6 +28,8 @@ import {
   until,
   signInOnHostedPage,
   hostedSessionCookies,
+  startOidcProvider,
+  signInAtOidcProvider,
 } from "./support.mjs";
 
 let tls; // the certificate
@@ -50,7 +54,8 @@ window.amplify = { fetchAuthSession, getCurrentUser, signInWithRedirect, signOut
 before(async () => {
   if (skip) return;
   tls = await selfSignedCertificate();
-  server = await startServer([], { tls });
+  // The identity provider of the federated test runs on loopback: calls to it are allowed.
+  server = await startServer(["--webhooks-allow-private"], { tls });
   browser = await launch();
   const built = await build({
     stdin: { contents: ENTRY, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "js" },
@@ -247,5 +252,63 @@ test("Amplify signInWithRedirect: our hosted page, back with tokens (PKCE), then
   } finally {
     await context.close();
     await site.close();
+  }
+});
+
+test("Amplify signInWithRedirect({ provider: { custom } }): through an OpenID Provider and back with tokens", { skip }, async () => {
+  const app = JSON.parse(await server.cli("apps", "create", "--json", "--name", "Amplify federated"));
+  const idp = await startOidcProvider(`${server.url}/oauth2/idpresponse`);
+  await server.cli(
+    "identity-providers", "add", "--app", app.app_id, "--name", "Corp", "--type", "OIDC",
+    "--detail", "client_id=shop-web", "--detail", "client_secret=s3cret-of-the-shop",
+    "--detail", "authorize_scopes=openid email profile", "--detail", `oidc_issuer=${idp.issuer}`,
+    "--map", "email=email",
+  );
+  const domain = new URL(server.url).host;
+  const site = await startSite((origin) => ({
+    Auth: {
+      Cognito: {
+        userPoolId: app.user_pool_id,
+        userPoolClientId: app.client_id,
+        userPoolEndpoint: server.url,
+        loginWith: {
+          oauth: {
+            domain,
+            scopes: ["openid", "email"],
+            redirectSignIn: [`${origin}/`],
+            redirectSignOut: [`${origin}/signed-out`],
+            responseType: "code",
+          },
+        },
+      },
+    },
+  }));
+  await server.cli("apps", "update", app.app_id, "--callback-url", `${site.origin}/`, "--logout-url", `${site.origin}/signed-out`);
+  const context = await newContext(browser, { ignoreHTTPSErrors: true });
+  try {
+    const p = await context.newPage();
+    const visited = [];
+    p.on("request", (r) => r.isNavigationRequest() && r.frame() === p.mainFrame() && visited.push(r.url()));
+    await openApp(p, `${site.origin}/`);
+    await p.evaluate(() => void window.amplify.signInWithRedirect({ provider: { custom: "Corp" } }));
+    await signInAtOidcProvider(p, idp, "hedy");
+    await p.waitForURL(`${site.origin}/**`);
+    await p.waitForFunction(() => window.amplify !== undefined, null, { polling: 50 });
+    const signedIn = await until(async () => {
+      const state = await amplifyState(p);
+      return state.id || state.hub.some((h) => h.event === "signInWithRedirect_failure") ? state : null;
+    }, { message: "Amplify's tokens" });
+    assert.deepEqual(signedIn.hub.filter((h) => h.event.startsWith("signInWithRedirect")), [{ event: "signInWithRedirect", error: null }], JSON.stringify(signedIn.hub));
+    const authorize = visited.find((url) => url.startsWith(`${server.url}/oauth2/authorize?`));
+    assert.equal(new URL(authorize).searchParams.get("identity_provider"), "Corp");
+    assert.ok(visited.some((url) => url.startsWith(`${server.url}/oauth2/idpresponse?`)), visited.join("\n"));
+    assert.equal(signedIn.id.email, "hedy@example.com");
+    assert.equal(signedIn.id["cognito:username"], "Corp_hedy");
+    assert.equal(signedIn.id.identities[0].providerName, "Corp");
+    assert.deepEqual(signedIn.user, { username: "Corp_hedy", userId: signedIn.id.sub });
+  } finally {
+    await context.close();
+    await site.close();
+    await idp.close();
   }
 });

@@ -7,7 +7,7 @@ import { createServer as createNetServer } from "node:net";
 import { existsSync, readFileSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import Provider from "oidc-provider";
 
 const env = process.env;
 export const BASE = env.AUTH_RETURN_URL?.replace(/\/+$/, "");
@@ -620,6 +621,56 @@ export function request(url, { method = "GET", headers = {}, body, ca } = {}) {
     req.on("error", reject);
     req.end(body);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Federation: an upstream OpenID Provider
+
+/**
+ * A certified OpenID Provider, the npm package oidc-provider, on loopback: one confidential
+ * client `shop-web` (client_secret_basic, secret `s3cret-of-the-shop`) whose redirect URI is
+ * `redirectUri`, and accounts whose login is their sub (email `<sub>@example.com`, verified;
+ * name `Ada <sub>`). Its own development login and consent pages take any password.
+ * `logins` lists the redirect URIs of the sign-ins it accepted.
+ */
+export async function startOidcProvider(redirectUri) {
+  const http = createServer();
+  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const issuer = `http://127.0.0.1:${http.address().port}`;
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: "shop-web",
+      client_secret: "s3cret-of-the-shop",
+      redirect_uris: [redirectUri],
+      response_types: ["code"],
+      grant_types: ["authorization_code"],
+      token_endpoint_auth_method: "client_secret_basic",
+    }],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    async findAccount(ctx, sub) {
+      return {
+        accountId: sub,
+        async claims() {
+          return { sub, email: `${sub}@example.com`, email_verified: true, name: `Ada ${sub}` };
+        },
+      };
+    },
+    features: { devInteractions: { enabled: true } },
+    cookies: { keys: [randomBytes(16).toString("hex")] },
+  });
+  const logins = [];
+  provider.on("authorization.accepted", (ctx) => logins.push(ctx.oidc.params.redirect_uri));
+  http.on("request", provider.callback());
+  return { issuer, logins, close: () => new Promise((resolve) => http.close(resolve)) };
+}
+
+/** Signs in as `login` on the provider's own pages (login, then consent). */
+export async function signInAtOidcProvider(p, idp, login) {
+  await p.waitForURL((url) => url.origin === idp.issuer);
+  await p.locator('input[name="login"]').fill(login);
+  await p.locator('input[name="password"]').fill("any password");
+  await p.locator('button[type="submit"]').click();
+  await p.locator('button[type="submit"]', { hasText: "Continue" }).click();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -205,6 +205,10 @@ pub enum Error {
     /// message says which).
     #[error("{0}")]
     DuplicateProvider(String),
+    /// A sign-in through an identity provider could not be completed; the text is for the
+    /// person signing in (the details are logged).
+    #[error("{0}")]
+    FederatedSignInFailed(String),
     /// The pool has as many identity providers as it may.
     #[error("A user pool has at most {0} identity providers.")]
     IdentityProviderLimitExceeded(u64),

@@ -31,6 +31,8 @@ pub struct KeyRing {
     /// Seals identity providers' client secrets and keys, which calling them needs back (AAD:
     /// pool and provider name).
     pub identity_provider_secrets: Sealer,
+    /// Seals the state a federated sign-in carries through the provider (AAD: the pool).
+    pub federation_states: Sealer,
     /// HMAC key deriving each app's hook-signing secret (from its pool and secret version).
     pub hook_secrets: SecretBytes,
     /// HMAC key for one-time codes at rest.
@@ -61,6 +63,7 @@ impl KeyRing {
                 master,
                 "auth-return/identity-provider-secret/v1",
             )),
+            federation_states: Sealer::new(derive_key(master, "auth-return/federation-state/v1")),
             hook_secrets: SecretBytes::new(
                 derive_key(master, "auth-return/hook-secret/v1").to_vec(),
             ),
@@ -96,6 +99,7 @@ mod tests {
             &ring.passkeys,
             &ring.access_keys,
             &ring.identity_provider_secrets,
+            &ring.federation_states,
             &ring.webhook_secrets,
         ];
         // What one purpose seals, no other opens.

@@ -55,6 +55,8 @@ pub struct Service {
     pub(crate) metrics: crate::metrics::DomainMetrics,
     /// Calls apps' hooks (none: a configured hook fails, as its `on_failure` says).
     pub(crate) http: Option<Arc<dyn crate::webhooks::WebhookTransport>>,
+    /// Identity providers' discovery documents and keys, as fetched.
+    pub(crate) upstream: crate::federation::UpstreamCache,
 }
 
 impl Service {
@@ -75,6 +77,7 @@ impl Service {
             external_users: Default::default(),
             metrics: Default::default(),
             http: None,
+            upstream: Default::default(),
         }
     }
 

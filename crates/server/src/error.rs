@@ -219,7 +219,8 @@ impl From<Error> for CognitoError {
             Error::InvalidScope(_)
             | Error::UnsupportedGrantType(_)
             | Error::UnsupportedResponseType(_)
-            | Error::RedirectUriNotRegistered => "InvalidParameterException",
+            | Error::RedirectUriNotRegistered
+            | Error::FederatedSignInFailed(_) => "InvalidParameterException",
             Error::Store(_) | Error::Internal(_) => {
                 return Self {
                     internal: Some(Arc::new(e)),

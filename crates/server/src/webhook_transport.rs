@@ -1,7 +1,7 @@
-//! Webhook deliveries over HTTPS: reqwest with rustls, a timeout, no redirects (a 3xx is a
-//! failed attempt), and a resolver that keeps to public addresses unless the operator allows
-//! private ones — checked at each connection, so a name that later resolves inward is refused
-//! then too.
+//! Webhook deliveries, hook calls and identity providers' endpoints over HTTPS: reqwest with
+//! rustls, a timeout, no redirects (a 3xx is a failed attempt), and a resolver that keeps to
+//! public addresses unless the operator allows private ones — checked at each connection, so a
+//! name that later resolves inward is refused then too.
 
 use auth_return_core::webhooks::{
     MAX_ANSWER_BYTES, TIMEOUT_SECS, WebhookRequest, WebhookResponse, WebhookTransport, is_private,
@@ -35,11 +35,16 @@ impl HttpWebhookTransport {
     }
 }
 
-#[async_trait::async_trait]
-impl WebhookTransport for HttpWebhookTransport {
-    async fn post(&self, request: WebhookRequest) -> WebhookResponse {
+impl HttpWebhookTransport {
+    /// Sends `request` (built for `url`) and reads at most [`MAX_ANSWER_BYTES`] of the answer.
+    async fn send(
+        &self,
+        url: &str,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> WebhookResponse {
         // A literal address is not resolved: check it here.
-        if let Some(ip) = reqwest::Url::parse(&request.url).ok().and_then(|url| {
+        if let Some(ip) = reqwest::Url::parse(url).ok().and_then(|url| {
             url.host_str()
                 .and_then(|h| h.trim_matches(['[', ']']).parse::<IpAddr>().ok())
         }) && !self.allow_private
@@ -47,17 +52,8 @@ impl WebhookTransport for HttpWebhookTransport {
         {
             return WebhookResponse::Failed(format!("{ip} is not a public address"));
         }
-        let mut post = self
-            .client
-            .post(&request.url)
-            .timeout(request.timeout)
-            .body(request.body);
-        for (name, value) in request.headers {
-            post = post.header(name, value);
-        }
-        let timeout = request.timeout;
         let answered = async {
-            let mut response = post.send().await?;
+            let mut response = request.timeout(timeout).send().await?;
             let status = response.status().as_u16();
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await? {
@@ -76,6 +72,30 @@ impl WebhookTransport for HttpWebhookTransport {
             }
             Err(e) => WebhookResponse::Failed(describe(&e)),
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl WebhookTransport for HttpWebhookTransport {
+    async fn post(&self, request: WebhookRequest) -> WebhookResponse {
+        let mut post = self.client.post(&request.url).body(request.body);
+        for (name, value) in request.headers {
+            post = post.header(name, value);
+        }
+        self.send(&request.url, post, request.timeout).await
+    }
+
+    async fn get(
+        &self,
+        url: &str,
+        headers: Vec<(&'static str, String)>,
+        timeout: Duration,
+    ) -> WebhookResponse {
+        let mut get = self.client.get(url);
+        for (name, value) in headers {
+            get = get.header(name, value);
+        }
+        self.send(url, get, timeout).await
     }
 }
 

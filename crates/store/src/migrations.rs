@@ -55,6 +55,7 @@ const STEPS: &[Step] = steps![
     22 "user value indexes" "0022_user_value_indexes.sql",
     23 "one statement writes" "0023_one_statement_writes.sql",
     24 "identity providers" "0024_identity_providers.sql",
+    25 "federated identities" "0025_federated_identities.sql",
 ];
 
 /// The SQLite migrator.

@@ -4,13 +4,19 @@
 //! (sealed at rest), attribute mapping and identifiers.
 
 mod details;
+mod flow;
+mod identity;
 mod manage;
 mod model;
+mod upstream;
 mod validate;
 
 pub use details::{ProviderDetails, SECRET_DETAILS};
+pub use flow::{FLIGHT_SECS, FederatedCallback, FederatedFinish, FederatedStart};
+pub use identity::{IDENTITIES, federated_username};
 pub use manage::{IdentityProviderChange, NewIdentityProvider};
 pub use model::{IdentityProvider, ProviderType};
+pub use upstream::UpstreamCache;
 
 /// Identity providers one pool may have (Cognito's quota).
 pub const MAX_PROVIDERS_PER_POOL: u64 = 300;

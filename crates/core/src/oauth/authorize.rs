@@ -41,7 +41,8 @@ pub struct AuthorizationParams {
     pub prompt: Option<String>,
     /// `login_hint`: the email to prefill.
     pub login_hint: Option<String>,
-    /// `identity_provider`: only `COGNITO` (the pool's own users).
+    /// `identity_provider`: `COGNITO` (the pool's own users) or the name of one of the pool's
+    /// identity providers.
     pub identity_provider: Option<String>,
     /// `max_age`: the oldest sign-in, in seconds, that may answer (OpenID Connect Core
     /// §3.1.2.1).
@@ -89,6 +90,9 @@ pub struct AuthorizationRequest {
     pub login_hint: Option<String>,
     /// The oldest sign-in, in seconds, that may answer without a password.
     pub max_age: Option<i64>,
+    /// The identity provider to sign in with (`identity_provider`), when not the pool's own
+    /// users (`COGNITO`).
+    pub identity_provider: Option<String>,
 }
 
 /// The answer to an authorization request of a signed-in user. No `Debug`: credentials.
@@ -163,13 +167,8 @@ impl Service {
                 ));
             }
         };
-        if let Some(provider) = params.identity_provider.as_deref()
-            && provider != "COGNITO"
-        {
-            return Err(Error::InvalidParameter(
-                "identity_provider must be COGNITO.".into(),
-            ));
-        }
+        let identity_provider = bounded("identity_provider", &params.identity_provider)?
+            .filter(|provider| provider != "COGNITO");
         let prompt = match params.prompt.as_deref() {
             None | Some("") => Prompt::Default,
             Some("login") => Prompt::Login,
@@ -233,6 +232,7 @@ impl Service {
             prompt,
             login_hint: bounded("login_hint", &params.login_hint)?,
             max_age,
+            identity_provider,
         })
     }
 

@@ -2,7 +2,8 @@
 
 use super::StoreResult;
 use crate::federation::IdentityProvider;
-use crate::ids::PoolId;
+use crate::ids::{PoolId, UserId};
+use crate::model::Timestamp;
 use async_trait::async_trait;
 
 /// Identity providers. Part of [`super::Store`].
@@ -31,4 +32,21 @@ pub trait IdentityProviderStore: Send + Sync {
         after: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<IdentityProvider>>;
+    /// Links a provider's identity (`provider`, its `subject`) to a user of the pool
+    /// (`Conflict` when the identity is linked already). The link goes with its user.
+    async fn link_identity(
+        &self,
+        pool_id: &PoolId,
+        provider: &str,
+        subject: &str,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// The user a provider's identity is linked to.
+    async fn identity_user(
+        &self,
+        pool_id: &PoolId,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<UserId>>;
 }

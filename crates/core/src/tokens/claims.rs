@@ -63,6 +63,12 @@ pub fn at_hash(access_token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
 }
 
+/// The user's name in tokens: `<provider>_<sub>` for a user a provider's sign-in made, else
+/// the user's id.
+fn username(user: &crate::model::User) -> String {
+    crate::federation::federated_username(user).unwrap_or_else(|| user.id.to_string())
+}
+
 /// ID token claims: identity for the client (`aud` = client id).
 pub fn id_token(i: &Issuance<'_>) -> Value {
     let mut claims = Map::new();
@@ -72,12 +78,21 @@ pub fn id_token(i: &Issuance<'_>) -> Value {
     claims.insert("token_use".into(), json!("id"));
     claims.insert("auth_time".into(), json!(i.session.auth_time));
     claims.insert("iss".into(), json!(i.issuer));
-    claims.insert("cognito:username".into(), json!(i.user.id.to_string()));
+    claims.insert("cognito:username".into(), json!(username(i.user)));
     claims.insert("exp".into(), json!(i.now + i.lifetime));
     claims.insert("iat".into(), json!(i.now));
     claims.insert("email".into(), json!(i.user.email));
     for (name, value) in &i.user.attributes {
         claims.entry(name.clone()).or_insert_with(|| json!(value));
+    }
+    // Cognito's ID tokens carry a federated user's identities as an array, not as text.
+    if let Some(identities) = i
+        .user
+        .attributes
+        .get(crate::federation::IDENTITIES)
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+    {
+        claims.insert(crate::federation::IDENTITIES.into(), identities);
     }
     claims.insert("event_id".into(), json!(i.event_id.to_string()));
     if let Some(nonce) = i.nonce {
@@ -105,7 +120,7 @@ pub fn access_token(i: &Issuance<'_>) -> Value {
         "exp": i.now + i.lifetime,
         "iat": i.now,
         "jti": uuid::Uuid::new_v4().to_string(),
-        "username": i.user.id.to_string(),
+        "username": username(i.user),
     });
     if let Some(object) = claims.as_object_mut() {
         insert_groups(object, i.groups, false);

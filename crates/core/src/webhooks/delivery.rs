@@ -56,11 +56,19 @@ pub enum WebhookResponse {
     Failed(String),
 }
 
-/// Posts webhook and hook requests (HTTPS, each with its timeout).
+/// Posts webhook and hook requests and fetches identity providers' documents (HTTPS, each
+/// with its timeout; non-public addresses as the operator allows).
 #[async_trait]
 pub trait WebhookTransport: Send + Sync {
     /// Posts `request` once.
     async fn post(&self, request: WebhookRequest) -> WebhookResponse;
+    /// GETs `url` once with `headers`.
+    async fn get(
+        &self,
+        url: &str,
+        headers: Vec<(&'static str, String)>,
+        timeout: std::time::Duration,
+    ) -> WebhookResponse;
 }
 
 /// The body of a delivery: Standard Webhooks' envelope (`type`, `timestamp`, `data`) around

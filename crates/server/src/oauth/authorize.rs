@@ -1,6 +1,7 @@
-//! `GET /oauth2/authorize` (RFC 6749 §4.1.1, §4.2.1; OpenID Connect Core §3.1.2): a signed-in
-//! browser gets its code (or implicit tokens) at once; anyone else goes to the hosted sign-in
-//! page with the same request, or gets `login_required` for `prompt=none`.
+//! `GET /oauth2/authorize` (RFC 6749 §4.1.1, §4.2.1; OpenID Connect Core §3.1.2): a request
+//! naming an identity provider goes to it; a signed-in browser gets its code (or implicit
+//! tokens) at once; anyone else goes to the hosted sign-in page with the same request, or gets
+//! `login_required` for `prompt=none`.
 
 use super::cookies;
 use super::error::OAuthError;
@@ -69,6 +70,9 @@ pub async fn authorize(
         Ok(request) => request,
         Err(e) => return fail(e),
     };
+    if let Some(provider) = &request.identity_provider {
+        return super::idp::to_provider(&state, &app, provider, &query).await;
+    }
     let signed_in = match request.prompt {
         Prompt::Login => None,
         Prompt::Default | Prompt::None => {

@@ -9,6 +9,7 @@ mod client_auth;
 mod cookies;
 mod error;
 mod form;
+mod idp;
 mod login;
 mod logout;
 mod params;
@@ -26,6 +27,10 @@ use axum::routing::{get, post};
 pub fn page_routes() -> Router<AppState> {
     Router::new()
         .route("/oauth2/authorize", get(authorize::authorize))
+        .route(
+            "/oauth2/idpresponse",
+            get(idp::idp_response).post(idp::idp_form_response),
+        )
         .route("/login", get(login::sign_in_page).post(login::sign_in))
         .route("/signup", get(login::sign_up_page))
         .route("/forgotPassword", get(login::forgot_password_page))

@@ -96,6 +96,11 @@ pub fn error_page(state: &AppState, error: Error) -> Response {
                 "Please try again in a moment.".to_owned(),
             )
         }
+        Error::FederatedSignInFailed(why) => (
+            StatusCode::BAD_REQUEST,
+            "Sign-in not completed",
+            why.clone(),
+        ),
         Error::Overloaded => (
             StatusCode::SERVICE_UNAVAILABLE,
             "Busy",

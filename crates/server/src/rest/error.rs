@@ -162,7 +162,8 @@ fn rest_status(e: &Error) -> (StatusCode, &'static str) {
         | Error::UnsupportedGrantType(_)
         | Error::UnsupportedResponseType(_)
         | Error::LoginRequired
-        | Error::RedirectUriNotRegistered => (StatusCode::BAD_REQUEST, "bad_request"),
+        | Error::RedirectUriNotRegistered
+        | Error::FederatedSignInFailed(_) => (StatusCode::BAD_REQUEST, "bad_request"),
     }
 }
 

@@ -17,7 +17,8 @@ macro_rules! identity_provider_store {
             use $crate::error::{backend, conflict};
             use $crate::sql::identity_providers::select_identity_provider;
             use auth_return_core::federation::IdentityProvider;
-            use auth_return_core::ids::PoolId;
+            use auth_return_core::ids::{PoolId, UserId};
+            use auth_return_core::model::Timestamp;
             use auth_return_core::store::{IdentityProviderStore, StoreResult};
 
             #[async_trait::async_trait]
@@ -130,6 +131,47 @@ macro_rules! identity_provider_store {
                     .await
                     .map_err(backend)?;
                     found.iter().map(rows::identity_provider).collect()
+                }
+
+                async fn link_identity(
+                    &self,
+                    pool_id: &PoolId,
+                    provider: &str,
+                    subject: &str,
+                    user_id: UserId,
+                    at: Timestamp,
+                ) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO federated_identities (pool_id, provider_name, subject, \
+                         user_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(pool_id)
+                    .bind(provider)
+                    .bind(subject)
+                    .bind(user_id)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(conflict("identity already linked"))?;
+                    Ok(())
+                }
+
+                async fn identity_user(
+                    &self,
+                    pool_id: &PoolId,
+                    provider: &str,
+                    subject: &str,
+                ) -> StoreResult<Option<UserId>> {
+                    sqlx::query_scalar(
+                        "SELECT user_id FROM federated_identities \
+                         WHERE pool_id = $1 AND provider_name = $2 AND subject = $3",
+                    )
+                    .bind(pool_id)
+                    .bind(provider)
+                    .bind(subject)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)
                 }
             }
         };

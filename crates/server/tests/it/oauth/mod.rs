@@ -3,6 +3,7 @@
 
 mod clients;
 mod code_flow;
+mod federation;
 mod hosted;
 mod instances;
 mod refusals;

@@ -133,9 +133,14 @@ impl<'a> Browser<'a> {
 
     /// `GET path` (path and query) with the cookies.
     pub async fn get(&mut self, path: &str) -> Answer {
+        self.get_url(&format!("{}{path}", self.server.url)).await
+    }
+
+    /// `GET url` (anywhere: an identity provider's too) with the cookies.
+    pub async fn get_url(&mut self, url: &str) -> Answer {
         let response = self
             .http
-            .get(format!("{}{path}", self.server.url))
+            .get(url)
             .header("cookie", self.cookie_header())
             .send()
             .await

@@ -1,0 +1,260 @@
+//! The pool user of a provider's identity: found by the link made at its first sign-in, or
+//! made then, with the provider's claims mapped onto attributes and the `identities`
+//! attribute written as Cognito writes it. An identity whose email a user of the pool has
+//! already is never joined to that user here: linking is the developer's call.
+
+use super::IdentityProvider;
+use super::upstream::Failure;
+use crate::events::{Caller, EventKind, NewEvent};
+use crate::ids::UserId;
+use crate::model::{App, User, UserStatus};
+use crate::schema::AttributeWrite;
+use crate::service::Service;
+use crate::store::StoreError;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The `identities` attribute of a user made by a provider's sign-in.
+pub const IDENTITIES: &str = "identities";
+
+/// A claim's value as an attribute's text: strings as they are, booleans and numbers written
+/// out; anything else is not mapped.
+fn claim_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether the provider vouches for the email (`email_verified`, a boolean or Apple's
+/// `"true"`).
+fn email_verified(claims: &Map<String, Value>) -> bool {
+    matches!(claims.get("email_verified"), Some(Value::Bool(true)))
+        || claims.get("email_verified").and_then(Value::as_str) == Some("true")
+}
+
+/// The `cognito:username` of a user a provider's sign-in made (`<provider>_<sub>`, from its
+/// primary identity), `None` for the pool's own users.
+pub fn federated_username(user: &User) -> Option<String> {
+    let identities: Value = serde_json::from_str(user.attributes.get(IDENTITIES)?).ok()?;
+    identities.as_array()?.iter().find_map(|identity| {
+        if identity.get("primary").and_then(Value::as_str) != Some("true") {
+            return None;
+        }
+        let provider = identity.get("providerName")?.as_str()?;
+        let sub = identity.get("userId")?.as_str()?;
+        Some(format!("{provider}_{sub}"))
+    })
+}
+
+impl Service {
+    /// The user of the identity `claims` describe: the one linked to it, or a new one.
+    pub(crate) async fn federated_user(
+        &self,
+        app: &App,
+        provider: &IdentityProvider,
+        claims: &Map<String, Value>,
+        caller: &Caller,
+    ) -> Result<User, Failure> {
+        let name = provider.name.as_str();
+        let backend = |e: StoreError| {
+            Failure::new(
+                "Something went wrong; please try again in a moment.",
+                e.to_string(),
+            )
+        };
+        let sub = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Failure::new("The provider named no user.", "no sub"))?;
+        if let Some(id) = self
+            .store
+            .identity_user(&app.pool_id, name, sub)
+            .await
+            .map_err(backend)?
+            && let Some(user) = self
+                .store
+                .get_user(&app.pool_id, id)
+                .await
+                .map_err(backend)?
+        {
+            return Ok(user);
+        }
+        let mut attributes = BTreeMap::new();
+        for (attribute, claim) in &provider.attribute_mapping {
+            if attribute == "username" {
+                continue;
+            }
+            let Some(value) = claims.get(claim).and_then(claim_text) else {
+                continue;
+            };
+            if attribute == "email"
+                || app
+                    .settings
+                    .custom_attributes
+                    .check(attribute, &value, AttributeWrite::Creation)
+                    .is_ok()
+            {
+                attributes.insert(attribute.clone(), value);
+            } else {
+                tracing::warn!(
+                    provider = name,
+                    attribute,
+                    "a mapped claim's value is not valid for the attribute: left out"
+                );
+            }
+        }
+        let email = attributes
+            .remove("email")
+            .or_else(|| claims.get("email").and_then(Value::as_str).map(str::to_owned))
+            .map(|email| email.trim().to_lowercase())
+            .filter(|email| email.contains('@') && email.len() <= 256)
+            .ok_or_else(|| {
+                Failure::new(
+                    format!("{name} did not share your email address, which this app needs to sign you in."),
+                    "no email claim",
+                )
+            })?;
+        let taken = || {
+            Failure::new(
+                "An account with your email address exists already. Sign in with your password instead.",
+                "the email belongs to a user of the pool; not linked",
+            )
+        };
+        if self
+            .store
+            .get_user_by_email(&app.pool_id, &email)
+            .await
+            .map_err(backend)?
+            .is_some()
+        {
+            return Err(taken());
+        }
+        let now = self.clock.now();
+        let identity = json!([{
+            "userId": sub,
+            "providerName": name,
+            "providerType": provider.provider_type.as_str(),
+            "issuer": null,
+            "primary": "true",
+            "dateCreated": (now * 1000).to_string(),
+        }]);
+        attributes.insert(IDENTITIES.into(), identity.to_string());
+        let id = UserId::generate();
+        // No password signs in as this user: the verifier is of a random one nobody holds.
+        let unusable = auth_return_crypto::random::token_urlsafe(32);
+        let (salt_hex, sealed_verifier) = self
+            .new_verifier(&app.pool_id, id, &unusable)
+            .await
+            .map_err(|e| {
+                Failure::new(
+                    "Something went wrong; please try again in a moment.",
+                    e.to_string(),
+                )
+            })?;
+        let user = User {
+            pool_id: app.pool_id.clone(),
+            id,
+            email,
+            email_verified: email_verified(claims),
+            status: UserStatus::Confirmed,
+            enabled: true,
+            salt_hex,
+            sealed_verifier,
+            attributes,
+            pending_email: None,
+            password_expires_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_user(&user).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return Err(taken()),
+            Err(e) => return Err(backend(e)),
+        }
+        match self
+            .store
+            .link_identity(&app.pool_id, name, sub, id, now)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                // The same identity's first sign-in, twice at once: the other one made the user.
+                let _ = self.store.delete_user(&app.pool_id, id, now).await;
+                let linked = self
+                    .store
+                    .identity_user(&app.pool_id, name, sub)
+                    .await
+                    .map_err(backend)?;
+                return match linked {
+                    Some(other) => self
+                        .store
+                        .get_user(&app.pool_id, other)
+                        .await
+                        .map_err(backend)?
+                        .ok_or_else(|| backend(StoreError::Conflict("identity raced"))),
+                    None => Err(backend(StoreError::Conflict("identity raced"))),
+                };
+            }
+            Err(e) => return Err(backend(e)),
+        }
+        tracing::info!(pool_id = %app.pool_id, user_id = %id, provider = name, "user made by a federated sign-in");
+        let event = NewEvent::new(app.pool_id.clone(), now, EventKind::SignUp)
+            .about(Some(id), Some(&user.email))
+            .with("provider", name)
+            .by(caller);
+        self.events.record(event);
+        Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_federated_user_is_named_after_its_primary_identity() {
+        let mut user = crate::model::User {
+            pool_id: crate::ids::PoolId::new("local_x"),
+            id: UserId::generate(),
+            email: "a@example.com".into(),
+            email_verified: true,
+            status: UserStatus::Confirmed,
+            enabled: true,
+            salt_hex: String::new(),
+            sealed_verifier: vec![],
+            attributes: BTreeMap::new(),
+            pending_email: None,
+            password_expires_at: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        assert_eq!(federated_username(&user), None);
+        user.attributes.insert(
+            IDENTITIES.into(),
+            r#"[{"userId":"123","providerName":"Okta","primary":"true"}]"#.into(),
+        );
+        assert_eq!(federated_username(&user).as_deref(), Some("Okta_123"));
+        user.attributes.insert(
+            IDENTITIES.into(),
+            r#"[{"userId":"1","providerName":"X","primary":"false"}]"#.into(),
+        );
+        assert_eq!(federated_username(&user), None);
+    }
+
+    #[test]
+    fn apple_says_true_as_a_string() {
+        let claims = |v: Value| {
+            let mut map = Map::new();
+            map.insert("email_verified".into(), v);
+            map
+        };
+        assert!(email_verified(&claims(json!(true))));
+        assert!(email_verified(&claims(json!("true"))));
+        assert!(!email_verified(&claims(json!(false))));
+        assert!(!email_verified(&claims(json!("false"))));
+        assert!(!email_verified(&Map::new()));
+    }
+}

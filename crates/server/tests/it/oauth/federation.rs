@@ -1,0 +1,483 @@
+//! Sign-in through an identity provider (issue 19), driven as a browser would against a
+//! provider run in the test: one that behaves — the first sign-in makes the user, the next
+//! finds it, a rotated key is followed — and one that misbehaves or is attacked — a tampered,
+//! expired, misaddressed or replayed answer, a wrong nonce, a lost cookie, a provider that
+//! refuses or is down, an email a password user has — each refused on a clear page with no
+//! user made.
+
+use super::support::{Browser, CALLBACK, VERIFIER, authorize_path, oauth_app};
+use crate::common::{PASSWORD, TestServer};
+use auth_return_core::federation::NewIdentityProvider;
+use auth_return_core::{Actor, CreatedApp};
+use auth_return_crypto::jws::SigningKey;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How the provider misbehaves in its next ID token.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tamper {
+    None,
+    Nonce,
+    Audience,
+    Issuer,
+    Expired,
+    Signature,
+}
+
+/// What the provider knows: its keys, its user, its pending codes, how to misbehave.
+struct Upstream {
+    url: String,
+    key: SigningKey,
+    /// A key the provider does not publish (signs tampered tokens under the published kid).
+    impostor: SigningKey,
+    now: i64,
+    sub: String,
+    email: String,
+    email_verified: bool,
+    tamper: Tamper,
+    /// code → (nonce, challenge, redirect_uri)
+    pending: HashMap<String, (String, String, String)>,
+    issued: usize,
+    basic_seen: Vec<String>,
+}
+
+type Shared = Arc<Mutex<Upstream>>;
+
+async fn discovery(State(up): State<Shared>) -> Json<Value> {
+    let url = up.lock().unwrap().url.clone();
+    Json(json!({
+        "issuer": url,
+        "authorization_endpoint": format!("{url}/authorize"),
+        "token_endpoint": format!("{url}/token"),
+        "jwks_uri": format!("{url}/jwks"),
+        "userinfo_endpoint": format!("{url}/userinfo"),
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+    }))
+}
+
+async fn jwks(State(up): State<Shared>) -> Json<Value> {
+    Json(json!({"keys": [up.lock().unwrap().key.public_jwk()]}))
+}
+
+async fn authorize(State(up): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Redirect {
+    let mut up = up.lock().unwrap();
+    up.issued += 1;
+    let code = format!("code-{}", up.issued);
+    let redirect = q["redirect_uri"].clone();
+    up.pending.insert(
+        code.clone(),
+        (
+            q["nonce"].clone(),
+            q["code_challenge"].clone(),
+            redirect.clone(),
+        ),
+    );
+    let state: String = url::form_urlencoded::byte_serialize(q["state"].as_bytes()).collect();
+    Redirect::to(&format!("{redirect}?code={code}&state={state}"))
+}
+
+async fn token(
+    State(up): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let mut up = up.lock().unwrap();
+    let basic = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| STANDARD.decode(b).ok())
+        .map(|b| String::from_utf8(b).unwrap())
+        .unwrap_or_default();
+    up.basic_seen.push(basic.clone());
+    let refuse = |why: &str| {
+        (
+            AxumStatus::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant", "error_description": why})),
+        )
+            .into_response()
+    };
+    if basic != "shop-web:s3cret%21" {
+        return refuse("client authentication");
+    }
+    let Some((nonce, challenge, redirect)) = up.pending.remove(&form["code"]) else {
+        return refuse("unknown code");
+    };
+    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+    let computed = URL_SAFE_NO_PAD.encode(auth_return_crypto::hash::sha256(verifier.as_bytes()));
+    if computed != challenge || form.get("redirect_uri") != Some(&redirect) {
+        return refuse("PKCE or redirect_uri");
+    }
+    let now = up.now;
+    let mut claims = json!({
+        "iss": up.url, "aud": "shop-web", "sub": up.sub, "nonce": nonce,
+        "iat": now, "exp": now + 300, "email": up.email, "email_verified": up.email_verified,
+    });
+    match up.tamper {
+        Tamper::None | Tamper::Signature => {}
+        Tamper::Nonce => claims["nonce"] = json!("someone-elses"),
+        Tamper::Audience => claims["aud"] = json!("another-app"),
+        Tamper::Issuer => claims["iss"] = json!("https://evil.example.com"),
+        Tamper::Expired => claims["exp"] = json!(now - 3600),
+    }
+    let signer = if up.tamper == Tamper::Signature {
+        &up.impostor
+    } else {
+        &up.key
+    };
+    let mut id_token = signer.sign_json(&claims).unwrap();
+    if up.tamper == Tamper::Signature {
+        // The impostor's token under the published key's kid.
+        let published = up.key.sign_json(&json!({})).unwrap();
+        let header = published.split('.').next().unwrap().to_owned();
+        let rest = id_token.split_once('.').unwrap().1.to_owned();
+        id_token = format!("{header}.{rest}");
+    }
+    Json(json!({"access_token": format!("at-{}", up.sub), "token_type": "Bearer", "id_token": id_token}))
+        .into_response()
+}
+
+async fn userinfo(State(up): State<Shared>, headers: HeaderMap) -> Response {
+    let up = up.lock().unwrap();
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer at-{}", up.sub))
+    {
+        return AxumStatus::UNAUTHORIZED.into_response();
+    }
+    Json(json!({"sub": up.sub, "name": "Ada Lovelace", "email": up.email})).into_response()
+}
+
+/// Starts the provider on loopback.
+async fn upstream(now: i64) -> Shared {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let shared = Arc::new(Mutex::new(Upstream {
+        url,
+        key: SigningKey::generate().unwrap(),
+        impostor: SigningKey::generate().unwrap(),
+        now,
+        sub: "okta-user-1".into(),
+        email: "ada@example.com".into(),
+        email_verified: true,
+        tamper: Tamper::None,
+        pending: HashMap::new(),
+        issued: 0,
+        basic_seen: Vec::new(),
+    }));
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/jwks", get(jwks))
+        .route("/authorize", get(authorize))
+        .route("/token", post(token))
+        .route("/userinfo", get(userinfo))
+        .with_state(shared.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    shared
+}
+
+/// The app's provider "Okta" at `issuer`.
+async fn add_provider(server: &TestServer, app: &CreatedApp, issuer: &str) {
+    let details = [
+        ("client_id", "shop-web"),
+        ("client_secret", "s3cret!"),
+        ("authorize_scopes", "openid email profile"),
+        ("oidc_issuer", issuer),
+    ];
+    server
+        .service
+        .create_identity_provider(
+            Actor::Operator,
+            &app.app.pool_id,
+            NewIdentityProvider {
+                name: "Okta".into(),
+                provider_type: "OIDC".into(),
+                details: details
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), (*v).into()))
+                    .collect(),
+                attribute_mapping: [
+                    ("email".into(), "email".into()),
+                    ("name".into(), "name".into()),
+                ]
+                .into(),
+                idp_identifiers: vec![],
+            },
+        )
+        .await
+        .unwrap();
+}
+
+/// The provider's callback URL a browser is sent to, after starting at the app's
+/// authorization request and passing the provider.
+async fn to_callback(browser: &mut Browser<'_>, app: &CreatedApp) -> String {
+    let start = browser
+        .get(&authorize_path(app, &[("identity_provider", Some("Okta"))]))
+        .await;
+    assert_eq!(start.status, StatusCode::FOUND, "{}", start.body);
+    let at_provider = browser.get_url(start.location()).await;
+    assert_eq!(
+        at_provider.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        at_provider.body
+    );
+    at_provider.location().to_owned()
+}
+
+/// The whole sign-in: the code the app gets back, and its tokens' ID token claims.
+async fn sign_in(browser: &mut Browser<'_>, app: &CreatedApp) -> Value {
+    let callback = to_callback(browser, app).await;
+    let back = browser.get_url(&callback).await;
+    assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
+    assert!(
+        back.location().starts_with("/oauth2/authorize?"),
+        "{}",
+        back.location()
+    );
+    assert!(!back.location().contains("identity_provider"));
+    let answer = browser.get(back.location()).await;
+    assert!(
+        answer.location().starts_with(CALLBACK),
+        "{}",
+        answer.location()
+    );
+    let params = answer.location_params(false);
+    assert_eq!(params["state"], "st-123");
+    let client_id = app.app.client.id.to_string();
+    let tokens = browser
+        .post_form(
+            "/oauth2/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &client_id),
+                ("code", &params["code"]),
+                ("redirect_uri", CALLBACK),
+                ("code_verifier", VERIFIER),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.body);
+    let id_token = tokens.json()["id_token"].as_str().unwrap().to_owned();
+    let payload = id_token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// The error page a refused callback shows.
+async fn refused(browser: &mut Browser<'_>, callback: &str, message: &str) {
+    let page = browser.get_url(callback).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body.contains(message),
+        "{message:?} not in {}",
+        page.body
+    );
+    assert!(
+        !page
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("ar_session_"))
+    );
+}
+
+#[tokio::test]
+async fn the_first_sign_in_makes_the_user_and_the_next_finds_it() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    add_provider(&server, &app, &issuer).await;
+
+    let mut browser = Browser::new(&server);
+    let claims = sign_in(&mut browser, &app).await;
+    assert_eq!(claims["cognito:username"], "Okta_okta-user-1");
+    assert_eq!(claims["email"], "ada@example.com");
+    assert_eq!(claims["email_verified"], true);
+    assert_eq!(claims["name"], "Ada Lovelace", "mapped from the userinfo");
+    let identities = &claims["identities"];
+    assert_eq!(identities[0]["userId"], "okta-user-1");
+    assert_eq!(identities[0]["providerName"], "Okta");
+    assert_eq!(identities[0]["providerType"], "OIDC");
+    assert_eq!(identities[0]["primary"], "true");
+    // Client authentication as RFC 6749 §2.3.1 has it: each part form-encoded.
+    assert_eq!(up.lock().unwrap().basic_seen, ["shop-web:s3cret%21"]);
+    let sub = claims["sub"].as_str().unwrap().to_owned();
+
+    // The next sign-in, in another browser, finds the same user.
+    let mut other = Browser::new(&server);
+    let again = sign_in(&mut other, &app).await;
+    assert_eq!(again["sub"], sub.as_str());
+    // The provider rotates its key: the new one is fetched when a token names it.
+    up.lock().unwrap().key = SigningKey::generate().unwrap();
+    server.clock.advance(31);
+    up.lock().unwrap().now = server.clock_now();
+    let mut third = Browser::new(&server);
+    assert_eq!(sign_in(&mut third, &app).await["sub"], sub.as_str());
+
+    // The user has no password anyone knows: a password sign-in is refused like any wrong one.
+    let user = server
+        .service
+        .store()
+        .get_user_by_email(&app.app.pool_id, "ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.attributes.contains_key("identities"));
+    let password = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.app.client.id.as_str(),
+                   "AuthParameters": {"USERNAME": "ada@example.com", "PASSWORD": PASSWORD}}),
+        )
+        .await;
+    password.assert_error("NotAuthorizedException", "Incorrect username or password.");
+}
+
+#[tokio::test]
+async fn tampered_replayed_and_misaddressed_answers_are_refused_and_make_no_user() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    add_provider(&server, &app, &issuer).await;
+    let not_verified = "answer could not be verified, so you were not signed in.";
+
+    for tamper in [
+        Tamper::Nonce,
+        Tamper::Audience,
+        Tamper::Issuer,
+        Tamper::Expired,
+        Tamper::Signature,
+    ] {
+        up.lock().unwrap().tamper = tamper;
+        let mut browser = Browser::new(&server);
+        let callback = to_callback(&mut browser, &app).await;
+        refused(&mut browser, &callback, not_verified).await;
+    }
+    up.lock().unwrap().tamper = Tamper::None;
+    let no_user = server
+        .service
+        .store()
+        .get_user_by_email(&app.app.pool_id, "ada@example.com")
+        .await
+        .unwrap();
+    assert!(no_user.is_none(), "no tampered answer made a user");
+
+    // A state altered, a cookie lost, a callback replayed.
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    let mut url = url::Url::parse(&callback).unwrap();
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let state = &pairs.iter().find(|(k, _)| k == "state").unwrap().1;
+    let mut altered = state.clone().into_bytes();
+    altered[10] = if altered[10] == b'A' { b'B' } else { b'A' };
+    url.query_pairs_mut()
+        .clear()
+        .append_pair("code", "code-x")
+        .append_pair("state", std::str::from_utf8(&altered).unwrap());
+    refused(&mut browser, url.as_str(), "not valid or has expired").await;
+    let mut stranger = Browser::new(&server);
+    refused(&mut stranger, &callback, "started in another browser").await;
+    let mut browser_again = Browser::new(&server);
+    browser_again.cookies = browser.cookies.clone();
+    let done = browser.get_url(&callback).await;
+    assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
+    refused(&mut browser_again, &callback, "used already").await;
+
+    // An expired state (the browser took longer than ten minutes).
+    let mut slow = Browser::new(&server);
+    let callback = to_callback(&mut slow, &app).await;
+    server.clock.advance(601);
+    refused(&mut slow, &callback, "not valid or has expired").await;
+
+    // The provider says no.
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    let state = url::Url::parse(&callback)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let mut denied = url::Url::parse(&format!("{}/oauth2/idpresponse", server.url)).unwrap();
+    denied
+        .query_pairs_mut()
+        .append_pair("error", "access_denied<script>")
+        .append_pair("state", &state);
+    refused(
+        &mut browser,
+        denied.as_str(),
+        "Okta did not sign you in (access_deniedscript).",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_email_a_password_user_has_is_not_joined_and_a_provider_down_is_a_clear_page() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    add_provider(&server, &app, &issuer).await;
+    server
+        .confirmed_user(app.app.client.id.as_str(), "ada@example.com", PASSWORD)
+        .await;
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    refused(
+        &mut browser,
+        &callback,
+        "An account with your email address exists already.",
+    )
+    .await;
+    let user = server
+        .service
+        .store()
+        .identity_user(&app.app.pool_id, "Okta", "okta-user-1")
+        .await
+        .unwrap();
+    assert_eq!(user, None, "not linked");
+
+    // A provider nobody answers for.
+    let down = oauth_app(&server, "Down", false).await;
+    add_provider(&server, &down, "http://127.0.0.1:9").await;
+    let mut browser = Browser::new(&server);
+    let page = browser
+        .get(&authorize_path(
+            &down,
+            &[("identity_provider", Some("Okta"))],
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body.contains("could not be reached to sign you in"),
+        "{}",
+        page.body
+    );
+
+    // A provider the app does not have.
+    let page = browser
+        .get(&authorize_path(
+            &app,
+            &[("identity_provider", Some("Nope"))],
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body
+            .contains("identity_provider Nope is not a sign-in option of this app."),
+        "{}",
+        page.body
+    );
+}
