@@ -207,6 +207,9 @@ pub struct AppUpdate {
     pub user_api_keys: Option<UserApiKeysPatch>,
     /// Whether sign-up answers hide that an account exists.
     pub hide_existing_accounts: Option<bool>,
+    /// Whether a sign-in through an identity provider joins the user with the same verified
+    /// email.
+    pub link_identities_by_email: Option<bool>,
     /// Hosted sign-in and OAuth 2.0 changes (absent members stay, lists replace).
     pub oauth: Option<OAuthPatch>,
     /// Multi-factor sign-in (absent members stay).
@@ -232,6 +235,7 @@ impl AppUpdate {
             templates,
             user_api_keys,
             hide_existing_accounts,
+            link_identities_by_email,
             oauth,
             mfa,
             passkeys,
@@ -247,6 +251,10 @@ impl AppUpdate {
             ("templates", templates.is_some()),
             ("user_api_keys", user_api_keys.is_some()),
             ("hide_existing_accounts", hide_existing_accounts.is_some()),
+            (
+                "link_identities_by_email",
+                link_identities_by_email.is_some(),
+            ),
             ("oauth", oauth.is_some()),
             // Named by its member (destructured too): `{"mfa": {}}` names nothing.
             (
@@ -556,6 +564,9 @@ impl Service {
         }
         if let Some(hide) = update.hide_existing_accounts {
             app.settings.hide_existing_accounts = hide;
+        }
+        if let Some(link) = update.link_identities_by_email {
+            app.settings.link_identities_by_email = link;
         }
         if let Some(patch) = update.user_api_keys {
             check(

@@ -30,6 +30,11 @@ pub struct AppSettings {
     /// `SignUp` with a taken email answers like a new sign-up, `ResendConfirmationCode` for a
     /// confirmed account like a delivery, and `ConfirmSignUp` for one like a wrong code.
     pub hide_existing_accounts: bool,
+    /// Whether a sign-in through an identity provider joins the existing user with the same
+    /// email (off: refused). Only when the provider says the email is verified and the user's
+    /// own email is verified and confirmed: an unverified address on either side could hand one
+    /// person's account to another.
+    pub link_identities_by_email: bool,
     /// Hosted sign-in and OAuth 2.0: callback URLs, flows, scopes, branding (issue 14).
     pub oauth: OAuthSettings,
     /// Multi-factor sign-in (issue 15).

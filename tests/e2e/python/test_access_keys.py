@@ -399,6 +399,30 @@ def test_boto3_manages_identity_providers_and_never_sees_their_secrets(base_url,
         reader.delete_identity_provider(UserPoolId=pool, ProviderName="Okta")
     assert error_of(error)[1] == f"Access key {reader_key['access_key_id']} may only read."
 
+    # A user of the pool's own is linked to an identity of the provider, then unlinked.
+    email = unique_email("linked")
+    admin.admin_create_user(
+        UserPoolId=pool,
+        Username=email,
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+        MessageAction="SUPPRESS",
+    )
+    source = {"ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "okta-42"}
+    admin.admin_link_provider_for_user(
+        UserPoolId=pool,
+        DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": email},
+        SourceUser=source,
+    )
+    attributes = {a["Name"]: a["Value"] for a in admin.admin_get_user(UserPoolId=pool, Username=email)["UserAttributes"]}
+    identities = json.loads(attributes["identities"])
+    assert [(i["providerName"], i["userId"], i["primary"]) for i in identities] == [("Okta", "okta-42", "false")]
+    admin.admin_disable_provider_for_user(UserPoolId=pool, User=source)
+    attributes = {a["Name"] for a in admin.admin_get_user(UserPoolId=pool, Username=email)["UserAttributes"]}
+    assert "identities" not in attributes
+    with pytest.raises(ClientError) as error:
+        admin.admin_disable_provider_for_user(UserPoolId=pool, User=source)
+    assert error_of(error) == ("UserNotFoundException", "User does not exist.")
+
     admin.delete_identity_provider(UserPoolId=pool, ProviderName="Okta")
     with pytest.raises(ClientError) as error:
         admin.describe_identity_provider(UserPoolId=pool, ProviderName="Okta")

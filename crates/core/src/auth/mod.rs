@@ -152,7 +152,8 @@ pub struct NewPasswordChallenge {
     pub user_attributes_json: String,
 }
 
-/// Finds a user by what they typed: their email, or their internal username (the sub).
+/// Finds a user by what they typed: their email, their internal username (the sub), or, for a
+/// user a provider's sign-in made, `<provider>_<sub>`.
 pub(crate) async fn find_user(
     service: &Service,
     pool_id: &PoolId,
@@ -167,7 +168,36 @@ pub(crate) async fn find_user(
     if email.is_empty() || email.len() > 256 {
         return Ok(None);
     }
-    Ok(service.store.get_user_by_email(pool_id, &email).await?)
+    if let Some(user) = service.store.get_user_by_email(pool_id, &email).await? {
+        return Ok(Some(user));
+    }
+    federated_user_named(service, pool_id, username.trim()).await
+}
+
+/// The user a provider's sign-in made, by its name `<provider>_<sub>` (as its tokens call it).
+/// A provider's name has no `_` but as its second character, so the name splits at its first
+/// `_`, or its second.
+async fn federated_user_named(
+    service: &Service,
+    pool_id: &PoolId,
+    name: &str,
+) -> Result<Option<User>> {
+    if name.contains('@') {
+        return Ok(None);
+    }
+    for (at, _) in name.match_indices('_').take(2) {
+        let (provider, sub) = (&name[..at], &name[at + 1..]);
+        if provider.chars().count() < 3 || sub.is_empty() {
+            continue;
+        }
+        if let Some(id) = service.store.identity_user(pool_id, provider, sub).await?
+            && let Some(user) = service.store.get_user(pool_id, id).await?
+            && crate::federation::federated_username(&user).as_deref() == Some(name)
+        {
+            return Ok(Some(user));
+        }
+    }
+    Ok(None)
 }
 
 /// The identifiers a user may be known by in SECRET_HASH (docs/cognito-protocol.md §4: accept any

@@ -49,7 +49,55 @@ pub fn federated_username(user: &User) -> Option<String> {
     })
 }
 
+/// One entry of the `identities` attribute, as Cognito writes it (its flags and time as text).
+fn identity_entry(provider: &IdentityProvider, sub: &str, primary: bool, now: i64) -> Value {
+    json!({
+        "userId": sub,
+        "providerName": provider.name,
+        "providerType": provider.provider_type.as_str(),
+        "issuer": null,
+        "primary": primary.to_string(),
+        "dateCreated": (now * 1000).to_string(),
+    })
+}
+
 impl Service {
+    /// Links the identity (`provider`, `sub`) to `user`, the pool's own user, and adds it to
+    /// the user's `identities`: the user keeps its name, and signs in through the provider too.
+    pub(crate) async fn link_to_user(
+        &self,
+        mut user: User,
+        provider: &IdentityProvider,
+        sub: &str,
+        now: i64,
+    ) -> crate::error::Result<User> {
+        match self
+            .store
+            .link_identity(&user.pool_id, &provider.name, sub, user.id, now)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                return Err(crate::error::Error::InvalidParameter(
+                    "The identity is linked to a user of the pool already.".into(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let mut identities: Vec<Value> = user
+            .attributes
+            .get(IDENTITIES)
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
+        identities.push(identity_entry(provider, sub, false, now));
+        user.attributes
+            .insert(IDENTITIES.into(), Value::Array(identities).to_string());
+        user.updated_at = now;
+        self.store.update_user(&user).await?;
+        tracing::info!(pool_id = %user.pool_id, user_id = %user.id, provider = %provider.name, "identity linked");
+        Ok(user)
+    }
+
     /// The user of the identity `claims` describe: the one linked to it, or a new one.
     pub(crate) async fn federated_user(
         &self,
@@ -123,24 +171,39 @@ impl Service {
                 "the email belongs to a user of the pool; not linked",
             )
         };
-        if self
+        let now = self.clock.now();
+        if let Some(existing) = self
             .store
             .get_user_by_email(&app.pool_id, &email)
             .await
             .map_err(backend)?
-            .is_some()
         {
-            return Err(taken());
+            // Joined only when both sides vouch for the address (see `link_identities_by_email`).
+            let joinable = app.settings.link_identities_by_email
+                && email_verified(claims)
+                && existing.email_verified
+                && existing.status == UserStatus::Confirmed;
+            if !joinable {
+                return Err(taken());
+            }
+            let linked = self
+                .link_to_user(existing, provider, sub, now)
+                .await
+                .map_err(|e| {
+                    Failure::new(
+                        "Something went wrong; please try again in a moment.",
+                        e.to_string(),
+                    )
+                })?;
+            let event = NewEvent::new(app.pool_id.clone(), now, EventKind::SignIn)
+                .about(Some(linked.id), Some(&linked.email))
+                .with("provider", name)
+                .with("linked_by", "email")
+                .by(caller);
+            self.events.record(event);
+            return Ok(linked);
         }
-        let now = self.clock.now();
-        let identity = json!([{
-            "userId": sub,
-            "providerName": name,
-            "providerType": provider.provider_type.as_str(),
-            "issuer": null,
-            "primary": "true",
-            "dateCreated": (now * 1000).to_string(),
-        }]);
+        let identity = Value::Array(vec![identity_entry(provider, sub, true, now)]);
         attributes.insert(IDENTITIES.into(), identity.to_string());
         let id = UserId::generate();
         // No password signs in as this user: the verifier is of a random one nobody holds.

@@ -6,6 +6,7 @@
 mod details;
 mod flow;
 mod identity;
+mod linking;
 mod manage;
 mod model;
 mod upstream;
@@ -14,6 +15,7 @@ mod validate;
 pub use details::{ProviderDetails, SECRET_DETAILS};
 pub use flow::{FLIGHT_SECS, FederatedCallback, FederatedFinish, FederatedStart};
 pub use identity::{IDENTITIES, federated_username};
+pub use linking::SUBJECT_ATTRIBUTE;
 pub use manage::{IdentityProviderChange, NewIdentityProvider};
 pub use model::{IdentityProvider, ProviderType};
 pub use upstream::UpstreamCache;

@@ -49,4 +49,11 @@ pub trait IdentityProviderStore: Send + Sync {
         provider: &str,
         subject: &str,
     ) -> StoreResult<Option<UserId>>;
+    /// Removes the link of a provider's identity; `false` when there was none.
+    async fn unlink_identity(
+        &self,
+        pool_id: &PoolId,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<bool>;
 }

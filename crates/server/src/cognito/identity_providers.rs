@@ -1,11 +1,14 @@
 //! Identity providers (docs/cognito-protocol.md §5.9): CreateIdentityProvider,
 //! DescribeIdentityProvider, UpdateIdentityProvider, DeleteIdentityProvider,
-//! ListIdentityProviders and GetIdentityProviderByIdentifier, authorized like the admin
+//! ListIdentityProviders and GetIdentityProviderByIdentifier, and the linking of identities
+//! (AdminLinkProviderForUser, AdminDisableProviderForUser), authorized like the admin
 //! operations ([`Credentials`]). Secret details are never answered.
 
 use super::credentials::{Access, Credentials};
 use super::wire::required;
 use super::{Answer, answer, empty};
+use crate::error::CognitoError;
+use auth_return_core::events::Caller;
 use auth_return_core::federation::{IdentityProvider, IdentityProviderChange, NewIdentityProvider};
 use auth_return_core::{PoolId, Service};
 use serde::{Deserialize, Serialize};
@@ -191,4 +194,89 @@ pub async fn identity_provider_operation(
     }
 }
 
-super::operation::shape!(bearer: IdentityProviderRequest);
+/// `ProviderUserIdentifierType`: a user named by a provider and one of its attributes.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProviderUser {
+    provider_name: Option<String>,
+    provider_attribute_name: Option<String>,
+    provider_attribute_value: Option<String>,
+}
+
+/// AdminLinkProviderForUser's and AdminDisableProviderForUser's input.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProviderUserRequest {
+    user_pool_id: Option<PoolId>,
+    destination_user: Option<ProviderUser>,
+    source_user: Option<ProviderUser>,
+    user: Option<ProviderUser>,
+}
+
+/// The provider, attribute name and value of a source user (`member` names it in errors).
+fn source_of<'a>(
+    user: &'a Option<ProviderUser>,
+    member: &str,
+) -> Result<(&'a str, &'a str, &'a str), CognitoError> {
+    let user = required(user, member)?;
+    Ok((
+        required(&user.provider_name, &format!("{member}.providerName"))?,
+        required(
+            &user.provider_attribute_name,
+            &format!("{member}.providerAttributeName"),
+        )?,
+        required(
+            &user.provider_attribute_value,
+            &format!("{member}.providerAttributeValue"),
+        )?,
+    ))
+}
+
+/// AdminLinkProviderForUser: `DestinationUser` (`ProviderName` `Cognito`, the username in
+/// `ProviderAttributeValue`) signs in through `SourceUser`'s identity too.
+pub async fn link_provider_for_user(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    caller: &Caller,
+    req: ProviderUserRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
+    let destination = required(&req.destination_user, "destinationUser")?;
+    if destination.provider_name.as_deref() != Some("Cognito") {
+        return Err(CognitoError::invalid(
+            "DestinationUser ProviderName must be Cognito (a user of the pool's own).",
+        ));
+    }
+    let username = required(
+        &destination.provider_attribute_value,
+        "destinationUser.providerAttributeValue",
+    )?;
+    let (provider, attribute, subject) = source_of(&req.source_user, "sourceUser")?;
+    service
+        .link_provider_for_user(
+            actor, pool_id, username, provider, attribute, subject, caller,
+        )
+        .await?;
+    empty()
+}
+
+/// AdminDisableProviderForUser: `User`'s identity no longer signs in.
+pub async fn disable_provider_for_user(
+    service: &Service,
+    credentials: &Credentials<'_>,
+    caller: &Caller,
+    req: ProviderUserRequest,
+) -> Answer {
+    let authority = credentials.authenticate(service).await?;
+    let pool_id = required(&req.user_pool_id, "userPoolId")?;
+    let actor = authority.permit(service, pool_id, Access::Write).await?;
+    let (provider, attribute, subject) = source_of(&req.user, "user")?;
+    service
+        .disable_provider_for_user(actor, pool_id, provider, attribute, subject, caller)
+        .await?;
+    empty()
+}
+
+super::operation::shape!(bearer: IdentityProviderRequest, ProviderUserRequest);

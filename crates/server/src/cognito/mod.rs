@@ -414,6 +414,12 @@ async fn answer_request(
             )
             .await
         }
+        AdminLinkProviderForUser(r) => {
+            identity_providers::link_provider_for_user(service, credentials, caller, r).await
+        }
+        AdminDisableProviderForUser(r) => {
+            identity_providers::disable_provider_for_user(service, credentials, caller, r).await
+        }
         AdminUpdateUserAttributes(r) => {
             admin::admin_update_user_attributes(service, credentials, caller, r).await
         }

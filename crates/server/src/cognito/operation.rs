@@ -115,6 +115,10 @@ pub enum Operation {
     ListIdentityProviders,
     /// `GetIdentityProviderByIdentifier`.
     GetIdentityProviderByIdentifier,
+    /// `AdminLinkProviderForUser`.
+    AdminLinkProviderForUser,
+    /// `AdminDisableProviderForUser`.
+    AdminDisableProviderForUser,
     /// `AdminUpdateUserAttributes`.
     AdminUpdateUserAttributes,
     /// `AdminDeleteUserAttributes`.
@@ -226,6 +230,8 @@ impl Operation {
             "DeleteIdentityProvider" => DeleteIdentityProvider,
             "ListIdentityProviders" => ListIdentityProviders,
             "GetIdentityProviderByIdentifier" => GetIdentityProviderByIdentifier,
+            "AdminLinkProviderForUser" => AdminLinkProviderForUser,
+            "AdminDisableProviderForUser" => AdminDisableProviderForUser,
             "AdminUpdateUserAttributes" => AdminUpdateUserAttributes,
             "AdminDeleteUserAttributes" => AdminDeleteUserAttributes,
             "AdminListUserAuthEvents" => AdminListUserAuthEvents,

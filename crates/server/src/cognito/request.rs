@@ -111,6 +111,8 @@ requests! {
     DeleteIdentityProvider(identity_providers::IdentityProviderRequest),
     ListIdentityProviders(identity_providers::IdentityProviderRequest),
     GetIdentityProviderByIdentifier(identity_providers::IdentityProviderRequest),
+    AdminLinkProviderForUser(identity_providers::ProviderUserRequest),
+    AdminDisableProviderForUser(identity_providers::ProviderUserRequest),
     AdminUpdateUserAttributes(admin::AdminUpdateAttributesRequest),
     AdminDeleteUserAttributes(admin::AdminDeleteAttributesRequest),
     AdminListUserAuthEvents(admin::AdminListUserAuthEventsRequest),

@@ -173,6 +173,25 @@ macro_rules! identity_provider_store {
                     .await
                     .map_err(backend)
                 }
+
+                async fn unlink_identity(
+                    &self,
+                    pool_id: &PoolId,
+                    provider: &str,
+                    subject: &str,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "DELETE FROM federated_identities \
+                         WHERE pool_id = $1 AND provider_name = $2 AND subject = $3",
+                    )
+                    .bind(pool_id)
+                    .bind(provider)
+                    .bind(subject)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
             }
         };
     };

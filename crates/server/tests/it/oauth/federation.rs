@@ -5,8 +5,8 @@
 //! refuses or is down, an email a password user has — each refused on a clear page with no
 //! user made.
 
-use super::support::{Browser, CALLBACK, VERIFIER, authorize_path, oauth_app};
-use crate::common::{PASSWORD, TestServer};
+use super::support::{Browser, CALLBACK, VERIFIER, authorize_path, configure, oauth_app};
+use crate::common::{PASSWORD, TestServer, create_app, developer};
 use auth_return_core::federation::NewIdentityProvider;
 use auth_return_core::{Actor, CreatedApp};
 use auth_return_crypto::jws::SigningKey;
@@ -480,4 +480,181 @@ async fn an_email_a_password_user_has_is_not_joined_and_a_provider_down_is_a_cle
         "{}",
         page.body
     );
+}
+
+/// A developer's app with the test callback and the provider "Okta" at `issuer`: its
+/// record, its pool id and the developer's token.
+async fn owned_app(server: &TestServer, issuer: &str) -> (CreatedApp, String, String) {
+    let token = developer(server, "dev@example.com").await;
+    let made = create_app(server, &token, "Shop").await;
+    let app_id = made["app_id"].as_str().unwrap().parse().unwrap();
+    let app = CreatedApp {
+        app: server
+            .service
+            .get_app(Actor::Operator, &app_id)
+            .await
+            .unwrap(),
+        client_secret: None,
+    };
+    configure(server, &app, json!({ "callback_urls": [CALLBACK] })).await;
+    add_provider(server, &app, issuer).await;
+    let pool = app.app.pool_id.to_string();
+    (app, pool, token)
+}
+
+#[tokio::test]
+async fn an_identity_joins_a_user_only_when_both_vouch_for_the_email_or_the_developer_links_it() {
+    let server = TestServer::start().await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    let (app, pool, token) = owned_app(&server, &issuer).await;
+    let client_id = app.app.client.id.to_string();
+    let ada = server
+        .confirmed_user(&client_id, "ada@example.com", PASSWORD)
+        .await;
+
+    // Off (the default): refused, as above. On, but the provider does not vouch: refused.
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    refused(&mut browser, &callback, "exists already").await;
+    let on: auth_return_core::AppUpdate =
+        serde_json::from_value(json!({"link_identities_by_email": true})).unwrap();
+    server
+        .service
+        .update_app(Actor::Operator, &app.app.id, on, &Default::default())
+        .await
+        .unwrap();
+    up.lock().unwrap().email_verified = false;
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    refused(&mut browser, &callback, "exists already").await;
+
+    // An account nobody confirmed is never joined (whoever typed the address may not own it).
+    up.lock().unwrap().email_verified = true;
+    up.lock().unwrap().email = "eve@example.com".into();
+    let signed_up = server
+        .call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": "eve@example.com", "Password": PASSWORD}),
+        )
+        .await;
+    signed_up.ok();
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    refused(&mut browser, &callback, "exists already").await;
+
+    // Both vouch: the identity joins Ada, who keeps her name and password.
+    up.lock().unwrap().email = "ada@example.com".into();
+    let mut browser = Browser::new(&server);
+    let claims = sign_in(&mut browser, &app).await;
+    assert_eq!(claims["sub"], ada.as_str());
+    assert_eq!(claims["cognito:username"], ada.as_str());
+    assert_eq!(claims["identities"][0]["primary"], "false");
+    assert_eq!(claims["identities"][0]["userId"], "okta-user-1");
+    server.tokens(&app, "ada@example.com", PASSWORD).await;
+
+    // The developer links another identity to Ada, then disables it: her password stays.
+    let call = |op: &'static str, body: Value| {
+        let mut body = body;
+        body["UserPoolId"] = json!(pool);
+        server.admin(&token, op, body)
+    };
+    let source = json!({"ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject",
+                        "ProviderAttributeValue": "okta-user-2"});
+    let linked = call(
+        "AdminLinkProviderForUser",
+        json!({"DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": "ada@example.com"},
+               "SourceUser": source}),
+    )
+    .await;
+    assert_eq!(linked.ok(), &json!({}));
+    up.lock().unwrap().sub = "okta-user-2".into();
+    up.lock().unwrap().email = "someone-else@example.com".into();
+    let mut browser = Browser::new(&server);
+    assert_eq!(sign_in(&mut browser, &app).await["sub"], ada.as_str());
+    let disabled = call("AdminDisableProviderForUser", json!({"User": source})).await;
+    assert_eq!(disabled.ok(), &json!({}));
+    let got = call("AdminGetUser", json!({"Username": "ada@example.com"})).await;
+    let attributes = got.ok()["UserAttributes"].to_string();
+    assert!(
+        attributes.contains("okta-user-1") && !attributes.contains("okta-user-2"),
+        "{attributes}"
+    );
+    server.tokens(&app, "ada@example.com", PASSWORD).await;
+    // okta-user-2 now signs in as a user of its own (its email is nobody's).
+    let mut browser = Browser::new(&server);
+    let own = sign_in(&mut browser, &app).await;
+    assert_ne!(own["sub"], ada.as_str());
+    assert_eq!(own["cognito:username"], "Okta_okta-user-2");
+
+    // A user a provider made is found by its name, and disabling its identity disables it.
+    let got = call("AdminGetUser", json!({"Username": "Okta_okta-user-2"})).await;
+    assert_eq!(got.ok()["Username"], own["sub"]);
+    call("AdminDisableProviderForUser", json!({"User": source}))
+        .await
+        .ok();
+    let got = call("AdminGetUser", json!({"Username": own["sub"]})).await;
+    assert_eq!(got.ok()["Enabled"], false);
+
+    // Every refusal in Cognito's words.
+    let cases = [
+        (
+            json!({"DestinationUser": {"ProviderName": "Okta", "ProviderAttributeValue": "ada@example.com"},
+                   "SourceUser": source}),
+            "InvalidParameterException",
+            "DestinationUser ProviderName must be Cognito (a user of the pool's own).",
+        ),
+        (
+            json!({"DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": "ada@example.com"},
+                   "SourceUser": {"ProviderName": "Okta", "ProviderAttributeName": "email",
+                                  "ProviderAttributeValue": "x"}}),
+            "InvalidParameterException",
+            "ProviderAttributeName must be Cognito_Subject.",
+        ),
+        (
+            json!({"DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": "ada@example.com"},
+                   "SourceUser": {"ProviderName": "Nope", "ProviderAttributeName": "Cognito_Subject",
+                                  "ProviderAttributeValue": "x"}}),
+            "ResourceNotFoundException",
+            "Identity provider Nope does not exist.",
+        ),
+        (
+            json!({"DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": "nobody@example.com"},
+                   "SourceUser": source}),
+            "UserNotFoundException",
+            "User does not exist.",
+        ),
+        (
+            json!({"DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": "ada@example.com"}}),
+            "InvalidParameterException",
+            "1 validation error detected: Value null at 'sourceUser' failed to satisfy constraint: Member must not be null",
+        ),
+    ];
+    for (body, kind, message) in cases {
+        call("AdminLinkProviderForUser", body)
+            .await
+            .assert_error(kind, message);
+    }
+    // okta-user-1 is Ada's: it cannot be merged into another user.
+    let bob = server
+        .confirmed_user(&client_id, "bob@example.com", PASSWORD)
+        .await;
+    call(
+        "AdminLinkProviderForUser",
+        json!({"DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": bob},
+               "SourceUser": {"ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject",
+                              "ProviderAttributeValue": "okta-user-1"}}),
+    )
+    .await
+    .assert_error(
+        "InvalidParameterException",
+        "Merging is not currently supported, provide a SourceUser that has not been merged previously.",
+    );
+    call(
+        "AdminDisableProviderForUser",
+        json!({"User": {"ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject",
+                        "ProviderAttributeValue": "never-seen"}}),
+    )
+    .await
+    .assert_error("UserNotFoundException", "User does not exist.");
 }
