@@ -297,6 +297,16 @@ impl Service {
         self.all_identity_providers(&app.pool_id).await
     }
 
+    /// The names and types of `app`'s providers, for the buttons of its sign-in page.
+    pub async fn sign_in_providers(&self, app: &App) -> Result<Vec<(String, ProviderType)>> {
+        Ok(self
+            .all_identity_providers(&app.pool_id)
+            .await?
+            .into_iter()
+            .map(|provider| (provider.name, provider.provider_type))
+            .collect())
+    }
+
     /// Where providers send the browser back: the redirect URI a developer registers with
     /// each provider (the same for every pool, as Cognito's `/oauth2/idpresponse` is per
     /// domain).

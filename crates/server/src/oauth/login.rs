@@ -11,9 +11,11 @@ use super::params::Params;
 use super::redirect::error_page;
 use crate::client::ClientInfo;
 use crate::error::CognitoError;
-use crate::pages::hosted::{HostedView, Screen, hosted_page};
+use crate::pages::hosted::{HostedView, ProviderLink, Screen, hosted_page};
 use crate::router::AppState;
 use auth_return_core::Error;
+use auth_return_core::federation::ProviderType;
+use auth_return_core::model::App;
 use axum::body::Body;
 use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -73,6 +75,7 @@ async fn page(
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .unwrap_or_else(|| auth_return_crypto::random::token_urlsafe(32));
+    let providers = provider_links(&state, &app, query.as_deref().unwrap_or_default()).await;
     let branding = &app.settings.oauth.branding;
     let view = HostedView {
         app_id: app.id.as_str(),
@@ -85,6 +88,7 @@ async fn page(
         csrf_token: &csrf,
         screen,
         passkeys: state.service.passkeys_usable(&app),
+        providers: &providers,
     };
     let mut response = hosted_page(&state.assets, &view);
     cookies::set(
@@ -97,6 +101,38 @@ async fn page(
         secure_cookies(&state),
     );
     response
+}
+
+/// A link for each of the app's identity providers: the page's authorization request (`query`)
+/// through it. A failure to list them leaves them out (the password still signs in).
+async fn provider_links(state: &AppState, app: &App, query: &str) -> Vec<ProviderLink> {
+    let providers = match state.service.sign_in_providers(app).await {
+        Ok(providers) => providers,
+        Err(e) => {
+            tracing::warn!(error = %e, "identity providers not listed on the sign-in page");
+            return Vec::new();
+        }
+    };
+    providers
+        .into_iter()
+        .map(|(name, provider_type)| {
+            let href = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(
+                    url::form_urlencoded::parse(query.as_bytes())
+                        .filter(|(k, _)| k != "identity_provider" && k != "prompt"),
+                )
+                .append_pair("identity_provider", &name)
+                .finish();
+            let label = match provider_type {
+                ProviderType::SignInWithApple => "Sign in with Apple".to_owned(),
+                _ => format!("Continue with {name}"),
+            };
+            ProviderLink {
+                label,
+                href: format!("/oauth2/authorize?{href}"),
+            }
+        })
+        .collect()
 }
 
 /// Why `POST /login` did not come from our page, if it did not.

@@ -68,6 +68,18 @@ pub struct HostedView<'a> {
     pub screen: Screen,
     /// Whether the app has passkeys on: the sign-in screen offers "Sign in with a passkey".
     pub passkeys: bool,
+    /// The app's identity providers: a link for each, to the same authorization request
+    /// through it (sign-in and sign-up screens).
+    pub providers: &'a [ProviderLink],
+}
+
+/// A button of the hosted page that signs in through an identity provider: a plain link, so
+/// it works before (and without) the page's script.
+pub struct ProviderLink {
+    /// The words on it ("Continue with Google").
+    pub label: String,
+    /// The authorization request through the provider.
+    pub href: String,
 }
 
 /// A hosted page: the shell `hosted.js` draws `view.screen` in.
@@ -105,7 +117,7 @@ pub fn hosted_page(assets: &Assets, view: &HostedView<'_>) -> Response {
 <div class="brand">{mark}<span class="app-name">{name}</span></div>
 <h1 id="hosted-title">{heading}</h1>
 <div id="hosted-screen"><p class="loading" role="status">Loading…</p></div>
-<noscript><p class="noscript">This page needs JavaScript: your password is checked here, in your browser, and never sent.</p></noscript>
+{providers}<noscript><p class="noscript">This page needs JavaScript: your password is checked here, in your browser, and never sent.</p></noscript>
 </div>
 </main>"#,
         app_id = escape(view.app_id),
@@ -116,6 +128,7 @@ pub fn hosted_page(assets: &Assets, view: &HostedView<'_>) -> Response {
         csrf = escape(view.csrf_token),
         screen = view.screen.name(),
         heading = escape(&title),
+        providers = provider_links(view),
     );
     let mut response = page_response(document(&title, &head, &body));
     if let Some(logo) = logo {
@@ -124,6 +137,28 @@ pub fn hosted_page(assets: &Assets, view: &HostedView<'_>) -> Response {
             .insert(header::CONTENT_SECURITY_POLICY, logo.policy);
     }
     response
+}
+
+/// The providers' links, on the sign-in and sign-up screens, after an "or".
+fn provider_links(view: &HostedView<'_>) -> String {
+    if view.providers.is_empty() || view.screen == Screen::ForgotPassword {
+        return String::new();
+    }
+    let links: String = view
+        .providers
+        .iter()
+        .map(|link| {
+            format!(
+                r#"<li><a class="provider" href="{}">{}</a></li>"#,
+                escape(&link.href),
+                escape(&link.label)
+            )
+        })
+        .collect();
+    format!(
+        r#"<nav class="providers" aria-label="Other ways to sign in"><p class="or"><span>or</span></p><ul>{links}</ul></nav>
+"#
+    )
 }
 
 /// The page of a request the hosted pages cannot serve ("Unknown app", "This redirect URI is
@@ -215,6 +250,7 @@ mod tests {
             csrf_token: "csrf-token-1",
             screen,
             passkeys: false,
+            providers: &[],
         }
     }
 
@@ -355,7 +391,12 @@ mod tests {
         let assets = Assets::embedded();
         let logo = format!("https://cdn.example.com/logo.png?x={HOSTILE}");
         let accent = format!("#fff{HOSTILE}");
+        let providers = [ProviderLink {
+            label: format!("Continue with {HOSTILE}"),
+            href: format!("/oauth2/authorize?identity_provider={HOSTILE}"),
+        }];
         let hostile = HostedView {
+            providers: &providers,
             app_name: HOSTILE,
             logo_url: Some(&logo),
             accent_color: Some(&accent),
@@ -376,6 +417,12 @@ mod tests {
         );
         assert_eq!(html.matches("<script").count(), 1, "only hosted.js: {html}");
         assert!(html.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert_eq!(
+            html.matches(r#"<a class="provider" href="/oauth2/authorize?identity_provider=&quot;"#)
+                .count(),
+            1,
+            "{html}"
+        );
         // The logo's URL as the URL parser writes it: percent-encoded, never a quote.
         assert!(html.contains(r#"<img class="logo" src="https://cdn.example.com/logo.png?x="#));
         // A colour that is not #rrggbb is left out.

@@ -658,3 +658,40 @@ async fn an_identity_joins_a_user_only_when_both_vouch_for_the_email_or_the_deve
     .await
     .assert_error("UserNotFoundException", "User does not exist.");
 }
+
+#[tokio::test]
+async fn the_sign_in_page_offers_each_provider_as_a_link_to_the_same_request() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    add_provider(&server, &app, "https://id.example.com").await;
+    let mut browser = Browser::new(&server);
+    let path = authorize_path(&app, &[("prompt", Some("login"))]);
+    let page = browser
+        .get(&path.replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let prefix = r#"<a class="provider" href=""#;
+    let start = page.body.find(prefix).expect("a provider link") + prefix.len();
+    let href = &page.body[start..start + page.body[start..].find('"').unwrap()];
+    let href = href.replace("&amp;", "&");
+    assert!(href.starts_with("/oauth2/authorize?"), "{href}");
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(href.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(params["identity_provider"], "Okta");
+    assert_eq!(params["client_id"], app.app.client.id.as_str());
+    assert_eq!(params["state"], "st-123");
+    assert!(!params.contains_key("prompt"), "the provider is the prompt");
+    assert!(page.body.contains(">Continue with Okta</a>"));
+    // Not on the password reset screen; not for an app without providers.
+    let forgot = browser
+        .get(&path.replacen("/oauth2/authorize", "/forgotPassword", 1))
+        .await;
+    assert!(!forgot.body.contains(r#"class="provider""#));
+    let plain = oauth_app(&server, "Plain", false).await;
+    let page = browser
+        .get(&authorize_path(&plain, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    assert!(!page.body.contains(r#"class="providers""#));
+}
