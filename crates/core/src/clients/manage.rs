@@ -40,6 +40,8 @@ pub struct ClientSpec {
     pub refresh_rotation: Option<RefreshRotation>,
     /// The units the lifetimes were given in.
     pub validity_units: ValidityUnits,
+    /// `SupportedIdentityProviders` (default: every provider of the pool).
+    pub identity_providers: Option<Vec<String>>,
 }
 
 /// A client with the app as seen through it, and its secret for those who may read it.
@@ -132,8 +134,14 @@ impl ClientSpec {
         })
     }
 
-    /// What a client other than the app's own keeps for itself.
-    fn profile(&self, app: &App, has_secret: bool) -> Result<ClientProfile> {
+    /// What a client other than the app's own keeps for itself (`identity_providers`
+    /// already checked against the pool).
+    fn profile(
+        &self,
+        app: &App,
+        has_secret: bool,
+        identity_providers: Option<Vec<String>>,
+    ) -> Result<ClientProfile> {
         Ok(ClientProfile {
             name: Some(check_client_name(&self.name)?),
             auth_flows: Some(self.checked_flows()?),
@@ -141,6 +149,7 @@ impl ClientSpec {
             hide_existing_accounts: Some(self.hide_existing_accounts.unwrap_or(false)),
             refresh_rotation: Some(self.checked_rotation()?),
             validity_units: Some(self.validity_units),
+            identity_providers,
         })
     }
 }
@@ -172,7 +181,10 @@ impl Service {
     ) -> Result<PoolClient> {
         let app = self.admin_app(actor, pool_id).await?;
         let (token, refresh) = spec.checked_lifetimes()?;
-        let profile = spec.profile(&app, generate_secret)?;
+        let providers = self
+            .checked_client_providers(&app, spec.identity_providers.as_deref())
+            .await?;
+        let profile = spec.profile(&app, generate_secret, providers)?;
         let id = ClientId::generate();
         let (secret, sealed_secret) = match generate_secret {
             true => {
@@ -222,6 +234,9 @@ impl Service {
     ) -> Result<PoolClient> {
         let current = self.pool_client_app(actor, pool_id, client_id).await?;
         let (token, refresh) = spec.checked_lifetimes()?;
+        let providers = self
+            .checked_client_providers(&current, spec.identity_providers.as_deref())
+            .await?;
         let has_secret = current.client.sealed_secret.is_some();
         let app = if current.client.primary {
             let name = check_client_name(&spec.name)?;
@@ -242,13 +257,14 @@ impl Service {
                 client.profile.name = Some(name);
                 client.profile.auth_flows = Some(flows);
                 client.profile.validity_units = Some(spec.validity_units);
+                client.profile.identity_providers = providers;
             })
             .await?
         } else {
             let mut client = current.client.clone();
             client.token_validity_secs = token;
             client.refresh_validity_secs = refresh;
-            client.profile = spec.profile(&current, has_secret)?;
+            client.profile = spec.profile(&current, has_secret, providers)?;
             client.updated_at = self.clock.now();
             if !self.store.update_client(&client).await? {
                 return Err(Error::ClientNotFound(client.id));

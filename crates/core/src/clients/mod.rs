@@ -31,6 +31,9 @@ pub struct ClientProfile {
     pub refresh_rotation: Option<RefreshRotation>,
     /// The units its lifetimes were given in, to describe them in the same (unset: seconds).
     pub validity_units: Option<ValidityUnits>,
+    /// `SupportedIdentityProviders`: the identity providers its authorization requests may
+    /// name (`COGNITO` and providers' names); unset: every provider of the pool.
+    pub identity_providers: Option<Vec<String>>,
 }
 
 /// The units of a client's three lifetimes (Cognito's `TokenValidityUnits`).

@@ -105,6 +105,7 @@ impl Service {
             .store
             .get_identity_provider(&app.pool_id, provider_name)
             .await?
+            .filter(|provider| super::manage::client_allows(app, &provider.name))
             .ok_or_else(|| {
                 Error::InvalidParameter(format!(
                     "identity_provider {} is not a sign-in option of this app.",
@@ -208,7 +209,9 @@ impl Service {
             .store
             .get_identity_provider(&app.pool_id, name)
             .await?
-            .filter(|_| app.pool_id.as_str() == flight.pool)
+            .filter(|_| {
+                app.pool_id.as_str() == flight.pool && super::manage::client_allows(&app, name)
+            })
             .ok_or_else(|| {
                 Error::FederatedSignInFailed(format!(
                     "{name} is no longer a sign-in option of this app."

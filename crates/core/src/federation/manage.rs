@@ -297,14 +297,65 @@ impl Service {
         self.all_identity_providers(&app.pool_id).await
     }
 
-    /// The names and types of `app`'s providers, for the buttons of its sign-in page.
+    /// The names and types of the providers `app`'s client may sign in through, for the
+    /// buttons of its sign-in page.
     pub async fn sign_in_providers(&self, app: &App) -> Result<Vec<(String, ProviderType)>> {
         Ok(self
             .all_identity_providers(&app.pool_id)
             .await?
             .into_iter()
+            .filter(|provider| client_allows(app, &provider.name))
             .map(|provider| (provider.name, provider.provider_type))
             .collect())
+    }
+
+    /// A client's `SupportedIdentityProviders` as given, checked: `COGNITO` or a provider of
+    /// the pool each, none twice (`None`: not given, every provider).
+    pub(crate) async fn checked_client_providers(
+        &self,
+        app: &App,
+        given: Option<&[String]>,
+    ) -> Result<Option<Vec<String>>> {
+        let Some(given) = given else {
+            return Ok(None);
+        };
+        let mut names: Vec<String> = Vec::new();
+        for name in given {
+            if names.contains(name) {
+                continue;
+            }
+            if name != COGNITO
+                && self
+                    .store
+                    .get_identity_provider(&app.pool_id, name)
+                    .await?
+                    .is_none()
+            {
+                return Err(Error::InvalidParameter(format!(
+                    "The provider {} does not exist for User Pool {}",
+                    name.chars().take(32).collect::<String>(),
+                    app.pool_id
+                )));
+            }
+            names.push(name.clone());
+        }
+        Ok(Some(names))
+    }
+
+    /// The `SupportedIdentityProviders` a description of `app`'s client shows: its list, or
+    /// `COGNITO` and every provider of the pool.
+    pub async fn client_identity_providers(&self, app: &App) -> Result<Vec<String>> {
+        if let Some(list) = &app.client.profile.identity_providers {
+            return Ok(list.clone());
+        }
+        let mut names = vec![COGNITO.to_owned()];
+        names.extend(
+            self.all_identity_providers(&app.pool_id)
+                .await?
+                .into_iter()
+                .map(|provider| provider.name),
+        );
+        Ok(names)
     }
 
     /// Where providers send the browser back: the redirect URI a developer registers with
@@ -332,6 +383,18 @@ impl Service {
         let next = page_end(&mut providers, limit).map(|last| encode_token(&last.name));
         Ok((providers, next))
     }
+}
+
+/// The pool's own users, as `SupportedIdentityProviders` and `identity_provider` name them.
+pub const COGNITO: &str = "COGNITO";
+
+/// Whether `app`'s client may sign in through the provider `name`.
+pub(crate) fn client_allows(app: &App, name: &str) -> bool {
+    app.client
+        .profile
+        .identity_providers
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|allowed| allowed == name))
 }
 
 /// What a provider's sealed secrets are bound to: its pool and name.

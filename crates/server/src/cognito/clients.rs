@@ -35,11 +35,6 @@ const RULES: &[Rule] = &[
         why: "every client writes every writable attribute",
     },
     Rule {
-        member: "SupportedIdentityProviders",
-        accepts: |v| empty_list(v) || *v == json!(["COGNITO"]),
-        why: "users sign in with this pool's own accounts: [\"COGNITO\"] only",
-    },
-    Rule {
         member: "AnalyticsConfiguration",
         accepts: empty_object,
         why: "Amazon Pinpoint analytics are not offered",
@@ -79,6 +74,7 @@ const READ: &[&str] = &[
     "AllowedOAuthFlowsUserPoolClient",
     "PreventUserExistenceErrors",
     "RefreshTokenRotation",
+    "SupportedIdentityProviders",
 ];
 
 /// `TokenValidityUnits`: each unit given, or Cognito's default.
@@ -206,6 +202,9 @@ fn spec(body: &Map<String, Value>) -> Result<ClientSpec, CognitoError> {
         hide_existing_accounts,
         refresh_rotation: rotation(body)?,
         validity_units,
+        identity_providers: members::get(body, "SupportedIdentityProviders")
+            .map(|_| members::strings(body, "SupportedIdentityProviders"))
+            .transpose()?,
     })
 }
 
@@ -273,7 +272,8 @@ pub async fn create_user_pool_client(
     let created = service
         .create_pool_client(actor, &pool_id, &spec, generate_secret, caller)
         .await?;
-    client_answer(&created)
+    let providers = service.client_identity_providers(&created.app).await?;
+    client_answer(&created, providers)
 }
 
 pub async fn update_user_pool_client(
@@ -288,7 +288,8 @@ pub async fn update_user_pool_client(
     let updated = service
         .update_pool_client(actor, &pool_id, &client_id, &spec, caller)
         .await?;
-    client_answer(&updated)
+    let providers = service.client_identity_providers(&updated.app).await?;
+    client_answer(&updated, providers)
 }
 
 /// `DescribeUserPoolClient` and `DeleteUserPoolClient` input.
@@ -317,11 +318,11 @@ pub async fn describe_user_pool_client(
     let pool_id = required(&req.user_pool_id, "userPoolId")?;
     let client_id = required(&req.client_id, "clientId")?;
     let actor = authority.permit(service, pool_id, Access::Read).await?;
-    client_answer(
-        &service
-            .describe_pool_client(actor, pool_id, client_id)
-            .await?,
-    )
+    let described = service
+        .describe_pool_client(actor, pool_id, client_id)
+        .await?;
+    let providers = service.client_identity_providers(&described.app).await?;
+    client_answer(&described, providers)
 }
 
 pub async fn delete_user_pool_client(
@@ -422,7 +423,7 @@ struct UserPoolClientType {
     id_token_validity: i64,
     token_validity_units: Value,
     explicit_auth_flows: Vec<&'static str>,
-    supported_identity_providers: [&'static str; 1],
+    supported_identity_providers: Vec<String>,
     #[serde(rename = "CallbackURLs")]
     callback_urls: Vec<String>,
     #[serde(rename = "LogoutURLs")]
@@ -437,8 +438,9 @@ struct UserPoolClientType {
     refresh_token_rotation: Value,
 }
 
-/// `{"UserPoolClient": UserPoolClientType}` of a client (Create, Update, Describe).
-fn client_answer(pool_client: &PoolClient) -> Answer {
+/// `{"UserPoolClient": UserPoolClientType}` of a client (Create, Update, Describe), with the
+/// identity providers it may use.
+fn client_answer(pool_client: &PoolClient, identity_providers: Vec<String>) -> Answer {
     let PoolClient { app, secret } = pool_client;
     let client = &app.client;
     let oauth = &app.settings.oauth;
@@ -476,7 +478,7 @@ fn client_answer(pool_client: &PoolClient) -> Answer {
             "RefreshToken": units.refresh.as_str(),
         }),
         explicit_auth_flows: client.allowed_flows().into_iter().map(ExplicitAuthFlow::as_str).collect(),
-        supported_identity_providers: ["COGNITO"],
+        supported_identity_providers: identity_providers,
         callback_urls: oauth.callback_urls.clone(),
         logout_urls: oauth.logout_urls.clone(),
         allowed_o_auth_flows_user_pool_client: oauth_on,

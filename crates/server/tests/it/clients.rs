@@ -406,10 +406,6 @@ async fn client_writes_refuse_what_they_cannot_honour_and_store_nothing() {
             "ReadAttributes is not supported here: every client reads every attribute.",
         ),
         (
-            json!({"ClientName": "x", "SupportedIdentityProviders": ["Google"]}),
-            "SupportedIdentityProviders is not supported here: users sign in with this pool's own accounts: [\"COGNITO\"] only.",
-        ),
-        (
             json!({"ClientName": "x", "DefaultRedirectURI": CALLBACK}),
             "DefaultRedirectURI is not supported here.",
         ),
@@ -454,6 +450,18 @@ async fn client_writes_refuse_what_they_cannot_honour_and_store_nothing() {
             "AuthSessionValidity is not supported here: a sign-in's challenge session lasts 3 minutes: 3 only.",
         ),
     ];
+    p.admin(
+        "CreateUserPoolClient",
+        json!({"ClientName": "x", "SupportedIdentityProviders": ["COGNITO", "Google"]}),
+    )
+    .await
+    .assert_error(
+        "InvalidParameterException",
+        &format!(
+            "The provider Google does not exist for User Pool {}",
+            p.pool_id
+        ),
+    );
     for (body, message) in cases {
         p.admin("CreateUserPoolClient", body.clone())
             .await

@@ -695,3 +695,97 @@ async fn the_sign_in_page_offers_each_provider_as_a_link_to_the_same_request() {
         .await;
     assert!(!page.body.contains(r#"class="providers""#));
 }
+
+#[tokio::test]
+async fn a_client_signs_in_only_through_the_providers_it_supports() {
+    let server = TestServer::start().await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    let (app, pool, token) = owned_app(&server, &issuer).await;
+    let call = |op: &'static str, body: Value| {
+        let mut body = body;
+        body["UserPoolId"] = json!(pool);
+        server.admin(&token, op, body)
+    };
+    // The app's own client, not told otherwise, may use every provider of the pool.
+    let own = call(
+        "DescribeUserPoolClient",
+        json!({"ClientId": app.app.client.id.as_str()}),
+    )
+    .await;
+    assert_eq!(
+        own.ok()["UserPoolClient"]["SupportedIdentityProviders"],
+        json!(["COGNITO", "Okta"])
+    );
+
+    // A client for the pool's own users only: no button, and the provider refused.
+    let made = call(
+        "CreateUserPoolClient",
+        json!({"ClientName": "passwords only", "SupportedIdentityProviders": ["COGNITO", "COGNITO"],
+               "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
+               "AllowedOAuthScopes": ["openid", "email"], "CallbackURLs": [CALLBACK]}),
+    )
+    .await;
+    let client = made.ok()["UserPoolClient"].clone();
+    assert_eq!(client["SupportedIdentityProviders"], json!(["COGNITO"]));
+    let client_id = client["ClientId"].as_str().unwrap();
+    let mut only = app.clone();
+    only.app = server
+        .service
+        .describe_pool_client(
+            Actor::Operator,
+            &app.app.pool_id,
+            &auth_return_core::ClientId::new(client_id),
+        )
+        .await
+        .unwrap()
+        .app;
+    let mut browser = Browser::new(&server);
+    let page = browser
+        .get(&authorize_path(
+            &only,
+            &[("identity_provider", Some("Okta"))],
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body
+            .contains("identity_provider Okta is not a sign-in option of this app.")
+    );
+    let login = browser
+        .get(&authorize_path(&only, &[]).replacen("/oauth2/authorize", "/login", 1))
+        .await;
+    assert!(
+        !login.body.contains(r#"class="provider""#),
+        "{}",
+        login.body
+    );
+
+    // Told to support Okta, it may.
+    let updated = call(
+        "UpdateUserPoolClient",
+        json!({"ClientId": client_id, "ClientName": "with okta", "SupportedIdentityProviders": ["Okta"],
+               "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
+               "AllowedOAuthScopes": ["openid", "email"], "CallbackURLs": [CALLBACK]}),
+    )
+    .await;
+    assert_eq!(
+        updated.ok()["UserPoolClient"]["SupportedIdentityProviders"],
+        json!(["Okta"])
+    );
+    only.app = server
+        .service
+        .describe_pool_client(
+            Actor::Operator,
+            &app.app.pool_id,
+            &auth_return_core::ClientId::new(client_id),
+        )
+        .await
+        .unwrap()
+        .app;
+    let mut browser = Browser::new(&server);
+    assert_eq!(
+        sign_in(&mut browser, &only).await["cognito:username"],
+        "Okta_okta-user-1"
+    );
+}
