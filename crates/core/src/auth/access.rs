@@ -17,7 +17,8 @@ use serde_json::Value;
 /// A user as GetUser, AdminGetUser and ListUsers show them.
 #[derive(Clone, Debug)]
 pub struct UserView {
-    /// The internal username (the sub).
+    /// The internal username (the sub), or `<provider>_<sub>` for a user a provider's sign-in
+    /// made.
     pub username: String,
     /// Name/value attributes, `sub` first.
     pub attributes: Vec<(String, String)>,
@@ -42,13 +43,20 @@ impl UserView {
             ("email_verified".to_owned(), user.email_verified.to_string()),
         ];
         attributes.extend(user.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // A user a provider's sign-in made is named and shown as Cognito shows one:
+        // `<provider>_<sub>`, `EXTERNAL_PROVIDER`.
+        let federated = crate::federation::federated_username(user);
         Self {
-            username: user.id.to_string(),
+            status: if federated.is_some() {
+                "EXTERNAL_PROVIDER"
+            } else {
+                user.status.as_str()
+            },
+            username: federated.unwrap_or_else(|| user.id.to_string()),
             attributes,
             created_at: user.created_at,
             updated_at: user.updated_at,
             enabled: user.enabled,
-            status: user.status.as_str(),
             mfa: super::MfaView::default(),
         }
     }
