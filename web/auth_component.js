@@ -88,6 +88,10 @@ function createApi(auth, doc) {
     ready: ready.then(() => undefined),
     signIn: afterReady(() => modal.open("signin", { email: auth.session?.email })),
     signUp: afterReady(() => modal.open("signup")),
+    /** Leaves for the app's identity provider `name`; back on this page (a callback URL of the app), signed in. */
+    signInWithProvider: afterReady((name) => auth.signInWithProvider(String(name))),
+    /** The app's identity providers, `[{name, type}]` (empty before `ready`). */
+    identityProviders: () => auth.identityProviders(),
     manageMfa: afterReady(() => modal.openMfa()),
     canManageMfa: () => auth.isSignedIn() && appMfa(auth.config).mode !== "OFF",
     manageSecurity: afterReady(() => modal.openSecurity()),

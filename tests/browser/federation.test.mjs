@@ -38,7 +38,7 @@ before(async () => {
   site = await startCallbackSite();
   idp = await startOidcProvider(`${server.publicUrl}/oauth2/idpresponse`);
   app = JSON.parse(await server.cli("apps", "create", "--json", "--name", "Federated Shop"));
-  await server.cli("apps", "update", app.app_id, "--patch", JSON.stringify({ oauth: { callback_urls: [site.callback] } }));
+  await server.cli("apps", "update", app.app_id, "--patch", JSON.stringify({ oauth: { callback_urls: [site.callback, site.componentPage] } }));
   await server.cli(
     "identity-providers", "add", "--app", app.app_id, "--name", "Okta", "--type", "OIDC",
     "--detail", "client_id=shop-web", "--detail", "client_secret=s3cret-of-the-shop",
@@ -54,15 +54,20 @@ after(async () => {
   await server?.stop();
 });
 
-/** The app's site: its callback page. */
+/** The app's site: its callback page, and `/app`, a page with the sign-in component. */
 async function startCallbackSite() {
   const http = createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    if (new URL(req.url, "http://localhost").pathname === "/app") {
+      const appId = String(app?.app_id ?? "").replace(/[^\w]/g, "");
+      return res.end(`<!doctype html><html lang="en"><title>The app</title><h1>The app</h1>
+<script src="${server.publicUrl}/auth_component.js" data-app-id="${appId}"></script></html>`);
+    }
     res.end(`<!doctype html><html lang="en"><title>The app</title><h1>The app</h1></html>`);
   });
   await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${http.address().port}`;
-  return { callback: `${origin}/cb`, close: () => new Promise((resolve) => http.close(resolve)) };
+  return { callback: `${origin}/cb`, componentPage: `${origin}/app`, close: () => new Promise((resolve) => http.close(resolve)) };
 }
 
 const base64url = (bytes) => Buffer.from(bytes).toString("base64url");
@@ -132,6 +137,40 @@ test("the first sign-in through the provider makes the user, the next finds it",
 test("the sign-in page's button goes through the provider and back to the app", { skip }, async () => {
   const claims = await signInThroughProvider("grace", { viaButton: true });
   assert.equal(claims["cognito:username"], "Okta_grace");
+});
+
+test("the component's button leaves for the provider and signs in on the page it came back to", { skip }, async () => {
+  const context = await newContext(browser);
+  try {
+    const p = await context.newPage();
+    await p.goto(site.componentPage);
+    await p.waitForFunction(() => window.AuthReturn !== undefined);
+    await p.evaluate(() => window.AuthReturn.ready);
+    assert.deepEqual(await p.evaluate(() => window.AuthReturn.identityProviders()), [{ name: "Okta", type: "OIDC" }]);
+    await p.evaluate(() => void window.AuthReturn.signIn());
+    const button = p.getByRole("dialog").getByRole("button", { name: "Continue with Okta" });
+    await button.waitFor();
+    await screenshot(p, "federation-component-button");
+    await button.click();
+    await signInAtOidcProvider(p, idp, "margaret");
+    await p.waitForURL((url) => url.href.startsWith(site.componentPage));
+    await p.waitForFunction(() => window.AuthReturn?.isSignedIn(), null, { timeout: 15_000 });
+    const user = await p.evaluate(() => window.AuthReturn.getUser());
+    assert.equal(user["cognito:username"], "Okta_margaret");
+    assert.equal(user.email, "margaret@example.com");
+    // The code and state are out of the address bar; the tokens work against the user-pool API.
+    assert.equal(p.url(), site.componentPage);
+    const access = await p.evaluate(() => window.AuthReturn.getAccessToken());
+    const me = await request(`${server.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.GetUser" },
+      body: JSON.stringify({ AccessToken: access }),
+    });
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.json.Username, "Okta_margaret");
+  } finally {
+    await context.close();
+  }
 });
 
 test("a provider nobody answers for is a clear page", { skip }, async () => {

@@ -86,6 +86,10 @@ export function defaultEnv() {
     // Whether the browser offers passkeys in its autofill.
     conditionalMediation: () => conditionalMediation(globalThis.PublicKeyCredential),
     pageUrl: () => globalThis.location?.href ?? null,
+    // Leaves the page (a sign-in through an identity provider).
+    navigate: (url) => globalThis.location.assign(url),
+    // Takes the provider's answer out of the address bar, without a reload.
+    replaceUrl: (url) => globalThis.history?.replaceState(globalThis.history.state, "", url),
     onActivity: null,
     onPageLifecycle: null,
   };

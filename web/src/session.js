@@ -8,6 +8,7 @@ import { Emitter } from "./events.js";
 import { checkedOptions, tokenOrigin } from "./origins.js";
 import { appPasskeys, conditionalMediation } from "./passkeys.js";
 import { claimLock, defaultEnv } from "./platform.js";
+import { appProviders, exchangeCode, redirectAnswer, redirectRequest } from "./redirect.js";
 
 const MINUTE = 60_000;
 const REFRESH_MARGIN = 2 * MINUTE;
@@ -90,6 +91,7 @@ export class AuthCore extends Emitter {
     await this.dropCopiedSession();
     this.config = config;
     this.client = createClient(config, this.env.fetch);
+    await this.finishRedirect();
     this.tick();
     return config;
   }
@@ -161,6 +163,44 @@ export class AuthCore extends Emitter {
    */
   async signInWithPasskey(email) {
     return this.finishStep(await this.requireClient().signInWithPasskey(email, this.env.credentials));
+  }
+
+  /** The app's identity providers, `[{name, type}]`, for "Continue with …" buttons. */
+  identityProviders() {
+    return appProviders(this.config);
+  }
+
+  /**
+   * Leaves the page for the provider `name` (the authorization code flow with PKCE); the page
+   * the browser comes back to — this one, which must be one of the app's callback URLs — signs
+   * in when the component starts there (`signin`, or `error`).
+   */
+  async signInWithProvider(name) {
+    const client = this.requireClient();
+    const url = await redirectRequest({
+      appId: this.appId,
+      config: client.config,
+      provider: name,
+      pageUrl: this.env.pageUrl(),
+      storage: this.env.storage("session"),
+      now: this.env.now(),
+    });
+    this.env.navigate(url);
+  }
+
+  /** Back from a provider with this tab's state: the code exchanged, the address cleaned. */
+  async finishRedirect() {
+    const pageUrl = this.env.pageUrl();
+    if (!pageUrl) return;
+    const answer = redirectAnswer({ appId: this.appId, pageUrl, storage: this.env.storage("session"), now: this.env.now() });
+    if (!answer) return;
+    this.env.replaceUrl(answer.cleanUrl);
+    try {
+      if (answer.error) throw new AuthError(answer.error, "The sign-in through the provider did not complete. Please try again.");
+      this.finishStep({ result: await exchangeCode(this.config, answer, this.env.fetch) });
+    } catch (error) {
+      this.emit("error", error);
+    }
   }
 
   /** A WEB_AUTHN challenge without a name, for the browser's passkey autofill (autofill.js). */

@@ -117,6 +117,20 @@ pub struct AppConfig {
     pub passkeys: PasskeysView,
     /// Where the pool lives (`builtin`, `cognito`): the endpoint and issuer above are its.
     pub provider: ProviderKind,
+    /// The identity providers the app's own client may sign in through, for "Continue with …"
+    /// buttons (filled by [`Service::app_config`]).
+    pub identity_providers: Vec<IdentityProviderLink>,
+}
+
+/// An identity provider as the public config names it: enough for a button.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IdentityProviderLink {
+    /// What `identity_provider=` names.
+    pub name: String,
+    /// `OIDC`, `Google` or `SignInWithApple`.
+    #[serde(rename = "type")]
+    pub provider_type: &'static str,
 }
 
 /// The app's passkey setting as the public config shows it: whether they are on (the relying
@@ -654,7 +668,19 @@ impl Service {
             .get_app(app_id)
             .await?
             .ok_or(Error::AppNotFound)?;
-        Ok(self.config_of(&app))
+        let mut config = self.config_of(&app);
+        if app.external.is_none() {
+            config.identity_providers = self
+                .sign_in_providers(&app)
+                .await?
+                .into_iter()
+                .map(|(name, provider_type)| IdentityProviderLink {
+                    name,
+                    provider_type: provider_type.as_str(),
+                })
+                .collect();
+        }
+        Ok(config)
     }
 
     /// The public configuration of `app`.
@@ -686,6 +712,7 @@ impl Service {
                 .external
                 .as_ref()
                 .map_or(ProviderKind::Builtin, |e| e.provider),
+            identity_providers: Vec::new(),
         }
     }
 }

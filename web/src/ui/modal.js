@@ -13,6 +13,7 @@ import { FIELDS, rulesList } from "./fields.js";
 import { challengeScreen } from "./mfa_parts.js";
 import { MFA_STYLE, mfaViews } from "./mfa_views.js";
 import { PASSKEY_STYLE, passkeyButton, passkeyViews } from "./passkey_views.js";
+import { providerButtons } from "./provider_buttons.js";
 
 const MODAL_STYLE = `
   .backdrop {
@@ -280,6 +281,13 @@ export class Modal {
     }
   }
 
+  /** Leaves for the identity provider `name`; the page signs in when the browser is back. */
+  async providerSignIn(name) {
+    if (this.busy) return;
+    await this.autofill.stop();
+    await this.run(() => this.auth.signInWithProvider(name));
+  }
+
   async signIn(email, password, message) {
     return this.step(await this.auth.signInWithPassword(email, password), message);
   }
@@ -358,7 +366,12 @@ export class Modal {
         },
         // The browser's autofill offers the site's passkeys in the email field too.
         autocomplete: this.auth.canUsePasskeys() ? { email: "username webauthn" } : null,
-        after: this.auth.canUsePasskeys() ? passkeyButton(this.doc, () => this.passkeySignIn()) : null,
+        after: [
+          ...(this.auth.canUsePasskeys() ? passkeyButton(this.doc, () => this.passkeySignIn()) : []),
+          ...providerButtons(this.doc, this.auth.identityProviders(), (name) => this.providerSignIn(name), {
+            afterOther: this.auth.canUsePasskeys(),
+          }),
+        ],
         links: [["Forgot your password?", go("forgot")], ["Create an account", go("signup")]],
       }),
       signup: () => ({

@@ -591,7 +591,11 @@ async fn an_identity_joins_a_user_only_when_both_vouch_for_the_email_or_the_deve
     let got = call("AdminGetUser", json!({"Username": "Okta_okta-user-2"})).await;
     assert_eq!(got.ok()["Username"], "Okta_okta-user-2");
     assert_eq!(got.ok()["UserStatus"], "EXTERNAL_PROVIDER");
-    let listed = call("ListUsers", json!({"Filter": "email = \"someone-else@example.com\""})).await;
+    let listed = call(
+        "ListUsers",
+        json!({"Filter": "email = \"someone-else@example.com\""}),
+    )
+    .await;
     assert_eq!(listed.ok()["Users"][0]["Username"], "Okta_okta-user-2");
     call("AdminDisableProviderForUser", json!({"User": source}))
         .await
