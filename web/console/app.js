@@ -17,6 +17,7 @@ import { renderStart } from "./start.js";
 import { renderUser } from "./user.js";
 import { renderUsers } from "./users.js";
 import { renderWebhooks } from "./webhooks.js";
+import { renderIdentityProviders } from "./identity_providers.js";
 
 /** Whether each app has an inbox (the server's answer, asked once per app). */
 const inboxKnown = new Map();
@@ -86,6 +87,7 @@ export async function renderApp(box, route, isCurrent = () => true) {
     group: () => renderGroup(content, app, route.groupName),
     keys: () => renderKeys(content, app),
     settings: () => renderSettings(content, app),
+    providers: () => renderIdentityProviders(content, app),
     "signing-keys": () => renderSigningKeys(content, app),
     activity: () => renderActivity(content, app, route.query),
     webhooks: () => renderWebhooks(content, app),

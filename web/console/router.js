@@ -9,6 +9,7 @@ export const TABS = [
   ["groups", "Groups"],
   ["keys", "API keys"],
   ["settings", "Settings"],
+  ["providers", "Sign-in providers"],
   ["signing-keys", "Signing keys"],
   ["activity", "Activity"],
   ["webhooks", "Webhooks"],
