@@ -13,6 +13,7 @@ const idpPath = (app) => `/api/apps/${encodeURIComponent(app.app_id)}/identity-p
 const IDP_KINDS = [
   ["Google", "Google", "Google"],
   ["SignInWithApple", "Sign in with Apple", "SignInWithApple"],
+  ["GitHub", "GitHub", "GitHub"],
   ["OIDC", "Another OpenID Connect provider (Microsoft, Okta, Auth0, Keycloak…)", null],
 ];
 
@@ -102,12 +103,14 @@ function identityProviderDialog(app, done) {
     const shown = {
       Google: ["clientId", "clientSecret", "scopes"],
       SignInWithApple: ["clientId", "teamId", "keyId", "privateKey", "scopes"],
+      GitHub: ["clientId", "clientSecret", "scopes"],
       OIDC: ["name", "clientId", "clientSecret", "issuer", "scopes"],
     };
+    const defaultScopes = { SignInWithApple: "email name", GitHub: "read:user user:email" };
     const showFor = () => {
       for (const [key, row] of Object.entries(rows)) row.hidden = !shown[kind.value].includes(key);
-      if (kind.value === "SignInWithApple" && scopes.value === "openid email profile") scopes.value = "email name";
-      if (kind.value !== "SignInWithApple" && scopes.value === "email name") scopes.value = "openid email profile";
+      // A default the developer has not changed follows the kind.
+      if (["openid email profile", ...Object.values(defaultScopes)].includes(scopes.value)) scopes.value = defaultScopes[kind.value] ?? "openid email profile";
     };
     kind.addEventListener("change", showFor);
     const alert = el("div", { class: "form-alert", role: "alert" });

@@ -13,12 +13,13 @@ const MAX_VALUE_CHARS: usize = 4096;
 
 /// Details that name an endpoint: `https://`, or `http://` on a loopback host (a provider run
 /// on the developer's machine).
-const URL_DETAILS: [&str; 5] = [
+const URL_DETAILS: [&str; 6] = [
     "oidc_issuer",
     "authorize_url",
     "token_url",
     "attributes_url",
     "jwks_uri",
+    "emails_url",
 ];
 
 /// Details a description shows that Cognito fills in, taken back on an update and replaced
@@ -61,6 +62,26 @@ fn members(provider_type: ProviderType) -> (&'static [&'static str], &'static [&
                 "token_url",
             ],
         ),
+        ProviderType::OAuth2 => (
+            &["client_id", "authorize_url", "token_url", "attributes_url"],
+            &[
+                "client_secret",
+                "authorize_scopes",
+                "subject_claim",
+                "emails_url",
+            ],
+        ),
+        ProviderType::GitHub => (
+            &["client_id", "client_secret"],
+            &[
+                "authorize_scopes",
+                "authorize_url",
+                "token_url",
+                "attributes_url",
+                "emails_url",
+                "subject_claim",
+            ],
+        ),
     }
 }
 
@@ -84,6 +105,14 @@ fn preset(provider_type: ProviderType) -> &'static [(&'static str, &'static str)
             ("oidc_issuer", "https://appleid.apple.com"),
             ("authorize_url", "https://appleid.apple.com/auth/authorize"),
             ("token_url", "https://appleid.apple.com/auth/token"),
+        ],
+        ProviderType::OAuth2 => &[],
+        ProviderType::GitHub => &[
+            ("authorize_url", "https://github.com/login/oauth/authorize"),
+            ("token_url", "https://github.com/login/oauth/access_token"),
+            ("attributes_url", "https://api.github.com/user"),
+            ("emails_url", "https://api.github.com/user/emails"),
+            ("subject_claim", "id"),
         ],
     }
 }
@@ -147,9 +176,8 @@ impl ProviderDetails {
     /// What no single member shows: the scopes a type needs and the Apple key.
     fn check_together(&self, provider_type: ProviderType) -> Result<()> {
         let scopes = self.public.get("authorize_scopes").map(String::as_str);
-        if provider_type != ProviderType::SignInWithApple
-            && !scopes.is_some_and(|s| s.split(' ').any(|scope| scope == "openid"))
-        {
+        let needs_openid = matches!(provider_type, ProviderType::Oidc | ProviderType::Google);
+        if needs_openid && !scopes.is_some_and(|s| s.split(' ').any(|scope| scope == "openid")) {
             return Err(Error::InvalidParameter(
                 "ProviderDetails authorize_scopes must include openid.".into(),
             ));
@@ -288,6 +316,30 @@ mod tests {
         );
         assert_eq!(google.public["oidc_issuer"], "https://accounts.google.com");
         assert!(!google.public.contains_key("attributes_url_add_attributes"));
+    }
+
+    #[test]
+    fn plain_oauth2_needs_its_endpoints_and_github_has_them() {
+        let github = ProviderDetails::check(
+            ProviderType::GitHub,
+            map(&[("client_id", "Iv1.abc"), ("client_secret", "gh")]),
+        )
+        .unwrap();
+        assert_eq!(
+            github.public["attributes_url"],
+            "https://api.github.com/user"
+        );
+        assert_eq!(github.public["subject_claim"], "id");
+        let plain = [
+            ("client_id", "app"),
+            ("authorize_url", "https://sso.example.com/authorize"),
+            ("token_url", "https://sso.example.com/token"),
+            ("attributes_url", "https://sso.example.com/me"),
+            ("subject_claim", "user_id"),
+        ];
+        assert!(ProviderDetails::check(ProviderType::OAuth2, map(&plain)).is_ok());
+        assert!(refused(ProviderType::OAuth2, &plain[..3]).contains("needs attributes_url"));
+        assert!(refused(ProviderType::OAuth2, &OIDC).contains("does not take"));
     }
 
     #[test]

@@ -133,10 +133,15 @@ impl Service {
             .map(|json| self.keyring.federation_states.seal(&json, STATE_AAD))
             .map_err(|e| Error::Internal(format!("federation state: {e}")))?;
         let challenge = URL_SAFE_NO_PAD.encode(sha256(flight.verifier.as_bytes()));
+        let default_scopes = match provider.provider_type {
+            ProviderType::GitHub => "read:user user:email",
+            ProviderType::OAuth2 => "",
+            _ => "openid",
+        };
         let scopes = provider
             .details
             .get("authorize_scopes")
-            .map_or("openid", String::as_str);
+            .map_or(default_scopes, String::as_str);
         let client_id = provider.details.get("client_id").map_or("", String::as_str);
         let redirect_uri = self.federation_redirect_uri();
         let state = URL_SAFE_NO_PAD.encode(sealed);
@@ -301,11 +306,26 @@ impl Service {
             }
         };
         let (status, answer) = self.post_form(name, &endpoints.token, &form, basic).await?;
-        if status != 200 {
+        // GitHub answers a refused code with 200 and an `error` member.
+        if status != 200 || answer.get("error").is_some() {
             return Err(Failure::new(
                 format!("{name} did not accept this sign-in. Go back to the app and start again."),
                 format!("token endpoint answered HTTP {status}: {answer}"),
             ));
+        }
+        if !provider.provider_type.is_oidc() {
+            let access_token = answer
+                .get("access_token")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    Failure::new(
+                        format!(
+                            "{name}'s answer could not be verified, so you were not signed in."
+                        ),
+                        "the token endpoint answered no access_token",
+                    )
+                })?;
+            return self.plain_user(provider, &endpoints, access_token).await;
         }
         let id_token = answer
             .get("id_token")

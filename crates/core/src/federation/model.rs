@@ -4,9 +4,10 @@ use crate::ids::PoolId;
 use crate::model::Timestamp;
 use std::collections::BTreeMap;
 
-/// The kinds of upstream provider (Cognito's `ProviderType`) this service speaks to: each is
-/// OpenID Connect underneath; `Google` and `SignInWithApple` are presets with their endpoints
-/// known.
+/// The kinds of upstream provider (Cognito's `ProviderType`, and two of ours for providers
+/// without OpenID Connect): `Google` and `SignInWithApple` are OpenID Connect presets with
+/// their endpoints known; `OAuth2` is plain OAuth 2.0 (the user read from a userinfo URL), and
+/// `GitHub` its preset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProviderType {
     /// Any OpenID Connect provider, found by its issuer's discovery document.
@@ -15,20 +16,33 @@ pub enum ProviderType {
     Google,
     /// Sign in with Apple (its client secret is a JWT signed with the developer's key).
     SignInWithApple,
+    /// A plain OAuth 2.0 provider: no ID token; the user is who its attributes URL says.
+    OAuth2,
+    /// GitHub: plain OAuth 2.0, the user from its API, the email from its verified emails.
+    GitHub,
 }
 
 impl ProviderType {
-    /// Every type, in the order Cognito's documentation lists them.
-    pub const ALL: [Self; 3] = [Self::Google, Self::SignInWithApple, Self::Oidc];
+    /// Every type, in the order Cognito's documentation lists them (ours last).
+    pub const ALL: [Self; 5] = [
+        Self::Google,
+        Self::SignInWithApple,
+        Self::Oidc,
+        Self::OAuth2,
+        Self::GitHub,
+    ];
     /// The names of [`Self::ALL`], for error messages.
-    pub const NAMES: &'static [&'static str] = &["Google", "SignInWithApple", "OIDC"];
+    pub const NAMES: &'static [&'static str] =
+        &["Google", "SignInWithApple", "OIDC", "OAuth2", "GitHub"];
 
-    /// The wire name (`OIDC`, `Google`, `SignInWithApple`).
+    /// The wire name (`OIDC`, `Google`, `SignInWithApple`, `OAuth2`, `GitHub`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Oidc => "OIDC",
             Self::Google => "Google",
             Self::SignInWithApple => "SignInWithApple",
+            Self::OAuth2 => "OAuth2",
+            Self::GitHub => "GitHub",
         }
     }
 
@@ -37,13 +51,18 @@ impl ProviderType {
         Self::ALL.into_iter().find(|t| t.as_str() == name)
     }
 
-    /// The name a provider of this type must have, for the social presets (Cognito names
-    /// them after their type).
+    /// The name a provider of this type must have, for the presets (Cognito names them after
+    /// their type).
     pub fn fixed_name(self) -> Option<&'static str> {
         match self {
-            Self::Oidc => None,
-            Self::Google | Self::SignInWithApple => Some(self.as_str()),
+            Self::Oidc | Self::OAuth2 => None,
+            Self::Google | Self::SignInWithApple | Self::GitHub => Some(self.as_str()),
         }
+    }
+
+    /// Whether the provider speaks OpenID Connect (an ID token, a nonce, discovery).
+    pub fn is_oidc(self) -> bool {
+        matches!(self, Self::Oidc | Self::Google | Self::SignInWithApple)
     }
 }
 

@@ -183,6 +183,20 @@ impl Service {
     ) -> Result<Endpoints, Failure> {
         let name = provider.name.as_str();
         let detail = |key: &str| provider.details.get(key).cloned();
+        if !provider.provider_type.is_oidc() {
+            // Plain OAuth 2.0: its three endpoints are in its details (checked when given).
+            let needed = |key: &str| {
+                detail(key).ok_or_else(|| Failure::unreachable(name, format!("no {key}")))
+            };
+            return Ok(Endpoints {
+                issuer: String::new(),
+                authorization: needed("authorize_url")?,
+                token: needed("token_url")?,
+                userinfo: Some(needed("attributes_url")?),
+                jwks: String::new(),
+                basic_auth: false,
+            });
+        }
         let issuer = detail("oidc_issuer")
             .ok_or_else(|| Failure::unreachable(name, "the provider has no oidc_issuer"))?;
         let given = (
@@ -369,6 +383,65 @@ impl Service {
             Some(sub) if !sub.is_empty() && sub.len() <= 255 => Ok(claims),
             _ => Err(Failure::bad_token(provider, "no usable sub")),
         }
+    }
+
+    /// What a plain OAuth 2.0 provider says of the user of `access_token`: its attributes URL
+    /// (an object), its `subject_claim` (default `sub`; a number is written out) as `sub`, and,
+    /// where it has an emails URL (GitHub), the primary email if it is verified, with
+    /// `email_verified` (a provider's other or unverified addresses are not the user's to claim).
+    pub(crate) async fn plain_user(
+        &self,
+        provider: &IdentityProvider,
+        endpoints: &Endpoints,
+        access_token: &str,
+    ) -> Result<Map<String, Value>, Failure> {
+        let name = provider.name.as_str();
+        let url = endpoints
+            .userinfo
+            .as_deref()
+            .ok_or_else(|| Failure::unreachable(name, "no attributes_url"))?;
+        let Value::Object(mut claims) = self.fetch_json(name, url, Some(access_token)).await?
+        else {
+            return Err(Failure::bad_token(
+                name,
+                "the attributes URL answered no object",
+            ));
+        };
+        let subject_claim = provider
+            .details
+            .get("subject_claim")
+            .map_or("sub", String::as_str);
+        let sub = match claims.get(subject_claim) {
+            Some(Value::String(sub)) if !sub.is_empty() => sub.clone(),
+            Some(Value::Number(sub)) => sub.to_string(),
+            _ => {
+                return Err(Failure::bad_token(
+                    name,
+                    format!("no {subject_claim} in the user"),
+                ));
+            }
+        };
+        claims.insert("sub".into(), Value::String(sub));
+        // Only what the provider vouches for counts as verified.
+        claims.remove("email_verified");
+        if let Some(emails_url) = provider.details.get("emails_url") {
+            claims.remove("email");
+            let emails = self
+                .fetch_json(name, emails_url, Some(access_token))
+                .await?;
+            let flag = |e: &Value, name: &str| e.get(name).and_then(Value::as_bool) == Some(true);
+            let verified = emails
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| flag(e, "primary") && flag(e, "verified"))
+                .and_then(|e| e.get("email").and_then(Value::as_str));
+            if let Some(email) = verified {
+                claims.insert("email".into(), Value::String(email.to_owned()));
+                claims.insert("email_verified".into(), Value::Bool(true));
+            }
+        }
+        Ok(claims)
     }
 
     /// The userinfo of `access_token` (OpenID Connect Core 1.0 §5.3), which must be about

@@ -196,7 +196,7 @@ async fn every_refusal_is_cognitos_and_changes_nothing() {
             "CreateIdentityProvider",
             create("Azure", "SAML", oidc_details()),
             "InvalidParameterException",
-            "ProviderType must be one of Google, SignInWithApple, OIDC.",
+            "ProviderType must be one of Google, SignInWithApple, OIDC, OAuth2, GitHub.",
         ),
         (
             "CreateIdentityProvider",

@@ -48,6 +48,10 @@ struct Upstream {
     pending: HashMap<String, (String, String, String)>,
     issued: usize,
     basic_seen: Vec<String>,
+    /// Plain OAuth 2.0 (GitHub's way): no ID token; the user at /user, emails at /user/emails.
+    plain: bool,
+    /// The numeric id /user answers.
+    plain_id: i64,
 }
 
 type Shared = Arc<Mutex<Upstream>>;
@@ -106,7 +110,9 @@ async fn token(
         )
             .into_response()
     };
-    if basic != "shop-web:s3cret%21" {
+    let posted = form.get("client_id").map(String::as_str) == Some("shop-web")
+        && form.get("client_secret").map(String::as_str) == Some("s3cret!");
+    if basic != "shop-web:s3cret%21" && !(up.plain && posted) {
         return refuse("client authentication");
     }
     let Some((nonce, challenge, redirect)) = up.pending.remove(&form["code"]) else {
@@ -116,6 +122,10 @@ async fn token(
     let computed = URL_SAFE_NO_PAD.encode(auth_return_crypto::hash::sha256(verifier.as_bytes()));
     if computed != challenge || form.get("redirect_uri") != Some(&redirect) {
         return refuse("PKCE or redirect_uri");
+    }
+    if up.plain {
+        return Json(json!({"access_token": format!("at-{}", up.sub), "token_type": "bearer", "scope": "read:user"}))
+            .into_response();
     }
     let now = up.now;
     let mut claims = json!({
@@ -156,6 +166,27 @@ async fn userinfo(State(up): State<Shared>, headers: HeaderMap) -> Response {
     Json(json!({"sub": up.sub, "name": "Ada Lovelace", "email": up.email})).into_response()
 }
 
+/// GitHub's /user: a numeric id, a public email that is not vouched for.
+async fn plain_user(State(up): State<Shared>, headers: HeaderMap) -> Response {
+    let up = up.lock().unwrap();
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer at-{}", up.sub))
+    {
+        return AxumStatus::UNAUTHORIZED.into_response();
+    }
+    Json(json!({"id": up.plain_id, "login": "octo", "name": "Octo Cat", "email": "public@example.com"})).into_response()
+}
+
+/// GitHub's /user/emails: the primary verified one is the user's.
+async fn plain_emails(State(up): State<Shared>) -> Json<Value> {
+    let up = up.lock().unwrap();
+    Json(json!([
+        {"email": "old@example.com", "primary": false, "verified": true},
+        {"email": up.email, "primary": true, "verified": up.email_verified},
+        {"email": "unverified@example.com", "primary": false, "verified": false},
+    ]))
+}
+
 /// Starts the provider on loopback.
 async fn upstream(now: i64) -> Shared {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -172,6 +203,8 @@ async fn upstream(now: i64) -> Shared {
         pending: HashMap::new(),
         issued: 0,
         basic_seen: Vec::new(),
+        plain: false,
+        plain_id: 4242,
     }));
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
@@ -179,6 +212,8 @@ async fn upstream(now: i64) -> Shared {
         .route("/authorize", get(authorize))
         .route("/token", post(token))
         .route("/userinfo", get(userinfo))
+        .route("/user", get(plain_user))
+        .route("/user/emails", get(plain_emails))
         .with_state(shared.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     shared
@@ -795,4 +830,61 @@ async fn a_client_signs_in_only_through_the_providers_it_supports() {
         sign_in(&mut browser, &only).await["cognito:username"],
         "Okta_okta-user-1"
     );
+}
+
+#[tokio::test]
+async fn a_plain_oauth2_provider_signs_in_by_its_user_api_and_verified_emails() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    up.lock().unwrap().plain = true;
+    let url = up.lock().unwrap().url.clone();
+    let details = [
+        ("client_id", "shop-web".to_owned()),
+        ("client_secret", "s3cret!".to_owned()),
+        ("authorize_url", format!("{url}/authorize")),
+        ("token_url", format!("{url}/token")),
+        ("attributes_url", format!("{url}/user")),
+        ("emails_url", format!("{url}/user/emails")),
+        ("subject_claim", "id".to_owned()),
+    ];
+    server
+        .service
+        .create_identity_provider(
+            Actor::Operator,
+            &app.app.pool_id,
+            NewIdentityProvider {
+                name: "Okta".into(),
+                provider_type: "OAuth2".into(),
+                details: details
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), v.clone()))
+                    .collect(),
+                attribute_mapping: [("name".into(), "name".into())].into(),
+                idp_identifiers: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&server);
+    let claims = sign_in(&mut browser, &app).await;
+    assert_eq!(claims["cognito:username"], "Okta_4242");
+    assert_eq!(
+        claims["email"], "ada@example.com",
+        "the primary verified email, not the public one"
+    );
+    assert_eq!(claims["email_verified"], true);
+    assert_eq!(claims["name"], "Octo Cat");
+    assert_eq!(claims["identities"][0]["providerType"], "OAuth2");
+    assert!(claims.get("nonce").is_none() || claims["nonce"] == "n-456");
+    // The client authenticated in the form (client_secret_post), not by Basic.
+    assert_eq!(up.lock().unwrap().basic_seen, [""]);
+
+    // Without a verified email, nobody is made.
+    up.lock().unwrap().plain_id = 4343;
+    up.lock().unwrap().email = "new@example.com".into();
+    up.lock().unwrap().email_verified = false;
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    refused(&mut browser, &callback, "did not share your email address").await;
 }
