@@ -283,7 +283,9 @@ impl Service {
             )
         })?;
         let secret = match provider.provider_type {
-            ProviderType::SignInWithApple => Some(self.apple_client_secret(provider, &secrets)?),
+            ProviderType::SignInWithApple => {
+                Some(apple_client_secret(provider, &secrets, self.clock.now())?)
+            }
             _ => secrets.get("client_secret").cloned(),
         };
         let redirect_uri = self.federation_redirect_uri();
@@ -362,36 +364,35 @@ impl Service {
         }
         Ok(claims)
     }
+}
 
-    /// Sign in with Apple's client secret: a short-lived ES256 JWT signed with the developer's
-    /// key, `iss` the team, `sub` the Services ID, `aud` Apple.
-    fn apple_client_secret(
-        &self,
-        provider: &IdentityProvider,
-        secrets: &std::collections::BTreeMap<String, String>,
-    ) -> std::result::Result<String, Failure> {
-        let broken = |detail: &str| {
-            Failure::new(
-                "This sign-in option is not set up correctly.",
-                detail.to_owned(),
-            )
-        };
-        let key = secrets
-            .get("private_key")
-            .ok_or_else(|| broken("no private_key"))
-            .and_then(|pem| {
-                auth_return_crypto::jws::Es256SigningKey::from_pkcs8_pem(pem)
-                    .map_err(|_| broken("private_key does not read"))
-            })?;
-        let detail = |k: &str| provider.details.get(k).map_or("", String::as_str);
-        let now = self.clock.now();
-        let claims = serde_json::json!({
-            "iss": detail("team_id"), "iat": now, "exp": now + APPLE_SECRET_SECS,
-            "aud": "https://appleid.apple.com", "sub": detail("client_id"),
-        });
-        key.sign_json(detail("key_id"), &claims)
-            .map_err(|_| broken("signing the client secret failed"))
-    }
+/// Sign in with Apple's client secret at `now`: a short-lived ES256 JWT signed with the
+/// developer's key (`kid` its key id), `iss` the team, `sub` the Services ID, `aud` Apple.
+fn apple_client_secret(
+    provider: &IdentityProvider,
+    secrets: &std::collections::BTreeMap<String, String>,
+    now: i64,
+) -> std::result::Result<String, Failure> {
+    let broken = |detail: &str| {
+        Failure::new(
+            "This sign-in option is not set up correctly.",
+            detail.to_owned(),
+        )
+    };
+    let key = secrets
+        .get("private_key")
+        .ok_or_else(|| broken("no private_key"))
+        .and_then(|pem| {
+            auth_return_crypto::jws::Es256SigningKey::from_pkcs8_pem(pem)
+                .map_err(|_| broken("private_key does not read"))
+        })?;
+    let detail = |k: &str| provider.details.get(k).map_or("", String::as_str);
+    let claims = serde_json::json!({
+        "iss": detail("team_id"), "iat": now, "exp": now + APPLE_SECRET_SECS,
+        "aud": "https://appleid.apple.com", "sub": detail("client_id"),
+    });
+    key.sign_json(detail("key_id"), &claims)
+        .map_err(|_| broken("signing the client secret failed"))
 }
 
 /// The app's authorization request without `identity_provider` and `prompt`.
@@ -406,7 +407,70 @@ fn resume_query(query: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::resume_query;
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn apples_client_secret_is_an_es256_jwt_of_the_team_for_the_services_id() {
+        use aws_lc_rs::rand::SystemRandom;
+        use aws_lc_rs::signature::{
+            ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
+            UnparsedPublicKey,
+        };
+        let der =
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+                .unwrap();
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der.as_ref()).unwrap();
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+            base64::engine::general_purpose::STANDARD.encode(der.as_ref())
+        );
+        let provider = IdentityProvider {
+            pool_id: crate::ids::PoolId::new("local_x"),
+            name: "SignInWithApple".into(),
+            provider_type: ProviderType::SignInWithApple,
+            details: [
+                ("client_id".to_owned(), "com.example.web".to_owned()),
+                ("team_id".to_owned(), "TEAM123456".to_owned()),
+                ("key_id".to_owned(), "KEY1234567".to_owned()),
+            ]
+            .into(),
+            sealed_secrets: None,
+            attribute_mapping: Default::default(),
+            idp_identifiers: vec![],
+            created_at: 0,
+            updated_at: 0,
+        };
+        let secrets = [("private_key".to_owned(), pem)].into();
+        let jwt = apple_client_secret(&provider, &secrets, 1_800_000_000).unwrap();
+        let (input, signature) = jwt.rsplit_once('.').unwrap();
+        let part = |i: usize| -> serde_json::Value {
+            serde_json::from_slice(
+                &URL_SAFE_NO_PAD
+                    .decode(input.split('.').nth(i).unwrap())
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            part(0),
+            serde_json::json!({"alg": "ES256", "kid": "KEY1234567"})
+        );
+        assert_eq!(
+            part(1),
+            serde_json::json!({"iss": "TEAM123456", "iat": 1_800_000_000, "exp": 1_800_000_300,
+                               "aud": "https://appleid.apple.com", "sub": "com.example.web"})
+        );
+        UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, pair.public_key().as_ref())
+            .verify(
+                input.as_bytes(),
+                &URL_SAFE_NO_PAD.decode(signature).unwrap(),
+            )
+            .unwrap();
+        let none = std::collections::BTreeMap::new();
+        assert!(apple_client_secret(&provider, &none, 0).is_err());
+    }
 
     #[test]
     fn the_resumed_request_no_longer_names_the_provider() {

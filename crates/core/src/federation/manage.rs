@@ -309,6 +309,22 @@ impl Service {
             .collect())
     }
 
+    /// The name of the provider of `app` one of whose `IdpIdentifiers` is `identifier` (an
+    /// authorization request's `idp_identifier`, e.g. the domain of the user's email).
+    pub async fn provider_for_identifier(&self, app: &App, identifier: &str) -> Result<String> {
+        self.all_identity_providers(&app.pool_id)
+            .await?
+            .into_iter()
+            .find(|p| p.idp_identifiers.iter().any(|i| i == identifier))
+            .map(|p| p.name)
+            .ok_or_else(|| {
+                Error::InvalidParameter(format!(
+                    "idp_identifier {} names no sign-in option of this app.",
+                    identifier.chars().take(40).collect::<String>()
+                ))
+            })
+    }
+
     /// A client's `SupportedIdentityProviders` as given, checked: `COGNITO` or a provider of
     /// the pool each, none twice (`None`: not given, every provider).
     pub(crate) async fn checked_client_providers(

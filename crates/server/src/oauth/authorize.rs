@@ -73,6 +73,13 @@ pub async fn authorize(
     if let Some(provider) = &request.identity_provider {
         return super::idp::to_provider(&state, &app, provider, &query).await;
     }
+    // Cognito's `idp_identifier`: the provider one of whose identifiers it is.
+    if let Some(identifier) = params.get("idp_identifier").filter(|i| !i.is_empty()) {
+        return match service.provider_for_identifier(&app, identifier).await {
+            Ok(provider) => super::idp::to_provider(&state, &app, &provider, &query).await,
+            Err(e) => error_page(&state, e),
+        };
+    }
     let signed_in = match request.prompt {
         Prompt::Login => None,
         Prompt::Default | Prompt::None => {

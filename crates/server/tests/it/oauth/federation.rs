@@ -888,3 +888,47 @@ async fn a_plain_oauth2_provider_signs_in_by_its_user_api_and_verified_emails() 
     let callback = to_callback(&mut browser, &app).await;
     refused(&mut browser, &callback, "did not share your email address").await;
 }
+
+#[tokio::test]
+async fn idp_identifier_picks_the_provider_it_belongs_to() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    add_provider(&server, &app, &issuer).await;
+    let change = auth_return_core::federation::IdentityProviderChange {
+        idp_identifiers: Some(vec!["example.com".into()]),
+        ..Default::default()
+    };
+    server
+        .service
+        .update_identity_provider(Actor::Operator, &app.app.pool_id, "Okta", change)
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&server);
+    let start = browser
+        .get(&authorize_path(
+            &app,
+            &[("idp_identifier", Some("example.com"))],
+        ))
+        .await;
+    assert_eq!(start.status, StatusCode::FOUND, "{}", start.body);
+    assert!(
+        start
+            .location()
+            .starts_with(&format!("{issuer}/authorize?")),
+        "{}",
+        start.location()
+    );
+    let page = browser
+        .get(&authorize_path(
+            &app,
+            &[("idp_identifier", Some("nowhere.example"))],
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body
+            .contains("idp_identifier nowhere.example names no sign-in option of this app.")
+    );
+}
