@@ -51,6 +51,7 @@ fn members(provider_type: ProviderType) -> (&'static [&'static str], &'static [&
                 "authorize_url",
                 "token_url",
                 "attributes_url",
+                "jwks_uri",
             ],
         ),
         ProviderType::SignInWithApple => (
@@ -60,6 +61,7 @@ fn members(provider_type: ProviderType) -> (&'static [&'static str], &'static [&
                 "oidc_issuer",
                 "authorize_url",
                 "token_url",
+                "jwks_uri",
             ],
         ),
         ProviderType::OAuth2 => (
@@ -100,11 +102,13 @@ fn preset(provider_type: ProviderType) -> &'static [(&'static str, &'static str)
                 "attributes_url",
                 "https://openidconnect.googleapis.com/v1/userinfo",
             ),
+            ("jwks_uri", "https://www.googleapis.com/oauth2/v3/certs"),
         ],
         ProviderType::SignInWithApple => &[
             ("oidc_issuer", "https://appleid.apple.com"),
             ("authorize_url", "https://appleid.apple.com/auth/authorize"),
             ("token_url", "https://appleid.apple.com/auth/token"),
+            ("jwks_uri", "https://appleid.apple.com/auth/keys"),
         ],
         ProviderType::OAuth2 => &[],
         ProviderType::GitHub => &[

@@ -56,6 +56,9 @@ pub struct FederatedStart {
     pub location: String,
     /// The value of the binding cookie.
     pub binding: String,
+    /// Whether the provider will post its answer back (a cross-site POST, which carries only a
+    /// `SameSite=None` cookie).
+    pub form_post: bool,
 }
 
 /// What came back to `/oauth2/idpresponse`. No `Debug`: the code and cookie are credentials.
@@ -145,21 +148,45 @@ impl Service {
         let client_id = provider.details.get("client_id").map_or("", String::as_str);
         let redirect_uri = self.federation_redirect_uri();
         let state = URL_SAFE_NO_PAD.encode(sealed);
-        let mut location = url::Url::parse(&endpoints.authorization)
-            .map_err(|e| self.federation_failed(&provider.name, Failure::new("", e.to_string())))?;
-        location
-            .query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", client_id)
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", scopes)
-            .append_pair("state", &state)
-            .append_pair("nonce", &flight.nonce)
-            .append_pair("code_challenge", &challenge)
-            .append_pair("code_challenge_method", "S256");
+        if state.len() > MAX_STATE_CHARS {
+            return Err(Error::InvalidParameter(
+                "The authorization request is too long to sign in through a provider.".into(),
+            ));
+        }
+        let mut location = url::Url::parse(&endpoints.authorization).map_err(|e| {
+            self.federation_failed(
+                &provider.name,
+                Failure::new(
+                    "This sign-in option is not set up correctly.",
+                    e.to_string(),
+                ),
+            )
+        })?;
+        // Apple answers with a form when asked for the name or email (its `form_post`).
+        let form_post =
+            provider.provider_type == ProviderType::SignInWithApple && !scopes.trim().is_empty();
+        {
+            let mut query = location.query_pairs_mut();
+            query
+                .append_pair("response_type", "code")
+                .append_pair("client_id", client_id)
+                .append_pair("redirect_uri", &redirect_uri);
+            if !scopes.trim().is_empty() {
+                query.append_pair("scope", scopes);
+            }
+            if form_post {
+                query.append_pair("response_mode", "form_post");
+            }
+            query
+                .append_pair("state", &state)
+                .append_pair("nonce", &flight.nonce)
+                .append_pair("code_challenge", &challenge)
+                .append_pair("code_challenge_method", "S256");
+        }
         Ok(FederatedStart {
             location: location.into(),
             binding,
+            form_post,
         })
     }
 

@@ -60,6 +60,9 @@ impl Failure {
 #[derive(Clone, Debug)]
 pub(crate) struct Endpoints {
     pub(crate) issuer: String,
+    /// Another `iss` the provider's ID tokens may carry (Google's without its scheme, as
+    /// Google documents).
+    pub(crate) also_issuer: Option<&'static str>,
     pub(crate) authorization: String,
     pub(crate) token: String,
     pub(crate) userinfo: Option<String>,
@@ -190,6 +193,7 @@ impl Service {
             };
             return Ok(Endpoints {
                 issuer: String::new(),
+                also_issuer: None,
                 authorization: needed("authorize_url")?,
                 token: needed("token_url")?,
                 userinfo: Some(needed("attributes_url")?),
@@ -220,6 +224,8 @@ impl Service {
             userinfo: detail("attributes_url").or_else(|| d.and_then(|d| d.userinfo.clone())),
             basic_auth: d.is_none_or(|d| d.basic_auth)
                 && provider.provider_type != ProviderType::SignInWithApple,
+            also_issuer: (provider.provider_type == ProviderType::Google)
+                .then_some("accounts.google.com"),
             issuer,
         })
     }
@@ -260,6 +266,7 @@ impl Service {
             .unwrap_or_else(|| vec!["client_secret_basic"]);
         let endpoints = Arc::new(Endpoints {
             issuer: issuer.to_owned(),
+            also_issuer: None,
             authorization: member("authorization_endpoint")?,
             token: member("token_endpoint")?,
             jwks: member("jwks_uri")?,
@@ -337,7 +344,9 @@ impl Service {
             .map_err(|e| Failure::bad_token(provider, format!("ID token: {e}")))?;
         let now = self.clock.now();
         let claim = |name: &str| claims.get(name);
-        if claim("iss").and_then(Value::as_str) != Some(endpoints.issuer.as_str()) {
+        let iss = claim("iss").and_then(Value::as_str);
+        if iss != Some(endpoints.issuer.as_str()) && (iss.is_none() || iss != endpoints.also_issuer)
+        {
             return Err(Failure::bad_token(
                 provider,
                 format!("iss {:?}", claim("iss")),

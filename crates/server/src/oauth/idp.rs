@@ -29,7 +29,7 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 
 /// The redirect to the provider `provider` for the app's authorization request `query`, with
 /// the binding cookie set. `SameSite=Lax`: the provider sends the browser back by a top-level
-/// navigation, which carries it.
+/// navigation, which carries it (`None` for a provider that posts its answer).
 pub async fn to_provider(state: &AppState, app: &App, provider: &str, query: &str) -> Response {
     match state
         .service
@@ -38,14 +38,22 @@ pub async fn to_provider(state: &AppState, app: &App, provider: &str, query: &st
     {
         Ok(start) => {
             let mut response = found(&start.location);
+            // A provider that posts its answer back is a cross-site POST, which carries only a
+            // `SameSite=None` cookie, and that only with `Secure` (such providers, Apple, take
+            // https return URLs only).
+            let (same_site, secure) = if start.form_post {
+                (SameSite::None, true)
+            } else {
+                (SameSite::Lax, secure_cookies(state))
+            };
             cookies::set(
                 response.headers_mut(),
                 BINDING,
                 &start.binding,
                 BINDING_PATH,
                 FLIGHT_SECS,
-                SameSite::Lax,
-                secure_cookies(state),
+                same_site,
+                secure,
             );
             response
         }

@@ -932,3 +932,98 @@ async fn idp_identifier_picks_the_provider_it_belongs_to() {
             .contains("idp_identifier nowhere.example names no sign-in option of this app.")
     );
 }
+
+#[tokio::test]
+async fn an_answer_posted_back_as_a_form_signs_in_too() {
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    add_provider(&server, &app, &issuer).await;
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    let (path, form) = callback.split_once('?').unwrap();
+    let cookie = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let posted = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::FOUND);
+    let location = posted.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/oauth2/authorize?"), "{location}");
+}
+
+#[tokio::test]
+async fn sign_in_with_apple_is_asked_to_post_its_answer_to_a_cross_site_cookie() {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    let server = TestServer::start().await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let der = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+        .unwrap();
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+        STANDARD.encode(der.as_ref())
+    );
+    let details = [
+        ("client_id", "com.example.web".to_owned()),
+        ("team_id", "TEAM123456".to_owned()),
+        ("key_id", "KEY1234567".to_owned()),
+        ("private_key", pem),
+        ("authorize_scopes", "email name".to_owned()),
+    ];
+    server
+        .service
+        .create_identity_provider(
+            Actor::Operator,
+            &app.app.pool_id,
+            NewIdentityProvider {
+                name: "SignInWithApple".into(),
+                provider_type: "SignInWithApple".into(),
+                details: details
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), v.clone()))
+                    .collect(),
+                attribute_mapping: Default::default(),
+                idp_identifiers: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&server);
+    let start = browser
+        .get(&authorize_path(
+            &app,
+            &[("identity_provider", Some("SignInWithApple"))],
+        ))
+        .await;
+    assert_eq!(start.status, StatusCode::FOUND, "{}", start.body);
+    let to = url::Url::parse(start.location()).unwrap();
+    assert_eq!(
+        to.origin().ascii_serialization(),
+        "https://appleid.apple.com"
+    );
+    assert_eq!(to.path(), "/auth/authorize");
+    let params: HashMap<String, String> = to.query_pairs().into_owned().collect();
+    assert_eq!(params["response_mode"], "form_post");
+    assert_eq!(params["client_id"], "com.example.web");
+    assert_eq!(params["scope"], "email name");
+    let cookie = start.headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("ar_idp_binding="), "{cookie}");
+    assert!(
+        cookie.contains("SameSite=None") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+}
