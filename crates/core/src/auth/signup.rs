@@ -38,6 +38,8 @@ pub struct SignUpContext {
     pub client_metadata: BTreeMap<String, String>,
     /// `ValidationData`: name-value pairs for the hook to judge the sign-up by.
     pub validation_data: BTreeMap<String, String>,
+    /// The identity provider the user signs up through (`None`: with a password).
+    pub provider: Option<String>,
 }
 
 impl Service {

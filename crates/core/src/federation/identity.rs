@@ -203,6 +203,27 @@ impl Service {
             self.events.record(event);
             return Ok(linked);
         }
+        // The app's pre sign-up hook judges these sign-ups too (Cognito's
+        // PreSignUp_ExternalProvider), told the provider.
+        let context = crate::auth::SignUpContext {
+            provider: Some(name.to_owned()),
+            ..Default::default()
+        };
+        match self.pre_sign_up(app, &email, &attributes, &context).await {
+            Ok(_) => {}
+            Err(crate::error::Error::HookDenied { message, .. }) => {
+                return Err(Failure::new(
+                    format!("Your account could not be made: {message}"),
+                    "the pre sign-up hook refused",
+                ));
+            }
+            Err(e) => {
+                return Err(Failure::new(
+                    "Your account could not be made. Please try again later.",
+                    e.to_string(),
+                ));
+            }
+        }
         let identity = Value::Array(vec![identity_entry(provider, sub, true, now)]);
         attributes.insert(IDENTITIES.into(), identity.to_string());
         let id = UserId::generate();

@@ -43,6 +43,7 @@ impl Service {
             "user": { "email": email, "attributes": attributes },
             "client_metadata": context.client_metadata,
             "validation_data": context.validation_data,
+            "provider": context.provider,
         });
         let answer = match self.call_hook(app, "PreSignUp", hook, request).await? {
             HookAnswer::Answered(answer) => answer,

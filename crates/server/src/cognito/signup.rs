@@ -47,6 +47,7 @@ pub async fn sign_up(service: &Service, caller: &Caller, req: SignUpRequest) -> 
             .into_iter()
             .map(|a| (a.name, a.value.unwrap_or_default()))
             .collect(),
+        provider: None,
     };
     let out = service
         .sign_up(

@@ -1027,3 +1027,72 @@ async fn sign_in_with_apple_is_asked_to_post_its_answer_to_a_cross_site_cookie()
         "{cookie}"
     );
 }
+
+#[tokio::test]
+async fn the_pre_sign_up_hook_judges_a_first_sign_in_through_a_provider() {
+    let server = TestServer::start_with_config(|c| c.webhooks_allow_private = true).await;
+    let app = oauth_app(&server, "Shop", false).await;
+    let up = upstream(server.clock_now()).await;
+    let issuer = up.lock().unwrap().url.clone();
+    add_provider(&server, &app, &issuer).await;
+    // A hook that refuses one domain and says so (its signature is checked in hooks.rs).
+    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let record = seen.clone();
+    let hook = Router::new().route(
+        "/hook",
+        post(move |Json(call): Json<Value>| {
+            let record = record.clone();
+            async move {
+                let refused = call["user"]["email"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with("@blocked.example");
+                record.lock().unwrap().push(call);
+                Json(if refused {
+                    json!({"allow": false, "message": "this domain may not sign up"})
+                } else {
+                    json!({"allow": true})
+                })
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hook).await.unwrap() });
+    let patch: auth_return_core::hooks::HooksPatch =
+        serde_json::from_value(json!({"pre_sign_up": {"url": url}})).unwrap();
+    let update = auth_return_core::AppUpdate {
+        hooks: Some(patch),
+        ..Default::default()
+    };
+    server
+        .service
+        .update_app(Actor::Operator, &app.app.id, update, &Default::default())
+        .await
+        .unwrap();
+
+    up.lock().unwrap().email = "eve@blocked.example".into();
+    let mut browser = Browser::new(&server);
+    let callback = to_callback(&mut browser, &app).await;
+    refused(
+        &mut browser,
+        &callback,
+        "Your account could not be made: this domain may not sign up",
+    )
+    .await;
+    let calls = seen.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["provider"], "Okta");
+    assert_eq!(calls[0]["user"]["email"], "eve@blocked.example");
+
+    up.lock().unwrap().email = "ada@example.com".into();
+    let mut browser = Browser::new(&server);
+    assert_eq!(
+        sign_in(&mut browser, &app).await["email"],
+        "ada@example.com"
+    );
+    // The next sign-in finds the user: the hook is not asked again.
+    let mut browser = Browser::new(&server);
+    sign_in(&mut browser, &app).await;
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
