@@ -122,8 +122,8 @@ fn preset(provider_type: ProviderType) -> &'static [(&'static str, &'static str)
 }
 
 /// A provider's details, checked for its type: the public ones (presets filled in) and the
-/// secret ones apart.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// secret ones apart. No `Debug`: `secrets` are in clear.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProviderDetails {
     /// Shown by a description.
     pub public: BTreeMap<String, String>,
@@ -270,7 +270,8 @@ mod tests {
     fn refused(provider_type: ProviderType, pairs: &[(&str, &str)]) -> String {
         match ProviderDetails::check(provider_type, map(pairs)) {
             Err(Error::InvalidParameter(message)) => message,
-            other => panic!("{pairs:?} was not refused: {other:?}"),
+            Err(other) => panic!("{pairs:?} was refused otherwise: {other:?}"),
+            Ok(_) => panic!("{pairs:?} was not refused"),
         }
     }
 

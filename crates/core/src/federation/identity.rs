@@ -255,7 +255,24 @@ impl Service {
         };
         match self.store.insert_user(&user).await {
             Ok(()) => {}
-            Err(StoreError::Conflict(_)) => return Err(taken()),
+            Err(StoreError::Conflict(_)) => {
+                // The same identity's first sign-in twice at once (a double click): the other
+                // one made the user with this email and linked it.
+                if let Some(id) = self
+                    .store
+                    .identity_user(&app.pool_id, name, sub)
+                    .await
+                    .map_err(backend)?
+                    && let Some(linked) = self
+                        .store
+                        .get_user(&app.pool_id, id)
+                        .await
+                        .map_err(backend)?
+                {
+                    return Ok(linked);
+                }
+                return Err(taken());
+            }
             Err(e) => return Err(backend(e)),
         }
         match self

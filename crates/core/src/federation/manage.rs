@@ -13,8 +13,8 @@ use crate::service::Service;
 use crate::store::StoreError;
 use std::collections::BTreeMap;
 
-/// CreateIdentityProvider's members.
-#[derive(Clone, Debug)]
+/// CreateIdentityProvider's members. No `Debug`: the details hold the provider's secret.
+#[derive(Clone)]
 pub struct NewIdentityProvider {
     /// The name (`Google` and `SignInWithApple` for those types).
     pub name: String,
@@ -29,8 +29,8 @@ pub struct NewIdentityProvider {
 }
 
 /// UpdateIdentityProvider's members: those given replace, the others stay. Details given are
-/// checked whole, with the secrets not given kept.
-#[derive(Clone, Debug, Default)]
+/// checked whole, with the secrets not given kept. No `Debug`: the details may hold a secret.
+#[derive(Clone, Default)]
 pub struct IdentityProviderChange {
     /// New `ProviderDetails`.
     pub details: Option<BTreeMap<String, String>>,
