@@ -190,8 +190,7 @@ async fn federated_user_named(
         if provider.chars().count() < 3 || sub.is_empty() {
             continue;
         }
-        if let Some(id) = service.store.identity_user(pool_id, provider, sub).await?
-            && let Some(user) = service.store.get_user(pool_id, id).await?
+        if let Some(user) = service.linked_user(pool_id, provider, sub).await?
             && crate::federation::federated_username(&user).as_deref() == Some(name)
         {
             return Ok(Some(user));

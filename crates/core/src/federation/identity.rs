@@ -62,6 +62,19 @@ fn identity_entry(provider: &IdentityProvider, sub: &str, primary: bool, now: i6
 }
 
 impl Service {
+    /// The user the identity (`provider`, `sub`) is linked to, if it is and the user exists.
+    pub(crate) async fn linked_user(
+        &self,
+        pool_id: &crate::ids::PoolId,
+        provider: &str,
+        sub: &str,
+    ) -> crate::store::StoreResult<Option<User>> {
+        match self.store.identity_user(pool_id, provider, sub).await? {
+            Some(id) => self.store.get_user(pool_id, id).await,
+            None => Ok(None),
+        }
+    }
+
     /// Links the identity (`provider`, `sub`) to `user`, the pool's own user, and adds it to
     /// the user's `identities`: the user keeps its name, and signs in through the provider too.
     pub(crate) async fn link_to_user(
@@ -107,26 +120,15 @@ impl Service {
         caller: &Caller,
     ) -> Result<User, Failure> {
         let name = provider.name.as_str();
-        let backend = |e: StoreError| {
-            Failure::new(
-                "Something went wrong; please try again in a moment.",
-                e.to_string(),
-            )
-        };
+        let backend = |e: StoreError| Failure::unavailable(e);
         let sub = claims
             .get("sub")
             .and_then(Value::as_str)
             .ok_or_else(|| Failure::new("The provider named no user.", "no sub"))?;
-        if let Some(id) = self
-            .store
-            .identity_user(&app.pool_id, name, sub)
+        if let Some(user) = self
+            .linked_user(&app.pool_id, name, sub)
             .await
             .map_err(backend)?
-            && let Some(user) = self
-                .store
-                .get_user(&app.pool_id, id)
-                .await
-                .map_err(backend)?
         {
             return Ok(user);
         }
@@ -189,12 +191,7 @@ impl Service {
             let linked = self
                 .link_to_user(existing, provider, sub, now)
                 .await
-                .map_err(|e| {
-                    Failure::new(
-                        "Something went wrong; please try again in a moment.",
-                        e.to_string(),
-                    )
-                })?;
+                .map_err(Failure::unavailable)?;
             let event = NewEvent::new(app.pool_id.clone(), now, EventKind::SignIn)
                 .about(Some(linked.id), Some(&linked.email))
                 .with("provider", name)
@@ -232,12 +229,7 @@ impl Service {
         let (salt_hex, sealed_verifier) = self
             .new_verifier(&app.pool_id, id, &unusable)
             .await
-            .map_err(|e| {
-                Failure::new(
-                    "Something went wrong; please try again in a moment.",
-                    e.to_string(),
-                )
-            })?;
+            .map_err(Failure::unavailable)?;
         let user = User {
             pool_id: app.pool_id.clone(),
             id,
@@ -258,20 +250,11 @@ impl Service {
             Err(StoreError::Conflict(_)) => {
                 // The same identity's first sign-in twice at once (a double click): the other
                 // one made the user with this email and linked it.
-                if let Some(id) = self
-                    .store
-                    .identity_user(&app.pool_id, name, sub)
+                return self
+                    .linked_user(&app.pool_id, name, sub)
                     .await
                     .map_err(backend)?
-                    && let Some(linked) = self
-                        .store
-                        .get_user(&app.pool_id, id)
-                        .await
-                        .map_err(backend)?
-                {
-                    return Ok(linked);
-                }
-                return Err(taken());
+                    .ok_or_else(taken);
             }
             Err(e) => return Err(backend(e)),
         }
@@ -284,20 +267,11 @@ impl Service {
             Err(StoreError::Conflict(_)) => {
                 // The same identity's first sign-in, twice at once: the other one made the user.
                 let _ = self.store.delete_user(&app.pool_id, id, now).await;
-                let linked = self
-                    .store
-                    .identity_user(&app.pool_id, name, sub)
+                return self
+                    .linked_user(&app.pool_id, name, sub)
                     .await
-                    .map_err(backend)?;
-                return match linked {
-                    Some(other) => self
-                        .store
-                        .get_user(&app.pool_id, other)
-                        .await
-                        .map_err(backend)?
-                        .ok_or_else(|| backend(StoreError::Conflict("identity raced"))),
-                    None => Err(backend(StoreError::Conflict("identity raced"))),
-                };
+                    .map_err(backend)?
+                    .ok_or_else(|| backend(StoreError::Conflict("identity raced")));
             }
             Err(e) => return Err(backend(e)),
         }

@@ -39,6 +39,14 @@ impl Failure {
         }
     }
 
+    /// This server failed (its store, its keys): nothing the person signing in did.
+    pub(crate) fn unavailable(error: impl std::fmt::Display) -> Self {
+        Self::new(
+            "Something went wrong; please try again in a moment.",
+            error.to_string(),
+        )
+    }
+
     /// The provider could not be reached or answered something unusable.
     fn unreachable(provider: &str, detail: impl Into<String>) -> Self {
         Self::new(
