@@ -497,6 +497,28 @@ pub struct Group {
     pub updated_at: Timestamp,
 }
 
+/// A user with every group they are in, by precedence (none last) then name: what tokens are
+/// made from, read in one query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The user.
+    pub user: User,
+    /// Their groups, in the order of `cognito:groups`.
+    pub groups: Vec<Group>,
+}
+
+/// A refresh token found by its hash, with what refreshing needs in the same read: its
+/// session, and the session's user with their groups (`None` once the user is deleted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshGrant {
+    /// The session the token belongs to.
+    pub session: Session,
+    /// The token.
+    pub token: RefreshTokenRecord,
+    /// The session's user and their groups.
+    pub member: Option<Member>,
+}
+
 /// A developer's AWS-style access key as stored (SigV4, for boto3 and the AWS CLI): the
 /// secret sealed, since checking an HMAC needs it back; limited to one app and to reading when
 /// its developer chose so.

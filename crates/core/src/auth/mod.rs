@@ -19,7 +19,7 @@ mod srp;
 
 use crate::error::{Error, Result};
 use crate::ids::{PoolId, SessionId, UserId};
-use crate::model::{App, Session, User, UserStatus};
+use crate::model::{App, Group, Session, User, UserStatus};
 use crate::service::Service;
 use crate::tokens::claims::{self, Issuance};
 
@@ -229,13 +229,25 @@ impl Service {
         user: &User,
         target: SignInTarget,
     ) -> Result<AuthStep> {
+        self.finish_sign_in_with(app, user, None, target).await
+    }
+
+    /// [`Self::finish_sign_in`], with the user's groups when they were read with the user
+    /// (tokens are then signed without reading them again).
+    pub(crate) async fn finish_sign_in_with(
+        &self,
+        app: &App,
+        user: &User,
+        groups: Option<&[Group]>,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
         if let Some(step) = self.admit(app, user)? {
             return Ok(step);
         }
         if let Some(challenge) = self.second_factor(app, user).await? {
             return Ok(challenge);
         }
-        self.complete_sign_in(app, user, target).await
+        self.complete_sign_in_with(app, user, groups, target).await
     }
 
     /// Refuses a user who may not sign in; one who must choose a password first gets the
@@ -268,6 +280,17 @@ impl Service {
         user: &User,
         target: SignInTarget,
     ) -> Result<AuthStep> {
+        self.complete_sign_in_with(app, user, None, target).await
+    }
+
+    /// [`Self::complete_sign_in`], with the user's groups when they were read with the user.
+    async fn complete_sign_in_with(
+        &self,
+        app: &App,
+        user: &User,
+        groups: Option<&[Group]>,
+        target: SignInTarget,
+    ) -> Result<AuthStep> {
         if target == SignInTarget::Hosted {
             return self
                 .open_hosted_session(app, user)
@@ -288,27 +311,25 @@ impl Service {
             scope: None,
         };
         self.store.insert_session(&session).await?;
-        let mut tokens = self.mint(app, user, &session, TokenSource::SignIn).await?;
+        let read;
+        let groups = match groups {
+            Some(groups) => groups,
+            None => {
+                read = self.store.list_user_groups(&app.pool_id, user.id).await?;
+                &read
+            }
+        };
+        let mut tokens = self
+            .sign_tokens(app, user, groups, &session, None, TokenSource::SignIn)
+            .await?;
         tokens.refresh_token = Some(refresh_token);
         tracing::info!(pool_id = %app.pool_id, user_id = %user.id, session = %session.id, "signed in");
         Ok(AuthStep::Tokens(tokens))
     }
 
-    /// Signs a fresh ID and access token for `session` (no refresh token), at a sign-in or a
-    /// refresh (`source`, which the pre token generation hook is told).
-    pub(crate) async fn mint(
-        &self,
-        app: &App,
-        user: &User,
-        session: &Session,
-        source: TokenSource,
-    ) -> Result<AuthTokens> {
-        self.mint_with_nonce(app, user, session, None, source).await
-    }
-
-    /// [`Self::mint`], with the authorization request's `nonce` in the ID token. A session of
-    /// the OAuth 2.0 endpoints (one with a granted scope) also gets `at_hash`, so the access
-    /// token is signed first.
+    /// Signs a fresh ID and access token for `session` (no refresh token), with the
+    /// authorization request's `nonce` in the ID token, at a sign-in (`source`, which the pre
+    /// token generation hook is told); the user's groups are read here.
     pub(crate) async fn mint_with_nonce(
         &self,
         app: &App,
@@ -317,10 +338,27 @@ impl Service {
         nonce: Option<&str>,
         source: TokenSource,
     ) -> Result<AuthTokens> {
+        let groups = self.store.list_user_groups(&app.pool_id, user.id).await?;
+        self.sign_tokens(app, user, &groups, session, nonce, source)
+            .await
+    }
+
+    /// Signs a fresh ID and access token for `session` of `user`, a member of `groups` (in
+    /// the order of `cognito:groups`), with `nonce` in the ID token when given. A session of
+    /// the OAuth 2.0 endpoints (one with a granted scope) also gets `at_hash`, so the access
+    /// token is signed first.
+    pub(crate) async fn sign_tokens(
+        &self,
+        app: &App,
+        user: &User,
+        groups: &[Group],
+        session: &Session,
+        nonce: Option<&str>,
+        source: TokenSource,
+    ) -> Result<AuthTokens> {
         let now = self.clock.now();
         let keys = self.pool_keys(&app.pool_id).await?;
         let issuer = self.issuer(&app.pool_id);
-        let groups = self.store.list_user_groups(&app.pool_id, user.id).await?;
         let issuance = Issuance {
             issuer: &issuer,
             user,
@@ -329,7 +367,7 @@ impl Service {
             lifetime: app.client.token_validity_secs,
             event_id: uuid::Uuid::new_v4(),
             nonce,
-            groups: &groups,
+            groups,
         };
         let mut access_claims = claims::access_token(&issuance);
         let mut id_claims = claims::id_token(&issuance);
@@ -337,7 +375,7 @@ impl Service {
             app,
             user,
             source,
-            &groups,
+            groups,
             &mut id_claims,
             &mut access_claims,
         )

@@ -6,7 +6,7 @@ use super::{AuthTokens, known_names};
 use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::ClientId;
-use crate::model::App;
+use crate::model::{App, Member, RefreshGrant};
 use crate::service::Service;
 use crate::tokens::refresh::{refresh_hash, successor};
 
@@ -41,15 +41,22 @@ impl Service {
                 .map_err(|_| Error::BadClientSecret(app.client.id.clone()))?;
         }
         let hash = refresh_hash(token).ok_or(Error::InvalidRefreshToken)?;
-        let (session, record) = self
+        // One read: the token, its session, and the user with their groups (the secret hash
+        // is over one of the user's names, docs/cognito-protocol.md §4; the tokens are theirs).
+        let RefreshGrant {
+            session,
+            token: record,
+            member,
+        } = self
             .store
-            .get_refresh_token(&hash)
+            .get_refresh_grant(&hash)
             .await?
-            .filter(|(s, _)| s.client_id == app.client.id && s.pool_id == app.pool_id)
+            .filter(|g| g.session.client_id == app.client.id && g.session.pool_id == app.pool_id)
             .ok_or(Error::InvalidRefreshToken)?;
-        // Read once: the secret hash is over one of the user's names (docs/cognito-protocol.md
-        // §4), and the tokens are the user's.
-        let user = self.store.get_user(&app.pool_id, session.user_id).await?;
+        let (user, groups) = match member {
+            Some(Member { user, groups }) => (Some(user), groups),
+            None => (None, Vec::new()),
+        };
         if let ClientProof::SecretHash(presented) = proof {
             let names = user.as_ref().map(known_names);
             let accepted: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
@@ -82,7 +89,14 @@ impl Service {
             return Err(Error::UserDisabled);
         }
         let mut tokens = self
-            .mint(app, &user, &session, super::TokenSource::Refresh)
+            .sign_tokens(
+                app,
+                &user,
+                &groups,
+                &session,
+                None,
+                super::TokenSource::Refresh,
+            )
             .await?;
         if rotate {
             let (new_token, new_hash) = successor(self.keyring.refresh_successors.expose(), token);

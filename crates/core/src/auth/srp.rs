@@ -7,7 +7,7 @@ use super::flows::{PasswordClaim, SrpPublic};
 use super::{AuthStep, PasswordVerifierChallenge, SignInTarget, find_user, known_names};
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, PoolId, UserId};
-use crate::model::{App, User};
+use crate::model::{App, Member, User};
 use crate::service::Service;
 use auth_return_crypto::hash::hmac_sha256;
 use auth_return_crypto::secret::SecretBytes;
@@ -189,9 +189,14 @@ impl Service {
         if state.pool != app.pool_id {
             return Err(Error::ChallengeExpired);
         }
-        let user = match (state.real, UserId::parse(&state.uid)) {
-            (true, Some(id)) => self.store.get_user(&app.pool_id, id).await?,
+        // Read with their groups: a sign-in that succeeds signs tokens without another read.
+        let member = match (state.real, UserId::parse(&state.uid)) {
+            (true, Some(id)) => self.store.get_member(&app.pool_id, id).await?,
             _ => None,
+        };
+        let (user, groups) = match member {
+            Some(Member { user, groups }) => (Some(user), groups),
+            None => (None, Vec::new()),
         };
         if let Some(user) = &user {
             facts.found(user);
@@ -243,7 +248,8 @@ impl Service {
         match user {
             Some(user) if valid => {
                 self.clear_failures(streak).await?;
-                self.finish_sign_in(&app, &user, target).await
+                self.finish_sign_in_with(&app, &user, Some(&groups), target)
+                    .await
             }
             _ => {
                 facts.failed(self.record_failure(streak));

@@ -2,7 +2,7 @@
 
 use super::StoreResult;
 use crate::ids::{PoolId, UserId};
-use crate::model::{Group, Timestamp, User};
+use crate::model::{Group, Member, Timestamp, User};
 use async_trait::async_trait;
 
 /// What adding a member came to.
@@ -58,6 +58,9 @@ pub trait GroupStore: Send + Sync {
     /// Every group of a user, by precedence (none last), then name: the order of
     /// `cognito:groups`.
     async fn list_user_groups(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Vec<Group>>;
+    /// A user by id with every group they are in (as [`Self::list_user_groups`] orders them),
+    /// in one read.
+    async fn get_member(&self, pool_id: &PoolId, user_id: UserId) -> StoreResult<Option<Member>>;
     /// Up to `limit` members of a group by user id, after `after` when given.
     async fn list_group_members(
         &self,

@@ -2,7 +2,7 @@
 
 use super::StoreResult;
 use crate::ids::{PoolId, SessionId};
-use crate::model::{RefreshTokenRecord, Session, Timestamp};
+use crate::model::{RefreshGrant, RefreshTokenRecord, Session, Timestamp};
 use async_trait::async_trait;
 
 /// A session's refresh tokens. Part of [`super::Store`].
@@ -13,6 +13,10 @@ pub trait RefreshTokenStore: Send + Sync {
         &self,
         refresh_hash: &[u8],
     ) -> StoreResult<Option<(Session, RefreshTokenRecord)>>;
+    /// The refresh token hashing to `refresh_hash` with its session, the session's user and
+    /// the user's groups, in one read (a refresh makes one round trip to the database before
+    /// signing).
+    async fn get_refresh_grant(&self, refresh_hash: &[u8]) -> StoreResult<Option<RefreshGrant>>;
     /// Adds `new_hash` to the session (nothing to add when the session has it already: a
     /// repeated rotation; `Conflict` when another session has it) and marks `presented_hash`
     /// superseded at `now` (unless it already was), atomically.

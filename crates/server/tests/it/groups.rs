@@ -152,10 +152,36 @@ async fn groups_are_managed_and_named_in_their_members_tokens() {
     call("DeleteGroup", json!({"GroupName": "zz-unranked"}))
         .await
         .ok();
+    let refreshed = server
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client,
+                   "AuthParameters": {"REFRESH_TOKEN": tokens.refresh}}),
+        )
+        .await;
+    let refreshed = &refreshed.ok()["AuthenticationResult"];
+    for token in ["IdToken", "AccessToken"] {
+        assert_eq!(
+            claims(refreshed[token].as_str().unwrap())["cognito:groups"],
+            json!(["editors"]),
+            "a refresh names the groups as they are now ({token})"
+        );
+    }
     let tokens = server
         .tokens(&created_app, "ann@example.com", PASSWORD)
         .await;
     assert_eq!(claims(&tokens.id)["cognito:groups"], json!(["editors"]));
+    // A user in no group: no claim.
+    call(
+        "AdminRemoveUserFromGroup",
+        json!({"GroupName": "editors", "Username": "ann@example.com"}),
+    )
+    .await
+    .ok();
+    let tokens = server
+        .tokens(&created_app, "ann@example.com", PASSWORD)
+        .await;
+    assert_eq!(claims(&tokens.id).get("cognito:groups"), None);
 
     // Refusals.
     let cases = [

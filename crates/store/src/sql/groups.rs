@@ -5,9 +5,9 @@ macro_rules! group_store {
     ($store:ty) => {
         const _: () = {
             use $crate::error::{backend, conflict};
-            use $crate::sql::rows::{select_group, select_user};
+            use $crate::sql::rows::{group_order, select_group, select_member, select_user};
             use auth_return_core::ids::{PoolId, UserId};
-            use auth_return_core::model::{Group, Timestamp, User};
+            use auth_return_core::model::{Group, Member, Timestamp, User};
             use auth_return_core::store::{GroupStore, Membership, StoreResult};
 
             #[async_trait::async_trait]
@@ -201,8 +201,8 @@ macro_rules! group_store {
                         select_group!(),
                         " JOIN group_members m ON m.pool_id = g.pool_id \
                          AND m.group_name = g.group_name \
-                         WHERE m.pool_id = $1 AND m.user_id = $2 \
-                         ORDER BY g.precedence IS NULL, g.precedence, g.group_name"
+                         WHERE m.pool_id = $1 AND m.user_id = $2",
+                        group_order!()
                     ))
                     .bind(pool_id)
                     .bind(user_id)
@@ -212,6 +212,24 @@ macro_rules! group_store {
                     .iter()
                     .map(rows::group)
                     .collect()
+                }
+
+                async fn get_member(
+                    &self,
+                    pool_id: &PoolId,
+                    user_id: UserId,
+                ) -> StoreResult<Option<Member>> {
+                    let rows = sqlx::query(concat!(
+                        select_member!(),
+                        " WHERE u.pool_id = $1 AND u.user_id = $2",
+                        group_order!()
+                    ))
+                    .bind(pool_id)
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    rows::member(&rows)
                 }
 
                 async fn list_group_members(

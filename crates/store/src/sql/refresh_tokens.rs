@@ -5,9 +5,9 @@ macro_rules! refresh_token_store {
     ($store:ty) => {
         const _: () = {
             use $crate::error::{backend, conflict};
-            use $crate::sql::rows::select_refresh_token;
+            use $crate::sql::rows::{group_order, select_refresh_grant, select_refresh_token};
             use auth_return_core::ids::{PoolId, SessionId};
-            use auth_return_core::model::{RefreshTokenRecord, Session, Timestamp};
+            use auth_return_core::model::{RefreshGrant, RefreshTokenRecord, Session, Timestamp};
             use auth_return_core::store::{RefreshTokenStore, StoreResult};
 
             #[async_trait::async_trait]
@@ -22,6 +22,22 @@ macro_rules! refresh_token_store {
                         .await
                         .map_err(backend)?;
                     row.as_ref().map(rows::refresh_token).transpose()
+                }
+
+                async fn get_refresh_grant(
+                    &self,
+                    refresh_hash: &[u8],
+                ) -> StoreResult<Option<RefreshGrant>> {
+                    let rows = sqlx::query(concat!(
+                        select_refresh_grant!(),
+                        " WHERE t.hash = $1",
+                        group_order!()
+                    ))
+                    .bind(refresh_hash)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    rows::refresh_grant(&rows)
                 }
 
                 /// Adds `new_hash` to the session (when the session is in the pool, and unless

@@ -61,11 +61,66 @@ pub(crate) use select_access_key;
 /// `SELECT` of everything `rows::group` reads, from `pool_groups g`.
 macro_rules! select_group {
     () => {
-        "SELECT g.pool_id, g.group_name, g.description, g.precedence, g.role_arn, g.created_at, \
-         g.updated_at FROM pool_groups g"
+        concat!(
+            "SELECT g.pool_id, ",
+            $crate::sql::rows::group_columns!(),
+            " FROM pool_groups g"
+        )
     };
 }
 pub(crate) use select_group;
+
+/// The columns of `pool_groups g` that `rows::group` reads besides `pool_id` (its timestamps
+/// named apart from a user's, for reading both from one joined row).
+macro_rules! group_columns {
+    () => {
+        "g.group_name, g.description, g.precedence, g.role_arn, \
+         g.created_at AS group_created_at, g.updated_at AS group_updated_at"
+    };
+}
+pub(crate) use group_columns;
+
+/// The joins from `u` (a user, or nothing) to each of their groups (`g`; nothing when none),
+/// and the order of `cognito:groups`: what `rows::member` reads, one row per group.
+macro_rules! join_user_groups {
+    () => {
+        " LEFT JOIN group_members m ON m.pool_id = u.pool_id AND m.user_id = u.user_id \
+         LEFT JOIN pool_groups g ON g.pool_id = m.pool_id AND g.group_name = m.group_name"
+    };
+}
+pub(crate) use join_user_groups;
+
+/// The order of `cognito:groups`: by precedence (none last), then name.
+macro_rules! group_order {
+    () => {
+        " ORDER BY g.precedence IS NULL, g.precedence, g.group_name"
+    };
+}
+pub(crate) use group_order;
+
+/// The columns of `users u` that `rows::user` reads besides `pool_id` and `user_id`.
+macro_rules! user_columns {
+    () => {
+        "u.email, u.email_verified, u.status, u.enabled, u.salt_hex, u.sealed_verifier, \
+         u.attributes, u.pending_email, u.password_expires_at, u.created_at, u.updated_at"
+    };
+}
+pub(crate) use user_columns;
+
+/// `SELECT` of a user and each of their groups, one row per group: what `rows::member` reads.
+macro_rules! select_member {
+    () => {
+        concat!(
+            "SELECT u.pool_id, u.user_id, ",
+            $crate::sql::rows::user_columns!(),
+            ", ",
+            $crate::sql::rows::group_columns!(),
+            " FROM users u",
+            $crate::sql::rows::join_user_groups!()
+        )
+    };
+}
+pub(crate) use select_member;
 
 /// `SELECT` of everything `rows::session` reads.
 macro_rules! select_session {
@@ -79,13 +134,44 @@ pub(crate) use select_session;
 /// `SELECT` of everything `rows::refresh_token` reads: a token joined with its session.
 macro_rules! select_refresh_token {
     () => {
-        "SELECT s.id, s.pool_id, s.client_id, s.user_id, s.refresh_hash, s.auth_time, \
-         s.expires_at, s.revoked_at, s.scope, t.hash AS token_hash, \
-         t.created_at AS token_created_at, t.superseded_at \
-         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+        concat!(
+            "SELECT ",
+            $crate::sql::rows::refresh_token_columns!(),
+            " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+        )
     };
 }
 pub(crate) use select_refresh_token;
+
+/// The columns of `refresh_tokens t JOIN sessions s` that `rows::refresh_token` reads.
+macro_rules! refresh_token_columns {
+    () => {
+        "s.id, s.pool_id, s.client_id, s.user_id, s.refresh_hash, s.auth_time, \
+         s.expires_at, s.revoked_at, s.scope, t.hash AS token_hash, \
+         t.created_at AS token_created_at, t.superseded_at"
+    };
+}
+pub(crate) use refresh_token_columns;
+
+/// `SELECT` of a refresh token with its session, the session's user (`u`, nothing once
+/// deleted) and each of the user's groups, one row per group: what `rows::refresh_grant`
+/// reads. None of the user's columns is named like the session's except the two they share.
+macro_rules! select_refresh_grant {
+    () => {
+        concat!(
+            "SELECT ",
+            $crate::sql::rows::refresh_token_columns!(),
+            ", ",
+            $crate::sql::rows::user_columns!(),
+            ", ",
+            $crate::sql::rows::group_columns!(),
+            " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id \
+             LEFT JOIN users u ON u.pool_id = s.pool_id AND u.user_id = s.user_id",
+            $crate::sql::rows::join_user_groups!()
+        )
+    };
+}
+pub(crate) use select_refresh_grant;
 
 /// `SELECT` of a hosted session joined with its user: everything `rows::user` and
 /// `rows::hosted_session` read, from `hosted_sessions h JOIN users u`.
@@ -125,8 +211,8 @@ macro_rules! row_mapping {
             use auth_return_core::events::Event;
             use auth_return_core::model::{
                 AccessKey, ApiKey, App, Change, ChangeSubject, Client, CodeRecord, Group,
-                HostedSession, LockoutRecord, RefreshTokenRecord, Revocation, Session,
-                SigningKeyRecord, StoredPasskey, User, UserMfa,
+                HostedSession, LockoutRecord, Member, RefreshGrant, RefreshTokenRecord, Revocation,
+                Session, SigningKeyRecord, StoredPasskey, User, UserMfa,
             };
             use auth_return_core::store::{StoreError, StoreResult};
             use auth_return_core::webhooks::{Delivery, DeliveryStatus, WebhookEndpoint};
@@ -364,9 +450,45 @@ macro_rules! row_mapping {
                     description: get(row, "description")?,
                     precedence: get(row, "precedence")?,
                     role_arn: get(row, "role_arn")?,
-                    created_at: get(row, "created_at")?,
-                    updated_at: get(row, "updated_at")?,
+                    created_at: get(row, "group_created_at")?,
+                    updated_at: get(row, "group_updated_at")?,
                 })
+            }
+
+            /// A user with their groups, from the rows of `select_member` (one per group, or
+            /// one with no group); `None` when there are no rows or the user's columns are
+            /// empty (a left join that found no user).
+            pub(super) fn member(rows: &[DbRow]) -> StoreResult<Option<Member>> {
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                if get::<Option<String>>(first, "email")?.is_none() {
+                    return Ok(None);
+                }
+                let mut groups = Vec::new();
+                for row in rows {
+                    if get::<Option<String>>(row, "group_name")?.is_some() {
+                        groups.push(group(row)?);
+                    }
+                }
+                Ok(Some(Member {
+                    user: user(first)?,
+                    groups,
+                }))
+            }
+
+            /// A refresh token with its session, user and groups, from the rows of
+            /// `select_refresh_grant`.
+            pub(super) fn refresh_grant(rows: &[DbRow]) -> StoreResult<Option<RefreshGrant>> {
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let (session, token) = refresh_token(first)?;
+                Ok(Some(RefreshGrant {
+                    session,
+                    token,
+                    member: member(rows)?,
+                }))
             }
 
             /// A developer's access key.

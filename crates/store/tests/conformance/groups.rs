@@ -3,6 +3,7 @@
 //! user; gone with their group, their user or their app.
 
 use crate::fixtures;
+use auth_return_core::ids::UserId;
 use auth_return_core::model::Group;
 use auth_return_core::store::Membership;
 use auth_return_store::{Store, StoreError};
@@ -144,6 +145,7 @@ pub async fn groups(store: Arc<dyn Store>) {
         names(s.list_user_groups(one, ada).await.unwrap()),
         ["Admins", "admins", "editors"]
     );
+    member_reads(s, &f).await;
     let mut members: Vec<_> = [ada, bob].into();
     members.sort();
     let ids = |users: Vec<auth_return_core::model::User>| {
@@ -192,6 +194,39 @@ pub async fn groups(store: Arc<dyn Store>) {
     assert!(s.delete_app(&f.one.id).await.unwrap());
     assert_eq!(s.list_groups(one, None, 10).await.unwrap(), []);
     assert_eq!(s.get_group(two, "admins").await.unwrap(), Some(elsewhere));
+}
+
+/// A user read with their groups, and a refresh token with its session, user and groups (one
+/// read each), agree with the separate reads; `ada` is in three groups, `eve` in none.
+async fn member_reads(s: &dyn Store, f: &fixtures::TwoPools) {
+    let (one, two) = (&f.one.pool_id, &f.two.pool_id);
+    let ada = s.get_member(one, f.ada.id).await.unwrap().unwrap();
+    assert_eq!(ada.user, s.get_user(one, f.ada.id).await.unwrap().unwrap());
+    assert_eq!(ada.groups, s.list_user_groups(one, f.ada.id).await.unwrap());
+    assert_eq!(ada.groups.len(), 3);
+    let eve = s.get_member(two, f.eve.id).await.unwrap().unwrap();
+    assert_eq!((eve.user, eve.groups), (f.eve.clone(), vec![]));
+    assert_eq!(
+        s.get_member(two, f.ada.id).await.unwrap(),
+        None,
+        "pools are isolated"
+    );
+    assert_eq!(s.get_member(one, UserId::generate()).await.unwrap(), None);
+
+    let session = fixtures::session(&f.one, &f.ada, b"grant-ada", 400);
+    s.insert_session(&session).await.unwrap();
+    let (alone, token) = s.get_refresh_token(b"grant-ada").await.unwrap().unwrap();
+    let grant = s.get_refresh_grant(b"grant-ada").await.unwrap().unwrap();
+    assert_eq!((&grant.session, &grant.token), (&alone, &token));
+    assert_eq!(grant.member, Some(ada));
+    let session = fixtures::session(&f.two, &f.eve, b"grant-eve", 400);
+    s.insert_session(&session).await.unwrap();
+    let grant = s.get_refresh_grant(b"grant-eve").await.unwrap().unwrap();
+    assert_eq!(
+        grant.member.map(|m| (m.user, m.groups)),
+        Some((f.eve.clone(), vec![]))
+    );
+    assert_eq!(s.get_refresh_grant(b"grant-nobody").await.unwrap(), None);
 }
 
 /// A burst of additions of one user to eight groups with room for three: exactly three stick.
