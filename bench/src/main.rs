@@ -73,6 +73,10 @@ struct Args {
     /// The server's pid, to report its CPU time per operation.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// The server's metrics address (`--metrics-listen`), to report the CPU its crypto pool
+    /// used per operation: the floor's math as the server ran it, under this run's load.
+    #[arg(long)]
+    metrics_url: Option<String>,
     /// Distinct API keys to verify with (`--mode verify`); made by users of 100 keys each.
     #[arg(long, default_value_t = 1000)]
     keys: usize,
@@ -421,6 +425,23 @@ fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
     Ok(ticks / hz)
 }
 
+/// The CPU time the server's crypto pool has used, in seconds, from its metrics.
+async fn crypto_cpu_seconds(http: &reqwest::Client, metrics_url: &str) -> anyhow::Result<f64> {
+    let text = http
+        .get(format!("{metrics_url}/metrics"))
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("auth_return_crypto_cpu_seconds_total "))
+        .context("no auth_return_crypto_cpu_seconds_total in the metrics")?
+        .trim()
+        .parse()
+        .context("auth_return_crypto_cpu_seconds_total")
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -534,6 +555,10 @@ async fn main() -> anyhow::Result<()> {
     });
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
+    let crypto_before = match &args.metrics_url {
+        Some(url) => Some(crypto_cpu_seconds(&target.http, url).await?),
+        None => None,
+    };
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..args.concurrency {
@@ -617,11 +642,23 @@ async fn main() -> anyhow::Result<()> {
         let cpu = cpu_seconds(pid)? - before;
         let cpu_us = cpu * 1e6 / ok.max(1) as f64;
         println!(
-            "server_cpu_us_per_op={cpu_us:.1} = {:.1} x floor (=> {:.0}/s per core, {:.0}/s on 2 cores if CPU-bound)",
+            "server_cpu_us_per_op={cpu_us:.1} = {:.2} x floor (=> {:.0}/s per core, {:.0}/s on 2 cores if CPU-bound)",
             cpu_us / floor_us,
             ok as f64 / cpu,
             2.0 * ok as f64 / cpu
         );
+        if let (Some(url), Some(before)) = (&args.metrics_url, crypto_before) {
+            let crypto = crypto_cpu_seconds(&target.http, url).await? - before;
+            let crypto_us = crypto * 1e6 / ok.max(1) as f64;
+            // (A key check runs no job on the pool.)
+            if crypto_us > 0.0 {
+                println!(
+                    "server_crypto_us_per_op={crypto_us:.1} = {:.2} x floor (the crypto pool's own CPU in the server: the floor's math under this run's load); server CPU = {:.2} x its crypto",
+                    crypto_us / floor_us,
+                    cpu_us / crypto_us
+                );
+            }
+        }
     }
     if errors > 0 {
         bail!("{errors} operations failed");

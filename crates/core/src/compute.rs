@@ -23,6 +23,7 @@ pub struct ComputePool {
     slots: usize,
     queued: Arc<AtomicUsize>,
     shed: Arc<AtomicU64>,
+    cpu_nanos: Arc<AtomicU64>,
     max_queued: usize,
     max_wait: Duration,
 }
@@ -38,6 +39,10 @@ pub struct ComputeUse {
     pub queued: usize,
     /// Jobs refused with [`Error::Overloaded`] since the pool was made.
     pub shed: u64,
+    /// CPU time the jobs have used since the pool was made (their threads' own clocks, so
+    /// time spent waiting for a core is not counted), in nanoseconds: beside the process's
+    /// CPU time, how much of it went to cryptography.
+    pub cpu_nanos: u64,
 }
 
 impl ComputePool {
@@ -56,6 +61,7 @@ impl ComputePool {
             slots,
             queued: Arc::new(AtomicUsize::new(0)),
             shed: Arc::new(AtomicU64::new(0)),
+            cpu_nanos: Arc::new(AtomicU64::new(0)),
             max_queued,
             max_wait,
         }
@@ -73,6 +79,7 @@ impl ComputePool {
             running: self.slots.saturating_sub(self.permits.available_permits()),
             queued: self.queued.load(Ordering::Relaxed),
             shed: self.shed.load(Ordering::Relaxed),
+            cpu_nanos: self.cpu_nanos.load(Ordering::Relaxed),
         }
     }
 
@@ -107,13 +114,29 @@ impl ComputePool {
         };
         // The slot travels with the job: a caller that gives up (a closed connection) does not
         // free it while the math still runs.
+        let cpu_nanos = self.cpu_nanos.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            job()
+            let started = thread_cpu_nanos();
+            let output = job();
+            cpu_nanos.fetch_add(
+                thread_cpu_nanos().saturating_sub(started),
+                Ordering::Relaxed,
+            );
+            output
         })
         .await
         .map_err(|e| Error::Internal(format!("crypto job failed: {e}")))
     }
+}
+
+/// The CPU time the calling thread has used, in nanoseconds.
+fn thread_cpu_nanos() -> u64 {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    u64::try_from(now.tv_sec)
+        .unwrap_or(0)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(u64::try_from(now.tv_nsec).unwrap_or(0))
 }
 
 /// A place in the queue, given back on drop (also when the waiting future is cancelled).
@@ -177,8 +200,14 @@ mod tests {
             running: 1,
             queued: 1,
             shed: 1,
+            cpu_nanos: 0,
         };
-        assert_eq!(pool.usage(), expected);
+        // (The CPU the jobs used is another test's.)
+        let usage = |pool: &ComputePool| ComputeUse {
+            cpu_nanos: 0,
+            ..pool.usage()
+        };
+        assert_eq!(usage(&pool), expected);
         drop(release);
         busy.await.unwrap();
         assert_eq!(queued.await.unwrap().unwrap(), 7);
@@ -189,7 +218,31 @@ mod tests {
             queued: 0,
             ..expected
         };
-        assert_eq!(pool.usage(), idle);
+        assert_eq!(usage(&pool), idle);
+    }
+
+    #[tokio::test]
+    async fn the_cpu_the_jobs_use_is_counted_and_time_spent_waiting_is_not() {
+        let pool = ComputePool::new(1);
+        assert_eq!(pool.usage().cpu_nanos, 0);
+        // A job that keeps a core busy for 30 ms of its own thread's time.
+        pool.run(|| {
+            let started = thread_cpu_nanos();
+            let mut spin = 0u64;
+            while thread_cpu_nanos() - started < 30_000_000 {
+                spin = std::hint::black_box(spin.wrapping_add(1));
+            }
+        })
+        .await
+        .unwrap();
+        let busy = pool.usage().cpu_nanos;
+        assert!(busy >= 30_000_000, "{busy} ns counted");
+        // A job that sleeps 200 ms uses next to no CPU.
+        pool.run(|| std::thread::sleep(Duration::from_millis(200)))
+            .await
+            .unwrap();
+        let slept = pool.usage().cpu_nanos - busy;
+        assert!(slept < 100_000_000, "{slept} ns counted for a sleep");
     }
 
     #[tokio::test]

@@ -109,6 +109,11 @@ impl Service {
             "Crypto jobs refused because the queue was full or the wait too long (answered as overloaded)",
             ConstCounter::new(compute.shed),
         );
+        registry.register(
+            "auth_return_crypto_cpu_seconds",
+            "CPU time the crypto jobs used (each job's thread clock: waiting for a core is not counted)",
+            ConstCounter::new(compute.cpu_nanos as f64 / 1e9),
+        );
 
         let keys = self.keys.usage();
         gauge(

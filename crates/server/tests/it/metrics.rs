@@ -175,6 +175,13 @@ async fn sign_ins_mail_requests_and_refusals_are_counted_as_they_happen() {
     assert!(after.get(r#"auth_return_db_connections{state="idle"}"#) >= 1.0);
     assert!(after.get("auth_return_crypto_slots") >= 1.0);
     assert_eq!(after.get("auth_return_crypto_shed_total"), 0.0);
+    // Three SRP sign-ins and a sign-up's verifier: several modular exponentiations and two
+    // RSA signatures, each well over a millisecond of CPU.
+    assert!(
+        grew("auth_return_crypto_cpu_seconds_total") > 0.003,
+        "{}",
+        grew("auth_return_crypto_cpu_seconds_total")
+    );
     assert_eq!(after.get("auth_return_events_lost_total"), 0.0);
 
     // The public listener has no metrics.
