@@ -51,7 +51,7 @@ phase() {
   echo "== $1: refresh"
   load --app-id "$app" --mode refresh --count $((count * 5)) --concurrency 4 | tee "$data/$1.refresh"
   echo "== $1: ListUsers and app creation"
-  scale --scale-step measure --scale-app "$app" --rounds 50 --creations 40 --results "$data/$1.json"
+  scale --scale-step measure --scale-app "$app" --rounds 200 --creations 40 --results "$data/$1.json"
   echo "server RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
 }
 app=$(scale --scale-step setup | sed -n 's/^app_id=//p')

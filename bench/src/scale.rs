@@ -251,9 +251,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// Times each ListUsers probe `rounds` times (and its second page, where there is one) and
-/// `creations` app creations, one call at a time; writes `{name: {p50_ms, p99_ms, mean_ms}}`
-/// to `results` with the app-creation floor.
+/// Times each ListUsers probe `rounds` times (and its second page, where there is one), the
+/// probes taking turns, and `creations` app creations, one call at a time; writes
+/// `{name: {p50_ms, p99_ms, mean_ms}}` to `results` with the app-creation floor.
 pub async fn measure(
     http: &reqwest::Client,
     url: &str,
@@ -299,27 +299,32 @@ pub async fn measure(
         println!("{name:<48} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  mean {mean:>8.2} ms");
         figures.insert(name, json!({"p50_ms": p50, "p99_ms": p99, "mean_ms": mean}));
     };
+    // Each probe, and its next page where there is one (which starts where the first ended:
+    // as cheap as the first). Its first call is the warm-up.
+    let mut calls: Vec<(String, Value)> = Vec::new();
     for probe in probes(&pool) {
         let first = call(probe.body.clone()).await?;
-        let latencies = time(rounds, || {
-            let body = probe.body.clone();
-            let call = &call;
-            async move { call(body).await.map(drop) }
-        })
-        .await?;
-        record(probe.name.to_owned(), &latencies);
-        // The next page starts where the first ended: as cheap as the first.
+        calls.push((probe.name.to_owned(), probe.body.clone()));
         if let Some(token) = first["PaginationToken"].as_str() {
-            let mut body = probe.body.clone();
+            let mut body = probe.body;
             body["PaginationToken"] = json!(token);
-            let latencies = time(rounds, || {
-                let body = body.clone();
-                let call = &call;
-                async move { call(body).await.map(drop) }
-            })
-            .await?;
-            record(format!("{}, page 2", probe.name), &latencies);
+            calls.push((format!("{}, page 2", probe.name), body));
         }
+    }
+    // Round by round, every call once: a slow spell of the machine (a noisy neighbour, a
+    // build) then falls on every call alike instead of on whichever ran during it, and the
+    // median of each sees through it.
+    let mut latencies = vec![Vec::with_capacity(rounds); calls.len()];
+    for _ in 0..rounds {
+        for ((_, body), times) in calls.iter().zip(&mut latencies) {
+            let started = Instant::now();
+            call(body.clone()).await?;
+            times.push(started.elapsed());
+        }
+    }
+    for ((name, _), mut times) in calls.into_iter().zip(latencies) {
+        times.sort();
+        record(name, &times);
     }
     let latencies = time(creations, || {
         let request = http

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::ClientId;
 use crate::ids::SessionId;
-use crate::model::{App, CodeSpend, Session, Timestamp, UserStatus};
+use crate::model::{App, CodeSpend, Member, Session, Timestamp, UserStatus};
 use crate::service::Service;
 use crate::tokens::claims::{USER_ADMIN_SCOPE, client_access_token};
 use crate::tokens::refresh::new_refresh_token;
@@ -140,15 +140,16 @@ impl Service {
         };
         let verdict = match refusal(&grant, redirect_uri, code_verifier, spent.now) {
             Some(refused) => Err(refused),
+            // Read with their groups, which the tokens name.
             None => self
                 .store
-                .get_user(&app.pool_id, grant.user_id)
+                .get_member(&app.pool_id, grant.user_id)
                 .await?
-                .filter(|u| u.enabled && u.status == UserStatus::Confirmed)
+                .filter(|m| m.user.enabled && m.user.status == UserStatus::Confirmed)
                 .ok_or(INVALID_CODE),
         };
-        let user = match verdict {
-            Ok(user) => user,
+        let Member { user, groups } = match verdict {
+            Ok(member) => member,
             Err(refused) => {
                 return match self.spend_code(app, &spent, None, caller).await? {
                     CodeSpend::First => Err(refused),
@@ -182,9 +183,10 @@ impl Service {
             return Err(INVALID_CODE);
         }
         let tokens = self
-            .mint_with_nonce(
+            .sign_tokens(
                 app,
                 &user,
+                &groups,
                 &session,
                 grant.nonce.as_deref(),
                 crate::auth::TokenSource::SignIn,

@@ -14,6 +14,24 @@ async fn a_public_client_signs_in_by_redirect_with_pkce() {
     let sub = server
         .confirmed_user(&client_id, "ada@example.com", PASSWORD)
         .await;
+    // A member of a group, which the exchanged tokens name.
+    let (operator, pool) = (auth_return_core::Actor::Operator, &app.app.pool_id);
+    let readers = auth_return_core::groups::NewGroup {
+        name: "readers".into(),
+        description: None,
+        precedence: Some(2),
+        role_arn: None,
+    };
+    server
+        .service
+        .create_group(operator, pool, readers)
+        .await
+        .unwrap();
+    server
+        .service
+        .add_user_to_group(operator, pool, "ada@example.com", "readers")
+        .await
+        .unwrap();
     let mut browser = Browser::new(&server);
 
     // Nobody signed in: the request goes to the hosted page, unchanged.
@@ -68,10 +86,12 @@ async fn a_public_client_signs_in_by_redirect_with_pkce() {
     assert_eq!(id["aud"], client_id);
     assert_eq!(id["nonce"], "n-456");
     assert_eq!(id["at_hash"], expected_at_hash(&access));
+    assert_eq!(id["cognito:groups"], json!(["readers"]));
     assert!(id["auth_time"].as_i64().unwrap() <= id["iat"].as_i64().unwrap());
     let access_claims = claims(&access);
     assert_eq!(access_claims["scope"], "openid email");
     assert_eq!(access_claims["client_id"], client_id);
+    assert_eq!(access_claims["cognito:groups"], json!(["readers"]));
 
     // Userinfo: claims as far as the scopes reach.
     let (status, info, _) = server.get("/oauth2/userInfo", Some(&access)).await;
