@@ -378,16 +378,13 @@ async fn scale_step(args: &Args, target: &Target, token: &str) -> anyhow::Result
         }
         ScaleStep::Measure => {
             let results = args.results.as_deref().context("--results")?;
-            scale::measure(
-                &target.http,
-                &target.url,
-                token,
-                app_id()?,
-                args.rounds,
-                args.creations,
+            let plan = scale::MeasurePlan {
+                rounds: args.rounds,
+                creations: args.creations,
                 results,
-            )
-            .await
+                server_pid: args.server_pid,
+            };
+            scale::measure(&target.http, &target.url, token, app_id()?, plan).await
         }
     }
 }

@@ -254,15 +254,31 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 /// Times each ListUsers probe `rounds` times (and its second page, where there is one), the
 /// probes taking turns, and `creations` app creations, one call at a time; writes
 /// `{name: {p50_ms, p99_ms, mean_ms}}` to `results` with the app-creation floor.
+/// What [`measure`] times, and where it writes its figures.
+pub struct MeasurePlan<'a> {
+    /// Calls of each ListUsers probe.
+    pub rounds: usize,
+    /// App creations.
+    pub creations: usize,
+    /// The figures' file (JSON).
+    pub results: &'a std::path::Path,
+    /// The server's pid, for its CPU time per ListUsers call.
+    pub server_pid: Option<u32>,
+}
+
 pub async fn measure(
     http: &reqwest::Client,
     url: &str,
     token: &str,
     app_id: &str,
-    rounds: usize,
-    creations: usize,
-    results: &std::path::Path,
+    plan: MeasurePlan<'_>,
 ) -> anyhow::Result<()> {
+    let MeasurePlan {
+        rounds,
+        creations,
+        results,
+        server_pid,
+    } = plan;
     let config: Value = http
         .get(format!("{url}/api/apps/{app_id}/config"))
         .send()
@@ -315,6 +331,7 @@ pub async fn measure(
     // build) then falls on every call alike instead of on whichever ran during it, and the
     // median of each sees through it.
     let mut latencies = vec![Vec::with_capacity(rounds); calls.len()];
+    let cpu_before = server_pid.map(crate::cpu_seconds).transpose()?;
     for _ in 0..rounds {
         for ((_, body), times) in calls.iter().zip(&mut latencies) {
             let started = Instant::now();
@@ -322,6 +339,14 @@ pub async fn measure(
             times.push(started.elapsed());
         }
     }
+    // The server's own CPU per call, every probe together: what a call costs it, whatever
+    // the machine's latency does meanwhile.
+    let cpu_per_call_ms = match (server_pid, cpu_before) {
+        (Some(pid), Some(before)) => Some(
+            (crate::cpu_seconds(pid)? - before) * 1000.0 / (rounds * calls.len()).max(1) as f64,
+        ),
+        _ => None,
+    };
     for ((name, _), mut times) in calls.into_iter().zip(latencies) {
         times.sort();
         record(name, &times);
@@ -348,6 +373,13 @@ pub async fn measure(
         "app creation floor".into(),
         json!({"mean_ms": floor.per_op.as_secs_f64() * 1000.0}),
     );
+    if let Some(per_call_ms) = cpu_per_call_ms {
+        println!("ListUsers, every probe: server CPU per call {per_call_ms:.3} ms");
+        figures.insert(
+            "ListUsers, every probe: server CPU per call".into(),
+            json!({ "mean_ms": per_call_ms }),
+        );
+    }
     std::fs::write(results, serde_json::to_vec_pretty(&Value::Object(figures))?)?;
     Ok(())
 }
