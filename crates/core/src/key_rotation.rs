@@ -7,11 +7,11 @@ use crate::apps::Actor;
 use crate::error::Result;
 use crate::events::{Caller, EventKind, NewEvent};
 use crate::ids::AppId;
-use crate::model::{App, SigningKeyRecord, Timestamp};
+use crate::model::{KeyDates, SigningKeyRecord, Timestamp};
 use crate::service::Service;
 use crate::settings::bounds;
 use crate::tokens::KeyCache;
-use crate::tokens::keys::ordered_keys;
+use crate::tokens::keys::{ordered_keys, signing_order};
 use serde::Serialize;
 
 /// Slack after the last token of a withdrawn key expired: verifiers allow some clock skew.
@@ -118,22 +118,20 @@ impl Service {
     }
 
     /// Housekeeping: withdraws keys whose tokens have all expired, and rotates keys older than
-    /// `max_age_secs` (when given). Returns (withdrawn, rotated).
+    /// `max_age_secs` (when given). Returns (withdrawn, rotated). Judged from one read of every
+    /// pool's key dates; only the pools with something to do are written to.
     pub async fn maintain_signing_keys(&self, max_age_secs: Option<i64>) -> Result<(usize, usize)> {
         let now = self.clock.now();
         let (mut withdrawn, mut rotated) = (0, 0);
-        for app in self.store.list_apps(None).await? {
-            withdrawn += self.withdraw_expired_keys(&app, now).await?;
-            let newest = self
-                .store
-                .signing_keys(&app.pool_id)
-                .await?
-                .into_iter()
-                .next();
+        let dates = self.store.all_key_dates().await?;
+        for pool_keys in dates.chunk_by(|a, b| a.pool_id == b.pool_id) {
+            withdrawn += self.withdraw_expired_keys(pool_keys, now).await?;
+            let newest = pool_keys.iter().map(|k| k.created_at).max();
             if let (Some(max_age), Some(newest)) = (max_age_secs, newest)
-                && now - newest.created_at >= max_age
+                && now - newest >= max_age
             {
-                self.rotate_signing_key(Actor::Operator, &app.id, false, &Caller::unknown())
+                let app_id = &pool_keys[0].app_id;
+                self.rotate_signing_key(Actor::Operator, app_id, false, &Caller::unknown())
                     .await?;
                 rotated += 1;
             }
@@ -141,31 +139,33 @@ impl Service {
         Ok((withdrawn, rotated))
     }
 
-    /// Deletes keys superseded long enough ago that no token they signed can still be valid.
-    /// The longest token lifetime any setting allows is used: the app's lifetime may have been
-    /// longer when those tokens were signed.
-    async fn withdraw_expired_keys(&self, app: &App, now: Timestamp) -> Result<usize> {
-        let keys = ordered_keys(self.store.as_ref(), &app.pool_id).await?;
+    /// Deletes the keys of one pool (`keys`, its dates, in any order) superseded long enough
+    /// ago that no token they signed can still be valid. The longest token lifetime any
+    /// setting allows is used: the app's lifetime may have been longer when those tokens were
+    /// signed.
+    async fn withdraw_expired_keys(&self, keys: &[KeyDates], now: Timestamp) -> Result<usize> {
+        let mut keys: Vec<&KeyDates> = keys.iter().collect();
+        keys.sort_by_key(|k| signing_order(k.activates_at, k.created_at));
         let Some(active) = keys.iter().position(|k| k.activates_at <= now) else {
             return Ok(0);
         };
         let mut withdrawn = 0;
         // Each older key stopped signing when the next newer one started.
         for pair in keys[active..].windows(2) {
-            let (newer, old) = (&pair[0], &pair[1]);
+            let (newer, old) = (pair[0], pair[1]);
             let expired = now >= newer.activates_at + bounds::TOKEN_MAX_SECS + WITHDRAW_MARGIN_SECS;
             if expired
                 && self
                     .store
-                    .delete_signing_key(&app.pool_id, &old.kid)
+                    .delete_signing_key(&old.pool_id, &old.kid)
                     .await?
             {
                 withdrawn += 1;
-                tracing::info!(app_id = %app.id, kid = %old.kid, "signing key withdrawn");
+                tracing::info!(app_id = %old.app_id, kid = %old.kid, "signing key withdrawn");
             }
         }
         if withdrawn > 0 {
-            self.keys.forget(&app.pool_id);
+            self.keys.forget(&keys[0].pool_id);
         }
         Ok(withdrawn)
     }

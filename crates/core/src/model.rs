@@ -317,6 +317,22 @@ pub struct StoredPasskey {
     pub last_used_at: Option<Timestamp>,
 }
 
+/// When one of a pool's signing keys was published and starts signing, with the app the pool
+/// belongs to (not the key itself): what key maintenance judges, every pool in one read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyDates {
+    /// The app whose pool the key signs for.
+    pub app_id: AppId,
+    /// The pool.
+    pub pool_id: PoolId,
+    /// The JWK `kid`.
+    pub kid: String,
+    /// When it was published.
+    pub created_at: Timestamp,
+    /// When it starts (or started) signing.
+    pub activates_at: Timestamp,
+}
+
 /// A pool's RS256 signing key as stored: the private key sealed under the master key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SigningKeyRecord {

@@ -2,7 +2,7 @@
 
 use super::StoreResult;
 use crate::ids::PoolId;
-use crate::model::SigningKeyRecord;
+use crate::model::{KeyDates, SigningKeyRecord};
 use async_trait::async_trait;
 
 /// A pool's signing keys. Part of [`super::Store`].
@@ -10,6 +10,9 @@ use async_trait::async_trait;
 pub trait SigningKeyStore: Send + Sync {
     /// The pool's signing keys, newest (`created_at`, then `kid`) first.
     async fn signing_keys(&self, pool_id: &PoolId) -> StoreResult<Vec<SigningKeyRecord>>;
+    /// The dates of every pool's keys with the pool's app, pool by pool (in no order within a
+    /// pool): key maintenance in one read however many pools there are.
+    async fn all_key_dates(&self) -> StoreResult<Vec<KeyDates>>;
     /// Adds a signing key to its pool (`Conflict` on a duplicate kid) and records a
     /// `SigningKeys` change for the pool, atomically.
     async fn insert_signing_key(&self, key: &SigningKeyRecord) -> StoreResult<()>;

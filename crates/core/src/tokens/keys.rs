@@ -23,12 +23,19 @@ pub(crate) async fn ordered_keys(
     pool_id: &PoolId,
 ) -> Result<Vec<SigningKeyRecord>> {
     let mut keys = store.signing_keys(pool_id).await?;
-    keys.sort_by(|a, b| {
-        b.activates_at
-            .cmp(&a.activates_at)
-            .then(b.created_at.cmp(&a.created_at))
-    });
+    keys.sort_by_key(|k| signing_order(k.activates_at, k.created_at));
     Ok(keys)
+}
+
+/// The sort key of signing order: the latest activation first, then the latest creation.
+pub(crate) fn signing_order(
+    activates_at: Timestamp,
+    created_at: Timestamp,
+) -> (std::cmp::Reverse<Timestamp>, std::cmp::Reverse<Timestamp>) {
+    (
+        std::cmp::Reverse(activates_at),
+        std::cmp::Reverse(created_at),
+    )
 }
 
 /// One published key.

@@ -211,8 +211,8 @@ macro_rules! row_mapping {
             use auth_return_core::events::Event;
             use auth_return_core::model::{
                 AccessKey, ApiKey, App, Change, ChangeSubject, Client, CodeRecord, Group,
-                HostedSession, LockoutRecord, Member, RefreshGrant, RefreshTokenRecord, Revocation,
-                Session, SigningKeyRecord, StoredPasskey, User, UserMfa,
+                HostedSession, KeyDates, LockoutRecord, Member, RefreshGrant, RefreshTokenRecord,
+                Revocation, Session, SigningKeyRecord, StoredPasskey, User, UserMfa,
             };
             use auth_return_core::store::{StoreError, StoreResult};
             use auth_return_core::webhooks::{Delivery, DeliveryStatus, WebhookEndpoint};
@@ -268,6 +268,17 @@ macro_rules! row_mapping {
                     kid: get(row, "kid")?,
                     pool_id: get(row, "pool_id")?,
                     sealed_private_key: get(row, "sealed_private_key")?,
+                    created_at: get(row, "created_at")?,
+                    activates_at: get(row, "activates_at")?,
+                })
+            }
+
+            /// A signing key's dates with its pool's app.
+            pub(super) fn key_dates(row: &DbRow) -> StoreResult<KeyDates> {
+                Ok(KeyDates {
+                    app_id: get(row, "app_id")?,
+                    pool_id: get(row, "pool_id")?,
+                    kid: get(row, "kid")?,
                     created_at: get(row, "created_at")?,
                     activates_at: get(row, "activates_at")?,
                 })

@@ -8,7 +8,7 @@ macro_rules! signing_key_store {
         const _: () = {
             use $crate::error::{backend, conflict};
             use auth_return_core::ids::PoolId;
-            use auth_return_core::model::{ChangeSubject, SigningKeyRecord};
+            use auth_return_core::model::{ChangeSubject, KeyDates, SigningKeyRecord};
             use auth_return_core::store::{SigningKeyStore, StoreResult};
 
             impl $store {
@@ -45,6 +45,18 @@ macro_rules! signing_key_store {
                     .await
                     .map_err(backend)?;
                     rows.iter().map(rows::signing_key).collect()
+                }
+
+                async fn all_key_dates(&self) -> StoreResult<Vec<KeyDates>> {
+                    let rows = sqlx::query(
+                        "SELECT a.app_id, k.pool_id, k.kid, k.created_at, k.activates_at \
+                         FROM signing_keys k JOIN apps a ON a.pool_id = k.pool_id \
+                         ORDER BY k.pool_id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    rows.iter().map(rows::key_dates).collect()
                 }
 
                 /// Adds a key to its pool and records the change, in one transaction; a taken

@@ -56,6 +56,42 @@ pub async fn signing_keys(store: Arc<dyn Store>) {
     ];
     assert_eq!(s.signing_keys(p1).await.unwrap(), all);
 
+    // Every pool's key dates in one read, pool by pool, each with its pool's app.
+    let dates = s.all_key_dates().await.unwrap();
+    let ours: Vec<_> = dates
+        .iter()
+        .filter(|d| d.pool_id == *p1 || d.pool_id == *p2)
+        .collect();
+    let pool_changes = ours
+        .windows(2)
+        .filter(|pair| pair[0].pool_id != pair[1].pool_id)
+        .count();
+    assert_eq!(pool_changes, 1, "grouped by pool");
+    let mut seen: Vec<_> = ours
+        .iter()
+        .map(|d| {
+            (
+                d.app_id.clone(),
+                d.kid.clone(),
+                d.created_at,
+                d.activates_at,
+            )
+        })
+        .collect();
+    seen.sort();
+    let mut expected: Vec<_> = all
+        .iter()
+        .map(|k| (a1.id.clone(), k.kid.clone(), k.created_at, k.activates_at))
+        .chain([(
+            a2.id.clone(),
+            k2.kid.clone(),
+            k2.created_at,
+            k2.activates_at,
+        )])
+        .collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+
     // A duplicate kid is a conflict, in its pool or another, and changes nothing.
     assert!(is_conflict(
         s.insert_signing_key(&key(p1, "kid-m-next", 900, 900)).await
