@@ -109,6 +109,19 @@ struct Args {
     /// Where `--mode scale --scale-step measure` writes its figures (JSON).
     #[arg(long)]
     results: Option<std::path::PathBuf>,
+    /// A second server that `--mode scale --scale-step measure` times beside `--url`, call by
+    /// call in turn (the developer signed up there too): the small database beside the large.
+    #[arg(long, requires_all = ["paired_app", "paired_results"])]
+    paired_url: Option<String>,
+    /// The measured app on `--paired-url`.
+    #[arg(long)]
+    paired_app: Option<String>,
+    /// Where the figures of `--paired-url` go (JSON).
+    #[arg(long)]
+    paired_results: Option<std::path::PathBuf>,
+    /// The pid of the server at `--paired-url`.
+    #[arg(long)]
+    paired_server_pid: Option<u32>,
     /// Of the `--apps` that `--mode scale --scale-step seed` adds, how many get a signing key
     /// of their own (an RSA key generation each) and have their JWKS fetched.
     #[arg(long, default_value_t = 3000)]
@@ -152,6 +165,39 @@ struct Target {
 }
 
 impl Target {
+    /// The server at `url` through the client of `app_id`, as `email`; `outbox` is the
+    /// server's, where sign-ups read their codes.
+    async fn connect(
+        http: &reqwest::Client,
+        url: &str,
+        app_id: &str,
+        email: &str,
+        outbox: &str,
+    ) -> anyhow::Result<Target> {
+        let config: Value = http
+            .get(format!("{url}/api/apps/{app_id}/config"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let text = |field: &str| config[field].as_str().context("app config");
+        Ok(Target {
+            url: url.to_owned(),
+            client_id: text("clientId")?.to_owned(),
+            pool_name: text("userPoolId")?
+                .split_once('_')
+                .context("pool id")?
+                .1
+                .to_owned(),
+            email: email.to_owned(),
+            http: http.clone(),
+            browser: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            outbox: outbox.to_owned(),
+        })
+    }
+
     /// The same server through another app's client, to sign users up there.
     fn for_client(&self, client_id: &str) -> Target {
         Target {
@@ -377,14 +423,134 @@ async fn scale_step(args: &Args, target: &Target, token: &str) -> anyhow::Result
             .await
         }
         ScaleStep::Measure => {
-            let results = args.results.as_deref().context("--results")?;
+            let mut sides = vec![scale::Side {
+                url: &target.url,
+                token,
+                app_id: app_id()?,
+                results: args.results.as_deref().context("--results")?,
+                server_pid: args.server_pid,
+            }];
+            let paired = match &args.paired_url {
+                Some(url) => {
+                    let paired =
+                        Target::connect(&target.http, url, "console", &args.developer, "").await?;
+                    let signed_in = paired.sign_in(&paired.email).await?;
+                    Some((paired, signed_in))
+                }
+                None => None,
+            };
+            if let Some((paired, signed_in)) = &paired {
+                sides.push(scale::Side {
+                    url: &paired.url,
+                    token: signed_in["AuthenticationResult"]["AccessToken"]
+                        .as_str()
+                        .context("access token")?,
+                    app_id: args.paired_app.as_deref().context("--paired-app")?,
+                    results: args.paired_results.as_deref().context("--paired-results")?,
+                    server_pid: args.paired_server_pid,
+                });
+            }
             let plan = scale::MeasurePlan {
                 rounds: args.rounds,
                 creations: args.creations,
-                results,
-                server_pid: args.server_pid,
             };
-            scale::measure(&target.http, &target.url, token, app_id()?, plan).await
+            scale::measure(&target.http, &sides, plan).await
+        }
+    }
+}
+
+/// The load's parts in which `main` runs it, the floor timed before each.
+const SLICES: usize = 4;
+
+/// What the workers of one mode share: the server, and the users, tokens and keys made for
+/// the load beforehand.
+struct Workload {
+    mode: Mode,
+    target: Arc<Target>,
+    /// One user per worker, for the sign-in modes.
+    emails: Vec<String>,
+    refresh_token: String,
+    keys: Vec<String>,
+    /// One enrolled user per operation (`--mode totp`).
+    enrolled: Vec<totp::Enrolled>,
+    /// One passkey user per worker (`--mode passkey`).
+    passkey_users: Vec<passkey::Enrolled>,
+}
+
+impl Workload {
+    /// The operations numbered `operations`, by `concurrency` workers taking the next number
+    /// in turn: the latencies of those that succeeded, and how many failed.
+    async fn run(
+        self: &Arc<Self>,
+        operations: std::ops::Range<usize>,
+        concurrency: usize,
+    ) -> anyhow::Result<(Vec<Duration>, usize)> {
+        let next = Arc::new(AtomicUsize::new(operations.start));
+        let mut workers = Vec::new();
+        for worker in 0..concurrency {
+            let (load, next, end) = (self.clone(), next.clone(), operations.end);
+            workers.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0usize;
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= end {
+                        break;
+                    }
+                    let t = Instant::now();
+                    match load.operation(worker, n).await {
+                        Ok(_) => latencies.push(t.elapsed()),
+                        Err(e) => {
+                            errors += 1;
+                            if errors <= 3 {
+                                eprintln!("error: {e:#}");
+                            }
+                        }
+                    }
+                }
+                (latencies, errors)
+            }));
+        }
+        let mut latencies = Vec::new();
+        let mut errors = 0;
+        for worker in workers {
+            let (l, e) = worker.await?;
+            latencies.extend(l);
+            errors += e;
+        }
+        Ok((latencies, errors))
+    }
+
+    /// Operation number `n`, by `worker`.
+    async fn operation(&self, worker: usize, n: usize) -> anyhow::Result<Value> {
+        let target = &self.target;
+        let email = &self.emails[worker % self.emails.len()];
+        match self.mode {
+            Mode::Signin => target.sign_in(email).await,
+            Mode::CodeFlow => {
+                code_flow::sign_in(
+                    &target.browser,
+                    &target.url,
+                    &target.client_id,
+                    &target.pool_name,
+                    email,
+                    PASSWORD,
+                )
+                .await
+            }
+            Mode::Refresh => {
+                target
+                    .call(
+                        "InitiateAuth",
+                        json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
+                               "AuthParameters": {"REFRESH_TOKEN": self.refresh_token}}),
+                    )
+                    .await
+            }
+            Mode::Totp => totp::sign_in(target, &self.enrolled[n]).await,
+            Mode::Passkey => passkey::sign_in(target, &self.passkey_users[worker]).await,
+            Mode::Verify => target.verify(&self.keys[n % self.keys.len()]).await,
+            Mode::Console | Mode::Scale => bail!("not a load of single operations"),
         }
     }
 }
@@ -445,34 +611,12 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
-    let config: Value = http
-        .get(format!("{}/api/apps/{}/config", args.url, args.app_id))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let pool_id = config["userPoolId"]
-        .as_str()
-        .context("app config")?
-        .to_owned();
-    let target = Arc::new(Target {
-        url: args.url.clone(),
-        client_id: config["clientId"]
-            .as_str()
-            .context("app config")?
-            .to_owned(),
-        pool_name: pool_id.split_once('_').context("pool id")?.1.to_owned(),
-        email: match args.mode {
-            Mode::Console | Mode::Scale => args.developer.clone(),
-            _ => format!("bench-{}@example.com", uuid::Uuid::new_v4()),
-        },
-        http,
-        browser: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(args.concurrency)
-            .build()?,
-        outbox: args.outbox.clone(),
-    });
+    let email = match args.mode {
+        Mode::Console | Mode::Scale => args.developer.clone(),
+        _ => format!("bench-{}@example.com", uuid::Uuid::new_v4()),
+    };
+    let target =
+        Arc::new(Target::connect(&http, &args.url, &args.app_id, &email, &args.outbox).await?);
     // The console's developer may be there from an earlier step.
     let registered = match args.mode {
         Mode::Console => args.console_step == ConsoleStep::Measure,
@@ -524,10 +668,10 @@ async fn main() -> anyhow::Result<()> {
         .as_str()
         .context("refresh token")?
         .to_owned();
-    let keys: Arc<Vec<String>> = Arc::new(match args.mode {
+    let keys = match args.mode {
         Mode::Verify => target.api_keys(args.keys).await?,
         _ => Vec::new(),
-    });
+    };
     if let Some(path) = &args.keys_out {
         std::fs::write(path, keys.join("\n") + "\n")?;
     }
@@ -542,70 +686,51 @@ async fn main() -> anyhow::Result<()> {
             emails.push(email);
         }
     }
-    let enrolled = Arc::new(match args.mode {
+    let enrolled = match args.mode {
         Mode::Totp => totp::enrol(&target, args.count).await?,
         _ => Vec::new(),
-    });
-    let passkey_users = Arc::new(match args.mode {
+    };
+    let passkey_users = match args.mode {
         Mode::Passkey => passkey::enrol(&target, args.concurrency).await?,
         _ => Vec::new(),
+    };
+    let workload = Arc::new(Workload {
+        mode: args.mode,
+        target: target.clone(),
+        emails,
+        refresh_token,
+        keys,
+        enrolled,
+        passkey_users,
     });
-    let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
     let crypto_before = match &args.metrics_url {
         Some(url) => Some(crypto_cpu_seconds(&target.http, url).await?),
         None => None,
     };
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for worker in 0..args.concurrency {
-        let (target, next, refresh_token) = (target.clone(), next.clone(), refresh_token.clone());
-        let email = emails[worker % emails.len()].clone();
-        let (keys, enrolled) = (keys.clone(), enrolled.clone());
-        let passkey_users = passkey_users.clone();
-        let (count, mode) = (args.count, args.mode);
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0usize;
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= count {
-                    break;
-                }
-                let t = Instant::now();
-                let result = match mode {
-                    Mode::Signin => target.sign_in(&email).await,
-                    Mode::CodeFlow => {
-                        code_flow::sign_in(&target.browser, &target.url, &target.client_id, &target.pool_name, &email, PASSWORD).await
-                    }
-                    Mode::Refresh => target.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": target.client_id,
-                                                                        "AuthParameters": {"REFRESH_TOKEN": refresh_token}})).await,
-                    Mode::Totp => totp::sign_in(&target, &enrolled[n]).await,
-                    Mode::Passkey => passkey::sign_in(&target, &passkey_users[worker]).await,
-                    Mode::Verify => target.verify(&keys[n % keys.len()]).await,
-                    Mode::Console | Mode::Scale => unreachable!("returned above"),
-                };
-                match result {
-                    Ok(_) => latencies.push(t.elapsed()),
-                    Err(e) => {
-                        errors += 1;
-                        if errors <= 3 {
-                            eprintln!("error: {e:#}");
-                        }
-                    }
-                }
-            }
-            (latencies, errors)
-        }));
-    }
+    // The load in slices with the floor timed before each: a slow spell of the machine then
+    // falls on the floor as on the server, and their ratio holds through it. The server idles
+    // while the floor is timed, so its CPU is read once around the whole run.
     let mut latencies: Vec<Duration> = Vec::new();
-    let mut errors = 0;
-    for worker in workers {
-        let (l, e) = worker.await?;
-        latencies.extend(l);
-        errors += e;
+    let (mut errors, mut wall, mut floor_time) = (0, 0.0, Duration::ZERO);
+    let mut floor_what = "";
+    for slice in 0..SLICES {
+        let floor = match args.mode {
+            Mode::Signin | Mode::CodeFlow | Mode::Totp => floor::sign_in()?,
+            Mode::Passkey => floor::passkey()?,
+            Mode::Refresh => floor::refresh()?,
+            Mode::Verify => floor::verify()?,
+            Mode::Console | Mode::Scale => unreachable!("returned above"),
+        };
+        (floor_time, floor_what) = (floor_time + floor.per_op, floor.what);
+        let operations = args.count * slice / SLICES..args.count * (slice + 1) / SLICES;
+        let started = Instant::now();
+        let (slice_latencies, slice_errors) = workload.run(operations, args.concurrency).await?;
+        wall += started.elapsed().as_secs_f64();
+        latencies.extend(slice_latencies);
+        errors += slice_errors;
     }
-    let wall = started.elapsed().as_secs_f64();
+    let floor_us = floor_time.as_secs_f64() * 1e6 / SLICES as f64;
     latencies.sort();
     let pct = |p: f64| {
         latencies
@@ -623,17 +748,8 @@ async fn main() -> anyhow::Result<()> {
         pct(0.50),
         pct(0.99)
     );
-    let floor = match args.mode {
-        Mode::Signin | Mode::CodeFlow | Mode::Totp => floor::sign_in()?,
-        Mode::Passkey => floor::passkey()?,
-        Mode::Refresh => floor::refresh()?,
-        Mode::Verify => floor::verify()?,
-        Mode::Console | Mode::Scale => unreachable!("returned above"),
-    };
-    let floor_us = floor.per_op.as_secs_f64() * 1e6;
     println!(
-        "floor_us_per_op={floor_us:.2} ({}, one core, this run)",
-        floor.what
+        "floor_us_per_op={floor_us:.2} ({floor_what}, one core, this run: timed in {SLICES} parts, one before each part of the load)"
     );
     if let (Some(pid), Some(before)) = (args.server_pid, cpu_before) {
         let cpu = cpu_seconds(pid)? - before;

@@ -228,98 +228,84 @@ fn probes(pool: &str) -> Vec<Probe> {
     ]
 }
 
-/// Sorted latencies of `rounds` calls of `send` after one warm-up.
-async fn time<F, Fut>(rounds: usize, mut send: F) -> anyhow::Result<Vec<Duration>>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = anyhow::Result<()>>,
-{
-    let mut latencies = Vec::with_capacity(rounds);
-    for round in 0..=rounds {
-        let started = Instant::now();
-        send().await?;
-        if round > 0 {
-            latencies.push(started.elapsed());
-        }
-    }
-    latencies.sort();
-    Ok(latencies)
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1));
     sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// Times each ListUsers probe `rounds` times (and its second page, where there is one), the
-/// probes taking turns, and `creations` app creations, one call at a time; writes
-/// `{name: {p50_ms, p99_ms, mean_ms}}` to `results` with the app-creation floor.
-/// What [`measure`] times, and where it writes its figures.
-pub struct MeasurePlan<'a> {
-    /// Calls of each ListUsers probe.
-    pub rounds: usize,
-    /// App creations.
-    pub creations: usize,
+/// One server that [`measure`] times: the measured app there, the developer's token for it,
+/// and where its figures go.
+pub struct Side<'a> {
+    /// The server's base URL.
+    pub url: &'a str,
+    /// The developer's access token on that server.
+    pub token: &'a str,
+    /// The measured app (`setup` printed it).
+    pub app_id: &'a str,
     /// The figures' file (JSON).
     pub results: &'a std::path::Path,
     /// The server's pid, for its CPU time per ListUsers call.
     pub server_pid: Option<u32>,
 }
 
-pub async fn measure(
+/// What [`measure`] times.
+pub struct MeasurePlan {
+    /// Calls of each ListUsers probe on each server.
+    pub rounds: usize,
+    /// App creations on each server.
+    pub creations: usize,
+}
+
+/// One ListUsers call as the developer, its answer.
+async fn list_users(
     http: &reqwest::Client,
-    url: &str,
-    token: &str,
-    app_id: &str,
-    plan: MeasurePlan<'_>,
-) -> anyhow::Result<()> {
-    let MeasurePlan {
-        rounds,
-        creations,
-        results,
-        server_pid,
-    } = plan;
+    side: &Side<'_>,
+    body: &Value,
+) -> anyhow::Result<Value> {
+    let response = http
+        .post(side.url)
+        .bearer_auth(side.token)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.ListUsers",
+        )
+        .body(body.to_string())
+        .send()
+        .await?;
+    let status = response.status();
+    let body: Value = response.json().await?;
+    if !status.is_success() {
+        bail!("ListUsers: {status} {body}");
+    }
+    Ok(body)
+}
+
+/// One app creation through REST, as the developer.
+async fn create_app(http: &reqwest::Client, side: &Side<'_>) -> anyhow::Result<()> {
+    http.post(format!("{}/api/apps", side.url))
+        .bearer_auth(side.token)
+        .json(&json!({ "name": "scale bench creation" }))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+/// Every timed call on `side`: each probe, and its next page where there is one (which starts
+/// where the first ended: as cheap as the first). Each probe's first call is its warm-up.
+async fn calls(http: &reqwest::Client, side: &Side<'_>) -> anyhow::Result<Vec<(String, Value)>> {
     let config: Value = http
-        .get(format!("{url}/api/apps/{app_id}/config"))
+        .get(format!("{}/api/apps/{}/config", side.url, side.app_id))
         .send()
         .await?
         .error_for_status()?
         .json()
         .await?;
-    let pool = config["userPoolId"].as_str().context("pool")?.to_owned();
-    let call = |body: Value| {
-        let request = http
-            .post(url)
-            .bearer_auth(token)
-            .header("content-type", "application/x-amz-json-1.1")
-            .header(
-                "x-amz-target",
-                "AWSCognitoIdentityProviderService.ListUsers",
-            )
-            .body(body.to_string());
-        async move {
-            let response = request.send().await?;
-            let status = response.status();
-            let body: Value = response.json().await?;
-            if !status.is_success() {
-                bail!("ListUsers: {status} {body}");
-            }
-            anyhow::Ok(body)
-        }
-    };
-    let mut figures = serde_json::Map::new();
-    let mut record = |name: String, latencies: &[Duration]| {
-        let mean = latencies.iter().sum::<Duration>().as_secs_f64() * 1000.0
-            / latencies.len().max(1) as f64;
-        let (p50, p99) = (percentile(latencies, 0.5), percentile(latencies, 0.99));
-        println!("{name:<48} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  mean {mean:>8.2} ms");
-        figures.insert(name, json!({"p50_ms": p50, "p99_ms": p99, "mean_ms": mean}));
-    };
-    // Each probe, and its next page where there is one (which starts where the first ended:
-    // as cheap as the first). Its first call is the warm-up.
-    let mut calls: Vec<(String, Value)> = Vec::new();
-    for probe in probes(&pool) {
-        let first = call(probe.body.clone()).await?;
+    let pool = config["userPoolId"].as_str().context("pool")?;
+    let mut calls = Vec::new();
+    for probe in probes(pool) {
+        let first = list_users(http, side, &probe.body).await?;
         calls.push((probe.name.to_owned(), probe.body.clone()));
         if let Some(token) = first["PaginationToken"].as_str() {
             let mut body = probe.body;
@@ -327,59 +313,106 @@ pub async fn measure(
             calls.push((format!("{}, page 2", probe.name), body));
         }
     }
-    // Round by round, every call once: a slow spell of the machine (a noisy neighbour, a
-    // build) then falls on every call alike instead of on whichever ran during it, and the
-    // median of each sees through it.
-    let mut latencies = vec![Vec::with_capacity(rounds); calls.len()];
-    let cpu_before = server_pid.map(crate::cpu_seconds).transpose()?;
-    for _ in 0..rounds {
-        for ((_, body), times) in calls.iter().zip(&mut latencies) {
+    Ok(calls)
+}
+
+/// `{p50_ms, p99_ms, mean_ms}` of `latencies`, printed under `name` for the server at `url`.
+fn figures(url: &str, name: &str, latencies: &mut [Duration]) -> Value {
+    latencies.sort();
+    let mean =
+        latencies.iter().sum::<Duration>().as_secs_f64() * 1000.0 / latencies.len().max(1) as f64;
+    let (p50, p99) = (percentile(latencies, 0.5), percentile(latencies, 0.99));
+    println!("{url} {name:<48} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  mean {mean:>8.2} ms");
+    json!({"p50_ms": p50, "p99_ms": p99, "mean_ms": mean})
+}
+
+/// Times each ListUsers probe `rounds` times (and its second page, where there is one) and
+/// `creations` app creations on every server of `sides`, one call at a time, taking turns call
+/// by call and server by server: a slow spell of the machine (a noisy neighbour, a build, a
+/// background checkpoint) then falls on both databases alike instead of on whichever ran
+/// during it. Writes each side's `{name: {p50_ms, p99_ms, mean_ms}}` to its results with the
+/// app-creation floor and the server's CPU per ListUsers call.
+pub async fn measure(
+    http: &reqwest::Client,
+    sides: &[Side<'_>],
+    plan: MeasurePlan,
+) -> anyhow::Result<()> {
+    let mut planned = Vec::with_capacity(sides.len());
+    for side in sides {
+        planned.push(calls(http, side).await?);
+    }
+    let most = planned.iter().map(Vec::len).max().unwrap_or(0);
+    let mut latencies: Vec<Vec<Vec<Duration>>> = planned
+        .iter()
+        .map(|calls| vec![Vec::with_capacity(plan.rounds); calls.len()])
+        .collect();
+    let cpu_before = sides
+        .iter()
+        .map(|side| side.server_pid.map(crate::cpu_seconds).transpose())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for _ in 0..plan.rounds {
+        for call in 0..most {
+            for (side, (calls, times)) in sides.iter().zip(planned.iter().zip(&mut latencies)) {
+                let (Some((_, body)), Some(times)) = (calls.get(call), times.get_mut(call)) else {
+                    continue;
+                };
+                let started = Instant::now();
+                list_users(http, side, body).await?;
+                times.push(started.elapsed());
+            }
+        }
+    }
+    // Each server's own CPU per call, every probe together: what a call costs it, whatever
+    // the machine's latency does meanwhile (the other server idles while one is asked).
+    let mut cpu_per_call_ms = Vec::with_capacity(sides.len());
+    for ((side, before), calls) in sides.iter().zip(&cpu_before).zip(&planned) {
+        cpu_per_call_ms.push(match (side.server_pid, before) {
+            (Some(pid), Some(before)) => Some(
+                (crate::cpu_seconds(pid)? - before) * 1000.0
+                    / (plan.rounds * calls.len()).max(1) as f64,
+            ),
+            _ => None,
+        });
+    }
+    let mut creations = vec![Vec::with_capacity(plan.creations); sides.len()];
+    for side in sides {
+        create_app(http, side).await?; // the warm-up
+    }
+    for _ in 0..plan.creations {
+        for (side, times) in sides.iter().zip(&mut creations) {
             let started = Instant::now();
-            call(body.clone()).await?;
+            create_app(http, side).await?;
             times.push(started.elapsed());
         }
     }
-    // The server's own CPU per call, every probe together: what a call costs it, whatever
-    // the machine's latency does meanwhile.
-    let cpu_per_call_ms = match (server_pid, cpu_before) {
-        (Some(pid), Some(before)) => Some(
-            (crate::cpu_seconds(pid)? - before) * 1000.0 / (rounds * calls.len()).max(1) as f64,
-        ),
-        _ => None,
-    };
-    for ((name, _), mut times) in calls.into_iter().zip(latencies) {
-        times.sort();
-        record(name, &times);
-    }
-    let latencies = time(creations, || {
-        let request = http
-            .post(format!("{url}/api/apps"))
-            .bearer_auth(token)
-            .json(&json!({ "name": "scale bench creation" }));
-        async move {
-            request.send().await?.error_for_status()?;
-            anyhow::Ok(())
-        }
-    })
-    .await?;
-    record("app creation (REST)".to_owned(), &latencies);
     let floor = floor::app_creation()?;
     println!(
         "app creation floor: {:.2} ms ({}, one core, this run)",
         floor.per_op.as_secs_f64() * 1000.0,
         floor.what
     );
-    figures.insert(
-        "app creation floor".into(),
-        json!({"mean_ms": floor.per_op.as_secs_f64() * 1000.0}),
-    );
-    if let Some(per_call_ms) = cpu_per_call_ms {
-        println!("ListUsers, every probe: server CPU per call {per_call_ms:.3} ms");
-        figures.insert(
-            "ListUsers, every probe: server CPU per call".into(),
-            json!({ "mean_ms": per_call_ms }),
+    let sides_figures = sides.iter().zip(planned).zip(latencies).zip(creations);
+    for ((((side, calls), latencies), mut creations), cpu) in sides_figures.zip(cpu_per_call_ms) {
+        let mut out = serde_json::Map::new();
+        for ((name, _), mut times) in calls.into_iter().zip(latencies) {
+            let figures = figures(side.url, &name, &mut times);
+            out.insert(name, figures);
+        }
+        let name = "app creation (REST)";
+        out.insert(name.into(), figures(side.url, name, &mut creations));
+        out.insert(
+            "app creation floor".into(),
+            json!({"mean_ms": floor.per_op.as_secs_f64() * 1000.0}),
         );
+        if let Some(per_call_ms) = cpu {
+            let name = "ListUsers, every probe: server CPU per call";
+            println!("{} {name} {per_call_ms:.3} ms", side.url);
+            out.insert(name.into(), json!({ "mean_ms": per_call_ms }));
+        }
+        std::fs::write(
+            side.results,
+            serde_json::to_vec_pretty(&Value::Object(out))?,
+        )?;
     }
-    std::fs::write(results, serde_json::to_vec_pretty(&Value::Object(figures))?)?;
     Ok(())
 }

@@ -86,6 +86,25 @@ async fn postgres_story() {
 
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_connections_plan_each_statement_once() {
+    on_postgres(|url| async move {
+        let store = auth_return_store::PgStore::open(&url).await.unwrap();
+        // Two connections held at once: the second is a new one, set up like the first.
+        let mut first = store.pool().acquire().await.unwrap();
+        let mut second = store.pool().acquire().await.unwrap();
+        for connection in [&mut first, &mut second] {
+            let (mode,): (String,) = sqlx::query_as("SHOW plan_cache_mode")
+                .fetch_one(&mut **connection)
+                .await
+                .unwrap();
+            assert_eq!(mode, "force_generic_plan");
+        }
+    })
+    .await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_races_between_two_instances() {
     on_postgres(|url| async move { races::run(open(&url).await, open(&url).await).await }).await;
 }
