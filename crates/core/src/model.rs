@@ -523,6 +523,16 @@ pub struct Member {
     pub groups: Vec<Group>,
 }
 
+impl Member {
+    /// The user, if one was found, and their groups (none when no user was).
+    pub fn split(member: Option<Member>) -> (Option<User>, Vec<Group>) {
+        match member {
+            Some(Member { user, groups }) => (Some(user), groups),
+            None => (None, Vec::new()),
+        }
+    }
+}
+
 /// A refresh token found by its hash, with what refreshing needs in the same read: its
 /// session, and the session's user with their groups (`None` once the user is deleted).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -53,10 +53,7 @@ impl Service {
             .await?
             .filter(|g| g.session.client_id == app.client.id && g.session.pool_id == app.pool_id)
             .ok_or(Error::InvalidRefreshToken)?;
-        let (user, groups) = match member {
-            Some(Member { user, groups }) => (Some(user), groups),
-            None => (None, Vec::new()),
-        };
+        let (user, groups) = Member::split(member);
         if let ClientProof::SecretHash(presented) = proof {
             let names = user.as_ref().map(known_names);
             let accepted: Vec<&str> = names.iter().flatten().map(String::as_str).collect();

@@ -194,10 +194,7 @@ impl Service {
             (true, Some(id)) => self.store.get_member(&app.pool_id, id).await?,
             _ => None,
         };
-        let (user, groups) = match member {
-            Some(Member { user, groups }) => (Some(user), groups),
-            None => (None, Vec::new()),
-        };
+        let (user, groups) = Member::split(member);
         if let Some(user) = &user {
             facts.found(user);
         }
