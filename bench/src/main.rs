@@ -212,23 +212,7 @@ impl Target {
     }
 
     async fn call(&self, op: &str, body: Value) -> anyhow::Result<Value> {
-        let response = self
-            .http
-            .post(&self.url)
-            .header("content-type", "application/x-amz-json-1.1")
-            .header(
-                "x-amz-target",
-                format!("AWSCognitoIdentityProviderService.{op}"),
-            )
-            .body(body.to_string())
-            .send()
-            .await?;
-        let status = response.status();
-        let body: Value = response.json().await?;
-        if !status.is_success() {
-            bail!("{op}: {status} {body}");
-        }
-        Ok(body)
+        cognito_call(&self.http, &self.url, op, &body, None).await
     }
 
     /// Signs `email` up and confirms it with the code from the outbox.
@@ -323,6 +307,35 @@ impl Target {
         )
         .await
     }
+}
+
+/// One call of the Cognito endpoint at `url`, as a developer when `bearer` is given; its
+/// answer, or an error naming the operation and what the server said.
+async fn cognito_call(
+    http: &reqwest::Client,
+    url: &str,
+    op: &str,
+    body: &Value,
+    bearer: Option<&str>,
+) -> anyhow::Result<Value> {
+    let mut request = http
+        .post(url)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            format!("AWSCognitoIdentityProviderService.{op}"),
+        )
+        .body(body.to_string());
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let body: Value = response.json().await?;
+    if !status.is_success() {
+        bail!("{op}: {status} {body}");
+    }
+    Ok(body)
 }
 
 /// The PASSWORD_VERIFIER answer to an InitiateAuth `challenge`, as the real clients build it.

@@ -4,7 +4,7 @@
 //! filters and app creation, writing the figures as JSON for the script's comparison.
 
 use crate::floor;
-use anyhow::{Context, bail};
+use anyhow::Context;
 use auth_return_core::Store;
 use auth_return_core::ids::{AppId, ClientId, PoolId, UserId};
 use auth_return_core::keyring::KeyRing;
@@ -262,23 +262,7 @@ async fn list_users(
     side: &Side<'_>,
     body: &Value,
 ) -> anyhow::Result<Value> {
-    let response = http
-        .post(side.url)
-        .bearer_auth(side.token)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header(
-            "x-amz-target",
-            "AWSCognitoIdentityProviderService.ListUsers",
-        )
-        .body(body.to_string())
-        .send()
-        .await?;
-    let status = response.status();
-    let body: Value = response.json().await?;
-    if !status.is_success() {
-        bail!("ListUsers: {status} {body}");
-    }
-    Ok(body)
+    crate::cognito_call(http, side.url, "ListUsers", body, Some(side.token)).await
 }
 
 /// One app creation through REST, as the developer.
