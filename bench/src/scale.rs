@@ -21,6 +21,9 @@ const APP_NAME: &str = "scale bench";
 /// Tasks inserting users or apps at once while seeding.
 const SEED_TASKS: usize = 8;
 
+/// ListUsers calls sent at once to each server before the timing.
+const BURST: usize = 32;
+
 /// Given names and family names of the seeded users: each given name is shared by
 /// `users / NAMES` users, and family names are spread over prefixes.
 const NAMES: usize = 1_000;
@@ -287,6 +290,20 @@ async fn calls(http: &reqwest::Client, side: &Side<'_>) -> anyhow::Result<Vec<(S
         .json()
         .await?;
     let pool = config["userPoolId"].as_str().context("pool")?;
+    // Calls at once, so that both servers hold every database connection they may when timed:
+    // one that opened more earlier (fetching 3,000 key sets, 16 at a time) would otherwise
+    // pass each call's statements through more connections than the other.
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..BURST {
+        let (http, url, token) = (http.clone(), side.url.to_owned(), side.token.to_owned());
+        let body = json!({"UserPoolId": pool, "Limit": 60});
+        burst.spawn(async move {
+            crate::cognito_call(&http, &url, "ListUsers", &body, Some(&token)).await
+        });
+    }
+    while let Some(done) = burst.join_next().await {
+        done??;
+    }
     let mut calls = Vec::new();
     for probe in probes(pool) {
         let first = list_users(http, side, &probe.body).await?;
