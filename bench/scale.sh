@@ -7,8 +7,9 @@
 # with a signing key of their own, sealed to their pool, whose JWKS is then fetched once so the
 # server loads their keys: more pools than its key cache holds). Then measures both, taking
 # turns: full SRP sign-ins and refreshes (throughput and the server's CPU per operation beside
-# the floor; in four parts, one server's after the other's), ListUsers filters and their second pages and app creation through REST, call by
-# call on one server then the other, so that the machine's slow spells fall on both alike.
+# the floor; in four parts, one server's after the other's), then ListUsers filters and their
+# second pages and app creation through REST, call by call on one server then the other, so
+# that the machine's slow spells fall on both alike.
 # Prints the database's size per user, the servers' memory, and a table of every figure, small
 # against large.
 # Usage: bench/scale.sh [USERS] [APPS] [SIGN_INS] [KEYED]   (default 1000000 10000 400 3000;

@@ -15,12 +15,6 @@ use std::time::Duration;
 const POOL_SIZE: u32 = 16;
 /// How long a request waits for a free connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
-// Every statement is prepared once per connection and then run with the plan made for any
-// parameters (`plan_cache_mode = force_generic_plan`). Left to choose, PostgreSQL kept
-// planning each run afresh once one pool held most of a million users — its estimate for the
-// big pool's values made the generic plan look dearer — and planning cost 0.15–0.25 ms a
-// statement, more than running it. Each statement here starts from an index on the pool and
-// a key, the same plan for every pool.
 
 /// [`Store`](auth_return_core::store::Store) on PostgreSQL.
 #[derive(Debug)]
@@ -35,6 +29,11 @@ impl PgStore {
     pub async fn open(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL URL: {e}")))?
+            // Each statement is prepared once per connection and run with the plan made for any
+            // parameters. Left to choose, PostgreSQL planned every run afresh once one pool held
+            // most of a million users (its estimate for the big pool's values made the generic
+            // plan look dearer): 0.15–0.25 ms a statement, more than running it. Every statement
+            // here starts from an index on the pool, so one plan suits every pool.
             .options([("plan_cache_mode", "force_generic_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
