@@ -279,6 +279,29 @@ async fn create_app(http: &reqwest::Client, side: &Side<'_>) -> anyhow::Result<(
     Ok(())
 }
 
+/// [`BURST`] ListUsers calls at once on the pool `pool_id` of `side`, so that both servers hold
+/// every database connection they may when timed: one that opened more earlier (fetching 3,000
+/// key sets, 16 at a time) would otherwise pass each call's statements through more
+/// connections, each longer idle, than the other.
+async fn fill_connection_pool(
+    http: &reqwest::Client,
+    side: &Side<'_>,
+    pool_id: &str,
+) -> anyhow::Result<()> {
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..BURST {
+        let (http, url, token) = (http.clone(), side.url.to_owned(), side.token.to_owned());
+        let body = json!({"UserPoolId": pool_id, "Limit": 60});
+        burst.spawn(async move {
+            crate::cognito_call(&http, &url, "ListUsers", &body, Some(&token)).await
+        });
+    }
+    while let Some(done) = burst.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
 /// Every timed call on `side`: each probe, and its next page where there is one (which starts
 /// where the first ended: as cheap as the first). Each probe's first call is its warm-up.
 async fn calls(http: &reqwest::Client, side: &Side<'_>) -> anyhow::Result<Vec<(String, Value)>> {
@@ -290,20 +313,7 @@ async fn calls(http: &reqwest::Client, side: &Side<'_>) -> anyhow::Result<Vec<(S
         .json()
         .await?;
     let pool = config["userPoolId"].as_str().context("pool")?;
-    // Calls at once, so that both servers hold every database connection they may when timed:
-    // one that opened more earlier (fetching 3,000 key sets, 16 at a time) would otherwise
-    // pass each call's statements through more connections than the other.
-    let mut burst = tokio::task::JoinSet::new();
-    for _ in 0..BURST {
-        let (http, url, token) = (http.clone(), side.url.to_owned(), side.token.to_owned());
-        let body = json!({"UserPoolId": pool, "Limit": 60});
-        burst.spawn(async move {
-            crate::cognito_call(&http, &url, "ListUsers", &body, Some(&token)).await
-        });
-    }
-    while let Some(done) = burst.join_next().await {
-        done??;
-    }
+    fill_connection_pool(http, side, pool).await?;
     let mut calls = Vec::new();
     for probe in probes(pool) {
         let first = list_users(http, side, &probe.body).await?;
